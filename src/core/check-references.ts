@@ -1,0 +1,91 @@
+import { addDays, formatISO, parseISO } from 'date-fns';
+import { RECORD_KINDS, type RawDataset, type RecordKind } from '../schema/index.ts';
+import type { DatasetIssue } from './load-dataset.ts';
+
+/**
+ * Rules that span records: every reference points at an existing record of the right kind, places
+ * form a tree, derived dates agree with what they derive from, sub-counts fit inside their totals.
+ */
+export function checkReferences(ds: RawDataset, fileOf: (kind: RecordKind, id: string) => string): DatasetIssue[] {
+  const issues: DatasetIssue[] = [];
+  const ids = {
+    sources: new Set(ds.sources.map((r) => r.id)),
+    places: new Set(ds.places.map((r) => r.id)),
+    actors: new Set(ds.actors.map((r) => r.id)),
+    incidents: new Map(ds.incidents.map((r) => [r.id, r] as const)),
+    statistics: new Map(ds.statistics.map((r) => [r.id, r] as const)),
+  };
+  const ref = (kind: RecordKind, id: string, field: string, target: 'sources' | 'places' | 'actors' | 'incidents' | 'statistics', value: string | null | undefined) => {
+    if (value == null) return;
+    const set = ids[target];
+    if (!set.has(value)) {
+      issues.push({ file: fileOf(kind, id), recordId: id, field, message: `refers to ${RECORD_KINDS[target].noun} "${value}", which does not exist` });
+    }
+  };
+
+  for (const p of ds.places) {
+    ref('places', p.id, 'parentId', 'places', p.parentId);
+    if (p.kind === 'country' && p.parentId !== null)
+      issues.push({ file: fileOf('places', p.id), recordId: p.id, field: 'parentId', message: 'a country has no parent place' });
+    if (p.kind !== 'country' && p.parentId === null)
+      issues.push({ file: fileOf('places', p.id), recordId: p.id, field: 'parentId', message: `a ${p.kind} must lie in a parent place` });
+  }
+  // Parent chains must end at a country: a cycle would make "everything inside Syria" infinite.
+  const parent = new Map(ds.places.map((p) => [p.id, p.parentId] as const));
+  for (const p of ds.places) {
+    const seen = new Set<string>([p.id]);
+    let cur = p.parentId;
+    while (cur) {
+      if (seen.has(cur)) {
+        issues.push({ file: fileOf('places', p.id), recordId: p.id, field: 'parentId', message: `parent chain loops back to "${cur}"` });
+        break;
+      }
+      seen.add(cur);
+      cur = parent.get(cur) ?? null;
+    }
+  }
+  for (const a of ds.actors) ref('actors', a.id, 'organisationId', 'actors', a.organisationId);
+
+  for (const inc of ds.incidents) {
+    ref('incidents', inc.id, 'sourceId', 'sources', inc.sourceId);
+    ref('incidents', inc.id, 'placeId', 'places', inc.placeId);
+    ref('incidents', inc.id, 'perpetratorId', 'actors', inc.perpetratorId);
+    inc.casualties.forEach((c, i) => ref('incidents', inc.id, `casualties[${i}].actorId`, 'actors', c.actorId));
+    const d = inc.date.derivedFrom;
+    if (d) {
+      const base = ids.incidents.get(d.ref);
+      if (!base) ref('incidents', inc.id, 'date.derivedFrom.ref', 'incidents', d.ref);
+      else {
+        const expected = formatISO(addDays(parseISO(base.date.date), d.offsetDays), { representation: 'date' });
+        if (expected !== inc.date.date)
+          issues.push({
+            file: fileOf('incidents', inc.id),
+            recordId: inc.id,
+            field: 'date.date',
+            message: `is ${inc.date.date}, but ${d.ref} (${base.date.date}) plus ${d.offsetDays} days is ${expected}`,
+          });
+      }
+    }
+  }
+  for (const s of ds.statistics) {
+    ref('statistics', s.id, 'sourceId', 'sources', s.sourceId);
+    ref('statistics', s.id, 'reporterId', 'actors', s.reporterId);
+    ref('statistics', s.id, 'perpetratorId', 'actors', s.perpetratorId);
+    s.placeIds.forEach((p, i) => ref('statistics', s.id, `placeIds[${i}]`, 'places', p));
+    if (s.period && s.period.to.date < s.period.from.date)
+      issues.push({ file: fileOf('statistics', s.id), recordId: s.id, field: 'period.to', message: `ends (${s.period.to.date}) before it starts (${s.period.from.date})` });
+    if (s.parentId) {
+      const parentStat = ids.statistics.get(s.parentId);
+      if (!parentStat) ref('statistics', s.id, 'parentId', 'statistics', s.parentId);
+      else if (s.value > parentStat.value)
+        issues.push({ file: fileOf('statistics', s.id), recordId: s.id, field: 'value', message: `${s.value} is more than its parent "${s.parentId}" (${parentStat.value})` });
+    }
+  }
+  for (const q of ds.quotes) {
+    ref('quotes', q.id, 'sourceId', 'sources', q.sourceId);
+    ref('quotes', q.id, 'speakerId', 'actors', q.speakerId);
+    ref('quotes', q.id, 'viaId', 'actors', q.viaId);
+    q.placeIds.forEach((p, i) => ref('quotes', q.id, `placeIds[${i}]`, 'places', p));
+  }
+  return issues;
+}

@@ -1,0 +1,70 @@
+import { fileURLToPath } from 'node:url';
+import type { Actor, Incident, Quote, RawDataset, Source, Statistic } from '../schema/index.ts';
+import { Gazetteer } from './gazetteer.ts';
+import { IncidentIndex } from './incident-index.ts';
+import { loadRawDataset } from './load-dataset.ts';
+import { NameIndex } from './name-index.ts';
+
+/** The repository's data/ folder, wherever the process was started from. */
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../data/', import.meta.url));
+
+/** The validated dataset with everything a query needs already indexed. Immutable once built. */
+export class Dataset {
+  readonly sources: ReadonlyMap<string, Source>;
+  readonly actors: ReadonlyMap<string, Actor>;
+  readonly gazetteer: Gazetteer;
+  readonly incidents: IncidentIndex;
+  readonly statistics: readonly Statistic[];
+  readonly quotes: readonly Quote[];
+  /** Actors by name and alias ("IS", "Daesh"). */
+  readonly actorNames: NameIndex;
+  /** Speakers of quotes by name, alias and role ("pompeo", "Secretary of State"). */
+  readonly speakerNames: NameIndex;
+
+  constructor(readonly raw: RawDataset) {
+    this.sources = new Map(raw.sources.map((s) => [s.id, s]));
+    this.actors = new Map(raw.actors.map((a) => [a.id, a]));
+    this.gazetteer = new Gazetteer(raw.places);
+    this.incidents = new IncidentIndex(raw.incidents, this.gazetteer);
+    this.statistics = raw.statistics;
+    this.quotes = raw.quotes;
+    this.actorNames = new NameIndex(raw.actors.map((a) => ({ id: a.id, names: [a.name, ...a.aliases] })));
+    const speakerIds = new Set(raw.quotes.map((q) => q.speakerId));
+    this.speakerNames = new NameIndex(
+      raw.actors
+        .filter((a) => speakerIds.has(a.id))
+        .map((a) => ({ id: a.id, names: [a.name, ...a.aliases, ...(a.role ? roleNames(a.role) : [])], rank: a.kind === 'person' ? 0 : 1 })),
+    );
+  }
+
+  actorName(id: string | null | undefined): string {
+    return id ? (this.actors.get(id)?.name ?? id) : 'unknown';
+  }
+
+  counts(): Record<keyof RawDataset, number> {
+    return {
+      sources: this.raw.sources.length,
+      places: this.raw.places.length,
+      actors: this.raw.actors.length,
+      incidents: this.raw.incidents.length,
+      statistics: this.raw.statistics.length,
+      quotes: this.raw.quotes.length,
+    };
+  }
+
+  incident(id: string): Incident | undefined {
+    return this.incidents.get(id);
+  }
+}
+
+/** A role is also searchable without its country prefix: "US Secretary of State" -> "Secretary of State". */
+function roleNames(role: string): string[] {
+  const names = [role];
+  const m = /^(US|UK|Iraqi|Syrian)\s+(.+)$/.exec(role);
+  if (m) names.push(m[2]!);
+  return names;
+}
+
+export function loadDataset(dataDir: string = DEFAULT_DATA_DIR): Dataset {
+  return new Dataset(loadRawDataset(dataDir));
+}

@@ -1,0 +1,64 @@
+import { endOfMonth, endOfYear, formatISO, isValid, parseISO, startOfMonth, subDays, subMonths, subWeeks, subYears } from 'date-fns';
+import { UserError } from './user-error.ts';
+
+/** An inclusive span of calendar days (ISO). */
+export interface DaySpan {
+  from: string;
+  to: string;
+}
+
+const iso = (d: Date) => formatISO(d, { representation: 'date' });
+
+/**
+ * What a person may type for a date: 2019-08-22, 2019-08, 2019, today, yesterday, "last 30 days",
+ * "last 2 weeks", "last 6 months", "last year", "10 days ago". Relative forms count back from `now`
+ * (an injected clock), in UTC days. Returns the span of days the input means.
+ */
+export function parseDateInput(input: string, now: Date): DaySpan {
+  const s = input.trim().toLowerCase().replace(/\s+/g, ' ');
+  const today = iso(now);
+  let m: RegExpExecArray | null;
+  if ((m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s))) {
+    const d = parseISO(s);
+    if (!isValid(d) || iso(d) !== s) throw new UserError(`"${input}" is not a real date.`);
+    return { from: s, to: s };
+  }
+  if ((m = /^(\d{4})-(\d{2})$/.exec(s))) {
+    const d = parseISO(`${s}-01`);
+    if (!isValid(d)) throw new UserError(`"${input}" is not a real month.`);
+    return { from: iso(startOfMonth(d)), to: iso(endOfMonth(d)) };
+  }
+  if ((m = /^(\d{4})$/.exec(s))) {
+    const d = parseISO(`${s}-01-01`);
+    return { from: iso(d), to: iso(endOfYear(d)) };
+  }
+  if (s === 'today') return { from: today, to: today };
+  if (s === 'yesterday') {
+    const y = iso(subDays(now, 1));
+    return { from: y, to: y };
+  }
+  if ((m = /^(?:last|past) (?:(\d{1,4}) )?(day|week|month|year)s?$/.exec(s))) {
+    const n = m[1] ? Number(m[1]) : 1;
+    const unit = m[2]!;
+    const start = unit === 'day' ? subDays(now, n - 1) : unit === 'week' ? subWeeks(now, n) : unit === 'month' ? subMonths(now, n) : subYears(now, n);
+    return { from: iso(start), to: today };
+  }
+  if ((m = /^(\d{1,4}) (day|week|month|year)s? ago$/.exec(s))) {
+    const n = Number(m[1]);
+    const unit = m[2]!;
+    const d = unit === 'day' ? subDays(now, n) : unit === 'week' ? subWeeks(now, n) : unit === 'month' ? subMonths(now, n) : subYears(now, n);
+    const day = iso(d);
+    return { from: day, to: day };
+  }
+  throw new UserError(
+    `"${input}" is not a date I understand. Use 2019-08-22, 2019-08, 2019, today, yesterday, "last 30 days" or "3 months ago".`,
+  );
+}
+
+/** Turns optional from/to inputs into one inclusive range; either end may stay open. */
+export function parseDateRange(from: string | undefined, to: string | undefined, now: Date): { from: string | null; to: string | null } {
+  const f = from ? parseDateInput(from, now).from : null;
+  const t = to ? parseDateInput(to, now).to : null;
+  if (f && t && t < f) throw new UserError(`The range ends (${t}) before it starts (${f}).`);
+  return { from: f, to: t };
+}

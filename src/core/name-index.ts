@@ -1,0 +1,84 @@
+import Fuse from 'fuse.js';
+import { coreName, normalizeName } from './normalize-name.ts';
+
+export interface NamedEntry {
+  id: string;
+  /** The display name first, then aliases; earlier names win ties. */
+  names: string[];
+  /** Lower ranks win when a name is shared (e.g. the city Homs over Homs Governorate for "homs"). */
+  rank?: number;
+}
+
+export type NameMatch = { kind: 'found'; id: string; alternatives: string[] } | { kind: 'not-found'; suggestions: string[] };
+
+interface Key {
+  key: string;
+  id: string;
+  name: string;
+  exact: boolean;
+  rank: number;
+}
+
+/**
+ * Resolves what a person typed to a record id: exact (normalised) names first, then names without
+ * generic words, then fuzzy suggestions from Fuse.js for typos.
+ */
+export class NameIndex {
+  private readonly exact = new Map<string, Key[]>();
+  private readonly core = new Map<string, Key[]>();
+  private readonly fuse: Fuse<Key>;
+  private readonly displayName = new Map<string, string>();
+
+  constructor(entries: Iterable<NamedEntry>) {
+    const all: Key[] = [];
+    for (const e of entries) {
+      const rank = e.rank ?? 0;
+      this.displayName.set(e.id, e.names[0] ?? e.id);
+      for (const name of e.names) {
+        const n = normalizeName(name);
+        if (!n) continue;
+        const k: Key = { key: n, id: e.id, name, exact: true, rank };
+        push(this.exact, n, k);
+        all.push(k);
+        const c = coreName(name);
+        if (c && c !== n) push(this.core, c, { ...k, key: c, exact: false });
+      }
+    }
+    for (const list of [...this.exact.values(), ...this.core.values()]) list.sort((a, b) => a.rank - b.rank);
+    this.fuse = new Fuse(all, { keys: ['key'], threshold: 0.4, ignoreLocation: true, includeScore: true });
+  }
+
+  resolve(query: string): NameMatch {
+    const n = normalizeName(query);
+    const hits = this.exact.get(n) ?? this.core.get(coreName(query)) ?? [];
+    if (hits.length) {
+      const ids = unique(hits.map((h) => h.id));
+      return { kind: 'found', id: ids[0]!, alternatives: ids.slice(1) };
+    }
+    return { kind: 'not-found', suggestions: this.suggest(query, 5) };
+  }
+
+  /** Ids whose names are closest to the query (prefix matches first), for "did you mean" and autocomplete. */
+  suggest(query: string, limit: number): string[] {
+    const n = normalizeName(query);
+    if (!n) return [];
+    const prefix: string[] = [];
+    for (const [key, list] of this.exact) if (key.startsWith(n) || key.split(' ').some((w) => w.startsWith(n))) prefix.push(...list.map((k) => k.id));
+    const fuzzy = this.fuse.search(n, { limit: limit * 4 }).map((r) => r.item.id);
+    return unique([...prefix, ...fuzzy]).slice(0, limit);
+  }
+
+  name(id: string): string {
+    return this.displayName.get(id) ?? id;
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
+function unique<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}
