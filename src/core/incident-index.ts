@@ -27,7 +27,9 @@ export function hasAllFigures(inc: Incident): boolean {
 
 const G = CASUALTY_GROUPS.length;
 const OPEN = G * 2; // slot counting incidents with open figures
-const STRIDE = G * 2 + 1; // killed and injured per group, then that count
+const KILLED_GIVEN = G * 2 + 1; // slot counting incidents that give any killed figure
+const INJURED_GIVEN = G * 2 + 2; // ... any injured figure
+const STRIDE = G * 2 + 3; // killed and injured per group, then those counts
 
 /**
  * A list of incidents (positions into the newest-first array) with prefix sums of killed/injured per
@@ -52,6 +54,8 @@ export class PostingList {
         row[g * 2 + 1] = row[g * 2 + 1]! + (c.injured ?? 0);
       }
       if (!hasAllFigures(inc)) row[OPEN] = row[OPEN]! + 1;
+      if (inc.casualties.some((c) => c.killed !== null)) row[KILLED_GIVEN] = row[KILLED_GIVEN]! + 1;
+      if (inc.casualties.some((c) => c.injured !== null)) row[INJURED_GIVEN] = row[INJURED_GIVEN]! + 1;
     }
   }
 
@@ -67,6 +71,14 @@ export class PostingList {
       t[g].injured = this.prefix[hi * STRIDE + gi * 2 + 1]! - this.prefix[lo * STRIDE + gi * 2 + 1]!;
     });
     return t;
+  }
+
+  /** How many of the entries [lo, hi) give any killed figure, and any injured figure. */
+  figuresGiven(lo: number, hi: number): { killed: number; injured: number } {
+    return {
+      killed: this.prefix[hi * STRIDE + KILLED_GIVEN]! - this.prefix[lo * STRIDE + KILLED_GIVEN]!,
+      injured: this.prefix[hi * STRIDE + INJURED_GIVEN]! - this.prefix[lo * STRIDE + INJURED_GIVEN]!,
+    };
   }
 
   /** How many of the entries [lo, hi) have casualty figures the source leaves open. */

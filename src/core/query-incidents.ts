@@ -23,6 +23,8 @@ export interface IncidentPage {
   totals: GroupTotals;
   /** Matches whose casualty figures the source leaves open (none, or some groups unknown). */
   withoutFigures: number;
+  /** How many matches give any killed figure, and any injured figure: 0 means "not stated", not "none". */
+  figuresGiven: { killed: number; injured: number };
 }
 
 /**
@@ -34,7 +36,7 @@ export function queryIncidents(ds: Dataset, q: IncidentQuery, page: { offset: nu
   const idx = ds.incidents;
   const placeList = q.placeId ? idx.forPlace(q.placeId) : undefined;
   const actorList = q.actorId ? idx.forActor(q.actorId) : undefined;
-  if ((q.placeId && !placeList) || (q.actorId && !actorList)) return { incidents: [], total: 0, totals: emptyTotals(), withoutFigures: 0 };
+  if ((q.placeId && !placeList) || (q.actorId && !actorList)) return { incidents: [], total: 0, totals: emptyTotals(), withoutFigures: 0, figuresGiven: { killed: 0, injured: 0 } };
 
   let base: PostingList = idx.all;
   let placeCheck: Set<string> | null = null;
@@ -56,13 +58,14 @@ export function queryIncidents(ds: Dataset, q: IncidentQuery, page: { offset: nu
   if (!placeCheck && !actorCheck && min <= 0) {
     const incidents: Incident[] = [];
     for (let i = lo + offset; i < Math.min(hi, lo + offset + limit); i++) incidents.push(idx.incidents[base.positions[i]!]!);
-    return { incidents, total: hi - lo, totals: base.totals(lo, hi), withoutFigures: base.withoutFigures(lo, hi) };
+    return { incidents, total: hi - lo, totals: base.totals(lo, hi), withoutFigures: base.withoutFigures(lo, hi), figuresGiven: base.figuresGiven(lo, hi) };
   }
 
   const incidents: Incident[] = [];
   const totals = emptyTotals();
   let total = 0;
   let withoutFigures = 0;
+  const figuresGiven = { killed: 0, injured: 0 };
   for (let i = lo; i < hi; i++) {
     const inc = idx.incidents[base.positions[i]!]!;
     if (placeCheck && !placeCheck.has(inc.placeId)) continue;
@@ -72,6 +75,8 @@ export function queryIncidents(ds: Dataset, q: IncidentQuery, page: { offset: nu
     total++;
     addIncidentToTotals(totals, inc);
     if (!hasAllFigures(inc)) withoutFigures++;
+    if (inc.casualties.some((c) => c.killed !== null)) figuresGiven.killed++;
+    if (inc.casualties.some((c) => c.injured !== null)) figuresGiven.injured++;
   }
-  return { incidents, total, totals, withoutFigures };
+  return { incidents, total, totals, withoutFigures, figuresGiven };
 }

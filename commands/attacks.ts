@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import type { CommandModule, RawOptions } from '../src/command/command-module.ts';
+import { commandLine } from '../src/command/command-line.ts';
+import { opt, parseOptions } from '../src/command/parse-options.ts';
+import { pageButtons } from '../src/command/page-button.ts';
+import { parseDateRange } from '../src/core/date-input.ts';
+import { queryIncidents } from '../src/core/query-incidents.ts';
+import { statisticsFor } from '../src/core/query-statistics.ts';
+import { actorChoices, placeChoices } from '../src/replies/choices.ts';
+import { formatTotals, plural } from '../src/replies/format.ts';
+import { statisticsList } from '../src/replies/statistics-list.ts';
+import { incidentListEntry } from '../src/replies/incident-list.ts';
+import { makeReply, type ReplyPayload } from '../src/replies/payload.ts';
+import { resolveActorOption, resolvePlaceOption } from '../src/replies/resolve-option.ts';
+import { attributionFor, sourcesOf } from '../src/replies/source-line.ts';
+
+const Options = z.object({
+  place: opt.text(),
+  from: opt.optionalText(),
+  to: opt.optionalText(),
+  actor: opt.optionalText(),
+  min_casualties: opt.int(0, 100_000).optional(),
+  limit: opt.int(1, 10).optional(),
+  page: opt.page,
+});
+
+export const attacks: CommandModule = {
+  definition: {
+    name: 'attacks',
+    description: 'Attacks in a place, newest first, with casualties, totals and sources',
+    options: [
+      { type: 3, name: 'place', description: 'Country, region, province or city (e.g. syria, diyala, homs)', required: true, autocomplete: true },
+      { type: 3, name: 'from', description: 'Start date: 2019-07-01, 2019-07, 2019, or "last 30 days"' },
+      { type: 3, name: 'to', description: 'End date: 2019-08-31, 2019-08, 2019, today' },
+      { type: 3, name: 'actor', description: 'Perpetrator or party, e.g. IS', autocomplete: true },
+      { type: 4, name: 'min_casualties', description: 'Only attacks with at least this many killed + injured', min_value: 0 },
+      { type: 4, name: 'limit', description: 'Attacks per page (1-10, default 5)', min_value: 1, max_value: 10 },
+      { type: 4, name: 'page', description: 'Page number (the buttons do this for you)', min_value: 1 },
+    ],
+  },
+  handle(raw, ctx): ReplyPayload {
+    const o = parseOptions(Options, raw);
+    const ds = ctx.dataset();
+    const place = resolvePlaceOption(ds, o.place);
+    if ('reply' in place) return place.reply;
+    let actorId: string | null = null;
+    if (o.actor) {
+      const actor = resolveActorOption(ds, o.actor);
+      if ('reply' in actor) return actor.reply;
+      actorId = actor.id;
+    }
+    const { from, to } = parseDateRange(o.from, o.to, ctx.now());
+    const limit = o.limit ?? 5;
+    const page = o.page ?? 1;
+    const result = queryIncidents(ds, { placeId: place.id, from, to, actorId, minCasualties: o.min_casualties ?? null }, { offset: (page - 1) * limit, limit });
+    const pages = Math.max(1, Math.ceil(result.total / limit));
+    const label = ds.gazetteer.label(place.id);
+    const filters = [from && `from ${from}`, to && `to ${to}`, actorId && `actor: ${ds.actorName(actorId)}`, o.min_casualties && `at least ${o.min_casualties} killed + injured`]
+      .filter(Boolean)
+      .join(' · ');
+    const stats = statisticsFor(ds, place.id, from, to);
+    const statText = statisticsList(ds, stats);
+
+    // The query state as canonical options: resolved ids and absolute dates, so page 2 means the same as page 1.
+    const state: RawOptions = { place: place.id, from: from ?? undefined, to: to ?? undefined, actor: actorId ?? undefined, min_casualties: o.min_casualties, limit: o.limit };
+    const nextHint = page < pages ? ` · next: ${commandLine('attacks', { ...state, page: page + 1 })}` : '';
+
+    if (result.total === 0) {
+      return makeReply({
+        embeds: [
+          {
+            title: `No attacks found in ${label}`,
+            description: `Nothing in the dataset matches${filters ? ` (${filters})` : ''}. Try a wider date range or a larger place.`,
+            fields: statText ? [{ name: 'Statistics for this area', value: statText }] : [],
+            footer: { text: attributionFor(ds, stats.map((s) => s.statistic.sourceId)) || 'incident-bot' },
+          },
+        ],
+      });
+    }
+    const fields = [{ name: `Totals over ${plural(result.total, 'attack')}`, value: formatTotals(result) }];
+    if (statText) fields.push({ name: 'Statistics for this area', value: statText });
+    const buttons = pageButtons('attacks', state, page, pages);
+    const usedSources = [...sourcesOf(result.incidents), ...stats.map((s) => s.statistic.sourceId)];
+    return makeReply({
+      embeds: [
+        {
+          title: `Attacks in ${label}`,
+          description: (filters ? `_${filters}_\n\n` : '') + (result.incidents.length ? result.incidents.map((i) => incidentListEntry(ds, i)).join('\n\n') : `Page ${page} is past the last page (${pages}).`),
+          fields,
+          footer: { text: `Page ${page} of ${pages} · newest first${nextHint}\nSources: ${attributionFor(ds, usedSources)}` },
+        },
+      ],
+      components: buttons ? [buttons] : [],
+    });
+  },
+  autocomplete(focused, _options, ctx) {
+    const ds = ctx.dataset();
+    return focused.name === 'actor' ? actorChoices(ds, focused.value) : placeChoices(ds, focused.value);
+  },
+};
+

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import type { CommandModule } from '../src/command/command-module.ts';
+import { opt, parseOptions } from '../src/command/parse-options.ts';
+import { parseDateRange } from '../src/core/date-input.ts';
+import { actorChoices, placeChoices } from '../src/replies/choices.ts';
+import { GROUP_LABEL } from '../src/replies/format.ts';
+import { makeReply, type ReplyPayload } from '../src/replies/payload.ts';
+import { resolveActorOption, resolvePlaceOption } from '../src/replies/resolve-option.ts';
+import { renderChart } from '../src/render/chart.ts';
+import { CHART_STEPS } from '../src/render/chart-data.ts';
+import { countLine, pictureReply } from '../src/render/reply.ts';
+import { periodLabel, selectIncidents } from '../src/render/selection.ts';
+
+const Options = z.object({
+  place: opt.text(),
+  from: opt.optionalText(),
+  to: opt.optionalText(),
+  by: z.enum(CHART_STEPS, 'must be week, month or year').optional(),
+  actor: opt.optionalText(),
+});
+
+export const chart: CommandModule = {
+  definition: {
+    name: 'chart',
+    description: 'Killed and injured over time in a place, as a bar chart',
+    options: [
+      { type: 3, name: 'place', description: 'Country, region, province or city (e.g. syria, diyala, homs)', required: true, autocomplete: true },
+      { type: 3, name: 'from', description: 'Start date: 2019-07-01, 2019-07, 2019, or "last 30 days"' },
+      { type: 3, name: 'to', description: 'End date: 2019-08-31, 2019-08, 2019, today' },
+      {
+        type: 3,
+        name: 'by',
+        description: 'One bar per week, month or year (default: fits the period)',
+        choices: CHART_STEPS.map((s) => ({ name: s, value: s })),
+      },
+      { type: 3, name: 'actor', description: 'Perpetrator or party, e.g. IS', autocomplete: true },
+    ],
+  },
+  defer: true,
+  handle(raw, ctx): ReplyPayload {
+    const o = parseOptions(Options, raw);
+    const ds = ctx.dataset();
+    const place = resolvePlaceOption(ds, o.place);
+    if ('reply' in place) return place.reply;
+    let actorId: string | null = null;
+    if (o.actor) {
+      const actor = resolveActorOption(ds, o.actor);
+      if ('reply' in actor) return actor.reply;
+      actorId = actor.id;
+    }
+    const { from, to } = parseDateRange(o.from, o.to, ctx.now());
+    const sel = { placeId: place.id, from, to, actorId };
+    const result = selectIncidents(ds, sel);
+    const label = ds.gazetteer.label(place.id);
+    const actorName = actorId ? ds.actorName(actorId) : null;
+    const who = actorName ? ` involving ${actorName}` : '';
+    const period = periodLabel(sel, result.incidents);
+    if (result.total === 0)
+      return makeReply({ content: `No incidents${who} in ${label} for ${period}: nothing to chart. Try a wider date range or a larger place.` });
+
+    const { layout, png } = renderChart(ds, { ...sel, placeLabel: label, actorName, step: o.by ?? null, groupLabels: GROUP_LABEL }, result);
+    const step = layout.step;
+    const peak = peakPeriod(layout.bars);
+    const summary =
+      `Chart of killed and injured${who} in ${label} by ${step}, ${period}: ${countLine(result)}` +
+      `${peak ? `; most killed in ${peak.label} (${peak.value.toLocaleString('en-US')})` : ''}.`;
+    return pictureReply(ds, { fileName: 'chart.png', png: png.data, title: `Killed and injured in ${label}${who}`, summary, result, boundaries: false });
+  },
+  autocomplete(focused, _options, ctx) {
+    const ds = ctx.dataset();
+    return focused.name === 'actor' ? actorChoices(ds, focused.value) : placeChoices(ds, focused.value);
+  },
+};
+
+function peakPeriod(bars: readonly { period: string; periodLabel: string; metric: string; value: number }[]): { label: string; value: number } | null {
+  const sums = new Map<string, { label: string; value: number }>();
+  for (const b of bars) {
+    if (b.metric !== 'killed') continue;
+    const s = sums.get(b.period) ?? { label: b.periodLabel, value: 0 };
+    s.value += b.value;
+    sums.set(b.period, s);
+  }
+  let best: { label: string; value: number } | null = null;
+  for (const s of sums.values()) if (!best || s.value > best.value) best = s;
+  return best;
+}

@@ -1,0 +1,14 @@
+import type { CommandModule } from '../src/command/command-module.ts';
+import { attacks } from './attacks.ts';
+import { chart } from './chart.ts';
+import { help } from './help.ts';
+import { incident } from './incident.ts';
+import { map } from './map.ts';
+import { quote } from './quote.ts';
+import { sources } from './sources.ts';
+import { stats } from './stats.ts';
+
+/** Every slash command, in the order /help lists them. Each file holds one command's definition and handler. */
+export const commands: CommandModule[] = [attacks, incident, quote, stats, sources, map, chart, help];
+
+export const commandByName = new Map(commands.map((c) => [c.definition.name, c]));

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { CommandModule } from '../src/command/command-module.ts';
+import { opt, parseOptions } from '../src/command/parse-options.ts';
+import { parseDateRange } from '../src/core/date-input.ts';
+import { actorChoices, placeChoices } from '../src/replies/choices.ts';
+import { GROUP_LABEL } from '../src/replies/format.ts';
+import { makeReply, type ReplyPayload } from '../src/replies/payload.ts';
+import { resolveActorOption, resolvePlaceOption } from '../src/replies/resolve-option.ts';
+import { renderMap } from '../src/render/map.ts';
+import { countLine, pictureReply } from '../src/render/reply.ts';
+import { periodLabel, selectIncidents } from '../src/render/selection.ts';
+
+const Options = z.object({
+  place: opt.text(),
+  from: opt.optionalText(),
+  to: opt.optionalText(),
+  actor: opt.optionalText(),
+});
+
+export const map: CommandModule = {
+  definition: {
+    name: 'map',
+    description: 'A map of the incidents in a place, as a picture',
+    options: [
+      { type: 3, name: 'place', description: 'Country, region, province or city (e.g. syria, diyala, homs)', required: true, autocomplete: true },
+      { type: 3, name: 'from', description: 'Start date: 2019-07-01, 2019-07, 2019, or "last 30 days"' },
+      { type: 3, name: 'to', description: 'End date: 2019-08-31, 2019-08, 2019, today' },
+      { type: 3, name: 'actor', description: 'Perpetrator or party, e.g. IS', autocomplete: true },
+    ],
+  },
+  defer: true,
+  handle(raw, ctx): ReplyPayload {
+    const o = parseOptions(Options, raw);
+    const ds = ctx.dataset();
+    const place = resolvePlaceOption(ds, o.place);
+    if ('reply' in place) return place.reply;
+    let actorId: string | null = null;
+    if (o.actor) {
+      const actor = resolveActorOption(ds, o.actor);
+      if ('reply' in actor) return actor.reply;
+      actorId = actor.id;
+    }
+    const { from, to } = parseDateRange(o.from, o.to, ctx.now());
+    const sel = { placeId: place.id, from, to, actorId };
+    const result = selectIncidents(ds, sel);
+    const label = ds.gazetteer.label(place.id);
+    const actorName = actorId ? ds.actorName(actorId) : null;
+    const who = actorName ? ` involving ${actorName}` : '';
+    const period = periodLabel(sel, result.incidents);
+    if (result.total === 0)
+      return makeReply({ content: `No incidents${who} in ${label} for ${period}: nothing to map. Try a wider date range or a larger place.` });
+
+    const { layout, png } = renderMap(ds, { ...sel, placeLabel: label, actorName, groupLabels: GROUP_LABEL }, result);
+    const biggest = [...layout.markers].sort((a, b) => b.value - a.value)[0];
+    const approx = layout.markers.filter((m) => m.approximate).length;
+    const summary =
+      `Map of incidents${who} in ${label}, ${period}: ${countLine(result)}, at ${layout.markers.length} location${layout.markers.length === 1 ? '' : 's'}` +
+      `${approx ? ` (${approx} known only to province/district level)` : ''}` +
+      `${biggest && biggest.value > 0 ? `; most at ${biggest.label.replace(/:.*$/, '')}` : ''}.`;
+    return pictureReply(ds, { fileName: 'map.png', png: png.data, title: `Incidents in ${label}${who}`, summary, result, boundaries: true });
+  },
+  autocomplete(focused, _options, ctx) {
+    const ds = ctx.dataset();
+    return focused.name === 'actor' ? actorChoices(ds, focused.value) : placeChoices(ds, focused.value);
+  },
+};

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import type { APIEmbedField } from 'discord-api-types/v10';
+import type { CommandModule } from '../src/command/command-module.ts';
+import { opt, parseOptions } from '../src/command/parse-options.ts';
+import { breakdownByPlaceKind, type PlaceBreakdownRow } from '../src/core/breakdown.ts';
+import { parseDateRange } from '../src/core/date-input.ts';
+import { queryIncidents } from '../src/core/query-incidents.ts';
+import { statisticsFor } from '../src/core/query-statistics.ts';
+import type { Dataset } from '../src/core/dataset.ts';
+import { placeChoices } from '../src/replies/choices.ts';
+import { formatTotals, plural, totalInjured, totalKilled, truncate } from '../src/replies/format.ts';
+import { statisticsList } from '../src/replies/statistics-list.ts';
+import { makeReply, type ReplyPayload } from '../src/replies/payload.ts';
+import { resolvePlaceOption } from '../src/replies/resolve-option.ts';
+import { attributionFor } from '../src/replies/source-line.ts';
+import { DISCORD_LIMITS } from '../src/replies/discord-limits.ts';
+
+const Options = z.object({ place: opt.optionalText(), from: opt.optionalText(), to: opt.optionalText() });
+const MAX_ROWS = 15;
+
+function rowsText(ds: Dataset, rows: PlaceBreakdownRow[]): string {
+  const lines = rows.slice(0, MAX_ROWS).map((r) => `${ds.gazetteer.get(r.placeId)?.name ?? r.placeId}: ${plural(r.count, 'incident')} · ${r.figuresGiven.killed ? `${totalKilled(r.totals)} killed` : 'killed not stated'} · ${r.figuresGiven.injured ? `${totalInjured(r.totals)} injured` : 'injured not stated'}`);
+  if (rows.length > MAX_ROWS) lines.push(`…and ${rows.length - MAX_ROWS} more`);
+  return truncate(lines.join('\n'), DISCORD_LIMITS.embedFieldValue);
+}
+
+export const stats: CommandModule = {
+  definition: {
+    name: 'stats',
+    description: 'Totals of killed and injured, by country and province',
+    options: [
+      { type: 3, name: 'place', description: 'Limit to a country, region, province or city', autocomplete: true },
+      { type: 3, name: 'from', description: 'Start date: 2019-07-01, 2019-07, 2019, or "last 30 days"' },
+      { type: 3, name: 'to', description: 'End date: 2019-08-31, 2019-08, 2019, today' },
+    ],
+  },
+  handle(raw, ctx): ReplyPayload {
+    const o = parseOptions(Options, raw);
+    const ds = ctx.dataset();
+    let placeId: string | null = null;
+    if (o.place) {
+      const r = resolvePlaceOption(ds, o.place);
+      if ('reply' in r) return r.reply;
+      placeId = r.id;
+    }
+    const { from, to } = parseDateRange(o.from, o.to, ctx.now());
+    const all = queryIncidents(ds, { placeId, from, to }, { offset: 0, limit: 0 });
+    const scope = placeId ? ds.gazetteer.label(placeId) : 'all places';
+    const period = from || to ? `${from ?? 'the start'} to ${to ?? 'the latest'}` : 'all dates';
+    const fields: APIEmbedField[] = [{ name: `Totals over ${plural(all.total, 'incident')}`, value: formatTotals(all) }];
+    const countries = breakdownByPlaceKind(ds, placeId, 'country', from, to);
+    if (countries.length) fields.push({ name: 'By country', value: rowsText(ds, countries) });
+    const provinces = breakdownByPlaceKind(ds, placeId, 'province', from, to);
+    if (provinces.length) fields.push({ name: 'By province', value: rowsText(ds, provinces) });
+    const statistics = statisticsFor(ds, placeId, from, to);
+    if (statistics.length)
+      fields.push({
+        name: 'Reported statistics and context',
+        value: statisticsList(ds, statistics),
+      });
+    const sourceIds = new Set<string>(statistics.map((s) => s.statistic.sourceId));
+    // Totals come from prefix sums, not records, so every incident source is credited when there are any.
+    if (all.total) for (const id of incidentSourceIds(ds)) sourceIds.add(id);
+    return makeReply({
+      embeds: [
+        {
+          title: `Statistics: ${scope}`,
+          description: `Period: ${period}. Figures are summed from incident records; a figure the source does not give is not counted.`,
+          fields,
+          footer: { text: `Sources: ${attributionFor(ds, sourceIds)}` },
+        },
+      ],
+    });
+  },
+  autocomplete(focused, _o, ctx) {
+    return placeChoices(ctx.dataset(), focused.value);
+  },
+};
+
+const incidentSources = new WeakMap<Dataset, string[]>();
+function incidentSourceIds(ds: Dataset): string[] {
+  let ids = incidentSources.get(ds);
+  if (!ids) incidentSources.set(ds, (ids = [...new Set(ds.raw.incidents.map((i) => i.sourceId))]));
+  return ids;
+}

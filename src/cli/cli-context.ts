@@ -1,0 +1,14 @@
+import type { CommandContext } from '../command/command-module.ts';
+import { loadDataset } from '../core/dataset.ts';
+
+/** The context the console and `ask` give handlers: the shipped dataset and a clock (fixed with --now). */
+export function createCliContext(opts: { now?: Date; dataDir?: string } = {}): CommandContext {
+  const dataset = loadDataset(opts.dataDir);
+  const fixed = opts.now;
+  return {
+    dataset: () => dataset,
+    now: () => fixed ?? new Date(),
+    invocation: { guildId: null, channelId: null, userId: null },
+    services: {},
+  };
+}

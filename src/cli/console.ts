@@ -1,0 +1,84 @@
+import { createInterface } from 'node:readline';
+import { commandByName } from '../../commands/index.ts';
+import { parsePageButtonId } from '../command/page-button.ts';
+import { UserError } from '../core/user-error.ts';
+import { DatasetError } from '../core/load-dataset.ts';
+import type { ReplyPayload } from '../replies/payload.ts';
+import { createCliContext } from './cli-context.ts';
+import { renderText } from './render-text.ts';
+import { runCommandLine, saveFiles } from './run-command.ts';
+
+/**
+ * The offline console: the bot's commands answered in the terminal, with no Discord at all. Reads a
+ * line at a time from a terminal or a pipe (`echo "/attacks syria" | npm start`).
+ */
+export async function runConsole(opts: { outDir?: string } = {}): Promise<void> {
+  const interactive = Boolean(process.stdin.isTTY);
+  let ctx;
+  try {
+    ctx = createCliContext();
+  } catch (e) {
+    if (e instanceof DatasetError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw e;
+  }
+  const outDir = opts.outDir ?? 'out';
+  if (interactive) {
+    const c = ctx.dataset().counts();
+    process.stdout.write(
+      `incident-bot offline console (no DISCORD_TOKEN set, so nothing goes to Discord).\n` +
+        `${c.incidents} incidents, ${c.quotes} statements, ${c.places} places loaded.\n` +
+        `Try: /attacks syria · /quote pompeo · /incident diyala-police-2019-08-22 · /help. /next and /prev turn pages; /quit leaves.\n\n`,
+    );
+  }
+  let last: ReplyPayload | null = null;
+  const rl = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive, prompt: 'incident-bot> ' });
+  if (interactive) rl.prompt();
+  for await (const input of rl) {
+    let line = input.trim();
+    if (!line) {
+      if (interactive) rl.prompt();
+      continue;
+    }
+    if (line === '/quit' || line === '/exit') break;
+    if (line === '/next' || line === '/prev') {
+      const target = pageLine(last, line === '/next' ? 'Next' : 'Previous');
+      if (!target) {
+        process.stdout.write(`There is no ${line === '/next' ? 'next' : 'previous'} page.\n\n`);
+        if (interactive) rl.prompt();
+        continue;
+      }
+      line = target;
+    }
+    try {
+      const reply = await runCommandLine(line, commandByName, ctx);
+      last = reply;
+      process.stdout.write(renderText(reply, saveFiles(reply, outDir)) + '\n\n');
+    } catch (e) {
+      if (e instanceof UserError) process.stdout.write(`${e.message}\n\n`);
+      else process.stdout.write(`Something went wrong answering that: ${(e as Error).message}\n\n`);
+    }
+    if (interactive) rl.prompt();
+  }
+  rl.close();
+}
+
+/** The command line a page button of the last reply stands for. */
+function pageLine(reply: ReplyPayload | null, label: 'Next' | 'Previous'): string | null {
+  for (const row of reply?.components ?? [])
+    for (const c of row.components) {
+      if (!('custom_id' in c) || !('label' in c) || !c.label?.startsWith(label === 'Next' ? 'Next' : '◀') || ('disabled' in c && c.disabled)) continue;
+      const parsed = parsePageButtonId(c.custom_id);
+      if (!parsed) continue;
+      const opts = Object.entries(parsed.options)
+        .map(([k, v]) => `${k}:"${String(v)}"`)
+        .join(' ');
+      return `/${parsed.command} ${opts}`;
+    }
+  return null;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await runConsole();

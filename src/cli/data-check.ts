@@ -1,0 +1,20 @@
+/** `npm run data:check`: validates everything under data/ and prints counts per kind, or every problem found. */
+import { loadDataset } from '../core/dataset.ts';
+import { DatasetError } from '../core/load-dataset.ts';
+
+const dir = process.argv[2];
+const started = performance.now();
+try {
+  const ds = loadDataset(dir);
+  const ms = performance.now() - started;
+  const counts = ds.counts();
+  const width = Math.max(...Object.keys(counts).map((k) => k.length));
+  process.stdout.write(`data/ is valid (${ms.toFixed(0)} ms to load, validate and index):\n`);
+  for (const [kind, n] of Object.entries(counts)) process.stdout.write(`  ${kind.padEnd(width)}  ${n.toLocaleString('en-US')}\n`);
+} catch (e) {
+  if (e instanceof DatasetError) {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(1);
+  }
+  throw e;
+}

@@ -1,0 +1,42 @@
+import type { AutocompleteChoice } from '../command/command-module.ts';
+import type { Dataset } from '../core/dataset.ts';
+import { DISCORD_LIMITS } from './discord-limits.ts';
+import { truncate } from './format.ts';
+
+const MAX = DISCORD_LIMITS.autocompleteChoices;
+const name = (s: string) => truncate(s, DISCORD_LIMITS.choiceName);
+
+/** Places for autocomplete: the countries first when nothing is typed, else best matches; value = place id. */
+export function placeChoices(ds: Dataset, typed: string): AutocompleteChoice[] {
+  const ids = typed.trim()
+    ? ds.gazetteer.suggest(typed, MAX)
+    : [...ds.gazetteer.all()].filter((p) => p.kind === 'country' || p.kind === 'region').map((p) => p.id);
+  return ids.slice(0, MAX).map((id) => ({ name: name(ds.gazetteer.label(id)), value: id }));
+}
+
+export function actorChoices(ds: Dataset, typed: string): AutocompleteChoice[] {
+  const ids = typed.trim() ? ds.actorNames.suggest(typed, MAX) : ds.raw.actors.filter((a) => a.kind === 'armed-group').map((a) => a.id);
+  return ids.slice(0, MAX).map((id) => ({ name: name(ds.actorName(id)), value: id }));
+}
+
+/** People (and reports) with quotes in the dataset, with their role. */
+export function speakerChoices(ds: Dataset, typed: string): AutocompleteChoice[] {
+  const ids = typed.trim() ? ds.speakerNames.suggest(typed, MAX) : [...new Set(ds.quotes.map((q) => q.speakerId))];
+  return ids.slice(0, MAX).map((id) => {
+    const a = ds.actors.get(id);
+    return { name: name(a?.role ? `${a.name} (${a.role})` : ds.actorName(id)), value: id };
+  });
+}
+
+/** Incident ids containing what was typed (in the id or the summary), newest first. */
+export function incidentChoices(ds: Dataset, typed: string): AutocompleteChoice[] {
+  const q = typed.trim().toLowerCase();
+  const out: AutocompleteChoice[] = [];
+  for (const inc of ds.incidents.incidents) {
+    if (!q || inc.id.includes(q) || inc.summary.toLowerCase().includes(q)) {
+      out.push({ name: name(`${inc.date.date} · ${inc.summary}`), value: inc.id });
+      if (out.length >= MAX) break;
+    }
+  }
+  return out;
+}

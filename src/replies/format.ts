@@ -1,0 +1,117 @@
+import { format, parseISO } from 'date-fns';
+import { CASUALTY_GROUPS, type Casualty, type CasualtyGroup, type DateSpec, type Incident, type Statistic } from '../schema/index.ts';
+import type { Dataset } from '../core/dataset.ts';
+import type { GroupTotals } from '../core/incident-index.ts';
+
+export const GROUP_LABEL: Record<CasualtyGroup, string> = {
+  'security-forces': 'security forces',
+  militants: 'militants',
+  'armed-groups': 'other armed groups',
+  civilians: 'civilians',
+  unknown: 'status unknown',
+};
+
+export function day(iso: string): string {
+  return format(parseISO(iso), 'd MMM yyyy');
+}
+
+/** "29 Jul 2019"; "31 Jul 2019 (derived: two days after 29 Jul 2019)"; "between 1 Aug 2019 and 31 Aug 2019". */
+export function formatDateSpec(d: DateSpec, ds?: Dataset): string {
+  if (d.precision === 'range') return `between ${day(d.date)} and ${day(d.end!)}`;
+  if (d.precision === 'derived' && d.derivedFrom) {
+    const base = ds?.incident(d.derivedFrom.ref);
+    const rel = d.derivedFrom.offsetDays >= 0 ? `${d.derivedFrom.offsetDays} days after` : `${-d.derivedFrom.offsetDays} days before`;
+    return `${day(d.date)} (derived: ${rel} ${base ? day(base.date.date) : d.derivedFrom.ref})`;
+  }
+  return day(d.date);
+}
+
+/** Short date for lists: "29 Jul 2019", "≈31 Jul 2019" when derived, "Aug 2019 (range)" for ranges. */
+export function shortDate(d: DateSpec): string {
+  if (d.precision === 'range') return d.date.slice(0, 7) === d.end!.slice(0, 7) ? `${format(parseISO(d.date), 'MMM yyyy')} (range)` : `${day(d.date)}–${day(d.end!)}`;
+  if (d.precision === 'derived') return `≈${day(d.date)}`;
+  return day(d.date);
+}
+
+function figure(n: number | null, word: string): string | null {
+  return n === null ? null : `${n} ${word}`;
+}
+
+/** "2 killed, 2 injured (Kurdish soldiers)"; unknown figures are said to be unknown, never shown as 0. */
+export function formatCasualty(c: Casualty): string {
+  const parts = [figure(c.killed, 'killed'), figure(c.injured, 'injured')].filter(Boolean);
+  if (c.killed === null) parts.push('killed not stated');
+  if (c.injured === null) parts.push('injured not stated');
+  return `${parts.join(', ')} (${c.label})`;
+}
+
+export function formatCasualties(inc: Incident): string {
+  if (!inc.casualties.length) return inc.casualtyNote ?? 'No casualty figures given.';
+  return inc.casualties.map(formatCasualty).join('; ');
+}
+
+/** One compact line of killed/injured for a list entry: "2 killed · 3 injured". */
+export function casualtyLine(inc: Incident): string {
+  if (!inc.casualties.length) return inc.casualtyNote ? 'no casualties reported' : 'casualties not stated';
+  const killed = sumKnown(inc.casualties.map((c) => c.killed));
+  const injured = sumKnown(inc.casualties.map((c) => c.injured));
+  const parts: string[] = [];
+  parts.push(killed === null ? 'killed not stated' : `${killed} killed`);
+  parts.push(injured === null ? 'injured not stated' : `${injured} injured`);
+  return parts.join(' · ');
+}
+
+function sumKnown(xs: (number | null)[]): number | null {
+  const known = xs.filter((x): x is number => x !== null);
+  return known.length ? known.reduce((a, b) => a + b, 0) : null;
+}
+
+export function totalKilled(t: GroupTotals): number {
+  return CASUALTY_GROUPS.reduce((n, g) => n + t[g].killed, 0);
+}
+export function totalInjured(t: GroupTotals): number {
+  return CASUALTY_GROUPS.reduce((n, g) => n + t[g].injured, 0);
+}
+
+export interface TotalsInfo {
+  total: number;
+  totals: GroupTotals;
+  figuresGiven: { killed: number; injured: number };
+}
+
+/**
+ * "Killed: 17 (13 security forces, 4 militants)" over the incidents that give a figure; when none
+ * does, "not stated" (never 0), and when only some do, how many.
+ */
+export function formatTotals(info: TotalsInfo): string {
+  const t = info.totals;
+  const side = (key: 'killed' | 'injured') => {
+    const word = key === 'killed' ? 'Killed' : 'Injured';
+    const given = info.figuresGiven[key];
+    if (given === 0) return `${word}: not stated for ${info.total === 1 ? 'this attack' : `any of these ${info.total}`}`;
+    const parts = CASUALTY_GROUPS.filter((g) => t[g][key] > 0).map((g) => `${t[g][key]} ${GROUP_LABEL[g]}`);
+    const sum = CASUALTY_GROUPS.reduce((n, g) => n + t[g][key], 0);
+    const coverage = given < info.total ? ` — figure given for ${given} of ${info.total}` : '';
+    return `${word}: ${sum.toLocaleString('en-US')}${parts.length ? ` (${parts.join(', ')})` : ''}${coverage}`;
+  };
+  return [side('killed'), side('injured')].join('\n');
+}
+
+const QUALIFIER: Record<Statistic['qualifier'], string> = { exact: '', approximately: 'about ', nearly: 'nearly ', 'at-least': 'at least ' };
+
+/** "147 troops killed by IS in Syria, 24 Mar 2019 – 17 Jun 2019 (Syrian Observatory for Human Rights)" */
+export function formatStatistic(s: Statistic, ds: Dataset): string {
+  const value = `${QUALIFIER[s.qualifier]}${s.value.toLocaleString('en-US')}`;
+  const period = s.period ? `, ${day(s.period.from.date)} – ${day(s.period.to.date)}` : '';
+  const by = s.reporterId ? ` (${ds.actorName(s.reporterId)})` : ' (the article)';
+  return `${value} ${s.description}${period}${by}`;
+}
+
+export function truncate(s: string, max: number): string {
+  if (s.length <= max) return s;
+  return s.slice(0, Math.max(0, max - 1)).trimEnd() + '…';
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
