@@ -1,0 +1,148 @@
+import { Client, Events, GatewayIntentBits, type ClientOptions } from 'discord.js';
+import type { CommandModule } from '../command/command-module.ts';
+import { loadDataset, type Dataset } from '../core/dataset.ts';
+import type { BotConfig } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createInteractionRouter } from './router.ts';
+
+/**
+ * Something that runs beside the command handlers in the bot process (the daily digest, for instance):
+ * it may contribute services to the handlers' context and is told when the client is ready and when the
+ * bot stops. Plugins are listed in src/discord/plugins.ts.
+ */
+export interface BotPlugin {
+  name: string;
+  /** Services added to every handler's `ctx.services`, under their keys. Called once, before login. */
+  services?(bot: Bot): Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** After every (re)connection that makes the client ready, on every shard process. */
+  onReady?(client: Client<true>, bot: Bot): void | Promise<void>;
+  /** Before the client is destroyed. */
+  onStop?(bot: Bot): void | Promise<void>;
+}
+
+export interface BotOptions {
+  config: BotConfig;
+  commands: readonly CommandModule[];
+  /** Services for the handlers (ctx.services), beside those the plugins contribute. */
+  services?: Record<string, unknown>;
+  plugins?: readonly BotPlugin[];
+  /** The dataset getter; defaults to loading data/ once. */
+  dataset?: () => Dataset;
+  now?: () => Date;
+  logger?: Logger;
+  /**
+   * The shards this client runs and the total. Leave out for one process with one shard, or in a
+   * ShardingManager child (discord.js then reads SHARDS/SHARD_COUNT from the environment it sets).
+   */
+  shards?: number[];
+  shardCount?: number;
+  /** Extra discord.js client options (tests: timeouts). */
+  clientOptions?: Partial<ClientOptions>;
+}
+
+export interface Bot {
+  readonly client: Client;
+  readonly logger: Logger;
+  readonly config: BotConfig;
+  /** The services handlers see (options.services and the plugins'); filled by start(). */
+  readonly services: Record<string, unknown>;
+  /** Logs in and resolves once the gateway says READY and every guild has arrived. */
+  start(): Promise<Client<true>>;
+  /** Resolves when the client is first ready (whether start() has been called yet or not). */
+  ready(): Promise<Client<true>>;
+  /** Calls `listener` on every ready, and right away if the client is ready already. */
+  onReady(listener: (client: Client<true>) => void | Promise<void>): void;
+  /** Destroys the client (closes the gateway, cancels REST); idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Only the Guilds intent: slash commands need no privileged intents and no message content. */
+export const INTENTS = [GatewayIntentBits.Guilds];
+
+export function clientOptionsFor(config: BotConfig, extra: Partial<ClientOptions> = {}, sharding: { shards?: number[]; shardCount?: number } = {}): ClientOptions {
+  return {
+    intents: INTENTS,
+    // Nothing the bot sends can ping anyone, even a message built outside the reply helpers.
+    allowedMentions: { parse: [] },
+    ...(sharding.shards ? { shards: sharding.shards } : {}),
+    ...(sharding.shardCount ? { shardCount: sharding.shardCount } : {}),
+    ...extra,
+    rest: {
+      ...(config.apiUrl ? { api: config.apiUrl } : {}),
+      ...extra.rest,
+    },
+  };
+}
+
+export function createBot(options: BotOptions): Bot {
+  const { config } = options;
+  const logger = options.logger ?? createLogger({ level: config.logLevel, secrets: [config.token] });
+  const client = new Client(clientOptionsFor(config, options.clientOptions, { shards: options.shards, shardCount: options.shardCount }));
+  const plugins = options.plugins ?? [];
+  const services: Record<string, unknown> = { ...options.services };
+  let dataset: Dataset | null = null;
+  const getDataset = options.dataset ?? (() => (dataset ??= loadDataset()));
+  const readyListeners: ((c: Client<true>) => void | Promise<void>)[] = [];
+  let resolveReady!: (c: Client<true>) => void;
+  const readyPromise = new Promise<Client<true>>((r) => (resolveReady = r));
+  let started = false;
+  let stopped = false;
+
+  const router = createInteractionRouter({
+    commands: options.commands,
+    context: { dataset: getDataset, now: options.now ?? (() => new Date()), services },
+    logger,
+  });
+
+  client.on(Events.InteractionCreate, (i) => void router(i));
+  client.on(Events.Error, (err) => logger.error({ err }, 'client error'));
+  client.on(Events.Warn, (msg) => logger.warn({ msg }, 'discord.js warning'));
+  client.on(Events.ShardError, (err, shardId) => logger.warn({ err, shardId }, 'gateway connection error'));
+  client.on(Events.ShardDisconnect, (ev, shardId) => logger.error({ code: ev.code, shardId }, 'gateway closed for good'));
+  client.on(Events.ShardReconnecting, (shardId) => logger.info({ shardId }, 'gateway reconnecting'));
+  client.rest.on('rateLimited', (info) => logger.warn({ route: info.route, retryAfter: info.retryAfter, global: info.global, scope: info.scope }, 'rate limited'));
+  if (logger.isLevelEnabled('trace')) client.on(Events.Debug, (msg) => logger.trace({ msg }, 'discord.js'));
+
+  const bot: Bot = {
+    client,
+    logger,
+    config,
+    services,
+    async start() {
+      if (started) return readyPromise;
+      started = true;
+      for (const p of plugins) if (p.services) Object.assign(services, await p.services(bot));
+      const shards = Array.isArray(client.options.shards) ? client.options.shards : [];
+      logger.info({ applicationId: config.applicationId, api: config.apiUrl ?? 'https://discord.com/api', shards, shardCount: client.options.shardCount }, 'logging in');
+      await client.login(config.token);
+      return readyPromise;
+    },
+    ready: () => readyPromise,
+    onReady(listener) {
+      readyListeners.push(listener);
+      if (client.isReady()) void Promise.resolve(listener(client)).catch((err: unknown) => logger.error({ err }, 'ready listener failed'));
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const p of plugins) {
+        try {
+          await p.onStop?.(bot);
+        } catch (err) {
+          logger.error({ err, plugin: p.name }, 'plugin failed to stop');
+        }
+      }
+      await client.destroy();
+      logger.info('stopped');
+    },
+  };
+
+  client.on(Events.ClientReady, (c) => {
+    logger.info({ user: c.user.tag, guilds: c.guilds.cache.size, shards: c.ws.shards.map((s) => s.id) }, 'ready');
+    resolveReady(c);
+    for (const p of plugins) if (p.onReady) void Promise.resolve(p.onReady(c, bot)).catch((err: unknown) => logger.error({ err, plugin: p.name }, 'plugin failed on ready'));
+    for (const l of readyListeners) void Promise.resolve(l(c)).catch((err: unknown) => logger.error({ err }, 'ready listener failed'));
+  });
+
+  return bot;
+}

@@ -1,0 +1,23 @@
+import { pino, type DestinationStream, type Logger } from 'pino';
+
+export type { Logger } from 'pino';
+
+/**
+ * Structured logs (pino, JSON lines). Secrets never reach the output: known secret fields are redacted, and
+ * every line is scrubbed of the given secret strings (the bot token) whatever field they hide in.
+ */
+export function createLogger(options: { level?: string; secrets?: string[]; destination?: DestinationStream; name?: string } = {}): Logger {
+  const secrets = (options.secrets ?? []).filter((s) => s.length >= 8);
+  const out: DestinationStream = options.destination ?? pino.destination({ dest: 1, sync: false });
+  const scrubbed: DestinationStream = secrets.length
+    ? { write: (line: string) => out.write(secrets.reduce((l, s) => l.split(s).join('[redacted]'), line)) }
+    : out;
+  return pino(
+    {
+      name: options.name ?? 'incident-bot',
+      level: options.level ?? 'info',
+      redact: { paths: ['token', '*.token', 'headers.authorization', '*.headers.authorization', 'config.token'], censor: '[redacted]' },
+    },
+    scrubbed,
+  );
+}

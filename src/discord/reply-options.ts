@@ -1,0 +1,46 @@
+import type { AttachmentPayload, InteractionReplyOptions, InteractionUpdateOptions, MessageCreateOptions } from 'discord.js';
+import { EPHEMERAL } from '../replies/discord-limits.ts';
+import type { ReplyPayload } from '../replies/payload.ts';
+
+/**
+ * A handler's ReplyPayload as discord.js options. discord.js reads camelCase options (it ignores an
+ * `allowed_mentions` key), so mentions are set here, always to none, whatever the payload says.
+ */
+interface Common {
+  content?: string;
+  embeds: NonNullable<ReplyPayload['embeds']>;
+  components: NonNullable<ReplyPayload['components']>;
+  allowedMentions: { parse: [] };
+  files: AttachmentPayload[];
+}
+
+function common(p: ReplyPayload): Common {
+  return {
+    ...(p.content !== undefined ? { content: p.content } : {}),
+    embeds: p.embeds ?? [],
+    components: p.components ?? [],
+    allowedMentions: { parse: [] },
+    files: (p.files ?? []).map((f) => ({ attachment: f.data, name: f.name, ...(f.description ? { description: f.description } : {}) })),
+  };
+}
+
+export function isEphemeral(p: ReplyPayload): boolean {
+  return ((p.flags ?? 0) & EPHEMERAL) !== 0;
+}
+
+/** For interaction.reply / followUp (a new message). */
+export function toReplyOptions(p: ReplyPayload): InteractionReplyOptions {
+  return { ...common(p), ...(p.flags ? { flags: p.flags as InteractionReplyOptions['flags'] } : {}) } as InteractionReplyOptions;
+}
+
+/** For interaction.update / editReply (the message already exists; its flags cannot change). */
+export function toUpdateOptions(p: ReplyPayload): InteractionUpdateOptions {
+  // content: '' clears the previous page's text when the new payload has none.
+  return { ...common(p), content: p.content ?? '' } as InteractionUpdateOptions;
+}
+
+/** For channel.send (the digest posts to channels). */
+export function toMessageOptions(p: ReplyPayload): MessageCreateOptions {
+  const flags = (p.flags ?? 0) & ~EPHEMERAL; // ephemeral means nothing outside an interaction
+  return { ...common(p), ...(flags ? { flags: flags as MessageCreateOptions['flags'] } : {}) } as MessageCreateOptions;
+}

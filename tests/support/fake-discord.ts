@@ -1,0 +1,758 @@
+/**
+ * A Discord-compatible server on 127.0.0.1 for end-to-end tests: the REST API under /api/v10 and a JSON
+ * gateway over WebSocket, holding enough of real Discord's behaviour that the real discord.js client logs in,
+ * receives interactions and answers them here. Every request is recorded (and its body validated against
+ * Discord's OpenAPI spec) for assertions; failures can be injected per request.
+ */
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { boundaryOf, parseMultipart, type MultipartPart } from './multipart.ts';
+import { sharedValidator, type ValidationResult } from './openapi-validator.ts';
+
+// ---------------------------------------------------------------- snowflakes
+
+const DISCORD_EPOCH = 1420070400000n;
+let increment = 0n;
+/** A real snowflake (17-19 digits) for "now", or for a given millisecond timestamp. */
+export function snowflake(at: number = Date.now()): string {
+  increment = (increment + 1n) & 0xfffn;
+  return (((BigInt(at) - DISCORD_EPOCH) << 22n) | (1n << 17n) | increment).toString();
+}
+/** The shard a guild belongs to: (guild_id >> 22) % shard_count, as Discord computes it. */
+export function shardOf(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+}
+/** A guild id that Discord routes to `shard` of `shardCount`. */
+export function guildIdForShard(shard: number, shardCount: number): string {
+  for (let at = Date.now() - 86_400_000; ; at++) {
+    const id = snowflake(at);
+    if (shardOf(id, shardCount) === shard) return id;
+  }
+}
+
+// ---------------------------------------------------------------- types
+
+export interface FakeChannel {
+  id: string;
+  name: string;
+  /** 0: text. */
+  type?: number;
+  permission_overwrites?: { id: string; type: 0 | 1; allow: string; deny: string }[];
+}
+
+export interface FakeGuild {
+  id: string;
+  name: string;
+  channels: FakeChannel[];
+  /** The @everyone role's permissions (a bitfield string). */
+  everyonePermissions?: string;
+}
+
+export interface FakeDiscordOptions {
+  token?: string;
+  applicationId?: string;
+  botUserId?: string;
+  botUsername?: string;
+  guilds?: FakeGuild[];
+  /** What GET /gateway/bot recommends. */
+  recommendedShards?: number;
+  /** HELLO's heartbeat interval. */
+  heartbeatIntervalMs?: number;
+  /** Answer a body that fails Discord's OpenAPI schema with 400/50035, as Discord does. Default true. */
+  rejectInvalidBodies?: boolean;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** The path exactly as it arrived (percent-encoding intact: /messages/%40original). */
+  path: string;
+  /** The path percent-decoded (/messages/@original). */
+  decodedPath: string;
+  /** The decoded path below /api/v10, as Discord's spec names it. */
+  route: string;
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  /** The JSON body; for multipart requests the parsed payload_json. */
+  body: unknown;
+  rawBody: Buffer;
+  /** Every multipart part, payload_json included. */
+  parts: MultipartPart[];
+  /** The multipart parts that are files (files[n]). */
+  files: MultipartPart[];
+  validation: ValidationResult | null;
+  /** The status the server answered with. */
+  status: number;
+  at: number;
+}
+
+export type RequestMatcher = { method?: string; route?: string | RegExp } | ((req: RecordedRequest) => boolean);
+
+export interface InjectedResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** How many matching requests get this answer (default 1). */
+  times?: number;
+}
+
+export interface GatewaySession {
+  socket: WebSocket;
+  sessionId: string;
+  shard: [number, number] | null;
+  identify: Record<string, unknown> | null;
+  seq: number;
+  heartbeats: number;
+  ready: boolean;
+}
+
+interface InteractionState {
+  id: string;
+  token: string;
+  guildId: string | null;
+  channelId: string;
+  acknowledged: boolean;
+  expired: boolean;
+  original: Record<string, unknown> | null;
+}
+
+export interface SentInteraction {
+  id: string;
+  token: string;
+  payload: Record<string, unknown>;
+  /** The first callback POST for this interaction (type 4, 5, 7, 8...). */
+  callback(timeoutMs?: number): Promise<RecordedRequest>;
+  /** The first PATCH of the original response (after a deferral). */
+  editedOriginal(timeoutMs?: number): Promise<RecordedRequest>;
+}
+
+type OptionValue = string | number | boolean;
+
+const OPTION_TYPE = { subcommand: 1, string: 3, integer: 4, boolean: 5, number: 10 } as const;
+
+// ---------------------------------------------------------------- server
+
+export class FakeDiscord {
+  readonly token: string;
+  readonly applicationId: string;
+  readonly botUser: { id: string; username: string; discriminator: string; global_name: null; avatar: null; bot: true };
+  readonly guilds: FakeGuild[];
+  /** Every HTTP request, in arrival order. */
+  readonly requests: RecordedRequest[] = [];
+  /** Every gateway connection, in arrival order. */
+  readonly sessions: GatewaySession[] = [];
+  /** Commands as registered by PUT: key "global" or a guild id. */
+  readonly registered = new Map<string, Record<string, unknown>[]>();
+  /** Messages created by POST /channels/{id}/messages, per channel. */
+  readonly channelMessages = new Map<string, Record<string, unknown>[]>();
+
+  private readonly options: Required<Pick<FakeDiscordOptions, 'recommendedShards' | 'heartbeatIntervalMs' | 'rejectInvalidBodies'>>;
+  private server: Server | null = null;
+  private wss: WebSocketServer | null = null;
+  private port = 0;
+  private readonly injected: { matcher: RequestMatcher; response: InjectedResponse; remaining: number }[] = [];
+  private readonly waiters: { pred: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void }[] = [];
+  private readonly sessionWaiters: (() => void)[] = [];
+  private readonly interactions = new Map<string, InteractionState>();
+  private commandVersion = 0n;
+
+  constructor(options: FakeDiscordOptions = {}) {
+    this.token = options.token ?? 'fake-token.for-tests-only.xyz';
+    this.applicationId = options.applicationId ?? snowflake();
+    const botId = options.botUserId ?? this.applicationId;
+    this.botUser = { id: botId, username: options.botUsername ?? 'incident-bot', discriminator: '0', global_name: null, avatar: null, bot: true };
+    this.guilds = options.guilds ?? [{ id: snowflake(), name: 'Test guild', channels: [{ id: snowflake(), name: 'general' }] }];
+    this.options = {
+      recommendedShards: options.recommendedShards ?? 1,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+      rejectInvalidBodies: options.rejectInvalidBodies ?? true,
+    };
+  }
+
+  /** REST base to give discord.js as `rest.api` (DISCORD_API_URL). */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/api`;
+  }
+
+  get gatewayUrl(): string {
+    return `ws://127.0.0.1:${this.port}/gateway`;
+  }
+
+  async start(): Promise<this> {
+    const server = createServer((req, res) => void this.onHttp(req, res));
+    const wss = new WebSocketServer({ server, path: '/gateway' });
+    wss.on('connection', (socket) => this.onGateway(socket));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+    this.wss = wss;
+    return this;
+  }
+
+  /** Closes every gateway connection and the HTTP server. Destroy clients first. */
+  async stop(): Promise<void> {
+    for (const s of this.sessions) s.socket.terminate();
+    if (this.wss) await new Promise<void>((r) => this.wss!.close(() => r()));
+    if (this.server) {
+      this.server.closeAllConnections();
+      await new Promise<void>((r) => this.server!.close(() => r()));
+    }
+    this.wss = null;
+    this.server = null;
+  }
+
+  // ------------------------------------------------------------ assertions helpers
+
+  /** Answer the next matching request(s) with this instead of the normal response. */
+  injectResponse(matcher: RequestMatcher, response: InjectedResponse): void {
+    this.injected.push({ matcher, response, remaining: response.times ?? 1 });
+  }
+
+  /** Requests whose body Discord's OpenAPI schema rejects. Should be empty after every test. */
+  invalidRequests(): RecordedRequest[] {
+    return this.requests.filter((r) => r.validation && r.validation.errors.length > 0);
+  }
+
+  requestsTo(method: string, route: string | RegExp): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === method && matchRoute(route, r.route));
+  }
+
+  /** Resolves with the first request (already recorded or yet to come) that matches. */
+  waitForRequest(pred: (r: RecordedRequest) => boolean, timeoutMs = 5_000, { includePast = true } = {}): Promise<RecordedRequest> {
+    if (includePast) {
+      const found = this.requests.find(pred);
+      if (found) return Promise.resolve(found);
+    }
+    return new Promise((resolve, reject) => {
+      const waiter = { pred, resolve: (r: RecordedRequest) => { clearTimeout(timer); resolve(r); } };
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        reject(new Error(`no matching request within ${timeoutMs} ms; got: ${this.requests.map((r) => `${r.method} ${r.route} ${r.status}`).join(', ')}`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Resolves once `count` gateway sessions have received READY and their GUILD_CREATEs. */
+  async waitForSessions(count: number, timeoutMs = 10_000): Promise<GatewaySession[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.sessions.filter((s) => s.ready).length < count) {
+      if (Date.now() > deadline) throw new Error(`only ${this.sessions.filter((s) => s.ready).length} of ${count} gateway sessions ready`);
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, 50);
+        this.sessionWaiters.push(() => { clearTimeout(t); r(); });
+      });
+    }
+    return this.sessions.filter((s) => s.ready);
+  }
+
+  /** Makes the interaction's token expire: later callbacks get 404/10062 like on Discord after 3 s / 15 min. */
+  expireInteraction(id: string): void {
+    const i = this.interactions.get(id);
+    if (i) i.expired = true;
+  }
+
+  // ------------------------------------------------------------ interactions
+
+  /** A guild member invoking things, as it appears in interaction payloads. */
+  member(userId: string = '123456789012345678') {
+    return {
+      user: { id: userId, username: 'analyst', discriminator: '0', global_name: 'Analyst', avatar: null },
+      roles: [],
+      permissions: '2248473465835073',
+      joined_at: '2024-01-01T00:00:00.000000+00:00',
+      deaf: false,
+      mute: false,
+      flags: 0,
+      pending: false,
+      nick: null,
+      avatar: null,
+      premium_since: null,
+    };
+  }
+
+  /** Sends a slash command invocation (type 2) on the shard that owns the guild. */
+  chatInput(name: string, options: Record<string, OptionValue | undefined> = {}, where: { guildId?: string; channelId?: string } = {}): SentInteraction {
+    return this.sendInteraction({ type: 2, data: { ...this.commandData(name, options), type: 1 } }, where);
+  }
+
+  /** Sends an autocomplete request (type 4); `focused` names the option being typed. */
+  autocomplete(name: string, options: Record<string, OptionValue | undefined>, focused: string, where: { guildId?: string; channelId?: string } = {}): SentInteraction {
+    const data = this.commandData(name, options);
+    const mark = (opts: Record<string, unknown>[]) => {
+      for (const o of opts) {
+        if (o.name === focused && o.type !== OPTION_TYPE.subcommand) {
+          o.focused = true;
+          o.type = OPTION_TYPE.string; // Discord sends the partial input as a string
+          o.value = String(o.value);
+        }
+        if (Array.isArray(o.options)) mark(o.options as Record<string, unknown>[]);
+      }
+    };
+    mark(data.options);
+    return this.sendInteraction({ type: 4, data: { ...data, type: 1 } }, where);
+  }
+
+  /** Sends a button click (type 3) on a message the bot sent earlier. */
+  button(customId: string, where: { guildId?: string; channelId?: string; message?: Record<string, unknown> } = {}): SentInteraction {
+    const channelId = where.channelId ?? this.defaultChannel(where.guildId).id;
+    const message = where.message ?? this.message(channelId, { content: 'earlier message', components: [] }, { flags: 0 });
+    return this.sendInteraction({ type: 3, data: { custom_id: customId, component_type: 2 }, message }, where);
+  }
+
+  /** Sends any INTERACTION_CREATE; fills in the fields discord.js needs (else it drops the interaction). */
+  sendInteraction(partial: Record<string, unknown>, where: { guildId?: string; channelId?: string } = {}): SentInteraction {
+    const guild = where.guildId ? this.guild(where.guildId) : this.guilds[0]!;
+    const channel = where.channelId ? guild.channels.find((c) => c.id === where.channelId)! : guild.channels[0]!;
+    const id = snowflake();
+    const token = `aW50ZXJhY3Rpb246${id}:${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+    const payload: Record<string, unknown> = {
+      id,
+      application_id: this.applicationId,
+      token,
+      version: 1,
+      guild_id: guild.id,
+      channel_id: channel.id,
+      channel: this.channelObject(guild, channel),
+      member: this.member(),
+      app_permissions: '2248473465835073',
+      locale: 'en-US',
+      guild_locale: 'en-US',
+      entitlements: [],
+      authorizing_integration_owners: { '0': guild.id },
+      context: 0,
+      attachment_size_limit: 10_485_760,
+      ...partial,
+    };
+    this.interactions.set(id, { id, token, guildId: guild.id, channelId: channel.id, acknowledged: false, expired: false, original: null });
+    const session = this.sessionForGuild(guild.id);
+    if (!session) throw new Error(`no ready gateway session for guild ${guild.id}`);
+    this.dispatch(session, 'INTERACTION_CREATE', payload);
+    const isCallback = (r: RecordedRequest) => r.method === 'POST' && r.route === `/interactions/${id}/${token}/callback`;
+    const isEdit = (r: RecordedRequest) => r.method === 'PATCH' && r.route === `/webhooks/${this.applicationId}/${token}/messages/@original`;
+    return {
+      id,
+      token,
+      payload,
+      callback: (timeoutMs) => this.waitForRequest(isCallback, timeoutMs),
+      editedOriginal: (timeoutMs) => this.waitForRequest(isEdit, timeoutMs),
+    };
+  }
+
+  /** Sends a dispatch event to one gateway session. */
+  dispatch(session: GatewaySession, event: string, data: unknown): void {
+    session.seq += 1;
+    session.socket.send(JSON.stringify({ op: 0, t: event, s: session.seq, d: data }));
+  }
+
+  sessionForGuild(guildId: string): GatewaySession | undefined {
+    return this.sessions.find((s) => s.ready && s.socket.readyState === s.socket.OPEN && s.shard && shardOf(guildId, s.shard[1]) === s.shard[0]);
+  }
+
+  guild(id: string): FakeGuild {
+    const g = this.guilds.find((x) => x.id === id);
+    if (!g) throw new Error(`unknown guild ${id}`);
+    return g;
+  }
+
+  defaultChannel(guildId?: string): FakeChannel {
+    return (guildId ? this.guild(guildId) : this.guilds[0]!).channels[0]!;
+  }
+
+  private commandData(name: string, options: Record<string, OptionValue | undefined>): { id: string; name: string; options: Record<string, unknown>[] } {
+    const registered = [...this.registered.values()].flat().find((c) => c.name === name);
+    const defs = (registered?.options ?? []) as { name: string; type: number; options?: { name: string; type: number }[] }[];
+    const toOption = (k: string, v: OptionValue, scope: { name: string; type: number }[]) => {
+      const declared = scope.find((d) => d.name === k)?.type;
+      const type = declared ?? (typeof v === 'boolean' ? OPTION_TYPE.boolean : typeof v === 'number' ? (Number.isInteger(v) ? OPTION_TYPE.integer : OPTION_TYPE.number) : OPTION_TYPE.string);
+      return { name: k, type, value: v };
+    };
+    const { subcommand, ...rest } = options;
+    const entries = Object.entries(rest).filter((e): e is [string, OptionValue] => e[1] !== undefined);
+    let opts: Record<string, unknown>[];
+    if (typeof subcommand === 'string') {
+      const sub = defs.find((d) => d.name === subcommand);
+      opts = [{ name: subcommand, type: OPTION_TYPE.subcommand, options: entries.map(([k, v]) => toOption(k, v, sub?.options ?? [])) }];
+    } else {
+      opts = entries.map(([k, v]) => toOption(k, v, defs));
+    }
+    return { id: String(registered?.id ?? snowflake()), name, options: opts };
+  }
+
+  // ------------------------------------------------------------ gateway
+
+  private onGateway(socket: WebSocket): void {
+    const session: GatewaySession = { socket, sessionId: Math.random().toString(16).slice(2), shard: null, identify: null, seq: 0, heartbeats: 0, ready: false };
+    this.sessions.push(session);
+    socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: this.options.heartbeatIntervalMs }, s: null, t: null }));
+    socket.on('message', (raw) => {
+      let msg: { op: number; d: unknown };
+      try {
+        msg = JSON.parse(String(raw)) as { op: number; d: unknown };
+      } catch {
+        socket.close(4002, 'Decode error');
+        return;
+      }
+      if (msg.op === 1) {
+        session.heartbeats += 1;
+        socket.send(JSON.stringify({ op: 11, d: null, s: null, t: null }));
+      } else if (msg.op === 2) {
+        this.onIdentify(session, msg.d as Record<string, unknown>);
+      } else if (msg.op === 6) {
+        // Sessions are not kept: ask for a fresh IDENTIFY, as Discord does for an unknown session.
+        socket.send(JSON.stringify({ op: 9, d: false, s: null, t: null }));
+      } else if (msg.op === 3 || msg.op === 8) {
+        // presence update / request guild members: accepted, nothing to do
+      } else {
+        socket.close(4001, 'Unknown opcode');
+      }
+    });
+  }
+
+  private onIdentify(session: GatewaySession, d: Record<string, unknown>): void {
+    session.identify = d;
+    if (d.token !== this.token && d.token !== `Bot ${this.token}`) {
+      session.socket.close(4004, 'Authentication failed.');
+      return;
+    }
+    const shard = (d.shard as [number, number] | undefined) ?? [0, 1];
+    if (!Array.isArray(shard) || shard[0] < 0 || shard[0] >= shard[1]) {
+      session.socket.close(4010, 'Invalid shard.');
+      return;
+    }
+    session.shard = shard;
+    const guilds = this.guilds.filter((g) => shardOf(g.id, shard[1]) === shard[0]);
+    this.dispatch(session, 'READY', {
+      v: 10,
+      user: { ...this.botUser, verified: true, mfa_enabled: false, flags: 0 },
+      guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
+      session_id: session.sessionId,
+      resume_gateway_url: this.gatewayUrl,
+      shard,
+      application: { id: this.applicationId, flags: 0 },
+      private_channels: [],
+      relationships: [],
+      user_settings: {},
+      presences: [],
+      geo_ordered_rtc_regions: [],
+      guild_join_requests: [],
+      session_type: 'normal',
+      auth_session_id_hash: 'x',
+    });
+    for (const g of guilds) this.dispatch(session, 'GUILD_CREATE', this.guildObject(g));
+    session.ready = true;
+    for (const w of this.sessionWaiters.splice(0)) w();
+  }
+
+  private guildObject(g: FakeGuild): Record<string, unknown> {
+    return {
+      id: g.id,
+      name: g.name,
+      icon: null,
+      splash: null,
+      discovery_splash: null,
+      owner_id: '123456789012345678',
+      afk_channel_id: null,
+      afk_timeout: 300,
+      verification_level: 0,
+      default_message_notifications: 0,
+      explicit_content_filter: 0,
+      roles: [{ id: g.id, name: '@everyone', color: 0, hoist: false, position: 0, permissions: g.everyonePermissions ?? '2248473465835073', managed: false, mentionable: false, flags: 0 }],
+      emojis: [],
+      stickers: [],
+      features: [],
+      mfa_level: 0,
+      system_channel_id: null,
+      system_channel_flags: 0,
+      rules_channel_id: null,
+      vanity_url_code: null,
+      description: null,
+      banner: null,
+      premium_tier: 0,
+      preferred_locale: 'en-US',
+      public_updates_channel_id: null,
+      nsfw_level: 0,
+      premium_progress_bar_enabled: false,
+      joined_at: '2024-01-01T00:00:00.000000+00:00',
+      large: false,
+      unavailable: false,
+      member_count: 2,
+      voice_states: [],
+      members: [{ ...this.member(this.botUser.id), user: this.botUser }],
+      channels: g.channels.map((c) => this.channelObject(g, c)),
+      threads: [],
+      presences: [],
+      stage_instances: [],
+      guild_scheduled_events: [],
+      soundboard_sounds: [],
+    };
+  }
+
+  private channelObject(g: FakeGuild, c: FakeChannel): Record<string, unknown> {
+    return {
+      id: c.id,
+      type: c.type ?? 0,
+      guild_id: g.id,
+      name: c.name,
+      position: 0,
+      permission_overwrites: c.permission_overwrites ?? [],
+      nsfw: false,
+      topic: null,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      parent_id: null,
+      flags: 0,
+    };
+  }
+
+  // ------------------------------------------------------------ REST
+
+  private async onHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const rawBody = Buffer.concat(chunks);
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname;
+    let decodedPath: string;
+    try {
+      decodedPath = decodeURIComponent(path);
+    } catch {
+      decodedPath = path;
+    }
+    const route = decodedPath.replace(/^\/api\/v10(?=\/)/, '');
+    const contentType = req.headers['content-type'];
+    let body: unknown;
+    let parts: MultipartPart[] = [];
+    let parseError: string | null = null;
+    try {
+      if (rawBody.length > 0 && contentType?.startsWith('multipart/form-data')) {
+        parts = parseMultipart(rawBody, boundaryOf(contentType) ?? '');
+        const pj = parts.find((p) => p.name === 'payload_json');
+        if (pj) body = JSON.parse(pj.data.toString('utf8'));
+      } else if (rawBody.length > 0) {
+        body = JSON.parse(rawBody.toString('utf8'));
+      }
+    } catch (e) {
+      parseError = (e as Error).message;
+    }
+    const files = parts.filter((p) => p.name !== 'payload_json');
+    const record: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path,
+      decodedPath,
+      route,
+      query: Object.fromEntries(url.searchParams),
+      headers: { ...req.headers },
+      body,
+      rawBody,
+      parts,
+      files,
+      validation: null,
+      status: 0,
+      at: Date.now(),
+    };
+    if (decodedPath.startsWith('/api/v10/')) {
+      record.validation = sharedValidator().validate(record.method, route, body, files.map((f) => f.name));
+      if (parseError) record.validation.errors.push(`body is not valid: ${parseError}`);
+    }
+
+    let status: number;
+    let responseBody: unknown;
+    let headers: Record<string, string> = this.rateLimitHeaders(route);
+    const injected = this.injected.find((i) => i.remaining > 0 && matches(i.matcher, record));
+    if (injected) {
+      injected.remaining -= 1;
+      status = injected.response.status;
+      responseBody = injected.response.body ?? defaultErrorBody(status);
+      headers = { ...headers, ...injected.response.headers };
+    } else if (!decodedPath.startsWith('/api/v10/')) {
+      [status, responseBody] = [404, { message: '404: Not Found', code: 0 }];
+    } else if (record.validation && record.validation.errors.length > 0 && this.options.rejectInvalidBodies && record.validation.operation) {
+      [status, responseBody] = [400, { message: 'Invalid Form Body', code: 50035, errors: record.validation.errors }];
+    } else {
+      [status, responseBody] = this.route(record);
+    }
+    record.status = status;
+    this.requests.push(record);
+    for (const w of [...this.waiters]) {
+      if (w.pred(record)) {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        w.resolve(record);
+      }
+    }
+    if (responseBody === undefined || status === 204) {
+      res.writeHead(status, headers);
+      res.end();
+    } else {
+      res.writeHead(status, { ...headers, 'content-type': 'application/json' });
+      res.end(JSON.stringify(responseBody));
+    }
+  }
+
+  private rateLimitHeaders(route: string): Record<string, string> {
+    const bucket = Buffer.from(route.replace(/\d{17,19}/g, ':id')).toString('hex').slice(0, 32);
+    return {
+      'x-ratelimit-limit': '50',
+      'x-ratelimit-remaining': '49',
+      'x-ratelimit-reset': String(Date.now() / 1000 + 1),
+      'x-ratelimit-reset-after': '1',
+      'x-ratelimit-bucket': bucket,
+    };
+  }
+
+  /** The normal answer of real Discord for a request that passed validation. */
+  private route(r: RecordedRequest): [number, unknown] {
+    const m = r.method;
+    const p = r.route;
+    let x: RegExpExecArray | null;
+    const authed = r.headers.authorization === `Bot ${this.token}`;
+    const needsAuth = !/^\/(interactions|webhooks)\//.test(p);
+    if (needsAuth && !authed) return [401, { message: '401: Unauthorized', code: 0 }];
+
+    if (m === 'GET' && p === '/gateway/bot') {
+      return [200, { url: this.gatewayUrl, shards: this.options.recommendedShards, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } }];
+    }
+    if (m === 'GET' && p === '/gateway') return [200, { url: this.gatewayUrl }];
+    if (m === 'GET' && p === '/users/@me') return [200, this.botUser];
+    if (m === 'GET' && p === '/applications/@me') {
+      return [200, { id: this.applicationId, name: this.botUser.username, icon: null, description: '', bot_public: true, bot_require_code_grant: false, verify_key: 'x', flags: 0, bot: this.botUser }];
+    }
+    if ((x = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(p))) {
+      if (x[1] !== this.applicationId) return [403, { message: 'Missing Access', code: 50001 }];
+      const key = x[2] ?? 'global';
+      if (x[2] && !this.guilds.some((g) => g.id === x![2])) return [404, { message: 'Unknown Guild', code: 10004 }];
+      if (m === 'GET') return [200, this.registered.get(key) ?? []];
+      if (m === 'PUT') {
+        this.commandVersion += 1n;
+        const previous = this.registered.get(key) ?? [];
+        const echoed = (r.body as Record<string, unknown>[]).map((c) => ({
+          ...c,
+          id: String(previous.find((o) => o.name === c.name)?.id ?? snowflake()),
+          application_id: this.applicationId,
+          version: snowflake(),
+          type: c.type ?? 1,
+          default_member_permissions: c.default_member_permissions ?? null,
+          ...(x![2] ? { guild_id: x![2] } : {}),
+        }));
+        this.registered.set(key, echoed);
+        return [200, echoed];
+      }
+    }
+    if ((x = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(p)) && m === 'POST') {
+      const i = this.interactions.get(x[1]!);
+      if (!i || i.token !== x[2] || i.expired) return [404, { message: 'Unknown interaction', code: 10062 }];
+      if (i.acknowledged) return [400, { message: 'Interaction has already been acknowledged.', code: 40060 }];
+      i.acknowledged = true;
+      const body = r.body as { type: number; data?: Record<string, unknown> };
+      if (body.type === 4 || body.type === 5 || body.type === 7) {
+        i.original = this.message(i.channelId, body.type === 5 ? { content: '', flags: ((body.data?.flags as number) ?? 0) | 128 } : (body.data ?? {}), { interaction: i, files: r.files });
+      }
+      if (r.query.with_response === 'true') {
+        return [200, { interaction: { id: i.id, type: 2, response_message_id: i.original?.id, response_message_loading: body.type === 5, response_message_ephemeral: false }, resource: i.original ? { type: body.type, message: i.original } : undefined }];
+      }
+      return [204, undefined];
+    }
+    if ((x = /^\/webhooks\/(\d+)\/([^/]+)(\/messages\/@original)?$/.exec(p))) {
+      const i = [...this.interactions.values()].find((it) => it.token === x![2]);
+      if (!i || x[1] !== this.applicationId || i.expired) return [404, { message: 'Unknown Webhook', code: 10015 }];
+      if (x[3]) {
+        if (!i.original) return [404, { message: 'Unknown Message', code: 10008 }];
+        if (m === 'GET') return [200, i.original];
+        if (m === 'PATCH') {
+          const data = r.body as Record<string, unknown>;
+          const flags = (((i.original.flags as number) ?? 0) & ~128) | 0;
+          i.original = { ...i.original, ...this.message(i.channelId, data, { interaction: i, files: r.files }), id: i.original.id, flags, edited_timestamp: new Date().toISOString() };
+          return [200, i.original];
+        }
+        if (m === 'DELETE') return [204, undefined];
+      } else if (m === 'POST') {
+        if (!i.acknowledged) return [400, { message: 'Interaction has not been acknowledged', code: 40060 }];
+        return [200, this.message(i.channelId, r.body as Record<string, unknown>, { interaction: i, files: r.files })];
+      }
+    }
+    if ((x = /^\/channels\/(\d+)$/.exec(p)) && m === 'GET') {
+      for (const g of this.guilds) {
+        const c = g.channels.find((ch) => ch.id === x![1]);
+        if (c) return [200, this.channelObject(g, c)];
+      }
+      return [404, { message: 'Unknown Channel', code: 10003 }];
+    }
+    if ((x = /^\/channels\/(\d+)\/messages$/.exec(p)) && m === 'POST') {
+      if (!this.guilds.some((g) => g.channels.some((c) => c.id === x![1]))) return [404, { message: 'Unknown Channel', code: 10003 }];
+      const msg = this.message(x[1]!, r.body as Record<string, unknown>, { files: r.files });
+      const list = this.channelMessages.get(x[1]!) ?? [];
+      list.push(msg);
+      this.channelMessages.set(x[1]!, list);
+      return [200, msg];
+    }
+    if ((x = /^\/guilds\/(\d+)$/.exec(p)) && m === 'GET') {
+      const g = this.guilds.find((gg) => gg.id === x![1]);
+      return g ? [200, this.guildObject(g)] : [404, { message: 'Unknown Guild', code: 10004 }];
+    }
+    if ((x = /^\/guilds\/(\d+)\/members\/(\d+)$/.exec(p)) && m === 'GET') {
+      const g = this.guilds.find((gg) => gg.id === x![1]);
+      if (!g) return [404, { message: 'Unknown Guild', code: 10004 }];
+      return x[2] === this.botUser.id ? [200, { ...this.member(this.botUser.id), user: this.botUser }] : [404, { message: 'Unknown Member', code: 10007 }];
+    }
+    return [404, { message: '404: Not Found', code: 0 }];
+  }
+
+  /** A message object as Discord returns it, built from what the bot sent. */
+  message(channelId: string, data: Record<string, unknown>, extra: { interaction?: InteractionState; files?: MultipartPart[]; flags?: number } = {}): Record<string, unknown> {
+    const guildId = this.guilds.find((g) => g.channels.some((c) => c.id === channelId))?.id;
+    const attachments = (extra.files ?? []).map((f, n) => ({
+      id: snowflake(),
+      filename: f.filename ?? `file${n}`,
+      size: f.data.length,
+      url: `https://cdn.discordapp.com/attachments/${channelId}/${n}/${f.filename ?? 'file'}`,
+      proxy_url: `https://media.discordapp.net/attachments/${channelId}/${n}/${f.filename ?? 'file'}`,
+      content_type: f.contentType ?? 'application/octet-stream',
+    }));
+    return {
+      id: snowflake(),
+      type: extra.interaction ? 20 : 0,
+      channel_id: channelId,
+      ...(guildId ? { guild_id: guildId } : {}),
+      author: this.botUser,
+      content: (data.content as string | undefined) ?? '',
+      embeds: (data.embeds as unknown[] | undefined) ?? [],
+      components: (data.components as unknown[] | undefined) ?? [],
+      attachments,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: [],
+      mention_roles: [],
+      pinned: false,
+      flags: extra.flags ?? (data.flags as number | undefined) ?? 0,
+      ...(extra.interaction ? { webhook_id: this.applicationId, application_id: this.applicationId } : {}),
+    };
+  }
+}
+
+function matchRoute(route: string | RegExp, actual: string): boolean {
+  return typeof route === 'string' ? route === actual : route.test(actual);
+}
+
+function matches(m: RequestMatcher, r: RecordedRequest): boolean {
+  if (typeof m === 'function') return m(r);
+  return (m.method === undefined || m.method === r.method) && (m.route === undefined || matchRoute(m.route, r.route));
+}
+
+function defaultErrorBody(status: number): unknown {
+  switch (status) {
+    case 429:
+      return { message: 'You are being rate limited.', retry_after: 0.2, global: false };
+    case 403:
+      return { message: 'Missing Permissions', code: 50013 };
+    case 404:
+      return { message: 'Unknown Channel', code: 10003 };
+    case 500:
+      return { message: '500: Internal Server Error', code: 0 };
+    default:
+      return { message: `${status}`, code: 0 };
+  }
+}
