@@ -50,7 +50,8 @@ export class NameIndex {
 
   resolve(query: string): NameMatch {
     const n = normalizeName(query);
-    const hits = this.exact.get(n) ?? this.core.get(coreName(query)) ?? [];
+    // Exact names win; names that only match without generic words ("Homs Governorate" for "homs") come after.
+    const hits = [...(this.exact.get(n) ?? []), ...(this.core.get(coreName(query)) ?? [])];
     if (hits.length) {
       const ids = unique(hits.map((h) => h.id));
       return { kind: 'found', id: ids[0]!, alternatives: ids.slice(1) };
