@@ -1,6 +1,6 @@
 import type { Incident } from '../schema/index.ts';
 import type { Dataset } from './dataset.ts';
-import { addIncidentToTotals, emptyTotals, hasAllFigures, killedPlusInjured, type GroupTotals, type PostingList } from './incident-index.ts';
+import { emptyTotals, INJURED_GIVEN, KILLED_GIVEN, OPEN, STRIDE, totalsFromAccumulator, type GroupTotals, type PostingList } from './incident-index.ts';
 
 export interface IncidentQuery {
   /** A place id: matches incidents in that place and everything inside it. */
@@ -28,9 +28,11 @@ export interface IncidentPage {
 }
 
 /**
- * Incidents matching a query, newest first. Starts from the smallest posting list (place or actor),
- * narrows it to the date range by binary search, and only scans when a second filter applies; with
- * place/actor and dates alone, totals come from prefix sums and nothing is scanned.
+ * Incidents matching a query, newest first. Starts from the place or actor posting list, narrows it to
+ * the date range by binary search; with place/actor and dates alone, totals come from per-day prefix
+ * sums and only the returned page's records are touched. A second filter (place and actor, or a
+ * minimum of casualties) walks posting-list positions and the per-incident figure columns, still
+ * reading no record except those on the page.
  */
 export function queryIncidents(ds: Dataset, q: IncidentQuery, page: { offset: number; limit: number } = { offset: 0, limit: 10 }): IncidentPage {
   const idx = ds.incidents;
@@ -38,45 +40,54 @@ export function queryIncidents(ds: Dataset, q: IncidentQuery, page: { offset: nu
   const actorList = q.actorId ? idx.forActor(q.actorId) : undefined;
   if ((q.placeId && !placeList) || (q.actorId && !actorList)) return { incidents: [], total: 0, totals: emptyTotals(), withoutFigures: 0, figuresGiven: { killed: 0, injured: 0 } };
 
-  let base: PostingList = idx.all;
-  let placeCheck: Set<string> | null = null;
-  let actorCheck: string | null = null;
-  if (placeList && actorList) {
-    if (placeList.length <= actorList.length) {
-      base = placeList;
-      actorCheck = q.actorId!;
-    } else {
-      base = actorList;
-      placeCheck = new Set(ds.gazetteer.descendants(q.placeId!));
-    }
-  } else base = placeList ?? actorList ?? idx.all;
-
+  const base: PostingList = placeList && actorList ? (placeList.length <= actorList.length ? placeList : actorList) : (placeList ?? actorList ?? idx.all);
+  const other: PostingList | null = placeList && actorList ? (base === placeList ? actorList : placeList) : null;
   const [lo, hi] = idx.dateRange(base, q.from ?? null, q.to ?? null);
   const min = q.minCasualties ?? 0;
   const { offset, limit } = page;
 
-  if (!placeCheck && !actorCheck && min <= 0) {
+  if (!other && min <= 0) {
     const incidents: Incident[] = [];
     for (let i = lo + offset; i < Math.min(hi, lo + offset + limit); i++) incidents.push(idx.incidents[base.positions[i]!]!);
     return { incidents, total: hi - lo, totals: base.totals(lo, hi), withoutFigures: base.withoutFigures(lo, hi), figuresGiven: base.figuresGiven(lo, hi) };
   }
 
+  // Intersect with the other list by a merge over positions (both ascending), filter on the figure columns.
+  const figs = idx.figures;
+  const acc = new Float64Array(STRIDE);
   const incidents: Incident[] = [];
-  const totals = emptyTotals();
   let total = 0;
-  let withoutFigures = 0;
-  const figuresGiven = { killed: 0, injured: 0 };
-  for (let i = lo; i < hi; i++) {
-    const inc = idx.incidents[base.positions[i]!]!;
-    if (placeCheck && !placeCheck.has(inc.placeId)) continue;
-    if (actorCheck && inc.perpetratorId !== actorCheck && !inc.casualties.some((c) => c.actorId === actorCheck)) continue;
-    if (min > 0 && killedPlusInjured(inc) < min) continue;
-    if (total >= offset && incidents.length < limit) incidents.push(inc);
-    total++;
-    addIncidentToTotals(totals, inc);
-    if (!hasAllFigures(inc)) withoutFigures++;
-    if (inc.casualties.some((c) => c.killed !== null)) figuresGiven.killed++;
-    if (inc.casualties.some((c) => c.injured !== null)) figuresGiven.injured++;
+  const op = other?.positions;
+  let j = 0;
+  if (op && lo < hi) {
+    // start the other list at the first position >= base.positions[lo]
+    const first = base.positions[lo]!;
+    let a = 0;
+    let b = op.length;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (op[mid]! < first) a = mid + 1;
+      else b = mid;
+    }
+    j = a;
   }
-  return { incidents, total, totals, withoutFigures, figuresGiven };
+  for (let i = lo; i < hi; i++) {
+    const pos = base.positions[i]!;
+    if (op) {
+      while (j < op.length && op[j]! < pos) j++;
+      if (j >= op.length) break;
+      if (op[j] !== pos) continue;
+    }
+    if (min > 0 && figs.killedPlusInjured(pos) < min) continue;
+    if (total >= offset && incidents.length < limit) incidents.push(idx.incidents[pos]!);
+    total++;
+    figs.addTo(acc, pos);
+  }
+  return {
+    incidents,
+    total,
+    totals: totalsFromAccumulator(acc),
+    withoutFigures: acc[OPEN]!,
+    figuresGiven: { killed: acc[KILLED_GIVEN]!, injured: acc[INJURED_GIVEN]! },
+  };
 }

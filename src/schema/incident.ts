@@ -64,5 +64,20 @@ export const Incident = z.strictObject({
   /** Background the source gives for this incident. */
   context: z.string().min(1).nullable().default(null),
   evidence: Evidence,
+  /**
+   * For records imported from a dataset (UCDP GED): the dataset's own event id and the reference it
+   * gives for its source (headline, publishing office, publication date, who the information came
+   * from). The dataset's full source reference text is the record's first evidence entry.
+   */
+  citation: z
+    .strictObject({
+      eventId: z.string().min(1),
+      headline: z.string().min(1).nullable(),
+      office: z.string().min(1).nullable(),
+      date: z.string().min(1).nullable(),
+      original: z.string().min(1).nullable(),
+    })
+    .nullable()
+    .default(null),
 });
 export type Incident = z.infer<typeof Incident>;

@@ -1,0 +1,230 @@
+import { normalizeName } from '../core/normalize-name.ts';
+import type { Coordinates, Place, PlaceKind } from '../schema/index.ts';
+import { GED_PROVINCES } from './ged-provinces.ts';
+import type { GedRow } from './ged-row.ts';
+import { slugify } from './slug.ts';
+
+const COUNTRY_ID: Record<GedRow['country'], string> = { Iraq: 'iraq', Syria: 'syria' };
+const SETTLEMENT = /\s+(town|city|village|suburb)$/i;
+
+/** Where a row's event is: which kind of place and the key that identifies it among GED's names. */
+export type PlaceRef =
+  | { level: 'country'; country: string }
+  | { level: 'province'; country: string; adm1: string }
+  | { level: 'district'; country: string; adm1: string; adm2: string }
+  | { level: 'location'; country: string; name: string };
+
+export function placeRefOf(r: GedRow): PlaceRef {
+  const w = r.where_coordinates;
+  if (w === r.country) return { level: 'country', country: r.country };
+  if (w && w === r.adm_1) return { level: 'province', country: r.country, adm1: r.adm_1 };
+  if (w && r.adm_1 && w === r.adm_2) return { level: 'district', country: r.country, adm1: r.adm_1, adm2: r.adm_2 };
+  if (w) return { level: 'location', country: r.country, name: w };
+  if (r.adm_1 && r.adm_2) return { level: 'district', country: r.country, adm1: r.adm_1, adm2: r.adm_2 };
+  if (r.adm_1) return { level: 'province', country: r.country, adm1: r.adm_1 };
+  return { level: 'country', country: r.country };
+}
+
+class Counter<K> {
+  readonly m = new Map<K, number>();
+  add(k: K) {
+    this.m.set(k, (this.m.get(k) ?? 0) + 1);
+  }
+  /** The most frequent key; ties go to the smallest key as a string (deterministic). */
+  top(): K | undefined {
+    let best: K | undefined;
+    let n = -1;
+    for (const [k, c] of this.m) if (c > n || (c === n && String(k) < String(best))) [best, n] = [k, c];
+    return best;
+  }
+}
+
+interface Agg {
+  rows: number;
+  /** Points of rows placed exactly at this place (GED's point for the place itself). */
+  ownPoints: Counter<string>;
+  sumLat: number;
+  sumLon: number;
+  parents: Counter<string>;
+  precs: Counter<number>;
+}
+const agg = (): Agg => ({ rows: 0, ownPoints: new Counter(), sumLat: 0, sumLon: 0, parents: new Counter(), precs: new Counter() });
+
+const round = (x: number) => Math.round(x * 1e4) / 1e4;
+
+function pointOf(a: Agg): Coordinates {
+  const own = a.ownPoints.top();
+  if (own) {
+    const [lat, lon] = own.split(',').map(Number);
+    return { lat: lat!, lon: lon! };
+  }
+  return { lat: round(a.sumLat / a.rows), lon: round(a.sumLon / a.rows) };
+}
+
+/**
+ * Collects GED's places while rows stream in, then builds our places: provinces from GED_PROVINCES,
+ * districts from adm_2, and the named locations (towns, villages, sites, areas), each with a parent
+ * chain that ends at Iraq or Syria. Known places are reused and learn GED's spellings as aliases.
+ */
+export class GedPlaces {
+  private readonly provinces = new Map<string, Agg>(); // key: adm1
+  private readonly districts = new Map<string, Agg>(); // key: country|adm1|adm2
+  private readonly locations = new Map<string, Agg>(); // key: country|name
+  private readonly existing: Map<string, Place>;
+  private idByKey: Map<string, string> | null = null;
+  private createdPlaces: Place[] = [];
+  private createdById = new Map<string, Place>();
+  private learned = new Map<string, string[]>();
+
+  constructor(existingPlaces: readonly Place[]) {
+    this.existing = new Map(existingPlaces.map((p) => [p.id, p]));
+  }
+
+  add(r: GedRow): PlaceRef {
+    const ref = placeRefOf(r);
+    const point = `${r.latitude},${r.longitude}`;
+    const touch = (m: Map<string, Agg>, key: string, own: boolean, parent?: string) => {
+      let a = m.get(key);
+      if (!a) m.set(key, (a = agg()));
+      a.rows++;
+      a.sumLat += r.latitude;
+      a.sumLon += r.longitude;
+      if (own) a.ownPoints.add(point);
+      if (parent !== undefined) a.parents.add(parent);
+      a.precs.add(r.where_prec);
+    };
+    if (r.adm_1) touch(this.provinces, r.adm_1, ref.level === 'province', r.country);
+    if (r.adm_1 && r.adm_2) touch(this.districts, `${r.country}|${r.adm_1}|${r.adm_2}`, ref.level === 'district');
+    if (ref.level === 'location') touch(this.locations, `${r.country}|${ref.name}`, true, `${r.adm_1}|${r.adm_2}`);
+    return ref;
+  }
+
+  /** Builds the places once every row has been added. */
+  build(): void {
+    const taken = new Set(this.existing.keys());
+    const idByKey = new Map<string, string>();
+    const created: Place[] = [];
+    const learn = (id: string, spelling: string) => {
+      const p = this.existing.get(id);
+      if (!p) return;
+      const known = new Set([p.name, ...p.aliases, ...(this.learned.get(id) ?? [])].map(normalizeName));
+      if (known.has(normalizeName(spelling))) return;
+      this.learned.set(id, [...(this.learned.get(id) ?? []), spelling]);
+    };
+    const claim = (wanted: string, fallbacks: string[]) => {
+      for (const id of [wanted, ...fallbacks]) if (id && !taken.has(id)) return taken.add(id), id;
+      for (let n = 2; ; n++) if (!taken.has(`${wanted}-${n}`)) return taken.add(`${wanted}-${n}`), `${wanted}-${n}`;
+    };
+
+    // Provinces.
+    for (const adm1 of [...this.provinces.keys()].sort()) {
+      const a = this.provinces.get(adm1)!;
+      const country = COUNTRY_ID[a.parents.top() as GedRow['country']];
+      const spec = GED_PROVINCES[adm1];
+      const id = spec?.id ?? `${slugify(adm1.replace(/\s+(province|governorate)$/i, ''))}-province`;
+      idByKey.set(`province|${adm1}`, id);
+      if (this.existing.has(id)) {
+        learn(id, adm1);
+        continue;
+      }
+      const already = created.find((p) => p.id === id);
+      if (already) {
+        if (!already.aliases.includes(adm1)) already.aliases.push(adm1);
+        continue;
+      }
+      taken.add(id);
+      const parentId = spec?.parentId && this.existing.has(spec.parentId) ? spec.parentId : country;
+      const name = spec?.name ?? adm1;
+      created.push({ id, name, kind: 'province', parentId, aliases: unique([adm1, ...(spec?.aliases ?? [])]).filter((x) => x !== name), coordinates: pointOf(a) });
+    }
+    const provinceOf = (adm1: string) => idByKey.get(`province|${adm1}`)!;
+
+    // Districts.
+    for (const key of [...this.districts.keys()].sort()) {
+      const a = this.districts.get(key)!;
+      const [, adm1, adm2] = key.split('|') as [string, string, string];
+      const qada = /^Qaḑā’\s+(.+)$/.exec(adm2);
+      const name = qada ? `${qada[1]} District` : adm2;
+      const base = slugify(name.replace(/\s+district$/i, ''));
+      const province = provinceOf(adm1);
+      const id = claim(`${base}-district`, [`${base}-district-${province.replace(/-(province|governorate)$/, '')}`]);
+      idByKey.set(`district|${key}`, id);
+      created.push({ id, name, kind: 'district', parentId: province, aliases: unique([adm2, ...(qada ? [`${qada[1]} district`] : [])]).filter((s) => s !== name), coordinates: pointOf(a) });
+    }
+
+    // Named locations, matched to known settlements in the same province where the names agree.
+    const existingByName = new Map<string, Place[]>();
+    for (const p of this.existing.values())
+      if (p.kind === 'city' || p.kind === 'site')
+        for (const n of [p.name, ...p.aliases]) {
+          const k = normalizeName(n);
+          existingByName.set(k, [...(existingByName.get(k) ?? []), p]);
+        }
+    const lineageIds = (id: string) => {
+      const out: string[] = [];
+      for (let p = this.existing.get(id); p; p = p.parentId ? this.existing.get(p.parentId) : undefined) out.push(p.id);
+      return out;
+    };
+    for (const key of [...this.locations.keys()].sort()) {
+      const a = this.locations.get(key)!;
+      const [countryName, gedName] = key.split('|') as [GedRow['country'], string];
+      const country = COUNTRY_ID[countryName];
+      const [adm1, adm2] = (a.parents.top() ?? '|').split('|') as [string, string];
+      const parentId = adm1 && adm2 ? idByKey.get(`district|${countryName}|${adm1}|${adm2}`)! : adm1 ? provinceOf(adm1) : country;
+      const settlement = SETTLEMENT.test(gedName);
+      const name = settlement ? gedName.replace(SETTLEMENT, '') : gedName;
+      const kind: PlaceKind = settlement ? 'city' : (a.precs.top() ?? 1) === 5 ? 'region' : 'site';
+      const province = adm1 ? provinceOf(adm1) : null;
+      const match = settlement
+        ? (existingByName.get(normalizeName(name)) ?? []).find((p) => p.kind === 'city' && (!province || lineageIds(p.id).includes(province)))
+        : undefined;
+      if (match) {
+        idByKey.set(`location|${key}`, match.id);
+        learn(match.id, gedName);
+        continue;
+      }
+      const base = slugify(name) || 'place';
+      const id = claim(base, [`${base}-${(province ?? country).replace(/-(province|governorate)$/, '')}`]);
+      idByKey.set(`location|${key}`, id);
+      created.push({ id, name, kind, parentId, aliases: name === gedName ? [] : [gedName], coordinates: pointOf(a) });
+    }
+    this.idByKey = idByKey;
+    this.createdPlaces = created.sort((x, y) => (x.id < y.id ? -1 : 1));
+    this.createdById = new Map(created.map((p) => [p.id, p]));
+  }
+
+  idOf(ref: PlaceRef): string {
+    if (!this.idByKey) throw new Error('GedPlaces.build() must run first');
+    const key =
+      ref.level === 'country'
+        ? null
+        : ref.level === 'province'
+          ? `province|${ref.adm1}`
+          : ref.level === 'district'
+            ? `district|${ref.country}|${ref.adm1}|${ref.adm2}`
+            : `location|${ref.country}|${ref.name}`;
+    if (key === null) return COUNTRY_ID[ref.country as GedRow['country']];
+    const id = this.idByKey.get(key);
+    if (!id) throw new Error(`no place for ${key}`);
+    return id;
+  }
+
+  /** New places, sorted by id. */
+  created(): Place[] {
+    return this.createdPlaces;
+  }
+
+  /** GED spellings learned for places the gazetteer already had: place id -> new aliases. */
+  learnedAliases(): Map<string, string[]> {
+    return this.learned;
+  }
+
+  /** A place's display name, whether known before or created now. */
+  nameOf(id: string): string {
+    return this.existing.get(id)?.name ?? this.createdById.get(id)?.name ?? id;
+  }
+}
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs)];
+}

@@ -1,0 +1,26 @@
+import type { Source } from '../schema/index.ts';
+
+export const GED_SOURCE_ID = 'ucdp-ged-191';
+
+/** Citation text as the UCDP README for our copy asks for it (CC BY 4.0: use with citation). */
+export const GED_CITATION =
+  'Sundberg, Ralph, and Erik Melander (2013) “Introducing the UCDP Georeferenced Event Dataset”, Journal of Peace Research 50(4); ' +
+  'Högbladh, Stina (2019) “UCDP GED Codebook version 19.1”, Department of Peace and Conflict Research, Uppsala University.';
+
+export const GED_SOURCE: Source = {
+  id: GED_SOURCE_ID,
+  kind: 'dataset',
+  title: 'UCDP Georeferenced Event Dataset (GED) 19.1, Iraq and Syria',
+  publisher: 'Uppsala Conflict Data Program (UCDP), Department of Peace and Conflict Research, Uppsala University',
+  published: null,
+  dateline: null,
+  url: 'https://ucdp.uu.se/downloads/',
+  attribution: `Data: UCDP Georeferenced Event Dataset (GED) 19.1, CC BY 4.0. ${GED_CITATION}`,
+  licence: 'CC BY 4.0',
+  notes: [
+    'Our copy: Iraq 1989-01-01..2018-12-25 (UCDP GED 19.1 country extract as published on the Humanitarian Data Exchange) and Syria 2016-01-01..2019-11-30 (UCDP GED Syria release 652.1601.1911); Syria before 2016, Iraq in 2019 and anything after 2019-11-30 are missing.',
+    'Imported with `npm run import:ged`. Each incident keeps UCDP\'s event id (incident id ged-<id>, citation.eventId); its evidence is UCDP\'s source reference (source_article), quoted as UCDP gives it, and its citation holds source_headline, source_office, source_date and source_original.',
+    'Casualty figures are UCDP\'s best estimates of deaths per side (deaths_a, deaths_b, deaths_civilians, deaths_unknown); low/best/high go to the fatality estimate. UCDP records no injuries, so every injured figure is left open (null), never 0.',
+    'The one-line summaries are ours, generated from UCDP\'s fields (type of violence, sides, place, deaths); UCDP does not say which side attacked in state-based and non-state fighting, so only one-sided violence has a perpetrator.',
+  ],
+};

@@ -1,0 +1,91 @@
+/**
+ * npm run import:ged -- <ged.csv> [--only-actor IS] [--out data]
+ *
+ * Streams a UCDP GED 19.1 CSV into our records (validated by the zod schemas) and writes them under
+ * the data folder: incidents/ucdp-ged-<country>.ndjson, places/ucdp-ged.json, actors/ucdp-ged.json,
+ * sources/ucdp-ged.json, and GED's spellings as aliases of places already in places/gazetteer.json.
+ * Re-running on the same file with the same options rewrites nothing (stable ids from GED's `id`).
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { Gazetteer } from '../core/gazetteer.ts';
+import type { Actor, Place } from '../schema/index.ts';
+import { importGed } from './import-ged.ts';
+import { readExisting, writeGedOutput } from './write-ged.ts';
+
+const USAGE = 'usage: npm run import:ged -- <ged.csv> [--only-actor IS] [--out data]';
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      allowPositionals: true,
+      options: { 'only-actor': { type: 'string' }, out: { type: 'string', default: 'data' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (args.values.help || args.positionals.length !== 1) {
+    console.error(USAGE);
+    return args.values.help ? 0 : 2;
+  }
+  const csv = args.positionals[0]!;
+  const outDir = args.values.out!;
+  const size = statSync(csv).size;
+  const existingPlaces = readExisting<Place>(outDir, 'places');
+  const existingActors = readExisting<Actor>(outDir, 'actors');
+
+  const stream = createReadStream(csv);
+  const bar = process.stderr.isTTY
+    ? new cliProgress.SingleBar(
+        { format: 'import {bar} {percentage}% | {rows} rows | {eta}s left', stream: process.stderr, hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  bar?.start(size, 0, { rows: 0 });
+  const started = performance.now();
+  const result = await importGed(stream, {
+    onlyActor: args.values['only-actor'] ?? null,
+    existingPlaces,
+    existingActors,
+    onRow: (n) => {
+      if (bar && n % 200 === 0) bar.update(stream.bytesRead, { rows: n });
+    },
+  });
+  bar?.update(size, { rows: result.summary.read });
+  bar?.stop();
+
+  const gaz = new Gazetteer([...existingPlaces, ...result.places]);
+  const report = writeGedOutput(outDir, result, (inc) => gaz.country(inc.placeId)?.id ?? 'unknown');
+  const s = result.summary;
+  const lines = [
+    `Read ${s.read} rows from ${csv} in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+    `Imported ${s.imported} incidents (${Object.entries(s.byCountry).map(([c, n]) => `${c} ${n}`).join(', ') || 'none'}).`,
+    ...(args.values['only-actor'] ? [`Left out ${s.filtered} rows without the side "${args.values['only-actor']}".`] : []),
+    `Skipped ${Object.values(s.skipped).reduce((a, b) => a + b, 0)} rows${Object.keys(s.skipped).length ? ':' : '.'}`,
+    ...Object.entries(s.skipped).map(([why, n]) => `  ${n} × ${why}`),
+    ...(Object.keys(s.notes).length ? ['Imported with notes:', ...Object.entries(s.notes).map(([why, n]) => `  ${n} × ${why}`)] : []),
+    `Places: ${result.places.length} new (${countByKind(result.places)}); ${result.learnedAliases.size} known places learned ${[...result.learnedAliases.values()].flat().length} GED spellings.`,
+    `Actors: ${result.actors.length} new.`,
+    `Wrote ${report.written.length ? report.written.join(', ') : 'nothing'}${report.unchanged.length ? `; unchanged: ${report.unchanged.join(', ')}` : ''}.`,
+    'Data: UCDP GED 19.1 (CC BY 4.0). Cite Sundberg & Melander (2013), Journal of Peace Research 50(4), and Högbladh (2019), UCDP GED Codebook 19.1.',
+  ];
+  console.log(lines.join('\n'));
+  return 0;
+}
+
+function countByKind(places: readonly Place[]): string {
+  const m = new Map<string, number>();
+  for (const p of places) m.set(p.kind, (m.get(p.kind) ?? 0) + 1);
+  return [...m].map(([k, n]) => `${n} ${k}`).join(', ');
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`import:ged failed: ${(e as Error).message}`);
+    process.exit(1);
+  },
+);
