@@ -25,6 +25,7 @@ const Options = z.object({
 });
 
 export const attacks: CommandModule = {
+  examples: ['/attacks place:syria', '/attacks place:diyala from:2019-08-01', '/attacks place:iraq actor:IS limit:3'],
   definition: {
     name: 'attacks',
     description: 'Attacks in a place, newest first, with casualties, totals and sources',

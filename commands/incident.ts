@@ -18,6 +18,7 @@ const PRECISION_NOTE: Record<string, string> = {
 };
 
 export const incident: CommandModule = {
+  examples: ['/incident id:diyala-police-2019-08-22'],
   definition: {
     name: 'incident',
     description: 'One incident in full, with its source sentences',

@@ -34,6 +34,7 @@ function entry(q: Quote, ds: Dataset): string {
 }
 
 export const quote: CommandModule = {
+  examples: ['/quote person:pompeo', '/quote person:"Secretary of State" topic:caliphate'],
   definition: {
     name: 'quote',
     description: 'What a person (or report) said, word for word, with when and where',

@@ -41,6 +41,7 @@ function coverage(ds: Dataset): Map<string, Coverage> {
 }
 
 export const sources: CommandModule = {
+  examples: ['/sources'],
   definition: { name: 'sources', description: 'What the dataset is built from, its coverage and attribution' },
   handle(_raw, ctx): ReplyPayload {
     const ds = ctx.dataset();

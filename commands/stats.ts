@@ -25,6 +25,7 @@ function rowsText(ds: Dataset, rows: PlaceBreakdownRow[]): string {
 }
 
 export const stats: CommandModule = {
+  examples: ['/stats', '/stats place:syria from:2019-07 to:2019-08'],
   definition: {
     name: 'stats',
     description: 'Totals of killed and injured, by country and province',

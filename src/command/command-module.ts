@@ -38,6 +38,8 @@ export interface AutocompleteChoice {
 export interface CommandModule {
   /** The slash command as registered with Discord. */
   definition: RESTPostAPIChatInputApplicationCommandsJSONBody;
+  /** Real command lines a user can type, shown by /help and the README ("/attacks place:syria"). */
+  examples?: string[];
   /**
    * Discord gives an interaction 3 seconds before it must be answered. A command that may take longer
    * (rendering, storage, network checks) is deferred first and its reply edited in.
