@@ -1,0 +1,247 @@
+import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
+import { TZDate } from '@date-fns/tz';
+import { format, parseISO } from 'date-fns';
+import type { Dataset } from '../core/dataset.ts';
+import type { GroupTotals } from '../core/incident-index.ts';
+import { queryIncidents } from '../core/query-incidents.ts';
+import { CASUALTY_GROUPS, type Incident, type Quote } from '../schema/index.ts';
+import { formatDateSpec, GROUP_LABEL, plural, truncate } from '../replies/format.ts';
+import { incidentListEntry } from '../replies/incident-list.ts';
+import { makeReply, type ReplyPayload } from '../replies/payload.ts';
+import { attributionFor } from '../replies/source-line.ts';
+import { addDays, localNoon, unixSeconds } from './time.ts';
+
+/** Which incidents one digest covers. */
+export interface DigestWindow {
+  /** The local day whose incidents it lists: the day before the run, in the server's zone. */
+  day: string;
+  /**
+   * The day the previous digest listed; null for a first digest. Incidents dated after it and before
+   * `day` were never listed (days without a digest), so they join the late reports.
+   */
+  previousDay: string | null;
+  /** Incidents first recorded since the previous digest (any date). Those dated before `day` are late reports. */
+  recordedIds: readonly string[];
+  /** When the digest is compiled. */
+  at: Date;
+}
+
+export interface DigestFilter {
+  /** Only this place and everything inside it; null: everything. */
+  placeId: string | null;
+}
+
+export interface DigestSummary {
+  dayCount: number;
+  lateCount: number;
+  sourceIds: string[];
+}
+
+/** How many entries each list shows before "… and N more". */
+export const DIGEST_LIST_LIMITS = { day: 6, late: 5 } as const;
+
+const fullDay = (iso: string) => format(parseISO(iso), 'EEEE d MMMM yyyy');
+const shortDay = (iso: string) => format(parseISO(iso), 'd MMM yyyy');
+
+const countriesCache = new WeakMap<Dataset, string[]>();
+function countries(ds: Dataset): string[] {
+  let c = countriesCache.get(ds);
+  if (!c) countriesCache.set(ds, (c = [...ds.gazetteer.all()].filter((p) => p.kind === 'country').map((p) => p.id).sort()));
+  return c;
+}
+
+/**
+ * The digest for one server and day, as the message body to post. Pure: the same dataset, window,
+ * filter and zone always give the same message.
+ *
+ * - Incidents dated `day` (the index's day of an incident; a date range counts from its first day).
+ * - Late reports: incidents dated before `day` that no earlier digest could have listed — first
+ *   recorded since the previous digest, or dated in days no digest covered. Nothing is listed twice.
+ * - 7- and 30-day totals (killed and injured by group) with the change against the equally long period
+ *   before; a line per country over 30 days; one quotation from the 30 days; sources and attribution.
+ */
+export function composeDigest(ds: Dataset, window: DigestWindow, filter: DigestFilter, timeZone: string): ReplyPayload {
+  return composeDigestWithSummary(ds, window, filter, timeZone).payload;
+}
+
+export function composeDigestWithSummary(
+  ds: Dataset,
+  window: DigestWindow,
+  filter: DigestFilter,
+  timeZone: string,
+): { payload: ReplyPayload; summary: DigestSummary } {
+  const { day } = window;
+  const placeId = filter.placeId;
+  const q = (from: string, to: string, limit = 0) => queryIncidents(ds, { placeId, from, to }, { offset: 0, limit });
+  const sourceIds = new Set<string>();
+
+  // Incidents of the day.
+  const dayPage = q(day, day, DIGEST_LIST_LIMITS.day);
+
+  // Late reports: recorded since the last digest and dated before the day, plus days no digest covered.
+  const late = new Map<string, Incident>();
+  let gapCount = 0;
+  const gapFrom = window.previousDay ? addDays(window.previousDay, 1) : null;
+  const gapTo = addDays(day, -1);
+  if (gapFrom && gapFrom <= gapTo) {
+    const gap = q(gapFrom, gapTo, DIGEST_LIST_LIMITS.late);
+    gapCount = gap.total;
+    for (const inc of gap.incidents) late.set(inc.id, inc);
+  }
+  const inPlace = placeId ? new Set(ds.gazetteer.descendants(placeId)) : null;
+  let recordedLate = 0;
+  const recorded: Incident[] = [];
+  for (const id of window.recordedIds) {
+    const inc = ds.incident(id);
+    if (!inc || inc.date.date >= day) continue; // not (or no longer) in the dataset; or today's/the day's own
+    if (gapFrom && inc.date.date >= gapFrom) continue; // already counted with the uncovered days
+    if (inPlace && !inPlace.has(inc.placeId)) continue;
+    recordedLate++;
+    recorded.push(inc);
+  }
+  recorded.sort(newestFirst);
+  for (const inc of recorded.slice(0, DIGEST_LIST_LIMITS.late)) late.set(inc.id, inc);
+  const lateCount = gapCount + recordedLate;
+  const lateShown = [...late.values()].sort(newestFirst).slice(0, DIGEST_LIST_LIMITS.late);
+
+  const dayTs = `<t:${unixSeconds(localNoon(day, timeZone))}:D>`;
+  const where = placeId ? ` in ${ds.gazetteer.label(placeId)}` : '';
+  const lines: string[] = [];
+  if (dayPage.total === 0 && lateCount === 0) {
+    lines.push(`Nothing new: no incidents recorded${where} on **${fullDay(day)}** (${dayTs}), and no late reports since the last digest.`);
+  } else {
+    lines.push(`**${fullDay(day)}** (${dayTs})${where}: ${plural(dayPage.total, 'incident')}.`);
+    for (const inc of dayPage.incidents) {
+      lines.push(incidentListEntry(ds, inc));
+      sourceIds.add(inc.sourceId);
+    }
+    if (dayPage.total > dayPage.incidents.length)
+      lines.push(`… and ${dayPage.total - dayPage.incidents.length} more: \`/attacks from:${day} to:${day}${placeId ? ` place:${placeId}` : ''}\``);
+    if (lateCount > 0) {
+      lines.push('', `**Reported late** — occurred earlier, first recorded since the last digest: ${plural(lateCount, 'incident')}.`);
+      for (const inc of lateShown) {
+        lines.push(incidentListEntry(ds, inc));
+        sourceIds.add(inc.sourceId);
+      }
+      if (lateCount > lateShown.length) lines.push(`… and ${lateCount - lateShown.length} more.`);
+    }
+  }
+
+  // The picture over 7 and 30 days, each against the period of equal length before it.
+  const fields: APIEmbedField[] = [];
+  for (const n of [7, 30]) {
+    const cur = q(addDays(day, -(n - 1)), day);
+    const prev = q(addDays(day, -(2 * n - 1)), addDays(day, -n));
+    fields.push({
+      name: `Last ${n} days (to ${shortDay(day)}), change against the ${n} days before`,
+      value: totalsWithChange(cur.totals, prev.totals, cur.total, prev.total, cur.withoutFigures),
+    });
+  }
+  const from30 = addDays(day, -29);
+  const countryLines: string[] = [];
+  for (const c of countries(ds)) {
+    const scope = placeId ? (ds.gazetteer.lineage(placeId).some((p) => p.id === c) ? placeId : null) : c;
+    if (!scope) continue;
+    const cur = queryIncidents(ds, { placeId: scope, from: from30, to: day }, { offset: 0, limit: 0 });
+    const prev = queryIncidents(ds, { placeId: scope, from: addDays(day, -59), to: addDays(day, -30) }, { offset: 0, limit: 0 });
+    if (cur.total === 0 && prev.total === 0) continue;
+    const k = sum(cur.totals, 'killed');
+    const i = sum(cur.totals, 'injured');
+    countryLines.push(
+      `**${ds.gazetteer.get(c)?.name ?? c}**: ${plural(cur.total, 'incident')} (${signed(cur.total - prev.total)}), ${k} killed (${signed(k - sum(prev.totals, 'killed'))}), ${i} injured (${signed(i - sum(prev.totals, 'injured'))})`,
+    );
+  }
+  fields.push({ name: 'By country, last 30 days (change against the 30 days before)', value: countryLines.join('\n') || 'No incidents recorded in either period.' });
+
+  const quote = pickQuote(ds, from30, day, placeId);
+  if (quote) {
+    sourceIds.add(quote.sourceId);
+    fields.push({ name: 'Quotation from the period', value: formatQuote(ds, quote) });
+  }
+
+  // Attribution covers every source the digest draws on, the totals included.
+  for (const inc of periodIncidents(ds, placeId, addDays(day, -59), day)) sourceIds.add(inc.sourceId);
+  const sources = [...sourceIds].sort();
+  const at = new TZDate(window.at.getTime(), timeZone);
+  const embed: APIEmbed = {
+    title: truncate(`Daily digest · ${shortDay(day)}${placeId ? ` · ${ds.gazetteer.get(placeId)?.name ?? placeId}` : ''}`, 256),
+    description: fitLines(lines, 3600),
+    fields,
+    footer: {
+      text: truncate(
+        `Compiled ${format(at, 'd MMM yyyy HH:mm')} ${timeZone}. ` + (sources.length ? `Sources: ${attributionFor(ds, sources)}` : 'No sources: nothing in the period.'),
+        2048,
+      ),
+    },
+    timestamp: window.at.toISOString(),
+  };
+  return { payload: makeReply({ embeds: [embed] }), summary: { dayCount: dayPage.total, lateCount, sourceIds: sources } };
+}
+
+function newestFirst(a: Incident, b: Incident): number {
+  return a.date.date < b.date.date ? 1 : a.date.date > b.date.date ? -1 : a.id < b.id ? -1 : 1;
+}
+
+function* periodIncidents(ds: Dataset, placeId: string | null, from: string, to: string): Generator<Incident> {
+  const idx = ds.incidents;
+  const list = placeId ? idx.forPlace(placeId) : idx.all;
+  if (!list) return;
+  const [lo, hi] = idx.dateRange(list, from, to);
+  for (let i = lo; i < hi; i++) yield idx.incidents[list.positions[i]!]!;
+}
+
+const sum = (t: GroupTotals, k: 'killed' | 'injured') => CASUALTY_GROUPS.reduce((n, g) => n + t[g][k], 0);
+const signed = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '±0');
+
+function totalsWithChange(cur: GroupTotals, prev: GroupTotals, n: number, nPrev: number, withoutFigures: number): string {
+  const side = (k: 'killed' | 'injured') => {
+    const groups = CASUALTY_GROUPS.filter((g) => cur[g][k] > 0 || prev[g][k] > 0).map(
+      (g) => `${GROUP_LABEL[g]} ${cur[g][k]} (${signed(cur[g][k] - prev[g][k])})`,
+    );
+    return `${k === 'killed' ? 'Killed' : 'Injured'}: ${sum(cur, k)} (${signed(sum(cur, k) - sum(prev, k))})${groups.length ? ` — ${groups.join(', ')}` : ''}`;
+  };
+  const lines = [`Incidents: ${n} (${signed(n - nPrev)})`, side('killed'), side('injured')];
+  if (withoutFigures > 0) lines.push(`${plural(withoutFigures, 'incident')} without full figures from the source (known figures only).`);
+  return lines.join('\n');
+}
+
+/** Overlaps [from, to]; with a place filter, quotes about that place, a place inside it or one enclosing it. */
+function pickQuote(ds: Dataset, from: string, to: string, placeId: string | null): Quote | null {
+  let related: Set<string> | null = null;
+  if (placeId) related = new Set([...ds.gazetteer.descendants(placeId), ...ds.gazetteer.lineage(placeId).map((p) => p.id)]);
+  let best: Quote | null = null;
+  for (const quote of ds.quotes) {
+    const d = quote.date;
+    if (!d || d.date > to || (d.end ?? d.date) < from) continue;
+    if (related && !quote.placeIds.some((p) => related.has(p))) continue;
+    if (!best || rank(quote) > rank(best) || (rank(quote) === rank(best) && quote.id < best.id)) best = quote;
+  }
+  return best;
+}
+
+/** Direct words first, then the most precisely and most recently dated. */
+function rank(q: Quote): string {
+  const d = q.date!;
+  return `${q.kind === 'direct' ? 1 : 0}${d.precision === 'range' ? 0 : 1}${d.date}`;
+}
+
+function formatQuote(ds: Dataset, q: Quote): string {
+  const speaker = ds.actors.get(q.speakerId);
+  const who = speaker ? `${speaker.name}${speaker.role ? `, ${speaker.role}` : ''}` : q.speakerId;
+  const via = q.viaId ? `, via ${ds.actorName(q.viaId)}` : '';
+  const when = q.date ? formatDateSpec(q.date, ds) : 'date not given';
+  const meta = `— ${who}${via}${q.venue ? `, ${q.venue}` : ''}, ${when}`;
+  const text = truncate(q.text, 1024 - meta.length - 40);
+  return q.kind === 'direct' ? `“${text}”\n${meta}` : `${text} (paraphrased by the source)\n${meta}`;
+}
+
+/** Joins lines up to a budget, then says how many did not fit. */
+function fitLines(lines: string[], budget: number): string {
+  let out = '';
+  for (let i = 0; i < lines.length; i++) {
+    const next = out ? `${out}\n${lines[i]}` : lines[i]!;
+    if (next.length > budget) return `${out}\n… (${lines.length - i} more line${lines.length - i === 1 ? '' : 's'} did not fit)`;
+    out = next;
+  }
+  return out;
+}

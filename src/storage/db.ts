@@ -1,0 +1,106 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+/** One schema step. Applied in order, each in its own transaction; `PRAGMA user_version` records the last applied. */
+export interface Migration {
+  version: number;
+  description: string;
+  up: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'digest subscriptions, deliveries and when each incident was first seen',
+    up: `
+      CREATE TABLE digest_subscriptions (
+        guild_id        TEXT PRIMARY KEY,
+        channel_id      TEXT NOT NULL,
+        time            TEXT NOT NULL,              -- HH:MM, local to time_zone
+        time_zone       TEXT NOT NULL,              -- IANA zone
+        place_id        TEXT,                       -- filter; NULL = everything
+        enabled         INTEGER NOT NULL DEFAULT 1,
+        active_since    INTEGER NOT NULL,           -- ms; no digest is scheduled before this instant
+        disabled_reason TEXT,
+        disabled_at     INTEGER,
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL,
+        updated_by      TEXT
+      );
+      CREATE TABLE digest_deliveries (
+        guild_id        TEXT NOT NULL,
+        local_date      TEXT NOT NULL,              -- the server's local day the digest belongs to
+        channel_id      TEXT NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('sending', 'retry', 'sent', 'failed', 'unknown')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        nonce           TEXT NOT NULL,              -- sent with enforce_nonce, so a resend is deduplicated by Discord
+        body            TEXT NOT NULL,              -- the message, fixed at the first attempt: retries send the same
+        digest_day      TEXT NOT NULL,              -- the day whose incidents it lists
+        recorded_until  INTEGER NOT NULL,           -- ms; late reports first seen up to here are in this digest
+        owner           TEXT NOT NULL,              -- the process that claimed the current attempt
+        claimed_at      INTEGER NOT NULL,
+        next_attempt_at INTEGER,
+        message_id      TEXT,
+        sent_at         INTEGER,
+        last_error      TEXT,
+        updated_at      INTEGER NOT NULL,
+        PRIMARY KEY (guild_id, local_date)
+      ) WITHOUT ROWID;
+      CREATE INDEX digest_deliveries_open ON digest_deliveries (status) WHERE status IN ('sending', 'retry');
+      CREATE TABLE incident_first_seen (
+        incident_id   TEXT PRIMARY KEY,
+        first_seen_at INTEGER NOT NULL,             -- ms
+        baseline      INTEGER NOT NULL DEFAULT 0    -- 1: already in the dataset when the table was first filled
+      ) WITHOUT ROWID;
+      CREATE INDEX incident_first_seen_late ON incident_first_seen (first_seen_at) WHERE baseline = 0;
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    `,
+  },
+];
+
+export interface OpenOptions {
+  /** Folder for the database file; default $DATA_DIR or ./var. Ignored with `memory`. */
+  dataDir?: string;
+  /** An in-memory database (console, tests). */
+  memory?: boolean;
+  fileName?: string;
+}
+
+export function defaultDataDir(): string {
+  return resolve(process.env.DATA_DIR || './var');
+}
+
+/**
+ * Opens (creating if needed) the bot's SQLite database: WAL journal, a busy timeout so shard processes
+ * sharing the file wait instead of failing, foreign keys on, and every pending migration applied.
+ */
+export function openDatabase(opts: OpenOptions = {}): Db {
+  let db: Db;
+  if (opts.memory) db = new Database(':memory:');
+  else {
+    const dir = opts.dataDir ?? defaultDataDir();
+    mkdirSync(dir, { recursive: true });
+    db = new Database(join(dir, opts.fileName ?? 'incident-bot.sqlite'));
+    db.pragma('journal_mode = WAL');
+  }
+  db.pragma('busy_timeout = 5000');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  return db;
+}
+
+export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): number {
+  const version = () => db.pragma('user_version', { simple: true }) as number;
+  // IMMEDIATE, and the version re-read inside: two shard processes starting together apply each step once.
+  const apply = db.transaction((m: Migration) => {
+    if (version() >= m.version) return;
+    db.exec(m.up);
+    db.pragma(`user_version = ${m.version}`);
+  });
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) if (version() < m.version) apply.immediate(m);
+  return version();
+}
