@@ -63,7 +63,7 @@ describe('/attacks', () => {
   it('answers an unknown place privately with suggestions', async () => {
     const r = await run('attacks', { place: 'Diyalla' });
     expect(r.flags).toBe(64);
-    expect(r.content).toBe("I don't know the place \"Diyalla\". Did you mean: **Diyala, Iraq**?");
+    expect(r.content).toBe("I don't know the place \"Diyalla\". Did you mean **Diyala, Iraq**?");
   });
 
   it('says when nothing matches, and still shows what is known about the area', async () => {

@@ -5,7 +5,8 @@ import { ephemeralText, type ReplyPayload } from './payload.ts';
 export type Resolved = { id: string } | { reply: ReplyPayload };
 
 function notFound(kind: string, query: string, suggestions: string[], label: (id: string) => string, hint: string): ReplyPayload {
-  const dym = suggestions.length ? ` Did you mean: ${suggestions.map((s) => `**${label(s)}**`).join(', ')}?` : '';
+  // Labels contain commas ("Sulaymaniyah, Kurdistan Region, Iraq"), so choices are joined with "or".
+  const dym = suggestions.length ? ` Did you mean ${suggestions.slice(0, 3).map((s) => `**${label(s)}**`).join(' or ')}?` : '';
   return ephemeralText(`I don't know the ${kind} "${query}".${dym}${dym ? '' : ` ${hint}`}`);
 }
 
