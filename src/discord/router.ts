@@ -173,7 +173,7 @@ export function createInteractionRouter(options: RouterOptions): (interaction: I
       } else {
         return;
       }
-      log.debug({ interactionId: interaction.id, what, ms: Math.round(performance.now() - started) }, 'interaction answered');
+      log.debug({ interactionId: interaction.id, what, ms: Math.round(performance.now() - started) }, 'interaction handled');
     } catch (err) {
       // fail() itself guards its sends; this is the last line so an event handler never rejects.
       log.error({ err, interactionId: interaction.id, what }, 'interaction routing failed');

@@ -254,6 +254,11 @@ export class FakeDiscord {
     if (i) i.expired = true;
   }
 
+  /** The message an interaction's response created (after a type 4/5/7 callback and any edits), as Discord holds it. */
+  originalMessage(interactionId: string): Record<string, unknown> | null {
+    return this.interactions.get(interactionId)?.original ?? null;
+  }
+
   // ------------------------------------------------------------ interactions
 
   /** A guild member invoking things, as it appears in interaction payloads. */
@@ -307,7 +312,8 @@ export class FakeDiscord {
     const guild = where.guildId ? this.guild(where.guildId) : this.guilds[0]!;
     const channel = where.channelId ? guild.channels.find((c) => c.id === where.channelId)! : guild.channels[0]!;
     const id = snowflake();
-    const token = `aW50ZXJhY3Rpb246${id}:${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+    // Shaped like Discord's: base64url of "interaction:<id>:<random>".
+    const token = Buffer.from(`interaction:${id}:${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`).toString('base64url');
     const payload: Record<string, unknown> = {
       id,
       application_id: this.applicationId,

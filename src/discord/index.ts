@@ -1,0 +1,8 @@
+/** The Discord runtime's public surface, for other features (the digest) and for tests. */
+export { createBot, clientOptionsFor, INTENTS, type Bot, type BotOptions, type BotPlugin } from './bot.ts';
+export { loadConfig, ConfigError, type BotConfig } from './config.ts';
+export { createLogger, type Logger } from './logger.ts';
+export { checkChannel, postToChannel, ownsGuild, shardForGuild, type ChannelCheck } from './channels.ts';
+export { toMessageOptions, toReplyOptions, toUpdateOptions } from './reply-options.ts';
+export { createInteractionRouter, flattenOptions, sanitizeChoices, isGoneInteractionError } from './router.ts';
+export { deployCommands, describeDeploy } from './deploy-commands.ts';

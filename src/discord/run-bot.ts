@@ -1,0 +1,101 @@
+import { fileURLToPath } from 'node:url';
+import { ShardingManager } from 'discord.js';
+import type { CommandModule } from '../command/command-module.ts';
+import { createBot, type Bot, type BotPlugin } from './bot.ts';
+import { ConfigError, loadConfig, type BotConfig } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { defaultPlugins } from './plugins.ts';
+
+/** The script every shard process runs. */
+export const SHARD_SCRIPT = fileURLToPath(new URL('./shard-process.ts', import.meta.url));
+
+/**
+ * `npm start` with DISCORD_TOKEN set: validates the configuration, then runs one client (SHARD_COUNT 1),
+ * or discord.js's ShardingManager with one child process per shard (SHARD_COUNT > 1). SHARD_COUNT is a
+ * number on purpose: 'auto' would ask discord.com for the count directly, ignoring DISCORD_API_URL.
+ */
+export async function runBot(): Promise<void> {
+  let config: BotConfig;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = createLogger({ level: config.logLevel, secrets: [config.token] });
+  if (config.shardCount > 1) await runShardingManager(config, logger);
+  else await startSingleProcess({ config, logger });
+}
+
+export function buildShardingManager(config: BotConfig): ShardingManager {
+  return new ShardingManager(SHARD_SCRIPT, {
+    token: config.token,
+    totalShards: config.shardCount,
+    mode: 'process',
+    respawn: true,
+    // The children run TypeScript like the parent does.
+    execArgv: ['--import', 'tsx'],
+  });
+}
+
+async function runShardingManager(config: BotConfig, logger: Logger): Promise<void> {
+  const manager = buildShardingManager(config);
+  manager.on('shardCreate', (shard) => {
+    logger.info({ shardId: shard.id, totalShards: config.shardCount }, 'shard process started');
+    shard.on('death', () => logger.warn({ shardId: shard.id }, 'shard process exited'));
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping shard processes');
+    // Each child gets the signal and destroys its client; respawn is off while stopping.
+    for (const shard of manager.shards.values()) {
+      shard.removeAllListeners('death');
+      shard.kill();
+    }
+    process.exit(0);
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  await manager.spawn({ amount: config.shardCount, timeout: 60_000 });
+}
+
+/** Loads the real command registry (kept dynamic so tests can run the runtime without it). */
+async function realCommands(): Promise<CommandModule[]> {
+  return (await import('../../commands/index.ts')).commands;
+}
+
+/**
+ * One client in this process: the whole bot when unsharded, or one ShardingManager child. Installs
+ * SIGINT/SIGTERM handlers that destroy the client before exiting.
+ */
+export async function startSingleProcess(opts: { config?: BotConfig; logger?: Logger; plugins?: BotPlugin[]; inShardingManager?: boolean } = {}): Promise<Bot> {
+  const config = opts.config ?? loadConfig();
+  const logger = opts.logger ?? createLogger({ level: config.logLevel, secrets: [config.token] });
+  const bot = createBot({
+    config,
+    logger,
+    commands: await realCommands(),
+    plugins: opts.plugins ?? (await defaultPlugins(config)),
+    // Unsharded: exactly shard 0 of 1. In a ShardingManager child discord.js reads SHARDS/SHARD_COUNT itself.
+    ...(opts.inShardingManager ? {} : { shards: [0], shardCount: 1 }),
+  });
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    try {
+      await bot.stop();
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  await bot.start();
+  return bot;
+}
