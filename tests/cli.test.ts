@@ -108,6 +108,21 @@ describe('npm run ask', () => {
   });
 });
 
+describe('npm run data:check', () => {
+  it('validates the shipped data and prints counts per kind', () => {
+    const r = cli('src/cli/data-check.ts', []);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^data\/ is valid \(\d+ ms to load, validate and index\):/);
+    for (const kind of ['sources', 'places', 'actors', 'incidents', 'statistics', 'quotes']) expect(r.stdout).toMatch(new RegExp(`^  ${kind}\\s+[\\d,]+$`, 'm'));
+  });
+
+  it('exits 1 and names the problem when a record is bad', () => {
+    const r = cli('src/cli/data-check.ts', ['tests/fixtures/bad-data']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('record "bad-incident": field "placeId": refers to place "nowhere", which does not exist');
+  });
+});
+
 describe('the offline console', () => {
   it('answers commands piped to it, one after another, and turns pages with /next', () => {
     const r = cli('src/main.ts', [], '/attacks iraq from:2019-01-01 limit:1\n/next\n/quote person:pompeo topic:complicated\n/nope\n');

@@ -80,5 +80,3 @@ function pageLine(reply: ReplyPayload | null, label: 'Next' | 'Previous'): strin
     }
   return null;
 }
-
-if (import.meta.url === `file://${process.argv[1]}`) await runConsole();
