@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Actor, Incident, Quote, RawDataset, Source, Statistic } from '../schema/index.ts';
 import { Gazetteer } from './gazetteer.ts';
 import { IncidentIndex } from './incident-index.ts';
-import { loadRawDataset } from './load-dataset.ts';
+import { loadRawDataset, type LoadOptions } from './load-dataset.ts';
 import { NameIndex } from './name-index.ts';
 
 /** The repository's data/ folder, wherever the process was started from. */
@@ -65,6 +65,6 @@ function roleNames(role: string): string[] {
   return names;
 }
 
-export function loadDataset(dataDir: string = DEFAULT_DATA_DIR): Dataset {
-  return new Dataset(loadRawDataset(dataDir));
+export function loadDataset(dataDir: string = DEFAULT_DATA_DIR, opts: LoadOptions = {}): Dataset {
+  return new Dataset(loadRawDataset(dataDir, opts));
 }

@@ -1,5 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { RECORD_KINDS, type RawDataset, type RecordKind } from '../schema/index.ts';
 import { checkReferences } from './check-references.ts';
@@ -125,6 +127,84 @@ export function validateRecords(files: RawFiles): RawDataset {
   return dataset;
 }
 
-export function loadRawDataset(dataDir: string): RawDataset {
-  return validateRecords(readDataDir(dataDir));
+export interface LoadOptions {
+  /**
+   * Reuse a snapshot of records that already passed validation (default true; the environment
+   * variable INCIDENT_BOT_SNAPSHOT=off turns it off). See loadRawDataset.
+   */
+  snapshot?: boolean;
+  /** Where snapshots live (default node_modules/.cache/incident-bot). */
+  snapshotDir?: string;
+}
+
+/** Bump when the snapshot's layout changes. */
+const SNAPSHOT_VERSION = 2;
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DEFAULT_SNAPSHOT_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'incident-bot');
+/** The code that decides whether records are valid: a change to any of it invalidates every snapshot. */
+const RULE_FILES = [
+  ...readdirSync(join(REPO_ROOT, 'src', 'schema'))
+    .filter((f) => f.endsWith('.ts'))
+    .sort()
+    .map((f) => join(REPO_ROOT, 'src', 'schema', f)),
+  join(REPO_ROOT, 'src', 'core', 'load-dataset.ts'),
+  join(REPO_ROOT, 'src', 'core', 'check-references.ts'),
+];
+
+/** Data files in the order readDataDir reads them. */
+function dataFiles(dataDir: string): string[] {
+  const out: string[] = [];
+  for (const kind of Object.keys(RECORD_KINDS)) {
+    const dir = join(dataDir, kind);
+    let names: string[] = [];
+    try {
+      if (statSync(dir).isDirectory()) names = readdirSync(dir).sort();
+    } catch {
+      continue;
+    }
+    for (const n of names) if (n.endsWith('.json') || n.endsWith('.ndjson')) out.push(join(dir, n));
+  }
+  return out;
+}
+
+/** A digest of every data file (name and bytes) and of the validation code. */
+export function datasetKey(dataDir: string): string {
+  const h = createHash('sha256');
+  h.update(`v${SNAPSHOT_VERSION}\0`);
+  for (const f of RULE_FILES) h.update(readFileSync(f)).update('\0');
+  for (const f of dataFiles(dataDir)) h.update(relative(dataDir, f)).update('\0').update(readFileSync(f)).update('\0');
+  return h.digest('hex').slice(0, 32);
+}
+
+/**
+ * Loads and validates data/. Validating ~24,000 incidents with zod takes a few hundred ms, so after a
+ * successful validation the validated records (defaults filled in) are written to a snapshot named by
+ * a SHA-256 of every data file and of the validation code (src/schema/*.ts, load-dataset.ts,
+ * check-references.ts). The next start hashes the same files and, when the snapshot for that digest
+ * exists, parses it instead of validating again: any edit to the data or the rules changes the digest,
+ * so a stale snapshot is never used, and an invalid dataset never gets one.
+ */
+export function loadRawDataset(dataDir: string, opts: LoadOptions = {}): RawDataset {
+  const enabled = opts.snapshot ?? process.env.INCIDENT_BOT_SNAPSHOT !== 'off';
+  if (!enabled) return validateRecords(readDataDir(dataDir));
+  const dir = opts.snapshotDir ?? DEFAULT_SNAPSHOT_DIR;
+  const prefix = `dataset-${createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 12)}-`;
+  const path = join(dir, `${prefix}${datasetKey(dataDir)}.json`);
+  try {
+    // ASCII-only file (see below): latin1 decoding is several times faster than UTF-8.
+    return JSON.parse(readFileSync(path, 'latin1')) as RawDataset;
+  } catch {
+    // no snapshot for this content yet
+  }
+  const raw = validateRecords(readDataDir(dataDir));
+  try {
+    mkdirSync(dir, { recursive: true });
+    for (const old of readdirSync(dir)) if (old.startsWith(prefix)) unlinkSync(join(dir, old));
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(raw).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), 'latin1');
+    renameSync(tmp, path);
+  } catch {
+    // a read-only checkout simply validates every time
+  }
+  return raw;
 }

@@ -160,6 +160,8 @@ export class GedPlaces {
           const k = normalizeName(n);
           existingByName.set(k, [...(existingByName.get(k) ?? []), p]);
         }
+    const takenNames = new Set<string>();
+    for (const p of [...this.existing.values(), ...created]) if (p.kind !== 'city' && p.kind !== 'site') for (const n of [p.name, ...p.aliases]) takenNames.add(normalizeName(n));
     const lineageIds = (id: string) => {
       const out: string[] = [];
       for (let p = this.existing.get(id); p; p = p.parentId ? this.existing.get(p.parentId) : undefined) out.push(p.id);
@@ -172,7 +174,10 @@ export class GedPlaces {
       const [adm1, adm2] = (a.parents.top() ?? '|').split('|') as [string, string];
       const parentId = adm1 && adm2 ? idByKey.get(`district|${countryName}|${adm1}|${adm2}`)! : adm1 ? provinceOf(adm1) : country;
       const settlement = SETTLEMENT.test(gedName);
-      const name = settlement ? gedName.replace(SETTLEMENT, '') : gedName;
+      const short = settlement ? gedName.replace(SETTLEMENT, '') : gedName;
+      // A town named like a known province ("Daraa town" beside the seed's "Daraa") keeps GED's full
+      // name, so what people typed before still finds the place it found before.
+      const name = takenNames.has(normalizeName(short)) ? gedName : short;
       const kind: PlaceKind = settlement ? 'city' : (a.precs.top() ?? 1) === 5 ? 'region' : 'site';
       const province = adm1 ? provinceOf(adm1) : null;
       const match = settlement
