@@ -4,14 +4,15 @@ import { z } from 'zod';
  * The bot's configuration, read from the environment (and .env, which `npm start` loads) and validated at
  * start-up, so a missing or malformed variable stops the bot with a message that names it.
  */
-const snowflake = (what: string) => z.string().regex(/^\d{17,20}$/, `must be a Discord ${what} id (17-20 digits)`);
+const snowflake = (what: string, required = '') =>
+  z.string({ error: `is required (${required})` }).regex(/^\d{17,20}$/, `must be a Discord ${what} id (17-20 digits)`);
 
 /** Empty strings (`DISCORD_GUILD_ID=` in .env) mean "not set". */
 const unsetIfEmpty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 const EnvSchema = z.object({
   DISCORD_TOKEN: z.preprocess(unsetIfEmpty, z.string({ error: 'is required (the bot token from the Developer Portal)' }).min(1)),
-  DISCORD_APPLICATION_ID: z.preprocess(unsetIfEmpty, snowflake('application').optional()).refine((v) => v !== undefined, 'is required (the application id from the Developer Portal)'),
+  DISCORD_APPLICATION_ID: z.preprocess(unsetIfEmpty, snowflake('application', 'the application id from the Developer Portal')),
   DISCORD_GUILD_ID: z.preprocess(unsetIfEmpty, snowflake('server (guild)').optional()),
   DISCORD_API_URL: z.preprocess(
     unsetIfEmpty,
@@ -52,7 +53,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   return {
     token: e.DISCORD_TOKEN,
-    applicationId: e.DISCORD_APPLICATION_ID!,
+    applicationId: e.DISCORD_APPLICATION_ID,
     ...(e.DISCORD_GUILD_ID ? { guildId: e.DISCORD_GUILD_ID } : {}),
     ...(e.DISCORD_API_URL ? { apiUrl: e.DISCORD_API_URL } : {}),
     shardCount: e.SHARD_COUNT,

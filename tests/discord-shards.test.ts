@@ -1,0 +1,107 @@
+/**
+ * Sharding: two guilds that Discord routes to different shards, each answered by its own shard.
+ * In-process: two real clients with shards [0] and [1] of 2. Then the real ShardingManager from run-bot,
+ * spawning two child processes (tsx) against the same fake server.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { CommandModule } from '../src/command/command-module.ts';
+import { ownsGuild, shardForGuild } from '../src/discord/channels.ts';
+import { buildShardingManager } from '../src/discord/run-bot.ts';
+import { FakeDiscord, guildIdForShard, snowflake } from './support/fake-discord.ts';
+import { configFor, startBot, type StartedBot } from './support/harness.ts';
+
+const whoami: CommandModule = {
+  definition: { name: 'whoami', description: 'Which shard answered' },
+  handle: (_o, ctx) => ({ content: `shard ${String(ctx.services?.shard)} answered guild ${ctx.invocation?.guildId}`, allowed_mentions: { parse: [] } }),
+};
+
+describe('two shards in one process', () => {
+  let server: FakeDiscord;
+  const bots: StartedBot[] = [];
+  const guildA = guildIdForShard(0, 2);
+  const guildB = guildIdForShard(1, 2);
+
+  beforeAll(async () => {
+    server = await new FakeDiscord({
+      guilds: [
+        { id: guildA, name: 'Guild A', channels: [{ id: snowflake(), name: 'a' }] },
+        { id: guildB, name: 'Guild B', channels: [{ id: snowflake(), name: 'b' }] },
+      ],
+      recommendedShards: 2,
+    }).start();
+    for (const shard of [0, 1]) bots.push(await startBot(server, { commands: [whoami], shards: [shard], shardCount: 2, services: { shard } }));
+  });
+
+  afterAll(async () => {
+    for (const b of bots) await b.bot.stop();
+    await server?.stop();
+  });
+
+  test('the guilds really sit on different shards', () => {
+    expect(shardForGuild(guildA, 2)).toBe(0);
+    expect(shardForGuild(guildB, 2)).toBe(1);
+  });
+
+  test('each client identifies with its own shard and receives only its guild', () => {
+    expect(server.sessions.map((s) => s.identify?.shard)).toEqual([[0, 2], [1, 2]]);
+    expect(bots[0]!.bot.client.guilds.cache.map((g) => g.id)).toEqual([guildA]);
+    expect(bots[1]!.bot.client.guilds.cache.map((g) => g.id)).toEqual([guildB]);
+    expect(ownsGuild(bots[0]!.bot.client, guildA)).toBe(true);
+    expect(ownsGuild(bots[0]!.bot.client, guildB)).toBe(false);
+    expect(ownsGuild(bots[1]!.bot.client, guildB)).toBe(true);
+  });
+
+  test('an interaction in each guild is answered by that guild\'s shard', async () => {
+    const a = await server.chatInput('whoami', {}, { guildId: guildA }).callback();
+    const b = await server.chatInput('whoami', {}, { guildId: guildB }).callback();
+    expect((a.body as { data: { content: string } }).data.content).toBe(`shard 0 answered guild ${guildA}`);
+    expect((b.body as { data: { content: string } }).data.content).toBe(`shard 1 answered guild ${guildB}`);
+    expect(server.invalidRequests()).toEqual([]);
+  });
+});
+
+describe('run-bot with SHARD_COUNT > 1', () => {
+  test('builds a ShardingManager over the shard script with the configured count, in child processes running tsx', () => {
+    const config = { token: 'x'.repeat(30), applicationId: '123456789012345678', shardCount: 3, logLevel: 'info' as const };
+    const m = buildShardingManager(config);
+    expect(m.totalShards).toBe(3);
+    expect(m.mode).toBe('process');
+    expect(m.token).toBe(config.token);
+    expect(m.execArgv).toEqual(['--import', 'tsx']);
+    expect(m.file).toMatch(/src[\\/]discord[\\/]shard-process\.ts$/);
+    expect(m.respawn).toBe(true);
+  });
+
+  test('the ShardingManager spawns two processes, each answering its own guild', async () => {
+    const guildA = guildIdForShard(0, 2);
+    const guildB = guildIdForShard(1, 2);
+    const server = await new FakeDiscord({
+      guilds: [
+        { id: guildA, name: 'Guild A', channels: [{ id: snowflake(), name: 'a' }] },
+        { id: guildB, name: 'Guild B', channels: [{ id: snowflake(), name: 'b' }] },
+      ],
+    }).start();
+    // The children inherit this environment (ShardingManager adds SHARDS and SHARD_COUNT).
+    const saved = { ...process.env };
+    Object.assign(process.env, { DISCORD_TOKEN: server.token, DISCORD_APPLICATION_ID: server.applicationId, DISCORD_API_URL: server.apiUrl, LOG_LEVEL: 'warn' });
+    const manager = buildShardingManager({ ...configFor(server), shardCount: 2 });
+    manager.respawn = false;
+    try {
+      await manager.spawn({ amount: 2, delay: 0, timeout: 40_000 });
+      await server.waitForSessions(2);
+      expect(server.sessions.filter((s) => s.ready).map((s) => s.identify?.shard).sort()).toEqual([[0, 2], [1, 2]]);
+      const a = await server.chatInput('help', {}, { guildId: guildA }).callback(10_000);
+      const b = await server.chatInput('help', {}, { guildId: guildB }).callback(10_000);
+      expect([a.status, b.status]).toEqual([204, 204]);
+      expect((a.body as { type: number }).type).toBe(4);
+      expect((b.body as { type: number }).type).toBe(4);
+      const counts = await manager.fetchClientValues('guilds.cache.size');
+      expect(counts).toEqual([1, 1]);
+      expect(server.invalidRequests()).toEqual([]);
+    } finally {
+      for (const shard of manager.shards.values()) shard.kill();
+      process.env = saved;
+      await server.stop();
+    }
+  }, 60_000);
+});
