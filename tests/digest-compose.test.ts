@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { Dataset } from '../src/core/dataset.ts';
+import { composeDigest, composeDigestWithSummary, type DigestWindow } from '../src/digest/compose.ts';
+import { addDays, localNoon, unixSeconds } from '../src/digest/time.ts';
+import { embedLength } from '../src/replies/payload.ts';
+import { DISCORD_LIMITS } from '../src/replies/discord-limits.ts';
+import { CASUALTY_GROUPS, type Incident } from '../src/schema/index.ts';
+import { seedDataset } from './helpers/seed-dataset.ts';
+
+const at = new Date('2019-08-23T05:00:00Z');
+const win = (day: string, extra: Partial<DigestWindow> = {}): DigestWindow => ({ day, previousDay: addDays(day, -1), recordedIds: [], at, ...extra });
+const text = (p: ReturnType<typeof composeDigest>) => JSON.stringify(p);
+const idsIn = (s: string | undefined) => [...(s ?? '').matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]!);
+
+/** Oracle: killed/injured in [from, to], straight from the raw records. */
+function oracle(ds: Dataset, from: string, to: string) {
+  let n = 0;
+  let killed = 0;
+  let injured = 0;
+  for (const i of ds.raw.incidents) {
+    if (i.date.date < from || i.date.date > to) continue;
+    n++;
+    for (const c of i.casualties) {
+      killed += c.killed ?? 0;
+      injured += c.injured ?? 0;
+    }
+  }
+  return { n, killed, injured };
+}
+
+/** Test fixtures: copies of a seed incident at other days/places (never shown to users). */
+function withSynthetic(extra: { id: string; date: string; placeId?: string }[]): Dataset {
+  const seed = seedDataset();
+  const base = seed.raw.incidents.find((i) => i.id === 'diyala-police-2019-08-22')!;
+  const made: Incident[] = extra.map((e) => ({ ...base, id: e.id, date: { date: e.date, precision: 'exact' }, placeId: e.placeId ?? base.placeId }));
+  return new Dataset({ ...seed.raw, incidents: [...seed.raw.incidents, ...made] });
+}
+
+describe('composeDigest', () => {
+  const ds = seedDataset();
+
+  it('lists the day\'s incidents with the day as a Discord timestamp in the server\'s zone, and never pings', () => {
+    const p = composeDigest(ds, win('2019-08-22'), { placeId: null }, 'Asia/Baghdad');
+    expect(p.allowed_mentions).toEqual({ parse: [] });
+    const e = p.embeds![0]!;
+    expect(idsIn(e.description)).toEqual(['diyala-police-2019-08-22']);
+    expect(e.description).toContain('Thursday 22 August 2019');
+    expect(e.description).toContain(`<t:${unixSeconds(localNoon('2019-08-22', 'Asia/Baghdad'))}:D>`);
+    expect(unixSeconds(localNoon('2019-08-22', 'Asia/Baghdad'))).toBe(Date.parse('2019-08-22T09:00:00Z') / 1000);
+    expect(e.footer!.text).toContain('Compiled 23 Aug 2019 08:00 Asia/Baghdad');
+    expect(e.footer!.text).toContain(ds.sources.get('is-comeback-2019')!.attribution);
+  });
+
+  it('shows 7- and 30-day totals with the change against the period before, matching the raw records', () => {
+    const p = composeDigest(ds, win('2019-08-22'), { placeId: null }, 'UTC');
+    const [f7, f30] = p.embeds![0]!.fields!;
+    for (const [field, n] of [[f7!, 7], [f30!, 30]] as const) {
+      const cur = oracle(ds, addDays('2019-08-22', -(n - 1)), '2019-08-22');
+      const prev = oracle(ds, addDays('2019-08-22', -(2 * n - 1)), addDays('2019-08-22', -n));
+      const sign = (x: number) => (x > 0 ? `+${x}` : x < 0 ? `−${-x}` : '±0');
+      expect(field.value).toContain(`Incidents: ${cur.n} (${sign(cur.n - prev.n)})`);
+      expect(field.value).toContain(`Killed: ${cur.killed} (${sign(cur.killed - prev.killed)})`);
+      expect(field.value).toContain(`Injured: ${cur.injured} (${sign(cur.injured - prev.injured)})`);
+    }
+    expect(oracle(ds, '2019-07-24', '2019-08-22').n).toBe(5); // the seed's five incidents all fall in these 30 days
+  });
+
+  it('has a line per country and one dated quotation from the period', () => {
+    const p = composeDigest(ds, win('2019-08-22'), { placeId: null }, 'UTC');
+    const fields = p.embeds![0]!.fields!;
+    const countries = fields.find((f) => f.name.startsWith('By country'))!.value;
+    expect(countries).toMatch(/\*\*Iraq\*\*: 3 incidents/);
+    expect(countries).toMatch(/\*\*Syria\*\*: 2 incidents/);
+    const q = fields.find((f) => f.name === 'Quotation from the period')!.value;
+    const quote = ds.quotes.find((x) => q.includes(x.text.slice(0, 40)))!;
+    expect(quote.kind).toBe('direct');
+    expect(quote.date!.date >= '2019-07-24' && quote.date!.date <= '2019-08-22').toBe(true);
+  });
+
+  it('says so on a day with nothing new, and still shows the 30-day picture', () => {
+    const p = composeDigest(ds, win('2019-08-25'), { placeId: null }, 'Europe/London');
+    const e = p.embeds![0]!;
+    expect(e.description).toMatch(/^Nothing new: no incidents recorded on \*\*Sunday 25 August 2019\*\*/);
+    expect(e.fields![1]!.value).toContain(`Incidents: ${oracle(ds, '2019-07-27', '2019-08-25').n}`);
+    // years later: nothing at all, and it says that too
+    const empty = composeDigest(ds, win('2026-11-23'), { placeId: null }, 'UTC').embeds![0]!;
+    expect(empty.description).toContain('Nothing new');
+    expect(empty.fields!.find((f) => f.name.startsWith('By country'))!.value).toBe('No incidents recorded in either period.');
+    expect(empty.footer!.text).toContain('No sources');
+  });
+
+  it('lists incidents first recorded since the last digest that occurred earlier as late reports, once', () => {
+    const w = win('2019-08-22', { recordedIds: ['daraa-security-post-2019-07-28', 'diyala-police-2019-08-22', 'no-such-incident'] });
+    const { payload, summary } = composeDigestWithSummary(ds, w, { placeId: null }, 'UTC');
+    const d = payload.embeds![0]!.description!;
+    expect(summary).toMatchObject({ dayCount: 1, lateCount: 1 });
+    const late = d.slice(d.indexOf('**Reported late**'));
+    expect(idsIn(late)).toEqual(['daraa-security-post-2019-07-28']);
+    expect(idsIn(d)).toEqual(['diyala-police-2019-08-22', 'daraa-security-post-2019-07-28']); // each once
+  });
+
+  it('adds days no digest covered to the late reports', () => {
+    const w = win('2019-08-22', { previousDay: '2019-08-17' });
+    const { payload, summary } = composeDigestWithSummary(ds, w, { placeId: null }, 'UTC');
+    expect(summary.lateCount).toBe(1);
+    expect(idsIn(payload.embeds![0]!.description)).toEqual(['diyala-police-2019-08-22', 'homs-army-2019-08-18']);
+  });
+
+  it('keeps to the place filter', () => {
+    const p = composeDigest(ds, win('2019-08-22', { previousDay: '2019-07-01' }), { placeId: 'syria' }, 'UTC');
+    const e = p.embeds![0]!;
+    expect(e.title).toContain('Syria');
+    for (const id of idsIn(e.description)) expect(ds.gazetteer.country(ds.incident(id)!.placeId)?.id).toBe('syria');
+    expect(idsIn(e.description)).toEqual(['homs-army-2019-08-18', 'daraa-security-post-2019-07-28']);
+    const countries = e.fields!.find((f) => f.name.startsWith('By country'))!.value;
+    expect(countries).not.toContain('Iraq');
+  });
+
+  it('stays inside Discord\'s embed limits on a day with hundreds of incidents', () => {
+    const many = withSynthetic(Array.from({ length: 300 }, (_, i) => ({ id: `synthetic-${i}`, date: '2019-08-22' })));
+    const late = withSynthetic(Array.from({ length: 300 }, (_, i) => ({ id: `late-${i}`, date: '2019-08-01' })));
+    for (const [d, rec] of [[many, []], [late, late.raw.incidents.map((i) => i.id)]] as const) {
+      const p = composeDigest(d, win('2019-08-22', { recordedIds: rec }), { placeId: null }, 'UTC');
+      const e = p.embeds![0]!;
+      expect(embedLength(e)).toBeLessThanOrEqual(DISCORD_LIMITS.embedTotal);
+      expect(e.description!.length).toBeLessThanOrEqual(DISCORD_LIMITS.embedDescription);
+      for (const f of e.fields!) expect(f.value.length).toBeLessThanOrEqual(DISCORD_LIMITS.embedFieldValue);
+      expect(e.description).toMatch(/… and \d+ more/);
+    }
+  });
+
+  it('is pure: the same inputs give the same message', () => {
+    const a = text(composeDigest(ds, win('2019-08-22'), { placeId: null }, 'America/New_York'));
+    const b = text(composeDigest(ds, win('2019-08-22'), { placeId: null }, 'America/New_York'));
+    expect(a).toBe(b);
+    expect(CASUALTY_GROUPS.length).toBeGreaterThan(0);
+  });
+});
