@@ -63,7 +63,8 @@ describe('two shards in one process', () => {
 describe('run-bot with SHARD_COUNT > 1', () => {
   test('builds a ShardingManager over the shard script with the configured count, in child processes running tsx', () => {
     const config = { token: 'x'.repeat(30), applicationId: '123456789012345678', shardCount: 3, logLevel: 'info' as const };
-    const m = buildShardingManager(config);
+    // mode and execArgv are set by the constructor but missing from discord.js's typings.
+    const m = buildShardingManager(config) as ReturnType<typeof buildShardingManager> & { mode: string; execArgv: string[] };
     expect(m.totalShards).toBe(3);
     expect(m.mode).toBe('process');
     expect(m.token).toBe(config.token);
