@@ -36,6 +36,7 @@ export const chart: CommandModule = {
       { type: 3, name: 'actor', description: 'Perpetrator or party, e.g. IS', autocomplete: true },
     ],
   },
+  examples: ['/chart place:syria', '/chart place:iraq from:2014 to:2018 by:month', '/chart place:homs from:2019 by:week'],
   defer: true,
   handle(raw, ctx): ReplyPayload {
     const o = parseOptions(Options, raw);
@@ -63,7 +64,7 @@ export const chart: CommandModule = {
     const peak = peakPeriod(layout.bars);
     const summary =
       `Chart of killed and injured${who} in ${label} by ${step}, ${period}: ${countLine(result)}` +
-      `${peak ? `; most killed in ${peak.label} (${peak.value.toLocaleString('en-US')})` : ''}.`;
+      `${peak ? `; most killed in ${step === 'week' ? 'the week of ' : ''}${peak.label} (${peak.value.toLocaleString('en-US')})` : ''}.`;
     return pictureReply(ds, { fileName: 'chart.png', png: png.data, title: `Killed and injured in ${label}${who}`, summary, result, boundaries: false });
   },
   autocomplete(focused, _options, ctx) {

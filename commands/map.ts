@@ -28,6 +28,7 @@ export const map: CommandModule = {
       { type: 3, name: 'actor', description: 'Perpetrator or party, e.g. IS', autocomplete: true },
     ],
   },
+  examples: ['/map place:syria', '/map place:iraq from:2017 to:2017', '/map place:diyala from:2019-07 to:2019-08'],
   defer: true,
   handle(raw, ctx): ReplyPayload {
     const o = parseOptions(Options, raw);

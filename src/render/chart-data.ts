@@ -1,0 +1,135 @@
+import { addDays, addMonths, addYears, format, parseISO, startOfISOWeek } from 'date-fns';
+import type { Dataset } from '../core/dataset.ts';
+import type { IncidentPage } from '../core/query-incidents.ts';
+import { UserError } from '../core/user-error.ts';
+import { CASUALTY_GROUPS, type CasualtyGroup, type Incident } from '../schema/index.ts';
+import type { ChartBucket, ChartSpec } from './chart-svg.ts';
+import { dataAttribution, periodLabel, type Selection } from './selection.ts';
+import { thousands } from './svg.ts';
+
+export type ChartStep = 'week' | 'month' | 'year';
+export const CHART_STEPS: readonly ChartStep[] = ['week', 'month', 'year'];
+
+/** More bars than this stop being readable at the picture's width. */
+export const MAX_BARS = 260;
+
+const iso = (d: Date) => format(d, 'yyyy-MM-dd');
+
+/** The step when none is asked: weeks up to about four months, months up to four years, then years. */
+export function autoStep(from: string, to: string): ChartStep {
+  const days = (parseISO(to).getTime() - parseISO(from).getTime()) / 86_400_000;
+  return days <= 120 ? 'week' : days <= 4 * 366 ? 'month' : 'year';
+}
+
+/** The first day of the period a day falls in (weeks start on Monday, ISO 8601). */
+export function periodStart(day: string, step: ChartStep): string {
+  if (step === 'year') return `${day.slice(0, 4)}-01-01`;
+  if (step === 'month') return `${day.slice(0, 7)}-01`;
+  return iso(startOfISOWeek(parseISO(day)));
+}
+
+function nextPeriod(start: string, step: ChartStep): string {
+  const d = parseISO(start);
+  return iso(step === 'year' ? addYears(d, 1) : step === 'month' ? addMonths(d, 1) : addDays(d, 7));
+}
+
+export function periodName(start: string, step: ChartStep): string {
+  const d = parseISO(start);
+  return step === 'year' ? format(d, 'yyyy') : step === 'month' ? format(d, 'MMM yyyy') : format(d, 'd MMM yyyy');
+}
+
+const zero = () => Object.fromEntries(CASUALTY_GROUPS.map((g) => [g, 0])) as Record<CasualtyGroup, number>;
+
+export interface Bucketed {
+  buckets: ChartBucket[];
+  /**
+   * Incidents dated only to a span of days that crosses a period boundary: they belong to no single
+   * bar, so they stay out of the bars (and in the totals), and the chart says so.
+   */
+  spanning: { incidents: number; killed: number; injured: number };
+}
+
+/**
+ * Killed and injured per period and group. Every period between the ends gets a bar slot, empty or
+ * not, so the time axis is even. An incident known only to a span of days counts in the period that
+ * holds the whole span, or in none.
+ */
+export function bucketIncidents(incidents: readonly Incident[], from: string, to: string, step: ChartStep): Bucketed {
+  const buckets: ChartBucket[] = [];
+  const index = new Map<string, ChartBucket>();
+  const last = periodStart(to, step);
+  for (let s = periodStart(from, step); s <= last; s = nextPeriod(s, step)) {
+    if (buckets.length >= MAX_BARS)
+      throw new UserError(
+        `That is more than ${MAX_BARS} ${step}s: too many bars to read. ${step === 'year' ? 'Pick a shorter period.' : `Use by:${step === 'week' ? 'month' : 'year'} or a shorter period.`}`,
+      );
+    const b: ChartBucket = { start: s, label: periodName(s, step), killed: zero(), injured: zero(), incidents: 0 };
+    buckets.push(b);
+    index.set(s, b);
+  }
+  const spanning = { incidents: 0, killed: 0, injured: 0 };
+  for (const inc of incidents) {
+    const start = periodStart(inc.date.date, step);
+    if (inc.date.end && periodStart(inc.date.end, step) !== start) {
+      spanning.incidents++;
+      for (const c of inc.casualties) {
+        spanning.killed += c.killed ?? 0;
+        spanning.injured += c.injured ?? 0;
+      }
+      continue;
+    }
+    const b = index.get(start);
+    if (!b) continue;
+    b.incidents++;
+    for (const c of inc.casualties) {
+      b.killed[c.group] += c.killed ?? 0;
+      b.injured[c.group] += c.injured ?? 0;
+    }
+  }
+  return { buckets, spanning };
+}
+
+export interface ChartRequest extends Selection {
+  placeLabel: string;
+  actorName?: string | null;
+  step: ChartStep | null;
+  groupLabels: Record<CasualtyGroup, string>;
+}
+
+export function buildChartSpec(ds: Dataset, req: ChartRequest, result: IncidentPage): ChartSpec {
+  const incidents = result.incidents;
+  const first = incidents[incidents.length - 1]?.date.date ?? req.from ?? req.to!;
+  const lastDay = incidents[0]?.date.date ?? req.to ?? req.from!;
+  const from = req.from ?? first;
+  const to = req.to ?? lastDay;
+  const step = req.step ?? autoStep(from, to);
+  const { buckets, spanning } = bucketIncidents(incidents, from, to, step);
+  let killed = 0;
+  let injured = 0;
+  for (const g of CASUALTY_GROUPS) {
+    killed += result.totals[g].killed;
+    injured += result.totals[g].injured;
+  }
+  const noKilled = incidents.filter((i) => !i.casualties.some((c) => c.killed !== null)).length;
+  const noInjured = incidents.filter((i) => !i.casualties.some((c) => c.injured !== null)).length;
+  const count = `${thousands(result.total)} incident${result.total === 1 ? '' : 's'}`;
+  const notes = [`${count}, one bar per ${step} · ${periodLabel(req, incidents)}`];
+  const unknown: string[] = [];
+  if (noKilled) unknown.push(`no killed figure given for ${thousands(noKilled)}`);
+  if (noInjured) unknown.push(`no injured figure given for ${thousands(noInjured)}`);
+  if (unknown.length) notes.push(`Known figures only: ${unknown.join(', ')} of the ${count}.`);
+  if (spanning.incidents)
+    notes.push(
+      `Not in the bars: ${thousands(spanning.incidents)} incident${spanning.incidents === 1 ? '' : 's'} dated only to a span longer than one ${step} ` +
+        `(${thousands(spanning.killed)} killed, ${thousands(spanning.injured)} injured; in the totals above).`,
+    );
+  return {
+    title: `${req.placeLabel}${req.actorName ? ` (${req.actorName})` : ''}: ${thousands(killed)} killed, ${thousands(injured)} injured`,
+    attribution: [dataAttribution(ds, incidents), 'Chart: incident-bot.'],
+    notes,
+    buckets,
+    injuredKnown: incidents.some((i) => i.casualties.some((c) => c.injured !== null)),
+    step,
+    groupLabels: req.groupLabels,
+  };
+}
