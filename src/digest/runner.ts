@@ -6,8 +6,8 @@ import { dueDigests, earliestLocalDay, type DueItem } from './due.ts';
 import { SlidingWindowLimiter } from './rate-limit.ts';
 import { classifySendError, type DigestMessageBody, type DigestSender } from './sender.ts';
 import type { ComposedDelivery, DigestStore } from './store.ts';
-import { addDays } from './time.ts';
 import type { Subscription } from './types.ts';
+import { windowFor } from './window.ts';
 
 /** The subset of a pino logger the digest uses. */
 export interface DigestLogger {
@@ -167,18 +167,11 @@ export class DigestRunner {
 
   /** The message for a server's local day: the day before, plus what was recorded since the last digest. */
   composeFor(sub: Subscription, localDate: string, at: number): ComposedDelivery & { payload: ReturnType<typeof composeDigest> } {
-    const prev = this.o.store.lastSentBefore(sub.guildId, localDate);
-    const since = prev ? prev.recordedUntil : sub.activeSince;
-    const day = addDays(localDate, -1);
-    const payload = composeDigest(
-      this.o.dataset(),
-      { day, previousDay: prev?.digestDay ?? null, recordedIds: this.o.store.seenLog().between(since, at), at: new Date(at) },
-      { placeId: sub.placeId },
-      sub.timeZone,
-    );
+    const window = windowFor(this.o.store, sub, localDate, at);
+    const payload = composeDigest(this.o.dataset(), window, { placeId: sub.placeId }, sub.timeZone);
     const nonce = digestNonce(sub.guildId, localDate);
     const body: DigestMessageBody = { ...(payload.content ? { content: payload.content } : {}), embeds: payload.embeds ?? [], allowed_mentions: { parse: [] }, nonce, enforce_nonce: true };
-    return { payload, body: JSON.stringify(body), nonce, digestDay: day, recordedUntil: at };
+    return { payload, body: JSON.stringify(body), nonce, digestDay: window.day, recordedUntil: at };
   }
 
   private async deliver(item: DueItem): Promise<DeliveryOutcome> {

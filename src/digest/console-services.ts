@@ -1,0 +1,23 @@
+import { openDatabase } from '../storage/db.ts';
+import { digestServices, type ChannelPermissionChecker } from './services.ts';
+import { DigestStore } from './store.ts';
+
+export interface ConsoleServicesOptions {
+  /** Keep subscriptions in this folder's database (e.g. DATA_DIR); default: in memory, gone on exit. */
+  dataDir?: string;
+  /** Answer for /digest set's channel check; default: every channel is fine (there is no Discord here). */
+  checkChannel?: ChannelPermissionChecker;
+}
+
+/**
+ * ctx.services for the console and `npm run ask`: a digest store (in-memory SQLite unless a folder is
+ * given) and a permission checker that has no Discord to ask. Without a guild, `/digest preview` uses
+ * UTC and no filter unless `timezone:` / `place:` are given.
+ */
+export function createConsoleServices(opts: ConsoleServicesOptions = {}): Record<string, unknown> {
+  const db = opts.dataDir ? openDatabase({ dataDir: opts.dataDir }) : openDatabase({ memory: true });
+  return digestServices({
+    store: new DigestStore(db),
+    checkChannel: opts.checkChannel ?? (async () => ({ ok: true })),
+  });
+}

@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CommandContext } from '../src/command/command-module.ts';
+import { digest } from '../commands/digest.ts';
+import { createConsoleServices } from '../src/digest/console-services.ts';
+import { DIGEST_SERVICES_KEY, getDigestServices, type ChannelCheckResult } from '../src/digest/services.ts';
+import { seedDataset } from './helpers/seed-dataset.ts';
+
+const GUILD = '111111111111111111';
+const CHANNEL = '222222222222222222';
+
+function ctx(now: string, check?: (g: string, c: string) => ChannelCheckResult, guildId: string | null = GUILD): CommandContext {
+  const ds = seedDataset();
+  const services = createConsoleServices(check ? { checkChannel: async (g, c) => check(g, c) } : {});
+  return { dataset: () => ds, now: () => new Date(now), invocation: { guildId, channelId: CHANNEL, userId: '333333333333333333' }, services };
+}
+const closers: (() => void)[] = [];
+afterEach(() => closers.splice(0).forEach((c) => c()));
+const track = (c: CommandContext) => (closers.push(() => getDigestServices(c).store.db.close()), c);
+
+describe('/digest', () => {
+  it('is registered for servers only and needs Manage Server', () => {
+    const d = digest.definition as unknown as Record<string, unknown>;
+    expect(d.default_member_permissions).toBe('32');
+    expect(d.dm_permission).toBe(false);
+    expect(d.contexts).toEqual([0]);
+    expect((d.options as { name: string }[]).map((o) => o.name)).toEqual(['set', 'status', 'preview', 'off']);
+  });
+
+  it('set checks the channel at once and says what is missing, changing nothing', async () => {
+    const c = track(ctx('2019-08-22T12:00:00Z', () => ({ ok: false, problem: 'the bot lacks Embed Links' })));
+    const r = await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '08:00', timezone: 'Asia/Baghdad' }, c);
+    expect(r.flags).toBe(64);
+    expect(r.content).toContain('lacks Embed Links');
+    expect(getDigestServices(c).store.getSubscription(GUILD)).toBeNull();
+  });
+
+  it('set, status, off and set again', async () => {
+    const c = track(ctx('2019-08-22T12:00:00Z'));
+    const r = await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '8:00', timezone: 'Asia/Baghdad', place: 'syria' }, c);
+    expect(r.content).toContain(`<#${CHANNEL}> every day at 08:00 (Asia/Baghdad)`);
+    expect(r.content).toContain('Syria');
+    // 08:00 Baghdad on the 23rd is 05:00Z
+    expect(r.content).toContain(`<t:${Date.parse('2019-08-23T05:00:00Z') / 1000}:f>`);
+    const st = await digest.handle({ subcommand: 'status' }, c);
+    expect(st.content).toMatch(/\*\*State:\*\* on/);
+    expect(st.content).toContain('**Last delivery:** none yet');
+    const off = await digest.handle({ subcommand: 'off' }, c);
+    expect(off.content).toContain('is off');
+    const st2 = await digest.handle({ subcommand: 'status' }, c);
+    expect(st2.content).toMatch(/\*\*State:\*\* off — Turned off with \/digest off/);
+    const sub = getDigestServices(c).store.getSubscription(GUILD)!;
+    expect(sub).toMatchObject({ enabled: false, time: '08:00', placeId: 'syria' });
+    await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '09:15', timezone: 'Europe/London' }, c);
+    expect(getDigestServices(c).store.getSubscription(GUILD)).toMatchObject({ enabled: true, time: '09:15', timeZone: 'Europe/London', placeId: null, disabledReason: null });
+  });
+
+  it('rejects a bad time or zone in plain words', async () => {
+    const c = track(ctx('2019-08-22T12:00:00Z'));
+    await expect(digest.handle({ subcommand: 'set', channel: CHANNEL, time: '25:00', timezone: 'UTC' }, c)).rejects.toThrow(/not a time of day/);
+    await expect(digest.handle({ subcommand: 'set', channel: CHANNEL, time: '08:00', timezone: 'Baghdad' }, c)).rejects.toThrow(/Asia\/Baghdad/);
+  });
+
+  it('preview works without a guild (console) and records nothing', async () => {
+    const c = track(ctx('2019-08-23T06:00:00Z', undefined, null));
+    const r = await digest.handle({ subcommand: 'preview', timezone: 'Asia/Baghdad' }, c);
+    expect(r.flags).toBe(64);
+    expect(r.embeds![0]!.description).toContain('diyala-police-2019-08-22');
+    expect(r.allowed_mentions).toEqual({ parse: [] });
+    const store = getDigestServices(c).store;
+    expect(store.lastDelivery('-')).toBeNull();
+    expect(Object.keys(c.services!)).toEqual([DIGEST_SERVICES_KEY]);
+  });
+
+  it('autocompletes IANA zones', async () => {
+    const c = track(ctx('2019-08-22T12:00:00Z'));
+    const r = await digest.autocomplete!({ name: 'timezone', value: 'bagh' }, {}, c);
+    expect(r.map((x) => x.value)).toContain('Asia/Baghdad');
+    const ny = await digest.autocomplete!({ name: 'timezone', value: 'new y' }, {}, c);
+    expect(ny[0]!.value).toBe('America/New_York');
+  });
+});
