@@ -1,4 +1,5 @@
 import type { CommandContext } from '../command/command-module.ts';
+import { UserError } from '../core/user-error.ts';
 import type { DigestStore } from './store.ts';
 
 export type ChannelCheckResult = { ok: true } | { ok: false; problem: string };
@@ -29,6 +30,6 @@ export function findDigestServices(ctx: CommandContext): DigestServices | null {
 
 export function getDigestServices(ctx: CommandContext): DigestServices {
   const s = findDigestServices(ctx);
-  if (!s) throw new Error('digest services are not configured in this runtime (ctx.services.digest)');
+  if (!s) throw new UserError('The daily digest is not available here (this runtime has no digest storage).');
   return s;
 }
