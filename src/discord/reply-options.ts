@@ -14,11 +14,19 @@ interface Common {
   files: AttachmentPayload[];
 }
 
+/**
+ * Handlers already produce Discord's JSON (snake_case). Wrapped as JSON-encodable, discord.js sends it as it
+ * is instead of walking it through its camelCase-to-snake_case transformer, which costs time on every reply.
+ */
+function asJson<T extends object>(value: T): T {
+  return { toJSON: () => value } as unknown as T;
+}
+
 function common(p: ReplyPayload): Common {
   return {
     ...(p.content !== undefined ? { content: p.content } : {}),
-    embeds: p.embeds ?? [],
-    components: p.components ?? [],
+    embeds: (p.embeds ?? []).map(asJson),
+    components: (p.components ?? []).map(asJson),
     allowedMentions: { parse: [] },
     files: (p.files ?? []).map((f) => ({ attachment: f.data, name: f.name, ...(f.description ? { description: f.description } : {}) })),
   };

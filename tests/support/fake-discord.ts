@@ -62,6 +62,8 @@ export interface FakeDiscordOptions {
   heartbeatIntervalMs?: number;
   /** Answer a body that fails Discord's OpenAPI schema with 400/50035, as Discord does. Default true. */
   rejectInvalidBodies?: boolean;
+  /** Validate bodies against the OpenAPI spec at all (default true; the benchmark turns it off). */
+  validateBodies?: boolean;
 }
 
 export interface RecordedRequest {
@@ -147,7 +149,8 @@ export class FakeDiscord {
   /** Messages created by POST /channels/{id}/messages, per channel. */
   readonly channelMessages = new Map<string, Record<string, unknown>[]>();
 
-  private readonly options: Required<Pick<FakeDiscordOptions, 'recommendedShards' | 'heartbeatIntervalMs' | 'rejectInvalidBodies'>>;
+  private readonly options: Required<Pick<FakeDiscordOptions, 'recommendedShards' | 'heartbeatIntervalMs' | 'rejectInvalidBodies' | 'validateBodies'>>;
+  private readonly requestListeners: ((r: RecordedRequest) => void)[] = [];
   private server: Server | null = null;
   private wss: WebSocketServer | null = null;
   private port = 0;
@@ -167,6 +170,7 @@ export class FakeDiscord {
       recommendedShards: options.recommendedShards ?? 1,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
       rejectInvalidBodies: options.rejectInvalidBodies ?? true,
+      validateBodies: options.validateBodies ?? true,
     };
   }
 
@@ -204,6 +208,11 @@ export class FakeDiscord {
   }
 
   // ------------------------------------------------------------ assertions helpers
+
+  /** Calls `listener` with every request as it is answered (cheaper than waitForRequest for many requests). */
+  onRequest(listener: (r: RecordedRequest) => void): void {
+    this.requestListeners.push(listener);
+  }
 
   /** Answer the next matching request(s) with this instead of the normal response. */
   injectResponse(matcher: RequestMatcher, response: InjectedResponse): void {
@@ -559,7 +568,7 @@ export class FakeDiscord {
       status: 0,
       at: Date.now(),
     };
-    if (decodedPath.startsWith('/api/v10/')) {
+    if (decodedPath.startsWith('/api/v10/') && this.options.validateBodies) {
       record.validation = sharedValidator().validate(record.method, route, body, files.map((f) => f.name));
       if (parseError) record.validation.errors.push(`body is not valid: ${parseError}`);
     }
@@ -582,6 +591,7 @@ export class FakeDiscord {
     }
     record.status = status;
     this.requests.push(record);
+    for (const l of this.requestListeners) l(record);
     for (const w of [...this.waiters]) {
       if (w.pred(record)) {
         this.waiters.splice(this.waiters.indexOf(w), 1);

@@ -29,6 +29,25 @@ export interface ValidationResult {
   errors: string[];
 }
 
+/**
+ * The spec's own conventions: "Some fields typed as strings in our docs may be typed as ints in the spec.
+ * Our API accepts strings for int fields if they are parseable as ints" (e.g. default_member_permissions,
+ * a string bitfield in the docs and in discord-api-types). So an integer field also takes a string of digits.
+ */
+function acceptIntegerStrings<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(acceptIntegerStrings) as T;
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = k === 'enum' || k === 'const' || k === 'example' ? v : acceptIntegerStrings(v);
+  const t = out.type;
+  const types = Array.isArray(t) ? (t as string[]) : typeof t === 'string' ? [t] : [];
+  if (types.includes('integer') && !types.includes('string') && !('enum' in out) && !('const' in out)) {
+    out.type = [...types, 'string'];
+    out.pattern ??= '^-?[0-9]+$';
+  }
+  return out as T;
+}
+
 function escapePointerSegment(s: string): string {
   return s.replace(/~/g, '~0').replace(/\//g, '~1');
 }
@@ -50,7 +69,7 @@ export class OpenApiValidator {
     this.ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
     this.ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
     this.ajv.addFormat('double', { type: 'number', validate: (n: number) => Number.isFinite(n) });
-    this.ajv.addSchema({ ...spec, $id: SPEC_ID } as object);
+    this.ajv.addSchema({ ...acceptIntegerStrings(spec), $id: SPEC_ID } as object);
 
     for (const [template, item] of Object.entries(spec.paths)) {
       const segments = template.split('/').filter(Boolean);
