@@ -391,6 +391,15 @@ describe('posting to channels (for the digest)', () => {
     expect(server.channelMessages.get(channelId)?.at(-1)?.id).toBe(sent.messageId);
   });
 
+  test('enforce_nonce: the same nonce posted twice (a retried digest) yields the first message, not a second one', async () => {
+    const client = await started.bot.ready();
+    const body = { content: 'once only', allowed_mentions: { parse: [] }, nonce: 'digest-2019-12-31', enforce_nonce: true };
+    const a = (await client.rest.post(`/channels/${channelId}/messages`, { body })) as { id: string };
+    const b = (await client.rest.post(`/channels/${channelId}/messages`, { body })) as { id: string };
+    expect(b.id).toBe(a.id);
+    expect(server.channelMessages.get(channelId)!.filter((m) => m.content === 'once only')).toHaveLength(1);
+  });
+
   test('an unknown channel is reported by checkChannel and rejects postToChannel with 10003', async () => {
     const client = await started.bot.ready();
     const unknown = snowflake();

@@ -2,6 +2,22 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
+/** Writes out buffered log lines (before process.exit); never waits more than a moment. */
+export function flushLogger(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, 500);
+    try {
+      logger.flush(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    } catch {
+      clearTimeout(t);
+      resolve();
+    }
+  });
+}
+
 /**
  * Structured logs (pino, JSON lines). Secrets never reach the output: known secret fields are redacted, and
  * every line is scrubbed of the given secret strings (the bot token) whatever field they hide in.
@@ -9,8 +25,12 @@ export type { Logger } from 'pino';
 export function createLogger(options: { level?: string; secrets?: string[]; destination?: DestinationStream; name?: string } = {}): Logger {
   const secrets = (options.secrets ?? []).filter((s) => s.length >= 8);
   const out: DestinationStream = options.destination ?? pino.destination({ dest: 1, sync: false });
+  const flushable = out as DestinationStream & { flush?: (cb: (err?: Error) => void) => void };
   const scrubbed: DestinationStream = secrets.length
-    ? { write: (line: string) => out.write(secrets.reduce((l, s) => l.split(s).join('[redacted]'), line)) }
+    ? Object.assign(
+        { write: (line: string) => out.write(secrets.reduce((l, s) => l.split(s).join('[redacted]'), line)) },
+        flushable.flush ? { flush: (cb: (err?: Error) => void) => flushable.flush!(cb) } : {},
+      )
     : out;
   return pino(
     {

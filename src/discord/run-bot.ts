@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { ShardingManager } from 'discord.js';
 import type { CommandModule } from '../command/command-module.ts';
+import { watchDataset } from '../core/watch-dataset.ts';
 import { createBot, type Bot, type BotPlugin } from './bot.ts';
 import { ConfigError, loadConfig, type BotConfig } from './config.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { createLogger, flushLogger, type Logger } from './logger.ts';
 import { defaultPlugins } from './plugins.ts';
 
 /** The script every shard process runs. */
@@ -76,11 +77,14 @@ async function realCommands(): Promise<CommandModule[]> {
 export async function startSingleProcess(opts: { config?: BotConfig; logger?: Logger; plugins?: BotPlugin[]; inShardingManager?: boolean } = {}): Promise<Bot> {
   const config = opts.config ?? loadConfig();
   const logger = opts.logger ?? createLogger({ level: config.logLevel, secrets: [config.token] });
+  // Hot reload: edits to data/ are validated and swapped in; an invalid change keeps the last good dataset.
+  const data = watchDataset(undefined, { logger });
   const bot = createBot({
     config,
     logger,
     commands: await realCommands(),
-    plugins: opts.plugins ?? (await defaultPlugins(config)),
+    dataset: data.current,
+    plugins: [...(opts.plugins ?? (await defaultPlugins(config))), { name: 'dataset-watcher', onStop: () => data.close() }],
     // Unsharded: exactly shard 0 of 1. In a ShardingManager child discord.js reads SHARDS/SHARD_COUNT itself.
     ...(opts.inShardingManager ? {} : { shards: [0], shardCount: 1 }),
   });
@@ -88,11 +92,15 @@ export async function startSingleProcess(opts: { config?: BotConfig; logger?: Lo
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
+    let code = 0;
     try {
       await bot.stop();
-    } finally {
-      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'clean shutdown failed');
+      code = 1;
     }
+    await flushLogger(logger);
+    process.exit(code);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -107,6 +107,8 @@ export interface GatewaySession {
   seq: number;
   heartbeats: number;
   ready: boolean;
+  /** The close code once the connection closed (1000: the client closed it normally). */
+  closeCode: number | null;
 }
 
 interface InteractionState {
@@ -159,6 +161,7 @@ export class FakeDiscord {
   private readonly sessionWaiters: (() => void)[] = [];
   private readonly interactions = new Map<string, InteractionState>();
   private commandVersion = 0n;
+  private readonly nonces = new Map<string, { at: number; message: Record<string, unknown> }>();
 
   constructor(options: FakeDiscordOptions = {}) {
     this.token = options.token ?? 'fake-token.for-tests-only.xyz';
@@ -399,8 +402,11 @@ export class FakeDiscord {
   // ------------------------------------------------------------ gateway
 
   private onGateway(socket: WebSocket): void {
-    const session: GatewaySession = { socket, sessionId: Math.random().toString(16).slice(2), shard: null, identify: null, seq: 0, heartbeats: 0, ready: false };
+    const session: GatewaySession = { socket, sessionId: Math.random().toString(16).slice(2), shard: null, identify: null, seq: 0, heartbeats: 0, ready: false, closeCode: null };
     this.sessions.push(session);
+    socket.on('close', (code) => {
+      session.closeCode = code;
+    });
     socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: this.options.heartbeatIntervalMs }, s: null, t: null }));
     socket.on('message', (raw) => {
       let msg: { op: number; d: unknown };
@@ -697,7 +703,13 @@ export class FakeDiscord {
     }
     if ((x = /^\/channels\/(\d+)\/messages$/.exec(p)) && m === 'POST') {
       if (!this.guilds.some((g) => g.channels.some((c) => c.id === x![1]))) return [404, { message: 'Unknown Channel', code: 10003 }];
-      const msg = this.message(x[1]!, r.body as Record<string, unknown>, { files: r.files });
+      const sent = r.body as Record<string, unknown>;
+      // enforce_nonce: a message with the same nonce from the same author in the last minutes is returned, not posted again.
+      const nonceKey = sent.enforce_nonce === true && sent.nonce !== undefined ? `${x[1]}:${String(sent.nonce)}` : null;
+      const earlier = nonceKey ? this.nonces.get(nonceKey) : undefined;
+      if (earlier && Date.now() - earlier.at < 5 * 60_000) return [200, earlier.message];
+      const msg = { ...this.message(x[1]!, sent, { files: r.files }), ...(sent.nonce !== undefined ? { nonce: sent.nonce } : {}) };
+      if (nonceKey) this.nonces.set(nonceKey, { at: Date.now(), message: msg });
       const list = this.channelMessages.get(x[1]!) ?? [];
       list.push(msg);
       this.channelMessages.set(x[1]!, list);

@@ -1,0 +1,82 @@
+/**
+ * The bot as it is really started: `npm start` (src/main.ts -> runBot) and `npm run deploy-commands` as child
+ * processes, configured only through the environment, against the local Discord-compatible server.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { commands } from '../commands/index.ts';
+import { FakeDiscord } from './support/fake-discord.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+interface Run {
+  exit: Promise<number | null>;
+  stdout: () => string;
+  stderr: () => string;
+  kill: (signal: NodeJS.Signals) => void;
+}
+
+function run(script: string, env: Record<string, string>): Run {
+  // Only what the bot needs: nothing from the developer's own environment (no real token).
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { exit, stdout: () => out, stderr: () => err, kill: (s) => child.kill(s) };
+}
+
+let server: FakeDiscord;
+beforeAll(async () => {
+  server = await new FakeDiscord().start();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe('npm start', () => {
+  test('logs in, answers, and on SIGTERM destroys the client (gateway closed with 1000) and exits 0; the token is never logged', async () => {
+    const bot = run('src/main.ts', { DISCORD_TOKEN: server.token, DISCORD_APPLICATION_ID: server.applicationId, DISCORD_API_URL: server.apiUrl, LOG_LEVEL: 'info' });
+    try {
+      const [session] = await server.waitForSessions(1, 30_000);
+      const cb = await server.chatInput('help').callback(10_000);
+      expect(cb.status).toBe(204);
+      expect((cb.body as { type: number }).type).toBe(4);
+      bot.kill('SIGTERM');
+      expect(await bot.exit).toBe(0);
+      expect(session!.closeCode).toBe(1000);
+      const lines = bot.stdout().trim().split('\n').map((l) => JSON.parse(l) as { msg: string });
+      expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['logging in', 'ready', 'shutting down', 'stopped']));
+      expect(bot.stdout() + bot.stderr()).not.toContain(server.token);
+      expect(server.invalidRequests()).toEqual([]);
+    } finally {
+      bot.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  test('a bad configuration stops it with a message naming the variable (exit 2)', async () => {
+    const bot = run('src/main.ts', { DISCORD_TOKEN: server.token, DISCORD_APPLICATION_ID: 'not-an-id', DISCORD_API_URL: server.apiUrl });
+    expect(await bot.exit).toBe(2);
+    expect(bot.stderr()).toContain('DISCORD_APPLICATION_ID');
+    expect(bot.stderr()).not.toContain(server.token);
+  }, 30_000);
+});
+
+describe('npm run deploy-commands', () => {
+  test('registers every command to DISCORD_GUILD_ID and prints what it registered', async () => {
+    const guildId = server.guilds[0]!.id;
+    const r = run('src/discord/deploy-commands.ts', { DISCORD_TOKEN: server.token, DISCORD_APPLICATION_ID: server.applicationId, DISCORD_API_URL: server.apiUrl, DISCORD_GUILD_ID: guildId });
+    expect(await r.exit).toBe(0);
+    const put = server.requestsTo('PUT', `/applications/${server.applicationId}/guilds/${guildId}/commands`).at(-1)!;
+    expect(put.body).toEqual(commands.map((c) => c.definition));
+    expect(r.stdout()).toContain(`Registered ${commands.length} commands to server ${guildId}`);
+    for (const c of commands) expect(r.stdout()).toContain(`/${c.definition.name} `);
+    expect(server.invalidRequests()).toEqual([]);
+  }, 30_000);
+});
