@@ -367,6 +367,21 @@ describe('deferred answers and files', () => {
     expect(edit.status).toBe(200);
   });
 
+  test('the real /map: deferred, then its PNG uploaded as an attachment the embed refers to', async () => {
+    const i = server.chatInput('map', { place: 'diyala' });
+    expect((await i.callback()).body).toEqual({ type: 5, data: { flags: 0 } });
+    const edit = await i.editedOriginal(20_000);
+    const want = await expected('map', { place: 'diyala' });
+    expect(want.files?.length).toBeGreaterThan(0);
+    expect(edit.status).toBe(200);
+    expect(edit.files.map((f) => [f.name, f.filename])).toEqual(want.files!.map((f, n) => [`files[${n}]`, f.name]));
+    for (const [n, f] of edit.files.entries()) {
+      expect(f.data.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a'); // a PNG
+      expect(f.data.equals(want.files![n]!.data)).toBe(true);
+    }
+    expect(edit.body).toMatchObject({ embeds: want.embeds, allowed_mentions: { parse: [] } });
+  }, 30_000);
+
   test('a user error after a public deferral: the placeholder is removed and the message goes ephemeral', async () => {
     const i = server.chatInput('render', { fail: 'yes' });
     await i.callback();
