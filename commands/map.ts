@@ -56,7 +56,7 @@ export const map: CommandModule = {
     const approx = layout.markers.filter((m) => m.approximate).length;
     const summary =
       `Map of incidents${who} in ${label}, ${period}: ${countLine(result)}, at ${layout.markers.length} location${layout.markers.length === 1 ? '' : 's'}` +
-      `${approx ? ` (${approx} known only to province/district level)` : ''}` +
+      `${approx ? ` (${approx} known only to an area: province, district or country)` : ''}` +
       `${biggest && biggest.value > 0 ? `; most at ${biggest.label.replace(/:.*$/, '')}` : ''}.`;
     return pictureReply(ds, { fileName: 'map.png', png: png.data, title: `Incidents in ${label}${who}`, summary, result, boundaries: true });
   },

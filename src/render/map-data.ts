@@ -141,7 +141,9 @@ export function mapLabels(ds: Dataset, placeId: string, placeWeight: ReadonlyMap
     if (!p) continue;
     out.push({ name: shortPlaceName(p.name), lon: p.coordinates.lon, lat: p.coordinates.lat, kind: p.kind === 'city' || p.kind === 'site' ? 'city' : 'area' });
   }
-  return out;
+  // A province named after its capital ("Raqqa") is labelled by the city, which marks a real point.
+  const cities = new Set(out.filter((l) => l.kind === 'city').map((l) => l.name.toLowerCase()));
+  return out.filter((l) => l.kind === 'city' || !cities.has(l.name.toLowerCase()));
 }
 
 export interface MapRequest extends Selection {

@@ -81,6 +81,8 @@ const MAX_R = 26;
 /** Locations whose points fall in the same CELL x CELL pixel square share a marker. */
 const CELL = 5;
 const MIN_R = 3;
+/** A dashed ring smaller than this reads as a speck. */
+const MIN_R_AREA = 5;
 
 /** Marker radius: area proportional to killed + injured, the largest capped at MAX_R. */
 export function radiusScale(maxValue: number): (v: number) => number {
@@ -141,7 +143,9 @@ export function buildMapSvg(spec: MapSpec, world: readonly Country[]): MapLayout
   for (const c of near) {
     const d = path(c.feature);
     if (!d) continue;
-    (focus.has(c.name.toLowerCase()) ? focusLand : land).push(d);
+    const isFocus = focus.has(c.name.toLowerCase());
+    (isFocus ? focusLand : land).push(d);
+    if (isFocus) continue; // the title names it; its label would sit among the markers
     const centre = pathCentroid(d);
     if (Number.isFinite(centre[0]) && inside(centre[0], centre[1], x0 + 40, y0 + 20, x1 - 40, y1 - 20))
       countryLabels.push({ name: c.name, x: centre[0], y: centre[1] });
@@ -155,7 +159,7 @@ export function buildMapSvg(spec: MapSpec, world: readonly Country[]): MapLayout
   // ones stay visible on top.
   const placed = mergeClose(spec.markers, (lon, lat) => projection([lon, lat]));
   const r = radiusScale(Math.max(0, ...placed.map((m) => m.value)));
-  for (const m of placed) m.r = r(m.value);
+  for (const m of placed) m.r = m.approximate ? Math.max(MIN_R_AREA, r(m.value)) : r(m.value);
   placed.sort((a, b) => b.r - a.r || a.x - b.x || a.y - b.y);
   const grid = new Map<string, PlacedMarker[]>();
   for (const m of placed) {
@@ -363,7 +367,7 @@ function legendSvg(spec: MapSpec, placed: readonly PlacedMarker[], r: (v: number
 export function sizeSteps(max: number): number[] {
   const out = [1];
   for (let v = 10; v <= max; v *= 10) out.push(v);
-  if (max > out[out.length - 1]! * 3) out.push(Number(max.toPrecision(1)));
+  if (max >= out[out.length - 1]! * 2) out.push(Number(max.toPrecision(1)));
   return out.slice(-4);
 }
 

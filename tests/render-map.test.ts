@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { GROUP_LABEL } from '../src/replies/format.ts';
+import { countries } from '../src/render/boundaries.ts';
+import { renderMap } from '../src/render/map.ts';
+import { buildMapSpec } from '../src/render/map-data.ts';
+import { buildMapSvg, pathCentroid, sizeSteps, type MapLayout } from '../src/render/map-svg.ts';
+import { GROUP_COLOUR } from '../src/render/palette.ts';
+import { decodePng, pixel, pngSize } from '../src/render/rasterize.ts';
+import { selectIncidents, type Selection } from '../src/render/selection.ts';
+import { fixtureDataset } from './render-fixture.ts';
+
+const ds = fixtureDataset();
+
+function layoutFor(sel: Selection): MapLayout {
+  const spec = buildMapSpec(ds, { ...sel, placeLabel: ds.gazetteer.label(sel.placeId), groupLabels: GROUP_LABEL }, selectIncidents(ds, sel));
+  return buildMapSvg(spec, countries());
+}
+
+/** The SVG's marker circles with their attributes, read back from the markup itself. */
+function markersIn(svg: string) {
+  return [...svg.matchAll(/<circle class="marker (exact|approximate)" cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)" data-value="(\d+)" data-incidents="(\d+)" data-group="([a-z-]+)" fill="(#[0-9A-F]{6})"/g)].map((m) => ({
+    precision: m[1],
+    x: Number(m[2]),
+    y: Number(m[3]),
+    r: Number(m[4]),
+    value: Number(m[5]),
+    incidents: Number(m[6]),
+    group: m[7],
+    fill: m[8],
+  }));
+}
+
+const hex = (c: string) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16));
+
+describe('map SVG for a fixed query (Syria, all dates, fixture data)', () => {
+  const layout = layoutFor({ placeId: 'syria', from: null, to: null });
+  const markers = markersIn(layout.svg);
+
+  it('has one marker per location: the two Aleppo incidents share one, the rest are one each', () => {
+    expect(markers).toHaveLength(5);
+    expect(layout.markers).toHaveLength(5);
+    const byValue = Object.fromEntries(markers.map((m) => [`${m.precision}:${m.group}`, [m.value, m.incidents]]));
+    expect(byValue).toEqual({
+      'exact:civilians': [17, 2], // a1 10 killed + 5 injured, a2 2 killed (injured unknown: not counted)
+      'exact:militants': [30, 1],
+      'approximate:security-forces': [5, 1],
+      'approximate:none': [0, 1],
+      'approximate:unknown': [6, 1],
+    });
+  });
+
+  it('puts every marker inside the map frame, in the right places relative to each other', () => {
+    const { x, y, width, height } = layout.mapRect;
+    for (const m of markers) {
+      expect(m.x - m.r).toBeGreaterThanOrEqual(x);
+      expect(m.x + m.r).toBeLessThanOrEqual(x + width);
+      expect(m.y - m.r).toBeGreaterThanOrEqual(y);
+      expect(m.y + m.r).toBeLessThanOrEqual(y + height);
+    }
+    const at = (p: string, g: string) => markers.find((m) => m.precision === p && m.group === g)!;
+    const aleppo = at('exact', 'civilians');
+    const raqqa = at('exact', 'militants');
+    const deir = at('approximate', 'security-forces');
+    // West to east: Aleppo, Raqqa, Deir ez-Zor; Aleppo (36.2°N) lies north of Deir ez-Zor (35.3°N).
+    expect(aleppo.x).toBeLessThan(raqqa.x);
+    expect(raqqa.x).toBeLessThan(deir.x);
+    expect(aleppo.y).toBeLessThan(deir.y);
+  });
+
+  it('sizes markers by killed + injured and colours them by the group hit', () => {
+    const sorted = [...markers].sort((a, b) => a.value - b.value);
+    for (let i = 1; i < sorted.length; i++) expect(sorted[i]!.r).toBeGreaterThanOrEqual(sorted[i - 1]!.r);
+    expect(markers.find((m) => m.value === 30)!.r).toBeGreaterThan(markers.find((m) => m.value === 17)!.r);
+    for (const m of markers) if (m.group !== 'none') expect(m.fill).toBe(GROUP_COLOUR[m.group as keyof typeof GROUP_COLOUR]);
+  });
+
+  it('draws area-level locations as dashed rings and exact ones as solid discs', () => {
+    expect(layout.svg.match(/class="marker approximate"[^>]*stroke-dasharray/g)).toHaveLength(3);
+    expect(layout.svg.match(/class="marker exact"[^>]*stroke-dasharray/g)).toBeNull();
+  });
+
+  it('has a legend for exactly the groups and precisions on the map, and a size scale up to the largest', () => {
+    for (const g of ['security-forces', 'civilians', 'militants', 'unknown', 'none']) expect(layout.svg).toContain(`legend-group legend-${g}"`);
+    expect(layout.svg).not.toContain('legend-armed-groups');
+    expect(layout.svg).toContain('legend-precision legend-exact');
+    expect(layout.svg).toContain('legend-precision legend-approximate');
+    expect(layout.svg.match(/class="legend-size"/g)).toHaveLength(3); // 1, 10, 30
+    expect(sizeSteps(30)).toEqual([1, 10, 30]);
+  });
+
+  it('shows the title, period, count, figures and attribution', () => {
+    expect(layout.svg).toContain('>Incidents in Syria</text>');
+    expect(layout.svg).toContain('1 Jul 2019 – 10 Sep 2019 (all recorded) · 6 incidents at 5 locations');
+    expect(layout.svg).toContain('52 killed, 6 injured.');
+    expect(layout.svg).toMatch(/Data: Test Source \(a fixture for the picture tests\)\./);
+    expect(layout.svg).toContain('Boundaries: Natural Earth (via world-atlas)');
+  });
+
+  it('labels the cities with incidents, and outlines the asked country as the focus', () => {
+    expect(layout.labels.map((l) => l.name)).toEqual(expect.arrayContaining(['Raqqa', 'Aleppo']));
+    // The province named like its capital is labelled once, by the city.
+    expect(layout.labels.filter((l) => l.name.toLowerCase() === 'raqqa')).toHaveLength(1);
+    expect(layout.svg).toMatch(/<path d="M[^"]+" fill="#FBF8F2" stroke="#555555"/);
+    expect(layout.svg).toContain('>TURKEY</text>');
+  });
+
+  it('narrows with the period: August only leaves the Raqqa, Deir ez-Zor and Aleppo-province markers', () => {
+    const aug = markersIn(layoutFor({ placeId: 'syria', from: '2019-08-01', to: '2019-08-31' }).svg);
+    expect(aug.map((m) => `${m.precision}:${m.group}`).sort()).toEqual(['approximate:security-forces', 'approximate:unknown', 'exact:militants']);
+  });
+
+  it('frames a city closely: every marker of Aleppo city inside, the frame smaller than the country', () => {
+    const city = layoutFor({ placeId: 'aleppo', from: null, to: null });
+    expect(city.markers).toHaveLength(1);
+    const m = city.markers[0]!;
+    const { x, y, width, height } = city.mapRect;
+    expect(m.x).toBeGreaterThan(x + width * 0.3);
+    expect(m.x).toBeLessThan(x + width * 0.7);
+    expect(m.y).toBeGreaterThan(y + height * 0.3);
+    expect(m.y).toBeLessThan(y + height * 0.7);
+  });
+
+  it('finds the centre of a projected outline', () => {
+    expect(pathCentroid('M0,0L10,0L10,10L0,10Z')).toEqual([5, 5]);
+    const [cx, cy] = pathCentroid('M0,0L10,0L10,10L0,10ZM20,0L30,0L30,10L20,10Z');
+    expect(cx).toBeCloseTo(15);
+    expect(cy).toBeCloseTo(5);
+  });
+});
+
+describe('map PNG', () => {
+  const sel = { placeId: 'syria', from: null, to: null };
+  const { layout, png } = renderMap(ds, { ...sel, placeLabel: 'Syria', groupLabels: GROUP_LABEL }, selectIncidents(ds, sel));
+
+  it('is a PNG of the SVG’s size that decodes', () => {
+    expect(pngSize(png.data)).toEqual({ width: 1000, height: layout.height });
+    expect(png.width).toBe(1000);
+    const img = decodePng(png.data);
+    expect(img.rgba.length).toBe(1000 * layout.height * 4);
+  });
+
+  it('has the markers where the SVG put them, in their colours', () => {
+    const img = decodePng(png.data);
+    const raqqa = layout.markers.find((m) => m.group === 'militants')!;
+    // Left of the centre: clear of the city dot and of the label on the right.
+    const [r, g, b, a] = pixel(img, raqqa.x - raqqa.r / 2, raqqa.y);
+    const [mr, mg, mb] = hex(GROUP_COLOUR.militants);
+    // 78 % marker colour over the pale land.
+    expect(a).toBe(255);
+    expect(Math.abs(r - (0.78 * mr! + 0.22 * 251))).toBeLessThan(6);
+    expect(Math.abs(g - (0.78 * mg! + 0.22 * 248))).toBeLessThan(6);
+    expect(Math.abs(b - (0.78 * mb! + 0.22 * 242))).toBeLessThan(6);
+    // The header is white.
+    expect(pixel(img, 990, 5)).toEqual([255, 255, 255, 255]);
+  });
+});
