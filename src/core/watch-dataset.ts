@@ -87,3 +87,15 @@ export function watchDataset(dataDir: string = DEFAULT_DATA_DIR, opts: WatchOpti
     },
   };
 }
+
+let shared: DatasetWatcher | null = null;
+
+/**
+ * One hot-reloading dataset per process, for the bot: pass `sharedDataset` as createBot's `dataset`
+ * and the digest plugin uses the same one, so a reload reaches handlers and digests together.
+ */
+export function sharedDatasetWatcher(logger?: WatchLogger, dataDir: string = DEFAULT_DATA_DIR): DatasetWatcher {
+  return (shared ??= watchDataset(dataDir, { ...(logger ? { logger } : {}) }));
+}
+
+export const sharedDataset = (): Dataset => sharedDatasetWatcher().current();

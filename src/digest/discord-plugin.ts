@@ -1,0 +1,87 @@
+import { ChannelType, PermissionFlagsBits, type Client } from 'discord.js';
+import type { Dataset } from '../core/dataset.ts';
+import { sharedDatasetWatcher } from '../core/watch-dataset.ts';
+import type { Bot, BotPlugin } from '../discord/bot.ts';
+import { ownsGuild } from '../discord/channels.ts';
+import { openDatabase, type Db } from '../storage/db.ts';
+import { DigestRunner, type DigestRunnerOptions } from './runner.ts';
+import { restSender } from './sender.ts';
+import { digestServices, type ChannelCheckResult } from './services.ts';
+import { DigestStore } from './store.ts';
+
+const NEEDED: [bigint, string][] = [
+  [PermissionFlagsBits.ViewChannel, 'View Channel'],
+  [PermissionFlagsBits.SendMessages, 'Send Messages'],
+  [PermissionFlagsBits.EmbedLinks, 'Embed Links'],
+];
+
+/** /digest set's check, with discord.js: the channel is a text channel of this server where the bot may view, send and embed. */
+export async function discordChannelCheck(client: Client, guildId: string, channelId: string): Promise<ChannelCheckResult> {
+  const channel = await client.channels.fetch(channelId).catch(() => null);
+  if (!channel) return { ok: false, problem: 'the channel does not exist or the bot cannot see it (it needs View Channel)' };
+  if (channel.isDMBased() || !('guild' in channel) || channel.guild.id !== guildId) return { ok: false, problem: 'that channel is not in this server' };
+  if (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement) return { ok: false, problem: 'it is not a text or announcement channel' };
+  const me = channel.guild.members.me ?? (await channel.guild.members.fetchMe().catch(() => null));
+  const perms = me ? channel.permissionsFor(me) : null;
+  const missing = NEEDED.filter(([bit]) => !perms?.has(bit)).map(([, name]) => name);
+  return missing.length ? { ok: false, problem: `the bot lacks ${missing.join(', ')} there` } : { ok: true };
+}
+
+export interface DigestPluginOptions {
+  /** The dataset getter the handlers use too; default: the process's shared hot-reloading dataset. */
+  dataset?: () => Dataset;
+  /** An open database (tests); default: DATA_DIR (./var) opened with migrations. */
+  db?: Db;
+  dataDir?: string;
+  clock?: () => Date;
+  /** node-cron expression for ticks; null: no timer (tests call runner().tick()). */
+  cron?: string | null;
+  runner?: Partial<Omit<DigestRunnerOptions, 'store' | 'dataset' | 'sender'>>;
+}
+
+export interface DigestPlugin extends BotPlugin {
+  /** The runner, once the client is ready (tests drive it directly). */
+  runner(): DigestRunner | null;
+  store(): DigestStore | null;
+}
+
+/**
+ * The daily digest inside the Discord runtime: `/digest` services for the handlers, and once the client
+ * is ready, a scheduler that sends through the client's REST manager (which waits out 429s) and only for
+ * guilds on this process's shards. Stopping lets sends under way finish and be recorded.
+ */
+export function createDigestPlugin(opts: DigestPluginOptions = {}): DigestPlugin {
+  let db: Db | null = null;
+  let store: DigestStore | null = null;
+  let runner: DigestRunner | null = null;
+  let dataset: (() => Dataset) | null = null;
+  return {
+    name: 'digest',
+    runner: () => runner,
+    store: () => store,
+    services(bot: Bot) {
+      db = opts.db ?? openDatabase(opts.dataDir ? { dataDir: opts.dataDir } : {});
+      store = new DigestStore(db);
+      dataset = opts.dataset ?? (() => sharedDatasetWatcher(bot.logger).current());
+      return digestServices({ store, checkChannel: (g, c) => discordChannelCheck(bot.client, g, c) });
+    },
+    onReady(client: Client<true>, bot: Bot) {
+      if (runner || !store || !dataset) return; // a reconnect: already running
+      runner = new DigestRunner({
+        store,
+        dataset,
+        sender: restSender(client.rest),
+        holdsGuild: (g) => ownsGuild(client, g),
+        logger: bot.logger.child({ component: 'digest' }),
+        ...(opts.clock ? { clock: opts.clock } : {}),
+        ...opts.runner,
+      });
+      if (opts.cron !== null) runner.start(opts.cron ?? '* * * * *');
+      else runner.recordDataset();
+    },
+    async onStop() {
+      await runner?.stop();
+      if (!opts.db) db?.close();
+    },
+  };
+}
