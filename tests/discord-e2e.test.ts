@@ -53,6 +53,14 @@ const testCommands: CommandModule[] = [
     },
   },
   {
+    definition: { name: 'sluggish', description: 'Not marked defer, but slower than the auto-defer threshold', options: [{ type: 3, name: 'fail', description: 'user error instead' }] },
+    handle: async (o) => {
+      await new Promise((r) => setTimeout(r, 1_300));
+      if (o.fail) throw new UserError('Too slow and wrong.');
+      return { content: 'late but here', allowed_mentions: { parse: [] } };
+    },
+  },
+  {
     definition: { name: 'render', description: 'A deferred answer with a PNG', options: [{ type: 3, name: 'fail', description: 'user error instead' }] },
     defer: true,
     handle: async (o) => {
@@ -88,7 +96,7 @@ beforeAll(async () => {
   channelId = server.guilds[0]!.channels[0]!.id;
   // Register first, as `npm run deploy-commands` would: Discord then knows every option's type.
   await deployCommands(configFor(server, { guildId }), [...commands, ...testCommands]);
-  started = await startBot(server, { commands: [...commands, ...testCommands], dataset: () => ds, now: () => NOW });
+  started = await startBot(server, { commands: [...commands, ...testCommands], dataset: () => ds, now: () => NOW, autoDeferMs: 1_000 });
 });
 
 let checkedUpTo = 0;
@@ -381,6 +389,15 @@ describe('deferred answers and files', () => {
     }
     expect(edit.body).toMatchObject({ embeds: want.embeds, allowed_mentions: { parse: [] } });
   }, 30_000);
+
+  test('a handler slower than the auto-defer threshold is deferred meanwhile, then its answer edited in', async () => {
+    const i = server.chatInput('sluggish');
+    const cb = await i.callback();
+    expect(cb.body).toEqual({ type: 5, data: { flags: 0 } });
+    const edit = await i.editedOriginal();
+    expect(edit.body).toMatchObject({ content: 'late but here', allowed_mentions: { parse: [] } });
+    expect(edit.at - cb.at).toBeGreaterThanOrEqual(250);
+  });
 
   test('a user error after a public deferral: the placeholder is removed and the message goes ephemeral', async () => {
     const i = server.chatInput('render', { fail: 'yes' });

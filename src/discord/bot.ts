@@ -36,6 +36,8 @@ export interface BotOptions {
    */
   shards?: number[];
   shardCount?: number;
+  /** See RouterOptions.autoDeferMs (default 2000). */
+  autoDeferMs?: number;
   /** Extra discord.js client options (tests: timeouts). */
   clientOptions?: Partial<ClientOptions>;
 }
@@ -92,6 +94,7 @@ export function createBot(options: BotOptions): Bot {
     commands: options.commands,
     context: { dataset: getDataset, now: options.now ?? (() => new Date()), services },
     logger,
+    ...(options.autoDeferMs !== undefined ? { autoDeferMs: options.autoDeferMs } : {}),
   });
 
   client.on(Events.InteractionCreate, (i) => void router(i));

@@ -34,6 +34,11 @@ export interface RouterOptions {
   /** The context every handler gets; `invocation` is filled per interaction. */
   context: Omit<CommandContext, 'invocation'>;
   logger: Logger;
+  /**
+   * A handler not marked `defer` that is still running after this long is deferred anyway, so a slow
+   * moment (a cold cache, a busy host) never loses the interaction to Discord's 3-second limit. Default 2000.
+   */
+  autoDeferMs?: number;
 }
 
 /** Options as a handler expects them: name -> value, a subcommand's name under `subcommand`. */
@@ -74,6 +79,7 @@ export function sanitizeChoices(choices: readonly { name: string; value: string 
 export function createInteractionRouter(options: RouterOptions): (interaction: Interaction) => Promise<void> {
   const byName = new Map(options.commands.map((c) => [c.definition.name, c]));
   const log = options.logger;
+  const autoDeferMs = options.autoDeferMs ?? 2_000;
   const ctxFor = (i: Interaction): CommandContext => ({ ...options.context, invocation: invocationOf(i) });
 
   /** Sends `payload` as the answer to a command interaction, whatever state it is in. */
@@ -93,6 +99,22 @@ export function createInteractionRouter(options: RouterOptions): (interaction: I
       await i.update(toUpdateOptions(payload));
     } else {
       await i.reply(toReplyOptions(payload));
+    }
+  }
+
+  /** Runs the handler; if it is still running after autoDeferMs and nothing was sent yet, defers meanwhile. */
+  async function withAutoDefer(i: ChatInputCommandInteraction | ButtonInteraction, run: () => ReplyPayload | Promise<ReplyPayload>): Promise<ReplyPayload> {
+    if (i.deferred || i.replied) return run();
+    let deferring: Promise<unknown> | null = null;
+    const timer = setTimeout(() => {
+      log.info({ interactionId: i.id, afterMs: autoDeferMs }, 'handler is slow; deferring');
+      deferring = (i.isButton() ? i.deferUpdate() : i.deferReply()).catch((err: unknown) => log.warn({ interactionId: i.id, err }, 'could not defer'));
+    }, autoDeferMs);
+    try {
+      return await run();
+    } finally {
+      clearTimeout(timer);
+      if (deferring) await deferring;
     }
   }
 
@@ -125,7 +147,7 @@ export function createInteractionRouter(options: RouterOptions): (interaction: I
       return;
     }
     if (mod.defer) await i.deferReply();
-    const payload = await mod.handle(flattenOptions(i.options.data), ctxFor(i));
+    const payload = await withAutoDefer(i, () => mod.handle(flattenOptions(i.options.data), ctxFor(i)));
     await answer(i, payload, 'reply');
   }
 
@@ -153,7 +175,7 @@ export function createInteractionRouter(options: RouterOptions): (interaction: I
       return;
     }
     if (mod.defer) await i.deferUpdate();
-    const payload = await mod.handle(parsed.options, ctxFor(i));
+    const payload = await withAutoDefer(i, () => mod.handle(parsed.options, ctxFor(i)));
     await answer(i, payload, 'update');
   }
 
