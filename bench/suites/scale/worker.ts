@@ -1,0 +1,92 @@
+/**
+ * One dataset of the scale benchmark, in its own process so memory figures are its own:
+ *   node --import tsx --expose-gc bench/suites/scale/worker.ts <shipped|N> <sqlite file>
+ * Prints one JSON object (figures and notes) on stdout.
+ */
+import { rmSync } from 'node:fs';
+import { Dataset, DEFAULT_DATA_DIR } from '../../../src/core/dataset.ts';
+import { loadRawDataset, readDataDir, validateRecords, type RawFiles } from '../../../src/core/load-dataset.ts';
+import type { RawDataset } from '../../../src/schema/index.ts';
+import { oursEngine, scanEngine, sqliteEngine, type Engine } from './engines.ts';
+import { syntheticDataset } from './generate.ts';
+import { QUERY_KINDS, queryMix, timeKind } from './query-mix.ts';
+
+const [which = 'shipped', sqlitePath = '/tmp/incident-bot-bench.sqlite'] = process.argv.slice(2);
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+const f: Record<string, number> = {};
+const notes: string[] = [];
+const time = <T>(key: string, fn: () => T): T => {
+  const t = performance.now();
+  const r = fn();
+  f[key] = Math.round((performance.now() - t) * 10) / 10;
+  return r;
+};
+const filesOf = (raw: RawDataset): RawFiles => {
+  const out = {} as RawFiles;
+  for (const [kind, recs] of Object.entries(raw)) out[kind as keyof RawFiles] = (recs as unknown[]).map((value, index) => ({ file: `synthetic/${kind}`, index, value }));
+  return out;
+};
+
+let raw: RawDataset;
+if (which === 'shipped') {
+  raw = time('read_validate_ms', () => validateRecords(readDataDir(DEFAULT_DATA_DIR)));
+  loadRawDataset(DEFAULT_DATA_DIR); // make sure the snapshot exists
+  raw = time('snapshot_load_ms', () => loadRawDataset(DEFAULT_DATA_DIR));
+} else {
+  const n = Number(which);
+  const shipped = loadRawDataset(DEFAULT_DATA_DIR);
+  let syn: RawDataset | null = time('generate_ms', () => syntheticDataset(shipped, n));
+  raw = time('validate_ms', () => validateRecords(filesOf(syn!)));
+  syn = null;
+}
+gc();
+const ds = time('index_ms', () => new Dataset(raw));
+gc();
+const mem = process.memoryUsage();
+f.rss_mb = Math.round(mem.rss / 1e6);
+f.heap_mb = Math.round(mem.heapUsed / 1e6);
+f.incidents = ds.incidents.incidents.length;
+f.load_ms = Math.round(((f.read_validate_ms ?? f.validate_ms ?? 0) + f.index_ms!) * 10) / 10;
+if (f.snapshot_load_ms !== undefined) f.warm_load_ms = Math.round((f.snapshot_load_ms + f.index_ms!) * 10) / 10;
+
+rmSync(sqlitePath, { force: true });
+const ours = oursEngine(ds);
+const sqlite = time('sqlite_build_ms', () => sqliteEngine(ds, sqlitePath));
+const scan = scanEngine(ds);
+const mix = queryMix(ds);
+
+// Correctness: every variant, every engine, the same answer (fuzzy: same place and page).
+let mismatches = 0;
+const canon = (x: unknown) =>
+  JSON.stringify(x, (_k, v: unknown) =>
+    Array.isArray(v) && v.length && typeof v[0] === 'object' && v[0] && 'placeId' in v[0] ? [...v].sort((a, b) => (a.placeId < b.placeId ? -1 : 1)) : v,
+  );
+for (const kind of QUERY_KINDS)
+  for (const v of mix.variants[kind]) {
+    const a = canon(v.run(ours));
+    for (const e of [sqlite, scan] as Engine[]) {
+      if (canon(v.run(e)) !== a) {
+        mismatches++;
+        if (notes.length < 10) notes.push(`${kind} "${v.label}": ${e.name} differs from ours`);
+      }
+    }
+  }
+f.mismatches = mismatches;
+
+const big = f.incidents > 200_000;
+for (const kind of QUERY_KINDS) {
+  const variants = mix.variants[kind];
+  const o = timeKind(ours, variants, 3000, 3000);
+  const s = timeKind(sqlite, variants, 1500, big ? 6000 : 3000);
+  const c = timeKind(scan, variants, 200, big ? 6000 : 3000);
+  for (const [name, t] of [['ours', o], ['sqlite', s], ['scan', c]] as const) {
+    f[`${kind}.${name}.p50_ms`] = t.p50;
+    f[`${kind}.${name}.p99_ms`] = t.p99;
+    f[`${kind}.${name}.n`] = t.n;
+  }
+  f[`${kind}.ratio_p50`] = o.p50 / s.p50;
+  f[`${kind}.ratio_p99`] = o.p99 / s.p99;
+}
+sqlite.close();
+rmSync(sqlitePath, { force: true });
+console.log(JSON.stringify({ figures: f, notes }));

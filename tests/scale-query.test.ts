@@ -1,0 +1,162 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { oursEngine, scanEngine, sqliteEngine, type Engine } from '../bench/suites/scale/engines.ts';
+import { generateIncidents, syntheticDataset } from '../bench/suites/scale/generate.ts';
+import { QUERY_KINDS, queryMix } from '../bench/suites/scale/query-mix.ts';
+import { Dataset, DEFAULT_DATA_DIR } from '../src/core/dataset.ts';
+import { hasAllFigures, killedPlusInjured } from '../src/core/incident-index.ts';
+import { loadRawDataset, readDataDir, validateRecords } from '../src/core/load-dataset.ts';
+import { queryIncidents } from '../src/core/query-incidents.ts';
+import { findRelatedIncidents } from '../src/core/related-incidents.ts';
+import { CASUALTY_GROUPS, type Incident, type RawDataset } from '../src/schema/index.ts';
+
+let shipped: RawDataset;
+let ds: Dataset;
+let engines: Engine[];
+beforeAll(() => {
+  shipped = loadRawDataset(DEFAULT_DATA_DIR);
+  ds = new Dataset(syntheticDataset(shipped, 4000, 7));
+  engines = [oursEngine(ds), sqliteEngine(ds, ':memory:'), scanEngine(ds)];
+});
+
+const newestFirst = (a: Incident, b: Incident) => (a.date.date > b.date.date ? -1 : a.date.date < b.date.date ? 1 : a.id < b.id ? -1 : 1);
+
+describe('synthetic data', () => {
+  it('is deterministic for a seed and valid under the same schemas', () => {
+    const a = generateIncidents(shipped.incidents, 500, 42);
+    expect(JSON.stringify(generateIncidents(shipped.incidents, 500, 42))).toBe(JSON.stringify(a));
+    expect(JSON.stringify(generateIncidents(shipped.incidents, 500, 43))).not.toBe(JSON.stringify(a));
+    const raw = syntheticDataset(shipped, 500, 42);
+    const files = Object.fromEntries(Object.entries(raw).map(([k, recs]) => [k, (recs as unknown[]).map((value, index) => ({ file: k, index, value }))]));
+    expect(() => validateRecords(files as Parameters<typeof validateRecords>[0])).not.toThrow();
+  });
+});
+
+describe('the query mix gives the same answers from our indexes, SQLite and a plain scan', () => {
+  it('for every variant of every query kind', () => {
+    const mix = queryMix(ds);
+    let checked = 0;
+    for (const kind of QUERY_KINDS) {
+      expect(mix.variants[kind].length).toBeGreaterThan(0);
+      for (const v of mix.variants[kind]) {
+        if (kind === 'fuzzy-place') continue;
+        const [ours, ...others] = engines.map((e) => v.run(e));
+        for (const o of others) expect(o, `${kind} ${v.label}`).toEqual(ours);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(40);
+  });
+
+  it('for a mistyped place, once the engines agree on the place', () => {
+    for (const typo of ['mosull', 'aleppoo', 'kirkukk']) {
+      const id = engines[0]!.fuzzyPlace(typo);
+      expect(id).not.toBeNull();
+      const [ours, ...others] = engines.map((e) => e.attacks({ placeId: id!, from: null, to: null }, 0, 10));
+      for (const o of others) expect(o).toEqual(ours);
+    }
+    expect(engines[0]!.fuzzyPlace('mosull')).toBe('mosul');
+  });
+});
+
+describe('queryIncidents at random against brute force', () => {
+  it('pages, totals and counts match for place, actor, dates and minimum casualties in any combination', () => {
+    let seed = 1;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    const places = [...ds.gazetteer.all()].map((p) => p.id).filter((id) => ds.incidents.forPlace(id));
+    const actors = ['islamic-state', 'syrian-army', 'iraqi-security-forces', 'sdf', 'syrian-insurgents'];
+    const days = ds.raw.incidents.map((i) => i.date.date).sort();
+    for (let n = 0; n < 300; n++) {
+      const q = {
+        placeId: rand() < 0.85 ? places[Math.floor(rand() * places.length)]! : null,
+        actorId: rand() < 0.4 ? actors[Math.floor(rand() * actors.length)]! : null,
+        from: rand() < 0.5 ? days[Math.floor(rand() * days.length)]! : null,
+        to: rand() < 0.5 ? days[Math.floor(rand() * days.length)]! : null,
+        minCasualties: rand() < 0.25 ? Math.floor(rand() * 10) : null,
+      };
+      const page = { offset: Math.floor(rand() * 3) * 10, limit: 10 };
+      const inside = q.placeId ? new Set(ds.gazetteer.descendants(q.placeId)) : null;
+      const expected = ds.raw.incidents
+        .filter(
+          (i) =>
+            (!inside || inside.has(i.placeId)) &&
+            (!q.actorId || i.perpetratorId === q.actorId || i.casualties.some((c) => c.actorId === q.actorId)) &&
+            (!q.from || i.date.date >= q.from) &&
+            (!q.to || i.date.date <= q.to) &&
+            (!q.minCasualties || killedPlusInjured(i) >= q.minCasualties),
+        )
+        .sort(newestFirst);
+      const got = queryIncidents(ds, q, page);
+      expect(got.total, JSON.stringify(q)).toBe(expected.length);
+      expect(got.incidents.map((i) => i.id)).toEqual(expected.slice(page.offset, page.offset + page.limit).map((i) => i.id));
+      for (const g of CASUALTY_GROUPS) {
+        expect(got.totals[g].killed).toBe(expected.reduce((s, i) => s + i.casualties.filter((c) => c.group === g).reduce((t, c) => t + (c.killed ?? 0), 0), 0));
+        expect(got.totals[g].injured).toBe(expected.reduce((s, i) => s + i.casualties.filter((c) => c.group === g).reduce((t, c) => t + (c.injured ?? 0), 0), 0));
+      }
+      expect(got.withoutFigures).toBe(expected.filter((i) => !hasAllFigures(i)).length);
+      expect(got.figuresGiven).toEqual({
+        killed: expected.filter((i) => i.casualties.some((c) => c.killed !== null)).length,
+        injured: expected.filter((i) => i.casualties.some((c) => c.injured !== null)).length,
+      });
+    }
+  });
+
+  it('PostingList.totals is exact for ranges that split a day, not only whole days', () => {
+    const list = ds.incidents.forPlace('syria')!;
+    const incs = ds.incidents.incidents;
+    for (const [lo, hi] of [[0, 1], [3, 17], [5, 5], [100, 101], [7, list.length - 3], [0, list.length]] as const) {
+      const t = list.totals(lo, hi);
+      let killed = 0;
+      for (let i = lo; i < hi; i++) killed += incs[list.positions[i]!]!.casualties.reduce((s, c) => s + (c.killed ?? 0), 0);
+      expect(Object.values(t).reduce((s, g) => s + g.killed, 0)).toBe(killed);
+    }
+  });
+});
+
+describe('the validated-records snapshot', () => {
+  it('returns what validation returns, and a changed data file is validated again', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snap-data-'));
+    const snaps = mkdtempSync(join(tmpdir(), 'snap-cache-'));
+    for (const kind of ['places', 'actors', 'sources', 'incidents', 'statistics', 'quotes']) cpSync(join(DEFAULT_DATA_DIR, kind), join(dir, kind), { recursive: true, filter: (src) => !src.includes('ucdp-ged') });
+    const validated = validateRecords(readDataDir(dir));
+    expect(loadRawDataset(dir, { snapshotDir: snaps })).toEqual(validated);
+    expect(readdirSync(snaps)).toHaveLength(1);
+    expect(loadRawDataset(dir, { snapshotDir: snaps })).toEqual(validated); // from the snapshot
+    const file = join(dir, 'incidents', 'seed-article.json');
+    const recs = JSON.parse(readFileSync(file, 'utf8')) as { placeId: string }[];
+    recs[0]!.placeId = 'atlantis';
+    writeFileSync(file, JSON.stringify(recs));
+    expect(() => loadRawDataset(dir, { snapshotDir: snaps })).toThrow(/atlantis/);
+  });
+});
+
+describe('findRelatedIncidents', () => {
+  it('finds another source\'s record at a nested place within two days that shares a party, and nothing else', () => {
+    const seed = shipped.incidents.find((i) => i.id === 'daraa-security-post-2019-07-28')!;
+    const ged = (id: string, date: string, placeId: string, actors: string[]): Incident => ({
+      ...seed,
+      id,
+      sourceId: 'ucdp-ged-191',
+      date: { date, precision: 'exact' },
+      placeId,
+      perpetratorId: null,
+      casualties: actors.map((a) => ({ group: 'unknown', actorId: a, label: a, killed: 1, injured: null, note: null })),
+    });
+    const raw: RawDataset = {
+      ...shipped,
+      incidents: [
+        seed,
+        ged('ged-1', '2019-07-29', 'daraa-town', ['syrian-army', 'islamic-state']), // match: a town in Daraa, next day
+        ged('ged-2', '2019-07-28', 'daraa-governorate', ['syrian-army', 'syrian-insurgents']), // IS not a party
+        ged('ged-3', '2019-08-02', 'daraa-town', ['syrian-army', 'islamic-state']), // five days later
+        ged('ged-4', '2019-07-28', 'homs', ['syrian-army', 'islamic-state']), // another province
+      ],
+    };
+    const small = new Dataset(raw);
+    expect(findRelatedIncidents(small, seed).map((i) => i.id)).toEqual(['ged-1']);
+    expect(findRelatedIncidents(small, small.incidents.get('ged-1')!).map((i) => i.id)).toEqual([seed.id]);
+    expect(findRelatedIncidents(small, small.incidents.get('ged-4')!)).toEqual([]);
+  });
+});
