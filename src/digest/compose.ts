@@ -88,7 +88,7 @@ export function composeDigestWithSummary(
     gapCount = gap.total;
     for (const inc of gap.incidents) late.set(inc.id, inc);
   }
-  const inPlace = placeId ? new Set(ds.gazetteer.descendants(placeId)) : null;
+  const inPlace = placeId && window.recordedIds.length ? placesWithin(ds, placeId) : null;
   let recordedLate = 0;
   const recorded: Incident[] = [];
   for (const id of window.recordedIds) {
@@ -127,40 +127,10 @@ export function composeDigestWithSummary(
     }
   }
 
-  // The picture over 7 and 30 days, each against the period of equal length before it.
-  const fields: APIEmbedField[] = [];
-  for (const n of [7, 30]) {
-    const cur = q(addDays(day, -(n - 1)), day);
-    const prev = q(addDays(day, -(2 * n - 1)), addDays(day, -n));
-    fields.push({
-      name: `Last ${n} days (to ${shortDay(day)}), change against the ${n} days before`,
-      value: totalsWithChange(cur.totals, prev.totals, cur.total, prev.total, cur.withoutFigures),
-    });
-  }
-  const from30 = addDays(day, -29);
-  const countryLines: string[] = [];
-  for (const c of countries(ds)) {
-    const scope = placeId ? (ds.gazetteer.lineage(placeId).some((p) => p.id === c) ? placeId : null) : c;
-    if (!scope) continue;
-    const cur = queryIncidents(ds, { placeId: scope, from: from30, to: day }, { offset: 0, limit: 0 });
-    const prev = queryIncidents(ds, { placeId: scope, from: addDays(day, -59), to: addDays(day, -30) }, { offset: 0, limit: 0 });
-    if (cur.total === 0 && prev.total === 0) continue;
-    const k = sum(cur.totals, 'killed');
-    const i = sum(cur.totals, 'injured');
-    countryLines.push(
-      `**${ds.gazetteer.get(c)?.name ?? c}**: ${plural(cur.total, 'incident')} (${signed(cur.total - prev.total)}), ${k} killed (${signed(k - sum(prev.totals, 'killed'))}), ${i} injured (${signed(i - sum(prev.totals, 'injured'))})`,
-    );
-  }
-  fields.push({ name: 'By country, last 30 days (change against the 30 days before)', value: countryLines.join('\n') || 'No incidents recorded in either period.' });
+  const picture = periodPicture(ds, day, placeId);
+  const fields: APIEmbedField[] = [...picture.fields];
+  for (const id of picture.sourceIds) sourceIds.add(id);
 
-  const quote = pickQuote(ds, from30, day, placeId);
-  if (quote) {
-    sourceIds.add(quote.sourceId);
-    fields.push({ name: 'Quotation from the period', value: formatQuote(ds, quote) });
-  }
-
-  // Attribution covers every source the digest draws on, the totals included.
-  for (const inc of periodIncidents(ds, placeId, addDays(day, -59), day)) sourceIds.add(inc.sourceId);
   const sources = [...sourceIds].sort();
   const at = new TZDate(window.at.getTime(), timeZone);
   const embed: APIEmbed = {
@@ -178,6 +148,71 @@ export function composeDigestWithSummary(
   return { payload: makeReply({ embeds: [embed] }), summary: { dayCount: dayPage.total, lateCount, sourceIds: sources } };
 }
 
+const withinCache = new WeakMap<Dataset, Map<string, ReadonlySet<string>>>();
+/** The place and everything inside it (cached per dataset). */
+function placesWithin(ds: Dataset, placeId: string): ReadonlySet<string> {
+  let m = withinCache.get(ds);
+  if (!m) withinCache.set(ds, (m = new Map()));
+  let set = m.get(placeId);
+  if (!set) m.set(placeId, (set = new Set(ds.gazetteer.descendants(placeId))));
+  return set;
+}
+
+const pictureCache = new WeakMap<Dataset, Map<string, { fields: APIEmbedField[]; sourceIds: string[] }>>();
+
+/**
+ * The 7- and 30-day totals, the per-country lines and the sources they draw on: they depend only on the
+ * dataset, the day and the filter (not the zone), so servers sharing them share one computation.
+ */
+function periodPicture(ds: Dataset, day: string, placeId: string | null): { fields: APIEmbedField[]; sourceIds: string[] } {
+  let byKey = pictureCache.get(ds);
+  if (!byKey) pictureCache.set(ds, (byKey = new Map()));
+  const key = `${day}|${placeId ?? ''}`;
+  const hit = byKey.get(key);
+  if (hit) return hit;
+  const q = (from: string, to: string, scope: string | null = placeId) => queryIncidents(ds, { placeId: scope, from, to }, { offset: 0, limit: 0 });
+  const fields: APIEmbedField[] = [];
+  for (const n of [7, 30]) {
+    const cur = q(addDays(day, -(n - 1)), day);
+    const prev = q(addDays(day, -(2 * n - 1)), addDays(day, -n));
+    fields.push({ name: `Last ${n} days (to ${shortDay(day)}), change against the ${n} days before`, value: totalsWithChange(cur, prev) });
+  }
+  const countryLines: string[] = [];
+  for (const c of countries(ds)) {
+    const scope = placeId ? (ds.gazetteer.lineage(placeId).some((p) => p.id === c) ? placeId : null) : c;
+    if (!scope) continue;
+    const cur = q(addDays(day, -29), day, scope);
+    const prev = q(addDays(day, -59), addDays(day, -30), scope);
+    if (cur.total === 0 && prev.total === 0) continue;
+    countryLines.push(
+      `**${ds.gazetteer.get(c)?.name ?? c}**: ${plural(cur.total, 'incident')} (${signed(cur.total - prev.total)}), ${figureWithChange(cur, prev, 'killed')}, ${figureWithChange(cur, prev, 'injured')}`,
+    );
+  }
+  fields.push({ name: 'By country, last 30 days (change against the 30 days before)', value: countryLines.join('\n') || 'No incidents recorded in either period.' });
+  // Attribution covers every source the digest draws on, the totals included.
+  const sourceIds = new Set<string>();
+  for (const inc of periodIncidents(ds, placeId, addDays(day, -59), day)) sourceIds.add(inc.sourceId);
+  const quote = pickQuote(ds, addDays(day, -29), day, placeId);
+  if (quote) {
+    sourceIds.add(quote.sourceId);
+    fields.push({ name: 'Quotation from the period', value: formatQuote(ds, quote) });
+  }
+  const out = { fields, sourceIds: [...sourceIds] };
+  if (byKey.size > 5000) byKey.clear();
+  byKey.set(key, out);
+  return out;
+}
+
+type Period = { totals: GroupTotals; total: number; withoutFigures: number };
+
+/** "12 killed (+3)"; when nothing is counted and some sources leave the figure open: "killed not stated". */
+function figureWithChange(cur: Period, prev: Period, k: 'killed' | 'injured'): string {
+  const a = sum(cur.totals, k);
+  const b = sum(prev.totals, k);
+  if (a === 0 && b === 0 && (cur.withoutFigures > 0 || prev.withoutFigures > 0)) return `${k} not stated`;
+  return `${a} ${k} (${signed(a - b)})`;
+}
+
 function newestFirst(a: Incident, b: Incident): number {
   return a.date.date < b.date.date ? 1 : a.date.date > b.date.date ? -1 : a.id < b.id ? -1 : 1;
 }
@@ -193,15 +228,19 @@ function* periodIncidents(ds: Dataset, placeId: string | null, from: string, to:
 const sum = (t: GroupTotals, k: 'killed' | 'injured') => CASUALTY_GROUPS.reduce((n, g) => n + t[g][k], 0);
 const signed = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '±0');
 
-function totalsWithChange(cur: GroupTotals, prev: GroupTotals, n: number, nPrev: number, withoutFigures: number): string {
+function totalsWithChange(cur: Period, prev: Period): string {
   const side = (k: 'killed' | 'injured') => {
-    const groups = CASUALTY_GROUPS.filter((g) => cur[g][k] > 0 || prev[g][k] > 0).map(
-      (g) => `${GROUP_LABEL[g]} ${cur[g][k]} (${signed(cur[g][k] - prev[g][k])})`,
+    const label = k === 'killed' ? 'Killed' : 'Injured';
+    const a = sum(cur.totals, k);
+    const b = sum(prev.totals, k);
+    if (a === 0 && b === 0 && (cur.withoutFigures > 0 || prev.withoutFigures > 0)) return `${label}: not stated by the sources`;
+    const groups = CASUALTY_GROUPS.filter((g) => cur.totals[g][k] > 0 || prev.totals[g][k] > 0).map(
+      (g) => `${GROUP_LABEL[g]} ${cur.totals[g][k]} (${signed(cur.totals[g][k] - prev.totals[g][k])})`,
     );
-    return `${k === 'killed' ? 'Killed' : 'Injured'}: ${sum(cur, k)} (${signed(sum(cur, k) - sum(prev, k))})${groups.length ? ` — ${groups.join(', ')}` : ''}`;
+    return `${label}: ${a} (${signed(a - b)})${groups.length ? ` — ${groups.join(', ')}` : ''}`;
   };
-  const lines = [`Incidents: ${n} (${signed(n - nPrev)})`, side('killed'), side('injured')];
-  if (withoutFigures > 0) lines.push(`${plural(withoutFigures, 'incident')} without full figures from the source (known figures only).`);
+  const lines = [`Incidents: ${cur.total} (${signed(cur.total - prev.total)})`, side('killed'), side('injured')];
+  if (cur.withoutFigures > 0) lines.push(`${plural(cur.withoutFigures, 'incident')} without full figures from the source (known figures only).`);
   return lines.join('\n');
 }
 
