@@ -378,7 +378,12 @@ describe('deferred answers and files', () => {
   test('the real /map: deferred, then its PNG uploaded as an attachment the embed refers to', async () => {
     const i = server.chatInput('map', { place: 'diyala' });
     expect((await i.callback()).body).toEqual({ type: 5, data: { flags: 0 } });
-    const edit = await i.editedOriginal(20_000);
+    // The edit, or (if the handler failed) the ephemeral follow-up, whose text then explains the failure.
+    const edit = await server.waitForRequest(
+      (r) => (r.method === 'PATCH' || r.method === 'POST') && r.route.startsWith(`/webhooks/${server.applicationId}/${i.token}`),
+      20_000,
+    );
+    expect(edit.method, JSON.stringify(edit.body)).toBe('PATCH');
     const want = await expected('map', { place: 'diyala' });
     expect(want.files?.length).toBeGreaterThan(0);
     expect(edit.status).toBe(200);
@@ -476,8 +481,15 @@ describe('over the whole run', () => {
     }
   });
 
-  test('the logs never contain the token', () => {
+  test('the logs never contain the bot token, nor any interaction token', () => {
     expect(started.logs.length).toBeGreaterThan(5);
-    expect(started.logs.join('\n')).not.toContain(server.token);
+    const all = started.logs.join('\n');
+    expect(all).not.toContain(server.token);
+    const interactionTokens = [...new Set(server.requests.map((r) => /^\/interactions\/\d+\/([^/]+)\//.exec(r.route)?.[1]).filter(Boolean))];
+    expect(interactionTokens.length).toBeGreaterThan(10);
+    for (const t of interactionTokens) expect(all).not.toContain(t!);
+    // The errors were logged, though, with what matters: the route and Discord's code.
+    expect(all).toContain('/interactions/');
+    expect(all).toContain('[token]');
   });
 });

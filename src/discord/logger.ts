@@ -18,6 +18,19 @@ export function flushLogger(logger: Logger): Promise<void> {
   });
 }
 
+/** Interaction and webhook tokens sit in REST URLs (valid 15 minutes, but secrets all the same). */
+const URL_TOKENS = /\/(interactions\/\d+|webhooks\/\d+)\/[^/?\s"]+/g;
+
+function serializeError(err: unknown): unknown {
+  const out = pino.stdSerializers.err(err as Error) as unknown as Record<string, unknown>;
+  if (!out || typeof out !== 'object') return out;
+  // discord.js errors carry the request: keep method, status, code and route; drop bodies (files, user text).
+  delete out.requestBody;
+  delete out.rawError;
+  for (const k of ['url', 'message', 'stack']) if (typeof out[k] === 'string') out[k] = (out[k] as string).replace(URL_TOKENS, '/$1/[token]');
+  return out;
+}
+
 /**
  * Structured logs (pino, JSON lines). Secrets never reach the output: known secret fields are redacted, and
  * every line is scrubbed of the given secret strings (the bot token) whatever field they hide in.
@@ -37,6 +50,7 @@ export function createLogger(options: { level?: string; secrets?: string[]; dest
       name: options.name ?? 'incident-bot',
       level: options.level ?? 'info',
       redact: { paths: ['token', '*.token', 'headers.authorization', '*.headers.authorization', 'config.token'], censor: '[redacted]' },
+      serializers: { err: serializeError },
     },
     scrubbed,
   );

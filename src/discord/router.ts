@@ -120,7 +120,7 @@ export function createInteractionRouter(options: RouterOptions): (interaction: I
 
   async function fail(i: ChatInputCommandInteraction | ButtonInteraction | AutocompleteInteraction, err: unknown, what: string): Promise<void> {
     if (isGoneInteractionError(err)) {
-      log.warn({ interactionId: i.id, what, code: (err as { code?: unknown }).code }, 'interaction expired or already acknowledged; nothing sent');
+      log.warn({ interactionId: i.id, what, code: (err as { code?: unknown }).code, err }, 'interaction expired or already acknowledged; nothing sent');
       return;
     }
     const userError = err instanceof UserError || (err instanceof Error && err.name === 'UserError');
