@@ -3,7 +3,7 @@ import { GROUP_LABEL } from '../src/replies/format.ts';
 import { countries } from '../src/render/boundaries.ts';
 import { renderMap } from '../src/render/map.ts';
 import { buildMapSpec } from '../src/render/map-data.ts';
-import { buildMapSvg, pathCentroid, sizeSteps, type MapLayout } from '../src/render/map-svg.ts';
+import { buildMapSvg, mergeClose, pathCentroid, sizeSteps, type MapLayout } from '../src/render/map-svg.ts';
 import { GROUP_COLOUR } from '../src/render/palette.ts';
 import { decodePng, pixel, pngSize } from '../src/render/rasterize.ts';
 import { selectIncidents, type Selection } from '../src/render/selection.ts';
@@ -152,5 +152,42 @@ describe('map PNG', () => {
     expect(Math.abs(b - (0.78 * mb! + 0.22 * 242))).toBeLessThan(6);
     // The header is white.
     expect(pixel(img, 990, 5)).toEqual([255, 255, 255, 255]);
+  });
+});
+
+describe('merging and text outlines', () => {
+  it('merges locations closer than a few pixels into one marker, summing and recolouring', () => {
+    const base = { approximate: false, incidents: 1, label: 'x: 1 incident' };
+    const project = (lon: number, lat: number): [number, number] => [lon * 100, -lat * 100];
+    const merged = mergeClose(
+      [
+        { ...base, lon: 1.0, lat: 1.0, value: 3, group: 'civilians', byGroup: { civilians: 3 } },
+        { ...base, lon: 1.01, lat: 1.01, value: 5, group: 'militants', byGroup: { militants: 5 } },
+        { ...base, lon: 2.0, lat: 1.0, value: 1, group: 'civilians', byGroup: { civilians: 1 } },
+        { ...base, lon: 1.0, lat: 1.0, value: 2, group: null, byGroup: {}, approximate: true },
+      ],
+      project,
+    );
+    expect(merged.map((m) => [m.locations, m.value, m.group, m.approximate])).toEqual([
+      [2, 8, 'militants', false],
+      [1, 1, 'civilians', false],
+      [1, 2, null, true], // same point, other precision: stays apart
+    ]);
+  });
+
+  it('draws text from cached outlines: no <text> left, the same picture', async () => {
+    const { Resvg } = await import('@resvg/resvg-js');
+    const { FONT_FAMILY, FONT_FILES } = await import('../src/render/fonts.ts');
+    const { textToPaths, svgToPng } = await import('../src/render/rasterize.ts');
+    const svg = layoutFor({ placeId: 'syria', from: null, to: null }).svg;
+    expect(textToPaths(svg)).not.toContain('<text');
+    expect(textToPaths(svg)).toBe(textToPaths(svg));
+    const direct = decodePng(
+      new Resvg(svg, { font: { loadSystemFonts: false, fontFiles: [...FONT_FILES], defaultFontFamily: FONT_FAMILY }, fitTo: { mode: 'original' }, shapeRendering: 2, textRendering: 1 }).render().asPng(),
+    );
+    const cached = decodePng(svgToPng(svg).data);
+    let differing = 0;
+    for (let i = 0; i < direct.rgba.length; i++) if (Math.abs(direct.rgba[i]! - cached.rgba[i]!) > 48) differing++;
+    expect(differing).toBeLessThan(direct.rgba.length / 10_000);
   });
 });

@@ -79,7 +79,7 @@ const FOOT_FONT = 12;
 const FOOT_LINE = 16;
 const MAX_R = 26;
 /** Locations whose points fall in the same CELL x CELL pixel square share a marker. */
-const CELL = 5;
+const CELL = 8;
 const MIN_R = 3;
 /** A dashed ring smaller than this reads as a speck. */
 const MIN_R_AREA = 5;
