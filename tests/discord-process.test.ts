@@ -21,7 +21,8 @@ function run(script: string, env: Record<string, string>): Run {
   // Only what the bot needs: nothing from the developer's own environment (no real token).
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    // Every variable set explicitly: a developer's .env (which main.ts loads) cannot change the run.
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DISCORD_GUILD_ID: '', SHARD_COUNT: '1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -59,6 +60,16 @@ describe('npm start', () => {
       bot.kill('SIGKILL');
     }
   }, 60_000);
+
+  test('a token Discord refuses (401) stops it with a clear log line and exit 1, the token not in it', async () => {
+    const wrong = 'wrong-token.for-this-test.only-1234';
+    const bot = run('src/main.ts', { DISCORD_TOKEN: wrong, DISCORD_APPLICATION_ID: server.applicationId, DISCORD_API_URL: server.apiUrl });
+    expect(await bot.exit).toBe(1);
+    const fatal = bot.stdout().trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string; err?: { message?: string } }).find((l) => l.level === 60);
+    expect(fatal?.msg).toBe('could not log in to Discord');
+    expect(fatal?.err?.message).toMatch(/token/i);
+    expect(bot.stdout() + bot.stderr()).not.toContain(wrong);
+  }, 30_000);
 
   test('a bad configuration stops it with a message naming the variable (exit 2)', async () => {
     const bot = run('src/main.ts', { DISCORD_TOKEN: server.token, DISCORD_APPLICATION_ID: 'not-an-id', DISCORD_API_URL: server.apiUrl });

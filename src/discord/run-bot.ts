@@ -104,6 +104,14 @@ export async function startSingleProcess(opts: { config?: BotConfig; logger?: Lo
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  await bot.start();
+  try {
+    await bot.start();
+  } catch (err) {
+    // E.g. a wrong token (Discord answers 401): say so and stop, rather than crash with a stack trace.
+    logger.fatal({ err }, 'could not log in to Discord');
+    await bot.stop().catch(() => undefined);
+    await flushLogger(logger);
+    process.exit(1);
+  }
   return bot;
 }
