@@ -38,7 +38,7 @@ export const chart: CommandModule = {
   },
   examples: ['/chart place:syria', '/chart place:iraq from:2014 to:2018 by:month', '/chart place:homs from:2019 by:week'],
   defer: true,
-  handle(raw, ctx): ReplyPayload {
+  async handle(raw, ctx): Promise<ReplyPayload> {
     const o = parseOptions(Options, raw);
     const ds = ctx.dataset();
     const place = resolvePlaceOption(ds, o.place);
@@ -59,7 +59,7 @@ export const chart: CommandModule = {
     if (result.total === 0)
       return makeReply({ content: `No incidents${who} in ${label} for ${period}: nothing to chart. Try a wider date range or a larger place.` });
 
-    const { layout, png } = renderChart(ds, { ...sel, placeLabel: label, actorName, step: o.by ?? null, groupLabels: GROUP_LABEL }, result);
+    const { layout, png } = await renderChart(ds, { ...sel, placeLabel: label, actorName, step: o.by ?? null, groupLabels: GROUP_LABEL }, result);
     const step = layout.step;
     const peak = peakPeriod(layout.bars);
     const summary =

@@ -30,7 +30,7 @@ export const map: CommandModule = {
   },
   examples: ['/map place:syria', '/map place:iraq from:2017 to:2017', '/map place:diyala from:2019-07 to:2019-08'],
   defer: true,
-  handle(raw, ctx): ReplyPayload {
+  async handle(raw, ctx): Promise<ReplyPayload> {
     const o = parseOptions(Options, raw);
     const ds = ctx.dataset();
     const place = resolvePlaceOption(ds, o.place);
@@ -51,7 +51,7 @@ export const map: CommandModule = {
     if (result.total === 0)
       return makeReply({ content: `No incidents${who} in ${label} for ${period}: nothing to map. Try a wider date range or a larger place.` });
 
-    const { layout, png } = renderMap(ds, { ...sel, placeLabel: label, actorName, groupLabels: GROUP_LABEL }, result);
+    const { layout, png } = await renderMap(ds, { ...sel, placeLabel: label, actorName, groupLabels: GROUP_LABEL }, result);
     const biggest = [...layout.markers].sort((a, b) => b.value - a.value)[0];
     const approx = layout.markers.filter((m) => m.approximate).length;
     const summary =

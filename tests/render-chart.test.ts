@@ -129,8 +129,8 @@ describe('chart SVG for a fixed query (Syria, Jul–Sep 2019 by month, fixture d
 });
 
 describe('chart PNG', () => {
-  it('is a PNG of the SVG’s size whose bars are where the SVG put them', () => {
-    const { layout, png } = renderChart(ds, { ...SUMMER, step: 'month', placeLabel: 'Syria', groupLabels: GROUP_LABEL }, selectIncidents(ds, SUMMER));
+  it('is a PNG of the SVG’s size whose bars are where the SVG put them', async () => {
+    const { layout, png } = await renderChart(ds, { ...SUMMER, step: 'month', placeLabel: 'Syria', groupLabels: GROUP_LABEL }, selectIncidents(ds, SUMMER));
     expect(pngSize(png.data)).toEqual({ width: 1000, height: layout.height });
     const img = decodePng(png.data);
     const militants = layout.bars.find((b) => b.group === 'militants')!;

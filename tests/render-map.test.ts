@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { GROUP_LABEL } from '../src/replies/format.ts';
 import { countries } from '../src/render/boundaries.ts';
 import { renderMap } from '../src/render/map.ts';
 import { buildMapSpec } from '../src/render/map-data.ts';
 import { buildMapSvg, mergeClose, pathCentroid, sizeSteps, type MapLayout } from '../src/render/map-svg.ts';
 import { GROUP_COLOUR } from '../src/render/palette.ts';
-import { decodePng, pixel, pngSize } from '../src/render/rasterize.ts';
+import { decodePng, pixel, pngSize, type Png } from '../src/render/rasterize.ts';
 import { selectIncidents, type Selection } from '../src/render/selection.ts';
 import { fixtureDataset } from './render-fixture.ts';
 
@@ -130,7 +130,11 @@ describe('map SVG for a fixed query (Syria, all dates, fixture data)', () => {
 
 describe('map PNG', () => {
   const sel = { placeId: 'syria', from: null, to: null };
-  const { layout, png } = renderMap(ds, { ...sel, placeLabel: 'Syria', groupLabels: GROUP_LABEL }, selectIncidents(ds, sel));
+  let layout: MapLayout;
+  let png: Png;
+  beforeAll(async () => {
+    ({ layout, png } = await renderMap(ds, { ...sel, placeLabel: 'Syria', groupLabels: GROUP_LABEL }, selectIncidents(ds, sel)));
+  });
 
   it('is a PNG of the SVG’s size that decodes', () => {
     expect(pngSize(png.data)).toEqual({ width: 1000, height: layout.height });

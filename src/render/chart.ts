@@ -2,7 +2,7 @@ import type { Dataset } from '../core/dataset.ts';
 import type { IncidentPage } from '../core/query-incidents.ts';
 import { buildChartSpec, type ChartRequest } from './chart-data.ts';
 import { buildChartSvg, type ChartLayout } from './chart-svg.ts';
-import { svgToPng, type Png } from './rasterize.ts';
+import { svgToPngAsync, type Png } from './rasterize.ts';
 
 export interface RenderedChart {
   layout: ChartLayout;
@@ -10,7 +10,7 @@ export interface RenderedChart {
 }
 
 /** The chart for a selection: spec from the data, SVG from the spec, PNG from the SVG. */
-export function renderChart(ds: Dataset, req: ChartRequest, result: IncidentPage): RenderedChart {
+export async function renderChart(ds: Dataset, req: ChartRequest, result: IncidentPage): Promise<RenderedChart> {
   const layout = buildChartSvg(buildChartSpec(ds, req, result));
-  return { layout, png: svgToPng(layout.svg) };
+  return { layout, png: await svgToPngAsync(layout.svg) };
 }

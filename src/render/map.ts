@@ -3,7 +3,7 @@ import type { IncidentPage } from '../core/query-incidents.ts';
 import { countries } from './boundaries.ts';
 import { buildMapSpec, type MapRequest } from './map-data.ts';
 import { buildMapSvg, type MapLayout } from './map-svg.ts';
-import { svgToPng, type Png } from './rasterize.ts';
+import { svgToPngAsync, type Png } from './rasterize.ts';
 
 export interface RenderedMap {
   layout: MapLayout;
@@ -11,7 +11,7 @@ export interface RenderedMap {
 }
 
 /** The map for a selection: spec from the data, SVG from the spec, PNG from the SVG. */
-export function renderMap(ds: Dataset, req: MapRequest, result: IncidentPage): RenderedMap {
+export async function renderMap(ds: Dataset, req: MapRequest, result: IncidentPage): Promise<RenderedMap> {
   const layout = buildMapSvg(buildMapSpec(ds, req, result), countries());
-  return { layout, png: svgToPng(layout.svg) };
+  return { layout, png: await svgToPngAsync(layout.svg) };
 }

@@ -1,5 +1,5 @@
 import { inflateSync } from 'node:zlib';
-import { Resvg } from '@resvg/resvg-js';
+import { Resvg, renderAsync } from '@resvg/resvg-js';
 import { FONT_FAMILY, FONT_FILES } from './fonts.ts';
 
 export interface Png {
@@ -23,6 +23,16 @@ const OPTIONS = {
  */
 export function svgToPng(svg: string): Png {
   const img = new Resvg(textToPaths(svg), OPTIONS).render();
+  return { data: img.asPng(), width: img.width, height: img.height };
+}
+
+/**
+ * The same picture, with resvg's parsing and drawing on libuv's thread pool instead of the main
+ * thread: a Syria-wide map would otherwise block the bot's event loop (gateway heartbeats, other
+ * interactions) for the whole render. Only outlining new texts and the PNG encoding stay here.
+ */
+export async function svgToPngAsync(svg: string): Promise<Png> {
+  const img = await renderAsync(textToPaths(svg), OPTIONS);
   return { data: img.asPng(), width: img.width, height: img.height };
 }
 
