@@ -86,7 +86,10 @@ describe('/attacks', () => {
     const places = await commandByName.get('attacks')!.autocomplete!({ name: 'place', value: 'sal' }, {}, ctx);
     expect(places[0]).toEqual({ name: 'Saladin, Iraq', value: 'saladin-province' });
     const empty = await commandByName.get('attacks')!.autocomplete!({ name: 'place', value: '' }, {}, ctx);
-    expect(empty.map((c) => c.value)).toEqual(['iraq', 'syria', 'kurdistan-region']);
+    // Before anything is typed: countries, then the places with the most incidents (Iraq has 3 seed attacks, Syria 2).
+    expect(empty.map((c) => c.value).slice(0, 2)).toEqual(['iraq', 'syria']);
+    expect(empty.map((c) => c.value)).toContain('kurdistan-region');
+    expect(empty.map((c) => c.value)).not.toContain('nineveh-province');
     const actors = await commandByName.get('attacks')!.autocomplete!({ name: 'actor', value: 'daesh' }, {}, ctx);
     expect(actors[0]).toEqual({ name: 'Islamic State', value: 'islamic-state' });
   });

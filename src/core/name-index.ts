@@ -65,7 +65,10 @@ export class NameIndex {
     if (!n) return [];
     const prefix: string[] = [];
     for (const [key, list] of this.exact) if (key.startsWith(n) || key.split(' ').some((w) => w.startsWith(n))) prefix.push(...list.map((k) => k.id));
-    const fuzzy = this.fuse.search(n, { limit: limit * 4 }).map((r) => r.item.id);
+    // Only near-best fuzzy matches: a clear best guess should not come with a tail of weak ones.
+    const results = this.fuse.search(n, { limit: limit * 4 });
+    const best = results[0]?.score ?? 0;
+    const fuzzy = results.filter((r) => (r.score ?? 1) <= best + 0.1).map((r) => r.item.id);
     return unique([...prefix, ...fuzzy]).slice(0, limit);
   }
 

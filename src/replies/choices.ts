@@ -6,11 +6,24 @@ import { truncate } from './format.ts';
 const MAX = DISCORD_LIMITS.autocompleteChoices;
 const name = (s: string) => truncate(s, DISCORD_LIMITS.choiceName);
 
-/** Places for autocomplete: the countries first when nothing is typed, else best matches; value = place id. */
+const busiest = new WeakMap<Dataset, string[]>();
+
+/** Countries first, then the places with the most incidents: what to offer before anything is typed. */
+function busiestPlaces(ds: Dataset): string[] {
+  let ids = busiest.get(ds);
+  if (!ids) {
+    const count = (id: string) => ds.incidents.forPlace(id)?.length ?? 0;
+    const countries = [...ds.gazetteer.all()].filter((p) => p.kind === 'country').map((p) => p.id);
+    const others = [...ds.gazetteer.all()].filter((p) => p.kind !== 'country' && count(p.id) > 0).map((p) => p.id);
+    const byCount = (a: string, b: string) => count(b) - count(a) || a.localeCompare(b);
+    busiest.set(ds, (ids = [...countries.sort(byCount), ...others.sort(byCount)].slice(0, MAX)));
+  }
+  return ids;
+}
+
+/** Places for autocomplete: best matches for what is typed, else the busiest places; value = place id. */
 export function placeChoices(ds: Dataset, typed: string): AutocompleteChoice[] {
-  const ids = typed.trim()
-    ? ds.gazetteer.suggest(typed, MAX)
-    : [...ds.gazetteer.all()].filter((p) => p.kind === 'country' || p.kind === 'region').map((p) => p.id);
+  const ids = typed.trim() ? ds.gazetteer.suggest(typed, MAX) : busiestPlaces(ds);
   return ids.slice(0, MAX).map((id) => ({ name: name(ds.gazetteer.label(id)), value: id }));
 }
 
