@@ -184,6 +184,21 @@ describe('login and registration', () => {
   });
 });
 
+describe('gateway reconnect', () => {
+  test('asked to reconnect (op 7), the client resumes its session on a new connection and keeps answering', async () => {
+    const before = server.sessions.length;
+    const current = server.sessions.find((s) => s.ready)!;
+    server.requestReconnect(current);
+    await eventually(() => server.sessions.length > before && server.sessions.at(-1)!.ready, 10_000);
+    const resumed = server.sessions.at(-1)!;
+    expect(resumed.resumed).toBe(true);
+    expect(resumed.identify).toBe(current.identify);
+    expect(current.ready).toBe(false);
+    const cb = await server.chatInput('help').callback();
+    expect(cb.status).toBe(204);
+  });
+});
+
 describe('commands', () => {
   test('/attacks syria answers with the incidents in Syria, exactly as the handler built them', async () => {
     const i = server.chatInput('attacks', { place: 'syria' });

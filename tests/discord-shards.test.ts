@@ -83,8 +83,9 @@ describe('run-bot with SHARD_COUNT > 1', () => {
       ],
     }).start();
     // The children inherit this environment (ShardingManager adds SHARDS and SHARD_COUNT).
-    const saved = { ...process.env };
-    Object.assign(process.env, { DISCORD_TOKEN: server.token, DISCORD_APPLICATION_ID: server.applicationId, DISCORD_API_URL: server.apiUrl, LOG_LEVEL: 'warn' });
+    const vars = { DISCORD_TOKEN: server.token, DISCORD_APPLICATION_ID: server.applicationId, DISCORD_API_URL: server.apiUrl, DISCORD_GUILD_ID: '', LOG_LEVEL: 'warn' };
+    const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, vars);
     const manager = buildShardingManager({ ...configFor(server), shardCount: 2 });
     manager.respawn = false;
     try {
@@ -101,7 +102,10 @@ describe('run-bot with SHARD_COUNT > 1', () => {
       expect(server.invalidRequests()).toEqual([]);
     } finally {
       for (const shard of manager.shards.values()) shard.kill();
-      process.env = saved;
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
       await server.stop();
     }
   }, 60_000);

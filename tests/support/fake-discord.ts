@@ -109,6 +109,8 @@ export interface GatewaySession {
   ready: boolean;
   /** The close code once the connection closed (1000: the client closed it normally). */
   closeCode: number | null;
+  /** This connection continued an earlier session (RESUME) instead of identifying. */
+  resumed: boolean;
 }
 
 interface InteractionState {
@@ -402,7 +404,7 @@ export class FakeDiscord {
   // ------------------------------------------------------------ gateway
 
   private onGateway(socket: WebSocket): void {
-    const session: GatewaySession = { socket, sessionId: Math.random().toString(16).slice(2), shard: null, identify: null, seq: 0, heartbeats: 0, ready: false, closeCode: null };
+    const session: GatewaySession = { socket, sessionId: Math.random().toString(16).slice(2), shard: null, identify: null, seq: 0, heartbeats: 0, ready: false, closeCode: null, resumed: false };
     this.sessions.push(session);
     socket.on('close', (code) => {
       session.closeCode = code;
@@ -422,14 +424,32 @@ export class FakeDiscord {
       } else if (msg.op === 2) {
         this.onIdentify(session, msg.d as Record<string, unknown>);
       } else if (msg.op === 6) {
-        // Sessions are not kept: ask for a fresh IDENTIFY, as Discord does for an unknown session.
-        socket.send(JSON.stringify({ op: 9, d: false, s: null, t: null }));
+        this.onResume(session, msg.d as { token?: string; session_id?: string; seq?: number });
       } else if (msg.op === 3 || msg.op === 8) {
         // presence update / request guild members: accepted, nothing to do
       } else {
         socket.close(4001, 'Unknown opcode');
       }
     });
+  }
+
+  /** RESUME: a known session continues on the new connection (RESUMED); an unknown one must IDENTIFY again (op 9). */
+  private onResume(session: GatewaySession, d: { token?: string; session_id?: string; seq?: number }): void {
+    const old = this.sessions.find((s) => s !== session && s.sessionId === d.session_id && s.shard);
+    if (!old || (d.token !== this.token && d.token !== `Bot ${this.token}`)) {
+      session.socket.send(JSON.stringify({ op: 9, d: false, s: null, t: null }));
+      return;
+    }
+    Object.assign(session, { sessionId: old.sessionId, shard: old.shard, identify: old.identify, seq: old.seq, resumed: true });
+    old.ready = false;
+    this.dispatch(session, 'RESUMED', {});
+    session.ready = true;
+    for (const w of this.sessionWaiters.splice(0)) w();
+  }
+
+  /** Asks the client to reconnect (op 7), as Discord does before moving a session; it should RESUME. */
+  requestReconnect(session: GatewaySession): void {
+    session.socket.send(JSON.stringify({ op: 7, d: null, s: null, t: null }));
   }
 
   private onIdentify(session: GatewaySession, d: Record<string, unknown>): void {
