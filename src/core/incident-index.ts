@@ -26,7 +26,7 @@ export function hasAllFigures(inc: Incident): boolean {
 }
 
 const G = CASUALTY_GROUPS.length;
-const GROUP_INDEX = new Map<CasualtyGroup, number>(CASUALTY_GROUPS.map((g, i) => [g, i]));
+const GROUP_INDEX = Object.fromEntries(CASUALTY_GROUPS.map((g, i) => [g, i])) as Record<CasualtyGroup, number>;
 /** Slot counting incidents with open figures. */
 export const OPEN = G * 2;
 /** Slot counting incidents that give any killed figure, and any injured figure. */
@@ -41,27 +41,29 @@ export const STRIDE = G * 2 + 3;
  * incident read these instead of the records.
  */
 export class IncidentFigures {
-  readonly figs: Int32Array;
-  constructor(incidents: readonly Incident[]) {
-    this.figs = new Int32Array(incidents.length * STRIDE);
-    for (let i = 0; i < incidents.length; i++) {
-      const base = i * STRIDE;
-      const inc = incidents[i]!;
-      let open = inc.casualties.length === 0;
-      const f = this.figs;
-      for (const c of inc.casualties) {
-        const g = base + GROUP_INDEX.get(c.group)! * 2;
-        if (c.killed !== null) {
-          f[g] = f[g]! + c.killed;
-          f[base + KILLED_GIVEN] = 1;
-        } else open = true;
-        if (c.injured !== null) {
-          f[g + 1] = f[g + 1]! + c.injured;
-          f[base + INJURED_GIVEN] = 1;
-        } else open = true;
-      }
-      if (open) f[base + OPEN] = 1;
+  constructor(readonly figs: Int32Array) {}
+
+  /** Writes one incident's row at `base`. */
+  static write(f: Int32Array, base: number, inc: Incident): void {
+    let open = inc.casualties.length === 0;
+    for (const c of inc.casualties) {
+      const g = base + GROUP_INDEX[c.group] * 2;
+      if (c.killed !== null) {
+        f[g] = f[g]! + c.killed;
+        f[base + KILLED_GIVEN] = 1;
+      } else open = true;
+      if (c.injured !== null) {
+        f[g + 1] = f[g + 1]! + c.injured;
+        f[base + INJURED_GIVEN] = 1;
+      } else open = true;
     }
+    if (open) f[base + OPEN] = 1;
+  }
+
+  static of(incidents: readonly Incident[]): IncidentFigures {
+    const f = new Int32Array(incidents.length * STRIDE);
+    incidents.forEach((inc, i) => IncidentFigures.write(f, i * STRIDE, inc));
+    return new IncidentFigures(f);
   }
 
   /** Known killed + injured of the incident at a position. */
@@ -132,10 +134,10 @@ export class PostingList {
     return this.positions.length;
   }
 
-  /** Sum of slot k over entries [0, i): the whole days before i from the prefix, plus i's own day up to i. */
-  private upTo(i: number, k: number): number {
-    if (i <= 0) return 0;
-    // first day j with dayEnds[j] > i - 1, i.e. the day holding entry i - 1
+  /** Adds (sign = 1) or subtracts (sign = -1) the sums of every slot over entries [0, i) into acc. */
+  private addUpTo(i: number, sign: number, acc: Float64Array): void {
+    if (i <= 0) return;
+    // the day holding entry i - 1: first j with dayEnds[j] > i - 1
     let lo = 0;
     let hi = this.dayEnds.length;
     while (lo < hi) {
@@ -144,28 +146,43 @@ export class PostingList {
       else lo = mid + 1;
     }
     const j = lo;
-    if (this.dayEnds[j] === i) return this.prefix[(j + 1) * STRIDE + k]!;
-    let s = this.prefix[j * STRIDE + k]!;
-    const start = j === 0 ? 0 : this.dayEnds[j - 1]!;
-    for (let e = start; e < i; e++) s += this.figures.figs[this.positions[e]! * STRIDE + k]!;
-    return s;
+    if (this.dayEnds[j] === i) {
+      const row = (j + 1) * STRIDE;
+      for (let k = 0; k < STRIDE; k++) acc[k] = acc[k]! + sign * this.prefix[row + k]!;
+      return;
+    }
+    // i falls inside day j: whole days before it from the prefix, then its own entries one by one
+    const row = j * STRIDE;
+    for (let k = 0; k < STRIDE; k++) acc[k] = acc[k]! + sign * this.prefix[row + k]!;
+    const figs = this.figures.figs;
+    for (let e = j === 0 ? 0 : this.dayEnds[j - 1]!; e < i; e++) {
+      const src = this.positions[e]! * STRIDE;
+      for (let k = 0; k < STRIDE; k++) acc[k] = acc[k]! + sign * figs[src + k]!;
+    }
+  }
+
+  /** Every slot summed over the entries [lo, hi): killed/injured per group, open, killed given, injured given. */
+  sums(lo: number, hi: number): Float64Array {
+    const acc = new Float64Array(STRIDE);
+    this.addUpTo(hi, 1, acc);
+    this.addUpTo(lo, -1, acc);
+    return acc;
   }
 
   /** Totals of the list's entries [lo, hi). */
   totals(lo: number, hi: number): GroupTotals {
-    const acc = new Float64Array(OPEN);
-    for (let k = 0; k < OPEN; k++) acc[k] = this.upTo(hi, k) - this.upTo(lo, k);
-    return totalsFromAccumulator(acc);
+    return totalsFromAccumulator(this.sums(lo, hi));
   }
 
   /** How many of the entries [lo, hi) give any killed figure, and any injured figure. */
   figuresGiven(lo: number, hi: number): { killed: number; injured: number } {
-    return { killed: this.upTo(hi, KILLED_GIVEN) - this.upTo(lo, KILLED_GIVEN), injured: this.upTo(hi, INJURED_GIVEN) - this.upTo(lo, INJURED_GIVEN) };
+    const s = this.sums(lo, hi);
+    return { killed: s[KILLED_GIVEN]!, injured: s[INJURED_GIVEN]! };
   }
 
   /** How many of the entries [lo, hi) have casualty figures the source leaves open. */
   withoutFigures(lo: number, hi: number): number {
-    return this.upTo(hi, OPEN) - this.upTo(lo, OPEN);
+    return this.sums(lo, hi)[OPEN]!;
   }
 }
 
@@ -178,73 +195,135 @@ export class IncidentIndex {
   readonly all: PostingList;
   private readonly byPlace = new Map<string, PostingList>();
   private readonly byActor = new Map<string, PostingList>();
-  private readonly positionById = new Map<string, number>();
+  /** Built on the first lookup by id: start-up does not pay for a million-entry map nobody asked for. */
+  private positionById: Map<string, number> | null = null;
 
   constructor(incidents: readonly Incident[], gazetteer: Gazetteer) {
-    this.incidents = sortNewestFirst(incidents);
-    const n = this.incidents.length;
-    this.dayKeys = new Int32Array(n);
-    for (let i = 0; i < n; i++) this.dayKeys[i] = dayKey(this.incidents[i]!.date.date);
-    this.figures = new IncidentFigures(this.incidents);
-
-    // Two passes: count each list's length, then fill typed arrays in position order (so newest first).
-    const listOf = new Map<string, number>(); // 'p:<place>' / 'a:<actor>' -> list number
-    const keys: string[] = [];
-    const lengths: number[] = [];
-    const lineageLists = new Map<string, number[]>();
-    const memberships = new Int32Array(n + 1); // offsets into `members`
-    const members: number[] = [];
-    const list = (key: string) => {
-      let l = listOf.get(key);
-      if (l === undefined) {
-        listOf.set(key, (l = keys.length));
-        keys.push(key);
-        lengths.push(0);
+    const n = incidents.length;
+    // One pass over the records (the only pass that touches them), into flat columns: day, place,
+    // parties, figures. Everything after works on typed arrays, which is what keeps a million fast.
+    const day0 = new Int32Array(n);
+    const place0 = new Int32Array(n);
+    const figs0 = new Int32Array(n * STRIDE);
+    const partyStart0 = new Int32Array(n + 1);
+    let parties0 = new Int32Array(Math.max(16, n * 2));
+    let partyCount = 0;
+    const placeNumber = new Map<string, number>();
+    const placeIds: string[] = [];
+    const actorNumber = new Map<string, number>();
+    const actorIds: string[] = [];
+    const actorOf = (id: string) => {
+      let a = actorNumber.get(id);
+      if (a === undefined) {
+        actorNumber.set(id, (a = actorIds.length));
+        actorIds.push(id);
       }
-      return l;
+      return a;
     };
-    for (let pos = 0; pos < n; pos++) {
-      const inc = this.incidents[pos]!;
-      this.positionById.set(inc.id, pos);
-      let ls = lineageLists.get(inc.placeId);
-      if (!ls) lineageLists.set(inc.placeId, (ls = gazetteer.lineage(inc.placeId).map((p) => list(`p:${p.id}`))));
-      for (const l of ls) members.push(l);
-      const first = members.length;
-      if (inc.perpetratorId) members.push(list(`a:${inc.perpetratorId}`));
+    for (let i = 0; i < n; i++) {
+      const inc = incidents[i]!;
+      day0[i] = dayKey(inc.date.date);
+      let p = placeNumber.get(inc.placeId);
+      if (p === undefined) {
+        placeNumber.set(inc.placeId, (p = placeIds.length));
+        placeIds.push(inc.placeId);
+      }
+      place0[i] = p;
+      IncidentFigures.write(figs0, i * STRIDE, inc);
+      if (partyCount + inc.casualties.length + 1 > parties0.length) {
+        const bigger = new Int32Array(parties0.length * 2 + inc.casualties.length + 1);
+        bigger.set(parties0);
+        parties0 = bigger;
+      }
+      const first = partyCount;
+      if (inc.perpetratorId) parties0[partyCount++] = actorOf(inc.perpetratorId);
       for (const c of inc.casualties) {
         if (!c.actorId) continue;
-        const l = list(`a:${c.actorId}`);
+        const a = actorOf(c.actorId);
         let dup = false;
-        for (let m = first; m < members.length; m++) if (members[m] === l) dup = true;
-        if (!dup) members.push(l);
+        for (let k = first; k < partyCount; k++) if (parties0[k] === a) dup = true;
+        if (!dup) parties0[partyCount++] = a;
       }
-      memberships[pos + 1] = members.length;
+      partyStart0[i + 1] = partyCount;
     }
-    for (const l of members) lengths[l]!++;
-    const arrays = lengths.map((len) => new Int32Array(len));
-    const fill = new Int32Array(keys.length);
-    for (let pos = 0; pos < n; pos++)
-      for (let m = memberships[pos]!; m < memberships[pos + 1]!; m++) {
-        const l = members[m]!;
+
+    // Newest first, then permute every column into that order.
+    const order = newestFirstOrder(incidents, day0);
+    const sorted = new Array<Incident>(n);
+    this.dayKeys = new Int32Array(n);
+    const place = new Int32Array(n);
+    const figs = new Int32Array(n * STRIDE);
+    const partyStart = new Int32Array(n + 1);
+    const parties = new Int32Array(partyCount);
+    for (let i = 0, w = 0; i < n; i++) {
+      const o = order[i]!;
+      sorted[i] = incidents[o]!;
+      this.dayKeys[i] = day0[o]!;
+      place[i] = place0[o]!;
+      for (let k = 0, src = o * STRIDE, dst = i * STRIDE; k < STRIDE; k++) figs[dst + k] = figs0[src + k]!;
+      for (let k = partyStart0[o]!; k < partyStart0[o + 1]!; k++) parties[w++] = parties0[k]!;
+      partyStart[i + 1] = w;
+    }
+    this.incidents = sorted;
+    this.figures = new IncidentFigures(figs);
+
+    // Lists: one per place at any level of a lineage, then one per actor.
+    const listKeys: string[] = [];
+    const placeList = new Map<string, number>();
+    const lineageLists = placeIds.map((id) =>
+      Int32Array.from(gazetteer.lineage(id), (p) => {
+        let l = placeList.get(p.id);
+        if (l === undefined) {
+          placeList.set(p.id, (l = listKeys.length));
+          listKeys.push(`p:${p.id}`);
+        }
+        return l;
+      }),
+    );
+    const actorBase = listKeys.length;
+    for (const a of actorIds) listKeys.push(`a:${a}`);
+    const lengths = new Int32Array(listKeys.length);
+    for (let pos = 0; pos < n; pos++) {
+      const ls = lineageLists[place[pos]!]!;
+      for (let k = 0; k < ls.length; k++) lengths[ls[k]!]!++;
+      for (let k = partyStart[pos]!; k < partyStart[pos + 1]!; k++) lengths[actorBase + parties[k]!]!++;
+    }
+    const arrays = listKeys.map((_, l) => new Int32Array(lengths[l]!));
+    const fill = new Int32Array(listKeys.length);
+    for (let pos = 0; pos < n; pos++) {
+      const ls = lineageLists[place[pos]!]!;
+      for (let k = 0; k < ls.length; k++) arrays[ls[k]!]![fill[ls[k]!]!++] = pos;
+      for (let k = partyStart[pos]!; k < partyStart[pos + 1]!; k++) {
+        const l = actorBase + parties[k]!;
         arrays[l]![fill[l]!++] = pos;
       }
+    }
     const allPositions = new Int32Array(n);
     for (let i = 0; i < n; i++) allPositions[i] = i;
     this.all = new PostingList(allPositions, this.dayKeys, this.figures);
-    keys.forEach((key, l) => {
+    listKeys.forEach((key, l) => {
       const pl = new PostingList(arrays[l]!, this.dayKeys, this.figures);
       (key.startsWith('p:') ? this.byPlace : this.byActor).set(key.slice(2), pl);
     });
   }
 
+  private positions(): Map<string, number> {
+    if (!this.positionById) {
+      const m = new Map<string, number>();
+      this.incidents.forEach((inc, pos) => m.set(inc.id, pos));
+      this.positionById = m;
+    }
+    return this.positionById;
+  }
+
   get(id: string): Incident | undefined {
-    const p = this.positionById.get(id);
+    const p = this.positions().get(id);
     return p === undefined ? undefined : this.incidents[p];
   }
 
   /** The incident's position in the newest-first order. */
   positionOf(id: string): number | undefined {
-    return this.positionById.get(id);
+    return this.positions().get(id);
   }
 
   forPlace(placeId: string): PostingList | undefined {
@@ -284,12 +363,42 @@ export class IncidentIndex {
   }
 }
 
-/** Newest day first, then id; skips the sort when the input is already in that order. */
-function sortNewestFirst(incidents: readonly Incident[]): Incident[] {
-  const before = (a: Incident, b: Incident) => (a.date.date > b.date.date ? -1 : a.date.date < b.date.date ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  let sorted = true;
-  for (let i = 1; i < incidents.length && sorted; i++) if (before(incidents[i - 1]!, incidents[i]!) > 0) sorted = false;
-  return sorted ? [...incidents] : [...incidents].sort(before);
+/**
+ * Positions of `incidents` in newest-first order (then by id): a counting sort on the day, then ids
+ * sorted within each day. O(n) plus small per-day sorts, where one comparison sort over a million
+ * records would take seconds.
+ */
+function newestFirstOrder(incidents: readonly Incident[], keys: Int32Array): Int32Array {
+  const n = incidents.length;
+  const order = new Int32Array(n);
+  if (n === 0) return order;
+  const all = keys.slice().sort();
+  let m = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || all[i] !== all[i - 1]) all[m++] = all[i]!;
+  const distinct = all.subarray(0, m);
+  const rank = (k: number) => {
+    let lo = 0;
+    let hi = distinct.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (distinct[mid]! > k) hi = mid;
+      else lo = mid + 1;
+    }
+    return distinct.length - lo; // newest day -> 0
+  };
+  const ranks = new Int32Array(n);
+  const start = new Int32Array(distinct.length + 1);
+  for (let i = 0; i < n; i++) start[(ranks[i] = rank(keys[i]!)) + 1]!++;
+  for (let d = 0; d < distinct.length; d++) start[d + 1]! += start[d]!;
+  const next = start.slice(0, distinct.length);
+  for (let i = 0; i < n; i++) order[next[ranks[i]!]!++] = i;
+  const byId = (a: number, b: number) => (incidents[a]!.id < incidents[b]!.id ? -1 : incidents[a]!.id > incidents[b]!.id ? 1 : 0);
+  for (let d = 0; d < distinct.length; d++) {
+    const lo = start[d]!;
+    const hi = start[d + 1]!;
+    if (hi - lo > 1) order.subarray(lo, hi).sort(byId);
+  }
+  return order;
 }
 
 export function dayKey(isoDay: string): number {

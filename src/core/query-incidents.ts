@@ -49,7 +49,14 @@ export function queryIncidents(ds: Dataset, q: IncidentQuery, page: { offset: nu
   if (!other && min <= 0) {
     const incidents: Incident[] = [];
     for (let i = lo + offset; i < Math.min(hi, lo + offset + limit); i++) incidents.push(idx.incidents[base.positions[i]!]!);
-    return { incidents, total: hi - lo, totals: base.totals(lo, hi), withoutFigures: base.withoutFigures(lo, hi), figuresGiven: base.figuresGiven(lo, hi) };
+    const sums = base.sums(lo, hi);
+    return {
+      incidents,
+      total: hi - lo,
+      totals: totalsFromAccumulator(sums),
+      withoutFigures: sums[OPEN]!,
+      figuresGiven: { killed: sums[KILLED_GIVEN]!, injured: sums[INJURED_GIVEN]! },
+    };
   }
 
   // Intersect with the other list by a merge over positions (both ascending), filter on the figure columns.
