@@ -52,12 +52,18 @@ export const map: CommandModule = {
       return makeReply({ content: `No incidents${who} in ${label} for ${period}: nothing to map. Try a wider date range or a larger place.` });
 
     const { layout, png } = await renderMap(ds, { ...sel, placeLabel: label, actorName, groupLabels: GROUP_LABEL }, result);
+    // Counted as the picture counts them: distinct locations, before nearby ones share a marker.
+    let locations = 0;
+    let approx = 0;
+    for (const m of layout.markers) {
+      locations += m.locations;
+      if (m.approximate) approx += m.locations;
+    }
     const biggest = [...layout.markers].sort((a, b) => b.value - a.value)[0];
-    const approx = layout.markers.filter((m) => m.approximate).length;
+    const most = biggest && biggest.value > 0 ? `; most killed or injured ${biggest.label.replace(/^\d+ locations around /, 'around ').replace(/:.*$/, '').replace(/^(?!around )/, 'at ')}` : '';
     const summary =
-      `Map of incidents${who} in ${label}, ${period}: ${countLine(result)}, at ${layout.markers.length} location${layout.markers.length === 1 ? '' : 's'}` +
-      `${approx ? ` (${approx} known only to an area: province, district or country)` : ''}` +
-      `${biggest && biggest.value > 0 ? `; most at ${biggest.label.replace(/:.*$/, '')}` : ''}.`;
+      `Map of incidents${who} in ${label}, ${period}: ${countLine(result)}, at ${locations.toLocaleString('en-US')} location${locations === 1 ? '' : 's'}` +
+      `${approx ? ` (${approx.toLocaleString('en-US')} known only to an area: province, district or country)` : ''}${most}.`;
     return pictureReply(ds, { fileName: 'map.png', png: png.data, title: `Incidents in ${label}${who}`, summary, result, boundaries: true });
   },
   autocomplete(focused, _options, ctx) {

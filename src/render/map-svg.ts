@@ -205,7 +205,8 @@ export function buildMapSvg(spec: MapSpec, world: readonly Country[]): MapLayout
     labels.push({ name: l.name, x: tx, y: ty });
     const halo = { stroke: '#FFFFFF', 'stroke-width': 3, 'stroke-linejoin': 'round', 'paint-order': 'stroke' };
     if (l.kind === 'city') {
-      labelSvg.push(el('circle', { cx: p[0], cy: p[1], r: 2.5, fill: INK }));
+      // The city's own dot only where no marker already marks the spot (it would hide a small one).
+      if (!under) labelSvg.push(el('circle', { cx: p[0], cy: p[1], r: 2.5, fill: INK }));
       labelSvg.push(text(tx, ty, shown, { 'font-size': size, 'font-weight': 'bold', fill: INK, ...halo }));
     } else labelSvg.push(text(tx, ty, shown, { 'font-size': size, fill: '#6B6357', 'letter-spacing': 0.8, ...halo }));
   }
