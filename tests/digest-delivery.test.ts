@@ -72,6 +72,7 @@ function setup(opts: { dir?: string; clock?: Clock; sender?: FakeSender; dataset
     clock: clock.now,
     sleep: async () => {},
     retry: { requests: 3, baseDelayMs: 1 },
+    rateLimit: { limit: 1000, windowMs: 1000 },
     ...opts.runner,
   });
   return { db, dir, store, clock, sender, runner };

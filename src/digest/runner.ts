@@ -31,8 +31,11 @@ export interface DigestRunnerOptions {
   logger?: DigestLogger;
   /** Requests in flight at once. */
   concurrency?: number;
-  /** Our own ceiling on requests: `limit` per `windowMs` (Discord's global limit is 50 per second). */
-  rateLimit?: { limit: number; windowMs: number };
+  /**
+   * Our own ceiling on requests: `limit` per `windowMs`, at least `minIntervalMs` apart (Discord's global
+   * limit is 50 per second; the default paces at most 48 per second, evenly).
+   */
+  rateLimit?: { limit: number; windowMs: number; minIntervalMs?: number };
   /** Immediate retries of a transient failure within one attempt, with exponential backoff. */
   retry?: { requests: number; baseDelayMs: number };
   /** After an attempt gives up: wait before the next tick may retry (doubles per attempt, capped). */
@@ -78,7 +81,7 @@ export class DigestRunner {
       clock: () => new Date(),
       logger: silent,
       concurrency: 8,
-      rateLimit: { limit: 50, windowMs: 1050 },
+      rateLimit: { limit: 50, windowMs: 1050, minIntervalMs: 1000 / 48 },
       retry: { requests: 3, baseDelayMs: 1000 },
       nextAttempt: { baseMs: 60_000, maxMs: 30 * 60_000, maxAttemptsPerDay: 24 },
       staleAfterMs: 60_000,
@@ -87,7 +90,7 @@ export class DigestRunner {
       ...opts,
       owner: opts.owner ?? this.owner,
     };
-    this.limiter = new SlidingWindowLimiter(this.o.rateLimit.limit, this.o.rateLimit.windowMs);
+    this.limiter = new SlidingWindowLimiter(this.o.rateLimit.limit, this.o.rateLimit.windowMs, this.o.rateLimit.minIntervalMs ?? 0);
   }
 
   /** Ticks every minute (and once now, which is the catch-up after a restart). Idempotent. */
