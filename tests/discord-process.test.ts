@@ -3,12 +3,17 @@
  * processes, configured only through the environment, against the local Discord-compatible server.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { commands } from '../commands/index.ts';
 import { FakeDiscord } from './support/fake-discord.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The digest's database goes here, not in the repository's var/. */
+const DATA_DIR = mkdtempSync(join(tmpdir(), 'incident-bot-process-'));
 
 interface Run {
   exit: Promise<number | null>;
@@ -22,7 +27,7 @@ function run(script: string, env: Record<string, string>): Run {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
     // Every variable set explicitly: a developer's .env (which main.ts loads) cannot change the run.
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DISCORD_GUILD_ID: '', SHARD_COUNT: '1', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DISCORD_GUILD_ID: '', SHARD_COUNT: '1', LOG_LEVEL: 'info', DATA_DIR, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -39,6 +44,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.stop();
+  rmSync(DATA_DIR, { recursive: true, force: true });
 });
 
 describe('npm start', () => {
@@ -52,8 +58,10 @@ describe('npm start', () => {
       bot.kill('SIGTERM');
       expect(await bot.exit).toBe(0);
       expect(session!.closeCode).toBe(1000);
-      const lines = bot.stdout().trim().split('\n').map((l) => JSON.parse(l) as { msg: string });
+      const lines = bot.stdout().trim().split('\n').map((l) => JSON.parse(l) as { msg: string; level: number });
       expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['logging in', 'ready', 'shutting down', 'stopped']));
+      // Start-up and shutdown of everything in the process (the digest plugin included) without an error.
+      expect(lines.filter((l) => l.level >= 50)).toEqual([]);
       expect(bot.stdout() + bot.stderr()).not.toContain(server.token);
       expect(server.invalidRequests()).toEqual([]);
     } finally {

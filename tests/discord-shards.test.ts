@@ -3,6 +3,9 @@
  * In-process: two real clients with shards [0] and [1] of 2. Then the real ShardingManager from run-bot,
  * spawning two child processes (tsx) against the same fake server.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CommandModule } from '../src/command/command-module.ts';
 import { ownsGuild, shardForGuild } from '../src/discord/channels.ts';
@@ -83,7 +86,9 @@ describe('run-bot with SHARD_COUNT > 1', () => {
       ],
     }).start();
     // The children inherit this environment (ShardingManager adds SHARDS and SHARD_COUNT).
-    const vars = { DISCORD_TOKEN: server.token, DISCORD_APPLICATION_ID: server.applicationId, DISCORD_API_URL: server.apiUrl, DISCORD_GUILD_ID: '', LOG_LEVEL: 'warn' };
+    // DATA_DIR: the digest's database in a temporary folder, not the repository's var/.
+    const dataDir = mkdtempSync(join(tmpdir(), 'incident-bot-shards-'));
+    const vars = { DISCORD_TOKEN: server.token, DISCORD_APPLICATION_ID: server.applicationId, DISCORD_API_URL: server.apiUrl, DISCORD_GUILD_ID: '', LOG_LEVEL: 'warn', DATA_DIR: dataDir };
     const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
     Object.assign(process.env, vars);
     const manager = buildShardingManager({ ...configFor(server), shardCount: 2 });
@@ -107,6 +112,7 @@ describe('run-bot with SHARD_COUNT > 1', () => {
         else process.env[k] = v;
       }
       await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
 });

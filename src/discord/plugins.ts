@@ -1,11 +1,16 @@
-import type { BotConfig } from './config.ts';
+import { createDigestPlugin } from '../digest/discord-plugin.ts';
 import type { BotPlugin } from './bot.ts';
+import type { BotConfig } from './config.ts';
 
 /**
- * What runs beside the command handlers in every bot process (each shard process when sharded). Add a
- * feature here, e.g. the daily digest: `return [await createDigestPlugin(config)]`. Each plugin gets
- * `services` into the handlers' context, `onReady(client)` and `onStop()`; see BotPlugin in bot.ts.
+ * What runs beside the command handlers in every bot process (each shard process when sharded). Each
+ * plugin adds `services` to the handlers' context and is told `onReady(client)` and `onStop()`; see
+ * BotPlugin in bot.ts.
  */
 export async function defaultPlugins(_config: BotConfig): Promise<BotPlugin[]> {
-  return [];
+  return [
+    // The daily digest: /digest's storage and permission check, and the scheduler that posts (only for
+    // guilds on this process's shards). Its database lives in $DATA_DIR (default ./var).
+    createDigestPlugin(),
+  ];
 }

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { ShardingManager } from 'discord.js';
 import type { CommandModule } from '../command/command-module.ts';
-import { watchDataset } from '../core/watch-dataset.ts';
+import { sharedDatasetWatcher } from '../core/watch-dataset.ts';
 import { createBot, type Bot, type BotPlugin } from './bot.ts';
 import { ConfigError, loadConfig, type BotConfig } from './config.ts';
 import { createLogger, flushLogger, type Logger } from './logger.ts';
@@ -78,7 +78,8 @@ export async function startSingleProcess(opts: { config?: BotConfig; logger?: Lo
   const config = opts.config ?? loadConfig();
   const logger = opts.logger ?? createLogger({ level: config.logLevel, secrets: [config.token] });
   // Hot reload: edits to data/ are validated and swapped in; an invalid change keeps the last good dataset.
-  const data = watchDataset(undefined, { logger });
+  // One watcher per process, shared with the digest plugin, so a reload reaches both together.
+  const data = sharedDatasetWatcher(logger);
   const bot = createBot({
     config,
     logger,
