@@ -89,11 +89,26 @@ let server: FakeDiscord;
 let started: StartedBot;
 let guildId: string;
 let channelId: string;
+let readOnlyChannelId: string;
 
 beforeAll(async () => {
-  server = await new FakeDiscord({ heartbeatIntervalMs: 150 }).start();
-  guildId = server.guilds[0]!.id;
-  channelId = server.guilds[0]!.channels[0]!.id;
+  guildId = snowflake();
+  channelId = snowflake();
+  readOnlyChannelId = snowflake();
+  server = await new FakeDiscord({
+    heartbeatIntervalMs: 150,
+    guilds: [
+      {
+        id: guildId,
+        name: 'Analysts',
+        channels: [
+          { id: channelId, name: 'general' },
+          // @everyone (the role whose id is the guild's) may not send messages here.
+          { id: readOnlyChannelId, name: 'announcements', permission_overwrites: [{ id: guildId, type: 0, allow: '0', deny: '2048' }] },
+        ],
+      },
+    ],
+  }).start();
   // Register first, as `npm run deploy-commands` would: Discord then knows every option's type.
   await deployCommands(configFor(server, { guildId }), [...commands, ...testCommands]);
   started = await startBot(server, { commands: [...commands, ...testCommands], dataset: () => ds, now: () => NOW, autoDeferMs: 1_000 });
@@ -450,6 +465,14 @@ describe('posting to channels (for the digest)', () => {
     const b = (await client.rest.post(`/channels/${channelId}/messages`, { body })) as { id: string };
     expect(b.id).toBe(a.id);
     expect(server.channelMessages.get(channelId)!.filter((m) => m.content === 'once only')).toHaveLength(1);
+  });
+
+  test('checkChannel reads permission overwrites: a channel where @everyone may not send is refused, naming the permission', async () => {
+    const client = await started.bot.ready();
+    const check = await checkChannel(client, readOnlyChannelId);
+    expect(check).toMatchObject({ ok: false, reason: 'missing-permissions' });
+    // Only that one: the bot's other permissions come through from its role.
+    expect(check.ok ? '' : check.detail).toBe(`the bot lacks SendMessages in channel ${readOnlyChannelId}`);
   });
 
   test('an unknown channel is reported by checkChannel and rejects postToChannel with 10003', async () => {
