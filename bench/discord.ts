@@ -2,8 +2,8 @@
  * `npm run bench:discord [-- --n 2000 --concurrency 16]`: interactions through the real discord.js client over
  * loopback (a local Discord-compatible server, tests/support/fake-discord.ts), timed from the moment the
  * server sends INTERACTION_CREATE to the moment it receives the interaction callback. Our /attacks runs
- * beside a trivial handler that replies "ok", the floor discord.js itself sets; the two alternate so drift
- * affects both alike. Prints figures only; there is nothing to assert about timing.
+ * beside a trivial handler that replies "ok", the floor discord.js itself sets; the kinds alternate so drift
+ * affects all alike. Autocomplete for places is timed too (Discord wants it fast). Prints figures only; there is nothing to assert about timing.
  */
 import { parseArgs } from 'node:util';
 import { Writable } from 'node:stream';
@@ -46,11 +46,17 @@ const bot = createBot({
 });
 await bot.start();
 
-type Kind = 'ok' | 'attacks';
+type Kind = 'ok' | 'attacks' | 'autocomplete';
+const TYPED = ['sy', 'ir', 'diy', 'hom', 'baghd', 'an', 'mos', 'ra'];
 function once(kind: Kind, n: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const sent = kind === 'ok' ? server.chatInput('ok') : server.chatInput('attacks', ATTACKS[n % ATTACKS.length]!);
+    const sent =
+      kind === 'ok'
+        ? server.chatInput('ok')
+        : kind === 'attacks'
+          ? server.chatInput('attacks', ATTACKS[n % ATTACKS.length]!)
+          : server.autocomplete('attacks', { place: TYPED[n % TYPED.length]! }, 'place');
     pending.set(sent.id, (r) => {
       pending.delete(sent.id);
       if (r.status !== 204) reject(new Error(`callback answered ${r.status}`));
@@ -69,13 +75,16 @@ function stats(ms: number[]): { median: number; p99: number; mean: number } {
 for (let n = 0; n < WARMUP; n++) {
   await once('ok', n);
   await once('attacks', n);
+  await once('autocomplete', n);
 }
 
 // Latency: one interaction at a time, the two handlers alternating.
-const latency: Record<Kind, number[]> = { ok: [], attacks: [] };
-const busy: Record<Kind, number> = { ok: 0, attacks: 0 };
+const KINDS = ['ok', 'attacks', 'autocomplete'] as const;
+const LABEL: Record<Kind, string> = { ok: 'trivial "ok" (floor)', attacks: '/attacks (real data)', autocomplete: 'autocomplete (place)' };
+const latency: Record<Kind, number[]> = { ok: [], attacks: [], autocomplete: [] };
+const busy: Record<Kind, number> = { ok: 0, attacks: 0, autocomplete: 0 };
 for (let n = 0; n < N; n++) {
-  for (const kind of ['ok', 'attacks'] as const) {
+  for (const kind of KINDS) {
     const ms = await once(kind, n);
     latency[kind].push(ms);
     busy[kind] += ms;
@@ -93,7 +102,7 @@ async function throughput(kind: Kind): Promise<number> {
   );
   return N / ((performance.now() - t0) / 1000);
 }
-const parallel: Record<Kind, number> = { ok: await throughput('ok'), attacks: await throughput('attacks') };
+const parallel: Record<Kind, number> = { ok: await throughput('ok'), attacks: await throughput('attacks'), autocomplete: await throughput('autocomplete') };
 
 await bot.stop();
 await server.stop();
@@ -102,10 +111,9 @@ const fmt = (x: number) => x.toFixed(2).padStart(7);
 console.log(`Discord runtime benchmark: ${N} interactions per handler through discord.js ${(await import('discord.js')).version} over loopback (after ${WARMUP} warm-up each)`);
 console.log(`latency = INTERACTION_CREATE sent by the server -> interaction callback received by the server\n`);
 console.log('handler               median ms   p99 ms  mean ms   interactions/s (1 in flight)   interactions/s (' + CONCURRENCY + ' in flight)');
-for (const kind of ['ok', 'attacks'] as const) {
+for (const kind of KINDS) {
   const s = stats(latency[kind]);
-  const label = kind === 'ok' ? 'trivial "ok" (floor)' : '/attacks (real data)';
-  console.log(`${label.padEnd(21)} ${fmt(s.median)}  ${fmt(s.p99)}  ${fmt(s.mean)}   ${(N / (busy[kind] / 1000)).toFixed(0).padStart(27)}   ${parallel[kind].toFixed(0).padStart(25)}`);
+  console.log(`${LABEL[kind].padEnd(21)} ${fmt(s.median)}  ${fmt(s.p99)}  ${fmt(s.mean)}   ${(N / (busy[kind] / 1000)).toFixed(0).padStart(27)}   ${parallel[kind].toFixed(0).padStart(25)}`);
 }
 const ratio = stats(latency.attacks).median / stats(latency.ok).median;
 console.log(`\nmedian /attacks ÷ median ok: ${ratio.toFixed(2)}x (target: within 1.5x)`);
