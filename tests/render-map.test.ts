@@ -109,6 +109,14 @@ describe('map SVG for a fixed query (Syria, all dates, fixture data)', () => {
     expect(aug.map((m) => `${m.precision}:${m.group}`).sort()).toEqual(['approximate:security-forces', 'approximate:unknown', 'exact:militants']);
   });
 
+  it('names cities without incidents in the frame, greyed, for orientation; and has a scale bar', () => {
+    const aug = layoutFor({ placeId: 'syria', from: '2019-08-01', to: '2019-08-20' });
+    // Nothing happened in or around Aleppo in these days: the city is context, drawn as such.
+    expect(aug.svg).toMatch(/class="context"[^>]*>Aleppo<\/text>/);
+    expect(aug.svg).toMatch(/<text[^>]*font-weight="bold"[^>]*>Raqqa<\/text>/);
+    expect(aug.svg).toMatch(/<g class="scale">.*>(50|100|200) km<\/text><\/g>/);
+  });
+
   it('frames a city closely: every marker of Aleppo city inside, the frame smaller than the country', () => {
     const city = layoutFor({ placeId: 'aleppo', from: null, to: null });
     expect(city.markers).toHaveLength(1);

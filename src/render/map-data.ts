@@ -39,7 +39,7 @@ export interface Aggregate {
  * locations closer than a few pixels).
  */
 export function aggregate(ds: Dataset, incidents: readonly Incident[]): Aggregate {
-  const acc = new Map<string, Acc>();
+  const acc = new Map<number, Acc>();
   const placeWeight = new Map<string, number>();
   for (const inc of incidents) {
     let v = 0;
@@ -48,7 +48,8 @@ export function aggregate(ds: Dataset, incidents: readonly Incident[]): Aggregat
     const c = inc.location.coordinates ?? ds.gazetteer.get(inc.placeId)?.coordinates;
     if (!c) continue;
     const approximate = APPROXIMATE.has(inc.location.precision);
-    const key = `${approximate ? 'a' : 'e'}${Math.round(c.lon * 100)},${Math.round(c.lat * 100)}`;
+    // A number, not a string: no allocation per incident. lon*100 in [-18000, 18000], lat*100 in [-9000, 9000].
+    const key = (approximate ? 1 : 0) + 2 * (Math.round(c.lat * 100) + 9000) + 40_000 * (Math.round(c.lon * 100) + 18_000);
     let a = acc.get(key);
     if (!a) acc.set(key, (a = { lon: c.lon, lat: c.lat, approximate, value: 0, byGroup: new Float64Array(G), firstGroup: null, incidents: 0, placeIds: [] }));
     a.incidents++;
@@ -146,6 +147,28 @@ export function mapLabels(ds: Dataset, placeId: string, placeWeight: ReadonlyMap
   return out.filter((l) => l.kind === 'city' || !cities.has(l.name.toLowerCase()));
 }
 
+/**
+ * Cities in the frame with no incident in the selection, for orientation on a close-up (a city map
+ * would otherwise be one marker on a blank page): the ones with the most incidents in the whole
+ * dataset first, as a stand-in for how well known they are.
+ */
+export function contextLabels(ds: Dataset, frame: GeoFrame, taken: readonly MapLabel[], max = 30): MapLabel[] {
+  const names = new Set(taken.map((l) => l.name.toLowerCase()));
+  const out: { label: MapLabel; weight: number }[] = [];
+  for (const p of ds.gazetteer.all()) {
+    if (p.kind !== 'city') continue;
+    const { lon, lat } = p.coordinates;
+    if (lon < frame.west || lon > frame.east || lat < frame.south || lat > frame.north) continue;
+    const name = shortPlaceName(p.name);
+    if (names.has(name.toLowerCase())) continue;
+    out.push({ label: { name, lon, lat, kind: 'context' }, weight: ds.incidents.forPlace(p.id)?.length ?? 0 });
+  }
+  return out
+    .sort((a, b) => b.weight - a.weight || (a.label.name < b.label.name ? -1 : 1))
+    .slice(0, max)
+    .map((x) => x.label);
+}
+
 export interface MapRequest extends Selection {
   /** "Homs, Homs Governorate, Syria" */
   placeLabel: string;
@@ -164,6 +187,8 @@ export function buildMapSpec(ds: Dataset, req: MapRequest, result: IncidentPage)
     killed += result.totals[g].killed;
     injured += result.totals[g].injured;
   }
+  const main = mapLabels(ds, req.placeId, placeWeight);
+  const labels = [...main, ...contextLabels(ds, frame, main)];
   const approx = markers.filter((m) => m.approximate).length;
   const facts = [
     `${thousands(result.total)} incident${result.total === 1 ? '' : 's'} at ${thousands(markers.length)} location${markers.length === 1 ? '' : 's'}${approx ? `, ${thousands(approx)} of them known only to an area` : ''}.`,
@@ -177,7 +202,7 @@ export function buildMapSpec(ds: Dataset, req: MapRequest, result: IncidentPage)
     frame,
     focusCountries,
     markers,
-    labels: mapLabels(ds, req.placeId, placeWeight),
+    labels,
     groupLabels: req.groupLabels,
     facts,
     attribution: [dataAttribution(ds, incidents), `${BOUNDARY_ATTRIBUTION}. Map: incident-bot.`],

@@ -26,7 +26,8 @@ export interface MapLabel {
   name: string;
   lon: number;
   lat: number;
-  kind: 'city' | 'area';
+  /** city: a city/site with incidents; area: a province; context: a city without any, for orientation. */
+  kind: 'city' | 'area' | 'context';
 }
 
 export interface GeoFrame {
@@ -131,10 +132,10 @@ export function buildMapSvg(spec: MapSpec, world: readonly Country[]): MapLayout
   parts.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="${FONT_FAMILY}">`,
     el('rect', { width: W, height: H, fill: '#FFFFFF' }),
-    el('defs', {}, el('clipPath', { id: 'map-clip' }, el('rect', { x: x0, y: y0, width: mapRect.width, height: mapRect.height }))),
-    text(PAD, 32, fitText(spec.title, 24, W - PAD * 2, true), { 'font-size': 24, 'font-weight': 'bold', fill: INK }),
-    text(PAD, 60, fitText(spec.subtitle, 16, W - PAD * 2), { 'font-size': 16, fill: MUTED }),
-    `<g clip-path="url(#map-clip)">`,
+    // The map is not clipped with clip-path (resvg would draw it into a layer and mask it, a third of
+    // the render time); outlines are clipped by the projection, and markers spilling over the edge
+    // are covered by the white margins drawn after it.
+    `<g class="map">`,
     el('rect', { x: x0, y: y0, width: mapRect.width, height: mapRect.height, fill: SEA }),
   );
   const countryLabels: { name: string; x: number; y: number }[] = [];
@@ -183,19 +184,22 @@ export function buildMapSvg(spec: MapSpec, world: readonly Country[]): MapLayout
   const labelBoxes: Box[] = [];
   const labels: { name: string; x: number; y: number }[] = [];
   const labelSvg: string[] = [];
+  let main = 0;
+  let context = 0;
   for (const l of spec.labels) {
-    if (labels.length >= 12) break;
+    if (l.kind === 'context' ? context >= 8 : main >= 12) continue;
     const p = projection([l.lon, l.lat]);
     if (!p || !inside(p[0], p[1], x0, y0, x1, y1)) continue;
-    const size = l.kind === 'city' ? 14 : 13;
+    const pointLike = l.kind !== 'area';
+    const size = l.kind === 'city' ? 14 : l.kind === 'area' ? 13 : 12;
     const shown = l.kind === 'area' ? l.name.toUpperCase() : l.name;
     const w = textWidth(shown, size, l.kind === 'city') + (l.kind === 'area' ? shown.length * 0.8 : 0);
     // Cities: to the right of their dot; areas: centred just below their centre point (the centre is
     // where approximate markers sit).
     // Both move clear of a marker drawn at the same point.
     const under = markerAt(p[0], p[1]);
-    const tx = l.kind === 'city' ? p[0] + Math.max(6, under + 4) : p[0] - w / 2;
-    const ty = l.kind === 'city' ? p[1] + 5 : p[1] + Math.max(20, under + 15);
+    const tx = pointLike ? p[0] + Math.max(6, under + 4) : p[0] - w / 2;
+    const ty = pointLike ? p[1] + 5 : p[1] + Math.max(20, under + 15);
     const box: Box = { x0: tx - 2, y0: ty - size, x1: tx + w + 2, y1: ty + 4 };
     if (box.x0 < x0 || box.x1 > x1 || box.y0 < y0 || box.y1 > y1) continue;
     if (labelBoxes.some((b) => overlaps(b, box))) continue;
@@ -203,18 +207,35 @@ export function buildMapSvg(spec: MapSpec, world: readonly Country[]): MapLayout
     if (labels.some((o) => o.name.toLowerCase() === l.name.toLowerCase())) continue;
     labelBoxes.push(box);
     labels.push({ name: l.name, x: tx, y: ty });
+    if (l.kind === 'context') context++;
+    else main++;
     const halo = { stroke: '#FFFFFF', 'stroke-width': 3, 'stroke-linejoin': 'round', 'paint-order': 'stroke' };
     if (l.kind === 'city') {
       // The city's own dot only where no marker already marks the spot (it would hide a small one).
       if (!under) labelSvg.push(el('circle', { cx: p[0], cy: p[1], r: 2.5, fill: INK }));
       labelSvg.push(text(tx, ty, shown, { 'font-size': size, 'font-weight': 'bold', fill: INK, ...halo }));
+    } else if (l.kind === 'context') {
+      if (!under) labelSvg.push(el('circle', { cx: p[0], cy: p[1], r: 2, fill: '#8A8A8A' }));
+      labelSvg.push(text(tx, ty, shown, { 'font-size': size, fill: '#707070', class: 'context', ...halo }));
     } else labelSvg.push(text(tx, ty, shown, { 'font-size': size, fill: '#6B6357', 'letter-spacing': 0.8, ...halo }));
   }
 
   parts.push('<g class="markers">');
   for (const m of placed) parts.push(markerSvg(m));
   parts.push('</g>', `<g class="labels">${labelSvg.join('')}</g>`, '</g>');
+  const margin = { fill: '#FFFFFF' };
+  parts.push(
+    `<g class="margins">`,
+    el('rect', { x: 0, y: 0, width: W, height: y0, ...margin }),
+    el('rect', { x: 0, y: y1, width: W, height: H - y1, ...margin }),
+    el('rect', { x: 0, y: y0, width: x0, height: mapRect.height, ...margin }),
+    el('rect', { x: x1, y: y0, width: W - x1, height: mapRect.height, ...margin }),
+    '</g>',
+    text(PAD, 32, fitText(spec.title, 24, W - PAD * 2, true), { 'font-size': 24, 'font-weight': 'bold', fill: INK }),
+    text(PAD, 60, fitText(spec.subtitle, 16, W - PAD * 2), { 'font-size': 16, fill: MUTED }),
+  );
   parts.push(el('rect', { x: x0, y: y0, width: mapRect.width, height: mapRect.height, fill: 'none', stroke: '#777777', 'stroke-width': 1 }));
+  parts.push(scaleBar(projection, midLon, midLat, x0 + 14, y1 - 16));
 
   parts.push(legendSvg(spec, placed, r, x1 + 20, y0, W - PAD - (x1 + 20)));
 
@@ -362,6 +383,28 @@ function legendSvg(spec: MapSpec, placed: readonly PlacedMarker[], r: (v: number
   }
   out.push('</g>');
   return out.join('');
+}
+
+/**
+ * A scale bar for the frame's middle latitude (Mercator stretches with latitude, so it is exact there
+ * and close enough across a country): the longest round distance up to 140 px.
+ */
+function scaleBar(projection: (p: [number, number]) => [number, number] | null, lon: number, lat: number, x: number, y: number): string {
+  const a = projection([lon, lat]);
+  const b = projection([lon + 1, lat]);
+  if (!a || !b) return '';
+  const pxPerKm = Math.abs(b[0] - a[0]) / (111.32 * Math.cos((lat * Math.PI) / 180));
+  let km = 1;
+  for (const step of [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000]) if (step * pxPerKm <= 140) km = step;
+  const w = km * pxPerKm;
+  const halo = { stroke: '#FFFFFF', 'stroke-width': 3, 'stroke-linejoin': 'round', 'paint-order': 'stroke' };
+  return (
+    `<g class="scale">` +
+    el('path', { d: `M${x.toFixed(1)},${(y - 5).toFixed(1)}V${y.toFixed(1)}H${(x + w).toFixed(1)}V${(y - 5).toFixed(1)}`, fill: 'none', stroke: '#FFFFFF', 'stroke-width': 4 }) +
+    el('path', { d: `M${x.toFixed(1)},${(y - 5).toFixed(1)}V${y.toFixed(1)}H${(x + w).toFixed(1)}V${(y - 5).toFixed(1)}`, fill: 'none', stroke: INK, 'stroke-width': 1.5 }) +
+    text(x + w + 6, y + 1, `${km} km`, { 'font-size': 12, fill: INK, ...halo }) +
+    '</g>'
+  );
 }
 
 /** Reference values for the size legend: 1, 10, 100 ... up to the largest marker. */
