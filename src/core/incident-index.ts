@@ -75,7 +75,7 @@ export class IncidentFigures {
   }
 
   /** Adds the incident's figures into a STRIDE-long accumulator. */
-  addTo(acc: Float64Array, pos: number): void {
+  addTo(acc: number[], pos: number): void {
     const base = pos * STRIDE;
     for (let k = 0; k < STRIDE; k++) acc[k] = acc[k]! + this.figs[base + k]!;
   }
@@ -135,7 +135,7 @@ export class PostingList {
   }
 
   /** Adds (sign = 1) or subtracts (sign = -1) the sums of every slot over entries [0, i) into acc. */
-  private addUpTo(i: number, sign: number, acc: Float64Array): void {
+  private addUpTo(i: number, sign: number, acc: number[]): void {
     if (i <= 0) return;
     // the day holding entry i - 1: first j with dayEnds[j] > i - 1
     let lo = 0;
@@ -161,9 +161,13 @@ export class PostingList {
     }
   }
 
-  /** Every slot summed over the entries [lo, hi): killed/injured per group, open, killed given, injured given. */
-  sums(lo: number, hi: number): Float64Array {
-    const acc = new Float64Array(STRIDE);
+  /**
+   * Every slot summed over the entries [lo, hi): killed/injured per group, open, killed given, injured
+   * given. A plain array on purpose: a 13-slot Float64Array would get an off-heap buffer per call, and
+   * those buffers make the collector run full collections over the whole (large) heap.
+   */
+  sums(lo: number, hi: number): number[] {
+    const acc = new Array<number>(STRIDE).fill(0);
     this.addUpTo(hi, 1, acc);
     this.addUpTo(lo, -1, acc);
     return acc;

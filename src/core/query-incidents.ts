@@ -61,7 +61,7 @@ export function queryIncidents(ds: Dataset, q: IncidentQuery, page: { offset: nu
 
   // Intersect with the other list by a merge over positions (both ascending), filter on the figure columns.
   const figs = idx.figures;
-  const acc = new Float64Array(STRIDE);
+  const acc = new Array<number>(STRIDE).fill(0);
   const incidents: Incident[] = [];
   let total = 0;
   const op = other?.positions;
