@@ -52,7 +52,7 @@ describe('digest storage', () => {
   it('the scheduler ticks on node-cron and stops cleanly', async () => {
     const store = new DigestStore(open(tmp()));
     let sends = 0;
-    store.setSubscription({ guildId: 'g', channelId: 'c', time: '00:00', timeZone: 'UTC', placeId: null }, 0);
+    store.setSubscription({ guildId: 'g', channelId: 'c', time: '00:00', timeZone: 'UTC', placeId: null }, Date.parse('2019-08-22T23:00:00Z'));
     const ds = seedDataset();
     let now = Date.parse('2019-08-22T23:59:00Z');
     const runner = new DigestRunner({ store, dataset: () => ds, sender: { send: async () => ({ id: String(++sends) }) }, clock: () => new Date(now) });
