@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { commands } from '../commands/index.ts';
-import { FakeDiscord } from './support/fake-discord.ts';
+import { FakeDiscord, guildIdForShard, snowflake } from './support/fake-discord.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The digest's database goes here, not in the repository's var/. */
@@ -68,6 +68,36 @@ describe('npm start', () => {
       bot.kill('SIGKILL');
     }
   }, 60_000);
+
+  test('with SHARD_COUNT=2: a ShardingManager and two shard processes, each answering its guild; SIGTERM stops them all', async () => {
+    const guildA = guildIdForShard(0, 2);
+    const guildB = guildIdForShard(1, 2);
+    const sharded = await new FakeDiscord({
+      guilds: [
+        { id: guildA, name: 'A', channels: [{ id: snowflake(), name: 'a' }] },
+        { id: guildB, name: 'B', channels: [{ id: snowflake(), name: 'b' }] },
+      ],
+    }).start();
+    const bot = run('src/main.ts', { DISCORD_TOKEN: sharded.token, DISCORD_APPLICATION_ID: sharded.applicationId, DISCORD_API_URL: sharded.apiUrl, SHARD_COUNT: '2' });
+    try {
+      // discord.js spaces shard spawns 5.5 s apart (Discord's identify rate limit).
+      const sessions = await sharded.waitForSessions(2, 45_000);
+      expect(sessions.map((s) => s.identify?.shard).sort()).toEqual([[0, 2], [1, 2]]);
+      const a = await sharded.chatInput('help', {}, { guildId: guildA }).callback(10_000);
+      const b = await sharded.chatInput('help', {}, { guildId: guildB }).callback(10_000);
+      expect([a.status, b.status]).toEqual([204, 204]);
+      bot.kill('SIGTERM');
+      expect(await bot.exit).toBe(0);
+      expect(sessions.map((s) => s.closeCode)).toEqual([1000, 1000]);
+      const msgs = bot.stdout().trim().split('\n').map((l) => (JSON.parse(l) as { msg: string }).msg);
+      expect(msgs.filter((m) => m === 'shard process started')).toHaveLength(2);
+      expect(msgs).toContain('stopping shard processes');
+      expect(bot.stdout() + bot.stderr()).not.toContain(sharded.token);
+    } finally {
+      bot.kill('SIGKILL');
+      await sharded.stop();
+    }
+  }, 90_000);
 
   test('a token Discord refuses (401) stops it with a clear log line and exit 1, the token not in it', async () => {
     const wrong = 'wrong-token.for-this-test.only-1234';

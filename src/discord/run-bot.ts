@@ -49,19 +49,26 @@ async function runShardingManager(config: BotConfig, logger: Logger): Promise<vo
     shard.on('death', () => logger.warn({ shardId: shard.id }, 'shard process exited'));
   });
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    manager.respawn = false;
     logger.info({ signal }, 'stopping shard processes');
-    // Each child gets the signal and destroys its client; respawn is off while stopping.
+    // Each child gets SIGTERM and destroys its client; wait (up to 10 s) until they have exited.
+    const exits: Promise<unknown>[] = [];
     for (const shard of manager.shards.values()) {
       shard.removeAllListeners('death');
+      const child = shard.process;
+      if (child && child.exitCode === null) exits.push(new Promise((r) => child.once('exit', r)));
       shard.kill();
     }
+    await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 10_000).unref())]);
+    logger.info('stopped');
+    await flushLogger(logger);
     process.exit(0);
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
   await manager.spawn({ amount: config.shardCount, timeout: 60_000 });
 }
 
@@ -89,7 +96,11 @@ export async function startSingleProcess(opts: { config?: BotConfig; logger?: Lo
     // Unsharded: exactly shard 0 of 1. In a ShardingManager child discord.js reads SHARDS/SHARD_COUNT itself.
     ...(opts.inShardingManager ? {} : { shards: [0], shardCount: 1 }),
   });
+  let shuttingDown = false;
   const shutdown = async (signal: string) => {
+    // Ctrl-C reaches every process of the group and the ShardingManager then sends SIGTERM: act once.
+    if (shuttingDown) return;
+    shuttingDown = true;
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
