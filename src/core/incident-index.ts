@@ -204,13 +204,18 @@ export class IncidentIndex {
 
   constructor(incidents: readonly Incident[], gazetteer: Gazetteer) {
     const n = incidents.length;
-    // One pass over the records (the only pass that touches them), into flat columns: day, place,
-    // parties, figures. Everything after works on typed arrays, which is what keeps a million fast.
+    // Order first (it needs only the days), then one pass over the records in that order into flat
+    // columns: day, place, parties, figures. That pass is the only one that touches the records;
+    // everything after works on typed arrays, which is what keeps a million fast.
     const day0 = new Int32Array(n);
-    const place0 = new Int32Array(n);
-    const figs0 = new Int32Array(n * STRIDE);
-    const partyStart0 = new Int32Array(n + 1);
-    let parties0 = new Int32Array(Math.max(16, n * 2));
+    for (let i = 0; i < n; i++) day0[i] = dayKey(incidents[i]!.date.date);
+    const order = newestFirstOrder(incidents, day0);
+    const sorted = new Array<Incident>(n);
+    this.dayKeys = new Int32Array(n);
+    const place = new Int32Array(n);
+    const figs = new Int32Array(n * STRIDE);
+    const partyStart = new Int32Array(n + 1);
+    let parties = new Int32Array(Math.max(16, Math.ceil(n * 2.5)));
     let partyCount = 0;
     const placeNumber = new Map<string, number>();
     const placeIds: string[] = [];
@@ -225,48 +230,32 @@ export class IncidentIndex {
       return a;
     };
     for (let i = 0; i < n; i++) {
-      const inc = incidents[i]!;
-      day0[i] = dayKey(inc.date.date);
+      const o = order[i]!;
+      const inc = incidents[o]!;
+      sorted[i] = inc;
+      this.dayKeys[i] = day0[o]!;
       let p = placeNumber.get(inc.placeId);
       if (p === undefined) {
         placeNumber.set(inc.placeId, (p = placeIds.length));
         placeIds.push(inc.placeId);
       }
-      place0[i] = p;
-      IncidentFigures.write(figs0, i * STRIDE, inc);
-      if (partyCount + inc.casualties.length + 1 > parties0.length) {
-        const bigger = new Int32Array(parties0.length * 2 + inc.casualties.length + 1);
-        bigger.set(parties0);
-        parties0 = bigger;
+      place[i] = p;
+      IncidentFigures.write(figs, i * STRIDE, inc);
+      if (partyCount + inc.casualties.length + 1 > parties.length) {
+        const bigger = new Int32Array(parties.length * 2 + inc.casualties.length + 1);
+        bigger.set(parties);
+        parties = bigger;
       }
       const first = partyCount;
-      if (inc.perpetratorId) parties0[partyCount++] = actorOf(inc.perpetratorId);
+      if (inc.perpetratorId) parties[partyCount++] = actorOf(inc.perpetratorId);
       for (const c of inc.casualties) {
         if (!c.actorId) continue;
         const a = actorOf(c.actorId);
         let dup = false;
-        for (let k = first; k < partyCount; k++) if (parties0[k] === a) dup = true;
-        if (!dup) parties0[partyCount++] = a;
+        for (let k = first; k < partyCount; k++) if (parties[k] === a) dup = true;
+        if (!dup) parties[partyCount++] = a;
       }
-      partyStart0[i + 1] = partyCount;
-    }
-
-    // Newest first, then permute every column into that order.
-    const order = newestFirstOrder(incidents, day0);
-    const sorted = new Array<Incident>(n);
-    this.dayKeys = new Int32Array(n);
-    const place = new Int32Array(n);
-    const figs = new Int32Array(n * STRIDE);
-    const partyStart = new Int32Array(n + 1);
-    const parties = new Int32Array(partyCount);
-    for (let i = 0, w = 0; i < n; i++) {
-      const o = order[i]!;
-      sorted[i] = incidents[o]!;
-      this.dayKeys[i] = day0[o]!;
-      place[i] = place0[o]!;
-      for (let k = 0, src = o * STRIDE, dst = i * STRIDE; k < STRIDE; k++) figs[dst + k] = figs0[src + k]!;
-      for (let k = partyStart0[o]!; k < partyStart0[o + 1]!; k++) parties[w++] = parties0[k]!;
-      partyStart[i + 1] = w;
+      partyStart[i + 1] = partyCount;
     }
     this.incidents = sorted;
     this.figures = new IncidentFigures(figs);
@@ -400,7 +389,9 @@ function newestFirstOrder(incidents: readonly Incident[], keys: Int32Array): Int
   for (let d = 0; d < distinct.length; d++) {
     const lo = start[d]!;
     const hi = start[d + 1]!;
-    if (hi - lo > 1) order.subarray(lo, hi).sort(byId);
+    let inOrder = true;
+    for (let k = lo + 1; k < hi && inOrder; k++) if (incidents[order[k - 1]!]!.id > incidents[order[k]!]!.id) inOrder = false;
+    if (!inOrder) order.subarray(lo, hi).sort(byId);
   }
   return order;
 }
