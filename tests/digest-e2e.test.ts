@@ -11,7 +11,7 @@ import { composeDigest } from '../src/digest/compose.ts';
 import { createDigestPlugin, type DigestPlugin, type DigestPluginOptions } from '../src/digest/discord-plugin.ts';
 import { digestNonce } from '../src/digest/runner.ts';
 import { openDatabase, type Db } from '../src/storage/db.ts';
-import { FakeDiscord, snowflake, type FakeGuild } from './support/fake-discord.ts';
+import { FakeDiscord, guildIdForShard, snowflake, type FakeGuild } from './support/fake-discord.ts';
 import { startBot, type StartedBot } from './support/harness.ts';
 import { seedDataset } from './helpers/seed-dataset.ts';
 
@@ -56,7 +56,7 @@ function tempDb(): { db: Db; reopen: () => Db } {
   return { db: reopen(), reopen };
 }
 
-async function boot(server: FakeDiscord, db: Db, clock: Clock, runner: DigestPluginOptions['runner'] = {}): Promise<StartedBot & { plugin: DigestPlugin }> {
+async function boot(server: FakeDiscord, db: Db, clock: Clock, runner: DigestPluginOptions['runner'] = {}, sharding: { shards?: number[]; shardCount?: number } = {}): Promise<StartedBot & { plugin: DigestPlugin }> {
   const ds = seedDataset();
   const plugin = createDigestPlugin({
     db,
@@ -65,7 +65,7 @@ async function boot(server: FakeDiscord, db: Db, clock: Clock, runner: DigestPlu
     cron: null,
     runner: { retry: { requests: 2, baseDelayMs: 5 }, ...runner },
   });
-  const started = await startBot(server, { commands: [digest], dataset: () => ds, now: clock.now, plugins: [plugin] });
+  const started = await startBot(server, { commands: [digest], dataset: () => ds, now: clock.now, plugins: [plugin], ...sharding });
   let stopped = false;
   const stop = started.bot.stop.bind(started.bot);
   started.bot.stop = async () => {
@@ -237,5 +237,24 @@ describe('digest end to end through the local Discord server', () => {
     expect(ok - 20).toBe(reachedDiscord);
     for (const g of gs) expect(second.plugin.store()!.getDelivery(g.id, '2019-08-23')?.status).toBe('sent');
     expect(server.invalidRequests()).toEqual([]);
+  });
+
+  it('with two shards (two clients sharing the database), each digest is sent by the shard that holds the guild, once', async () => {
+    const gs: FakeGuild[] = [0, 1, 0, 1, 1].map((shard, i) => ({ id: guildIdForShard(shard, 2), name: `Shard ${shard} guild ${i}`, channels: [{ id: snowflake(), name: 'news' }] }));
+    const server = await fakeDiscord(gs);
+    const clock = new Clock(Date.parse('2019-08-22T12:00:00Z'));
+    const { db, reopen } = tempDb();
+    const a = await boot(server, db, clock, {}, { shards: [0], shardCount: 2 });
+    const b = await boot(server, reopen(), clock, {}, { shards: [1], shardCount: 2 });
+    await server.waitForSessions(2);
+    for (const g of gs) await command(server, g.id, { subcommand: 'set', channel: g.channels[0]!.id, time: '08:00', timezone: 'Asia/Baghdad' });
+    clock.set('2019-08-23T05:00:00Z');
+    const [ra, rb] = await Promise.all([a.plugin.runner()!.tick(), b.plugin.runner()!.tick()]);
+    expect(ra.due).toBe(2); // shard 0 holds two of the five
+    expect(rb.due).toBe(3);
+    expect(ra.outcomes.sent + rb.outcomes.sent).toBe(5);
+    for (const g of gs) expect(created(server, g.channels[0]!.id)).toBe(1);
+    await Promise.all([a.plugin.runner()!.tick(), b.plugin.runner()!.tick()]);
+    for (const g of gs) expect(posts(server, g.channels[0]!.id)).toHaveLength(1);
   });
 });
