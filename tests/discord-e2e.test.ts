@@ -80,6 +80,10 @@ const testCommands: CommandModule[] = [
       Array.from({ length: 40 }, (_, n) => ({ name: `${focused.value} ${'long name '.repeat(15)} ${n}`, value: n === 3 ? 'v'.repeat(101) : `v${n}` })),
   },
   {
+    definition: { name: 'toolong', description: 'Returns content Discord would refuse' },
+    handle: (): ReplyPayload => ({ content: 'x'.repeat(2001), allowed_mentions: { parse: [] } }),
+  },
+  {
     definition: { name: 'ping', description: 'Tries to ping everyone' },
     handle: (): ReplyPayload => ({ content: '@everyone <@123456789012345678> look', allowed_mentions: { parse: [] } }),
   },
@@ -331,6 +335,18 @@ describe('errors', () => {
     const cb = await i.callback();
     expect(cb.body).toEqual({ type: 4, data: messageBody({ content: '"yesterday-ish" is not a date I understand. Try 2019-08-01.', flags: 64, allowed_mentions: { parse: [] } }) });
     expect(started.logRecords().some((l) => l.interactionId === i.id && (l.level as number) >= 50)).toBe(false);
+  });
+
+  test('a reply Discord refuses (400/50035: content over 2000) is logged, and the user gets the short error message instead', async () => {
+    const i = server.chatInput('toolong');
+    const ok = await server.waitForRequest((r) => r.route === `/interactions/${i.id}/${i.token}/callback` && r.status === 204);
+    const attempts = server.requests.filter((r) => r.route === `/interactions/${i.id}/${i.token}/callback`);
+    expect(attempts.map((r) => r.status)).toEqual([400, 204]);
+    expect(attempts[0]!.validation?.errors.join(' ')).toMatch(/content.*maxLength|must NOT have more than 2000/);
+    expect((ok.body as { data: { content: string; flags: number } }).data).toMatchObject({ flags: 64, content: expect.stringContaining(i.id) });
+    await eventually(() => started.logRecords().some((l) => l.interactionId === i.id && l.level === 50 && JSON.stringify(l).includes('50035')));
+    // The refused body was the point of this test; later checks look at what follows.
+    checkedUpTo = server.requests.length;
   });
 
   test('a 429 on the callback is retried after Retry-After, with the same body', async () => {

@@ -14,7 +14,7 @@ export interface BotPlugin {
   name: string;
   /** Services added to every handler's `ctx.services`, under their keys. Called once, before login. */
   services?(bot: Bot): Record<string, unknown> | Promise<Record<string, unknown>>;
-  /** After every (re)connection that makes the client ready, on every shard process. */
+  /** Once the client is ready (once per login; gateway resumes do not repeat it), in every shard process. */
   onReady?(client: Client<true>, bot: Bot): void | Promise<void>;
   /** Before the client is destroyed. */
   onStop?(bot: Bot): void | Promise<void>;
@@ -52,7 +52,7 @@ export interface Bot {
   start(): Promise<Client<true>>;
   /** Resolves when the client is first ready (whether start() has been called yet or not). */
   ready(): Promise<Client<true>>;
-  /** Calls `listener` on every ready, and right away if the client is ready already. */
+  /** Calls `listener` when the client becomes ready, or right away if it is ready already. */
   onReady(listener: (client: Client<true>) => void | Promise<void>): void;
   /** Destroys the client (closes the gateway, cancels REST); idempotent. */
   stop(): Promise<void>;
