@@ -34,3 +34,13 @@ describe('SlidingWindowLimiter', () => {
     expect(starts[10]).toBeGreaterThanOrEqual(2000);
   });
 });
+
+describe('shareOfGlobalLimit', () => {
+  it('splits Discord\'s per-bot 50/s among shard processes', async () => {
+    const { shareOfGlobalLimit } = await import('../src/digest/discord-plugin.ts');
+    const client = (shards: number[], shardCount: number) => ({ options: { shards, shardCount } }) as never;
+    expect(shareOfGlobalLimit(client([0], 1))).toMatchObject({ limit: 50, minIntervalMs: 1000 / 48 });
+    expect(shareOfGlobalLimit(client([0, 1], 2))).toMatchObject({ limit: 50 }); // both shards in one process
+    expect(shareOfGlobalLimit(client([3], 4))).toMatchObject({ limit: 12, minIntervalMs: (1000 / 48) * 4 });
+  });
+});

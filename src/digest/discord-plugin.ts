@@ -27,6 +27,17 @@ export async function discordChannelCheck(client: Client, guildId: string, chann
   return missing.length ? { ok: false, problem: `the bot lacks ${missing.join(', ')} there` } : { ok: true };
 }
 
+/**
+ * Discord's global limit (50 requests per second) is per bot, not per process: with the shards spread
+ * over several processes (ShardingManager), each process paces at its share.
+ */
+export function shareOfGlobalLimit(client: Client): { limit: number; windowMs: number; minIntervalMs: number } {
+  const own = Array.isArray(client.options.shards) ? client.options.shards.length : 1;
+  const total = client.options.shardCount ?? 1;
+  const processes = Math.max(1, Math.ceil(total / Math.max(1, own)));
+  return { limit: Math.max(1, Math.floor(50 / processes)), windowMs: 1050, minIntervalMs: (1000 / 48) * processes };
+}
+
 export interface DigestPluginOptions {
   /** The dataset getter the handlers use too; default: the process's shared hot-reloading dataset. */
   dataset?: () => Dataset;
@@ -68,6 +79,7 @@ export function createDigestPlugin(opts: DigestPluginOptions = {}): DigestPlugin
     onReady(client: Client<true>, bot: Bot) {
       if (runner || !store || !dataset) return; // a reconnect: already running
       runner = new DigestRunner({
+        rateLimit: shareOfGlobalLimit(client),
         store,
         dataset,
         sender: restSender(client.rest),
