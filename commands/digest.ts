@@ -96,12 +96,17 @@ async function handleSet(raw: Record<string, unknown>, ctx: CommandContext): Pro
   if (!check.ok) return ephemeralText(`I can't post the digest in <#${channelId}>: ${check.problem}. Nothing was changed.`);
   const time = formatClock(minutes);
   const existed = svc.store.getSubscription(guildId) !== null;
-  const sub = svc.store.setSubscription({ guildId, channelId, time, timeZone, placeId, updatedBy: ctx.invocation?.userId ?? null }, ctx.now().getTime());
-  const next = nextRun(sub, ctx.now(), svc.store.getDelivery(guildId, localDate(ctx.now(), timeZone))?.status === 'sent');
+  const now = ctx.now();
+  const sub = svc.store.setSubscription({ guildId, channelId, time, timeZone, placeId, updatedBy: ctx.invocation?.userId ?? null }, now.getTime());
+  const today = localDate(now, timeZone);
+  // Today's digest failed (never posted, e.g. missing permissions now fixed): it goes out at the next tick.
+  const reopened = svc.store.reopenFailed(guildId, today, channelId, now.getTime());
+  const todayRow = svc.store.getDelivery(guildId, today);
+  const next = reopened ? now : nextRun(sub, now, todayRow !== null && todayRow.status !== 'retry');
   return makeReply({
     content: [
       `${existed ? 'Updated' : 'Set up'}: the daily digest goes to <#${channelId}> every day at ${time} (${timeZone}), covering ${placeLabel(ctx, placeId)}.`,
-      next ? `Next: ${ts(next)} (${localLabel(next, timeZone)}), ${ts(next, 'R')}.` : '',
+      reopened ? "Today's digest, which had failed, goes out within a minute." : next ? `Next: ${ts(next)} (${localLabel(next, timeZone)}), ${ts(next, 'R')}.` : '',
       'See it now with `/digest preview`; stop it with `/digest off`.',
     ]
       .filter(Boolean)

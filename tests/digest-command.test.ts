@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandContext } from '../src/command/command-module.ts';
 import { digest } from '../commands/digest.ts';
+import { dueDigests } from '../src/digest/due.ts';
 import { createConsoleServices } from '../src/digest/console-services.ts';
 import { DIGEST_SERVICES_KEY, getDigestServices, type ChannelCheckResult } from '../src/digest/services.ts';
 import { seedDataset } from './helpers/seed-dataset.ts';
@@ -52,6 +53,22 @@ describe('/digest', () => {
     expect(sub).toMatchObject({ enabled: false, time: '08:00', placeId: 'syria' });
     await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '09:15', timezone: 'Europe/London' }, c);
     expect(getDigestServices(c).store.getSubscription(GUILD)).toMatchObject({ enabled: true, time: '09:15', timeZone: 'Europe/London', placeId: null, disabledReason: null });
+  });
+
+  it('set after a failure today (permissions fixed): today\'s digest goes out after all, to the channel now set', async () => {
+    const c = track(ctx('2019-08-23T06:00:00Z'));
+    await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '08:00', timezone: 'Asia/Baghdad' }, c);
+    const store = getDigestServices(c).store;
+    const compose = () => ({ body: '{}', nonce: 'n', digestDay: '2019-08-22', recordedUntil: 0 });
+    store.claim({ guildId: GUILD, localDate: '2019-08-23' }, 'p', Date.parse('2019-08-23T05:00:00Z'), 60_000, compose);
+    store.markEnded(GUILD, '2019-08-23', 'failed', 'HTTP 403 (code 50013): Missing Permissions', Date.parse('2019-08-23T05:00:00Z'), 'Turned off: the bot lacks permissions');
+    expect(store.getSubscription(GUILD)!.enabled).toBe(false);
+    const other = '444444444444444444';
+    const r = await digest.handle({ subcommand: 'set', channel: other, time: '08:00', timezone: 'Asia/Baghdad' }, c);
+    expect(r.content).toContain("Today's digest, which had failed, goes out within a minute.");
+    expect(store.getDelivery(GUILD, '2019-08-23')).toMatchObject({ status: 'retry', channelId: other, nextAttemptAt: Date.parse('2019-08-23T06:00:00Z') });
+    const due = dueDigests(store.enabledSubscriptions(), new Date('2019-08-23T06:00:00Z'), store.deliveriesFrom('2019-08-22'), { owner: 'x', staleAfterMs: 60_000 });
+    expect(due).toMatchObject([{ guildId: GUILD, localDate: '2019-08-23', kind: 'retry' }]);
   });
 
   it('rejects a bad time or zone in plain words', async () => {

@@ -48,10 +48,10 @@ export function dueDigests(
     let today = todayIn.get(sub.timeZone);
     if (today === undefined) todayIn.set(sub.timeZone, (today = localTime(t, sub.timeZone).date));
     const at = scheduledInstant(today, minutes, sub.timeZone);
-    if (t < at.getTime() || at.getTime() < sub.activeSince) continue;
+    if (t < at.getTime()) continue;
     const d = byKey.get(deliveryKey(sub.guildId, today));
     let kind: DueItem['kind'] | null = null;
-    if (!d) kind = 'first';
+    if (!d) kind = at.getTime() >= sub.activeSince ? 'first' : null;
     else if (d.status === 'retry' && (d.nextAttemptAt ?? 0) <= t) kind = 'retry';
     else if (d.status === 'sending' && d.owner !== opts.owner && t - d.claimedAt >= opts.staleAfterMs) kind = 'recover';
     if (kind) out.push({ guildId: sub.guildId, localDate: today, scheduledAt: at, kind });

@@ -136,6 +136,9 @@ export class DigestStore {
       markRetry: p(`
         UPDATE digest_deliveries SET status = 'retry', last_error = ?, next_attempt_at = ?, updated_at = ?
         WHERE guild_id = ? AND local_date = ? AND status = 'sending'`),
+      reopen: p(`
+        UPDATE digest_deliveries SET status = 'retry', channel_id = ?, next_attempt_at = ?, updated_at = ?
+        WHERE guild_id = ? AND local_date = ? AND status = 'failed'`),
       markEnded: p(`
         UPDATE digest_deliveries SET status = ?, last_error = ?, next_attempt_at = NULL, updated_at = ?
         WHERE guild_id = ? AND local_date = ? AND status IN ('sending', 'retry')`),
@@ -242,6 +245,14 @@ export class DigestStore {
 
   markRetry(guildId: string, localDate: string, error: string, nextAttemptAt: number, now: number): void {
     this.s.markRetry.run(error, nextAttemptAt, now, guildId, localDate);
+  }
+
+  /**
+   * After /digest set: a digest that failed today (never posted) may go out today after all, to the
+   * channel now set. Returns whether there was one.
+   */
+  reopenFailed(guildId: string, localDate: string, channelId: string, now: number): boolean {
+    return this.s.reopen.run(channelId, now, now, guildId, localDate).changes > 0;
   }
 
   /** Ends today's attempts for good: 'failed' (and optionally turns the subscription off), or 'unknown'. */
