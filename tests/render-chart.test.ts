@@ -41,7 +41,7 @@ describe('periods', () => {
     const { buckets, spanning } = bucketIncidents(FIXTURE_INCIDENTS, '2019-07-01', '2019-09-30', 'month');
     expect(buckets.map((b) => b.label)).toEqual(['Jul 2019', 'Aug 2019', 'Sep 2019']);
     expect(buckets.map((b) => b.incidents)).toEqual([2, 2, 1]);
-    expect(spanning).toEqual({ incidents: 1, killed: 6, injured: 0 }); // s1: 25 Aug – 5 Sep
+    expect(spanning).toEqual({ incidents: 1, killed: 6, injured: 0, killedGiven: 1, injuredGiven: 0 }); // s1: 25 Aug – 5 Sep; no injured figure
     // By year the span fits in one period and counts.
     const year = bucketIncidents(FIXTURE_INCIDENTS, '2019-07-01', '2019-09-30', 'year');
     expect(year.spanning.incidents).toBe(0);
@@ -108,7 +108,7 @@ describe('chart SVG for a fixed query (Syria, Jul–Sep 2019 by month, fixture d
 
   it('says which figures are unknown and which incidents are not in the bars', () => {
     expect(layout.svg).toContain('Known figures only: no killed figure given for 1, no injured figure given for 3 of the 6 incidents.');
-    expect(layout.svg).toContain('Not in the bars: 1 incident dated only to a span longer than one month (6 killed, 0 injured; in the totals above).');
+    expect(layout.svg).toContain('Not in the bars: 1 incident dated only to a span longer than one month (6 killed, injured not stated; in the totals above).');
   });
 
   it('has a legend for the groups in the bars only', () => {

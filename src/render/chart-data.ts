@@ -1,3 +1,4 @@
+import { killedInjuredPhrase, killedInjuredText } from '../replies/format.ts';
 import { addDays, addMonths, addYears, format, parseISO, startOfISOWeek } from 'date-fns';
 import type { Dataset } from '../core/dataset.ts';
 import type { IncidentPage } from '../core/query-incidents.ts';
@@ -46,7 +47,7 @@ export interface Bucketed {
    * Incidents dated only to a span of days that crosses a period boundary: they belong to no single
    * bar, so they stay out of the bars (and in the totals), and the chart says so.
    */
-  spanning: { incidents: number; killed: number; injured: number };
+  spanning: { incidents: number; killed: number; injured: number; killedGiven: number; injuredGiven: number };
 }
 
 /**
@@ -67,11 +68,13 @@ export function bucketIncidents(incidents: readonly Incident[], from: string, to
     buckets.push(b);
     index.set(s, b);
   }
-  const spanning = { incidents: 0, killed: 0, injured: 0 };
+  const spanning = { incidents: 0, killed: 0, injured: 0, killedGiven: 0, injuredGiven: 0 };
   for (const inc of incidents) {
     const start = periodStart(inc.date.date, step);
     if (inc.date.end && periodStart(inc.date.end, step) !== start) {
       spanning.incidents++;
+      if (inc.casualties.some((c) => c.killed !== null)) spanning.killedGiven++;
+      if (inc.casualties.some((c) => c.injured !== null)) spanning.injuredGiven++;
       for (const c of inc.casualties) {
         spanning.killed += c.killed ?? 0;
         spanning.injured += c.injured ?? 0;
@@ -104,12 +107,6 @@ export function buildChartSpec(ds: Dataset, req: ChartRequest, result: IncidentP
   const to = req.to ?? lastDay;
   const step = req.step ?? autoStep(from, to);
   const { buckets, spanning } = bucketIncidents(incidents, from, to, step);
-  let killed = 0;
-  let injured = 0;
-  for (const g of CASUALTY_GROUPS) {
-    killed += result.totals[g].killed;
-    injured += result.totals[g].injured;
-  }
   const noKilled = incidents.filter((i) => !i.casualties.some((c) => c.killed !== null)).length;
   const noInjured = incidents.filter((i) => !i.casualties.some((c) => c.injured !== null)).length;
   const count = `${thousands(result.total)} incident${result.total === 1 ? '' : 's'}`;
@@ -121,10 +118,10 @@ export function buildChartSpec(ds: Dataset, req: ChartRequest, result: IncidentP
   if (spanning.incidents)
     notes.push(
       `Not in the bars: ${thousands(spanning.incidents)} incident${spanning.incidents === 1 ? '' : 's'} dated only to a span longer than one ${step} ` +
-        `(${thousands(spanning.killed)} killed, ${thousands(spanning.injured)} injured; in the totals above).`,
+        `(${killedInjuredText(spanning, { killed: spanning.killedGiven, injured: spanning.injuredGiven })}; in the totals above).`,
     );
   return {
-    title: `${req.placeLabel}${req.actorName ? ` (${req.actorName})` : ''}: ${thousands(killed)} killed, ${thousands(injured)} injured`,
+    title: `${req.placeLabel}${req.actorName ? ` (${req.actorName})` : ''}: ${killedInjuredPhrase(result)}`,
     attribution: [dataAttribution(ds, incidents), 'Chart: incident-bot.'],
     notes,
     buckets,

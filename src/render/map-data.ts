@@ -1,3 +1,4 @@
+import { killedInjuredPhrase } from '../replies/format.ts';
 import type { Dataset } from '../core/dataset.ts';
 import type { IncidentPage } from '../core/query-incidents.ts';
 import { CASUALTY_GROUPS, type CasualtyGroup, type Incident, type Place } from '../schema/index.ts';
@@ -181,18 +182,12 @@ export function buildMapSpec(ds: Dataset, req: MapRequest, result: IncidentPage)
   const incidents = result.incidents;
   const { markers, placeWeight } = aggregate(ds, incidents);
   const { frame, focusCountries } = mapFrame(ds, req.placeId, markers);
-  let killed = 0;
-  let injured = 0;
-  for (const g of CASUALTY_GROUPS) {
-    killed += result.totals[g].killed;
-    injured += result.totals[g].injured;
-  }
   const main = mapLabels(ds, req.placeId, placeWeight);
   const labels = [...main, ...contextLabels(ds, frame, main)];
   const approx = markers.filter((m) => m.approximate).length;
   const facts = [
     `${thousands(result.total)} incident${result.total === 1 ? '' : 's'} at ${thousands(markers.length)} location${markers.length === 1 ? '' : 's'}${approx ? `, ${thousands(approx)} of them known only to an area` : ''}.`,
-    `${thousands(killed)} killed, ${thousands(injured)} injured.`,
+    `${killedInjuredPhrase(result)}.`,
   ];
   if (result.withoutFigures > 0)
     facts.push(`Known figures only: ${thousands(result.withoutFigures)} incident${result.withoutFigures === 1 ? ' leaves' : 's leave'} some open.`);

@@ -1,23 +1,13 @@
+import { killedInjuredPhrase } from '../replies/format.ts';
 import type { Dataset } from '../core/dataset.ts';
 import type { IncidentPage } from '../core/query-incidents.ts';
 import { makeReply, type ReplyPayload } from '../replies/payload.ts';
 import { attributionFor, sourcesOf } from '../replies/source-line.ts';
-import { CASUALTY_GROUPS } from '../schema/index.ts';
 import { BOUNDARY_ATTRIBUTION } from './boundaries.ts';
 import { thousands } from './svg.ts';
 
 /** Discord's limit on an attachment's description (its alt text). */
 const ALT_MAX = 1024;
-
-export function totalsOf(result: IncidentPage): { killed: number; injured: number } {
-  let killed = 0;
-  let injured = 0;
-  for (const g of CASUALTY_GROUPS) {
-    killed += result.totals[g].killed;
-    injured += result.totals[g].injured;
-  }
-  return { killed, injured };
-}
 
 /**
  * A picture reply: one embed showing the PNG (attachment://<name>), a one-line summary as the message
@@ -44,8 +34,7 @@ export function pictureReply(
 
 /** "12 incidents: 30 killed, 5 injured (known figures; 3 incidents leave some open)" */
 export function countLine(result: IncidentPage): string {
-  const { killed, injured } = totalsOf(result);
   const w = result.withoutFigures;
   const open = w ? `; ${thousands(w)} incident${w === 1 ? ' leaves' : 's leave'} some figures open` : '';
-  return `${thousands(result.total)} incident${result.total === 1 ? '' : 's'}: ${thousands(killed)} killed, ${thousands(injured)} injured (known figures${open})`;
+  return `${thousands(result.total)} incident${result.total === 1 ? '' : 's'}: ${killedInjuredPhrase(result)} (known figures${open})`;
 }

@@ -97,6 +97,16 @@ export function formatTotals(info: TotalsInfo): string {
   return [side('killed'), side('injured')].join('\n');
 }
 
+/** "7 killed, 3 injured"; "112,350 killed, injured not stated" when no incident gives that figure (never "0 injured"). */
+export function killedInjuredText(sums: { killed: number; injured: number }, given: { killed: number; injured: number }): string {
+  const side = (key: 'killed' | 'injured') => (given[key] === 0 ? `${key} not stated` : `${sums[key].toLocaleString('en-US')} ${key}`);
+  return `${side('killed')}, ${side('injured')}`;
+}
+
+export function killedInjuredPhrase(info: TotalsInfo): string {
+  return killedInjuredText({ killed: totalKilled(info.totals), injured: totalInjured(info.totals) }, info.total ? info.figuresGiven : { killed: 1, injured: 1 });
+}
+
 const QUALIFIER: Record<Statistic['qualifier'], string> = { exact: '', approximately: 'about ', nearly: 'nearly ', 'at-least': 'at least ' };
 
 /** "147 troops killed by IS in Syria, 24 Mar 2019 – 17 Jun 2019 (Syrian Observatory for Human Rights)" */
