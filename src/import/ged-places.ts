@@ -52,6 +52,19 @@ const agg = (): Agg => ({ rows: 0, ownPoints: new Counter(), sumLat: 0, sumLon: 
 
 const round = (x: number) => Math.round(x * 1e4) / 1e4;
 
+function mergeAgg(a: Agg, b: Agg): Agg {
+  const out = agg();
+  for (const x of [a, b]) {
+    out.rows += x.rows;
+    out.sumLat += x.sumLat;
+    out.sumLon += x.sumLon;
+    for (const [k, n] of x.ownPoints.m) out.ownPoints.m.set(k, (out.ownPoints.m.get(k) ?? 0) + n);
+    for (const [k, n] of x.parents.m) out.parents.m.set(k, (out.parents.m.get(k) ?? 0) + n);
+    for (const [k, n] of x.precs.m) out.precs.m.set(k, (out.precs.m.get(k) ?? 0) + n);
+  }
+  return out;
+}
+
 function pointOf(a: Agg): Coordinates {
   const own = a.ownPoints.top();
   if (own) {
@@ -139,16 +152,28 @@ export class GedPlaces {
     }
     const provinceOf = (adm1: string) => idByKey.get(`province|${adm1}`)!;
 
-    // Districts.
+    // Districts, one per (province, adm_2): GED spells Kirkuk's province two ways (Kirkūk and the old
+    // At-Ta'mim) and the same district appears under both.
+    const districtGroups = new Map<string, { keys: string[]; agg: Agg; adm2: string; province: string }>();
     for (const key of [...this.districts.keys()].sort()) {
       const a = this.districts.get(key)!;
-      const [, adm1, adm2] = key.split('|') as [string, string, string];
+      const [country, adm1, adm2] = key.split('|') as [string, string, string];
+      const province = provinceOf(adm1);
+      const gk = `${country}|${province}|${adm2}`;
+      const g = districtGroups.get(gk);
+      if (!g) districtGroups.set(gk, { keys: [key], agg: a, adm2, province });
+      else {
+        g.keys.push(key);
+        g.agg = mergeAgg(g.agg, a);
+      }
+    }
+    for (const gk of [...districtGroups.keys()].sort()) {
+      const { keys, agg: a, adm2, province } = districtGroups.get(gk)!;
       const qada = /^Qaḑā’\s+(.+)$/.exec(adm2);
       const name = qada ? `${qada[1]} District` : adm2;
       const base = slugify(name.replace(/\s+district$/i, ''));
-      const province = provinceOf(adm1);
       const id = claim(`${base}-district`, [`${base}-district-${province.replace(/-(province|governorate)$/, '')}`]);
-      idByKey.set(`district|${key}`, id);
+      for (const key of keys) idByKey.set(`district|${key}`, id);
       created.push({ id, name, kind: 'district', parentId: province, aliases: unique([adm2, ...(qada ? [`${qada[1]} district`] : [])]).filter((s) => s !== name), coordinates: pointOf(a) });
     }
 
@@ -191,7 +216,9 @@ export class GedPlaces {
       const base = slugify(name) || 'place';
       const id = claim(base, [`${base}-${(province ?? country).replace(/-(province|governorate)$/, '')}`]);
       idByKey.set(`location|${key}`, id);
-      created.push({ id, name, kind, parentId, aliases: name === gedName ? [] : [gedName], coordinates: pointOf(a) });
+      // "Tadmur/Palmyra town": each spelling on its own is a name people type.
+      const parts = settlement && gedName.includes('/') ? gedName.split('/').map((x) => x.trim().replace(SETTLEMENT, '')).filter(Boolean) : [];
+      created.push({ id, name, kind, parentId, aliases: unique([gedName, ...parts]).filter((x) => x !== name), coordinates: pointOf(a) });
     }
     this.idByKey = idByKey;
     this.createdPlaces = created.sort((x, y) => (x.id < y.id ? -1 : 1));
