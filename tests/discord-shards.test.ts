@@ -57,8 +57,9 @@ describe('two shards in one process', () => {
   test('an interaction in each guild is answered by that guild\'s shard', async () => {
     const a = await server.chatInput('whoami', {}, { guildId: guildA }).callback();
     const b = await server.chatInput('whoami', {}, { guildId: guildB }).callback();
-    expect((a.body as { data: { content: string } }).data.content).toBe(`shard 0 answered guild ${guildA}`);
-    expect((b.body as { data: { content: string } }).data.content).toBe(`shard 1 answered guild ${guildB}`);
+    const body = (content: string) => ({ type: 4, data: { content, tts: false, enforce_nonce: false, embeds: [], components: [], allowed_mentions: { parse: [] }, attachments: [] } });
+    expect(a.body).toEqual(body(`shard 0 answered guild ${guildA}`));
+    expect(b.body).toEqual(body(`shard 1 answered guild ${guildB}`));
     expect(server.invalidRequests()).toEqual([]);
   });
 });
