@@ -276,6 +276,11 @@ describe('commands', () => {
     expect(byId.get(two[0]!)!.date.date <= byId.get(one[0]!)!.date.date).toBe(true);
   });
 
+  test('a command Discord still lists but this version no longer has gets an ephemeral notice', async () => {
+    const cb = await server.chatInput('retired').callback();
+    expect(cb.body).toEqual({ type: 4, data: messageBody({ content: '/retired is not available any more.', flags: 64, allowed_mentions: { parse: [] } }) });
+  });
+
   test('a disabled "noop:" label, if clicked anyway, is acknowledged without changing the message', async () => {
     const cb = await server.button('noop:attacks:1').callback();
     expect(cb.body).toEqual({ type: 6 });
