@@ -121,14 +121,17 @@ describe('the validated-records snapshot', () => {
     const snaps = mkdtempSync(join(tmpdir(), 'snap-cache-'));
     for (const kind of ['places', 'actors', 'sources', 'incidents', 'statistics', 'quotes']) cpSync(join(DEFAULT_DATA_DIR, kind), join(dir, kind), { recursive: true, filter: (src) => !src.includes('ucdp-ged') });
     const validated = validateRecords(readDataDir(dir));
-    expect(loadRawDataset(dir, { snapshotDir: snaps })).toEqual(validated);
+    const opts = { snapshotDir: snaps, snapshotMinMs: 0 };
+    expect(loadRawDataset(dir, opts)).toEqual(validated);
     expect(readdirSync(snaps)).toHaveLength(1);
-    expect(loadRawDataset(dir, { snapshotDir: snaps })).toEqual(validated); // from the snapshot
+    expect(loadRawDataset(dir, opts)).toEqual(validated); // from the snapshot
+    expect(loadRawDataset(dir, { snapshotDir: mkdtempSync(join(tmpdir(), 'snap-none-')) })).toEqual(validated); // fast: no snapshot written
     const file = join(dir, 'incidents', 'seed-article.json');
     const recs = JSON.parse(readFileSync(file, 'utf8')) as { placeId: string }[];
     recs[0]!.placeId = 'atlantis';
     writeFileSync(file, JSON.stringify(recs));
-    expect(() => loadRawDataset(dir, { snapshotDir: snaps })).toThrow(/atlantis/);
+    expect(() => loadRawDataset(dir, opts)).toThrow(/atlantis/);
+    expect(readdirSync(snaps)).toHaveLength(1);
   });
 });
 

@@ -135,10 +135,16 @@ export interface LoadOptions {
   snapshot?: boolean;
   /** Where snapshots live (default node_modules/.cache/incident-bot). */
   snapshotDir?: string;
+  /** Write a snapshot only when validation took at least this long (default 100 ms). */
+  snapshotMinMs?: number;
 }
 
 /** Bump when the snapshot's layout changes. */
 const SNAPSHOT_VERSION = 2;
+/** Validation faster than this is not worth a snapshot. */
+const SNAPSHOT_MIN_MS = 100;
+/** Snapshots kept in the cache folder (one per data folder, newest first). */
+const SNAPSHOT_KEEP = 3;
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEFAULT_SNAPSHOT_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'incident-bot');
 /** The code that decides whether records are valid: a change to any of it invalidates every snapshot. */
@@ -196,15 +202,24 @@ export function loadRawDataset(dataDir: string, opts: LoadOptions = {}): RawData
   } catch {
     // no snapshot for this content yet
   }
+  const started = performance.now();
   const raw = validateRecords(readDataDir(dataDir));
+  // Small datasets (tests' temporary folders) validate fast enough: no snapshot, nothing to clean up.
+  if (performance.now() - started < (opts.snapshotMinMs ?? SNAPSHOT_MIN_MS)) return raw;
   try {
     mkdirSync(dir, { recursive: true });
     for (const old of readdirSync(dir)) if (old.startsWith(prefix)) unlinkSync(join(dir, old));
     const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(raw).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), 'latin1');
     renameSync(tmp, path);
+    // Keep the cache small: only the most recently written snapshots (other data folders) stay.
+    const all = readdirSync(dir)
+      .filter((f) => f.startsWith('dataset-') && f.endsWith('.json'))
+      .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.t - a.t);
+    for (const { f } of all.slice(SNAPSHOT_KEEP)) unlinkSync(join(dir, f));
   } catch {
-    // a read-only checkout simply validates every time
+    // a read-only checkout (or a dataset too large for one JSON string) simply validates every time
   }
   return raw;
 }
