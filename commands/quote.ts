@@ -5,7 +5,7 @@ import { opt, parseOptions } from '../src/command/parse-options.ts';
 import { pageButtons } from '../src/command/page-button.ts';
 import { findQuotes } from '../src/core/query-quotes.ts';
 import { speakerChoices } from '../src/replies/choices.ts';
-import { formatDateSpec, plural } from '../src/replies/format.ts';
+import { formatDateSpec, plural, quotedText } from '../src/replies/format.ts';
 import { makeReply, type ReplyPayload } from '../src/replies/payload.ts';
 import { resolveSpeakerOption } from '../src/replies/resolve-option.ts';
 import { attributionFor } from '../src/replies/source-line.ts';
@@ -15,11 +15,6 @@ import type { Dataset } from '../src/core/dataset.ts';
 const Options = z.object({ person: opt.text(), topic: opt.optionalText(), page: opt.page });
 const PER_PAGE = 5;
 
-/** A direct quotation is shown in quotation marks; the comma that closed the source's sentence is not part of it. */
-function quoted(q: Quote): string {
-  return `“${q.text.replace(/,$/, '')}”`;
-}
-
 function when(q: Quote, ds: Dataset): string {
   const parts = [q.date ? formatDateSpec(q.date, ds) : 'date not given', q.venue ?? 'venue not given'];
   if (q.viaId) parts.push(`as cited by the ${ds.actorName(q.viaId)}`);
@@ -28,7 +23,7 @@ function when(q: Quote, ds: Dataset): string {
 
 function entry(q: Quote, ds: Dataset): string {
   const note = q.attributionNote ? `\n_${q.attributionNote}_` : '';
-  if (q.kind === 'direct') return `> ${quoted(q)}\n— ${when(q, ds)}\n${q.context}${note}`;
+  if (q.kind === 'direct') return `> ${quotedText(q.text)}\n— ${when(q, ds)}\n${q.context}${note}`;
   // Paraphrases are never put in quotation marks: they are the article's words, not the speaker's.
   return `**Paraphrase** (the article's words, not a quotation): ${q.text}\n— ${when(q, ds)}\n${q.context}${note}`;
 }

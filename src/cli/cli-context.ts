@@ -1,5 +1,6 @@
 import type { CommandContext } from '../command/command-module.ts';
 import { loadDataset } from '../core/dataset.ts';
+import { createConsoleServices } from '../digest/console-services.ts';
 
 /** The context the console and `ask` give handlers: the shipped dataset and a clock (fixed with --now). */
 export function createCliContext(opts: { now?: Date; dataDir?: string } = {}): CommandContext {
@@ -9,6 +10,7 @@ export function createCliContext(opts: { now?: Date; dataDir?: string } = {}): C
     dataset: () => dataset,
     now: () => fixed ?? new Date(),
     invocation: { guildId: null, channelId: null, userId: null },
-    services: {},
+    // The digest's store (in memory) and a permission check that accepts any channel: nothing is posted from here.
+    services: createConsoleServices(),
   };
 }

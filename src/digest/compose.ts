@@ -5,7 +5,7 @@ import type { Dataset } from '../core/dataset.ts';
 import type { GroupTotals } from '../core/incident-index.ts';
 import { queryIncidents } from '../core/query-incidents.ts';
 import { CASUALTY_GROUPS, type Incident, type Quote } from '../schema/index.ts';
-import { formatDateSpec, GROUP_LABEL, plural, truncate } from '../replies/format.ts';
+import { formatDateSpec, GROUP_LABEL, plural, quotedText, truncate } from '../replies/format.ts';
 import { incidentListEntry } from '../replies/incident-list.ts';
 import { makeReply, type ReplyPayload } from '../replies/payload.ts';
 import { attributionFor } from '../replies/source-line.ts';
@@ -271,7 +271,7 @@ function formatQuote(ds: Dataset, q: Quote): string {
   const when = q.date ? formatDateSpec(q.date, ds) : 'date not given';
   const meta = `— ${who}${via}${q.venue ? `, ${q.venue}` : ''}, ${when}`;
   const text = truncate(q.text, 1024 - meta.length - 40);
-  return q.kind === 'direct' ? `“${text}”\n${meta}` : `${text} (paraphrased by the source)\n${meta}`;
+  return q.kind === 'direct' ? `${quotedText(text)}\n${meta}` : `${text} (paraphrased by the source)\n${meta}`;
 }
 
 /** Joins lines up to a budget, then says how many did not fit. */

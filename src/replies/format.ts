@@ -117,6 +117,14 @@ export function formatStatistic(s: Statistic, ds: Dataset): string {
   return `${value} ${s.description}${period}${by}`;
 }
 
+/**
+ * A direct quotation in quotation marks. The comma that closed the source's sentence ("…complicated,”
+ * Pompeo said") is punctuation of the article, not of the speaker, so it is left out.
+ */
+export function quotedText(text: string): string {
+  return `“${text.replace(/,$/, '')}”`;
+}
+
 export function truncate(s: string, max: number): string {
   if (s.length <= max) return s;
   return s.slice(0, Math.max(0, max - 1)).trimEnd() + '…';
