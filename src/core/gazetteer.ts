@@ -3,6 +3,8 @@ import { NameIndex, type NameMatch } from './name-index.ts';
 
 /** For a name shared by several places, prefer the most specific kind a person is likely to mean. */
 const KIND_RANK: Record<PlaceKind, number> = { city: 0, site: 1, province: 2, district: 3, region: 4, country: 5 };
+/** Among suggestions for a partly typed name, larger areas first: "sal" offers Saladin before Salba. */
+const KIND_WEIGHT: Record<PlaceKind, number> = { country: 5, province: 4, region: 3, district: 2, city: 1, site: 0 };
 
 /** Places with their hierarchy: what lies inside what, and every name each is known by. */
 export class Gazetteer {
@@ -18,7 +20,7 @@ export class Gazetteer {
       list.push(p.id);
       this.children.set(p.parentId, list);
     }
-    this.names = new NameIndex(places.map((p) => ({ id: p.id, names: [p.name, ...p.aliases], rank: KIND_RANK[p.kind] })));
+    this.names = new NameIndex(places.map((p) => ({ id: p.id, names: [p.name, ...p.aliases], rank: KIND_RANK[p.kind], weight: KIND_WEIGHT[p.kind] })));
   }
 
   get(id: string): Place | undefined {
@@ -36,16 +38,26 @@ export class Gazetteer {
     return out;
   }
 
-  /** The place itself and everything inside it. */
+  private readonly descendantCache = new Map<string, ReadonlySet<string>>();
+
+  /** The place itself and everything inside it (computed once per place: the dataset never changes). */
   descendants(id: string): string[] {
-    const out: string[] = [];
-    const stack = [id];
-    while (stack.length) {
-      const cur = stack.pop()!;
-      out.push(cur);
-      stack.push(...(this.children.get(cur) ?? []));
+    return [...this.descendantSet(id)];
+  }
+
+  descendantSet(id: string): ReadonlySet<string> {
+    let set = this.descendantCache.get(id);
+    if (!set) {
+      const out = new Set<string>();
+      const stack = [id];
+      while (stack.length) {
+        const cur = stack.pop()!;
+        out.add(cur);
+        stack.push(...(this.children.get(cur) ?? []));
+      }
+      this.descendantCache.set(id, (set = out));
     }
-    return out;
+    return set;
   }
 
   /** The enclosing place of a given kind (the country of a city, the province of a site). */

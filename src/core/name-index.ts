@@ -7,6 +7,8 @@ export interface NamedEntry {
   names: string[];
   /** Lower ranks win when a name is shared (e.g. the city Homs over Homs Governorate for "homs"). */
   rank?: number;
+  /** Higher weights come first among suggestions (a province before a village that starts alike). */
+  weight?: number;
 }
 
 export type NameMatch = { kind: 'found'; id: string; alternatives: string[] } | { kind: 'not-found'; suggestions: string[] };
@@ -28,6 +30,8 @@ export class NameIndex {
   private readonly core = new Map<string, Key[]>();
   private readonly fuse: Fuse<Key>;
   private readonly displayName = new Map<string, string>();
+  /** Every name, and every tail of a name from a word boundary, sorted: prefix search is a binary search. */
+  private readonly prefixes: { text: string; id: string; weight: number; whole: boolean; length: number }[] = [];
 
   constructor(entries: Iterable<NamedEntry>) {
     const all: Key[] = [];
@@ -40,11 +44,14 @@ export class NameIndex {
         const k: Key = { key: n, id: e.id, name, exact: true, rank };
         push(this.exact, n, k);
         all.push(k);
+        const words = n.split(' ');
+        for (let w = 0; w < words.length; w++) this.prefixes.push({ text: words.slice(w).join(' '), id: e.id, weight: e.weight ?? 0, whole: w === 0, length: n.length });
         const c = coreName(name);
         if (c && c !== n) push(this.core, c, { ...k, key: c, exact: false });
       }
     }
     for (const list of [...this.exact.values(), ...this.core.values()]) list.sort((a, b) => a.rank - b.rank);
+    this.prefixes.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
     this.fuse = new Fuse(all, { keys: ['key'], threshold: 0.4, ignoreLocation: true, includeScore: true });
   }
 
@@ -59,12 +66,31 @@ export class NameIndex {
     return { kind: 'not-found', suggestions: this.suggest(query, 5) };
   }
 
-  /** Ids whose names are closest to the query (prefix matches first), for "did you mean" and autocomplete. */
+  /**
+   * Ids whose names are closest to the query, for "did you mean" and autocomplete: names (or words
+   * of names) starting with what was typed first, whole names before inner words, heavier entries
+   * first; Fuse.js fuzzy matches only when there are few prefix matches (a typo), since they cost
+   * far more per keystroke.
+   */
   suggest(query: string, limit: number): string[] {
     const n = normalizeName(query);
     if (!n) return [];
-    const prefix: string[] = [];
-    for (const [key, list] of this.exact) if (key.startsWith(n) || key.split(' ').some((w) => w.startsWith(n))) prefix.push(...list.map((k) => k.id));
+    let lo = 0;
+    let hi = this.prefixes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.prefixes[mid]!.text < n) lo = mid + 1;
+      else hi = mid;
+    }
+    const hits: (typeof this.prefixes)[number][] = [];
+    for (let i = lo; i < this.prefixes.length && hits.length < 2000; i++) {
+      const p = this.prefixes[i]!;
+      if (!p.text.startsWith(n)) break;
+      hits.push(p);
+    }
+    hits.sort((a, b) => Number(b.whole) - Number(a.whole) || b.weight - a.weight || a.length - b.length || (a.id < b.id ? -1 : 1));
+    const prefix = unique(hits.map((h) => h.id));
+    if (prefix.length >= Math.min(limit, 5)) return prefix.slice(0, limit);
     // Only near-best fuzzy matches: a clear best guess should not come with a tail of weak ones.
     const results = this.fuse.search(n, { limit: limit * 4 });
     const best = results[0]?.score ?? 0;

@@ -13,7 +13,7 @@ export interface PlacedStatistic {
  * a statistic whose period does not overlap it is left out; one without a period is kept.
  */
 export function statisticsFor(ds: Dataset, placeId: string | null, from: string | null = null, to: string | null = null): PlacedStatistic[] {
-  const inside = placeId ? new Set(ds.gazetteer.descendants(placeId)) : null;
+  const inside = placeId ? ds.gazetteer.descendantSet(placeId) : null;
   const around = placeId ? new Set(ds.gazetteer.lineage(placeId).map((p) => p.id)) : null;
   const out: PlacedStatistic[] = [];
   for (const s of ds.statistics) {

@@ -148,14 +148,9 @@ export function composeDigestWithSummary(
   return { payload: makeReply({ embeds: [embed] }), summary: { dayCount: dayPage.total, lateCount, sourceIds: sources } };
 }
 
-const withinCache = new WeakMap<Dataset, Map<string, ReadonlySet<string>>>();
-/** The place and everything inside it (cached per dataset). */
+/** The place and everything inside it (the gazetteer caches it). */
 function placesWithin(ds: Dataset, placeId: string): ReadonlySet<string> {
-  let m = withinCache.get(ds);
-  if (!m) withinCache.set(ds, (m = new Map()));
-  let set = m.get(placeId);
-  if (!set) m.set(placeId, (set = new Set(ds.gazetteer.descendants(placeId))));
-  return set;
+  return ds.gazetteer.descendantSet(placeId);
 }
 
 const pictureCache = new WeakMap<Dataset, Map<string, { fields: APIEmbedField[]; sourceIds: string[] }>>();
