@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { oursEngine, scanEngine, sqliteEngine, type Engine } from '../bench/suites/scale/engines.ts';
 import { generateIncidents, syntheticDataset } from '../bench/suites/scale/generate.ts';
 import { QUERY_KINDS, queryMix } from '../bench/suites/scale/query-mix.ts';
-import { Dataset, DEFAULT_DATA_DIR } from '../src/core/dataset.ts';
+import { Dataset, DEFAULT_DATA_DIR, loadDataset, openDatasetSnapshot, writeDatasetSnapshot } from '../src/core/dataset.ts';
 import { hasAllFigures, killedPlusInjured } from '../src/core/incident-index.ts';
 import { loadRawDataset, readDataDir, validateRecords } from '../src/core/load-dataset.ts';
 import { queryIncidents } from '../src/core/query-incidents.ts';
@@ -161,5 +161,50 @@ describe('findRelatedIncidents', () => {
     expect(findRelatedIncidents(small, seed).map((i) => i.id)).toEqual(['ged-1']);
     expect(findRelatedIncidents(small, small.incidents.get('ged-1')!).map((i) => i.id)).toEqual([seed.id]);
     expect(findRelatedIncidents(small, small.incidents.get('ged-4')!)).toEqual([]);
+  });
+});
+
+describe('the binary snapshot (records read on demand)', () => {
+  it('answers every query of the mix exactly as the dataset it was written from', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bin-snap-')), 'ds.bin');
+    writeDatasetSnapshot(ds, file);
+    const lazy = openDatasetSnapshot(file);
+    expect(lazy.counts()).toEqual(ds.counts());
+    const mix = queryMix(ds);
+    const [a, b] = [oursEngine(ds), oursEngine(lazy)];
+    for (const kind of QUERY_KINDS) for (const v of mix.variants[kind]) expect(v.run(b), `${kind} ${v.label}`).toEqual(v.run(a));
+    const some = [0, 1, 17, ds.incidents.incidents.length - 1];
+    for (const i of some) expect(lazy.incidents.incidents[i]).toEqual(ds.incidents.incidents[i]);
+    const id = ds.incidents.incidents[123]!.id;
+    expect(lazy.incidents.get(id)).toEqual(ds.incidents.get(id));
+    expect(lazy.incidents.get('no-such-id')).toBeUndefined();
+    // still an array to code that walks it
+    expect(lazy.raw.incidents.length).toBe(ds.raw.incidents.length);
+    expect(lazy.incidents.incidents.slice(0, 3).map((i) => i.id)).toEqual(ds.incidents.incidents.slice(0, 3).map((i) => i.id));
+    expect([...lazy.incidents.incidents].length).toBe(ds.incidents.incidents.length);
+    expect(lazy.incidents.incidents.filter((i) => i.placeId === 'mosul').length).toBe(ds.incidents.incidents.filter((i) => i.placeId === 'mosul').length);
+    expect(5 in lazy.incidents.incidents).toBe(true);
+    expect(lazy.incidents.incidents[ds.incidents.incidents.length]).toBeUndefined();
+    const related = ds.incidents.incidents.slice(0, 50).map((i) => findRelatedIncidents(ds, i).map((r) => r.id));
+    expect(lazy.incidents.incidents.slice(0, 50).map((i) => findRelatedIncidents(lazy, i).map((r) => r.id))).toEqual(related);
+  });
+
+  it('is what loadDataset uses from binarySnapshotMin incidents on, and is rebuilt when the data changes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bin-data-'));
+    const snaps = mkdtempSync(join(tmpdir(), 'bin-cache-'));
+    for (const kind of ['places', 'actors', 'sources', 'incidents', 'statistics', 'quotes']) cpSync(join(DEFAULT_DATA_DIR, kind), join(dir, kind), { recursive: true, filter: (src) => !src.includes('ucdp-ged') });
+    const opts = { snapshotDir: snaps, binarySnapshotMin: 1 };
+    const first = loadDataset(dir, opts);
+    expect(readdirSync(snaps).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
+    const second = loadDataset(dir, opts);
+    expect(first.incidents.columns.ids).toBeUndefined(); // validated and indexed
+    expect(second.incidents.columns.ids).toBeDefined(); // opened from the binary snapshot
+    expect(second.incidents.incidents.map((i) => i.id)).toEqual(first.incidents.incidents.map((i) => i.id));
+    expect(queryIncidents(second, { placeId: 'syria' })).toEqual(queryIncidents(first, { placeId: 'syria' }));
+    const file = join(dir, 'incidents', 'seed-article.json');
+    const recs = JSON.parse(readFileSync(file, 'utf8')) as { placeId: string }[];
+    recs[0]!.placeId = 'atlantis';
+    writeFileSync(file, JSON.stringify(recs));
+    expect(() => loadDataset(dir, opts)).toThrow(/atlantis/);
   });
 });

@@ -202,63 +202,29 @@ export class IncidentIndex {
   /** Built on the first lookup by id: start-up does not pay for a million-entry map nobody asked for. */
   private positionById: Map<string, number> | null = null;
 
-  constructor(incidents: readonly Incident[], gazetteer: Gazetteer) {
-    const n = incidents.length;
-    // Order first (it needs only the days), then one pass over the records in that order into flat
-    // columns: day, place, parties, figures. That pass is the only one that touches the records;
-    // everything after works on typed arrays, which is what keeps a million fast.
-    const day0 = new Int32Array(n);
-    for (let i = 0; i < n; i++) day0[i] = dayKey(incidents[i]!.date.date);
-    const order = newestFirstOrder(incidents, day0);
-    const sorted = new Array<Incident>(n);
-    this.dayKeys = new Int32Array(n);
-    const place = new Int32Array(n);
-    const figs = new Int32Array(n * STRIDE);
-    const partyStart = new Int32Array(n + 1);
-    let parties = new Int32Array(Math.max(16, Math.ceil(n * 2.5)));
-    let partyCount = 0;
-    const placeNumber = new Map<string, number>();
-    const placeIds: string[] = [];
-    const actorNumber = new Map<string, number>();
-    const actorIds: string[] = [];
-    const actorOf = (id: string) => {
-      let a = actorNumber.get(id);
-      if (a === undefined) {
-        actorNumber.set(id, (a = actorIds.length));
-        actorIds.push(id);
-      }
-      return a;
-    };
-    for (let i = 0; i < n; i++) {
-      const o = order[i]!;
-      const inc = incidents[o]!;
-      sorted[i] = inc;
-      this.dayKeys[i] = day0[o]!;
-      let p = placeNumber.get(inc.placeId);
-      if (p === undefined) {
-        placeNumber.set(inc.placeId, (p = placeIds.length));
-        placeIds.push(inc.placeId);
-      }
-      place[i] = p;
-      IncidentFigures.write(figs, i * STRIDE, inc);
-      if (partyCount + inc.casualties.length + 1 > parties.length) {
-        const bigger = new Int32Array(parties.length * 2 + inc.casualties.length + 1);
-        bigger.set(parties);
-        parties = bigger;
-      }
-      const first = partyCount;
-      if (inc.perpetratorId) parties[partyCount++] = actorOf(inc.perpetratorId);
-      for (const c of inc.casualties) {
-        if (!c.actorId) continue;
-        const a = actorOf(c.actorId);
-        let dup = false;
-        for (let k = first; k < partyCount; k++) if (parties[k] === a) dup = true;
-        if (!dup) parties[partyCount++] = a;
-      }
-      partyStart[i + 1] = partyCount;
+  /** The flat columns the lists were built from (a snapshot stores them so a load can skip the records). */
+  readonly columns: IncidentColumns;
+
+  /**
+   * `incidents` in any order; or, with `prebuilt` columns (from a snapshot), already newest first and
+   * possibly lazy (records read only when asked for).
+   */
+  constructor(incidents: readonly Incident[], gazetteer: Gazetteer, prebuilt?: IncidentColumns) {
+    let cols: IncidentColumns;
+    if (prebuilt) {
+      cols = prebuilt;
+      this.incidents = incidents;
+    } else {
+      const built = buildColumns(incidents);
+      cols = built.columns;
+      this.incidents = built.sorted;
     }
-    this.incidents = sorted;
+    this.columns = cols;
+    const n = this.incidents.length;
+    const { dayKeys, place, placeIds, partyStart, parties, actorIds, figs } = cols;
+    this.dayKeys = dayKeys;
     this.figures = new IncidentFigures(figs);
+
 
     // Lists: one per place at any level of a lineage, then one per actor.
     const listKeys: string[] = [];
@@ -303,7 +269,9 @@ export class IncidentIndex {
   private positions(): Map<string, number> {
     if (!this.positionById) {
       const m = new Map<string, number>();
-      this.incidents.forEach((inc, pos) => m.set(inc.id, pos));
+      const ids = this.columns.ids;
+      if (ids) for (let pos = 0; pos < ids.length; pos++) m.set(ids[pos]!, pos);
+      else this.incidents.forEach((inc, pos) => m.set(inc.id, pos));
       this.positionById = m;
     }
     return this.positionById;
@@ -354,6 +322,80 @@ export class IncidentIndex {
     }
     return [start, lo];
   }
+}
+
+/** Per-incident columns in newest-first order; places and actors as numbers into the id tables. */
+export interface IncidentColumns {
+  dayKeys: Int32Array;
+  place: Int32Array;
+  placeIds: string[];
+  /** Parties (perpetrator and casualty actors, no repeats) of position i: parties[partyStart[i] .. partyStart[i+1]). */
+  partyStart: Int32Array;
+  parties: Int32Array;
+  actorIds: string[];
+  /** STRIDE figures per incident (see IncidentFigures). */
+  figs: Int32Array;
+  /** Ids by position, when the records themselves are not in memory. */
+  ids?: readonly string[];
+}
+
+/** Sorts the records newest first and reads each once into columns. */
+function buildColumns(incidents: readonly Incident[]): { sorted: Incident[]; columns: IncidentColumns } {
+  const n = incidents.length;
+  // Order first (it needs only the days), then one pass over the records in that order into flat
+  // columns: day, place, parties, figures. That pass is the only one that touches the records;
+  // everything after works on typed arrays, which is what keeps a million fast.
+  const day0 = new Int32Array(n);
+  for (let i = 0; i < n; i++) day0[i] = dayKey(incidents[i]!.date.date);
+  const order = newestFirstOrder(incidents, day0);
+  const sorted = new Array<Incident>(n);
+  const dayKeys = new Int32Array(n);
+  const place = new Int32Array(n);
+  const figs = new Int32Array(n * STRIDE);
+  const partyStart = new Int32Array(n + 1);
+  let parties = new Int32Array(Math.max(16, Math.ceil(n * 2.5)));
+  let partyCount = 0;
+  const placeNumber = new Map<string, number>();
+  const placeIds: string[] = [];
+  const actorNumber = new Map<string, number>();
+  const actorIds: string[] = [];
+  const actorOf = (id: string) => {
+    let a = actorNumber.get(id);
+    if (a === undefined) {
+      actorNumber.set(id, (a = actorIds.length));
+      actorIds.push(id);
+    }
+    return a;
+  };
+  for (let i = 0; i < n; i++) {
+    const o = order[i]!;
+    const inc = incidents[o]!;
+    sorted[i] = inc;
+    dayKeys[i] = day0[o]!;
+    let p = placeNumber.get(inc.placeId);
+    if (p === undefined) {
+      placeNumber.set(inc.placeId, (p = placeIds.length));
+      placeIds.push(inc.placeId);
+    }
+    place[i] = p;
+    IncidentFigures.write(figs, i * STRIDE, inc);
+    if (partyCount + inc.casualties.length + 1 > parties.length) {
+      const bigger = new Int32Array(parties.length * 2 + inc.casualties.length + 1);
+      bigger.set(parties);
+      parties = bigger;
+    }
+    const first = partyCount;
+    if (inc.perpetratorId) parties[partyCount++] = actorOf(inc.perpetratorId);
+    for (const c of inc.casualties) {
+      if (!c.actorId) continue;
+      const a = actorOf(c.actorId);
+      let dup = false;
+      for (let k = first; k < partyCount; k++) if (parties[k] === a) dup = true;
+      if (!dup) parties[partyCount++] = a;
+    }
+    partyStart[i + 1] = partyCount;
+  }
+  return { sorted, columns: { dayKeys, place, placeIds, partyStart, parties: parties.slice(0, partyCount), actorIds, figs } };
 }
 
 /**

@@ -137,6 +137,42 @@ export interface LoadOptions {
   snapshotDir?: string;
   /** Write a snapshot only when validation took at least this long (default 100 ms). */
   snapshotMinMs?: number;
+  /**
+   * From this many incidents on, loadDataset keeps a binary snapshot whose records stay on disk until
+   * asked for (default 200,000; see openDatasetSnapshot). Below it every record is an object in memory.
+   */
+  binarySnapshotMin?: number;
+}
+
+export interface SnapshotPaths {
+  dir: string;
+  /** File-name prefix shared by every snapshot of this data folder. */
+  prefix: string;
+  key: string;
+  json: string;
+  bin: string;
+}
+
+/** Where the snapshots of a data folder's current content live (hashes every data file). */
+export function snapshotPaths(dataDir: string, opts: LoadOptions = {}): SnapshotPaths {
+  const dir = opts.snapshotDir ?? DEFAULT_SNAPSHOT_DIR;
+  const prefix = `dataset-${createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 12)}-`;
+  const key = datasetKey(dataDir);
+  return { dir, prefix, key, json: join(dir, `${prefix}${key}.json`), bin: join(dir, `${prefix}${key}.bin`) };
+}
+
+export function snapshotsEnabled(opts: LoadOptions): boolean {
+  return opts.snapshot ?? process.env.INCIDENT_BOT_SNAPSHOT !== 'off';
+}
+
+/** Deletes this folder's older snapshots and keeps only the newest few of all folders. */
+export function pruneSnapshots(paths: SnapshotPaths, keep: string): void {
+  for (const old of readdirSync(paths.dir)) if (old.startsWith(paths.prefix) && join(paths.dir, old) !== keep) unlinkSync(join(paths.dir, old));
+  const all = readdirSync(paths.dir)
+    .filter((f) => f.startsWith('dataset-') && (f.endsWith('.json') || f.endsWith('.bin')))
+    .map((f) => ({ f, t: statSync(join(paths.dir, f)).mtimeMs }))
+    .sort((a, b) => b.t - a.t);
+  for (const { f } of all.slice(SNAPSHOT_KEEP)) unlinkSync(join(paths.dir, f));
 }
 
 /** Bump when the snapshot's layout changes. */
@@ -145,6 +181,8 @@ const SNAPSHOT_VERSION = 2;
 const SNAPSHOT_MIN_MS = 100;
 /** Snapshots kept in the cache folder (one per data folder, newest first). */
 const SNAPSHOT_KEEP = 3;
+/** From this many incidents on, the snapshot is binary with records read on demand. */
+export const BINARY_SNAPSHOT_MIN = 200_000;
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEFAULT_SNAPSHOT_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'incident-bot');
 /** The code that decides whether records are valid: a change to any of it invalidates every snapshot. */
@@ -190,36 +228,28 @@ export function datasetKey(dataDir: string): string {
  * exists, parses it instead of validating again: any edit to the data or the rules changes the digest,
  * so a stale snapshot is never used, and an invalid dataset never gets one.
  */
-export function loadRawDataset(dataDir: string, opts: LoadOptions = {}): RawDataset {
-  const enabled = opts.snapshot ?? process.env.INCIDENT_BOT_SNAPSHOT !== 'off';
-  if (!enabled) return validateRecords(readDataDir(dataDir));
-  const dir = opts.snapshotDir ?? DEFAULT_SNAPSHOT_DIR;
-  const prefix = `dataset-${createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 12)}-`;
-  const path = join(dir, `${prefix}${datasetKey(dataDir)}.json`);
+export function loadRawDataset(dataDir: string, opts: LoadOptions = {}, known?: SnapshotPaths): RawDataset {
+  if (!snapshotsEnabled(opts)) return validateRecords(readDataDir(dataDir));
+  const paths = known ?? snapshotPaths(dataDir, opts);
   try {
     // ASCII-only file (see below): latin1 decoding is several times faster than UTF-8.
-    return JSON.parse(readFileSync(path, 'latin1')) as RawDataset;
+    return JSON.parse(readFileSync(paths.json, 'latin1')) as RawDataset;
   } catch {
     // no snapshot for this content yet
   }
   const started = performance.now();
   const raw = validateRecords(readDataDir(dataDir));
   // Small datasets (tests' temporary folders) validate fast enough: no snapshot, nothing to clean up.
-  if (performance.now() - started < (opts.snapshotMinMs ?? SNAPSHOT_MIN_MS)) return raw;
+  // Large ones get a binary snapshot from loadDataset instead.
+  if (performance.now() - started < (opts.snapshotMinMs ?? SNAPSHOT_MIN_MS) || raw.incidents.length >= (opts.binarySnapshotMin ?? BINARY_SNAPSHOT_MIN)) return raw;
   try {
-    mkdirSync(dir, { recursive: true });
-    for (const old of readdirSync(dir)) if (old.startsWith(prefix)) unlinkSync(join(dir, old));
-    const tmp = `${path}.${process.pid}.tmp`;
+    mkdirSync(paths.dir, { recursive: true });
+    const tmp = `${paths.json}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(raw).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), 'latin1');
-    renameSync(tmp, path);
-    // Keep the cache small: only the most recently written snapshots (other data folders) stay.
-    const all = readdirSync(dir)
-      .filter((f) => f.startsWith('dataset-') && f.endsWith('.json'))
-      .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }))
-      .sort((a, b) => b.t - a.t);
-    for (const { f } of all.slice(SNAPSHOT_KEEP)) unlinkSync(join(dir, f));
+    renameSync(tmp, paths.json);
+    pruneSnapshots(paths, paths.json);
   } catch {
-    // a read-only checkout (or a dataset too large for one JSON string) simply validates every time
+    // a read-only checkout simply validates every time
   }
   return raw;
 }
