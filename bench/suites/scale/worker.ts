@@ -1,11 +1,14 @@
 /**
  * One dataset of the scale benchmark, in its own process so memory figures are its own:
  *   node --import tsx --expose-gc bench/suites/scale/worker.ts <shipped|N> <sqlite file>
+ *   node --import tsx --expose-gc bench/suites/scale/worker.ts open <binary snapshot>   (started by the above)
  * Prints one JSON object (figures and notes) on stdout.
  */
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import { Dataset, DEFAULT_DATA_DIR } from '../../../src/core/dataset.ts';
+import { Dataset, DEFAULT_DATA_DIR, openDatasetSnapshot, writeDatasetSnapshot } from '../../../src/core/dataset.ts';
 import { loadRawDataset, readDataDir, validateRecords, type RawFiles } from '../../../src/core/load-dataset.ts';
 import type { RawDataset } from '../../../src/schema/index.ts';
 import { oursEngine, scanEngine, sqliteEngine, type Engine } from './engines.ts';
@@ -30,6 +33,31 @@ const filesOf = (raw: RawDataset): RawFiles => {
   for (const [kind, recs] of Object.entries(raw)) out[kind as keyof RawFiles] = (recs as unknown[]).map((value, index) => ({ file: `synthetic/${kind}`, index, value }));
   return out;
 };
+
+const canon = (x: unknown) =>
+  JSON.stringify(x, (_k, v: unknown) =>
+    Array.isArray(v) && v.length && typeof v[0] === 'object' && v[0] && 'placeId' in v[0] ? [...v].sort((a, b) => (a.placeId < b.placeId ? -1 : 1)) : v,
+  );
+
+if (which === 'open') {
+  // A fresh process opening the binary snapshot: start-up, memory and our latencies with records on disk.
+  const snap = time('open_ms', () => openDatasetSnapshot(sqlitePath));
+  gc();
+  const m = process.memoryUsage();
+  f.rss_mb = Math.round(m.rss / 1e6);
+  f.heap_mb = Math.round(m.heapUsed / 1e6);
+  const engine = oursEngine(snap);
+  const mix = queryMix(snap);
+  const answers: string[] = [];
+  for (const kind of QUERY_KINDS) for (const v of mix.variants[kind]) answers.push(canon(v.run(engine)));
+  for (const kind of QUERY_KINDS) {
+    const t = timeKind(engine, mix.variants[kind], 3000, 3000);
+    f[`${kind}.p50_ms`] = t.p50;
+    f[`${kind}.p99_ms`] = t.p99;
+  }
+  console.log(JSON.stringify({ figures: f, answers }));
+  process.exit(0);
+}
 
 let raw: RawDataset;
 if (which === 'shipped') {
@@ -63,10 +91,6 @@ const mix = queryMix(ds);
 // to different places (our name index vs edit distance); then the pages are compared for our place.
 let mismatches = 0;
 let fuzzyDisagreements = 0;
-const canon = (x: unknown) =>
-  JSON.stringify(x, (_k, v: unknown) =>
-    Array.isArray(v) && v.length && typeof v[0] === 'object' && v[0] && 'placeId' in v[0] ? [...v].sort((a, b) => (a.placeId < b.placeId ? -1 : 1)) : v,
-  );
 for (const kind of QUERY_KINDS)
   for (const v of mix.variants[kind]) {
     const mine = v.run(ours) as { id?: string | null };
@@ -85,6 +109,20 @@ for (const kind of QUERY_KINDS)
   }
 f.mismatches = mismatches;
 f.fuzzy_disagreements = fuzzyDisagreements;
+
+// Synthetic sets: the binary snapshot (what loadDataset keeps from 200,000 incidents on), opened by a
+// fresh process; its answers must be ours.
+if (which !== 'shipped') {
+  const snapPath = `${sqlitePath}.snapshot.bin`;
+  time('snapshot_write_ms', () => writeDatasetSnapshot(ds, snapPath));
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--expose-gc', fileURLToPath(import.meta.url), 'open', snapPath], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const child = JSON.parse(out.trim().split('\n').pop()!) as { figures: Record<string, number>; answers: string[] };
+  for (const [k, v] of Object.entries(child.figures)) f[`snapshot.${k}`] = v;
+  const mine: string[] = [];
+  for (const kind of QUERY_KINDS) for (const v of mix.variants[kind]) mine.push(canon(v.run(ours)));
+  f.snapshot_mismatches = mine.filter((a, i) => a !== child.answers[i]).length;
+  rmSync(snapPath, { force: true });
+}
 
 const big = f.incidents > 200_000;
 for (const kind of QUERY_KINDS) {
