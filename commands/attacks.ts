@@ -78,7 +78,8 @@ export const attacks: CommandModule = {
         ],
       });
     }
-    const fields = [{ name: `Totals over ${plural(result.total, 'attack')}`, value: formatTotals(result) }];
+    // "incidents", not "attacks": imported datasets also record clashes in which nobody is named the attacker.
+    const fields = [{ name: `Totals over ${plural(result.total, 'incident')}`, value: formatTotals(result) }];
     if (statText) fields.push({ name: 'Statistics for this area', value: statText });
     const buttons = pageButtons('attacks', state, page, pages);
     const usedSources = [...sourcesOf(result.incidents), ...stats.map((s) => s.statistic.sourceId)];

@@ -31,7 +31,7 @@ describe('/attacks', () => {
     expect(d).toContain('7 killed · injured not stated — IS killed seven Syrian army troops in the city of Homs.');
     expect(d).toContain('IS Probably Making A Comeback In Iraq And Syria');
     expect(d).not.toContain('Diyala');
-    expect(field(r, /^Totals over 2 attacks$/)).toBe('Killed: 13 (13 security forces)\nInjured: not stated for any of these 2');
+    expect(field(r, /^Totals over 2 incidents$/)).toBe('Killed: 13 (13 security forces)\nInjured: not stated for any of these 2');
     expect(field(r, /Statistics/)).toContain('147 troops killed by IS in Syria, 24 Mar 2019 – 17 Jun 2019 (Syrian Observatory for Human Rights)');
     expect(r.flags).toBeUndefined();
   });

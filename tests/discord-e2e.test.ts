@@ -236,7 +236,7 @@ describe('commands', () => {
     const oldestShown = shown.map((id) => byId.get(id)!.date.date).sort()[0]!;
     const newerNotShown = syrian.filter((x) => x.date.date > oldestShown && !shown.includes(x.id));
     expect(newerNotShown.map((x) => x.id)).toEqual([]);
-    expect(JSON.stringify(cb.body)).toContain(`Totals over ${syrian.length.toLocaleString('en-US')} attack`);
+    expect(JSON.stringify(cb.body)).toContain(`Totals over ${syrian.length.toLocaleString('en-US')} incident`);
   });
 
   test('/quote pompeo answers with his quotations', async () => {

@@ -93,10 +93,10 @@ export function formatTotals(info: TotalsInfo): string {
   const side = (key: 'killed' | 'injured') => {
     const word = key === 'killed' ? 'Killed' : 'Injured';
     const given = info.figuresGiven[key];
-    if (given === 0) return `${word}: not stated for ${info.total === 1 ? 'this attack' : `any of these ${info.total}`}`;
-    const parts = CASUALTY_GROUPS.filter((g) => t[g][key] > 0).map((g) => `${t[g][key]} ${GROUP_LABEL[g]}`);
+    if (given === 0) return `${word}: not stated for ${info.total === 1 ? 'this incident' : `any of these ${info.total.toLocaleString('en-US')}`}`;
+    const parts = CASUALTY_GROUPS.filter((g) => t[g][key] > 0).map((g) => `${t[g][key].toLocaleString('en-US')} ${GROUP_LABEL[g]}`);
     const sum = CASUALTY_GROUPS.reduce((n, g) => n + t[g][key], 0);
-    const coverage = given < info.total ? ` — figure given for ${given} of ${info.total}` : '';
+    const coverage = given < info.total ? ` — figure given for ${given.toLocaleString('en-US')} of ${info.total.toLocaleString('en-US')}` : '';
     return `${word}: ${sum.toLocaleString('en-US')}${parts.length ? ` (${parts.join(', ')})` : ''}${coverage}`;
   };
   return [side('killed'), side('injured')].join('\n');
