@@ -258,5 +258,16 @@ export function openDatasetSnapshot(path: string): Dataset {
     return JSON.parse(scratch.toString('latin1', 0, len)) as Incident;
   };
   const raw: RawDataset = { ...h.rest, incidents: lazyArray(h.n, read) as Incident[] };
-  return new Dataset(raw, columns);
+  const ds = new Dataset(raw, columns);
+  closeWhenCollected.register(ds, fd);
+  return ds;
 }
+
+/** A snapshot's file stays open while its Dataset lives; a Dataset that is dropped closes it. */
+const closeWhenCollected = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+});

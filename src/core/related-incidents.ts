@@ -35,16 +35,25 @@ export function findRelatedIncidents(ds: Dataset, incident: Incident): Incident[
   const parties = partiesOf(incident);
 
   const [lo, hi] = ds.incidents.dateRange(list, shift(from, -MAX_SPAN_DAYS), to);
+  const { place, placeIds } = ds.incidents.columns;
+  const nestedPlace = new Map<number, boolean>();
   const found: { inc: Incident; gap: number; samePlace: boolean }[] = [];
   for (let i = lo; i < hi; i++) {
-    const other = ds.incidents.incidents[list.positions[i]!]!;
+    // The place test runs on the index columns first, so only candidates' records are read.
+    const pos = list.positions[i]!;
+    const pn = place[pos]!;
+    let ok = nestedPlace.get(pn);
+    if (ok === undefined) {
+      const pid = placeIds[pn]!;
+      nestedPlace.set(pn, (ok = ownLineage.has(pid) || g.lineage(pid).some((p) => p.id === incident.placeId)));
+    }
+    if (!ok) continue;
+    const other = ds.incidents.incidents[pos]!;
     if (other.sourceId === incident.sourceId || other.id === incident.id) continue;
     const oStart = other.date.date;
     const oEnd = other.date.end ?? oStart;
     if (dayNumber(oEnd) - dayNumber(oStart) > MAX_SPAN_DAYS) continue;
     if (oEnd < from || oStart > to) continue;
-    const nested = ownLineage.has(other.placeId) || g.lineage(other.placeId).some((p) => p.id === incident.placeId);
-    if (!nested) continue;
     const otherParties = partiesOf(other);
     if (parties.size && otherParties.size && ![...parties].some((a) => otherParties.has(a))) continue;
     // A named perpetrator must be a party of the other record too (an IS attack is not a clash between others).
