@@ -3,7 +3,9 @@ import type { APIEmbedField } from 'discord-api-types/v10';
 import type { CommandModule } from '../src/command/command-module.ts';
 import { opt, parseOptions } from '../src/command/parse-options.ts';
 import { incidentChoices } from '../src/replies/choices.ts';
-import { formatCasualty, formatDateSpec, truncate } from '../src/replies/format.ts';
+import { findRelatedIncidents } from '../src/core/related-incidents.ts';
+import { formatCasualty, formatDateSpec, shortDate, truncate } from '../src/replies/format.ts';
+import { sourceName } from '../src/replies/source-line.ts';
 import { ephemeralText, makeReply, type ReplyPayload } from '../src/replies/payload.ts';
 import { DISCORD_LIMITS } from '../src/replies/discord-limits.ts';
 
@@ -60,6 +62,13 @@ export const incident: CommandModule = {
       value: truncate(inc.evidence.map((e) => `> ${e}`).join('\n'), DISCORD_LIMITS.embedFieldValue),
     });
     fields.push({ name: 'Source', value: source ? `${source.title}${source.publisher ? ` — ${source.publisher}` : ''}` : inc.sourceId });
+    // Two sources can describe one event; both records are kept, each with its own source, and linked here.
+    const related = findRelatedIncidents(ds, inc);
+    if (related.length)
+      fields.push({
+        name: 'Possibly the same event, in another source',
+        value: truncate(related.map((r) => `\`${r.id}\` · ${shortDate(r.date)} · ${ds.gazetteer.label(r.placeId)} · ${sourceName(ds, r.sourceId)}`).join('\n'), DISCORD_LIMITS.embedFieldValue),
+      });
     return makeReply({
       embeds: [
         {

@@ -3,6 +3,7 @@ import { commandByName, commands } from '../commands/index.ts';
 import type { RawOptions } from '../src/command/command-module.ts';
 import { parsePageButtonId } from '../src/command/page-button.ts';
 import { UserError } from '../src/core/user-error.ts';
+import { Dataset } from '../src/core/dataset.ts';
 import { limitViolations, type ReplyPayload } from '../src/replies/payload.ts';
 import { seedContext } from './helpers/seed-dataset.ts';
 
@@ -116,6 +117,27 @@ describe('/incident', () => {
     const daraa = await run('incident', { id: 'daraa-security-post-2019-07-28' });
     expect(text(daraa)).toContain('6 killed, injured not stated (Syrian troops)');
     expect(text(daraa)).toContain('Yes, the perpetrator claimed it');
+  });
+
+  it('mentions a record from another source that likely describes the same event', async () => {
+    const seed = seedContext().dataset();
+    const homs = seed.incident('homs-army-2019-08-18')!;
+    const other = {
+      ...homs,
+      id: 'other-homs-2019-08-19',
+      sourceId: 'other-source',
+      date: { date: '2019-08-19', precision: 'exact' as const },
+      summary: 'Another report of IS killing Syrian troops in Homs.',
+      evidence: ['A sentence of the other source.'],
+    };
+    const source = { ...seed.sources.get('is-comeback-2019')!, id: 'other-source', title: 'Another source' };
+    const ds = new Dataset({ ...seed.raw, sources: [...seed.raw.sources, source], incidents: [...seed.raw.incidents, other] });
+    const r = await commandByName.get('incident')!.handle({ id: 'homs-army-2019-08-18' }, { ...ctx, dataset: () => ds });
+    const f = r.embeds![0]!.fields!.find((x) => x.name === 'Possibly the same event, in another source');
+    expect(f?.value).toBe('`other-homs-2019-08-19` · 19 Aug 2019 · Homs, Homs Governorate, Syria · Another source');
+    // The seed data alone has no such pair, and then the field is absent.
+    const alone = await run('incident', { id: 'homs-army-2019-08-18' });
+    expect(alone.embeds![0]!.fields!.some((x) => x.name.startsWith('Possibly'))).toBe(false);
   });
 
   it('answers an unknown id privately, with close matches', async () => {
