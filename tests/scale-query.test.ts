@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -206,5 +206,19 @@ describe('the binary snapshot (records read on demand)', () => {
     recs[0]!.placeId = 'atlantis';
     writeFileSync(file, JSON.stringify(recs));
     expect(() => loadDataset(dir, opts)).toThrow(/atlantis/);
+  });
+});
+
+describe('reading NDJSON', () => {
+  it('reads records line by line from the bytes and names the file and line of a broken one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ndjson-'));
+    const incidents = join(dir, 'incidents');
+    mkdirSync(incidents);
+    const seed = shipped.incidents.filter((i) => i.sourceId === 'is-comeback-2019');
+    const lines = seed.map((i) => JSON.stringify(i));
+    writeFileSync(join(incidents, 'a.ndjson'), `${lines[0]}\n\n${lines[1]}\r\n${lines[2]}`); // blank line, CRLF, no final newline
+    expect(readDataDir(dir).incidents.map((r) => (r.value as Incident).id)).toEqual(seed.slice(0, 3).map((i) => i.id));
+    writeFileSync(join(incidents, 'a.ndjson'), `${lines[0]}\n{"id": broken\n`);
+    expect(() => readDataDir(dir)).toThrow(/a\.ndjson:2: file: field "\(line\)": is not valid JSON/);
   });
 });

@@ -65,15 +65,21 @@ export function readDataDir(dataDir: string): RawFiles {
         }
         parsed.forEach((value, index) => out[kind].push({ file, index, value }));
       } else if (name.endsWith('.ndjson')) {
-        const lines = readFileSync(path, 'utf8').split('\n');
-        lines.forEach((line, index) => {
-          if (!line.trim()) return;
+        // Line by line from the bytes: a file of any size (V8 strings stop at ~512 MB), one line decoded at a time.
+        const bytes = readFileSync(path);
+        let index = 0;
+        for (let start = 0; start < bytes.length; index++) {
+          let end = bytes.indexOf(10, start);
+          if (end < 0) end = bytes.length;
+          const line = bytes.toString('utf8', start, end);
+          start = end + 1;
+          if (!line.trim()) continue;
           try {
             out[kind].push({ file, index, value: JSON.parse(line) });
           } catch (e) {
             issues.push({ file: `${file}:${index + 1}`, recordId: null, field: '(line)', message: `is not valid JSON: ${(e as Error).message}` });
           }
-        });
+        }
       }
     }
   }
