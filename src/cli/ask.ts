@@ -3,6 +3,7 @@
  *   npm run --silent ask -- [--json] [--now <ISO date-time>] [--out <dir>] "/attacks syria"
  * Exit 0 on an answer (also "nothing found"), 2 on a usage error, with a one-line message.
  */
+import './exit-on-closed-pipe.ts';
 import { parseArgs } from 'node:util';
 import { commandByName } from '../../commands/index.ts';
 import { UserError } from '../core/user-error.ts';

@@ -1,4 +1,5 @@
 /** `npm run data:check`: validates everything under data/ and prints counts per kind, or every problem found. */
+import './exit-on-closed-pipe.ts';
 import { loadDataset } from '../core/dataset.ts';
 import { DatasetError } from '../core/load-dataset.ts';
 
