@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { CommandModule, RawOptions } from '../src/command/command-module.ts';
 import { commandLine } from '../src/command/command-line.ts';
+import { resolveSelection, selectionOptionDefinitions, selectionOptionShapes } from '../src/command/incident-selection.ts';
 import { opt, parseOptions } from '../src/command/parse-options.ts';
 import { pageButtons } from '../src/command/page-button.ts';
-import { parseDateRange } from '../src/core/date-input.ts';
 import { queryIncidents } from '../src/core/query-incidents.ts';
 import { statisticsFor } from '../src/core/query-statistics.ts';
 import { actorChoices, placeChoices } from '../src/replies/choices.ts';
@@ -11,14 +11,10 @@ import { formatTotals, plural } from '../src/replies/format.ts';
 import { statisticsList } from '../src/replies/statistics-list.ts';
 import { incidentListEntry } from '../src/replies/incident-list.ts';
 import { makeReply, type ReplyPayload } from '../src/replies/payload.ts';
-import { resolveActorOption, resolvePlaceOption } from '../src/replies/resolve-option.ts';
 import { attributionFor, sourcesOf } from '../src/replies/source-line.ts';
 
 const Options = z.object({
-  place: opt.text(),
-  from: opt.optionalText(),
-  to: opt.optionalText(),
-  actor: opt.optionalText(),
+  ...selectionOptionShapes,
   min_casualties: opt.int(0, 100_000).optional(),
   limit: opt.int(1, 10).optional(),
   page: opt.page,
@@ -30,10 +26,10 @@ export const attacks: CommandModule = {
     name: 'attacks',
     description: 'Attacks in a place, newest first, with casualties, totals and sources',
     options: [
-      { type: 3, name: 'place', description: 'Country, region, province or city (e.g. syria, diyala, homs)', required: true, autocomplete: true },
-      { type: 3, name: 'from', description: 'Start date: 2019-07-01, 2019-07, 2019, or "last 30 days"' },
-      { type: 3, name: 'to', description: 'End date: 2019-08-31, 2019-08, 2019, today' },
-      { type: 3, name: 'actor', description: 'Perpetrator or party, e.g. IS', autocomplete: true },
+      selectionOptionDefinitions.place,
+      selectionOptionDefinitions.from,
+      selectionOptionDefinitions.to,
+      selectionOptionDefinitions.actor,
       { type: 4, name: 'min_casualties', description: 'Only attacks with at least this many killed + injured', min_value: 0 },
       { type: 4, name: 'limit', description: 'Attacks per page (1-10, default 5)', min_value: 1, max_value: 10 },
       { type: 4, name: 'page', description: 'Page number (the buttons do this for you)', min_value: 1 },
@@ -42,28 +38,22 @@ export const attacks: CommandModule = {
   handle(raw, ctx): ReplyPayload {
     const o = parseOptions(Options, raw);
     const ds = ctx.dataset();
-    const place = resolvePlaceOption(ds, o.place);
-    if ('reply' in place) return place.reply;
-    let actorId: string | null = null;
-    if (o.actor) {
-      const actor = resolveActorOption(ds, o.actor);
-      if ('reply' in actor) return actor.reply;
-      actorId = actor.id;
-    }
-    const { from, to } = parseDateRange(o.from, o.to, ctx.now());
+    const resolved = resolveSelection(ds, o, ctx.now());
+    if ('reply' in resolved) return resolved.reply;
+    const { placeId, from, to, actorId } = resolved.selection;
     const limit = o.limit ?? 5;
     const page = o.page ?? 1;
-    const result = queryIncidents(ds, { placeId: place.id, from, to, actorId, minCasualties: o.min_casualties ?? null }, { offset: (page - 1) * limit, limit });
+    const result = queryIncidents(ds, { placeId, from, to, actorId, minCasualties: o.min_casualties ?? null }, { offset: (page - 1) * limit, limit });
     const pages = Math.max(1, Math.ceil(result.total / limit));
-    const label = ds.gazetteer.label(place.id);
+    const label = ds.gazetteer.label(placeId);
     const filters = [from && `from ${from}`, to && `to ${to}`, actorId && `actor: ${ds.actorName(actorId)}`, o.min_casualties && `at least ${o.min_casualties} killed + injured`]
       .filter(Boolean)
       .join(' · ');
-    const stats = statisticsFor(ds, place.id, from, to);
+    const stats = statisticsFor(ds, placeId, from, to);
     const statText = statisticsList(ds, stats);
 
     // The query state as canonical options: resolved ids and absolute dates, so page 2 means the same as page 1.
-    const state: RawOptions = { place: place.id, from: from ?? undefined, to: to ?? undefined, actor: actorId ?? undefined, min_casualties: o.min_casualties, limit: o.limit };
+    const state: RawOptions = { place: placeId, from: from ?? undefined, to: to ?? undefined, actor: actorId ?? undefined, min_casualties: o.min_casualties, limit: o.limit };
     const nextHint = page < pages ? ` · next: ${commandLine('attacks', { ...state, page: page + 1 })}` : '';
 
     if (result.total === 0) {

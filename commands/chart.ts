@@ -1,22 +1,18 @@
 import { z } from 'zod';
 import type { CommandModule } from '../src/command/command-module.ts';
-import { opt, parseOptions } from '../src/command/parse-options.ts';
-import { parseDateRange } from '../src/core/date-input.ts';
+import { resolveSelection, selectionOptionDefinitions, selectionOptionShapes } from '../src/command/incident-selection.ts';
+import { parseOptions } from '../src/command/parse-options.ts';
 import { actorChoices, placeChoices } from '../src/replies/choices.ts';
 import { GROUP_LABEL } from '../src/replies/format.ts';
 import { makeReply, type ReplyPayload } from '../src/replies/payload.ts';
-import { resolveActorOption, resolvePlaceOption } from '../src/replies/resolve-option.ts';
 import { renderChart } from '../src/render/chart.ts';
 import { CHART_STEPS } from '../src/render/chart-data.ts';
 import { countLine, pictureReply } from '../src/render/reply.ts';
 import { periodLabel, selectIncidents } from '../src/render/selection.ts';
 
 const Options = z.object({
-  place: opt.text(),
-  from: opt.optionalText(),
-  to: opt.optionalText(),
+  ...selectionOptionShapes,
   by: z.enum(CHART_STEPS, 'must be week, month or year').optional(),
-  actor: opt.optionalText(),
 });
 
 export const chart: CommandModule = {
@@ -24,16 +20,16 @@ export const chart: CommandModule = {
     name: 'chart',
     description: 'Killed and injured over time in a place, as a bar chart',
     options: [
-      { type: 3, name: 'place', description: 'Country, region, province or city (e.g. syria, diyala, homs)', required: true, autocomplete: true },
-      { type: 3, name: 'from', description: 'Start date: 2019-07-01, 2019-07, 2019, or "last 30 days"' },
-      { type: 3, name: 'to', description: 'End date: 2019-08-31, 2019-08, 2019, today' },
+      selectionOptionDefinitions.place,
+      selectionOptionDefinitions.from,
+      selectionOptionDefinitions.to,
       {
         type: 3,
         name: 'by',
         description: 'One bar per week, month or year (default: fits the period)',
         choices: CHART_STEPS.map((s) => ({ name: s, value: s })),
       },
-      { type: 3, name: 'actor', description: 'Perpetrator or party, e.g. IS', autocomplete: true },
+      selectionOptionDefinitions.actor,
     ],
   },
   examples: ['/chart place:syria', '/chart place:iraq from:2014 to:2018 by:month', '/chart place:homs from:2019 by:week'],
@@ -41,18 +37,12 @@ export const chart: CommandModule = {
   async handle(raw, ctx): Promise<ReplyPayload> {
     const o = parseOptions(Options, raw);
     const ds = ctx.dataset();
-    const place = resolvePlaceOption(ds, o.place);
-    if ('reply' in place) return place.reply;
-    let actorId: string | null = null;
-    if (o.actor) {
-      const actor = resolveActorOption(ds, o.actor);
-      if ('reply' in actor) return actor.reply;
-      actorId = actor.id;
-    }
-    const { from, to } = parseDateRange(o.from, o.to, ctx.now());
-    const sel = { placeId: place.id, from, to, actorId };
+    const resolved = resolveSelection(ds, o, ctx.now());
+    if ('reply' in resolved) return resolved.reply;
+    const sel = resolved.selection;
+    const { actorId } = sel;
     const result = selectIncidents(ds, sel);
-    const label = ds.gazetteer.label(place.id);
+    const label = ds.gazetteer.label(sel.placeId);
     const actorName = actorId ? ds.actorName(actorId) : null;
     const who = actorName ? ` involving ${actorName}` : '';
     const period = periodLabel(sel, result.incidents);

@@ -1,20 +1,16 @@
 import { z } from 'zod';
 import type { CommandModule } from '../src/command/command-module.ts';
-import { opt, parseOptions } from '../src/command/parse-options.ts';
-import { parseDateRange } from '../src/core/date-input.ts';
+import { resolveSelection, selectionOptionDefinitions, selectionOptionShapes } from '../src/command/incident-selection.ts';
+import { parseOptions } from '../src/command/parse-options.ts';
 import { actorChoices, placeChoices } from '../src/replies/choices.ts';
 import { GROUP_LABEL } from '../src/replies/format.ts';
 import { makeReply, type ReplyPayload } from '../src/replies/payload.ts';
-import { resolveActorOption, resolvePlaceOption } from '../src/replies/resolve-option.ts';
 import { renderMap } from '../src/render/map.ts';
 import { countLine, pictureReply } from '../src/render/reply.ts';
 import { periodLabel, selectIncidents } from '../src/render/selection.ts';
 
 const Options = z.object({
-  place: opt.text(),
-  from: opt.optionalText(),
-  to: opt.optionalText(),
-  actor: opt.optionalText(),
+  ...selectionOptionShapes,
 });
 
 export const map: CommandModule = {
@@ -22,10 +18,10 @@ export const map: CommandModule = {
     name: 'map',
     description: 'A map of the incidents in a place, as a picture',
     options: [
-      { type: 3, name: 'place', description: 'Country, region, province or city (e.g. syria, diyala, homs)', required: true, autocomplete: true },
-      { type: 3, name: 'from', description: 'Start date: 2019-07-01, 2019-07, 2019, or "last 30 days"' },
-      { type: 3, name: 'to', description: 'End date: 2019-08-31, 2019-08, 2019, today' },
-      { type: 3, name: 'actor', description: 'Perpetrator or party, e.g. IS', autocomplete: true },
+      selectionOptionDefinitions.place,
+      selectionOptionDefinitions.from,
+      selectionOptionDefinitions.to,
+      selectionOptionDefinitions.actor,
     ],
   },
   examples: ['/map place:syria', '/map place:iraq from:2017 to:2017', '/map place:diyala from:2019-07 to:2019-08'],
@@ -33,18 +29,12 @@ export const map: CommandModule = {
   async handle(raw, ctx): Promise<ReplyPayload> {
     const o = parseOptions(Options, raw);
     const ds = ctx.dataset();
-    const place = resolvePlaceOption(ds, o.place);
-    if ('reply' in place) return place.reply;
-    let actorId: string | null = null;
-    if (o.actor) {
-      const actor = resolveActorOption(ds, o.actor);
-      if ('reply' in actor) return actor.reply;
-      actorId = actor.id;
-    }
-    const { from, to } = parseDateRange(o.from, o.to, ctx.now());
-    const sel = { placeId: place.id, from, to, actorId };
+    const resolved = resolveSelection(ds, o, ctx.now());
+    if ('reply' in resolved) return resolved.reply;
+    const sel = resolved.selection;
+    const { actorId } = sel;
     const result = selectIncidents(ds, sel);
-    const label = ds.gazetteer.label(place.id);
+    const label = ds.gazetteer.label(sel.placeId);
     const actorName = actorId ? ds.actorName(actorId) : null;
     const who = actorName ? ` involving ${actorName}` : '';
     const period = periodLabel(sel, result.incidents);

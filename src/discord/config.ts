@@ -60,3 +60,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
   };
 }
+
+/** For entry points: the configuration, or the message naming what is wrong and exit code 2. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): BotConfig {
+  try {
+    return loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+}

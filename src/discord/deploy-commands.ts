@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { REST, Routes } from 'discord.js';
 import type { RESTPutAPIApplicationCommandsResult } from 'discord-api-types/v10';
 import type { CommandModule } from '../command/command-module.ts';
-import { ConfigError, loadConfig, type BotConfig } from './config.ts';
+import { loadConfigOrExit, type BotConfig } from './config.ts';
 
 export interface DeployResult {
   scope: 'guild' | 'global';
@@ -32,16 +32,7 @@ export function describeDeploy(r: DeployResult): string {
 
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
-  let config: BotConfig;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      process.exit(2);
-    }
-    throw e;
-  }
+  const config = loadConfigOrExit();
   const { commands } = await import('../../commands/index.ts');
   try {
     console.log(describeDeploy(await deployCommands(config, commands)));

@@ -3,7 +3,7 @@ import { ShardingManager } from 'discord.js';
 import type { CommandModule } from '../command/command-module.ts';
 import { sharedDatasetWatcher } from '../core/watch-dataset.ts';
 import { createBot, type Bot, type BotPlugin } from './bot.ts';
-import { ConfigError, loadConfig, type BotConfig } from './config.ts';
+import { loadConfig, loadConfigOrExit, type BotConfig } from './config.ts';
 import { createLogger, flushLogger, type Logger } from './logger.ts';
 import { defaultPlugins } from './plugins.ts';
 
@@ -16,16 +16,7 @@ export const SHARD_SCRIPT = fileURLToPath(new URL('./shard-process.ts', import.m
  * number on purpose: 'auto' would ask discord.com for the count directly, ignoring DISCORD_API_URL.
  */
 export async function runBot(): Promise<void> {
-  let config: BotConfig;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      process.exit(2);
-    }
-    throw e;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger({ level: config.logLevel, secrets: [config.token] });
   if (config.shardCount > 1) await runShardingManager(config, logger);
   else await startSingleProcess({ config, logger });
