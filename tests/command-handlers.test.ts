@@ -37,6 +37,12 @@ describe('/attacks', () => {
     expect(r.flags).toBeUndefined();
   });
 
+  it("shows the source's words where it gives no casualty figure, never 'no casualties' by itself", async () => {
+    const r = await run('attacks', { place: 'saladin' });
+    expect(description(r)).toContain('An Iraqi security official said the blast did not cause any human casualties;');
+    expect(description(r)).not.toContain('no casualties reported');
+  });
+
   it('pages long answers with buttons whose custom ids carry the query', async () => {
     const first = await run('attacks', { place: 'iraq', limit: 1 });
     expect(first.embeds![0]!.footer!.text).toMatch(/^Page 1 of 3 · newest first · next: \/attacks place:iraq limit:1 page:2/);

@@ -172,3 +172,17 @@ describe('dates as shown', () => {
     expect(shortDate({ date: '2019-07-31', precision: 'derived', derivedFrom: { ref: 'x', offsetDays: 2, phrase: 'two days' } })).toBe('≈31 Jul 2019');
   });
 });
+
+describe('a statistic whose period ends in a range', () => {
+  it('counts until the end of that range, both when filtering and when shown', async () => {
+    const { Dataset } = await import('../src/core/dataset.ts');
+    const { formatStatistic } = await import('../src/replies/format.ts');
+    const stat = ds.raw.statistics.find((x) => x.id === 'sohr-is-deaths-2019-03-24-06-17')!;
+    const ranged = { ...stat, period: { from: stat.period!.from, to: { date: '2019-06-01', end: '2019-06-30', precision: 'range' as const } } };
+    const d2 = new Dataset({ ...ds.raw, statistics: [ranged] });
+    // A range starting 20 June overlaps a period that may run to 30 June.
+    expect(statisticsFor(d2, 'syria', '2019-06-20', null).map((x) => x.statistic.id)).toEqual([stat.id]);
+    expect(statisticsFor(d2, 'syria', '2019-07-01', null)).toEqual([]);
+    expect(formatStatistic(ranged, d2)).toBe('47 IS deaths in Syria, 24 Mar 2019 – 30 Jun 2019 (Syrian Observatory for Human Rights)');
+  });
+});

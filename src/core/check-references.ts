@@ -72,8 +72,9 @@ export function checkReferences(ds: RawDataset, fileOf: (kind: RecordKind, id: s
     ref('statistics', s.id, 'reporterId', 'actors', s.reporterId);
     ref('statistics', s.id, 'perpetratorId', 'actors', s.perpetratorId);
     s.placeIds.forEach((p, i) => ref('statistics', s.id, `placeIds[${i}]`, 'places', p));
-    if (s.period && s.period.to.date < s.period.from.date)
-      issues.push({ file: fileOf('statistics', s.id), recordId: s.id, field: 'period.to', message: `ends (${s.period.to.date}) before it starts (${s.period.from.date})` });
+    const periodEnd = s.period ? (s.period.to.end ?? s.period.to.date) : null;
+    if (s.period && periodEnd! < s.period.from.date)
+      issues.push({ file: fileOf('statistics', s.id), recordId: s.id, field: 'period.to', message: `ends (${periodEnd}) before it starts (${s.period.from.date})` });
     if (s.parentId) {
       const parentStat = ids.statistics.get(s.parentId);
       if (!parentStat) ref('statistics', s.id, 'parentId', 'statistics', s.parentId);

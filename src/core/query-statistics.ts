@@ -17,7 +17,7 @@ export function statisticsFor(ds: Dataset, placeId: string | null, from: string 
   const around = placeId ? new Set(ds.gazetteer.lineage(placeId).map((p) => p.id)) : null;
   const out: PlacedStatistic[] = [];
   for (const s of ds.statistics) {
-    if (s.period && ((from && s.period.to.date < from) || (to && s.period.from.date > to))) continue;
+    if (s.period && ((from && (s.period.to.end ?? s.period.to.date) < from) || (to && s.period.from.date > to))) continue;
     if (!placeId) {
       out.push({ statistic: s, relation: 'here' });
       continue;

@@ -50,14 +50,10 @@ export function formatCasualty(c: Casualty): string {
   return `${parts.join(', ')} (${c.label})`;
 }
 
-export function formatCasualties(inc: Incident): string {
-  if (!inc.casualties.length) return inc.casualtyNote ?? 'No casualty figures given.';
-  return inc.casualties.map(formatCasualty).join('; ');
-}
-
 /** One compact line of killed/injured for a list entry: "2 killed · 3 injured". */
 export function casualtyLine(inc: Incident): string {
-  if (!inc.casualties.length) return inc.casualtyNote ? 'no casualties reported' : 'casualties not stated';
+  // With no figures, the source's own words about casualties (which may or may not mean none) are shown.
+  if (!inc.casualties.length) return inc.casualtyNote ? truncate(inc.casualtyNote, 120) : 'casualties not stated';
   const killed = sumKnown(inc.casualties.map((c) => c.killed));
   const injured = sumKnown(inc.casualties.map((c) => c.injured));
   const parts: string[] = [];
@@ -117,7 +113,8 @@ const QUALIFIER: Record<Statistic['qualifier'], string> = { exact: '', approxima
 /** "147 troops killed by IS in Syria, 24 Mar 2019 – 17 Jun 2019 (Syrian Observatory for Human Rights)" */
 export function formatStatistic(s: Statistic, ds: Dataset): string {
   const value = `${QUALIFIER[s.qualifier]}${s.value.toLocaleString('en-US')}`;
-  const period = s.period ? `, ${day(s.period.from.date)} – ${day(s.period.to.date)}` : '';
+  // A period's end may itself be a range: it ends with that range's last day.
+  const period = s.period ? `, ${day(s.period.from.date)} – ${day(s.period.to.end ?? s.period.to.date)}` : '';
   const by = s.reporterId ? ` (${ds.actorName(s.reporterId)})` : ' (the article)';
   return `${value} ${s.description}${period}${by}`;
 }
