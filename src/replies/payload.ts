@@ -1,5 +1,6 @@
 import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from 'discord-api-types/v10';
 import { DISCORD_LIMITS, EPHEMERAL } from './discord-limits.ts';
+import { truncate } from './format.ts';
 
 /** A file sent with a reply (a rendered PNG); embeds refer to it as attachment://<name>. */
 export interface ReplyFile {
@@ -29,7 +30,7 @@ export function makeReply(p: Omit<ReplyPayload, 'allowed_mentions' | 'flags'> & 
   const { ephemeral, ...rest } = p;
   const out: ReplyPayload = { ...rest, allowed_mentions: NO_MENTIONS };
   if (out.embeds) out.embeds = clampEmbeds(out.embeds);
-  if (out.content !== undefined) out.content = clip(out.content, DISCORD_LIMITS.content);
+  if (out.content !== undefined) out.content = truncate(out.content, DISCORD_LIMITS.content);
   if (ephemeral) out.flags = EPHEMERAL;
   return out;
 }
@@ -37,10 +38,6 @@ export function makeReply(p: Omit<ReplyPayload, 'allowed_mentions' | 'flags'> & 
 /** A plain-language answer only the asker sees (errors, "did you mean"). */
 export function ephemeralText(content: string): ReplyPayload {
   return makeReply({ content, ephemeral: true });
-}
-
-function clip(s: string, max: number): string {
-  return s.length <= max ? s : s.slice(0, max - 1).trimEnd() + '…';
 }
 
 /** Characters Discord counts towards the 6000 limit for one embed. */
@@ -60,17 +57,17 @@ export function clampEmbeds(embeds: APIEmbed[]): APIEmbed[] {
   let total = 0;
   for (const e0 of embeds.slice(0, L.embedsPerMessage)) {
     const e: APIEmbed = { ...e0 };
-    if (e.title) e.title = clip(e.title, L.embedTitle);
-    if (e.description) e.description = clip(e.description, L.embedDescription);
-    if (e.footer) e.footer = { ...e.footer, text: clip(e.footer.text, L.embedFooterText) };
-    if (e.author) e.author = { ...e.author, name: clip(e.author.name, L.embedAuthorName) };
-    if (e.fields) e.fields = e.fields.slice(0, L.embedFields).map((f) => ({ ...f, name: clip(f.name, L.embedFieldName), value: clip(f.value || '—', L.embedFieldValue) }));
+    if (e.title) e.title = truncate(e.title, L.embedTitle);
+    if (e.description) e.description = truncate(e.description, L.embedDescription);
+    if (e.footer) e.footer = { ...e.footer, text: truncate(e.footer.text, L.embedFooterText) };
+    if (e.author) e.author = { ...e.author, name: truncate(e.author.name, L.embedAuthorName) };
+    if (e.fields) e.fields = e.fields.slice(0, L.embedFields).map((f) => ({ ...f, name: truncate(f.name, L.embedFieldName), value: truncate(f.value || '—', L.embedFieldValue) }));
     const len = embedLength(e);
     if (total + len > L.embedTotal) {
       // Trim this embed's description to what is left rather than lose it entirely.
       const room = L.embedTotal - total - (len - (e.description?.length ?? 0));
       if (room < 200 || !e.description) break;
-      e.description = clip(e.description, room);
+      e.description = truncate(e.description, room);
     }
     total += embedLength(e);
     out.push(e);
