@@ -1,10 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { cpSync, createReadStream, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, createReadStream, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../src/core/dataset.ts';
+import { Gazetteer } from '../src/core/gazetteer.ts';
 import { queryIncidents } from '../src/core/query-incidents.ts';
 import { GED_SOURCE_ID } from '../src/import/ged-source.ts';
 import { importGed, type ImportResult } from '../src/import/import-ged.ts';
@@ -179,5 +180,63 @@ describe('writing the import', () => {
     const saladin = queryIncidents(ds, { placeId: ds.gazetteer.resolve('Şalāḩ ad Dīn province').kind === 'found' ? 'saladin-province' : 'none' }, { offset: 0, limit: 50 });
     expect(saladin.incidents.map((i) => i.sourceId)).toEqual(expect.arrayContaining(['is-comeback-2019', GED_SOURCE_ID]));
     expect(readExisting<Place>(dir, 'places').some((p) => p.id === 'aleppo-governorate')).toBe(false); // GED's own file is not "existing"
+  });
+});
+
+describe('a later import replaces the earlier one as a whole', () => {
+  const header = readFileSync(FIXTURE, 'utf8').split('\n')[0]!;
+  const lines = readFileSync(FIXTURE, 'utf8').split('\n').slice(1).filter((l) => l.trim());
+  const freshData = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ged-reimport-'));
+    for (const kind of ['places', 'actors', 'sources', 'incidents', 'statistics', 'quotes']) cpSync(join(DATA, kind), join(dir, kind), { recursive: true, filter: (src) => !src.includes('ucdp-ged') });
+    return dir;
+  };
+  /** What the CLI does, in process. */
+  const importInto = async (dir: string, csv: string, onlyActor: string | null = null) => {
+    const existingPlaces = readExisting<Place>(dir, 'places');
+    const existingActors = readExisting<Actor>(dir, 'actors');
+    const res = await importGed(createReadStream(csv), { existingPlaces, existingActors, onlyActor });
+    const gaz = new Gazetteer([...existingPlaces, ...res.places]);
+    return writeGedOutput(dir, res, (inc) => gaz.country(inc.placeId)?.id ?? 'unknown');
+  };
+  const csvOf = (dir: string, keep: (line: string) => boolean) => {
+    const path = join(dir, 'slice.csv');
+    writeFileSync(path, `${[header, ...lines.filter(keep)].join('\n')}\n`);
+    return path;
+  };
+  const gedIncidentFiles = (dir: string) => readdirSync(join(dir, 'incidents')).filter((f) => f.startsWith('ucdp-ged-')).sort();
+
+  it('removes the incident file of a country the new import has no events for, so the folder stays valid', async () => {
+    const dir = freshData();
+    await importInto(dir, FIXTURE);
+    expect(gedIncidentFiles(dir)).toEqual(['ucdp-ged-iraq.ndjson', 'ucdp-ged-syria.ndjson']);
+    const iraqOnly = csvOf(mkdtempSync(join(tmpdir(), 'ged-csv-')), (l) => l.includes('"Iraq"'));
+    const report = await importInto(dir, iraqOnly);
+    expect(report.removed).toEqual(['incidents/ucdp-ged-syria.ndjson']);
+    expect(gedIncidentFiles(dir)).toEqual(['ucdp-ged-iraq.ndjson']);
+    expect(() => loadDataset(dir, { snapshot: false })).not.toThrow();
+  });
+
+  it('does the same when --only-actor matches no event of a country', async () => {
+    const dir = freshData();
+    await importInto(dir, FIXTURE);
+    const report = await importInto(dir, FIXTURE, 'SDF');
+    expect(report.removed).toEqual(['incidents/ucdp-ged-iraq.ndjson']);
+    expect(gedIncidentFiles(dir)).toEqual(['ucdp-ged-syria.ndjson']);
+    expect(() => loadDataset(dir, { snapshot: false })).not.toThrow();
+  });
+
+  it('refuses a CSV with a header only: exits non-zero and writes nothing', async () => {
+    const dir = freshData();
+    await importInto(dir, FIXTURE);
+    const files = () => Object.fromEntries(['places', 'actors', 'sources', 'incidents'].flatMap((k) => readdirSync(join(dir, k)).map((f) => [`${k}/${f}`, readFileSync(join(dir, k, f), 'utf8')])));
+    const before = files();
+    const empty = csvOf(mkdtempSync(join(tmpdir(), 'ged-csv-')), () => false);
+    await expect(importInto(dir, empty)).rejects.toThrow(/no event rows/);
+    const script = join(import.meta.dirname, '..', 'src', 'import', 'import-ged-cli.ts');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script, empty, '--out', dir], { encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/no event rows: nothing written/);
+    expect(files()).toEqual(before);
   });
 });

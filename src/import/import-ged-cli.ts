@@ -57,6 +57,10 @@ async function main(): Promise<number> {
   bar?.update(size, { rows: result.summary.read });
   bar?.stop();
 
+  if (result.summary.read === 0) {
+    console.error(`import:ged: ${csv} has a header but no event rows: nothing written, ${outDir} keeps its previous import.`);
+    return 1;
+  }
   const gaz = new Gazetteer([...existingPlaces, ...result.places]);
   const report = writeGedOutput(outDir, result, (inc) => gaz.country(inc.placeId)?.id ?? 'unknown');
   const s = result.summary;
@@ -70,6 +74,7 @@ async function main(): Promise<number> {
     `Places: ${result.places.length} new (${countByKind(result.places)}); ${result.learnedAliases.size} known places learned ${[...result.learnedAliases.values()].flat().length} GED spellings.`,
     `Actors: ${result.actors.length} new.`,
     `Wrote ${report.written.length ? report.written.join(', ') : 'nothing'}${report.unchanged.length ? `; unchanged: ${report.unchanged.join(', ')}` : ''}.`,
+    ...(report.removed.length ? [`Removed ${report.removed.join(', ')} (from an earlier import; this one has no events there).`] : []),
     'Data: UCDP GED 19.1 (CC BY 4.0). Cite Sundberg & Melander (2013), Journal of Peace Research 50(4), and Högbladh (2019), UCDP GED Codebook 19.1.',
   ];
   console.log(lines.join('\n'));

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Actor, Incident, Place } from '../schema/index.ts';
 import { GED_SOURCE } from './ged-source.ts';
@@ -11,6 +11,8 @@ export const GED_FILES = {
   sources: 'sources/ucdp-ged.json',
   incidents: (country: string) => `incidents/ucdp-ged-${country}.ndjson`,
 };
+/** Every per-country incident file a GED import may have written (any run, any country). */
+const GED_INCIDENT_FILE = /^ucdp-ged-.+\.ndjson$/;
 const GAZETTEER = 'places/gazetteer.json';
 
 /** Records of one kind from data/<kind>/*.json, leaving out what a GED import wrote itself. */
@@ -66,11 +68,21 @@ export function addAliasesToGazetteerText(text: string, learned: ReadonlyMap<str
 export interface WriteReport {
   written: string[];
   unchanged: string[];
+  /** Incident files of an earlier import that this one replaces (their places and actors are gone). */
+  removed: string[];
 }
 
-/** Writes the import's records under dataDir; files whose content would not change are not touched. */
+/**
+ * Writes the import's records under dataDir; files whose content would not change are not touched.
+ * The import replaces the previous one as a whole: places/ and actors/ucdp-ged.json are rewritten, so
+ * an incidents/ucdp-ged-<country>.ndjson this run did not write (a country absent from this CSV or
+ * left out by --only-actor) is removed, since its records point at places and actors that are gone.
+ * A CSV without a single row (a header only) is refused before anything is written.
+ */
 export function writeGedOutput(dataDir: string, result: ImportResult, countryOf: (inc: Incident) => string): WriteReport {
-  const report: WriteReport = { written: [], unchanged: [] };
+  if (result.summary.read === 0)
+    throw new Error('the CSV has no event rows (a header only?): nothing written, the data folder keeps its previous import');
+  const report: WriteReport = { written: [], unchanged: [], removed: [] };
   const put = (rel: string, content: string) => {
     const path = join(dataDir, rel);
     if (existsSync(path) && readFileSync(path, 'utf8') === content) return void report.unchanged.push(rel);
@@ -88,7 +100,19 @@ export function writeGedOutput(dataDir: string, result: ImportResult, countryOf:
     lines.push(JSON.stringify(inc));
     byCountry.set(c, lines);
   }
-  for (const [c, lines] of [...byCountry].sort()) put(GED_FILES.incidents(c), `${lines.join('\n')}\n`);
+  const current = new Set<string>();
+  for (const [c, lines] of [...byCountry].sort()) {
+    current.add(GED_FILES.incidents(c));
+    put(GED_FILES.incidents(c), `${lines.join('\n')}\n`);
+  }
+  const incidentsDir = join(dataDir, 'incidents');
+  if (existsSync(incidentsDir))
+    for (const name of readdirSync(incidentsDir).sort()) {
+      const rel = `incidents/${name}`;
+      if (!GED_INCIDENT_FILE.test(name) || current.has(rel)) continue;
+      unlinkSync(join(incidentsDir, name));
+      report.removed.push(rel);
+    }
   const gazPath = join(dataDir, GAZETTEER);
   if (result.learnedAliases.size) {
     if (!existsSync(gazPath)) throw new Error(`${GAZETTEER} is missing: the aliases it should learn have nowhere to go`);
