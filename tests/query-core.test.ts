@@ -99,11 +99,29 @@ describe('dates people type', () => {
     ['today', { from: '2019-08-25', to: '2019-08-25' }],
     ['yesterday', { from: '2019-08-24', to: '2019-08-24' }],
     ['last 30 days', { from: '2019-07-27', to: '2019-08-25' }],
-    ['Last 2 weeks', { from: '2019-08-11', to: '2019-08-25' }],
-    ['last month', { from: '2019-07-25', to: '2019-08-25' }],
+    ['Last 2 weeks', { from: '2019-08-12', to: '2019-08-25' }],
+    ['last week', { from: '2019-08-19', to: '2019-08-25' }],
+    ['last 7 days', { from: '2019-08-19', to: '2019-08-25' }],
+    ['last month', { from: '2019-07-26', to: '2019-08-25' }],
+    ['2019-02', { from: '2019-02-01', to: '2019-02-28' }],
     ['3 days ago', { from: '2019-08-22', to: '2019-08-22' }],
   ])('"%s"', (typed, span) => {
     expect(parseDateInput(typed, now)).toEqual(span);
+  });
+
+  it('counts days in UTC whatever time zone the machine is in', () => {
+    const saved = process.env.TZ;
+    try {
+      for (const zone of ['America/Los_Angeles', 'Asia/Baghdad', 'Pacific/Kiritimati', 'UTC']) {
+        process.env.TZ = zone;
+        expect(parseDateInput('today', new Date('2019-08-22T03:00:00Z')), zone).toEqual({ from: '2019-08-22', to: '2019-08-22' });
+        expect(parseDateInput('today', new Date('2019-08-22T22:30:00Z')), zone).toEqual({ from: '2019-08-22', to: '2019-08-22' });
+        expect(parseDateInput('2019-02', new Date('2019-08-22T22:30:00Z')), zone).toEqual({ from: '2019-02-01', to: '2019-02-28' });
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
   });
 
   it('rejects what is not a date, with a message that says what works', () => {

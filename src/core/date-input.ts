@@ -1,4 +1,5 @@
-import { endOfMonth, endOfYear, formatISO, isValid, parseISO, startOfMonth, subDays, subMonths, subWeeks, subYears } from 'date-fns';
+import { TZDate } from '@date-fns/tz';
+import { addDays, endOfMonth, formatISO, subDays, subMonths, subWeeks, subYears } from 'date-fns';
 import { UserError } from './user-error.ts';
 
 /** An inclusive span of calendar days (ISO). */
@@ -9,29 +10,32 @@ export interface DaySpan {
 
 const iso = (d: Date) => formatISO(d, { representation: 'date' });
 
+/** Whether YYYY-MM-DD is a real calendar day (2019-02-30 is not), independent of the machine's zone. */
+function realDay(s: string): boolean {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
 /**
  * What a person may type for a date: 2019-08-22, 2019-08, 2019, today, yesterday, "last 30 days",
  * "last 2 weeks", "last 6 months", "last year", "10 days ago". Relative forms count back from `now`
  * (an injected clock), in UTC days. Returns the span of days the input means.
  */
-export function parseDateInput(input: string, now: Date): DaySpan {
+export function parseDateInput(input: string, nowInstant: Date): DaySpan {
   const s = input.trim().toLowerCase().replace(/\s+/g, ' ');
+  // Day arithmetic in UTC, so "today" is the same day on every machine whatever its time zone.
+  const now = new TZDate(nowInstant.getTime(), 'UTC');
   const today = iso(now);
   let m: RegExpExecArray | null;
   if ((m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s))) {
-    const d = parseISO(s);
-    if (!isValid(d) || iso(d) !== s) throw new UserError(`"${input}" is not a real date.`);
+    if (!realDay(s)) throw new UserError(`"${input}" is not a real date.`);
     return { from: s, to: s };
   }
   if ((m = /^(\d{4})-(\d{2})$/.exec(s))) {
-    const d = parseISO(`${s}-01`);
-    if (!isValid(d)) throw new UserError(`"${input}" is not a real month.`);
-    return { from: iso(startOfMonth(d)), to: iso(endOfMonth(d)) };
+    if (!realDay(`${s}-01`)) throw new UserError(`"${input}" is not a real month.`);
+    return { from: `${s}-01`, to: iso(endOfMonth(new TZDate(`${s}-01T00:00:00Z`, 'UTC'))) };
   }
-  if ((m = /^(\d{4})$/.exec(s))) {
-    const d = parseISO(`${s}-01-01`);
-    return { from: iso(d), to: iso(endOfYear(d)) };
-  }
+  if ((m = /^(\d{4})$/.exec(s))) return { from: `${s}-01-01`, to: `${s}-12-31` };
   if (s === 'today') return { from: today, to: today };
   if (s === 'yesterday') {
     const y = iso(subDays(now, 1));
@@ -40,7 +44,9 @@ export function parseDateInput(input: string, now: Date): DaySpan {
   if ((m = /^(?:last|past) (?:(\d{1,4}) )?(day|week|month|year)s?$/.exec(s))) {
     const n = m[1] ? Number(m[1]) : 1;
     const unit = m[2]!;
-    const start = unit === 'day' ? subDays(now, n - 1) : unit === 'week' ? subWeeks(now, n) : unit === 'month' ? subMonths(now, n) : subYears(now, n);
+    // Inclusive of today, so "last 7 days" and "last week" are both seven days.
+    const back = unit === 'day' ? subDays(now, n) : unit === 'week' ? subWeeks(now, n) : unit === 'month' ? subMonths(now, n) : subYears(now, n);
+    const start = addDays(back, 1);
     return { from: iso(start), to: today };
   }
   if ((m = /^(\d{1,4}) (day|week|month|year)s? ago$/.exec(s))) {
