@@ -6,13 +6,14 @@ import { autoStep, bucketIncidents, buildChartSpec, periodStart, type ChartStep 
 import { buildChartSvg, niceStep, type ChartLayout } from '../src/render/chart-svg.ts';
 import { GROUP_COLOUR } from '../src/render/palette.ts';
 import { decodePng, pixel, pngSize } from '../src/render/rasterize.ts';
-import { selectIncidents, type Selection } from '../src/render/selection.ts';
+import type { IncidentSelection } from '../src/command/incident-selection.ts';
+import { selectIncidents } from '../src/render/selection.ts';
 import { FIXTURE_INCIDENTS, fixtureDataset } from './render-fixture.ts';
 
 const ds = fixtureDataset();
-const SUMMER: Selection = { placeId: 'syria', from: '2019-07-01', to: '2019-09-30' };
+const SUMMER: IncidentSelection = { placeId: 'syria', from: '2019-07-01', to: '2019-09-30', actorId: null };
 
-function layoutFor(sel: Selection, step: ChartStep | null, data = ds): ChartLayout {
+function layoutFor(sel: IncidentSelection, step: ChartStep | null, data = ds): ChartLayout {
   return buildChartSvg(buildChartSpec(data, { ...sel, step, placeLabel: 'Syria', groupLabels: GROUP_LABEL }, selectIncidents(data, sel)));
 }
 

@@ -1,23 +1,18 @@
-import { format, parseISO } from 'date-fns';
+import type { IncidentSelection } from '../command/incident-selection.ts';
 import type { Dataset } from '../core/dataset.ts';
 import { queryIncidents, type IncidentPage } from '../core/query-incidents.ts';
+import { day } from '../replies/format.ts';
 import type { Incident } from '../schema/index.ts';
 
-/** What a picture shows: a place (and everything inside it), an optional period and actor. */
-export interface Selection {
-  placeId: string;
-  from: string | null;
-  to: string | null;
-  actorId?: string | null;
-}
+/**
+ * What a picture shows: the commands' IncidentSelection (a place and everything inside it, an optional
+ * period and actor), where the actor may also be left out; absent or null, any actor.
+ */
+export type Selection = Omit<IncidentSelection, 'actorId'> & Partial<Pick<IncidentSelection, 'actorId'>>;
 
 /** Every matching incident (not a page), newest first, with the query core's totals. */
 export function selectIncidents(ds: Dataset, sel: Selection): IncidentPage {
   return queryIncidents(ds, { placeId: sel.placeId, from: sel.from, to: sel.to, actorId: sel.actorId ?? null }, { offset: 0, limit: Number.MAX_SAFE_INTEGER });
-}
-
-export function dayLabel(iso: string): string {
-  return format(parseISO(iso), 'd MMM yyyy');
 }
 
 /**
@@ -27,9 +22,9 @@ export function dayLabel(iso: string): string {
 export function periodLabel(sel: Selection, incidents: readonly Incident[]): string {
   const first = incidents.length ? incidents[incidents.length - 1]!.date.date : null;
   const last = incidents.length ? incidents[0]!.date.date : null;
-  if (!sel.from && !sel.to) return first && last ? `${dayLabel(first)} – ${dayLabel(last)} (all recorded)` : 'all dates';
-  const from = sel.from ? dayLabel(sel.from) : first ? `${dayLabel(first)} (first recorded)` : 'the start';
-  const to = sel.to ? dayLabel(sel.to) : last ? `${dayLabel(last)} (last recorded)` : 'now';
+  if (!sel.from && !sel.to) return first && last ? `${day(first)} – ${day(last)} (all recorded)` : 'all dates';
+  const from = sel.from ? day(sel.from) : first ? `${day(first)} (first recorded)` : 'the start';
+  const to = sel.to ? day(sel.to) : last ? `${day(last)} (last recorded)` : 'now';
   return `${from} – ${to}`;
 }
 
