@@ -2,16 +2,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GROUP_LABEL } from '../src/replies/format.ts';
 import { countries } from '../src/render/boundaries.ts';
 import { renderMap } from '../src/render/map.ts';
-import { buildMapSpec } from '../src/render/map-data.ts';
+import { aggregate, buildMapSpec } from '../src/render/map-data.ts';
 import { buildMapSvg, mergeClose, pathCentroid, sizeSteps, type MapLayout } from '../src/render/map-svg.ts';
-import { GROUP_COLOUR } from '../src/render/palette.ts';
+import { GROUP_COLOUR, NO_FIGURES_COLOUR } from '../src/render/palette.ts';
 import { decodePng, pixel, pngSize, type Png } from '../src/render/rasterize.ts';
-import { selectIncidents, type Selection } from '../src/render/selection.ts';
-import { fixtureDataset } from './render-fixture.ts';
+import type { IncidentSelection } from '../src/command/incident-selection.ts';
+import { selectIncidents } from '../src/render/selection.ts';
+import { Incident } from '../src/schema/index.ts';
+import { FIXTURE_INCIDENTS, fixtureDataset } from './render-fixture.ts';
 
 const ds = fixtureDataset();
 
-function layoutFor(sel: Selection): MapLayout {
+function layoutFor(sel: IncidentSelection): MapLayout {
   const spec = buildMapSpec(ds, { ...sel, placeLabel: ds.gazetteer.label(sel.placeId), groupLabels: GROUP_LABEL }, selectIncidents(ds, sel));
   return buildMapSvg(spec, countries());
 }
@@ -33,7 +35,7 @@ function markersIn(svg: string) {
 const hex = (c: string) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16));
 
 describe('map SVG for a fixed query (Syria, all dates, fixture data)', () => {
-  const layout = layoutFor({ placeId: 'syria', from: null, to: null });
+  const layout = layoutFor({ placeId: 'syria', from: null, to: null, actorId: null });
   const markers = markersIn(layout.svg);
 
   it('has one marker per location: the two Aleppo incidents share one, the rest are one each', () => {
@@ -74,6 +76,14 @@ describe('map SVG for a fixed query (Syria, all dates, fixture data)', () => {
     for (const m of markers) if (m.group !== 'none') expect(m.fill).toBe(GROUP_COLOUR[m.group as keyof typeof GROUP_COLOUR]);
   });
 
+  it('a location whose incidents state no figure (casualties: [], only a note) is white and says "figures not stated", not "0 killed"', () => {
+    const none = layout.markers.filter((m) => m.group === null);
+    expect(none.map((m) => m.label)).toEqual(['Raqqa Governorate (area only): 1 incident, figures not stated']);
+    expect(markers.filter((m) => m.group === 'none').map((m) => m.fill)).toEqual([NO_FIGURES_COLOUR]);
+    expect(layout.svg).toContain('<title>Raqqa Governorate (area only): 1 incident, figures not stated</title>');
+    expect(layout.svg.includes(', 0 killed or injured</title>')).toBe(false);
+  });
+
   it('draws area-level locations as dashed rings and exact ones as solid discs', () => {
     expect(layout.svg.match(/class="marker approximate"[^>]*stroke-dasharray/g)).toHaveLength(3);
     expect(layout.svg.match(/class="marker exact"[^>]*stroke-dasharray/g)).toBeNull();
@@ -105,12 +115,12 @@ describe('map SVG for a fixed query (Syria, all dates, fixture data)', () => {
   });
 
   it('narrows with the period: August only leaves the Raqqa, Deir ez-Zor and Aleppo-province markers', () => {
-    const aug = markersIn(layoutFor({ placeId: 'syria', from: '2019-08-01', to: '2019-08-31' }).svg);
+    const aug = markersIn(layoutFor({ placeId: 'syria', from: '2019-08-01', to: '2019-08-31', actorId: null }).svg);
     expect(aug.map((m) => `${m.precision}:${m.group}`).sort()).toEqual(['approximate:security-forces', 'approximate:unknown', 'exact:militants']);
   });
 
   it('names cities without incidents in the frame, greyed, for orientation; and has a scale bar', () => {
-    const aug = layoutFor({ placeId: 'syria', from: '2019-08-01', to: '2019-08-20' });
+    const aug = layoutFor({ placeId: 'syria', from: '2019-08-01', to: '2019-08-20', actorId: null });
     // Nothing happened in or around Aleppo in these days: the city is context, drawn as such.
     expect(aug.svg).toMatch(/class="context"[^>]*>Aleppo<\/text>/);
     expect(aug.svg).toMatch(/<text[^>]*font-weight="bold"[^>]*>Raqqa<\/text>/);
@@ -118,7 +128,7 @@ describe('map SVG for a fixed query (Syria, all dates, fixture data)', () => {
   });
 
   it('frames a city closely: every marker of Aleppo city inside, the frame smaller than the country', () => {
-    const city = layoutFor({ placeId: 'aleppo', from: null, to: null });
+    const city = layoutFor({ placeId: 'aleppo', from: null, to: null, actorId: null });
     expect(city.markers).toHaveLength(1);
     const m = city.markers[0]!;
     const { x, y, width, height } = city.mapRect;
@@ -167,6 +177,32 @@ describe('map PNG', () => {
   });
 });
 
+describe('markers with no figure, with a figure of 0, and both', () => {
+  const n1 = FIXTURE_INCIDENTS.find((i) => i.id === 'n1')!;
+  // A stated zero at the same point as n1 (no figures): the zero is a figure, so it decides the colour.
+  const zero = Incident.parse({ ...n1, id: 'z1', casualties: [{ group: 'civilians', actorId: null, label: 'civilians', killed: 0, injured: null }], casualtyNote: null });
+
+  it('a stated 0 is a figure: the group\'s colour and "0 killed or injured"', () => {
+    const [m] = aggregate(fixtureDataset([zero]), [zero]).markers;
+    expect(m).toMatchObject({ group: 'civilians', value: 0, label: 'Raqqa Governorate (area only): 1 incident, 0 killed or injured' });
+  });
+
+  it('no figure and a stated 0 at one location: coloured and counted by the 0', () => {
+    const [m] = aggregate(fixtureDataset([n1, zero]), [n1, zero]).markers;
+    expect(m).toMatchObject({ group: 'civilians', incidents: 2, label: 'Raqqa Governorate (area only): 2 incidents, 0 killed or injured' });
+  });
+
+  it('merged on the picture: white and "figures not stated" only when no merged location states a figure', () => {
+    const base = { approximate: false, incidents: 1, value: 0, byGroup: {}, label: 'x: 1 incident, figures not stated' };
+    const project = (lon: number, lat: number): [number, number] => [lon * 100, -lat * 100];
+    const noFigures = mergeClose([{ ...base, lon: 1, lat: 1, group: null }, { ...base, lon: 1.01, lat: 1.01, group: null }], project);
+    expect(noFigures.map((m) => [m.locations, m.group, m.label])).toEqual([[2, null, '2 locations around x: 2 incidents, figures not stated']]);
+    // The first merged location has no figure, the second a stated 0: not white.
+    const withZero = mergeClose([{ ...base, lon: 1, lat: 1, group: null }, { ...base, lon: 1.01, lat: 1.01, group: 'civilians', label: 'y: 1 incident, 0 killed or injured' }], project);
+    expect(withZero.map((m) => [m.locations, m.group, m.label])).toEqual([[2, 'civilians', '2 locations around x: 2 incidents, 0 killed or injured']]);
+  });
+});
+
 describe('merging and text outlines', () => {
   it('merges locations closer than a few pixels into one marker, summing and recolouring', () => {
     const base = { approximate: false, incidents: 1, label: 'x: 1 incident' };
@@ -191,7 +227,7 @@ describe('merging and text outlines', () => {
     const { Resvg } = await import('@resvg/resvg-js');
     const { FONT_FAMILY, FONT_FILES } = await import('../src/render/fonts.ts');
     const { textToPaths, svgToPng } = await import('../src/render/rasterize.ts');
-    const svg = layoutFor({ placeId: 'syria', from: null, to: null }).svg;
+    const svg = layoutFor({ placeId: 'syria', from: null, to: null, actorId: null }).svg;
     expect(textToPaths(svg)).not.toContain('<text');
     expect(textToPaths(svg)).toBe(textToPaths(svg));
     const direct = decodePng(

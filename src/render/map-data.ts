@@ -3,7 +3,7 @@ import type { Dataset } from '../core/dataset.ts';
 import type { IncidentPage } from '../core/query-incidents.ts';
 import { CASUALTY_GROUPS, type CasualtyGroup, type Incident, type Place } from '../schema/index.ts';
 import { BOUNDARY_ATTRIBUTION, findCountry } from './boundaries.ts';
-import type { GeoFrame, MapLabel, MapMarker, MapSpec } from './map-svg.ts';
+import { casualtyLabel, type GeoFrame, type MapLabel, type MapMarker, type MapSpec } from './map-svg.ts';
 import { dataAttribution, periodLabel, shortPlaceName, type Selection } from './selection.ts';
 import { thousands } from './svg.ts';
 
@@ -21,6 +21,7 @@ interface Acc {
   value: number;
   /** Killed + injured per group, in CASUALTY_GROUPS order. */
   byGroup: Float64Array;
+  /** The first group with a stated figure (even 0); null while no incident here states any figure. */
   firstGroup: CasualtyGroup | null;
   incidents: number;
   placeIds: string[];
@@ -57,6 +58,7 @@ export function aggregate(ds: Dataset, incidents: readonly Incident[]): Aggregat
     if (a.placeIds.length < 3 && !a.placeIds.includes(inc.placeId)) a.placeIds.push(inc.placeId);
     a.value += v;
     for (const cas of inc.casualties) {
+      if (cas.killed === null && cas.injured === null) continue; // no figure: says nothing about colour or count
       const gi = CASUALTY_GROUPS.indexOf(cas.group);
       a.byGroup[gi] = a.byGroup[gi]! + (cas.killed ?? 0) + (cas.injured ?? 0);
       a.firstGroup ??= cas.group;
@@ -82,7 +84,7 @@ export function aggregate(ds: Dataset, incidents: readonly Incident[]): Aggregat
       group,
       byGroup,
       incidents: a.incidents,
-      label: `${where}${a.approximate ? ' (area only)' : ''}: ${a.incidents} incident${a.incidents === 1 ? '' : 's'}, ${thousands(a.value)} killed or injured`,
+      label: `${where}${a.approximate ? ' (area only)' : ''}: ${a.incidents} incident${a.incidents === 1 ? '' : 's'}, ${casualtyLabel(a.value, group !== null)}`,
     });
   }
   return { markers, placeWeight };

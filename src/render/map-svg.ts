@@ -13,7 +13,7 @@ export interface MapMarker {
   approximate: boolean;
   /** Killed + injured (known figures) over the marker's incidents. */
   value: number;
-  /** The group with the most casualties here; null when no source gives a figure. */
+  /** The group with the most casualties here (with only zero figures, the first group given one); null when no source gives a figure. */
   group: CasualtyGroup | null;
   /** Killed + injured per group, so merged markers can pick their colour again. */
   byGroup: Partial<Record<CasualtyGroup, number>>;
@@ -251,6 +251,15 @@ export function buildMapSvg(spec: MapSpec, world: readonly Country[]): MapLayout
 }
 
 /**
+ * A marker's casualty words: "12 killed or injured" from the stated figures, or "figures not stated"
+ * when none of its incidents gives one (casualties: [], perhaps with only a note): not "0", which would
+ * claim a count the sources do not make.
+ */
+export function casualtyLabel(value: number, figuresKnown: boolean): string {
+  return figuresKnown ? `${thousands(value)} killed or injured` : 'figures not stated';
+}
+
+/**
  * One marker per location as the reader can see it: markers of the same precision whose points fall in
  * the same few-pixel square merge (summed figures, incident-weighted position, colour picked again).
  */
@@ -266,6 +275,8 @@ export function mergeClose(markers: readonly MapMarker[], project: (lon: number,
     x: number;
     y: number;
     byGroup: number[];
+    /** The first merged marker's group that is not null (null: no merged marker has a stated figure). */
+    group: CasualtyGroup | null;
   }
   const cells = new Map<number, Cell>();
   for (const m of markers) {
@@ -275,7 +286,8 @@ export function mergeClose(markers: readonly MapMarker[], project: (lon: number,
     const key = (m.approximate ? 1 : 0) + 2 * (Math.floor(p[0] / CELL) + 1024) + 4096 * (Math.floor(p[1] / CELL) + 1024);
     const w = Math.max(1, m.incidents);
     let c = cells.get(key);
-    if (!c) cells.set(key, (c = { first: m, value: 0, incidents: 0, locations: 0, wx: 0, wy: 0, x: p[0], y: p[1], byGroup: GROUPS.map(() => 0) }));
+    if (!c) cells.set(key, (c = { first: m, value: 0, incidents: 0, locations: 0, wx: 0, wy: 0, x: p[0], y: p[1], byGroup: GROUPS.map(() => 0), group: null }));
+    c.group ??= m.group;
     c.value += m.value;
     c.incidents += m.incidents;
     c.locations++;
@@ -290,7 +302,7 @@ export function mergeClose(markers: readonly MapMarker[], project: (lon: number,
       out.push({ ...m, x: c.x, y: c.y, r: 0, locations: 1 });
       continue;
     }
-    let group = m.group;
+    let group = c.group;
     let best = 0;
     const byGroup: Partial<Record<CasualtyGroup, number>> = {};
     for (let i = 0; i < GROUPS.length; i++) {
@@ -307,7 +319,7 @@ export function mergeClose(markers: readonly MapMarker[], project: (lon: number,
       group,
       byGroup,
       incidents: c.incidents,
-      label: `${c.locations} locations around ${m.label.replace(/:.*$/, '')}: ${c.incidents} incidents, ${thousands(c.value)} killed or injured`,
+      label: `${c.locations} locations around ${m.label.replace(/:.*$/, '')}: ${c.incidents} incidents, ${casualtyLabel(c.value, group !== null)}`,
       x: c.wx / w,
       y: c.wy / w,
       r: 0,
