@@ -259,7 +259,7 @@ describe('commands', () => {
     const cb = await first.callback();
     const rows = (cb.body as { data: { components: { components: { custom_id: string; disabled?: boolean }[] }[] } }).data.components;
     const next = rows[0]!.components.find((b) => b.custom_id.startsWith('pg:') && !b.disabled)!;
-    expect(next.custom_id).toContain('page=2');
+    expect(next.custom_id).toContain('n=2');
 
     const click = server.button(next.custom_id, { message: server.originalMessage(first.id)! });
     const upd = await click.callback();
