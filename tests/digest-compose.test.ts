@@ -129,6 +129,31 @@ describe('composeDigest', () => {
     }
   });
 
+  it('says "not stated" for a figure no incident of the period gives (never 0), and shows a change only when both periods give it', () => {
+    const seed = seedDataset();
+    const base = seed.raw.incidents.find((i) => i.id === 'diyala-police-2019-08-22')!;
+    const c0 = base.casualties[0]!;
+    const make = (id: string, date: string, killed: number | null, injured: number | null): Incident => ({
+      ...base,
+      id,
+      date: { date, precision: 'exact' },
+      casualties: [{ ...c0, killed, injured }],
+    });
+    const field = (d: Dataset, prefix: string) => composeDigest(d, win('2019-08-22'), { placeId: null }, 'UTC').embeds![0]!.fields!.find((f) => f.name.startsWith(prefix))!.value;
+    // this period states no injured figure, the 30 days before do (2 injured)
+    const noInjured = new Dataset({ ...seed.raw, incidents: [make('a', '2019-08-20', 1500, null), make('b', '2019-07-10', 1, 2)] });
+    const t30 = field(noInjured, 'Last 30 days');
+    expect(t30).toContain('Killed: 1,500 (+1,499)');
+    expect(t30).toContain('Injured: not stated by the sources');
+    expect(t30).not.toMatch(/Injured: 0/);
+    expect(field(noInjured, 'Last 7 days')).toContain('Injured: not stated by the sources');
+    expect(field(noInjured, 'By country')).toBe('**Iraq**: 1 incident (±0), 1,500 killed (+1,499), injured not stated');
+    // the other way round: a figure now, none before: the figure without a change
+    const noneBefore = new Dataset({ ...seed.raw, incidents: [make('a', '2019-08-20', 1, 5), make('b', '2019-07-10', 3, null)] });
+    expect(field(noneBefore, 'Last 30 days')).toContain('Injured: 5 — security forces 5 (not stated for the 30 days before)');
+    expect(field(noneBefore, 'By country')).toBe('**Iraq**: 1 incident (±0), 1 killed (−2), 5 injured');
+  });
+
   it('is pure: the same inputs give the same message', () => {
     const a = text(composeDigest(ds, win('2019-08-22'), { placeId: null }, 'America/New_York'));
     const b = text(composeDigest(ds, win('2019-08-22'), { placeId: null }, 'America/New_York'));

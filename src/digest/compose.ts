@@ -1,11 +1,11 @@
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import { TZDate } from '@date-fns/tz';
-import { format, parseISO } from 'date-fns';
+import { format } from 'date-fns';
 import type { Dataset } from '../core/dataset.ts';
 import type { GroupTotals } from '../core/incident-index.ts';
 import { queryIncidents } from '../core/query-incidents.ts';
 import { CASUALTY_GROUPS, type Incident, type Quote } from '../schema/index.ts';
-import { formatDateSpec, GROUP_LABEL, plural, quotedText, truncate } from '../replies/format.ts';
+import { day as shortDay, formatDateSpec, GROUP_LABEL, plural, quotedText, totalInjured, totalKilled, truncate } from '../replies/format.ts';
 import { incidentListEntry } from '../replies/incident-list.ts';
 import { makeReply, type ReplyPayload } from '../replies/payload.ts';
 import { attributionFor } from '../replies/source-line.ts';
@@ -40,8 +40,13 @@ export interface DigestSummary {
 /** How many entries each list shows before "… and N more". */
 export const DIGEST_LIST_LIMITS = { day: 6, late: 5 } as const;
 
-const fullDay = (iso: string) => format(parseISO(iso), 'EEEE d MMMM yyyy');
-const shortDay = (iso: string) => format(parseISO(iso), 'd MMM yyyy');
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+/** "Thursday 22 August 2019" from a validated ISO day, read off the string like `day` (no date-fns parse). */
+function fullDay(iso: string): string {
+  const [y, m, d] = [Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10))];
+  return `${WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()]} ${d} ${MONTHS[m - 1]} ${y}`;
+}
 
 const countriesCache = new WeakMap<Dataset, string[]>();
 function countries(ds: Dataset): string[] {
@@ -170,7 +175,7 @@ function periodPicture(ds: Dataset, day: string, placeId: string | null): { fiel
   for (const n of [7, 30]) {
     const cur = q(addDays(day, -(n - 1)), day);
     const prev = q(addDays(day, -(2 * n - 1)), addDays(day, -n));
-    fields.push({ name: `Last ${n} days (to ${shortDay(day)}), change against the ${n} days before`, value: totalsWithChange(cur, prev) });
+    fields.push({ name: `Last ${n} days (to ${shortDay(day)}), change against the ${n} days before`, value: totalsWithChange(cur, prev, n) });
   }
   const countryLines: string[] = [];
   for (const c of countries(ds)) {
@@ -198,14 +203,25 @@ function periodPicture(ds: Dataset, day: string, placeId: string | null): { fiel
   return out;
 }
 
-type Period = { totals: GroupTotals; total: number; withoutFigures: number };
+type Period = { totals: GroupTotals; total: number; withoutFigures: number; figuresGiven: { killed: number; injured: number } };
+type Side = 'killed' | 'injured';
 
-/** "12 killed (+3)"; when nothing is counted and some sources leave the figure open: "killed not stated". */
-function figureWithChange(cur: Period, prev: Period, k: 'killed' | 'injured'): string {
-  const a = sum(cur.totals, k);
-  const b = sum(prev.totals, k);
-  if (a === 0 && b === 0 && (cur.withoutFigures > 0 || prev.withoutFigures > 0)) return `${k} not stated`;
-  return `${a} ${k} (${signed(a - b)})`;
+const sumOf = (p: Period, k: Side) => (k === 'killed' ? totalKilled(p.totals) : totalInjured(p.totals));
+/**
+ * Whether a period has a figure for the side: some incident in it gives one. A period without any
+ * incident has a true 0. Otherwise a 0 would only mean "no source says", which is shown as "not stated".
+ */
+const gives = (p: Period, k: Side) => p.total === 0 || p.figuresGiven[k] > 0;
+
+/**
+ * "12 killed (+3)"; "injured not stated" when no incident of the period gives that figure; the change
+ * only when both periods give it (against a period whose sources say nothing, a difference means nothing).
+ */
+function figureWithChange(cur: Period, prev: Period, k: Side): string {
+  // The wording of killedInjuredText ("8 killed", "injured not stated"), with the change after each side.
+  if (!gives(cur, k)) return `${k} not stated`;
+  const text = `${count(sumOf(cur, k))} ${k}`;
+  return gives(prev, k) ? `${text} (${signed(sumOf(cur, k) - sumOf(prev, k))})` : text;
 }
 
 function newestFirst(a: Incident, b: Incident): number {
@@ -220,21 +236,28 @@ function* periodIncidents(ds: Dataset, placeId: string | null, from: string, to:
   for (let i = lo; i < hi; i++) yield idx.incidents[list.positions[i]!]!;
 }
 
-const sum = (t: GroupTotals, k: 'killed' | 'injured') => CASUALTY_GROUPS.reduce((n, g) => n + t[g][k], 0);
-const signed = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '±0');
+const signed = (n: number) => (n > 0 ? `+${n.toLocaleString('en-US')}` : n < 0 ? `−${(-n).toLocaleString('en-US')}` : '±0');
+const count = (n: number) => n.toLocaleString('en-US');
 
-function totalsWithChange(cur: Period, prev: Period): string {
-  const side = (k: 'killed' | 'injured') => {
+/**
+ * The totals field: incidents, then killed and injured (by group) with the change against the period
+ * before. A side no incident of the period gives a figure for is "not stated", never 0; its change is
+ * shown only when both periods give the figure.
+ */
+function totalsWithChange(cur: Period, prev: Period, n: number): string {
+  const side = (k: Side) => {
     const label = k === 'killed' ? 'Killed' : 'Injured';
-    const a = sum(cur.totals, k);
-    const b = sum(prev.totals, k);
-    if (a === 0 && b === 0 && (cur.withoutFigures > 0 || prev.withoutFigures > 0)) return `${label}: not stated by the sources`;
-    const groups = CASUALTY_GROUPS.filter((g) => cur.totals[g][k] > 0 || prev.totals[g][k] > 0).map(
-      (g) => `${GROUP_LABEL[g]} ${cur.totals[g][k]} (${signed(cur.totals[g][k] - prev.totals[g][k])})`,
+    if (!gives(cur, k)) return `${label}: not stated by the sources`;
+    const comparable = gives(prev, k);
+    const a = sumOf(cur, k);
+    const change = (x: number, y: number) => (comparable ? ` (${signed(x - y)})` : '');
+    const groups = CASUALTY_GROUPS.filter((g) => cur.totals[g][k] > 0 || (comparable && prev.totals[g][k] > 0)).map(
+      (g) => `${GROUP_LABEL[g]} ${count(cur.totals[g][k])}${change(cur.totals[g][k], prev.totals[g][k])}`,
     );
-    return `${label}: ${a} (${signed(a - b)})${groups.length ? ` — ${groups.join(', ')}` : ''}`;
+    const note = comparable ? '' : ` (not stated for the ${n} days before)`;
+    return `${label}: ${count(a)}${change(a, sumOf(prev, k))}${groups.length ? ` — ${groups.join(', ')}` : ''}${note}`;
   };
-  const lines = [`Incidents: ${cur.total} (${signed(cur.total - prev.total)})`, side('killed'), side('injured')];
+  const lines = [`Incidents: ${count(cur.total)} (${signed(cur.total - prev.total)})`, side('killed'), side('injured')];
   if (cur.withoutFigures > 0) lines.push(`${plural(cur.withoutFigures, 'incident')} without full figures from the source (known figures only).`);
   return lines.join('\n');
 }
