@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { APIEmbedField } from 'discord-api-types/v10';
 import type { CommandModule } from '../src/command/command-module.ts';
+import { selectionOptionDefinitions } from '../src/command/incident-selection.ts';
 import { opt, parseOptions } from '../src/command/parse-options.ts';
 import { breakdownByPlaceKind, type PlaceBreakdownRow } from '../src/core/breakdown.ts';
 import { parseDateRange } from '../src/core/date-input.ts';
@@ -8,7 +9,7 @@ import { queryIncidents } from '../src/core/query-incidents.ts';
 import { statisticsFor } from '../src/core/query-statistics.ts';
 import type { Dataset } from '../src/core/dataset.ts';
 import { placeChoices } from '../src/replies/choices.ts';
-import { formatTotals, plural, totalInjured, totalKilled, truncate } from '../src/replies/format.ts';
+import { formatTotals, killedInjuredText, plural, totalInjured, totalKilled, truncate } from '../src/replies/format.ts';
 import { statisticsList } from '../src/replies/statistics-list.ts';
 import { makeReply, type ReplyPayload } from '../src/replies/payload.ts';
 import { resolvePlaceOption } from '../src/replies/resolve-option.ts';
@@ -19,7 +20,9 @@ const Options = z.object({ place: opt.optionalText(), from: opt.optionalText(), 
 const MAX_ROWS = 15;
 
 function rowsText(ds: Dataset, rows: PlaceBreakdownRow[]): string {
-  const lines = rows.slice(0, MAX_ROWS).map((r) => `${ds.gazetteer.get(r.placeId)?.name ?? r.placeId}: ${plural(r.count, 'incident')} · ${r.figuresGiven.killed ? `${totalKilled(r.totals)} killed` : 'killed not stated'} · ${r.figuresGiven.injured ? `${totalInjured(r.totals)} injured` : 'injured not stated'}`);
+  const lines = rows
+    .slice(0, MAX_ROWS)
+    .map((r) => `${ds.gazetteer.get(r.placeId)?.name ?? r.placeId}: ${plural(r.count, 'incident')} · ${killedInjuredText({ killed: totalKilled(r.totals), injured: totalInjured(r.totals) }, r.figuresGiven).replace(', ', ' · ')}`);
   if (rows.length > MAX_ROWS) lines.push(`…and ${rows.length - MAX_ROWS} more`);
   return truncate(lines.join('\n'), DISCORD_LIMITS.embedFieldValue);
 }
@@ -31,8 +34,8 @@ export const stats: CommandModule = {
     description: 'Totals of killed and injured, by country and province',
     options: [
       { type: 3, name: 'place', description: 'Limit to a country, region, province or city', autocomplete: true },
-      { type: 3, name: 'from', description: 'Start date: 2019-07-01, 2019-07, 2019, or "last 30 days"' },
-      { type: 3, name: 'to', description: 'End date: 2019-08-31, 2019-08, 2019, today' },
+      selectionOptionDefinitions.from,
+      selectionOptionDefinitions.to,
     ],
   },
   handle(raw, ctx): ReplyPayload {

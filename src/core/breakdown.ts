@@ -18,13 +18,8 @@ export function breakdownByPlaceKind(ds: Dataset, scopeId: string | null, kind: 
   const g = ds.gazetteer;
   let candidates: string[];
   if (!scopeId) candidates = [...g.all()].filter((p) => p.kind === kind).map((p) => p.id);
-  else {
-    candidates = g.descendants(scopeId).filter((id) => g.get(id)?.kind === kind);
-    if (!candidates.length) {
-      const enclosing = g.ancestorOfKind(scopeId, kind);
-      candidates = enclosing ? [enclosing.id] : [];
-    }
-  }
+  // Only places inside the scope: a row for the province around a city would count incidents outside it.
+  else candidates = g.descendants(scopeId).filter((id) => id !== scopeId && g.get(id)?.kind === kind);
   const rows: PlaceBreakdownRow[] = [];
   for (const id of candidates) {
     const list = ds.incidents.forPlace(id);
