@@ -1,7 +1,7 @@
 /** Configuration, logging and the OpenAPI check itself: the parts of the runtime that need no gateway. */
 import { Writable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import { clientOptionsFor } from '../src/discord/bot.ts';
+import { clientOptionsFor, createBot, PluginSetupError } from '../src/discord/bot.ts';
 import { ConfigError, loadConfig } from '../src/discord/config.ts';
 import { createLogger } from '../src/discord/logger.ts';
 import { flattenOptions, sanitizeChoices } from '../src/discord/router.ts';
@@ -81,6 +81,28 @@ describe('client options', () => {
     const out = sanitizeChoices(Array.from({ length: 30 }, (_, n) => ({ name: 'n'.repeat(120), value: `v${n}` })));
     expect(out).toHaveLength(25);
     expect(out.every((c) => c.name.length === 100)).toBe(true);
+  });
+});
+
+describe('start-up', () => {
+  test('a plugin whose services() throws fails start() as that plugin\'s set-up, before any login', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', destination: new Writable({ write: (c: Buffer, _e, cb) => (lines.push(c.toString()), cb()) }) });
+    const bot = createBot({
+      config: { token: TOKEN, applicationId: APP, apiUrl: 'http://127.0.0.1:9/api', shardCount: 1, logLevel: 'info' },
+      commands: [],
+      logger,
+      plugins: [{ name: 'broken', services: () => { throw new Error('EACCES: permission denied, mkdir /var/lib/incident-bot'); } }],
+    });
+    try {
+      const err = await bot.start().then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(PluginSetupError);
+      expect(err).toMatchObject({ plugin: 'broken', message: 'plugin "broken" could not be set up: EACCES: permission denied, mkdir /var/lib/incident-bot' });
+      expect((err as PluginSetupError).cause).toBeInstanceOf(Error);
+      expect(lines.join('')).not.toContain('logging in');
+    } finally {
+      await bot.stop();
+    }
   });
 });
 

@@ -3,7 +3,7 @@
  * processes, configured only through the environment, against the local Discord-compatible server.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,6 +107,21 @@ describe('npm start', () => {
     expect(fatal?.msg).toBe('could not log in to Discord');
     expect(fatal?.err?.message).toMatch(/token/i);
     expect(bot.stdout() + bot.stderr()).not.toContain(wrong);
+  }, 30_000);
+
+  test('a plugin that cannot be set up (DATA_DIR not a directory) is named in the log line, not reported as a login failure', async () => {
+    const file = join(DATA_DIR, 'a-file-not-a-folder');
+    writeFileSync(file, '');
+    const bot = run('src/main.ts', { DISCORD_TOKEN: server.token, DISCORD_APPLICATION_ID: server.applicationId, DISCORD_API_URL: server.apiUrl, DATA_DIR: join(file, 'var') });
+    expect(await bot.exit).toBe(1);
+    const lines = bot.stdout().trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string; plugin?: string; err?: { message?: string } });
+    const fatal = lines.find((l) => l.level === 60);
+    expect(fatal?.msg).toBe('could not set up the digest plugin');
+    expect(fatal?.plugin).toBe('digest');
+    expect(fatal?.err?.message).toMatch(/ENOTDIR/);
+    // It stopped before logging in: nothing about a login, no attempt at one.
+    expect(lines.map((l) => l.msg)).not.toContain('logging in');
+    expect(bot.stdout()).not.toContain('could not log in');
   }, 30_000);
 
   test('a bad configuration stops it with a message naming the variable (exit 2)', async () => {

@@ -20,6 +20,18 @@ export interface BotPlugin {
   onStop?(bot: Bot): void | Promise<void>;
 }
 
+/** A plugin's services() failed before login (e.g. the digest cannot open its database in DATA_DIR). */
+export class PluginSetupError extends Error {
+  readonly plugin: string;
+  override readonly cause: unknown;
+  constructor(plugin: string, cause: unknown) {
+    super(`plugin "${plugin}" could not be set up: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'PluginSetupError';
+    this.plugin = plugin;
+    this.cause = cause;
+  }
+}
+
 export interface BotOptions {
   config: BotConfig;
   commands: readonly CommandModule[];
@@ -114,7 +126,14 @@ export function createBot(options: BotOptions): Bot {
     async start() {
       if (started) return readyPromise;
       started = true;
-      for (const p of plugins) if (p.services) Object.assign(services, await p.services(bot));
+      for (const p of plugins) {
+        if (!p.services) continue;
+        try {
+          Object.assign(services, await p.services(bot));
+        } catch (err) {
+          throw new PluginSetupError(p.name, err);
+        }
+      }
       const shards = Array.isArray(client.options.shards) ? client.options.shards : [];
       logger.info({ applicationId: config.applicationId, api: config.apiUrl ?? 'https://discord.com/api', shards, shardCount: client.options.shardCount }, 'logging in');
       await client.login(config.token);

@@ -1,5 +1,5 @@
 /** The Discord runtime's public surface, for other features (the digest) and for tests. */
-export { createBot, clientOptionsFor, INTENTS, type Bot, type BotOptions, type BotPlugin } from './bot.ts';
+export { createBot, clientOptionsFor, INTENTS, PluginSetupError, type Bot, type BotOptions, type BotPlugin } from './bot.ts';
 export { loadConfig, ConfigError, type BotConfig } from './config.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { checkChannel, postToChannel, ownsGuild, shardForGuild, type ChannelCheck } from './channels.ts';

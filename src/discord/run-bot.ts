@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { ShardingManager } from 'discord.js';
 import type { CommandModule } from '../command/command-module.ts';
 import { sharedDatasetWatcher } from '../core/watch-dataset.ts';
-import { createBot, type Bot, type BotPlugin } from './bot.ts';
+import { createBot, PluginSetupError, type Bot, type BotPlugin } from './bot.ts';
 import { loadConfig, loadConfigOrExit, type BotConfig } from './config.ts';
 import { createLogger, flushLogger, type Logger } from './logger.ts';
 import { defaultPlugins } from './plugins.ts';
@@ -110,8 +110,10 @@ export async function startSingleProcess(opts: { config?: BotConfig; logger?: Lo
   try {
     await bot.start();
   } catch (err) {
-    // E.g. a wrong token (Discord answers 401): say so and stop, rather than crash with a stack trace.
-    logger.fatal({ err }, 'could not log in to Discord');
+    // Say what failed and stop, rather than crash with a stack trace: a plugin's set-up (before login, e.g.
+    // an unwritable DATA_DIR for the digest's database), or the login itself (e.g. a wrong token: 401).
+    if (err instanceof PluginSetupError) logger.fatal({ err: err.cause, plugin: err.plugin }, `could not set up the ${err.plugin} plugin`);
+    else logger.fatal({ err }, 'could not log in to Discord');
     await bot.stop().catch(() => undefined);
     await flushLogger(logger);
     process.exit(1);
