@@ -1,5 +1,6 @@
 import type { Dataset } from '../../../src/core/dataset.ts';
 import type { AttacksQuery, Engine } from './engines.ts';
+import { percentile } from '../../suite.ts';
 
 export const QUERY_KINDS = ['country', 'province', 'province+range', 'stats-year', 'fuzzy-place'] as const;
 export type QueryKind = (typeof QUERY_KINDS)[number];
@@ -78,6 +79,5 @@ export function timeKind(e: Engine, variants: QueryMix['variants'][QueryKind], m
     samples.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
   samples.sort((a, b) => a - b);
-  const at = (p: number) => samples[Math.min(samples.length - 1, Math.max(0, Math.ceil((p / 100) * samples.length) - 1))] ?? NaN;
-  return { n: samples.length, p50: at(50), p99: at(99) };
+  return { n: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99) };
 }
