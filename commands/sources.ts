@@ -1,6 +1,7 @@
 import type { APIEmbed } from 'discord-api-types/v10';
 import type { CommandModule } from '../src/command/command-module.ts';
 import type { Dataset } from '../src/core/dataset.ts';
+import { sourceCoverage } from '../src/core/source-coverage.ts';
 import { formatDateSpec, plural, truncate } from '../src/replies/format.ts';
 import { makeReply, type ReplyPayload } from '../src/replies/payload.ts';
 import { DISCORD_LIMITS } from '../src/replies/discord-limits.ts';
@@ -16,7 +17,11 @@ interface Coverage {
 
 const cache = new WeakMap<Dataset, Map<string, Coverage>>();
 
-/** Per source: how many records it backs and the span of dates and countries they cover (computed once per dataset). */
+/**
+ * Per source: how many records it backs and the span of dates and countries they cover (computed once
+ * per dataset). The incidents' part comes from the index (sourceCoverage), not from the records, which
+ * a large dataset keeps on disk.
+ */
 function coverage(ds: Dataset): Map<string, Coverage> {
   let m = cache.get(ds);
   if (m) return m;
@@ -26,13 +31,12 @@ function coverage(ds: Dataset): Map<string, Coverage> {
     if (!c) m!.set(id, (c = { incidents: 0, statistics: 0, quotes: 0, first: null, last: null, countries: new Set() }));
     return c;
   };
-  for (const inc of ds.raw.incidents) {
-    const c = get(inc.sourceId);
-    c.incidents++;
-    if (!c.first || inc.date.date < c.first) c.first = inc.date.date;
-    if (!c.last || inc.date.date > c.last) c.last = inc.date.date;
-    const country = ds.gazetteer.country(inc.placeId);
-    if (country) c.countries.add(country.name);
+  for (const [id, s] of sourceCoverage(ds)) {
+    const c = get(id);
+    c.incidents = s.incidents;
+    c.first = s.first;
+    c.last = s.last;
+    for (const country of s.countries) c.countries.add(ds.gazetteer.get(country)?.name ?? country);
   }
   for (const s of ds.raw.statistics) get(s.sourceId).statistics++;
   for (const q of ds.raw.quotes) get(q.sourceId).quotes++;

@@ -111,6 +111,7 @@ interface SnapshotHeader {
   n: number;
   placeIds: string[];
   actorIds: string[];
+  sourceIds: string[];
   rest: Omit<RawDataset, 'incidents'>;
   /** name -> [byte offset, byte length] in the file. */
   sections: Record<string, [number, number]>;
@@ -140,6 +141,7 @@ export function writeDatasetSnapshot(ds: Dataset, path: string): void {
   const columns: [string, Uint8Array][] = [
     ['dayKeys', new Uint8Array(cols.dayKeys.buffer, cols.dayKeys.byteOffset, cols.dayKeys.byteLength)],
     ['place', new Uint8Array(cols.place.buffer, cols.place.byteOffset, cols.place.byteLength)],
+    ['source', new Uint8Array(cols.source.buffer, cols.source.byteOffset, cols.source.byteLength)],
     ['partyStart', new Uint8Array(cols.partyStart.buffer, cols.partyStart.byteOffset, cols.partyStart.byteLength)],
     ['parties', new Uint8Array(cols.parties.buffer, cols.parties.byteOffset, cols.parties.byteLength)],
     ['figs', new Uint8Array(cols.figs.buffer, cols.figs.byteOffset, cols.figs.byteLength)],
@@ -148,7 +150,7 @@ export function writeDatasetSnapshot(ds: Dataset, path: string): void {
   ];
   const { incidents: _records, ...rest } = ds.raw;
   // Lay out sections after a header whose size is only known once the offsets are: reserve generously.
-  const headerBase: Omit<SnapshotHeader, 'sections'> = { magic: MAGIC, n, placeIds: cols.placeIds, actorIds: cols.actorIds, rest };
+  const headerBase: Omit<SnapshotHeader, 'sections'> = { magic: MAGIC, n, placeIds: cols.placeIds, actorIds: cols.actorIds, sourceIds: cols.sourceIds, rest };
   const reserve = Buffer.byteLength(ascii(JSON.stringify(headerBase))) + 4096;
   const sections: Record<string, [number, number]> = {};
   let at = 8 + 4 + reserve;
@@ -220,17 +222,38 @@ function lazyArray<T>(length: number, at: (i: number) => T): readonly T[] {
  */
 export function openDatasetSnapshot(path: string): Dataset {
   const fd = openSync(path, 'r');
+  try {
+    return readSnapshot(path, fd);
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
+/** How many records each snapshot-backed Dataset has read from disk so far (see recordsReadFromDisk). */
+const diskReads = new WeakMap<Dataset, { reads: number }>();
+
+/**
+ * How many records `ds` has read from its snapshot file: 0 for a dataset held in memory. For tests and
+ * benchmarks that check a query answers from the index alone.
+ */
+export function recordsReadFromDisk(ds: Dataset): number {
+  return diskReads.get(ds)?.reads ?? 0;
+}
+
+function readSnapshot(path: string, fd: number): Dataset {
   const lead = Buffer.alloc(12);
   readSync(fd, lead, 0, 12, 0);
   if (lead.toString('latin1', 0, 8) !== MAGIC) {
-    closeSync(fd);
     throw new Error(`${path} is not an incident-bot snapshot`);
   }
   const headerBuf = Buffer.alloc(lead.readUInt32LE(8));
   readSync(fd, headerBuf, 0, headerBuf.length, 12);
   const h = JSON.parse(headerBuf.toString('latin1')) as SnapshotHeader;
   const bytes = (name: string) => {
-    const [at, len] = h.sections[name]!;
+    const section = h.sections[name];
+    if (!section || (name === 'source' && !h.sourceIds)) throw new Error(`${path} has no ${name} section (an older layout)`);
+    const [at, len] = section;
     const ab = new ArrayBuffer(len);
     let done = 0;
     while (done < len) done += readSync(fd, new Uint8Array(ab, done, len - done), 0, len - done, at + done);
@@ -245,20 +268,26 @@ export function openDatasetSnapshot(path: string): Dataset {
     partyStart: new Int32Array(bytes('partyStart')),
     parties: new Int32Array(bytes('parties')),
     actorIds: h.actorIds,
+    source: new Int32Array(bytes('source')),
+    sourceIds: h.sourceIds,
     figs: new Int32Array(bytes('figs')),
     ids: h.n ? idsBuf.toString('latin1').split('\n') : [],
   };
   const recordsAt = h.sections.records![0];
   let scratch = Buffer.alloc(1 << 16);
+  const counter = { reads: 0 };
   const read = (i: number): Incident => {
+    counter.reads++;
     const start = offsets[i]!;
     const len = offsets[i + 1]! - start;
     if (len > scratch.length) scratch = Buffer.alloc(len * 2);
     readSync(fd, scratch, 0, len, recordsAt + start);
     return JSON.parse(scratch.toString('latin1', 0, len)) as Incident;
   };
-  const raw: RawDataset = { ...h.rest, incidents: lazyArray(h.n, read) as Incident[] };
+  const records = lazyArray(h.n, read);
+  const raw: RawDataset = { ...h.rest, incidents: records as Incident[] };
   const ds = new Dataset(raw, columns);
+  diskReads.set(ds, counter);
   closeWhenCollected.register(ds, fd);
   return ds;
 }

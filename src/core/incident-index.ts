@@ -190,7 +190,7 @@ export class PostingList {
   }
 }
 
-/** Incidents sorted newest first, with posting lists by place (at every level) and by actor. */
+/** Incidents sorted newest first, with posting lists by place (at every level), by actor and by source. */
 export class IncidentIndex {
   readonly incidents: readonly Incident[];
   /** Day of each incident as a number YYYYMMDD, parallel to `incidents`, for binary search. */
@@ -199,6 +199,7 @@ export class IncidentIndex {
   readonly all: PostingList;
   private readonly byPlace = new Map<string, PostingList>();
   private readonly byActor = new Map<string, PostingList>();
+  private readonly bySource = new Map<string, PostingList>();
   /** Built on the first lookup by id: start-up does not pay for a million-entry map nobody asked for. */
   private positionById: Map<string, number> | null = null;
 
@@ -221,7 +222,7 @@ export class IncidentIndex {
     }
     this.columns = cols;
     const n = this.incidents.length;
-    const { dayKeys, place, placeIds, partyStart, parties, actorIds, figs } = cols;
+    const { dayKeys, place, placeIds, partyStart, parties, actorIds, figs, source, sourceIds } = cols;
     this.dayKeys = dayKeys;
     this.figures = new IncidentFigures(figs);
 
@@ -264,6 +265,26 @@ export class IncidentIndex {
       const pl = new PostingList(arrays[l]!, this.dayKeys, this.figures);
       (key.startsWith('p:') ? this.byPlace : this.byActor).set(key.slice(2), pl);
     });
+    // One list per source: a handful of sources, so a counting pass and a filling pass over one column.
+    const perSource = new Int32Array(sourceIds.length);
+    for (let pos = 0; pos < n; pos++) perSource[source[pos]!]!++;
+    const sourceLists = sourceIds.map((_, s) => new Int32Array(perSource[s]!));
+    perSource.fill(0);
+    for (let pos = 0; pos < n; pos++) {
+      const s = source[pos]!;
+      sourceLists[s]![perSource[s]!++] = pos;
+    }
+    sourceIds.forEach((id, s) => this.bySource.set(id, new PostingList(sourceLists[s]!, this.dayKeys, this.figures)));
+  }
+
+  /** Whether the records live on disk (binary snapshot): walking `incidents` then reads every one of them. */
+  get recordsOnDisk(): boolean {
+    return this.columns.ids !== undefined;
+  }
+
+  /** The id of the incident at a position, without reading the record when it is on disk. */
+  idAt(pos: number): string {
+    return this.columns.ids ? this.columns.ids[pos]! : this.incidents[pos]!.id;
   }
 
   private positions(): Map<string, number> {
@@ -293,6 +314,16 @@ export class IncidentIndex {
 
   forActor(actorId: string): PostingList | undefined {
     return this.byActor.get(actorId);
+  }
+
+  /** The incidents citing a source (undefined when none does). */
+  forSource(sourceId: string): PostingList | undefined {
+    return this.bySource.get(sourceId);
+  }
+
+  /** Ids of the sources cited by at least one incident, in the order the columns number them. */
+  sourceIds(): readonly string[] {
+    return this.columns.sourceIds;
   }
 
   /**
@@ -333,6 +364,9 @@ export interface IncidentColumns {
   partyStart: Int32Array;
   parties: Int32Array;
   actorIds: string[];
+  /** Source of each position, as a number into sourceIds. */
+  source: Int32Array;
+  sourceIds: string[];
   /** STRIDE figures per incident (see IncidentFigures). */
   figs: Int32Array;
   /** Ids by position, when the records themselves are not in memory. */
@@ -359,6 +393,9 @@ function buildColumns(incidents: readonly Incident[]): { sorted: Incident[]; col
   const placeIds: string[] = [];
   const actorNumber = new Map<string, number>();
   const actorIds: string[] = [];
+  const source = new Int32Array(n);
+  const sourceNumber = new Map<string, number>();
+  const sourceIds: string[] = [];
   const actorOf = (id: string) => {
     let a = actorNumber.get(id);
     if (a === undefined) {
@@ -378,6 +415,12 @@ function buildColumns(incidents: readonly Incident[]): { sorted: Incident[]; col
       placeIds.push(inc.placeId);
     }
     place[i] = p;
+    let s = sourceNumber.get(inc.sourceId);
+    if (s === undefined) {
+      sourceNumber.set(inc.sourceId, (s = sourceIds.length));
+      sourceIds.push(inc.sourceId);
+    }
+    source[i] = s;
     IncidentFigures.write(figs, i * STRIDE, inc);
     if (partyCount + inc.casualties.length + 1 > parties.length) {
       const bigger = new Int32Array(parties.length * 2 + inc.casualties.length + 1);
@@ -395,7 +438,7 @@ function buildColumns(incidents: readonly Incident[]): { sorted: Incident[]; col
     }
     partyStart[i + 1] = partyCount;
   }
-  return { sorted, columns: { dayKeys, place, placeIds, partyStart, parties: parties.slice(0, partyCount), actorIds, figs } };
+  return { sorted, columns: { dayKeys, place, placeIds, partyStart, parties: parties.slice(0, partyCount), actorIds, source, sourceIds, figs } };
 }
 
 /**
@@ -436,6 +479,14 @@ function newestFirstOrder(incidents: readonly Incident[], keys: Int32Array): Int
     if (!inOrder) order.subarray(lo, hi).sort(byId);
   }
   return order;
+}
+
+/** The ISO day of a dayKey: 20190105 -> "2019-01-05". */
+export function isoOfDayKey(key: number): string {
+  const y = Math.floor(key / 10000);
+  const m = Math.floor(key / 100) % 100;
+  const d = key % 100;
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
 export function dayKey(isoDay: string): number {

@@ -41,11 +41,26 @@ export function speakerChoices(ds: Dataset, typed: string): AutocompleteChoice[]
   });
 }
 
-/** Incident ids containing what was typed (in the id or the summary), newest first. */
+/**
+ * Incident ids containing what was typed, newest first; with the records in memory, also incidents
+ * whose summary contains it. With the records on disk (a large dataset's binary snapshot) only the ids
+ * are searched, in the in-memory id column, and only the matches' records are read (for their name):
+ * a keystroke never walks a million records.
+ */
 export function incidentChoices(ds: Dataset, typed: string): AutocompleteChoice[] {
   const q = typed.trim().toLowerCase();
+  const idx = ds.incidents;
   const out: AutocompleteChoice[] = [];
-  for (const inc of ds.incidents.incidents) {
+  const choice = (pos: number) => {
+    const inc = idx.incidents[pos]!;
+    return { name: name(`${inc.date.date} · ${inc.summary}`), value: inc.id };
+  };
+  if (idx.recordsOnDisk) {
+    const n = idx.incidents.length;
+    for (let pos = 0; pos < n && out.length < MAX; pos++) if (!q || idx.idAt(pos).includes(q)) out.push(choice(pos));
+    return out;
+  }
+  for (const inc of idx.incidents) {
     if (!q || inc.id.includes(q) || inc.summary.toLowerCase().includes(q)) {
       out.push({ name: name(`${inc.date.date} · ${inc.summary}`), value: inc.id });
       if (out.length >= MAX) break;

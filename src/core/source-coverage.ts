@@ -1,0 +1,125 @@
+import type { Dataset } from './dataset.ts';
+import { isoOfDayKey, type PostingList } from './incident-index.ts';
+
+/** What one source's incidents cover. */
+export interface SourceCoverage {
+  /** How many incidents cite the source. */
+  incidents: number;
+  /** Days of its oldest and newest incident (null when it backs none). */
+  first: string | null;
+  last: string | null;
+  /** Ids of the countries its incidents happened in, sorted. */
+  countries: string[];
+}
+
+const coverageCache = new WeakMap<Dataset, ReadonlyMap<string, SourceCoverage>>();
+
+/**
+ * Per source cited by at least one incident: how many, first and last day, and the countries. Read
+ * from the index's columns and per-source posting lists, never from the records (which stay on disk
+ * for a large dataset): one pass over the place column of each source's list. Computed once per
+ * dataset.
+ */
+export function sourceCoverage(ds: Dataset): ReadonlyMap<string, SourceCoverage> {
+  const cached = coverageCache.get(ds);
+  if (cached) return cached;
+  const idx = ds.incidents;
+  const { place, placeIds } = idx.columns;
+  // Country of each place number; -1 for a place outside any country.
+  const countryIds: string[] = [];
+  const countryNumber = new Map<string, number>();
+  const countryOfPlace = Int32Array.from(placeIds, (id) => {
+    const c = ds.gazetteer.country(id);
+    if (!c) return -1;
+    let k = countryNumber.get(c.id);
+    if (k === undefined) {
+      countryNumber.set(c.id, (k = countryIds.length));
+      countryIds.push(c.id);
+    }
+    return k;
+  });
+  const out = new Map<string, SourceCoverage>();
+  for (const sourceId of idx.sourceIds()) {
+    const list = idx.forSource(sourceId);
+    if (!list || !list.length) continue;
+    const pos = list.positions;
+    const seen = new Uint8Array(countryIds.length);
+    let found = 0;
+    for (let i = 0; i < pos.length && found < countryIds.length; i++) {
+      const c = countryOfPlace[place[pos[i]!]!]!;
+      if (c >= 0 && !seen[c]) {
+        seen[c] = 1;
+        found++;
+      }
+    }
+    out.set(sourceId, {
+      incidents: pos.length,
+      // positions are newest first
+      first: isoOfDayKey(idx.dayKeys[pos[pos.length - 1]!]!),
+      last: isoOfDayKey(idx.dayKeys[pos[0]!]!),
+      countries: countryIds.filter((_, k) => seen[k]).sort(),
+    });
+  }
+  coverageCache.set(ds, out);
+  return out;
+}
+
+/**
+ * The sources with at least one incident in a place (at any level below it; null for anywhere) between
+ * two days (inclusive; null for open), in the order of the dataset's sources. Intersects the place's
+ * list, cut to the dates, with each source's list cut the same way: positions only, no record read.
+ */
+export function sourcesMatching(ds: Dataset, placeId: string | null, from: string | null, to: string | null): string[] {
+  const idx = ds.incidents;
+  const placeList = placeId === null ? idx.all : idx.forPlace(placeId);
+  if (!placeList) return [];
+  const [pLo, pHi] = idx.dateRange(placeList, from, to);
+  if (pLo >= pHi) return [];
+  const out: string[] = [];
+  for (const sourceId of ds.sources.keys()) {
+    const list = idx.forSource(sourceId);
+    if (!list) continue;
+    const [sLo, sHi] = idx.dateRange(list, from, to);
+    if (sLo >= sHi) continue;
+    if (placeId === null || intersects(placeList, pLo, pHi, list, sLo, sHi)) out.push(sourceId);
+  }
+  return out;
+}
+
+/**
+ * Whether two ascending position slices share an entry: walks the shorter one and gallops through the
+ * longer (exponential then binary search from where the last lookup ended), so a short list against a
+ * long one costs short × log(gap), and it stops at the first common position.
+ */
+function intersects(a: PostingList, aLo: number, aHi: number, b: PostingList, bLo: number, bHi: number): boolean {
+  let small = a.positions;
+  let big = b.positions;
+  let sLo = aLo;
+  let sHi = aHi;
+  let lo = bLo;
+  let hi = bHi;
+  if (aHi - aLo > bHi - bLo) {
+    [small, big] = [big, small];
+    [sLo, sHi, lo, hi] = [bLo, bHi, aLo, aHi];
+  }
+  for (let i = sLo; i < sHi && lo < hi; i++) {
+    const x = small[i]!;
+    if (big[hi - 1]! < x) return false;
+    // gallop: first index in [lo, hi) with big[index] >= x
+    let step = 1;
+    let upper = lo;
+    while (upper < hi && big[upper]! < x) {
+      lo = upper + 1;
+      upper += step;
+      step *= 2;
+    }
+    let h = Math.min(upper, hi);
+    while (lo < h) {
+      const mid = (lo + h) >>> 1;
+      if (big[mid]! < x) lo = mid + 1;
+      else h = mid;
+    }
+    if (lo < hi && big[lo] === x) return true;
+  }
+  return false;
+}
