@@ -1,13 +1,16 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { oursEngine, scanEngine, sqliteEngine, type Engine } from '../bench/suites/scale/engines.ts';
 import { generateIncidents, syntheticDataset } from '../bench/suites/scale/generate.ts';
 import { QUERY_KINDS, queryMix } from '../bench/suites/scale/query-mix.ts';
 import { Dataset, DEFAULT_DATA_DIR, loadDataset, openDatasetSnapshot, writeDatasetSnapshot } from '../src/core/dataset.ts';
 import { hasAllFigures, killedPlusInjured } from '../src/core/incident-index.ts';
-import { loadRawDataset, readDataDir, validateRecords } from '../src/core/load-dataset.ts';
+import { loadRawDataset, readDataDir, snapshotCodeFiles, validateRecords } from '../src/core/load-dataset.ts';
+
+const REPO = join(import.meta.dirname, '..');
 import { queryIncidents } from '../src/core/query-incidents.ts';
 import { findRelatedIncidents } from '../src/core/related-incidents.ts';
 import { CASUALTY_GROUPS, type Incident, type RawDataset } from '../src/schema/index.ts';
@@ -206,6 +209,30 @@ describe('the binary snapshot (records read on demand)', () => {
     recs[0]!.placeId = 'atlantis';
     writeFileSync(file, JSON.stringify(recs));
     expect(() => loadDataset(dir, opts)).toThrow(/atlantis/);
+  });
+});
+
+describe('the binary snapshot key', () => {
+  it('covers the code that computes and lays out the columns: editing incident-index.ts or dataset.ts changes it', async () => {
+    const bin = snapshotCodeFiles('bin').map((f) => relative(REPO, f));
+    expect(bin).toEqual(expect.arrayContaining(['src/core/incident-index.ts', 'src/core/dataset.ts', 'src/core/load-dataset.ts', 'src/schema/index.ts']));
+    // A copy of the code (its REPO_ROOT is the copy), whose files this test may edit.
+    const repo = mkdtempSync(join(tmpdir(), 'bin-key-repo-'));
+    cpSync(join(REPO, 'src'), join(repo, 'src'), { recursive: true });
+    cpSync(join(REPO, 'package.json'), join(repo, 'package.json'));
+    symlinkSync(join(REPO, 'node_modules'), join(repo, 'node_modules'), 'dir');
+    const copy = (await import(pathToFileURL(join(repo, 'src', 'core', 'load-dataset.ts')).href)) as typeof import('../src/core/load-dataset.ts');
+    const opts = { snapshotDir: mkdtempSync(join(tmpdir(), 'bin-key-cache-')) };
+    const before = copy.snapshotPaths(DEFAULT_DATA_DIR, opts);
+    expect(copy.snapshotPaths(DEFAULT_DATA_DIR, opts)).toEqual(before);
+    let last = before;
+    for (const file of ['incident-index.ts', 'dataset.ts']) {
+      appendFileSync(join(repo, 'src', 'core', file), '\n// a change to the columns\n');
+      const now = copy.snapshotPaths(DEFAULT_DATA_DIR, opts);
+      expect(now.bin, file).not.toBe(last.bin); // a binary snapshot of the old columns is not used
+      expect(now.json, file).toBe(before.json); // the validated records are still valid
+      last = now;
+    }
   });
 });
 

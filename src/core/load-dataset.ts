@@ -154,7 +154,10 @@ export interface SnapshotPaths {
   dir: string;
   /** File-name prefix shared by every snapshot of this data folder. */
   prefix: string;
+  /** Digest of the data and the validation code: names the validated-records snapshot. */
   key: string;
+  /** That digest and the code that computes and lays out the index columns: names the binary snapshot. */
+  binKey: string;
   json: string;
   bin: string;
 }
@@ -164,7 +167,8 @@ export function snapshotPaths(dataDir: string, opts: LoadOptions = {}): Snapshot
   const dir = opts.snapshotDir ?? DEFAULT_SNAPSHOT_DIR;
   const prefix = `dataset-${createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 12)}-`;
   const key = datasetKey(dataDir);
-  return { dir, prefix, key, json: join(dir, `${prefix}${key}.json`), bin: join(dir, `${prefix}${key}.bin`) };
+  const binKey = binarySnapshotKey(key);
+  return { dir, prefix, key, binKey, json: join(dir, `${prefix}${key}.json`), bin: join(dir, `${prefix}${binKey}.bin`) };
 }
 
 export function snapshotsEnabled(opts: LoadOptions): boolean {
@@ -200,6 +204,24 @@ const RULE_FILES = [
   join(REPO_ROOT, 'src', 'core', 'load-dataset.ts'),
   join(REPO_ROOT, 'src', 'core', 'check-references.ts'),
 ];
+/**
+ * The code that computes the index columns (incident-index.ts) and lays them out on disk (dataset.ts):
+ * the binary snapshot stores those columns, so a change to either invalidates it as well.
+ */
+const COLUMN_FILES = [join(REPO_ROOT, 'src', 'core', 'incident-index.ts'), join(REPO_ROOT, 'src', 'core', 'dataset.ts')];
+
+/** The source files whose content names each kind of snapshot. */
+export function snapshotCodeFiles(kind: 'json' | 'bin'): readonly string[] {
+  return kind === 'json' ? RULE_FILES : [...RULE_FILES, ...COLUMN_FILES];
+}
+
+/** The binary snapshot's key: the dataset key (data and validation code) and the column code. */
+function binarySnapshotKey(key: string): string {
+  const h = createHash('sha256');
+  h.update(`bin\0${key}\0`);
+  for (const f of COLUMN_FILES) h.update(readFileSync(f)).update('\0');
+  return h.digest('hex').slice(0, 32);
+}
 
 /** Data files in the order readDataDir reads them. */
 function dataFiles(dataDir: string): string[] {
