@@ -5,7 +5,7 @@ import { clientOptionsFor, createBot, PluginSetupError } from '../src/discord/bo
 import { ConfigError, loadConfig } from '../src/discord/config.ts';
 import { createLogger } from '../src/discord/logger.ts';
 import { flattenOptions, sanitizeChoices } from '../src/discord/router.ts';
-import { toMessageOptions, toReplyOptions } from '../src/discord/reply-options.ts';
+import { toReplyOptions } from '../src/discord/reply-options.ts';
 import { FakeDiscord } from './support/fake-discord.ts';
 import { OpenApiValidator } from './support/openapi-validator.ts';
 
@@ -66,10 +66,9 @@ describe('client options', () => {
     expect(clientOptionsFor({ token: TOKEN, applicationId: APP, shardCount: 1, logLevel: 'info' }).rest?.api).toBeUndefined();
   });
 
-  test('ReplyPayload -> discord.js options: files as attachments, mentions always off, ephemeral dropped for channels', () => {
+  test('ReplyPayload -> discord.js options: files as attachments, mentions always off', () => {
     const p = { content: 'hi', allowed_mentions: { parse: [] as [] }, flags: 64, files: [{ name: 'a.png', data: Buffer.from([1, 2]), description: 'd' }] };
     expect(toReplyOptions(p)).toMatchObject({ content: 'hi', flags: 64, allowedMentions: { parse: [] }, files: [{ attachment: p.files[0]!.data, name: 'a.png', description: 'd' }] });
-    expect(toMessageOptions(p)).not.toHaveProperty('flags');
   });
 
   test('options flatten with the subcommand beside its options', () => {

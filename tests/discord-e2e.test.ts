@@ -3,14 +3,16 @@
  * (tests/support/fake-discord.ts), receives interactions over its gateway and answers over its REST API.
  * Every body the bot sends is validated against Discord's OpenAPI spec; these tests assert the exact bodies.
  */
-import { DiscordAPIError } from 'discord.js';
+import { DiscordAPIError, PermissionFlagsBits } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { commands } from '../commands/index.ts';
 import type { CommandModule, RawOptions } from '../src/command/command-module.ts';
 import { parsePageButtonId } from '../src/command/page-button.ts';
 import { loadDataset } from '../src/core/dataset.ts';
 import { UserError } from '../src/core/user-error.ts';
-import { checkChannel, postToChannel } from '../src/discord/channels.ts';
+import { DIGEST_PERMISSIONS, discordChannelCheck } from '../src/digest/discord-plugin.ts';
+import { restSender, type DigestMessageBody } from '../src/digest/sender.ts';
+import { checkChannel } from '../src/discord/channels.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
 import type { ReplyPayload } from '../src/replies/payload.ts';
 import { FakeDiscord, snowflake, type RecordedRequest } from './support/fake-discord.ts';
@@ -94,11 +96,15 @@ let started: StartedBot;
 let guildId: string;
 let channelId: string;
 let readOnlyChannelId: string;
+let noFilesChannelId: string;
+let categoryId: string;
 
 beforeAll(async () => {
   guildId = snowflake();
   channelId = snowflake();
   readOnlyChannelId = snowflake();
+  noFilesChannelId = snowflake();
+  categoryId = snowflake();
   server = await new FakeDiscord({
     heartbeatIntervalMs: 150,
     guilds: [
@@ -109,6 +115,9 @@ beforeAll(async () => {
           { id: channelId, name: 'general' },
           // @everyone (the role whose id is the guild's) may not send messages here.
           { id: readOnlyChannelId, name: 'announcements', permission_overwrites: [{ id: guildId, type: 0, allow: '0', deny: '2048' }] },
+          // @everyone may not attach files here (Attach Files: 1 << 15).
+          { id: noFilesChannelId, name: 'no-files', permission_overwrites: [{ id: guildId, type: 0, allow: '0', deny: '32768' }] },
+          { id: categoryId, name: 'Text channels', type: 4 },
         ],
       },
     ],
@@ -466,18 +475,17 @@ describe('deferred answers and files', () => {
 });
 
 describe('posting to channels (for the digest)', () => {
-  const payload: ReplyPayload = { content: 'Daily digest', embeds: [{ title: 'Yesterday' }], allowed_mentions: { parse: [] }, files: [{ name: 'map.png', data: PNG }] };
+  const body: DigestMessageBody = { content: 'Daily digest', embeds: [{ title: 'Yesterday' }], allowed_mentions: { parse: [] }, nonce: 'digest-2019-12-30', enforce_nonce: true };
 
-  test('checkChannel reads the channel; postToChannel sends the payload with its file, no mentions', async () => {
+  test('checkChannel reads the channel; the digest\'s sender posts the body as it is, no mentions', async () => {
     const client = await started.bot.ready();
-    const check = await checkChannel(client, channelId);
+    const check = await checkChannel(client, channelId, { guildId, permissions: DIGEST_PERMISSIONS });
     expect(check.ok).toBe(true);
-    const sent = await postToChannel(client, channelId, payload);
-    expect(sent.messageId).toMatch(/^\d{17,19}$/);
+    const sent = await restSender(client.rest).send(channelId, body);
+    expect(sent.id).toMatch(/^\d{17,19}$/);
     const post = server.requestsTo('POST', `/channels/${channelId}/messages`).at(-1)!;
-    expect(post.body).toMatchObject({ content: 'Daily digest', embeds: [{ title: 'Yesterday' }], allowed_mentions: { parse: [] } });
-    expect(post.files[0]!.data.equals(PNG)).toBe(true);
-    expect(server.channelMessages.get(channelId)?.at(-1)?.id).toBe(sent.messageId);
+    expect(post.body).toEqual(body);
+    expect(server.channelMessages.get(channelId)?.at(-1)?.id).toBe(sent.id);
   });
 
   test('enforce_nonce: the same nonce posted twice (a retried digest) yields the first message, not a second one', async () => {
@@ -491,23 +499,37 @@ describe('posting to channels (for the digest)', () => {
 
   test('checkChannel reads permission overwrites: a channel where @everyone may not send is refused, naming the permission', async () => {
     const client = await started.bot.ready();
-    const check = await checkChannel(client, readOnlyChannelId);
-    expect(check).toMatchObject({ ok: false, reason: 'missing-permissions' });
+    const check = await checkChannel(client, readOnlyChannelId, { permissions: DIGEST_PERMISSIONS });
     // Only that one: the bot's other permissions come through from its role.
-    expect(check.ok ? '' : check.detail).toBe(`the bot lacks SendMessages in channel ${readOnlyChannelId}`);
+    expect(check).toMatchObject({ ok: false, reason: 'missing-permissions', missing: ['Send Messages'], detail: 'the bot lacks Send Messages there' });
+    expect(await discordChannelCheck(client, guildId, readOnlyChannelId)).toEqual({ ok: false, problem: 'the bot lacks Send Messages there' });
   });
 
-  test('an unknown channel is reported by checkChannel and rejects postToChannel with 10003', async () => {
+  test('the permissions checked are the caller\'s: the digest (embeds, no files) may post where Attach Files is denied', async () => {
+    const client = await started.bot.ready();
+    expect(await discordChannelCheck(client, guildId, noFilesChannelId)).toEqual({ ok: true });
+    const withFiles = await checkChannel(client, noFilesChannelId, { permissions: [...DIGEST_PERMISSIONS, PermissionFlagsBits.AttachFiles] });
+    expect(withFiles).toMatchObject({ ok: false, reason: 'missing-permissions', missing: ['Attach Files'] });
+  });
+
+  test('a channel of another server, and one that is not a text channel, are refused in plain words', async () => {
+    const client = await started.bot.ready();
+    expect(await discordChannelCheck(client, snowflake(), channelId)).toEqual({ ok: false, problem: 'that channel is not in this server' });
+    expect(await checkChannel(client, categoryId, { guildId, permissions: DIGEST_PERMISSIONS })).toMatchObject({ ok: false, reason: 'not-text' });
+    expect(await discordChannelCheck(client, guildId, categoryId)).toEqual({ ok: false, problem: 'it is not a text or announcement channel' });
+  });
+
+  test('an unknown channel is reported by checkChannel and rejects the send with 10003', async () => {
     const client = await started.bot.ready();
     const unknown = snowflake();
-    expect(await checkChannel(client, unknown)).toMatchObject({ ok: false, reason: 'unknown-channel' });
-    await expect(postToChannel(client, unknown, payload)).rejects.toMatchObject({ code: 10003, status: 404 });
+    expect(await checkChannel(client, unknown, { permissions: DIGEST_PERMISSIONS })).toMatchObject({ ok: false, reason: 'unknown-channel' });
+    await expect(restSender(client.rest).send(unknown, body)).rejects.toMatchObject({ code: 10003, status: 404 });
   });
 
   test('403 Missing Permissions (50013) surfaces as a DiscordAPIError the caller can act on', async () => {
     const client = await started.bot.ready();
     server.injectResponse({ method: 'POST', route: `/channels/${channelId}/messages` }, { status: 403, body: { message: 'Missing Permissions', code: 50013 } });
-    const err = await postToChannel(client, channelId, payload).catch((e: unknown) => e);
+    const err = await restSender(client.rest).send(channelId, body).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DiscordAPIError);
     expect((err as DiscordAPIError).code).toBe(50013);
   });
@@ -519,8 +541,9 @@ describe('posting to channels (for the digest)', () => {
       body: server.message(channelId, { content: 'x' }),
       headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset-after': '0.4', 'x-ratelimit-reset': String(Date.now() / 1000 + 0.4), 'x-ratelimit-limit': '5' },
     });
-    await postToChannel(client, channelId, { content: 'one', allowed_mentions: { parse: [] } });
-    await postToChannel(client, channelId, { content: 'two', allowed_mentions: { parse: [] } });
+    const sender = restSender(client.rest);
+    await sender.send(channelId, { ...body, content: 'one', nonce: 'rate-1' });
+    await sender.send(channelId, { ...body, content: 'two', nonce: 'rate-2' });
     const posts = server.requestsTo('POST', `/channels/${channelId}/messages`).slice(-2);
     expect((posts[0]!.body as { content: string }).content).toBe('one');
     expect(posts[1]!.at - posts[0]!.at).toBeGreaterThanOrEqual(300);

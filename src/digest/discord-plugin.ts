@@ -1,30 +1,21 @@
-import { ChannelType, PermissionFlagsBits, type Client } from 'discord.js';
+import { PermissionFlagsBits, type Client } from 'discord.js';
 import type { Dataset } from '../core/dataset.ts';
 import { sharedDatasetWatcher } from '../core/watch-dataset.ts';
 import type { Bot, BotPlugin } from '../discord/bot.ts';
-import { ownsGuild } from '../discord/channels.ts';
+import { checkChannel, ownsGuild } from '../discord/channels.ts';
 import { openDatabase, type Db } from '../storage/db.ts';
 import { DigestRunner, type DigestRunnerOptions } from './runner.ts';
 import { restSender } from './sender.ts';
 import { digestServices, type ChannelCheckResult } from './services.ts';
 import { DigestStore } from './store.ts';
 
-const NEEDED: [bigint, string][] = [
-  [PermissionFlagsBits.ViewChannel, 'View Channel'],
-  [PermissionFlagsBits.SendMessages, 'Send Messages'],
-  [PermissionFlagsBits.EmbedLinks, 'Embed Links'],
-];
+/** The digest posts embeds without files: it needs no Attach Files. */
+export const DIGEST_PERMISSIONS = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.EmbedLinks] as const;
 
-/** /digest set's check, with discord.js: the channel is a text channel of this server where the bot may view, send and embed. */
+/** /digest set's check (src/discord/channels.ts): a text channel of this server where the bot may view, send and embed. */
 export async function discordChannelCheck(client: Client, guildId: string, channelId: string): Promise<ChannelCheckResult> {
-  const channel = await client.channels.fetch(channelId).catch(() => null);
-  if (!channel) return { ok: false, problem: 'the channel does not exist or the bot cannot see it (it needs View Channel)' };
-  if (channel.isDMBased() || !('guild' in channel) || channel.guild.id !== guildId) return { ok: false, problem: 'that channel is not in this server' };
-  if (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement) return { ok: false, problem: 'it is not a text or announcement channel' };
-  const me = channel.guild.members.me ?? (await channel.guild.members.fetchMe().catch(() => null));
-  const perms = me ? channel.permissionsFor(me) : null;
-  const missing = NEEDED.filter(([bit]) => !perms?.has(bit)).map(([, name]) => name);
-  return missing.length ? { ok: false, problem: `the bot lacks ${missing.join(', ')} there` } : { ok: true };
+  const r = await checkChannel(client, channelId, { guildId, permissions: DIGEST_PERMISSIONS });
+  return r.ok ? { ok: true } : { ok: false, problem: r.detail };
 }
 
 /**

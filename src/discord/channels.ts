@@ -1,41 +1,50 @@
 import { ChannelType, PermissionFlagsBits, type Client, type GuildTextBasedChannel } from 'discord.js';
-import type { ReplyPayload } from '../replies/payload.ts';
-import { toMessageOptions } from './reply-options.ts';
 
 /**
- * Posting outside interactions (the daily digest): fetch the channel, check the bot may post there, send a
- * ReplyPayload (files as attachments, never any mentions).
+ * Whether the bot may post in a channel outside an interaction (the daily digest): the one check,
+ * used by /digest set (src/digest/discord-plugin.ts). Each caller passes the permissions its messages
+ * need: the digest posts embeds without files, so View Channel, Send Messages and Embed Links.
  */
 
 export type ChannelCheck =
   | { ok: true; channel: GuildTextBasedChannel }
-  | { ok: false; reason: 'unknown-channel' | 'not-text' | 'missing-permissions'; detail: string };
+  | {
+      ok: false;
+      reason: 'unknown-channel' | 'other-guild' | 'not-text' | 'missing-permissions';
+      /** Plain words for the user ("the bot lacks Embed Links there"). */
+      detail: string;
+      /** With missing-permissions: the permissions lacking, as Discord's client names them ("Embed Links"). */
+      missing?: string[];
+    };
 
-const NEEDED = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.EmbedLinks, PermissionFlagsBits.AttachFiles];
+export interface ChannelNeeds {
+  /** What the bot must be allowed there (PermissionFlagsBits values). */
+  permissions: readonly bigint[];
+  /** The channel must belong to this server (a /digest set in one server cannot name another's channel). */
+  guildId?: string;
+}
 
-/** Whether the bot can post in the channel: it exists, is a text channel of a guild, and the bot has the permissions. */
-export async function checkChannel(client: Client<true>, channelId: string): Promise<ChannelCheck> {
+/** "EmbedLinks" -> "Embed Links", the name Discord shows in its permission settings. */
+function permissionName(bit: bigint): string {
+  const key = Object.entries(PermissionFlagsBits).find(([, v]) => v === bit)?.[0] ?? String(bit);
+  return key.replace(/([a-z])([A-Z])/g, '$1 $2');
+}
+
+/** Whether the bot can post in the channel: it exists, is a text or announcement channel (of the server, if given), and the bot has the permissions. */
+export async function checkChannel(client: Client, channelId: string, needs: ChannelNeeds): Promise<ChannelCheck> {
   const channel = await client.channels.fetch(channelId).catch(() => null);
-  if (!channel) return { ok: false, reason: 'unknown-channel', detail: `channel ${channelId} does not exist or the bot cannot see it` };
-  if (!channel.isTextBased() || channel.isDMBased() || channel.type === ChannelType.GuildVoice) {
-    return { ok: false, reason: 'not-text', detail: `channel ${channelId} is not a server text channel` };
+  if (!channel) return { ok: false, reason: 'unknown-channel', detail: 'the channel does not exist or the bot cannot see it (it needs View Channel)' };
+  if (channel.isDMBased() || !('guild' in channel) || (needs.guildId !== undefined && channel.guild.id !== needs.guildId)) {
+    return { ok: false, reason: 'other-guild', detail: 'that channel is not in this server' };
+  }
+  if (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement) {
+    return { ok: false, reason: 'not-text', detail: 'it is not a text or announcement channel' };
   }
   const me = channel.guild.members.me ?? (await channel.guild.members.fetchMe().catch(() => null));
   const perms = me ? channel.permissionsFor(me) : null;
-  const missing = perms ? NEEDED.filter((p) => !perms.has(p)) : NEEDED;
-  if (missing.length) {
-    const names = Object.entries(PermissionFlagsBits).filter(([, v]) => missing.includes(v)).map(([k]) => k);
-    return { ok: false, reason: 'missing-permissions', detail: `the bot lacks ${names.join(', ')} in channel ${channelId}` };
-  }
+  const missing = needs.permissions.filter((bit) => !perms?.has(bit)).map(permissionName);
+  if (missing.length) return { ok: false, reason: 'missing-permissions', detail: `the bot lacks ${missing.join(', ')} there`, missing };
   return { ok: true, channel };
-}
-
-/** Sends a payload to a channel; resolves with the message id. Errors (DiscordAPIError 50013, 10003...) propagate. */
-export async function postToChannel(client: Client<true>, channelId: string, payload: ReplyPayload): Promise<{ messageId: string; channelId: string }> {
-  const channel = await client.channels.fetch(channelId);
-  if (!channel || !channel.isSendable()) throw new Error(`channel ${channelId} is not one the bot can send to`);
-  const msg = await channel.send(toMessageOptions(payload));
-  return { messageId: msg.id, channelId: msg.channelId };
 }
 
 /** The shard Discord routes a guild to. */

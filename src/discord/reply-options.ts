@@ -1,4 +1,4 @@
-import type { AttachmentPayload, InteractionReplyOptions, InteractionUpdateOptions, MessageCreateOptions } from 'discord.js';
+import type { AttachmentPayload, InteractionReplyOptions, InteractionUpdateOptions } from 'discord.js';
 import { EPHEMERAL } from '../replies/discord-limits.ts';
 import type { ReplyPayload } from '../replies/payload.ts';
 
@@ -45,10 +45,4 @@ export function toReplyOptions(p: ReplyPayload): InteractionReplyOptions {
 export function toUpdateOptions(p: ReplyPayload): InteractionUpdateOptions {
   // content: '' clears the previous page's text when the new payload has none.
   return { ...common(p), content: p.content ?? '' } as InteractionUpdateOptions;
-}
-
-/** For channel.send (the digest posts to channels). */
-export function toMessageOptions(p: ReplyPayload): MessageCreateOptions {
-  const flags = (p.flags ?? 0) & ~EPHEMERAL; // ephemeral means nothing outside an interaction
-  return { ...common(p), ...(flags ? { flags: flags as MessageCreateOptions['flags'] } : {}) } as MessageCreateOptions;
 }
