@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -190,6 +191,26 @@ describe('the binary snapshot (records read on demand)', () => {
     expect(lazy.incidents.incidents[ds.incidents.incidents.length]).toBeUndefined();
     const related = ds.incidents.incidents.slice(0, 50).map((i) => findRelatedIncidents(ds, i).map((r) => r.id));
     expect(lazy.incidents.incidents.slice(0, 50).map((i) => findRelatedIncidents(lazy, i).map((r) => r.id))).toEqual(related);
+  });
+
+  it('keeps its file open while the lazy records are in use, even once the Dataset itself is collected', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bin-gc-')), 'ds.bin');
+    writeDatasetSnapshot(ds, file);
+    // In a child with --expose-gc: keep only ds.incidents.incidents, collect the Dataset, then read records.
+    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', `
+      import { openDatasetSnapshot } from ${JSON.stringify(join(REPO, 'src', 'core', 'dataset.ts'))};
+      let ds = openDatasetSnapshot(${JSON.stringify(file)});
+      let done = false;
+      const registry = new FinalizationRegistry(() => (done = true));
+      registry.register(ds, 'gone');
+      const records = ds.incidents.incidents;
+      ds = null;
+      const until = Date.now() + 5000;
+      while (!done && Date.now() < until) { globalThis.gc(); await new Promise((r) => setTimeout(r, 10)); }
+      for (let i = 0; i < 5; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 10)); }
+      console.log(JSON.stringify({ collected: done && !!registry, ids: [0, 1, 2, records.length - 1].map((i) => records[i].id) }));`], { cwd: REPO, encoding: 'utf8' });
+    const incs = ds.incidents.incidents;
+    expect(JSON.parse(out)).toEqual({ collected: true, ids: [incs[0]!.id, incs[1]!.id, incs[2]!.id, incs[incs.length - 1]!.id] });
   });
 
   it('is what loadDataset uses from binarySnapshotMin incidents on, and is rebuilt when the data changes', () => {

@@ -288,11 +288,13 @@ function readSnapshot(path: string, fd: number): Dataset {
   const raw: RawDataset = { ...h.rest, incidents: records as Incident[] };
   const ds = new Dataset(raw, columns);
   diskReads.set(ds, counter);
-  closeWhenCollected.register(ds, fd);
+  // The file is read through the lazy records, which can outlive the Dataset (a caller keeping
+  // `ds.incidents.incidents`): it is closed once they are collected, not when the Dataset is.
+  closeWhenCollected.register(records, fd);
   return ds;
 }
 
-/** A snapshot's file stays open while its Dataset lives; a Dataset that is dropped closes it. */
+/** A snapshot's file stays open while its lazy records live; once they are collected it is closed. */
 const closeWhenCollected = new FinalizationRegistry<number>((fd) => {
   try {
     closeSync(fd);
