@@ -64,6 +64,32 @@ describe('two shards in one process', () => {
   });
 });
 
+/**
+ * Kills each shard's child process (SIGTERM: it destroys its client and exits) and waits until every one
+ * has exited (SIGKILL after 10 s), so nothing still runs against the server or DATA_DIR when the caller
+ * stops the one and removes the other. Resolves with each child's exit code (or signal).
+ */
+async function killShards(manager: ReturnType<typeof buildShardingManager>): Promise<(number | string | null)[]> {
+  const exits: Promise<number | string | null>[] = [];
+  for (const shard of manager.shards.values()) {
+    const child = shard.process; // shard.kill() forgets it
+    if (!child) continue; // never spawned, or already killed (kill() would throw: no process, no worker)
+    if (child.exitCode === null && child.signalCode === null) {
+      exits.push(
+        new Promise((resolve) => {
+          const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+          child.once('exit', (code, signal) => {
+            clearTimeout(force);
+            resolve(code ?? signal);
+          });
+        }),
+      );
+    }
+    shard.kill();
+  }
+  return Promise.all(exits);
+}
+
 describe('run-bot with SHARD_COUNT > 1', () => {
   test('builds a ShardingManager over the shard script with the configured count, in child processes running tsx', () => {
     const config = { token: 'x'.repeat(30), applicationId: '123456789012345678', shardCount: 3, logLevel: 'info' as const };
@@ -106,8 +132,10 @@ describe('run-bot with SHARD_COUNT > 1', () => {
       const counts = await manager.fetchClientValues('guilds.cache.size');
       expect(counts).toEqual([1, 1]);
       expect(server.invalidRequests()).toEqual([]);
+      // SIGTERM: each child destroys its client and exits 0.
+      expect(await killShards(manager)).toEqual([0, 0]);
     } finally {
-      for (const shard of manager.shards.values()) shard.kill();
+      await killShards(manager); // after a failure above; nothing left to do otherwise
       for (const [k, v] of Object.entries(saved)) {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
