@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Dataset } from '../src/core/dataset.ts';
-import { DigestRunner, digestNonce, type DigestRunnerOptions } from '../src/digest/runner.ts';
+import { Dataset, openDatasetSnapshot, recordsReadFromDisk, writeDatasetSnapshot } from '../src/core/dataset.ts';
+import { DigestRunner, digestNonce, incidentIds, type DigestRunnerOptions } from '../src/digest/runner.ts';
 import type { DigestMessageBody, DigestSender } from '../src/digest/sender.ts';
 import { DigestStore } from '../src/digest/store.ts';
 import { openDatabase, type Db } from '../src/storage/db.ts';
@@ -27,23 +27,35 @@ function tempDb(dir?: string): { db: Db; dir: string } {
 
 const apiError = (status: number, code: number, message: string) => Object.assign(new Error(message), { status, code, name: 'DiscordAPIError' });
 
-/** Posts like Discord: a message id per post, and with enforce_nonce the first message again for a repeated nonce. */
+/**
+ * Posts like Discord: a message id per post, and with enforce_nonce the first message again for a
+ * repeated nonce — with `now` set, only within `nonceWindowMs` of that first message, as Discord does.
+ */
 class FakeSender implements DigestSender {
-  readonly posted: { channelId: string; body: DigestMessageBody; id: string }[] = [];
+  readonly posted: { channelId: string; body: DigestMessageBody; id: string; at: number }[] = [];
   readonly requests: { channelId: string; body: DigestMessageBody }[] = [];
   readonly failures: (Error | null)[] = [];
+  /** Requests that post the message and then fail anyway (a timeout after Discord created it). */
+  readonly failuresAfterPosting: Error[] = [];
   /** Set to hold every request until released (a process dying mid-request). */
   hold: Promise<void> | null = null;
+  now: (() => number) | null = null;
+  nonceWindowMs = 5 * 60_000;
   private n = 0;
   async send(channelId: string, body: DigestMessageBody) {
     this.requests.push({ channelId, body });
     if (this.hold) await this.hold;
     const f = this.failures.shift();
     if (f) throw f;
-    const dup = body.enforce_nonce && this.posted.find((p) => p.channelId === channelId && p.body.nonce === body.nonce);
-    if (dup) return { id: dup.id };
-    const id = String(1_000_000 + ++this.n);
-    this.posted.push({ channelId, body, id });
+    const at = this.now?.() ?? 0;
+    const dup = body.enforce_nonce && this.posted.find((p) => p.channelId === channelId && p.body.nonce === body.nonce && (!this.now || at - p.at <= this.nonceWindowMs));
+    let id = dup ? dup.id : null;
+    if (!id) {
+      id = String(1_000_000 + ++this.n);
+      this.posted.push({ channelId, body, id, at });
+    }
+    const after = this.failuresAfterPosting.shift();
+    if (after) throw after;
     return { id };
   }
 }
@@ -272,5 +284,136 @@ describe('digest delivery', () => {
     const lateOnes = added.filter((a) => a.id.endsWith('-late')).map((a) => a.id);
     expect([...all].sort()).toEqual([...new Set([...expected, ...lateOnes])].sort());
     expect(new Set(all).size).toBe(all.length);
+  });
+  it('never resends after Discord\'s nonce window when a request got no clear answer (a timeout that did post)', async () => {
+    const { store, clock, sender, runner } = setup({ runner: { nextAttempt: { baseMs: 60_000, maxMs: 30 * 60_000, maxAttemptsPerDay: 24 } } });
+    sender.now = () => clock.t;
+    subscribe(store, 'g1', clock.t);
+    clock.set('2019-08-23T05:00:00Z');
+    const timeout = Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
+    const e502 = apiError(502, 0, 'Bad Gateway');
+    sender.failuresAfterPosting.push(timeout); // the first request did create the message
+    sender.failures.push(null, ...Array.from({ length: 8 }, () => e502)); // then Discord is down for a while
+    // every minute for an hour: retries stay inside the 5 minutes from the first request, then it stops
+    for (let m = 0; m < 60; m++, clock.advance(60_000)) await runner.tick();
+    expect(sender.posted).toHaveLength(1);
+    const d = store.getDelivery('g1', '2019-08-23')!;
+    expect(d.status).toBe('unknown');
+    expect(d.lastError).toMatch(/may have been posted/);
+    expect(d.firstAttemptAt).toBe(Date.parse('2019-08-23T05:00:00Z'));
+    expect(sender.requests.length).toBeLessThanOrEqual(9);
+  });
+
+  it('backs off 1, 2, 4 minutes between rounds of a clear failure (429), and keeps retrying past the nonce window', async () => {
+    const { store, clock, sender, runner } = setup({ runner: { nextAttempt: { baseMs: 60_000, maxMs: 30 * 60_000, maxAttemptsPerDay: 24 } } });
+    sender.now = () => clock.t;
+    subscribe(store, 'g1', clock.t);
+    clock.set('2019-08-23T05:00:00Z');
+    const e429 = Object.assign(apiError(429, 0, 'You are being rate limited.'), { rawError: { retry_after: 0.001 } });
+    sender.failures.push(...Array.from({ length: 9 }, () => e429));
+    const waits: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const before = clock.t;
+      expect((await runner.tick()).outcomes['retry-later']).toBe(1);
+      const d = store.getDelivery('g1', '2019-08-23')!;
+      waits.push((d.nextAttemptAt! - before) / 60_000);
+      clock.t = d.nextAttemptAt!;
+    }
+    expect(waits).toEqual([1, 2, 4]);
+    expect(clock.t - Date.parse('2019-08-23T05:00:00Z')).toBeGreaterThan(5 * 60_000);
+    expect((await runner.tick()).outcomes.sent).toBe(1); // a 429 posted nothing: safe to send after the window
+    expect(sender.posted).toHaveLength(1);
+  });
+
+  it('an attempt still retrying renews its claim, so another process does not take it over as stale', async () => {
+    const sender = new FakeSender();
+    const clock = new Clock(Date.parse('2019-08-22T12:00:00Z'));
+    let other!: ReturnType<typeof setup>;
+    let otherReport: Awaited<ReturnType<DigestRunner['tick']>> | null = null;
+    const a = setup({
+      sender,
+      clock,
+      runner: {
+        owner: 'a',
+        sleep: async () => {
+          otherReport = await other.runner.tick(); // b ticks while a waits to retry
+        },
+      },
+    });
+    other = setup({ dir: a.dir, sender, clock, runner: { owner: 'b' } });
+    subscribe(a.store, 'g1', clock.t);
+    clock.set('2019-08-23T05:00:00Z');
+    const send = sender.send.bind(sender);
+    let calls = 0;
+    sender.send = async (c, b) => {
+      if (++calls === 1) {
+        clock.advance(70_000); // a slow first request: 70 s, then a 503
+        throw apiError(503, 0, 'Service Unavailable');
+      }
+      return send(c, b);
+    };
+    expect((await a.runner.tick()).outcomes.sent).toBe(1);
+    expect(otherReport).toMatchObject({ due: 0 });
+    expect(calls).toBe(2);
+    expect(a.store.getDelivery('g1', '2019-08-23')).toMatchObject({ status: 'sent', owner: 'a', attempts: 2 });
+  });
+
+  it('a retry goes to the channel /digest set moved the subscription to, unless an earlier request may have posted it', async () => {
+    const { store, clock, sender, runner } = setup({ runner: { concurrency: 1 } });
+    subscribe(store, 'g1', clock.t, { channelId: 'old1' });
+    subscribe(store, 'g2', clock.t, { channelId: 'old2' });
+    clock.set('2019-08-23T05:00:00Z');
+    const e429 = Object.assign(apiError(429, 0, 'rate limited'), { rawError: { retry_after: 0.001 } });
+    const e500 = apiError(500, 0, 'Internal Server Error');
+    sender.failures.push(e429, e429, e429, e500, e500, e500); // g1: clearly not posted; g2: perhaps posted
+    await runner.tick();
+    expect([store.getDelivery('g1', '2019-08-23')!.status, store.getDelivery('g2', '2019-08-23')!.status]).toEqual(['retry', 'retry']);
+    store.setSubscription({ guildId: 'g1', channelId: 'new1', time: '08:00', timeZone: 'Asia/Baghdad', placeId: null }, clock.t);
+    store.setSubscription({ guildId: 'g2', channelId: 'new2', time: '08:00', timeZone: 'Asia/Baghdad', placeId: null }, clock.t);
+    clock.advance(60_000);
+    expect((await runner.tick()).outcomes.sent).toBe(2);
+    expect(sender.posted.map((p) => p.channelId).sort()).toEqual(['new1', 'old2']);
+    expect(store.getDelivery('g1', '2019-08-23')!.channelId).toBe('new1');
+  });
+
+  it('a hot reload during a fan-out never lists an incident twice: each digest is composed from the dataset it recorded', async () => {
+    const seed = seedDataset();
+    let current = seed;
+    const { store, clock, sender, runner } = setup({ dataset: () => current, runner: { concurrency: 1 } });
+    runner.recordDataset();
+    subscribe(store, 'g1', clock.t, { timeZone: 'UTC' });
+    subscribe(store, 'g2', clock.t, { timeZone: 'UTC' });
+    const base = seed.raw.incidents[0]!;
+    const added: Incident = { ...base, id: 'reloaded-2019-08-22', date: { date: '2019-08-22', precision: 'exact' } };
+    const send = sender.send.bind(sender);
+    sender.send = async (c, b) => {
+      // the dataset is reloaded while the first digest is being sent
+      if (current === seed) current = new Dataset({ ...seed.raw, incidents: [...seed.raw.incidents, added] });
+      clock.advance(1000);
+      return send(c, b);
+    };
+    clock.set('2019-08-23T08:00:00Z');
+    expect((await runner.tick()).outcomes.sent).toBe(2);
+    clock.set('2019-08-24T08:00:00Z');
+    expect((await runner.tick()).outcomes.sent).toBe(2);
+    for (const g of ['cg1', 'cg2']) {
+      const listed = sender.posted
+        .filter((p) => p.channelId === g)
+        .flatMap((p) => [...(p.body.embeds![0] as { description: string }).description.matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]!));
+      expect(listed.filter((id) => id === added.id)).toHaveLength(1);
+    }
+  });
+
+  it('records the incident ids of an on-disk snapshot from the index, reading no record', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'digest-snap-'));
+    dirs.push(dir);
+    writeDatasetSnapshot(seedDataset(), join(dir, 'seed.snap'));
+    const snap = openDatasetSnapshot(join(dir, 'seed.snap'));
+    const { store, runner } = setup({ dataset: () => snap });
+    expect(store.getMeta('seen_baseline_at')).toBeNull();
+    runner.recordDataset();
+    expect(recordsReadFromDisk(snap)).toBe(0);
+    expect([...incidentIds(snap)].sort()).toEqual(seedDataset().raw.incidents.map((i) => i.id).sort());
+    expect((store.db.prepare('SELECT COUNT(*) AS n FROM incident_first_seen').get() as { n: number }).n).toBe(seedDataset().raw.incidents.length);
   });
 });

@@ -74,6 +74,7 @@ export class DigestRunner {
   private stopping = false;
   private killed = false;
   private lastSeenDataset: Dataset | null = null;
+  private lastSeenAt = 0;
 
   constructor(opts: DigestRunnerOptions) {
     this.owner = opts.owner ?? `pid${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -96,11 +97,22 @@ export class DigestRunner {
   /** Ticks every minute (and once now, which is the catch-up after a restart). Idempotent. */
   start(expression = '* * * * *'): void {
     if (this.task || this.stopping) return;
-    this.task = cron.schedule(expression, () => void this.tick().catch((err: unknown) => this.o.logger.error({ err }, 'digest tick failed')), {
+    const log = this.o.logger;
+    // No `noOverlap`: the callback returns at once, and tick() itself shares one pass among overlapping calls.
+    this.task = cron.schedule(expression, () => void this.tick().catch((err: unknown) => log.error({ err }, 'digest tick failed')), {
       name: 'digest',
-      noOverlap: true,
+      // node-cron's own messages through our logger (its default prints coloured text, not JSON)
+      logger: {
+        info: (msg) => log.debug({ cron: 'digest' }, String(msg)),
+        debug: (msg) => log.debug({ cron: 'digest' }, String(msg)),
+        warn: (msg) => log.warn({ cron: 'digest' }, String(msg)),
+        error: (msg, err) => log.error({ cron: 'digest', err: err ?? msg }, String(msg)),
+      },
     });
-    void this.tick().catch((err: unknown) => this.o.logger.error({ err }, 'digest tick failed'));
+    // A tick skipped while the event loop was busy is harmless: the next one delivers whatever is due.
+    // With a listener node-cron does not print its own warning.
+    this.task.on('execution:missed', (ctx) => log.debug({ cron: 'digest', missedAt: ctx.date.toISOString() }, 'digest tick missed (event loop busy); the next tick catches up'));
+    void this.tick().catch((err: unknown) => log.error({ err }, 'digest tick failed'));
   }
 
   /** Stops ticking; sends under way finish and are recorded, nothing new starts. */
@@ -121,15 +133,19 @@ export class DigestRunner {
     await this.stop();
   }
 
-  /** Records incidents of a new dataset as first seen now (the first time ever: as the baseline). */
-  recordDataset(ds: Dataset = this.o.dataset()): void {
-    if (ds === this.lastSeenDataset) return;
-    const r = this.o.store.recordSeen(
-      ds.raw.incidents.map((i) => i.id),
-      this.o.clock().getTime(),
-    );
+  /**
+   * Records incidents of a new dataset as first seen now (the first time ever: as the baseline).
+   * Returns when this process recorded that dataset: every incident it holds was first seen by then,
+   * so a digest composed from it covers what was recorded up to that instant, no later.
+   */
+  recordDataset(ds: Dataset = this.o.dataset()): number {
+    if (ds === this.lastSeenDataset) return this.lastSeenAt;
+    const at = this.o.clock().getTime();
+    const r = this.o.store.recordSeen(incidentIds(ds), at);
     this.lastSeenDataset = ds;
+    this.lastSeenAt = at;
     if (r.added) this.o.logger.info({ added: r.added, baseline: r.baseline }, r.baseline ? 'incidents recorded as the baseline (not late reports)' : 'new incidents first seen');
+    return at;
   }
 
   /** One pass: everything due now is delivered (or left for a later tick). Overlapping calls share one pass. */
@@ -168,30 +184,52 @@ export class DigestRunner {
     return report;
   }
 
-  /** The message for a server's local day: the day before, plus what was recorded since the last digest. */
-  composeFor(sub: Subscription, localDate: string, at: number): ComposedDelivery & { payload: ReturnType<typeof composeDigest> } {
-    const window = windowFor(this.o.store, sub, localDate, at);
-    const payload = composeDigest(this.o.dataset(), window, { placeId: sub.placeId }, sub.timeZone);
+  /**
+   * The message for a server's local day: the day before, plus what was recorded since the last digest.
+   * `ds` is the dataset it is composed from, recorded (first-seen) by this process at `recordedAt`: late
+   * reports are taken up to then and no later, so an incident of a newer dataset (a hot reload meanwhile,
+   * or another process's) is left to the next digest instead of being skipped by this one.
+   */
+  composeFor(
+    sub: Subscription,
+    localDate: string,
+    at: number,
+    ds: Dataset = this.o.dataset(),
+    recordedAt: number = this.recordDataset(ds),
+  ): ComposedDelivery & { payload: ReturnType<typeof composeDigest> } {
+    const window = windowFor(this.o.store, sub, localDate, recordedAt, at);
+    const payload = composeDigest(ds, window, { placeId: sub.placeId }, sub.timeZone);
     const nonce = digestNonce(sub.guildId, localDate);
     const body: DigestMessageBody = { ...(payload.content ? { content: payload.content } : {}), embeds: payload.embeds ?? [], allowed_mentions: { parse: [] }, nonce, enforce_nonce: true };
-    return { payload, body: JSON.stringify(body), nonce, digestDay: window.day, recordedUntil: at };
+    return { payload, body: JSON.stringify(body), nonce, digestDay: window.day, recordedUntil: window.recordedUntil };
   }
 
   private async deliver(item: DueItem): Promise<DeliveryOutcome> {
     const { store, logger } = this.o;
     const { guildId, localDate } = item;
     const now = () => this.o.clock().getTime();
-    const claim = store.claim(item, this.owner, now(), this.o.staleAfterMs, (sub) => this.composeFor(sub, localDate, now()));
+    // One dataset for the whole delivery: recorded as first seen before the claim, composed from the same.
+    const ds = this.o.dataset();
+    const recordedAt = this.recordDataset(ds);
+    const claim = store.claim(item, this.owner, now(), this.o.staleAfterMs, (sub) => this.composeFor(sub, localDate, now(), ds, recordedAt));
     if (!claim) return 'skipped';
     const log = { guildId, localDate, channelId: claim.delivery.channelId, attempt: claim.delivery.attempts, kind: claim.kind };
-    if (claim.kind === 'recover' && now() - (claim.previousClaimedAt ?? 0) > this.o.nonceWindowMs) {
-      const msg = 'The bot stopped while this digest was being sent, too long ago for a safe resend; it may not have been posted.';
+    // Discord deduplicates a resend by nonce only within a few minutes of the first message, so that
+    // window runs from the first request ever made for this digest.
+    const firstAt = claim.delivery.firstAttemptAt;
+    const inWindow = (t: number) => t - firstAt <= this.o.nonceWindowMs;
+    const giveUpUnknown = (msg: string, extra: object = {}): DeliveryOutcome => {
       store.markEnded(guildId, localDate, 'unknown', msg, now());
-      logger.warn(log, 'digest outcome unknown; not resent, to never post twice');
+      logger.warn({ ...log, ...extra }, 'digest outcome unknown; not resent, to never post twice');
       return 'unknown';
-    }
+    };
+    if (claim.kind === 'recover' && !inWindow(now()))
+      return giveUpUnknown('The bot stopped while this digest was being sent, too long ago for a safe resend; it may not have been posted.');
+    if (claim.kind === 'retry' && claim.delivery.maybePosted && !inWindow(now()))
+      return giveUpUnknown(`An earlier request got no clear answer (${claim.delivery.lastError ?? 'no answer'}) and it is too late for a safe resend; it may have been posted.`);
     if (claim.kind === 'recover') logger.warn(log, 'resending a digest a stopped process left mid-request (same nonce: Discord deduplicates)');
     const body = JSON.parse(claim.delivery.body) as DigestMessageBody;
+    let maybePosted = claim.kind === 'recover' || claim.delivery.maybePosted;
     for (let i = 0; ; i++) {
       if (this.killed) return 'interrupted';
       await this.limiter.take();
@@ -215,22 +253,37 @@ export class DigestRunner {
           logger.error({ ...log, error: f.message }, 'digest rejected by Discord; not retried today');
           return 'failed';
         }
+        maybePosted ||= f.unclear;
         const attempts = claim.delivery.attempts + i;
-        if (i + 1 >= this.o.retry.requests || this.stopping) {
+        const delay = f.retryAfterMs ?? this.o.retry.baseDelayMs * 2 ** i;
+        // Retried now only while the wait keeps this attempt fresh (another process takes over a stale one).
+        if (i + 1 >= this.o.retry.requests || this.stopping || delay > this.o.staleAfterMs / 2) {
           const { baseMs, maxMs, maxAttemptsPerDay } = this.o.nextAttempt;
           if (attempts >= maxAttemptsPerDay) {
             store.markEnded(guildId, localDate, 'failed', `gave up after ${attempts} attempts: ${f.message}`, now());
             logger.error({ ...log, error: f.message }, 'digest given up for today');
             return 'failed';
           }
-          const wait = Math.min(maxMs, baseMs * 2 ** Math.max(0, claim.delivery.attempts - 1));
-          store.markRetry(guildId, localDate, f.message, now() + wait, now());
+          // Doubles per round of `retry.requests` requests left for a later tick: 1, 2, 4, … minutes, capped.
+          const round = Math.floor((attempts - 1) / this.o.retry.requests);
+          const wait = Math.max(delay, Math.min(maxMs, baseMs * 2 ** round));
+          if (maybePosted && !inWindow(now() + wait))
+            return giveUpUnknown(`No clear answer from Discord (${f.message}), and a retry would come too late for a safe resend; it may have been posted.`, { error: f.message });
+          store.markRetry(guildId, localDate, f.message, maybePosted, now() + wait, now());
           logger.warn({ ...log, error: f.message, retryInMs: wait }, 'digest left for a later tick');
           return 'retry-later';
         }
-        store.bumpAttempt(guildId, localDate, f.message, now());
-        await this.o.sleep(f.retryAfterMs ?? this.o.retry.baseDelayMs * 2 ** i);
+        if (maybePosted && !inWindow(now() + delay))
+          return giveUpUnknown(`No clear answer from Discord (${f.message}), and a retry would come too late for a safe resend; it may have been posted.`, { error: f.message });
+        store.bumpAttempt(guildId, localDate, f.message, maybePosted, now());
+        await this.o.sleep(delay);
       }
     }
   }
+}
+
+/** Every incident id of a dataset, from the index's id column when the records are on disk (a snapshot): no record is read. */
+export function incidentIds(ds: Dataset): readonly string[] {
+  const idx = ds.incidents;
+  return idx.columns.ids ?? idx.incidents.map((i) => i.id);
 }

@@ -33,8 +33,11 @@ export function restSender(rest: RestLike): DigestSender {
 export type SendFailure =
   /** The bot cannot post there: turn the subscription off and say why. */
   | { kind: 'disable'; message: string; reason: string }
-  /** Worth trying again later (5xx, timeouts, network, a 429 that reached us). */
-  | { kind: 'transient'; message: string; retryAfterMs: number | null }
+  /**
+   * Worth trying again later (5xx, timeouts, network, a 429 that reached us). `unclear`: no clear answer
+   * (no HTTP status, or a 5xx), so Discord may have posted the message; a 429 clearly did not.
+   */
+  | { kind: 'transient'; message: string; retryAfterMs: number | null; unclear: boolean }
   /** Will fail the same way again (a rejected body): stop for today, keep the subscription. */
   | { kind: 'fail'; message: string };
 
@@ -54,8 +57,8 @@ export function classifySendError(err: unknown): SendFailure {
   if (status === 404) return { kind: 'disable', message, reason: `Discord does not know the channel (HTTP 404${code ? `, code ${code}` : ''})` };
   if (status === 429) {
     const ra = e.rawError?.retry_after;
-    return { kind: 'transient', message, retryAfterMs: typeof ra === 'number' ? Math.ceil(ra * 1000) : null };
+    return { kind: 'transient', message, retryAfterMs: typeof ra === 'number' ? Math.ceil(ra * 1000) : null, unclear: false };
   }
   if (status !== null && status >= 400 && status < 500) return { kind: 'fail', message };
-  return { kind: 'transient', message, retryAfterMs: null };
+  return { kind: 'transient', message, retryAfterMs: null, unclear: true };
 }

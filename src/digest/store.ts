@@ -34,6 +34,8 @@ const toDelivery = (r: Row): Delivery => ({
   body: r.body as string,
   digestDay: r.digest_day as string,
   recordedUntil: r.recorded_until as number,
+  firstAttemptAt: (r.first_attempt_at as number | null) ?? (r.claimed_at as number),
+  maybePosted: r.maybe_posted === 1,
   messageId: (r.message_id as string | null) ?? null,
   sentAt: (r.sent_at as number | null) ?? null,
   lastError: (r.last_error as string | null) ?? null,
@@ -122,19 +124,22 @@ export class DigestStore {
       lastSent: p("SELECT * FROM digest_deliveries WHERE guild_id = ? AND status = 'sent' AND local_date < ? ORDER BY local_date DESC LIMIT 1"),
       lastSentAny: p("SELECT * FROM digest_deliveries WHERE guild_id = ? AND status = 'sent' ORDER BY local_date DESC LIMIT 1"),
       insertDelivery: p(`
-        INSERT INTO digest_deliveries (guild_id, local_date, channel_id, status, attempts, nonce, body, digest_day, recorded_until, owner, claimed_at, updated_at)
-        VALUES (@guildId, @localDate, @channelId, 'sending', 1, @nonce, @body, @digestDay, @recordedUntil, @owner, @now, @now)`),
+        INSERT INTO digest_deliveries (guild_id, local_date, channel_id, status, attempts, nonce, body, digest_day, recorded_until, owner, claimed_at, first_attempt_at, updated_at)
+        VALUES (@guildId, @localDate, @channelId, 'sending', 1, @nonce, @body, @digestDay, @recordedUntil, @owner, @now, @now, @now)`),
+      // A retry goes to the channel the subscription names now (moved by /digest set meanwhile), unless an
+      // earlier request may have posted it: then only the same channel deduplicates by nonce.
       reclaim: p(`
-        UPDATE digest_deliveries SET status = 'sending', attempts = attempts + 1, owner = @owner, claimed_at = @now, next_attempt_at = NULL, updated_at = @now
+        UPDATE digest_deliveries SET status = 'sending', attempts = attempts + 1, owner = @owner, claimed_at = @now, next_attempt_at = NULL, updated_at = @now,
+          channel_id = CASE WHEN @retry = 1 AND maybe_posted = 0 THEN @channelId ELSE channel_id END
         WHERE guild_id = @guildId AND local_date = @localDate`),
       markSent: p(`
         UPDATE digest_deliveries SET status = 'sent', message_id = ?, sent_at = ?, last_error = NULL, next_attempt_at = NULL, updated_at = ?
         WHERE guild_id = ? AND local_date = ? AND status = 'sending'`),
       bumpAttempt: p(`
-        UPDATE digest_deliveries SET attempts = attempts + 1, last_error = ?, updated_at = ?
+        UPDATE digest_deliveries SET attempts = attempts + 1, last_error = ?, maybe_posted = MAX(maybe_posted, ?), claimed_at = ?, updated_at = ?
         WHERE guild_id = ? AND local_date = ? AND status = 'sending'`),
       markRetry: p(`
-        UPDATE digest_deliveries SET status = 'retry', last_error = ?, next_attempt_at = ?, updated_at = ?
+        UPDATE digest_deliveries SET status = 'retry', last_error = ?, maybe_posted = MAX(maybe_posted, ?), next_attempt_at = ?, updated_at = ?
         WHERE guild_id = ? AND local_date = ? AND status = 'sending'`),
       reopen: p(`
         UPDATE digest_deliveries SET status = 'retry', channel_id = ?, next_attempt_at = ?, updated_at = ?
@@ -228,7 +233,7 @@ export class DigestStore {
       const retryDue = row.status === 'retry' && (row.nextAttemptAt ?? 0) <= now;
       const stale = row.status === 'sending' && row.owner !== owner && now - row.claimedAt >= staleAfterMs;
       if (!retryDue && !stale) return null;
-      this.s.reclaim.run({ ...key, owner, now });
+      this.s.reclaim.run({ ...key, owner, now, retry: retryDue ? 1 : 0, channelId: sub.channelId });
       return { delivery: this.getDelivery(key.guildId, key.localDate)!, kind: retryDue ? 'retry' : 'recover', previousClaimedAt: row.claimedAt };
     });
     return tx.immediate();
@@ -238,13 +243,17 @@ export class DigestStore {
     this.s.markSent.run(messageId, now, now, guildId, localDate);
   }
 
-  /** One more request within the same attempt (an immediate retry after a 5xx or timeout). */
-  bumpAttempt(guildId: string, localDate: string, error: string, now: number): void {
-    this.s.bumpAttempt.run(error, now, guildId, localDate);
+  /**
+   * One more request within the same attempt (an immediate retry after a 5xx or timeout). Renews the
+   * claim (`claimed_at`), so an attempt still under way is not taken over as stale by another process.
+   * `maybePosted`: the failed request got no clear answer.
+   */
+  bumpAttempt(guildId: string, localDate: string, error: string, maybePosted: boolean, now: number): void {
+    this.s.bumpAttempt.run(error, maybePosted ? 1 : 0, now, now, guildId, localDate);
   }
 
-  markRetry(guildId: string, localDate: string, error: string, nextAttemptAt: number, now: number): void {
-    this.s.markRetry.run(error, nextAttemptAt, now, guildId, localDate);
+  markRetry(guildId: string, localDate: string, error: string, maybePosted: boolean, nextAttemptAt: number, now: number): void {
+    this.s.markRetry.run(error, maybePosted ? 1 : 0, nextAttemptAt, now, guildId, localDate);
   }
 
   /**

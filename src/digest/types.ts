@@ -19,10 +19,11 @@ export interface Subscription {
 
 /**
  * - sending: recorded before the request; an attempt is under way (or its process died mid-request).
- * - retry: the last attempt failed in a way worth trying again (5xx, timeout); see nextAttemptAt.
+ * - retry: the last attempt failed in a way worth trying again (5xx, timeout, 429); see nextAttemptAt.
  * - sent: Discord answered with the message id.
  * - failed: will not be tried again today (permissions, unknown channel, a rejected body).
- * - unknown: the process stopped mid-request too long ago to resend safely; never sent again.
+ * - unknown: a request may have posted it (the process stopped mid-request, or it timed out / got a 5xx)
+ *   and Discord's nonce window has passed, so a resend could post a second copy; never sent again.
  */
 export type DeliveryStatus = 'sending' | 'retry' | 'sent' | 'failed' | 'unknown';
 
@@ -44,6 +45,10 @@ export interface Delivery extends DeliveryState {
   body: string;
   digestDay: string;
   recordedUntil: number;
+  /** When the first request for it was made: Discord's nonce dedupe window runs from here. */
+  firstAttemptAt: number;
+  /** Whether a request failed without a clear answer (timeout, no status, 5xx), so Discord may have posted it. */
+  maybePosted: boolean;
   messageId: string | null;
   sentAt: number | null;
   lastError: string | null;

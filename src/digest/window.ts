@@ -4,17 +4,27 @@ import { addDays } from './time.ts';
 import type { Subscription } from './types.ts';
 
 /**
- * The window of the digest a subscription gets on a local day, compiled at `at`: the day before, the
- * day the last digest sent listed, and the incidents first recorded since that digest (since the
- * subscription was set, for a first digest).
+ * The window of the digest a subscription gets on a local day, compiled at `at` from a dataset recorded
+ * (first-seen) at `recordedAt`: the day before, the day the last digest sent listed, and the incidents
+ * first recorded since that digest (since the subscription was set, for a first digest) up to
+ * `recordedAt` — later ones are not in that dataset, and go to the next digest. `recordedUntil` never
+ * goes back behind the previous digest's, so no incident is listed twice.
  */
-export function windowFor(store: DigestStore, sub: Pick<Subscription, 'guildId' | 'activeSince'>, localDate: string, at: number): DigestWindow {
+export function windowFor(
+  store: DigestStore,
+  sub: Pick<Subscription, 'guildId' | 'activeSince'>,
+  localDate: string,
+  recordedAt: number,
+  at: number = recordedAt,
+): DigestWindow & { recordedUntil: number } {
   const prev = store.lastSentBefore(sub.guildId, localDate);
   const since = prev ? prev.recordedUntil : sub.activeSince;
+  const until = Math.max(since, recordedAt);
   return {
     day: addDays(localDate, -1),
     previousDay: prev?.digestDay ?? null,
-    recordedIds: store.seenLog().between(since, at),
+    recordedIds: store.seenLog().between(since, until),
     at: new Date(at),
+    recordedUntil: until,
   };
 }

@@ -59,6 +59,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    description: 'deliveries: when the first request of a digest was made, and whether any request may have posted it',
+    up: `
+      -- The nonce dedupe window (a few minutes) is measured from the first request; rows from before keep their claim time.
+      ALTER TABLE digest_deliveries ADD COLUMN first_attempt_at INTEGER;
+      UPDATE digest_deliveries SET first_attempt_at = claimed_at;
+      -- 1 once a request failed without a clear answer (timeout, no HTTP status, 5xx): Discord may have posted it.
+      -- Open rows from before are assumed so: a resend after the window could post a second copy.
+      ALTER TABLE digest_deliveries ADD COLUMN maybe_posted INTEGER NOT NULL DEFAULT 0;
+      UPDATE digest_deliveries SET maybe_posted = 1 WHERE status IN ('sending', 'retry');
+    `,
+  },
 ];
 
 export interface OpenOptions {
