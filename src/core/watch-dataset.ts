@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { Dataset, DEFAULT_DATA_DIR } from './dataset.ts';
-import { DatasetError, formatIssue, loadRawDataset } from './load-dataset.ts';
+import { DEFAULT_DATA_DIR, loadDataset, type Dataset } from './dataset.ts';
+import { DatasetError, formatIssue } from './load-dataset.ts';
 
 export interface WatchLogger {
   info(obj: object, msg?: string): void;
@@ -35,7 +35,7 @@ export interface WatchOptions {
  */
 export function watchDataset(dataDir: string = DEFAULT_DATA_DIR, opts: WatchOptions = {}): DatasetWatcher {
   const log = opts.logger;
-  let current = opts.initial ?? new Dataset(loadRawDataset(dataDir));
+  let current = opts.initial ?? loadDataset(dataDir);
   const listeners: ((ds: Dataset) => void)[] = [];
   let timer: NodeJS.Timeout | null = null;
   let watcher: FSWatcher | null = null;
@@ -43,7 +43,7 @@ export function watchDataset(dataDir: string = DEFAULT_DATA_DIR, opts: WatchOpti
   const reload = (): ReloadResult => {
     const t0 = performance.now();
     try {
-      const next = new Dataset(loadRawDataset(dataDir));
+      const next = loadDataset(dataDir);
       current = next;
       const ms = Math.round(performance.now() - t0);
       log?.info({ counts: next.counts(), ms }, 'dataset reloaded');
