@@ -39,6 +39,23 @@ describe('scheduledInstant', () => {
     // Baghdad is UTC+3 all year; 00:30 local is 21:30Z the evening before.
     expect(scheduledInstant('2026-06-02', 30, 'Asia/Baghdad').toISOString()).toBe('2026-06-01T21:30:00.000Z');
   });
+
+  it('is exact to the minute for any time the clocks skip, and for any size of jump', () => {
+    // New York 2019-03-10: 02:00 EST -> 03:00 EDT (07:00Z); 02:40 runs at the jump, not ten minutes after it.
+    expect(scheduledInstant('2019-03-10', 2 * 60 + 40, 'America/New_York').toISOString()).toBe('2019-03-10T07:00:00.000Z');
+    // London 2019-03-31: 01:00 GMT -> 02:00 BST (01:00Z); 01:50 runs at 02:00 BST.
+    expect(scheduledInstant('2019-03-31', 60 + 50, 'Europe/London').toISOString()).toBe('2019-03-31T01:00:00.000Z');
+    // Lord Howe Island 2019-10-06: 02:00 +10:30 -> 02:30 +11 (15:30Z the day before); 02:10 runs at 02:30.
+    expect(scheduledInstant('2019-10-06', 2 * 60 + 10, 'Australia/Lord_Howe').toISOString()).toBe('2019-10-05T15:30:00.000Z');
+    // ... and the minutes just outside the gaps are themselves
+    expect(scheduledInstant('2019-03-10', 60 + 59, 'America/New_York').toISOString()).toBe('2019-03-10T06:59:00.000Z');
+    expect(scheduledInstant('2019-03-10', 3 * 60 + 1, 'America/New_York').toISOString()).toBe('2019-03-10T07:01:00.000Z');
+    expect(scheduledInstant('2019-10-06', 2 * 60 + 31, 'Australia/Lord_Howe').toISOString()).toBe('2019-10-05T15:31:00.000Z');
+    // Kathmandu is UTC+5:45: 05:45 local is midnight UTC
+    expect(scheduledInstant('2019-06-01', 5 * 60 + 45, 'Asia/Kathmandu').toISOString()).toBe('2019-06-01T00:00:00.000Z');
+    // Santiago skips midnight (00:00 -04 -> 01:00 -03): 00:30 runs at 01:00 -03
+    expect(scheduledInstant('2019-09-08', 30, 'America/Santiago').toISOString()).toBe('2019-09-08T04:00:00.000Z');
+  });
 });
 
 describe('dueDigests', () => {

@@ -1,5 +1,3 @@
-import { TZDate } from '@date-fns/tz';
-
 /** Local calendar day and wall-clock time of an instant in a zone. */
 export interface LocalTime {
   date: string; // YYYY-MM-DD
@@ -60,15 +58,16 @@ export function allTimeZones(): string[] {
   return ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
 }
 
-const QUARTER = 15 * 60_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
 /**
  * The instant a daily time falls on, on a local day, in a zone: the first instant at which the local
  * wall clock of that day reads `minutes` or later. So across DST:
  * - a time the clocks skip (02:30 on the spring-forward night in New York) runs when the clocks jump
- *   (03:00 EDT);
+ *   (03:00 EDT); a skipped 02:10 on Lord Howe Island (02:00 -> 02:30) runs at 02:30;
  * - a time that occurs twice (01:30 on the fall-back night) runs at its first occurrence.
- * Offsets are multiples of 15 minutes in every IANA zone, so scanning in 15-minute steps is exact.
+ * Exact to the minute for any offset and any size of jump.
  */
 export function scheduledInstant(day: string, minutes: number, timeZone: string): Date {
   const key = `${day}|${minutes}|${timeZone}`;
@@ -82,15 +81,42 @@ export function scheduledInstant(day: string, minutes: number, timeZone: string)
 
 const scheduleCache = new Map<string, number>();
 
+/** The zone's offset from UTC at an instant (whole minutes), in ms. */
+function offsetAt(t: number, timeZone: string): number {
+  const l = localTime(t, timeZone);
+  return Date.UTC(Number(l.date.slice(0, 4)), Number(l.date.slice(5, 7)) - 1, Number(l.date.slice(8, 10))) + l.minutes * MINUTE - Math.floor(t / MINUTE) * MINUTE;
+}
+
 function computeScheduledInstant(day: string, minutes: number, timeZone: string): Date {
-  const [y, mo, d] = day.split('-').map(Number) as [number, number, number];
-  const guess = new TZDate(y, mo - 1, d, Math.floor(minutes / 60), minutes % 60, 0, timeZone).getTime();
-  for (let t = guess - 12 * QUARTER; t <= guess + 12 * QUARTER; t += QUARTER) {
-    const l = localTime(t, timeZone);
-    if (l.date === day && l.minutes >= minutes) return new Date(t);
-    if (l.date > day) break;
+  // The wall time read as if it were UTC; an instant t shows it when t + offset(t) = wall.
+  const wall = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) + minutes * MINUTE;
+  // Every offset in force within a day either side (offsets range over UTC-12..UTC+14).
+  const offsets = new Set<number>();
+  for (let t = wall - 26 * HOUR; t <= wall + 26 * HOUR; t += HOUR) offsets.add(offsetAt(t, timeZone));
+  // The wall time occurs: its first occurrence is the earliest instant that shows it.
+  let exact: number | null = null;
+  for (const o of offsets) {
+    const t = wall - o;
+    if (offsetAt(t, timeZone) === o && (exact === null || t < exact)) exact = t;
   }
-  return new Date(guess);
+  if (exact !== null) return new Date(exact);
+  // Skipped by a jump: the first minute whose local time on that day is the time or later, which is
+  // the jump itself. Between the two candidate instants the clock moves forward only once, so the
+  // test is monotone there: binary search by the minute.
+  const reached = (t: number) => {
+    const l = localTime(t, timeZone);
+    return l.date > day || (l.date === day && l.minutes >= minutes);
+  };
+  const candidates = [...offsets].map((o) => wall - o);
+  let lo = Math.min(...candidates) / MINUTE; // not reached (before the jump)
+  let hi = Math.max(...candidates) / MINUTE; // reached (after it)
+  if (!reached(hi * MINUTE) || reached(lo * MINUTE)) return new Date(wall - offsetAt(wall, timeZone));
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (reached(mid * MINUTE)) hi = mid;
+    else lo = mid;
+  }
+  return new Date(hi * MINUTE);
 }
 
 /** Noon of a local day in a zone: the instant a `<t:…:D>` timestamp for that day should use. */
