@@ -285,6 +285,35 @@ describe('digest delivery', () => {
     expect([...all].sort()).toEqual([...new Set([...expected, ...lateOnes])].sort());
     expect(new Set(all).size).toBe(all.length);
   });
+  it('a 23:50 digest that failed just before midnight is still sent after it, as that day\'s digest, and the next day\'s follows', async () => {
+    const { store, clock, sender, runner } = setup();
+    subscribe(store, 'g1', clock.t, { time: '23:50', timeZone: 'America/New_York' });
+    clock.set('2019-08-23T03:58:00Z'); // 23:58 EDT on 22 August (the bot was busy until then)
+    sender.failures.push(...Array.from({ length: 3 }, () => apiError(503, 0, 'Service Unavailable')));
+    expect((await runner.tick()).outcomes['retry-later']).toBe(1);
+    clock.set('2019-08-23T04:00:30Z'); // 00:00:30 on 23 August
+    expect((await runner.tick()).outcomes.sent).toBe(1);
+    expect(store.getDelivery('g1', '2019-08-22')).toMatchObject({ status: 'sent', digestDay: '2019-08-21' });
+    expect(store.getDelivery('g1', '2019-08-23')).toBeNull();
+    clock.set('2019-08-24T03:50:00Z');
+    expect((await runner.tick()).outcomes.sent).toBe(1);
+    expect(store.getDelivery('g1', '2019-08-23')).toMatchObject({ status: 'sent', digestDay: '2019-08-22' });
+    expect(sender.posted).toHaveLength(2);
+  });
+
+  it('a 23:50 digest the bot was down for (23:45 to 00:05) is sent at 00:05, once', async () => {
+    const { store, clock, sender, runner } = setup();
+    subscribe(store, 'g1', clock.t, { time: '23:50', timeZone: 'America/New_York' });
+    clock.set('2019-08-23T03:45:00Z');
+    await runner.tick();
+    clock.set('2019-08-23T04:05:00Z');
+    expect((await runner.tick()).outcomes.sent).toBe(1);
+    clock.advance(60_000);
+    expect((await runner.tick()).due).toBe(0);
+    expect(store.getDelivery('g1', '2019-08-22')).toMatchObject({ status: 'sent', digestDay: '2019-08-21' });
+    expect(sender.posted).toHaveLength(1);
+  });
+
   it('never resends after Discord\'s nonce window when a request got no clear answer (a timeout that did post)', async () => {
     const { store, clock, sender, runner } = setup({ runner: { nextAttempt: { baseMs: 60_000, maxMs: 30 * 60_000, maxAttemptsPerDay: 24 } } });
     sender.now = () => clock.t;

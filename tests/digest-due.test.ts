@@ -125,6 +125,35 @@ describe('dueDigests', () => {
     expect(due(s, '2026-06-02T04:00:00Z', [])).toEqual([]);
   });
 
+  it('finishes yesterday\'s digest after midnight: a retry, a stale attempt, or one missed just before midnight; once, before today\'s', () => {
+    const s = sub('23:50', 'America/New_York'); // 23:50 EDT = 03:50Z the next UTC day
+    const row = (status: DeliveryState['status'], extra: Partial<DeliveryState> = {}): DeliveryState => ({
+      guildId: s.guildId, localDate: '2026-06-01', status, attempts: 3, owner: 'other', claimedAt: Date.parse('2026-06-02T03:50:00Z'), nextAttemptAt: null, ...extra,
+    });
+    // the 23:50 attempt failed (5xx) and was left for 00:00; the tick at 00:05 is on the next local day
+    const retry = row('retry', { nextAttemptAt: Date.parse('2026-06-02T04:00:00Z') });
+    expect(due(s, '2026-06-02T04:05:00Z', [retry])).toMatchObject([{ localDate: '2026-06-01', kind: 'retry' }]);
+    expect(due(s, '2026-06-02T03:55:00Z', [retry])).toEqual([]); // its wait is not over yet
+    // an attempt a dead process left mid-request before midnight is recovered after it
+    expect(due(s, '2026-06-02T04:05:00Z', [row('sending')])).toMatchObject([{ localDate: '2026-06-01', kind: 'recover' }]);
+    // the bot was down from 23:45 to 00:05: never started, still sent (keyed by its own day), within 3 hours
+    expect(due(s, '2026-06-02T04:05:00Z')).toMatchObject([{ localDate: '2026-06-01', kind: 'first' }]);
+    expect(due(s, '2026-06-02T06:59:00Z')).toMatchObject([{ localDate: '2026-06-01', kind: 'first' }]);
+    expect(due(s, '2026-06-02T07:00:00Z')).toEqual([]); // 03:00: too late, its incidents go to tonight's
+    // once per day: sent, failed or unknown, it is not due again
+    for (const status of ['sent', 'failed', 'unknown'] as const) expect(due(s, '2026-06-02T04:05:00Z', [row(status)])).toEqual([]);
+    // a morning digest missed yesterday is not sent late (not within 3 hours of midnight)
+    expect(due(sub('08:00', 'America/New_York'), '2026-06-02T04:05:00Z')).toEqual([]);
+    // while yesterday's is unfinished, today's waits; then it goes
+    const late = sub('00:00', 'Asia/Baghdad');
+    const y = (status: DeliveryState['status'], extra: Partial<DeliveryState> = {}): DeliveryState => ({
+      guildId: late.guildId, localDate: '2026-06-01', status, attempts: 3, owner: 'other', claimedAt: Date.parse('2026-05-31T21:00:00Z'), nextAttemptAt: null, ...extra,
+    });
+    expect(due(late, '2026-06-01T21:10:00Z', [y('retry', { nextAttemptAt: Date.parse('2026-06-01T21:20:00Z') })])).toEqual([]);
+    expect(due(late, '2026-06-01T21:20:00Z', [y('retry', { nextAttemptAt: Date.parse('2026-06-01T21:20:00Z') })])).toMatchObject([{ localDate: '2026-06-01' }]);
+    expect(due(late, '2026-06-01T21:20:00Z', [y('sent')])).toMatchObject([{ localDate: '2026-06-02', kind: 'first' }]);
+  });
+
   it('ignores disabled subscriptions', () => {
     expect(due(sub('08:00', 'UTC', { enabled: false }), '2026-06-01T09:00:00Z')).toEqual([]);
   });
@@ -132,9 +161,10 @@ describe('dueDigests', () => {
   it('over twelve days minute by minute across DST changes, every subscription is due exactly once per local day', () => {
     const zones = ['Asia/Baghdad', 'Europe/London', 'America/New_York'];
     const times = ['00:00', '00:30', '01:30', '02:30', '08:00', '23:59'];
-    const subs = zones.flatMap((z) => times.map((t) => sub(t, z)));
-    const deliveries = new Map<string, DeliveryState>();
     const start = Date.parse('2026-10-22T00:00:00Z'); // London falls back 10-25, New York 11-01
+    // set when the sweep starts (else a 23:59 digest of the day before would be caught up at the start)
+    const subs = zones.flatMap((z) => times.map((t) => sub(t, z, { activeSince: start })));
+    const deliveries = new Map<string, DeliveryState>();
     const end = Date.parse('2026-11-04T00:00:00Z');
     for (let t = start; t < end; t += 60_000) {
       for (const item of dueDigests(subs, new Date(t), deliveries as ReadonlyMap<string, DeliveryState>, opts)) {
