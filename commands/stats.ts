@@ -7,6 +7,7 @@ import { breakdownByPlaceKind, type PlaceBreakdownRow } from '../src/core/breakd
 import { parseDateRange } from '../src/core/date-input.ts';
 import { queryIncidents } from '../src/core/query-incidents.ts';
 import { statisticsFor } from '../src/core/query-statistics.ts';
+import { sourcesMatching } from '../src/core/source-coverage.ts';
 import type { Dataset } from '../src/core/dataset.ts';
 import { placeChoices } from '../src/replies/choices.ts';
 import { formatTotals, killedInjuredText, plural, totalInjured, totalKilled, truncate } from '../src/replies/format.ts';
@@ -63,8 +64,8 @@ export const stats: CommandModule = {
         value: statisticsList(ds, statistics),
       });
     const sourceIds = new Set<string>(statistics.map((s) => s.statistic.sourceId));
-    // Totals come from prefix sums, not records, so every incident source is credited when there are any.
-    if (all.total) for (const id of incidentSourceIds(ds)) sourceIds.add(id);
+    // Credit exactly the sources with incidents in this place and period (read from posting lists, not records).
+    for (const id of sourcesMatching(ds, placeId, from, to)) sourceIds.add(id);
     return makeReply({
       embeds: [
         {
@@ -81,9 +82,3 @@ export const stats: CommandModule = {
   },
 };
 
-const incidentSources = new WeakMap<Dataset, string[]>();
-function incidentSourceIds(ds: Dataset): string[] {
-  let ids = incidentSources.get(ds);
-  if (!ids) incidentSources.set(ds, (ids = [...new Set(ds.raw.incidents.map((i) => i.sourceId))]));
-  return ids;
-}

@@ -93,6 +93,16 @@ describe('npm run ask', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('/stats credits exactly the sources that have incidents in the place and period asked', () => {
+    const footer = (line: string) => JSON.parse(ask('--json', line).stdout).embeds[0].footer.text as string;
+    const iraq2019 = footer('/stats place:iraq from:2019'); // only the article's attacks: GED has no Iraq events in 2019
+    expect(iraq2019).toContain('IS Probably Making A Comeback');
+    expect(iraq2019).not.toContain('UCDP');
+    const mosul2017 = footer('/stats place:mosul from:2017 to:2017');
+    expect(mosul2017).toContain('UCDP Georeferenced Event Dataset');
+    expect(mosul2017).not.toContain('Comeback');
+  });
+
   it('writes attached files to --out and prints their paths', () => {
     const out = mkdtempSync(join(tmpdir(), 'ask-out-'));
     try {
