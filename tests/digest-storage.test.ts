@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DigestRunner } from '../src/digest/runner.ts';
 import { DigestStore } from '../src/digest/store.ts';
 import { MIGRATIONS, migrate, openDatabase, type Db } from '../src/storage/db.ts';
@@ -40,14 +41,79 @@ describe('digest storage', () => {
   it('a claim is exclusive across connections (two shard processes sharing the file)', () => {
     const dir = tmp();
     const s1 = new DigestStore(open(dir));
-    const s2 = new DigestStore(open(dir));
+    const db2 = open(dir);
+    db2.pragma('busy_timeout = 20'); // fail fast instead of waiting 5 s for the other connection's lock
+    const s2 = new DigestStore(db2);
     s1.setSubscription({ guildId: 'g', channelId: 'c', time: '08:00', timeZone: 'UTC', placeId: null }, 0);
     const compose = () => ({ body: '{}', nonce: 'n', digestDay: '2019-08-22', recordedUntil: 1 });
-    const first = s1.claim({ guildId: 'g', localDate: '2019-08-23' }, 'p1', 10, 60_000, compose);
-    const second = s2.claim({ guildId: 'g', localDate: '2019-08-23' }, 'p2', 11, 60_000, compose);
-    expect(first?.kind).toBe('first');
-    expect(second).toBeNull();
+    const N = 20;
+    const results: string[] = [];
+    for (let i = 0; i < N; i++) {
+      const key = { guildId: 'g', localDate: `2019-09-${String(i + 1).padStart(2, '0')}` };
+      // Connection 2 claims the same key while connection 1 is inside its claim: it has read "no row"
+      // and composes. Only a claim that holds the write lock from its first read keeps 2 out.
+      const first = s1.claim(key, 'p1', 10, 60_000, () => {
+        try {
+          results.push(`inner:${s2.claim(key, 'p2', 11, 60_000, compose)?.kind ?? 'none'}`);
+        } catch (e) {
+          results.push(`inner:${(e as { code?: string }).code}`);
+        }
+        return compose();
+      });
+      results.push(`outer:${first?.kind ?? 'none'}`);
+      expect(s2.claim(key, 'p2', 12, 60_000, compose)).toBeNull(); // and afterwards it sees the claim
+    }
+    expect(results.filter((r) => r === 'outer:first')).toHaveLength(N);
+    expect(results.filter((r) => r.endsWith(':first'))).toHaveLength(N); // exactly one first per key
+    expect(new Set(results.filter((r) => r.startsWith('inner:')))).toEqual(new Set(['inner:SQLITE_BUSY']));
   });
+
+  it('two processes racing for the same retries and stale attempts: each is taken over exactly once', async () => {
+    const dir = tmp();
+    const store = new DigestStore(open(dir));
+    store.setSubscription({ guildId: 'g', channelId: 'c', time: '08:00', timeZone: 'UTC', placeId: null }, 0);
+    const N = 150;
+    const days = Array.from({ length: N }, (_, i) => new Date(Date.UTC(2020, 0, 1) + i * 86_400_000).toISOString().slice(0, 10));
+    // Half the rows wait for a retry, half were left 'sending' by a dead process long ago.
+    for (const [i, localDate] of days.entries()) {
+      store.claim({ guildId: 'g', localDate }, 'dead', 0, 60_000, () => ({ body: '{}', nonce: 'n', digestDay: localDate, recordedUntil: 0 }));
+      if (i % 2) store.markRetry('g', localDate, '500', true, 1, 0);
+    }
+    const storeUrl = new URL('../src/digest/store.ts', import.meta.url).href;
+    const dbUrl = new URL('../src/storage/db.ts', import.meta.url).href;
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      (async () => {
+        (await import('tsx/esm/api')).register(); // this worker loads the TypeScript sources itself
+        const { DigestStore } = await import(workerData.storeUrl);
+        const { openDatabase } = await import(workerData.dbUrl);
+        const store = new DigestStore(openDatabase({ dataDir: workerData.dir }));
+        const sab = new Int32Array(workerData.start);
+        Atomics.add(sab, 0, 1);
+        while (Atomics.load(sab, 0) < 2) {} // both ready: go together
+        const won = [];
+        for (const localDate of workerData.days) {
+          const c = store.claim({ guildId: 'g', localDate }, workerData.owner, 1_000_000, 60_000, () => { throw new Error('no first claims here'); });
+          if (c) won.push(localDate + ':' + c.kind);
+        }
+        store.db.close();
+        parentPort.postMessage(won);
+      })().catch((e) => parentPort.postMessage({ error: String(e && e.stack || e) }));
+    `;
+    const start = new SharedArrayBuffer(4);
+    const run = (owner: string) =>
+      new Promise<string[]>((resolve, reject) => {
+        const w = new Worker(code, { eval: true, workerData: { storeUrl, dbUrl, dir, days, owner, start } });
+        w.once('message', (m: string[] | { error: string }) => (Array.isArray(m) ? resolve(m) : reject(new Error(m.error))));
+        w.once('error', reject);
+      });
+    const [a, b] = await Promise.all([run('p1'), run('p2')]);
+    const all = [...a, ...b];
+    expect(all).toHaveLength(N); // every row taken over once, by one of the two
+    expect(new Set(all.map((x) => x.split(':')[0]))).toEqual(new Set(days));
+    expect(all.filter((x) => x.endsWith(':retry'))).toHaveLength(N / 2);
+    for (const localDate of days) expect(store.getDelivery('g', localDate)!.attempts).toBe(2);
+  }, 30_000);
 
   it('the scheduler ticks on node-cron and stops cleanly', async () => {
     const store = new DigestStore(open(tmp()));
@@ -66,5 +132,45 @@ describe('digest storage', () => {
     await runner.stop();
     expect(sends).toBe(1);
     expect(store.getDelivery('g', '2019-08-23')).toMatchObject({ status: 'sent', messageId: '1' });
+  });
+
+  it('a first-seen snapshot is read again when another process records new incidents, and kept otherwise', () => {
+    const dir = tmp();
+    const s1 = new DigestStore(open(dir));
+    const s2 = new DigestStore(open(dir));
+    s1.recordSeen(['a', 'b'], 1); // the baseline
+    s2.recordSeen(['c'], 5);
+    expect(s1.seenLog().between(0, 10)).toEqual(['c']);
+    s2.recordSeen(['d'], 7); // another shard process picked up a newer dataset
+    expect(s1.seenLog().between(0, 10)).toEqual(['c', 'd']);
+    const cached = s1.seenLog();
+    s2.setSubscription({ guildId: 'g', channelId: 'c', time: '08:00', timeZone: 'UTC', placeId: null }, 0); // other writes keep it
+    s2.recordSeen(['c', 'd'], 9); // nothing new
+    expect(s1.seenLog()).toBe(cached);
+  });
+
+  it('node-cron\'s missed-execution warning goes through the logger at debug level, not to the console', async () => {
+    const store = new DigestStore(open(tmp()));
+    const ds = seedDataset();
+    const lines: { level: string; msg: string | undefined }[] = [];
+    const logger = Object.fromEntries(
+      (['debug', 'info', 'warn', 'error'] as const).map((level) => [level, (_o: object, msg?: string) => void lines.push({ level, msg })]),
+    ) as unknown as ConstructorParameters<typeof DigestRunner>[0]['logger'];
+    const consoleCalls: unknown[][] = [];
+    const spies = (['warn', 'info', 'debug', 'error', 'log'] as const).map((m) => vi.spyOn(console, m).mockImplementation((...a: unknown[]) => void consoleCalls.push(a)));
+    try {
+      const runner = new DigestRunner({ store, dataset: () => ds, sender: { send: async () => ({ id: '1' }) }, logger });
+      runner.start('* * * * * *');
+      await new Promise((r) => setTimeout(r, 50));
+      const until = Date.now() + 2600;
+      while (Date.now() < until); // the event loop stalls: ticks are missed
+      await new Promise((r) => setTimeout(r, 1200));
+      await runner.stop();
+    } finally {
+      for (const s of spies) s.mockRestore();
+    }
+    expect(consoleCalls.filter((a) => String(a[0]).includes('NODE-CRON'))).toEqual([]);
+    expect(lines.filter((l) => l.msg?.includes('missed')).map((l) => l.level)).toContain('debug');
+    expect(lines.filter((l) => l.msg?.includes('missed') && l.level !== 'debug')).toEqual([]);
   });
 });

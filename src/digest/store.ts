@@ -100,6 +100,8 @@ export class SeenLog {
 export class DigestStore {
   private readonly s;
   private seenCache: SeenLog | null = null;
+  /** What the cache was read at: the connection's data_version and the table's seen_version (see seenLog). */
+  private seenStamp = { dataVersion: -1, seenVersion: '' };
 
   constructor(readonly db: Db) {
     const p = (sql: string) => db.prepare(sql);
@@ -287,15 +289,29 @@ export class DigestStore {
         let added = 0;
         for (const id of ids) added += this.s.insertSeen.run(id, now, baseline ? 1 : 0).changes;
         if (baseline) this.setMeta('seen_baseline_at', String(now));
+        // Tells other processes' caches that the table changed (see seenLog).
+        if (added) this.setMeta('seen_version', String(Number(this.getMeta('seen_version') ?? 0) + 1));
         return { added, baseline };
       })
       .immediate();
   }
 
-  /** A snapshot of the incidents first seen after the baseline, for late reports. */
+  /**
+   * A snapshot of the incidents first seen after the baseline, for late reports. Cached, and read again
+   * when this or another process (a shard sharing the file) has recorded new ids since: a commit by
+   * another connection changes `PRAGMA data_version`, and then the `seen_version` counter says whether
+   * it was one to the first-seen table (deliveries are written all the time; those keep the cache).
+   */
   seenLog(): SeenLog {
-    if (this.seenCache) return this.seenCache;
+    const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+    if (this.seenCache && dataVersion === this.seenStamp.dataVersion) return this.seenCache;
+    const seenVersion = this.getMeta('seen_version') ?? '0';
+    if (this.seenCache && seenVersion === this.seenStamp.seenVersion) {
+      this.seenStamp = { dataVersion, seenVersion };
+      return this.seenCache;
+    }
     const rows = this.s.seenLate.all() as { incident_id: string; first_seen_at: number }[];
+    this.seenStamp = { dataVersion, seenVersion };
     return (this.seenCache = new SeenLog(Float64Array.from(rows, (r) => r.first_seen_at), rows.map((r) => r.incident_id)));
   }
 
