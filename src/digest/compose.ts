@@ -10,6 +10,7 @@ import { incidentListEntry } from '../replies/incident-list.ts';
 import { makeReply, type ReplyPayload } from '../replies/payload.ts';
 import { attributionFor } from '../replies/source-line.ts';
 import { addDays, localNoon, unixSeconds } from './time.ts';
+import { sourcesMatching } from '../core/source-coverage.ts';
 
 /** Which incidents one digest covers. */
 export interface DigestWindow {
@@ -191,7 +192,8 @@ function periodPicture(ds: Dataset, day: string, placeId: string | null): { fiel
   fields.push({ name: 'By country, last 30 days (change against the 30 days before)', value: countryLines.join('\n') || 'No incidents recorded in either period.' });
   // Attribution covers every source the digest draws on, the totals included.
   const sourceIds = new Set<string>();
-  for (const inc of periodIncidents(ds, placeId, addDays(day, -59), day)) sourceIds.add(inc.sourceId);
+  // From posting lists, not records: on a large on-disk snapshot reading 60 days of records means disk reads.
+  for (const id of sourcesMatching(ds, placeId, addDays(day, -59), day)) sourceIds.add(id);
   const quote = pickQuote(ds, addDays(day, -29), day, placeId);
   if (quote) {
     sourceIds.add(quote.sourceId);
@@ -226,14 +228,6 @@ function figureWithChange(cur: Period, prev: Period, k: Side): string {
 
 function newestFirst(a: Incident, b: Incident): number {
   return a.date.date < b.date.date ? 1 : a.date.date > b.date.date ? -1 : a.id < b.id ? -1 : 1;
-}
-
-function* periodIncidents(ds: Dataset, placeId: string | null, from: string, to: string): Generator<Incident> {
-  const idx = ds.incidents;
-  const list = placeId ? idx.forPlace(placeId) : idx.all;
-  if (!list) return;
-  const [lo, hi] = idx.dateRange(list, from, to);
-  for (let i = lo; i < hi; i++) yield idx.incidents[list.positions[i]!]!;
 }
 
 const signed = (n: number) => (n > 0 ? `+${n.toLocaleString('en-US')}` : n < 0 ? `−${(-n).toLocaleString('en-US')}` : '±0');
