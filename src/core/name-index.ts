@@ -131,7 +131,7 @@ export class NameIndex {
 }
 
 const FUSE_OPTIONS = { keys: ['key'], threshold: 0.4, ignoreLocation: true, includeScore: true };
-const CANDIDATES = 200;
+const CANDIDATES = 64;
 
 /** Three-letter pieces of " name ", spaces marking word edges. */
 function trigramsOf(s: string): string[] {
