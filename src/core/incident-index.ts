@@ -7,13 +7,6 @@ export function emptyTotals(): GroupTotals {
   return Object.fromEntries(CASUALTY_GROUPS.map((g) => [g, { killed: 0, injured: 0 }])) as GroupTotals;
 }
 
-export function addIncidentToTotals(t: GroupTotals, inc: Incident): void {
-  for (const c of inc.casualties) {
-    t[c.group].killed += c.killed ?? 0;
-    t[c.group].injured += c.injured ?? 0;
-  }
-}
-
 export function killedPlusInjured(inc: Incident): number {
   let n = 0;
   for (const c of inc.casualties) n += (c.killed ?? 0) + (c.injured ?? 0);

@@ -3,7 +3,7 @@ import type { Source } from '../schema/index.ts';
 export const GED_SOURCE_ID = 'ucdp-ged-191';
 
 /** Citation text as the UCDP README for our copy asks for it (CC BY 4.0: use with citation). */
-export const GED_CITATION =
+const GED_CITATION =
   'Sundberg, Ralph, and Erik Melander (2013) “Introducing the UCDP Georeferenced Event Dataset”, Journal of Peace Research 50(4); ' +
   'Högbladh, Stina (2019) “UCDP GED Codebook version 19.1”, Department of Peace and Conflict Research, Uppsala University.';
 

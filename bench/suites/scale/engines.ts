@@ -75,7 +75,7 @@ export function oursEngine(ds: Dataset): Engine {
 }
 
 /** Levenshtein distance, for the engines that have no fuzzy index. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const prev = new Array<number>(b.length + 1);
   for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
