@@ -4,10 +4,10 @@ import { resolveSelection, selectionOptionDefinitions, selectionOptionShapes } f
 import { parseOptions } from '../src/command/parse-options.ts';
 import { actorChoices, placeChoices } from '../src/replies/choices.ts';
 import { GROUP_LABEL } from '../src/replies/format.ts';
-import { makeReply, type ReplyPayload } from '../src/replies/payload.ts';
+import type { ReplyPayload } from '../src/replies/payload.ts';
 import { renderMap } from '../src/render/map.ts';
 import { countLine, pictureReply } from '../src/render/reply.ts';
-import { periodLabel, selectIncidents } from '../src/render/selection.ts';
+import { pictureSubject } from '../src/render/selection.ts';
 
 const Options = z.object({
   ...selectionOptionShapes,
@@ -31,15 +31,9 @@ export const map: CommandModule = {
     const ds = ctx.dataset();
     const resolved = resolveSelection(ds, o, ctx.now());
     if ('reply' in resolved) return resolved.reply;
-    const sel = resolved.selection;
-    const { actorId } = sel;
-    const result = selectIncidents(ds, sel);
-    const label = ds.gazetteer.label(sel.placeId);
-    const actorName = actorId ? ds.actorName(actorId) : null;
-    const who = actorName ? ` involving ${actorName}` : '';
-    const period = periodLabel(sel, result.incidents);
-    if (result.total === 0)
-      return makeReply({ content: `No incidents${who} in ${label} for ${period}: nothing to map. Try a wider date range or a larger place.` });
+    const picked = pictureSubject(ds, resolved.selection, 'map');
+    if ('reply' in picked) return picked.reply;
+    const { sel, result, label, actorName, who, period } = picked.subject;
 
     const { layout, png } = await renderMap(ds, { ...sel, placeLabel: label, actorName, groupLabels: GROUP_LABEL }, result);
     // Counted as the picture counts them: distinct locations, before nearby ones share a marker.
