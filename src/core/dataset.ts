@@ -54,6 +54,7 @@ export class Dataset {
       incidents: this.raw.incidents.length,
       statistics: this.raw.statistics.length,
       quotes: this.raw.quotes.length,
+      'place-names': this.raw['place-names']?.length ?? 0,
     };
   }
 
