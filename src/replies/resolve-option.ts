@@ -1,8 +1,12 @@
 import type { Dataset } from '../core/dataset.ts';
+import type { PlaceReading } from '../core/gazetteer.ts';
 import type { NameMatch } from '../core/name-index.ts';
-import { ephemeralText, type ReplyPayload } from './payload.ts';
+import { ephemeralText, makeReply, type ReplyPayload } from './payload.ts';
 
 export type Resolved = { id: string } | { reply: ReplyPayload };
+
+/** Credit for names shown from GeoNames (CC BY 4.0 asks for it wherever its data is shown). */
+export const GEONAMES_CREDIT = 'Place names: GeoNames (geonames.org), CC BY 4.0.';
 
 function notFound(kind: string, query: string, suggestions: string[], label: (id: string) => string, hint: string): ReplyPayload {
   // Labels contain commas ("Sulaymaniyah, Kurdistan Region, Iraq"), so choices are joined with "or".
@@ -15,18 +19,62 @@ function resolveWith(match: NameMatch, kind: string, query: string, label: (id: 
   return { reply: notFound(kind, query, match.suggestions, label, hint) };
 }
 
-/** A place option: an id from autocomplete, or any name or alias; otherwise "did you mean". */
+/**
+ * A place option: an id from autocomplete, or any name, alias or other spelling of one of our places;
+ * a place the dataset has no record of gets a true answer (no incidents there, and what it covers);
+ * an actor's name is pointed to `actor:`; otherwise "did you mean".
+ */
 export function resolvePlaceOption(ds: Dataset, query: string): Resolved {
   if (ds.gazetteer.get(query)) return { id: query };
-  return resolveWith(ds.gazetteer.resolve(query), 'place', query, (id) => ds.gazetteer.label(id), 'Try a country, province or city, e.g. "syria" or "diyala".');
+  const reading = ds.gazetteer.read(query);
+  if (reading.kind === 'found') return { id: reading.id };
+  if (reading.kind === 'outside') return { reply: outsideReply(ds, query, reading) };
+  const actor = ds.actorNames.resolve(query);
+  if (actor.kind === 'found' && actor.how !== 'typo')
+    return {
+      reply: ephemeralText(
+        `"${query}" is ${ds.actorName(actor.id) === query ? 'an actor' : `a name of ${ds.actorName(actor.id)}, an actor`}, not a place. ` +
+          `Give a place and the actor, e.g. place:${ds.gazetteer.coveredCountries()[0]?.id ?? 'iraq'} actor:${actor.id}.`,
+      ),
+    };
+  return { reply: notFound('place', query, reading.suggestions, (id) => ds.gazetteer.label(id), 'Try a country, province or city, e.g. "syria" or "diyala".') };
 }
+
+/** "Lebanon: no incidents in the dataset, which covers Iraq and Syria." and the like: an answer, not an error. */
+function outsideReply(ds: Dataset, query: string, r: Extract<PlaceReading, { kind: 'outside' }>): ReplyPayload {
+  const covers = listAnd(ds.gazetteer.coveredCountries().map((c) => c.name));
+  const typed = sameWords(query, r.record.name) ? '' : ` ("${query}")`;
+  const name = r.record.kind === 'country' ? `${r.record.name}${typed}` : `${r.record.name}, ${r.countryName}${typed}`;
+  if (r.record.kind === 'country' || !r.inCoveredCountry) {
+    const credit = r.record.origin === 'geonames' ? `\n${GEONAMES_CREDIT}` : '';
+    return makeReply({ content: `${name}: no incidents in the dataset, which covers ${covers}.${credit}` });
+  }
+  // A town in a covered country that no incident names: say so, and offer the places nearby that have some.
+  const count = (id: string) => ds.incidents.forPlace(id)?.length ?? 0;
+  const withIncidents = r.nearby.filter((id) => count(id) > 0).slice(0, 3);
+  const near = withIncidents.length ? ` Nearby places with incidents: ${withIncidents.map((id) => `**${ds.gazetteer.get(id)!.name}** (place:${id}, ${count(id).toLocaleString('en-US')})`).join(', ')}.` : '';
+  const district = withIncidents.length ? ds.gazetteer.ancestorOfKind(withIncidents[0]!, 'district') : undefined;
+  const area = district ? ` The whole district: place:${district.id} (${count(district.id).toLocaleString('en-US')}).` : '';
+  return makeReply({ content: `${name}: no incident in the dataset is placed there by name.${near}${area}\n${GEONAMES_CREDIT}` });
+}
+
+const sameWords = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+const listAnd = (xs: string[]) => (xs.length <= 1 ? (xs[0] ?? 'no country') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`);
 
 export function resolveActorOption(ds: Dataset, query: string): Resolved {
   if (ds.actors.has(query)) return { id: query };
   return resolveWith(ds.actorNames.resolve(query), 'actor', query, (id) => ds.actorName(id), 'Try "IS".');
 }
 
+/** A person: a name, alias or role; otherwise "did you mean", and who can be quoted. */
 export function resolveSpeakerOption(ds: Dataset, query: string): Resolved {
   if (ds.actors.has(query) && ds.quotes.some((q) => q.speakerId === query)) return { id: query };
-  return resolveWith(ds.speakerNames.resolve(query), 'person', query, (id) => ds.actorName(id), 'Try "pompeo".');
+  const m = ds.speakerNames.resolve(query);
+  if (m.kind === 'found') return { id: m.id };
+  const speakers = [...new Set(ds.quotes.map((q) => q.speakerId))].map((id) => {
+    const a = ds.actors.get(id);
+    return a?.role ? `${a.name} (${a.role})` : ds.actorName(id);
+  });
+  const reply = notFound('person', query, m.suggestions, (id) => ds.actorName(id), '');
+  return { reply: ephemeralText(`${reply.content!.trimEnd()}\nPeople and reports that can be quoted: ${speakers.join('; ')}.`) };
 }
