@@ -65,6 +65,9 @@ export function matchPlaceNames(places: readonly Place[], names: readonly PlaceN
         const km = distanceKm(p.coordinates, r.coordinates);
         if (km <= SAME_PLACE_KM && (!best || km < best.km || (km === best.km && p.kind === 'city'))) best = { p, km };
       }
+    // Transliterations that differ beyond the spelling key (Halabja / Ḩalabchah): the same start, and
+    // practically the same spot.
+    if (!best) best = nearbyNamesake(r, keysOf([r.name, ...r.names]), places, codeOf);
     if (!best) {
       out.unmatched.push(r);
       continue;
@@ -73,6 +76,22 @@ export function matchPlaceNames(places: readonly Place[], names: readonly PlaceN
     if (r.population) out.population.set(best.p.id, Math.max(out.population.get(best.p.id) ?? 0, r.population));
   }
   return out;
+}
+
+/** Within this distance, a name that starts the same way (4 letters of the spelling key) is the same place. */
+const NAMESAKE_KM = 5;
+
+function nearbyNamesake(r: PlaceName, keys: Set<string>, places: readonly Place[], codeOf: (p: Place) => string | undefined): { p: Place; km: number } | null {
+  const c = r.coordinates!;
+  const starts = new Set([...keys].filter((k) => k.length >= 4).map((k) => k.slice(0, 4)));
+  let best: { p: Place; km: number } | null = null;
+  for (const p of places) {
+    if (p.kind !== 'city' || Math.abs(p.coordinates.lat - c.lat) > 0.05 || Math.abs(p.coordinates.lon - c.lon) > 0.06) continue;
+    const km = distanceKm(p.coordinates, c);
+    if (km > NAMESAKE_KM || (best && km >= best.km) || codeOf(p) !== r.country) continue;
+    if ([...keysOf([p.name, ...p.aliases])].some((k) => starts.has(k.slice(0, 4)))) best = { p, km };
+  }
+  return best;
 }
 
 function add(m: Map<string, string[]>, id: string, names: string[]) {

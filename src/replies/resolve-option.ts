@@ -1,6 +1,7 @@
 import type { Dataset } from '../core/dataset.ts';
 import type { PlaceReading } from '../core/gazetteer.ts';
 import type { NameMatch } from '../core/name-index.ts';
+import { plural } from './format.ts';
 import { ephemeralText, makeReply, type ReplyPayload } from './payload.ts';
 
 export type Resolved = { id: string } | { reply: ReplyPayload };
@@ -52,9 +53,9 @@ function outsideReply(ds: Dataset, query: string, r: Extract<PlaceReading, { kin
   // A town in a covered country that no incident names: say so, and offer the places nearby that have some.
   const count = (id: string) => ds.incidents.forPlace(id)?.length ?? 0;
   const withIncidents = r.nearby.filter((id) => count(id) > 0).slice(0, 3);
-  const near = withIncidents.length ? ` Nearby places with incidents: ${withIncidents.map((id) => `**${ds.gazetteer.get(id)!.name}** (place:${id}, ${count(id).toLocaleString('en-US')})`).join(', ')}.` : '';
+  const near = withIncidents.length ? ` Nearby places with incidents: ${withIncidents.map((id) => `**${ds.gazetteer.get(id)!.name}** (place:${id}, ${plural(count(id), 'incident')})`).join(', ')}.` : '';
   const district = withIncidents.length ? ds.gazetteer.ancestorOfKind(withIncidents[0]!, 'district') : undefined;
-  const area = district ? ` The whole district: place:${district.id} (${count(district.id).toLocaleString('en-US')}).` : '';
+  const area = district ? ` The whole district: place:${district.id} (${plural(count(district.id), 'incident')}).` : '';
   return makeReply({ content: `${name}: no incident in the dataset is placed there by name.${near}${area}\n${GEONAMES_CREDIT}` });
 }
 
