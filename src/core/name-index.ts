@@ -118,17 +118,26 @@ export class NameIndex {
   }
 
   /**
-   * The one entry a mistyped name clearly means: its best name is very close (Fuse score at most
-   * TYPO_SCORE) and no other entry comes near it. Otherwise null, and the caller asks "did you mean".
+   * The one entry a mistyped name clearly means: among Fuse's candidates, the only entry with a name
+   * whose spelling key is within one edit of the query's (two from eight letters on). Otherwise
+   * null, and the caller asks "did you mean". Fuse alone is too lenient here: it also scores well a
+   * name that merely contains something like the query ("udaim" in "Sulaymaniyah").
    */
   private clearTypo(n: string): string | null {
-    if (n.length < 4) return null;
-    const best = new Map<string, number>();
-    for (const r of this.fuzzy(n, 10)) if (!best.has(r.item.id)) best.set(r.item.id, r.score ?? 1);
-    const ranked = [...best.entries()].sort((a, b) => a[1] - b[1]);
-    const [first, second] = ranked;
-    if (!first || first[1] > TYPO_SCORE) return null;
-    return !second || second[1] - first[1] >= TYPO_MARGIN ? first[0] : null;
+    const q = spellingKey(n);
+    if (q.length < 4) return null;
+    const allowed = q.length >= 8 ? 2 : 1;
+    let best: { id: string; d: number } | null = null;
+    let tie = false;
+    for (const r of this.fuzzy(n, 10)) {
+      const d = editDistance(q, spellingKey(r.item.key), allowed);
+      if (d > allowed) continue;
+      if (!best || d < best.d) {
+        tie = false;
+        best = { id: r.item.id, d };
+      } else if (d === best.d && r.item.id !== best.id) tie = true;
+    }
+    return best && !tie ? best.id : null;
   }
 
   /**
@@ -190,9 +199,22 @@ export class NameIndex {
 
 const FUSE_OPTIONS = { keys: ['key'], threshold: 0.4, ignoreLocation: true, includeScore: true };
 const CANDIDATES = 64;
-/** A typo's best Fuse score must be at most this, and the next entry's at least TYPO_MARGIN worse. */
-const TYPO_SCORE = 0.2;
-const TYPO_MARGIN = 0.12;
+/** Levenshtein distance, stopping early once it exceeds `max` (returns max + 1 then). */
+function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      rowMin = Math.min(rowMin, cur[j]!);
+    }
+    if (rowMin > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
 
 /** Three-letter pieces of " name ", spaces marking word edges. */
 function trigramsOf(s: string): string[] {
