@@ -1,5 +1,6 @@
 import type { APIApplicationCommandOption } from 'discord-api-types/v10';
 import type { CommandModule, RawOptions } from '../command/command-module.ts';
+import { closestName } from '../core/closest-name.ts';
 import { UserError } from '../core/user-error.ts';
 
 /** Splits on spaces, keeping "quoted text" (straight or curly quotes) together; quotes are removed. */
@@ -47,7 +48,10 @@ export function parseCommandLine(line: string, commands: ReadonlyMap<string, Com
   if (!head || !head.startsWith('/')) throw new UserError('Commands start with a slash, e.g. /attacks syria. Type /help for the list.');
   const name = head.slice(1).toLowerCase();
   const module = commands.get(name);
-  if (!module) throw new UserError(`Unknown command /${name}. Commands: ${[...commands.keys()].map((c) => `/${c}`).join(', ')}.`);
+  if (!module) {
+    const guess = closestName(name, [...commands.keys()]);
+    throw new UserError(`Unknown command /${name}.${guess ? ` Did you mean /${guess}?` : ''} Commands: ${[...commands.keys()].map((c) => `/${c}`).join(', ')}.`);
+  }
 
   const options: RawOptions = {};
   let defs = (module.definition.options ?? []) as APIApplicationCommandOption[];
@@ -69,7 +73,8 @@ export function parseCommandLine(line: string, commands: ReadonlyMap<string, Com
       if (values.has(current)) throw new UserError(`Option "${current}" is given twice.`);
       values.set(current, m[2] ? [m[2]] : []);
     } else if (m && /^[a-z_]+$/i.test(m[1]!)) {
-      throw new UserError(`/${name} has no option "${m[1]}". Options: ${[...byName.keys()].join(', ') || 'none'}.`);
+      const guess = closestName(m[1]!.toLowerCase(), [...byName.keys()]);
+      throw new UserError(`/${name} has no option "${m[1]}".${guess ? ` Did you mean ${guess}:?` : ''} Options: ${[...byName.keys()].join(', ') || 'none'}.`);
     } else if (current) {
       values.get(current)!.push(tok);
     } else {
