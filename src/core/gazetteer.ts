@@ -29,8 +29,9 @@ export class Gazetteer {
   private readonly byId = new Map<string, Place>();
   private readonly children = new Map<string, string[]>();
   private readonly names: NameIndex;
-  /** spellingKey -> outside gazetteer records that are none of our places. */
-  private readonly outside = new Map<string, PlaceName[]>();
+  /** Outside gazetteer records that are none of our places, indexed on first use (see outsideIndex). */
+  private readonly unmatched: readonly PlaceName[];
+  private outside: Map<string, PlaceName[]> | null = null;
   private readonly isoNames = new Map<string, string>();
   private readonly countryCodes: Map<string, string>;
 
@@ -46,14 +47,7 @@ export class Gazetteer {
     const matched = matchPlaceNames(places, placeNames);
     this.countryCodes = matched.countryCodes;
     for (const r of placeNames) if (r.kind === 'country') this.isoNames.set(r.country, commonName([r.name, ...r.names]));
-    for (const r of matched.unmatched)
-      for (const n of new Set([r.name, ...r.names].map((x) => spellingKey(normalizeName(x))))) {
-        const list = this.outside.get(n) ?? [];
-        list.push(r);
-        this.outside.set(n, list);
-      }
-    // A country before a town, then the larger town: "georgia" is the country, "tripoli" the larger city.
-    for (const list of this.outside.values()) list.sort((a, b) => Number(b.kind === 'country') - Number(a.kind === 'country') || (b.population ?? 0) - (a.population ?? 0));
+    this.unmatched = matched.unmatched;
     this.names = new NameIndex(
       places.map((p) => ({
         id: p.id,
@@ -142,7 +136,7 @@ export class Gazetteer {
       const id = (wanted && ids.find((i) => this.byId.get(i)?.kind === wanted)) || m.id;
       return { kind: 'found', id, how: id === m.id ? m.how : 'spelling', others: ids.filter((i) => i !== id) };
     }
-    const record = this.outside.get(spellingKey(normalizeName(query)))?.[0];
+    const record = this.outsideIndex().get(spellingKey(normalizeName(query)))?.[0];
     if (record) {
       const inCoveredCountry = [...this.countryCodes.values()].includes(record.country);
       const ours = [...this.countryCodes.entries()].find(([, code]) => code === record.country)?.[0];
@@ -151,6 +145,24 @@ export class Gazetteer {
     }
     if (m.kind === 'found') return { kind: 'found', id: m.id, how: m.how, others: [] };
     return { kind: 'not-found', suggestions: m.suggestions };
+  }
+
+  /**
+   * Names of places outside our records, by spelling key: built when a name is first not found among
+   * our own, since most processes never need it and it is most of the outside names' cost.
+   */
+  private outsideIndex(): Map<string, PlaceName[]> {
+    if (this.outside) return this.outside;
+    const index = new Map<string, PlaceName[]>();
+    for (const r of this.unmatched)
+      for (const n of new Set([r.name, ...r.names].map((x) => spellingKey(normalizeName(x))))) {
+        const list = index.get(n) ?? [];
+        list.push(r);
+        index.set(n, list);
+      }
+    // A country before a town, then the larger town: "georgia" is the country, "tripoli" the larger city.
+    for (const list of index.values()) list.sort((a, b) => Number(b.kind === 'country') - Number(a.kind === 'country') || (b.population ?? 0) - (a.population ?? 0));
+    return (this.outside = index);
   }
 
   /** Our cities and sites within NEARBY_KM of an outside record, nearest first. */

@@ -17,14 +17,22 @@ const ARTICLES = new Set(['al', 'el', 'il', 'l', 'ad', 'ar', 'as', 'ash', 'at', 
 /** "Tall" (a mound) is also written Tal, Tell, Tel, Til. */
 const TALL = new Set(['tall', 'tal', 'tell', 'tel', 'til']);
 
+/** Letter pairs written differently for the same sound, one pass. */
+const PAIRS: Record<string, string> = {
+  ou: 'u', // French and English ways of writing u: Falloujah, Douma
+  oo: 'u',
+  ee: 'i', // Heet, Mayadeen
+  ei: 'ay', // Deir / Dayr, Sheikh / Shaykh
+  ey: 'ay',
+  ai: 'ay', // Baiji / Bayji, Qaryatain / Qaryatayn
+  aw: 'u', // Zawr / Zor / Zour, Hawl / Hol (o is u below)
+};
+
 function foldWord(w: string): string {
   if (TALL.has(w)) return 'tal';
   if (w === 'albu') return 'bu'; // Albu Kamal = Al Bu Kamal = Boukamal
   const folded = w
-    .replace(/ou|oo/g, 'u') // French and English ways of writing u: Falloujah, Douma
-    .replace(/ee/g, 'i') // Heet, Mayadeen
-    .replace(/ei|ey|ai/g, 'ay') // Deir / Dayr, Baiji / Bayji, Qaryatain / Qaryatayn
-    .replace(/aw/g, 'o') // Zawr / Zor, Hawl / Hol
+    .replace(/ou|oo|ee|ei|ey|ai|aw/g, (pair) => PAIRS[pair]!)
     .replace(/o/g, 'u') // Arabic has no o: Mosul / Musil, Zor / Zur
     .replace(/uw/g, 'w') // Suwayda / Sweida
     .replace(/(.)\1+/g, '$1'); // doubled letters: Raqqa / Raqa, Tall / Tal
