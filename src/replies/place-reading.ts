@@ -21,11 +21,12 @@ export interface PlaceNote {
  * What to say above an answer about how the typed place was read: the place shown when it was found
  * by another spelling or a typo, and the other places of the same name (a province beside the city),
  * each one click (or one command line) away. Null when the place was typed as one of its own names
- * and no other place shares it, or when an id was given (page buttons, autocomplete).
+ * and no other place shares it, or when an id was given (autocomplete, buttons).
  */
 export function placeNote(ds: Dataset, command: string, options: RawOptions): PlaceNote | null {
   const typed = options.place;
-  if (typeof typed !== 'string' || ds.gazetteer.get(typed)) return null;
+  // An id (from autocomplete or a button) needs no note, unless it is also a word people type ("homs").
+  if (typeof typed !== 'string' || (ds.gazetteer.get(typed) && typed.includes('-'))) return null;
   const r = ds.gazetteer.read(typed);
   if (r.kind !== 'found') return null;
   const lines: string[] = [];

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { commandByName } from '../commands/index.ts';
+import type { CommandContext, RawOptions } from '../src/command/command-module.ts';
+import { parsePageButtonId } from '../src/command/page-button.ts';
+import { runCommandLine } from '../src/cli/run-command.ts';
+import { loadDataset } from '../src/core/dataset.ts';
+import type { ReplyPayload } from '../src/replies/payload.ts';
+import { seedContext } from './helpers/seed-dataset.ts';
+
+const ctx = seedContext();
+const run = async (name: string, options: RawOptions, c: CommandContext = ctx): Promise<ReplyPayload> => commandByName.get(name)!.handle(options, c);
+const title = (r: ReplyPayload) => r.embeds?.[0]?.title ?? '';
+
+/**
+ * Places as English-language wire services commonly spell them (our own list), with the place of the
+ * dataset each means ("a|b": a city and its province of the same name, either is a right answer).
+ */
+const NEWS_SPELLINGS: [string, string][] = [
+  ['fallujah', 'al-fallujah'], ['falluja', 'al-fallujah'], ['tal afar', 'tall-afar'], ['tel afar', 'tall-afar'],
+  ['kobani', 'kobane-ayn-al-arab'], ['ramadi', 'ramadi'], ['tikrit', 'tikrit'], ['samarra', 'samarra'], ['baiji', 'bayji'],
+  ['mosul', 'mosul'], ['qayyara', 'al-qayyarah'], ['hawija', 'hawijah'], ['baquba', 'baqubah'], ['muqdadiya', 'miqdadiyah'],
+  ['khanaqin', 'khanaqin'], ['jalawla', 'jalawla'], ['tuz khurmatu', 'tuzkhurmatu'], ['haditha', 'haditha'], ['heet', 'hit'],
+  ['rutba', 'ar-rutbah'], ['al-qaim', 'al-qaim'], ['rawa', 'rawah'], ['anah', 'anah'], ['abu ghraib', 'abu-ghurayb'],
+  ['tarmiyah', 'tarmiya'], ['sinjar', 'sinjar'], ['bashiqa', 'bashiqah'], ['halabja', 'halabchah'], ['shirqat', 'al-shirqat'],
+  ['makhmour', 'makhmur'], ['raqqa city', 'ar-raqqah'], ['tabqa', 'tabqa'], ['manbij', 'manbij'], ['al-bab', 'al-bab'],
+  ['jarablus', 'jarabulus'], ['palmyra', 'tadmur-palmyra'], ['sukhna', 'as-sukhnah'], ['deir ez-zor', 'deir-ez-zor'],
+  ['deir al-zour', 'deir-ez-zor'], ['mayadeen', 'al-mayadin'], ['abu kamal', 'albu-kamal'], ['boukamal', 'albu-kamal'],
+  ['hajin', 'hajin'], ['shaddadi', 'ash-shaddadah'], ['qamishli', 'al-qamishli'], ['hasakeh', 'al-hasakah-town|hasakah-governorate'],
+  ['al-hol', 'al-hol-camp'], ['tal abyad', 'tall-abyad'], ['ras al-ain', 'ras-al-ayn'], ['qaryatain', 'al-qaryatayn'],
+  ['sweida', 'as-suwayda|suwayda-governorate'], ['jisr al-shughour', 'jisr-ash-shughur'], ['salamiyeh', 'as-salamiyah'],
+  ['qusair', 'al-qusayr'], ['douma', 'douma'], ['tanf', 'at-tanf'], ['maskana', 'maskanah'], ['busra al-harir', 'busra-al-hariri'],
+];
+
+describe('places as English-language news spells them', () => {
+  it(`answers every one of ${NEWS_SPELLINGS.length} news spellings with the place meant`, async () => {
+    const ds = ctx.dataset();
+    const wrong: string[] = [];
+    for (const [typed, want] of NEWS_SPELLINGS) {
+      const labels = want.split('|').map((id) => ds.gazetteer.label(id));
+      const r = await run('attacks', { place: typed });
+      if (!labels.some((l) => title(r) === `Attacks in ${l}` || title(r) === `No attacks found in ${l}`)) wrong.push(`${typed}: ${title(r) || r.content}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('says which place it shows when the name was another spelling', async () => {
+    const r = await run('attacks', { place: 'tal afar' });
+    expect(r.content).toMatch(/^Showing \*\*Tall ‘Afar, Tall ‘Afar District, Nineveh, Iraq\*\* for "tal afar"\./);
+    expect(title(r)).toBe('No attacks found in Tall ‘Afar, Tall ‘Afar District, Nineveh, Iraq');
+    // Typed as one of its own names: nothing to explain.
+    expect((await run('attacks', { place: 'diyala' })).content).toBeUndefined();
+  });
+
+  it('answers the city for "raqqa city" and the province for "raqqa province"', async () => {
+    expect(title(await run('attacks', { place: 'raqqa city' }))).toContain(' in Ar Raqqah, Ar Raqqah district, Raqqa Governorate, Syria');
+    expect(title(await run('attacks', { place: 'raqqa province' }))).toContain(' in Raqqa Governorate, Syria');
+  });
+
+  it('answers a city and offers the province of the same name in one click, or one command line', async () => {
+    const r = await run('attacks', { place: 'homs' });
+    expect(title(r)).toBe('Attacks in Homs, Homs Governorate, Syria');
+    expect(r.content).toContain('`/attacks place:homs-governorate`');
+    const buttons = r.components!.flatMap((row) => row.components) as { custom_id: string; label: string }[];
+    const offer = buttons.find((b) => b.label.startsWith('Homs Governorate'))!;
+    const click = parsePageButtonId(offer.custom_id)!;
+    expect(click).toEqual({ command: 'attacks', options: { place: 'homs-governorate', page: 1 } });
+    expect(title(await run(click.command, click.options))).toBe('Attacks in Homs Governorate, Syria');
+  });
+
+  it('gives a true answer for a country or a well-known place outside the coverage', async () => {
+    expect((await run('attacks', { place: 'lebanon' })).content).toBe('Lebanon: no incidents in the dataset, which covers Iraq and Syria.');
+    const beirut = await run('stats', { place: 'Beirut' });
+    expect(beirut.content).toMatch(/^Beirut, Lebanon: no incidents in the dataset, which covers Iraq and Syria\.\nPlace names: GeoNames/);
+    expect(beirut.flags).toBeUndefined();
+    expect((await run('map', { place: 'turkey' })).content).toBe('Türkiye ("turkey"): no incidents in the dataset, which covers Iraq and Syria.');
+  });
+
+  it('points an actor typed as a place to actor:', async () => {
+    const r = await runCommandLine('/attacks daesh', commandByName, ctx);
+    expect(r.flags).toBe(64);
+    expect(r.content).toBe('"daesh" is a name of Islamic State, an actor, not a place. Give a place and the actor, e.g. place:iraq actor:islamic-state.');
+  });
+
+  it('lists who can be quoted when the person is unknown', async () => {
+    const r = await run('quote', { person: 'Obama' });
+    expect(r.content).toContain('People and reports that can be quoted: ');
+    expect(r.content).toContain('Mike Pompeo (US Secretary of State)');
+  });
+
+  it('suggests the command meant for an unknown command or option name', async () => {
+    await expect(runCommandLine('/atacks syria', commandByName, ctx)).rejects.toThrow(/^Unknown command \/atacks\. Did you mean \/attacks\?/);
+    await expect(runCommandLine('/attacks syria plce:iraq', commandByName, ctx)).rejects.toThrow(/Did you mean place:\?/);
+  });
+
+  it('offers places by their news spellings in autocomplete, as ids', async () => {
+    const choices = await commandByName.get('attacks')!.autocomplete!({ name: 'place', value: 'fallujah' }, {}, ctx);
+    expect(choices[0]).toEqual({ name: 'Al Fallūjah, al Fallūjah District, Anbar, Iraq', value: 'al-fallujah' });
+  });
+});
+
+describe('over the whole dataset', () => {
+  const full = loadDataset();
+  const fullCtx: CommandContext = { ...ctx, dataset: () => full };
+
+  it('offers the city beside the province for "raqqa"', async () => {
+    const r = await run('attacks', { place: 'raqqa' }, fullCtx);
+    expect(title(r)).toBe('Attacks in Raqqa Governorate, Syria');
+    expect(r.content).toContain('`/attacks place:ar-raqqah`');
+  });
+
+  it('says a town it has no record of is not a place incidents are placed at, and what lies near', async () => {
+    const r = await run('attacks', { place: 'qaraqosh' }, fullCtx);
+    expect(r.content).toMatch(/^Al-Hamdaniya, Iraq \("qaraqosh"\): no incident in the dataset is placed there by name\. Nearby places with incidents: .*\*\*Barţalah\*\* \(place:bartalah, \d+ incidents?\)/);
+    expect(r.content).toContain('The whole district: place:al-hamdaniyah-district');
+  });
+});
