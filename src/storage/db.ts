@@ -72,6 +72,38 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE digest_deliveries SET maybe_posted = 1 WHERE status IN ('sending', 'retry');
     `,
   },
+  {
+    version: 3,
+    description: 'news feeds: each feed\'s polling state, and every article taken from them (once)',
+    up: `
+      CREATE TABLE feed_state (
+        feed_url        TEXT PRIMARY KEY,
+        etag            TEXT,
+        last_modified   TEXT,
+        failures        INTEGER NOT NULL DEFAULT 0,  -- consecutive; reset by a good poll
+        next_poll_at    INTEGER NOT NULL DEFAULT 0,  -- ms
+        last_polled_at  INTEGER,
+        last_ok_at      INTEGER,
+        last_error      TEXT,                        -- reason: message
+        paused_reason   TEXT                         -- set after too many failures; cleared by feeds resume/add
+      ) WITHOUT ROWID;
+      CREATE TABLE feed_articles (
+        id            INTEGER PRIMARY KEY,
+        feed_url      TEXT,                          -- NULL for a single article URL
+        guid          TEXT,
+        url           TEXT NOT NULL UNIQUE,          -- as finally fetched (after redirects)
+        entry_url     TEXT NOT NULL,                 -- as the feed listed it
+        title         TEXT,
+        published_at  TEXT,
+        text_hash     TEXT NOT NULL UNIQUE,          -- sha256 of the normalised text: one article under two URLs is taken once
+        text          TEXT NOT NULL,
+        fetched_at    INTEGER NOT NULL,
+        status        TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'drafted', 'failed')),
+        UNIQUE (feed_url, guid)
+      );
+      CREATE INDEX feed_articles_entry ON feed_articles (entry_url);
+    `,
+  },
 ];
 
 export interface OpenOptions {
