@@ -72,6 +72,16 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE digest_deliveries SET maybe_posted = 1 WHERE status IN ('sending', 'retry');
     `,
   },
+  {
+    version: 3,
+    description: 'deliveries: the first request also on the monotonic clock, so a wall-clock step cannot stretch the nonce window',
+    up: `
+      -- ms on a monotonic clock (elapsed time, not the time of day) and which clock: readings are comparable
+      -- only with the same origin (the machine's boot); rows from before have none and use the wall clock.
+      ALTER TABLE digest_deliveries ADD COLUMN first_attempt_mono REAL;
+      ALTER TABLE digest_deliveries ADD COLUMN mono_origin TEXT;
+    `,
+  },
 ];
 
 export interface OpenOptions {
