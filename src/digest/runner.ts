@@ -402,7 +402,9 @@ export class DigestRunner {
         stopSignal.addEventListener('abort', onStop, { once: true });
         const timer = setTimeout(() => deadline.abort(new SendAbortedError('deadline')), Math.max(0, remainingMs()));
         try {
-          const { id } = await sender.send(d.channelId, body, { signal: deadline.signal, remainingMs });
+          // A rate-limit wait longer than the time left, or than keeps the claim fresh, is not waited out.
+          const waitBudget = () => Math.min(remainingMs(), this.o.staleAfterMs / 2);
+          const { id } = await sender.send(d.channelId, body, { signal: deadline.signal, remainingMs: waitBudget });
           if (this.killed) return 'interrupted'; // a killed process never gets to record it
           store.markSent(guildId, localDate, id, now());
           logger.info({ ...log, messageId: id }, 'digest sent');
