@@ -340,7 +340,11 @@ export class DigestRunner {
       if (!sender.find || !d.body.includes(marker)) return giveUpUnknown(`${why}; it may have been posted.`);
       const since = Math.min(windowStart.wall, now() - this.elapsedSince(windowStart)) - LOOKBACK_MS;
       try {
-        const found = await sender.find(d.channelId, marker, since, { signal: stopSignal });
+        // Bounded like a send: a long rate limit or a hanging answer leaves it to a later tick.
+        const budgetMs = this.o.staleAfterMs / 2;
+        const until = performance.now() + budgetMs;
+        const signal = AbortSignal.any([stopSignal, AbortSignal.timeout(budgetMs)]);
+        const found = await sender.find(d.channelId, marker, since, { signal, remainingMs: () => until - performance.now() });
         if (this.killed) return 'interrupted';
         if (found) {
           store.markSent(guildId, localDate, found.id, now());
