@@ -3,42 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ReviewStore, type DraftBundle } from '../src/review/review-store.ts';
-import { Incident } from '../src/schema/index.ts';
+import { ReviewStore } from '../src/review/review-store.ts';
+import { INCIDENT, PLACE, SOURCE } from './fixtures/review-draft.ts';
 import { openDatabase } from '../src/storage/db.ts';
-
-/** An invented report, in our own words. */
-const SOURCE: DraftBundle['source'] = {
-  id: 'test-wire-2026-12-01-baqubah',
-  kind: 'article',
-  title: 'Bomb hits market in Baqubah',
-  publisher: 'Test Wire',
-  published: { date: '2026-12-01', precision: 'exact' },
-  dateline: 'Baqubah',
-  url: 'http://127.0.0.1/a',
-  attribution: '“Bomb hits market in Baqubah” (Test Wire, 1 Dec 2026)',
-  licence: null,
-  notes: [],
-};
-
-const INCIDENT = Incident.parse({
-  id: 'baqubah-market-2026-12-01',
-  sourceId: SOURCE.id,
-  date: { date: '2026-12-01', precision: 'exact' },
-  placeId: 'baqubah-market-test',
-  location: { precision: 'exact', coordinates: null, description: 'a vegetable market' },
-  perpetratorId: null,
-  target: 'a vegetable market',
-  weapons: ['roadside bomb'],
-  casualties: [{ group: 'civilians', actorId: null, label: 'civilians', killed: 3, injured: 7 }],
-  casualtyNote: null,
-  claimed: null,
-  summary: 'A roadside bomb near a market in Baqubah killed three civilians and wounded seven.',
-  evidence: ['A roadside bomb exploded near a vegetable market in Baqubah on Tuesday morning, killing three civilians and wounding seven others, a local police officer said.'],
-});
-
-/** A new place the article introduces (a test fixture; its point is made up for the test). */
-const PLACE = { id: 'baqubah-market-test', name: 'Baqubah market', kind: 'site' as const, parentId: 'diyala-province', aliases: [], coordinates: { lat: 33.75, lon: 44.6 } };
 
 const dirs: string[] = [];
 afterEach(() => {
