@@ -33,6 +33,7 @@ export function formatDateSpec(d: DateSpec, ds?: Dataset): string {
 
 /** Short date for lists: "29 Jul 2019", "≈31 Jul 2019" when derived, "22–23 Aug 2019" for a range within a month. */
 export function shortDate(d: DateSpec): string {
+  if (d.precision === 'range' && d.date === d.end) return day(d.date);
   if (d.precision === 'range') return d.date.slice(0, 7) === d.end!.slice(0, 7) ? `${Number(d.date.slice(8, 10))}–${day(d.end!)}` : `${day(d.date)}–${day(d.end!)}`;
   if (d.precision === 'derived') return `≈${day(d.date)}`;
   return day(d.date);
