@@ -287,6 +287,9 @@ describe('GED places, precisions and aggregates (hand-written fixture)', () => {
     expect(ds.gazetteer.get(road.placeId)?.kind).toBe('region');
     expect(res.places.filter((p) => p.kind === 'city').map((p) => p.name)).not.toContain('Road between Ramadi town and Rutba');
     expect(road.summary).toContain('along or within Road between Ramadi town and Rutba town');
+    // A road near which UCDP places the event (where_prec 2) is still no town.
+    expect(inc(9100015).location.precision).toBe('near');
+    expect(ds.gazetteer.get(inc(9100015).placeId)?.kind).toBe('site');
     expect(inc(9100010).location.precision).toBe('feature');
     expect(inc(9100011).placeId).toBe(inc(9100012).placeId); // one border, whatever point each row has
     expect(inc(9100013).location).toMatchObject({ precision: 'water', coordinates: null });

@@ -251,7 +251,8 @@ export class GedPlaces {
         const a = unit.agg;
         const [adm1, adm2] = (a.parents.top() ?? '|').split('|') as [string, string];
         const parentId = adm1 && adm2 ? idByKey.get(`district|${countryName}|${adm1}|${adm2}`)! : adm1 ? provinceOf(adm1) : country;
-        const settlement = !feature && SETTLEMENT.test(gedName);
+        // "Road between Bayjī town and Seneia town" ends like a town but is a road, whatever its precision.
+        const settlement = !feature && SETTLEMENT.test(gedName) && !/\b(road|highway|between)\b/i.test(gedName);
         const short = settlement ? gedName.replace(SETTLEMENT, '') : gedName;
         // A town named like a known province ("Daraa town" beside the seed's "Daraa") keeps GED's full
         // name, so what people typed before still finds the place it found before.
