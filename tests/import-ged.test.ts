@@ -320,3 +320,18 @@ describe('GED places, precisions and aggregates (hand-written fixture)', () => {
     expect(d).toContain('**22–23 Aug 2017**');
   });
 });
+
+describe('how a date filter counts a span of days', () => {
+  it('/help says it, and the query counts a span by its first day', async () => {
+    const { commandByName } = await import('../commands/index.ts');
+    const ctx = { dataset: () => undefined as never, now: () => new Date(), invocation: { guildId: null, channelId: null, userId: null }, services: {} } as CommandContext;
+    const help = await commandByName.get('help')!.handle({}, ctx);
+    expect(help.embeds![0]!.description).toMatch(/counted by the first day of its span in every date filter/);
+    const res = await importGed(createReadStream(join(import.meta.dirname, 'fixtures', 'ged', 'places-precision-clarity.csv')), { existingPlaces: seedPlaces, existingActors: seedActors });
+    const places = [...seedPlaces, ...res.places];
+    const ds = new Dataset({ sources: [GED_SOURCE], places, actors: [...seedActors, ...res.actors], incidents: res.incidents, statistics: [], quotes: [] });
+    const ids = (from: string, to: string) => queryIncidents(ds, { from, to }, { offset: 0, limit: 100 }).incidents.map((i) => i.id);
+    expect(ids('2017-08-22', '2017-08-22')).toContain('ged-9100014'); // 22–23 Aug: its first day
+    expect(ids('2017-08-23', '2017-08-23')).not.toContain('ged-9100014');
+  });
+});
