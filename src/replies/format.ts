@@ -23,6 +23,8 @@ export function day(iso: string): string {
 /** "29 Jul 2019"; "31 Jul 2019 (derived: two days after 29 Jul 2019)"; "between 1 Aug 2019 and 31 Aug 2019". */
 export function formatDateSpec(d: DateSpec, ds?: Dataset): string {
   if (d.precision === 'range') return `between ${day(d.date)} and ${day(d.end!)}`;
+  // The source does not give this date: say so, and on what our reading rests.
+  if (d.precision === 'inferred') return `${day(d.date)} (inferred: ${d.note})`;
   if (d.precision === 'derived' && d.derivedFrom) {
     const base = ds?.incident(d.derivedFrom.ref);
     const rel = d.derivedFrom.offsetDays >= 0 ? `${d.derivedFrom.offsetDays} days after` : `${-d.derivedFrom.offsetDays} days before`;
@@ -36,6 +38,7 @@ export function shortDate(d: DateSpec): string {
   if (d.precision === 'range' && d.date === d.end) return day(d.date);
   if (d.precision === 'range') return d.date.slice(0, 7) === d.end!.slice(0, 7) ? `${Number(d.date.slice(8, 10))}–${day(d.end!)}` : `${day(d.date)}–${day(d.end!)}`;
   if (d.precision === 'derived') return `≈${day(d.date)}`;
+  if (d.precision === 'inferred') return `≈${day(d.date)} (inferred)`;
   return day(d.date);
 }
 
