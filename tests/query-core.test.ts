@@ -32,7 +32,7 @@ describe('place names', () => {
   });
 
   it('prefers the city when a city and its governorate share a name, and keeps the other as an alternative', () => {
-    expect(ds.gazetteer.resolve('homs')).toEqual({ kind: 'found', id: 'homs', alternatives: ['homs-governorate'] });
+    expect(ds.gazetteer.resolve('homs')).toEqual({ kind: 'found', id: 'homs', alternatives: ['homs-governorate', 'homs-district'] });
     expect(ds.gazetteer.resolve('homs governorate')).toMatchObject({ id: 'homs-governorate' });
   });
 
