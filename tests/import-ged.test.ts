@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Dataset, loadDataset } from '../src/core/dataset.ts';
 import { Gazetteer } from '../src/core/gazetteer.ts';
 import { queryIncidents } from '../src/core/query-incidents.ts';
+import { aggregate } from '../src/render/map-data.ts';
 import { GED_SOURCE, GED_SOURCE_ID } from '../src/import/ged-source.ts';
 import { importGed, type ImportResult } from '../src/import/import-ged.ts';
 import { addAliasesToGazetteerText, readExisting, writeGedOutput } from '../src/import/write-ged.ts';
@@ -295,6 +296,9 @@ describe('GED places, precisions and aggregates (hand-written fixture)', () => {
     expect(inc(9100013).location).toMatchObject({ precision: 'water', coordinates: null });
     expect(inc(9100005).location.precision).toBe('near');
     for (const id of [9100009, 9100010, 9100013]) expect(inc(id).summary).not.toMatch(/\bnear\b/);
+    // The map draws a feature or a lake as an area, never as the spot of a named place.
+    expect(aggregate(ds, [road, inc(9100013)]).markers.map((m) => m.approximate)).toEqual([true, true]);
+    expect(aggregate(ds, [inc(9100001)]).markers[0]!.approximate).toBe(false);
   });
 
   it('/incident says what the location precision means', async () => {
