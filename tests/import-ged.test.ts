@@ -322,6 +322,10 @@ describe('GED places, precisions and aggregates (hand-written fixture)', () => {
     expect(d).toContain('Several events reported together');
     // A range inside one month shows its days.
     expect(d).toContain('**22–23 Aug 2017**');
+    // Totals built on GED say they are UCDP's best estimates.
+    expect(list.embeds![0]!.fields!.find((f) => f.name.startsWith('Totals'))!.value).toMatch(/\nDeaths from UCDP GED 19\.1 are UCDP's best estimates\.$/);
+    const stats = await commandByName.get('stats')!.handle({ place: 'diyala' }, ctx());
+    expect(stats.embeds![0]!.fields!.find((f) => f.name.startsWith('Totals'))!.value).toContain("Deaths from UCDP GED 19.1 are UCDP's best estimates.");
   });
 });
 

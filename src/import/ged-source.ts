@@ -18,6 +18,7 @@ export const GED_SOURCE: Source = {
   // Said wherever UCDP is credited, so a total built on GED reads as UCDP's best estimate, not a count.
   attribution: `Data: UCDP Georeferenced Event Dataset (GED) 19.1, CC BY 4.0; deaths are UCDP's best estimates. ${GED_CITATION}`,
   licence: 'CC BY 4.0',
+  figures: "deaths from UCDP GED 19.1 are UCDP's best estimates",
   notes: [
     'Our copy: Iraq 1989-01-01..2018-12-25 (UCDP GED 19.1 country extract as published on the Humanitarian Data Exchange) and Syria 2016-01-01..2019-11-30 (UCDP GED Syria release 652.1601.1911); Syria before 2016, Iraq in 2019 and anything after 2019-11-30 are missing.',
     'Imported with `npm run import:ged`. Each incident keeps UCDP\'s event id (incident id ged-<id>, citation.eventId); its evidence is UCDP\'s source reference (source_article), quoted as UCDP gives it, and its citation holds source_headline, source_office, source_date and source_original.',

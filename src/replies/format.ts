@@ -112,6 +112,12 @@ export function killedInjuredPhrase(info: TotalsInfo): string {
   return killedInjuredText({ killed: totalKilled(info.totals), injured: totalInjured(info.totals) }, info.total ? info.figuresGiven : { killed: 1, injured: 1 });
 }
 
+/** "\nDeaths from UCDP GED 19.1 are UCDP's best estimates." for the sources behind a total that say how to read their figures. */
+export function figuresNote(ds: Dataset, sourceIds: readonly string[]): string {
+  const notes = [...new Set(sourceIds)].flatMap((id) => ds.sources.get(id)?.figures ?? []);
+  return notes.map((n) => `\n${n[0]!.toUpperCase()}${n.slice(1)}.`).join('');
+}
+
 const QUALIFIER: Record<Statistic['qualifier'], string> = { exact: '', approximately: 'about ', nearly: 'nearly ', 'at-least': 'at least ' };
 
 /** "147 troops killed by IS in Syria, 24 Mar 2019 – 17 Jun 2019 (Syrian Observatory for Human Rights)" */
