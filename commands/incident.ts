@@ -42,7 +42,7 @@ export const incident: CommandModule = {
     const source = ds.sources.get(inc.sourceId);
     const place = ds.gazetteer.label(inc.placeId);
     const fields: APIEmbedField[] = [
-      { name: 'Date', value: formatDateSpec(inc.date, ds) + (inc.date.note ? `\n${inc.date.note}` : ''), inline: true },
+      { name: 'Date', value: formatDateSpec(inc.date, ds) + (inc.date.note && inc.date.precision !== 'inferred' ? `\n${inc.date.note}` : ''), inline: true },
       { name: 'Place', value: `${place}\n${inc.location.description ?? ''}\nLocation known to: ${PRECISION_NOTE[inc.location.precision]}`.replace(/\n\n/, '\n'), inline: true },
       { name: 'Perpetrator', value: inc.perpetratorId ? ds.actorName(inc.perpetratorId) : 'Not stated', inline: true },
       { name: 'Target', value: inc.target ?? 'Not stated', inline: true },
