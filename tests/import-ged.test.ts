@@ -280,6 +280,11 @@ describe('GED places, precisions and aggregates (hand-written fixture)', () => {
     expect(lineage(9100007)).toEqual(['homs', 'homs-district', 'homs-governorate', 'syria']);
     expect(queryIncidents(ds, { placeId: 'homs-district' }).total).toBe(2);
     expect(res.places.filter((p) => p.kind === 'district' && /mawsil|homs/i.test(p.name))).toEqual([]);
+    // GED spells one district two ways (Qaḑā’ Haditha, Qaḑā’ Ḩadīthah): one district, both spellings known.
+    const haditha = ds.gazetteer.get(lineage(9100016)[1]!)!;
+    expect(haditha.kind).toBe('district');
+    expect(lineage(9100017)[1]).toBe(haditha.id);
+    expect(haditha.aliases).toEqual(expect.arrayContaining(['Qaḑā’ Haditha', 'Qaḑā’ Ḩadīthah']));
   });
 
   it('maps where_prec 5 to a feature and 7 to water: no town, no spot of its own, never "near"', () => {

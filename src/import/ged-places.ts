@@ -44,6 +44,17 @@ export function placeRefOf(r: GedRow): PlaceRef {
   return { level: 'country', country: r.country };
 }
 
+/** A district's name for grouping GED's spellings of it: no "Qaḑā’", "district", article, or final h. */
+function districtKey(adm2: string): string {
+  return normalizeName(adm2)
+    .replace(/^qada /, '')
+    .replace(/ district$/, '')
+    .split(' ')
+    .filter((w) => !['al', 'as', 'ash', 'ad', 'an', 'ar', 'at', 'az', 'el'].includes(w))
+    .map((w) => w.replace(/h$/, ''))
+    .join(' ');
+}
+
 const locationGroupKey = (ref: { country: string; province: string; name: string }) => `${ref.country}|${ref.province}|${ref.name}`;
 
 class Counter<K> {
@@ -180,20 +191,26 @@ export class GedPlaces {
     }
     const provinceOf = (adm1: string) => idByKey.get(`province|${adm1}`)!;
 
-    // Districts, one per (province, adm_2): GED spells Kirkuk's province two ways (Kirkūk and the old
-    // At-Ta'mim) and the same district appears under both.
-    const districtGroups = new Map<string, { keys: string[]; agg: Agg; adm2: string; province: string }>();
+    // Districts, one per province and district name: GED spells Kirkuk's province two ways (Kirkūk and
+    // the old At-Ta'mim) with the same districts under both, and spells some districts two ways
+    // (Qaḑā’ Haditha and Qaḑā’ Ḩadīthah); each district takes its most used spelling as its name.
+    const districtGroups = new Map<string, { keys: string[]; agg: Agg; adm2: string; spellings: string[]; province: string }>();
     for (const key of [...this.districts.keys()].sort()) {
       const a = this.districts.get(key)!;
       const [country, adm1, adm2] = key.split('|') as [string, string, string];
       const province = provinceOf(adm1);
-      const gk = `${country}|${province}|${adm2}`;
+      const gk = `${country}|${province}|${districtKey(adm2)}`;
       const g = districtGroups.get(gk);
-      if (!g) districtGroups.set(gk, { keys: [key], agg: a, adm2, province });
+      if (!g) districtGroups.set(gk, { keys: [key], agg: a, adm2, spellings: [adm2], province });
       else {
         g.keys.push(key);
+        if (!g.spellings.includes(adm2)) g.spellings.push(adm2);
         g.agg = mergeAgg(g.agg, a);
       }
+    }
+    for (const g of districtGroups.values()) {
+      const rowsOf = (spelling: string) => g.keys.filter((k) => k.endsWith(`|${spelling}`)).reduce((n, k) => n + this.districts.get(k)!.rows, 0);
+      g.adm2 = g.spellings.reduce((best, s) => (rowsOf(s) > rowsOf(best) ? s : best));
     }
     // Districts the gazetteer already has (Mosul's, so the city can sit under it) are matched by name.
     const existingDistricts = new Map<string, Place[]>();
@@ -206,19 +223,19 @@ export class GedPlaces {
       return out;
     };
     for (const gk of [...districtGroups.keys()].sort()) {
-      const { keys, agg: a, adm2, province } = districtGroups.get(gk)!;
+      const { keys, agg: a, adm2, spellings, province } = districtGroups.get(gk)!;
       const qada = /^Qaḑā’\s+(.+)$/.exec(adm2);
       const name = qada ? `${qada[1]} District` : adm2;
-      const known = [adm2, name].flatMap((n) => existingDistricts.get(normalizeName(n)) ?? []).find((p) => lineageIds(p.id).includes(province));
+      const known = [...spellings, name].flatMap((n) => existingDistricts.get(normalizeName(n)) ?? []).find((p) => lineageIds(p.id).includes(province));
       if (known) {
         for (const key of keys) idByKey.set(`district|${key}`, known.id);
-        learn(known.id, adm2);
+        for (const s of spellings) learn(known.id, s);
         continue;
       }
       const base = slugify(name.replace(/\s+district$/i, ''));
       const id = claim(`${base}-district`, [`${base}-district-${province.replace(/-(province|governorate)$/, '')}`]);
       for (const key of keys) idByKey.set(`district|${key}`, id);
-      created.push({ id, name, kind: 'district', parentId: province, aliases: unique([adm2, ...(qada ? [`${qada[1]} district`] : [])]).filter((s) => s !== name), coordinates: pointOf(a) });
+      created.push({ id, name, kind: 'district', parentId: province, aliases: unique([...spellings, ...(qada ? [`${qada[1]} district`] : [])]).filter((s) => s !== name), coordinates: pointOf(a) });
     }
     const nameOfAny = (id: string) => this.existing.get(id)?.name ?? created.find((p) => p.id === id)?.name ?? id;
 
