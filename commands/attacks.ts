@@ -6,8 +6,9 @@ import { opt, parseOptions } from '../src/command/parse-options.ts';
 import { pageButtons } from '../src/command/page-button.ts';
 import { queryIncidents } from '../src/core/query-incidents.ts';
 import { statisticsFor } from '../src/core/query-statistics.ts';
+import { sourcesMatching } from '../src/core/source-coverage.ts';
 import { actorChoices, placeChoices } from '../src/replies/choices.ts';
-import { formatTotals, plural } from '../src/replies/format.ts';
+import { figuresNote, formatTotals, plural } from '../src/replies/format.ts';
 import { statisticsList } from '../src/replies/statistics-list.ts';
 import { incidentListEntry } from '../src/replies/incident-list.ts';
 import { makeReply, type ReplyPayload } from '../src/replies/payload.ts';
@@ -69,7 +70,7 @@ export const attacks: CommandModule = {
       });
     }
     // "incidents", not "attacks": imported datasets also record clashes in which nobody is named the attacker.
-    const fields = [{ name: `Totals over ${plural(result.total, 'incident')}`, value: formatTotals(result) }];
+    const fields = [{ name: `Totals over ${plural(result.total, 'incident')}`, value: formatTotals(result) + figuresNote(ds, sourcesMatching(ds, placeId, from, to)) }];
     if (statText) fields.push({ name: 'Statistics for this area', value: statText });
     const buttons = pageButtons('attacks', state, page, pages);
     const usedSources = [...sourcesOf(result.incidents), ...stats.map((s) => s.statistic.sourceId)];

@@ -10,7 +10,7 @@ import { statisticsFor } from '../src/core/query-statistics.ts';
 import { sourcesMatching } from '../src/core/source-coverage.ts';
 import type { Dataset } from '../src/core/dataset.ts';
 import { placeChoices } from '../src/replies/choices.ts';
-import { formatTotals, killedInjuredText, plural, totalInjured, totalKilled, truncate } from '../src/replies/format.ts';
+import { figuresNote, formatTotals, killedInjuredText, plural, totalInjured, totalKilled, truncate } from '../src/replies/format.ts';
 import { statisticsList } from '../src/replies/statistics-list.ts';
 import { makeReply, type ReplyPayload } from '../src/replies/payload.ts';
 import { resolvePlaceOption } from '../src/replies/resolve-option.ts';
@@ -52,7 +52,7 @@ export const stats: CommandModule = {
     const all = queryIncidents(ds, { placeId, from, to }, { offset: 0, limit: 0 });
     const scope = placeId ? ds.gazetteer.label(placeId) : 'all places';
     const period = from || to ? `${from ?? 'the start'} to ${to ?? 'the latest'}` : 'all dates';
-    const fields: APIEmbedField[] = [{ name: `Totals over ${plural(all.total, 'incident')}`, value: formatTotals(all) }];
+    const fields: APIEmbedField[] = [{ name: `Totals over ${plural(all.total, 'incident')}`, value: formatTotals(all) + figuresNote(ds, sourcesMatching(ds, placeId, from, to)) }];
     const countries = breakdownByPlaceKind(ds, placeId, 'country', from, to);
     if (countries.length) fields.push({ name: 'By country', value: rowsText(ds, countries) });
     const provinces = breakdownByPlaceKind(ds, placeId, 'province', from, to);
