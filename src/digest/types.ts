@@ -47,6 +47,9 @@ export interface Delivery extends DeliveryState {
   recordedUntil: number;
   /** When the first request for it was made: Discord's nonce dedupe window runs from here. */
   firstAttemptAt: number;
+  /** The same instant on a monotonic clock (see MonotonicClock), and that clock's origin; null for rows from before. */
+  firstAttemptMono: number | null;
+  monoOrigin: string | null;
   /** Whether a request failed without a clear answer (timeout, no status, 5xx), so Discord may have posted it. */
   maybePosted: boolean;
   messageId: string | null;
