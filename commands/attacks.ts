@@ -1,17 +1,17 @@
 import { z } from 'zod';
-import type { CommandModule, RawOptions } from '../src/command/command-module.ts';
-import { commandLine } from '../src/command/command-line.ts';
-import { resolveSelection, selectionOptionDefinitions, selectionOptionShapes } from '../src/command/incident-selection.ts';
-import { opt, parseOptions } from '../src/command/parse-options.ts';
-import { pageButtons } from '../src/command/page-button.ts';
+import type { CommandModule, RawOptions } from './kit/command.ts';
+import { commandLine } from './kit/command-line.ts';
+import { resolveSelection, selectionOptionDefinitions, selectionOptionShapes } from './kit/incident-selection.ts';
+import { opt, parseOptions } from './kit/options.ts';
+import { pageButtons } from './kit/page-button.ts';
 import { queryIncidents } from '../src/core/query-incidents.ts';
 import { statisticsFor } from '../src/core/query-statistics.ts';
-import { actorChoices, placeChoices } from '../src/replies/choices.ts';
-import { formatTotals, plural } from '../src/replies/format.ts';
-import { statisticsList } from '../src/replies/statistics-list.ts';
-import { incidentListEntry } from '../src/replies/incident-list.ts';
-import { makeReply, type ReplyPayload } from '../src/replies/payload.ts';
-import { attributionFor, sourcesOf } from '../src/replies/source-line.ts';
+import { actorChoices, placeChoices } from './kit/choices.ts';
+import { formatTotals, plural } from '../src/core/format.ts';
+import { statisticsList } from './kit/statistics-list.ts';
+import { incidentListEntry } from './kit/incident-list.ts';
+import { makeReply, type ReplyPayload } from './kit/payload.ts';
+import { attributionFor, sourcesOf } from './kit/source-line.ts';
 
 const Options = z.object({
   ...selectionOptionShapes,

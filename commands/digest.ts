@@ -1,19 +1,19 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import { z } from 'zod';
-import type { AutocompleteChoice, CommandContext, CommandModule } from '../src/command/command-module.ts';
-import { opt, parseOptions } from '../src/command/parse-options.ts';
+import type { AutocompleteChoice, CommandContext, CommandModule } from './kit/command.ts';
+import { opt, parseOptions } from './kit/options.ts';
 import { UserError } from '../src/core/user-error.ts';
-import { composeDigest, type DigestWindow } from '../src/digest/compose.ts';
-import { nextRun } from '../src/digest/due.ts';
-import { findDigestServices, getDigestServices } from '../src/digest/services.ts';
-import { addDays, allTimeZones, formatClock, isValidTimeZone, localDate, parseClock, unixSeconds } from '../src/digest/time.ts';
-import type { Delivery, Subscription } from '../src/digest/types.ts';
-import { windowFor } from '../src/digest/window.ts';
-import { placeChoices } from '../src/replies/choices.ts';
-import { DISCORD_LIMITS } from '../src/replies/discord-limits.ts';
-import { ephemeralText, makeReply, type ReplyPayload } from '../src/replies/payload.ts';
-import { resolvePlaceOption } from '../src/replies/resolve-option.ts';
+import { composeDigest, type DigestWindow } from './kit/digest-message.ts';
+import { nextRun } from '../src/core/digest/due.ts';
+import { findDigestServices, getDigestServices } from './kit/services.ts';
+import { addDays, allTimeZones, formatClock, isValidTimeZone, localDate, parseClock, unixSeconds } from '../src/core/local-time.ts';
+import type { Delivery, Subscription } from '../src/core/digest/types.ts';
+import { windowFor } from '../src/core/digest/window.ts';
+import { placeChoices } from './kit/choices.ts';
+import { DISCORD_LIMITS } from './kit/discord-limits.ts';
+import { ephemeralText, makeReply, type ReplyPayload } from './kit/payload.ts';
+import { resolvePlaceOption } from './kit/resolve-option.ts';
 
 const SetOptions = z.object({
   channel: opt.text(32),

@@ -1,5 +1,5 @@
-import type { CommandModule } from '../src/command/command-module.ts';
-import { makeReply, type ReplyPayload } from '../src/replies/payload.ts';
+import type { CommandModule } from './kit/command.ts';
+import { makeReply, type ReplyPayload } from './kit/payload.ts';
 
 export const help: CommandModule = {
   examples: ['/help'],

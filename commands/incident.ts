@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { APIEmbedField } from 'discord-api-types/v10';
-import type { CommandModule } from '../src/command/command-module.ts';
-import { opt, parseOptions } from '../src/command/parse-options.ts';
-import { incidentChoices } from '../src/replies/choices.ts';
+import type { CommandModule } from './kit/command.ts';
+import { opt, parseOptions } from './kit/options.ts';
+import { incidentChoices } from './kit/choices.ts';
 import { findRelatedIncidents } from '../src/core/related-incidents.ts';
-import { formatCasualty, formatDateSpec, shortDate, truncate } from '../src/replies/format.ts';
-import { sourceName } from '../src/replies/source-line.ts';
-import { ephemeralText, makeReply, type ReplyPayload } from '../src/replies/payload.ts';
-import { DISCORD_LIMITS } from '../src/replies/discord-limits.ts';
+import { formatCasualty, formatDateSpec, shortDate, truncate } from '../src/core/format.ts';
+import { sourceName } from './kit/source-line.ts';
+import { ephemeralText, makeReply, type ReplyPayload } from './kit/payload.ts';
+import { DISCORD_LIMITS } from './kit/discord-limits.ts';
 
 const Options = z.object({ id: opt.text(64) });
 

@@ -1,4 +1,4 @@
-import type { CommandModule } from '../src/command/command-module.ts';
+import type { CommandModule } from './kit/command.ts';
 import { attacks } from './attacks.ts';
 import { chart } from './chart.ts';
 import { digest } from './digest.ts';

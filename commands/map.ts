@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { CommandModule } from '../src/command/command-module.ts';
-import { resolveSelection, selectionOptionDefinitions, selectionOptionShapes } from '../src/command/incident-selection.ts';
-import { parseOptions } from '../src/command/parse-options.ts';
-import { actorChoices, placeChoices } from '../src/replies/choices.ts';
-import { GROUP_LABEL } from '../src/replies/format.ts';
-import type { ReplyPayload } from '../src/replies/payload.ts';
+import type { CommandModule } from './kit/command.ts';
+import { resolveSelection, selectionOptionDefinitions, selectionOptionShapes } from './kit/incident-selection.ts';
+import { parseOptions } from './kit/options.ts';
+import { actorChoices, placeChoices } from './kit/choices.ts';
+import { GROUP_LABEL } from '../src/core/format.ts';
+import type { ReplyPayload } from './kit/payload.ts';
 import { renderMap } from '../src/render/map.ts';
-import { countLine, pictureReply } from '../src/render/reply.ts';
+import { countLine, pictureReply } from './kit/picture-reply.ts';
 import { pictureSubject } from '../src/render/selection.ts';
 
 const Options = z.object({

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import type { APIEmbed } from 'discord-api-types/v10';
-import type { CommandModule } from '../src/command/command-module.ts';
-import { opt, parseOptions } from '../src/command/parse-options.ts';
-import { pageButtons } from '../src/command/page-button.ts';
+import type { CommandModule } from './kit/command.ts';
+import { opt, parseOptions } from './kit/options.ts';
+import { pageButtons } from './kit/page-button.ts';
 import { findQuotes } from '../src/core/query-quotes.ts';
-import { speakerChoices } from '../src/replies/choices.ts';
-import { formatDateSpec, plural, quotedText } from '../src/replies/format.ts';
-import { makeReply, type ReplyPayload } from '../src/replies/payload.ts';
-import { resolveSpeakerOption } from '../src/replies/resolve-option.ts';
-import { attributionFor } from '../src/replies/source-line.ts';
+import { speakerChoices } from './kit/choices.ts';
+import { formatDateSpec, plural, quotedText } from '../src/core/format.ts';
+import { makeReply, type ReplyPayload } from './kit/payload.ts';
+import { resolveSpeakerOption } from './kit/resolve-option.ts';
+import { attributionFor } from './kit/source-line.ts';
 import type { Quote } from '../src/schema/index.ts';
 import type { Dataset } from '../src/core/dataset.ts';
 

@@ -1,10 +1,10 @@
 import type { APIEmbed } from 'discord-api-types/v10';
-import type { CommandModule } from '../src/command/command-module.ts';
+import type { CommandModule } from './kit/command.ts';
 import type { Dataset } from '../src/core/dataset.ts';
 import { sourceCoverage } from '../src/core/source-coverage.ts';
-import { formatDateSpec, plural, truncate } from '../src/replies/format.ts';
-import { makeReply, type ReplyPayload } from '../src/replies/payload.ts';
-import { DISCORD_LIMITS } from '../src/replies/discord-limits.ts';
+import { formatDateSpec, plural, truncate } from '../src/core/format.ts';
+import { makeReply, type ReplyPayload } from './kit/payload.ts';
+import { DISCORD_LIMITS } from './kit/discord-limits.ts';
 
 interface Coverage {
   incidents: number;

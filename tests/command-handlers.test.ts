@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { commandByName, commands } from '../commands/index.ts';
-import type { RawOptions } from '../src/command/command-module.ts';
-import { parsePageButtonId } from '../src/command/page-button.ts';
+import type { RawOptions } from '../commands/kit/command.ts';
+import { parsePageButtonId } from '../commands/kit/page-button.ts';
 import { UserError } from '../src/core/user-error.ts';
 import { Dataset } from '../src/core/dataset.ts';
-import { limitViolations, type ReplyPayload } from '../src/replies/payload.ts';
+import { limitViolations, type ReplyPayload } from '../commands/kit/payload.ts';
 import { seedContext } from './helpers/seed-dataset.ts';
 
 const ctx = seedContext();

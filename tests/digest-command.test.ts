@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CommandContext } from '../src/command/command-module.ts';
+import type { CommandContext } from '../commands/kit/command.ts';
 import { digest } from '../commands/digest.ts';
-import { dueDigests } from '../src/digest/due.ts';
+import { dueDigests } from '../src/core/digest/due.ts';
 import { createConsoleServices } from '../src/digest/console-services.ts';
-import { DIGEST_SERVICES_KEY, getDigestServices, type ChannelCheckResult } from '../src/digest/services.ts';
+import { DIGEST_SERVICES_KEY, getDigestServices, type ChannelCheckResult } from '../commands/kit/services.ts';
 import { seedDataset } from './helpers/seed-dataset.ts';
 
 const GUILD = '111111111111111111';

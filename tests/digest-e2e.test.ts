@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { digest } from '../commands/digest.ts';
-import { composeDigest } from '../src/digest/compose.ts';
+import { composeDigest } from '../commands/kit/digest-message.ts';
 import { createDigestPlugin, type DigestPlugin, type DigestPluginOptions } from '../src/digest/discord-plugin.ts';
 import { digestNonce } from '../src/digest/runner.ts';
 import { openDatabase, type Db } from '../src/storage/db.ts';

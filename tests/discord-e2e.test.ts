@@ -6,15 +6,15 @@
 import { DiscordAPIError, PermissionFlagsBits } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { commands } from '../commands/index.ts';
-import type { CommandModule, RawOptions } from '../src/command/command-module.ts';
-import { parsePageButtonId } from '../src/command/page-button.ts';
+import type { CommandModule, RawOptions } from '../commands/kit/command.ts';
+import { parsePageButtonId } from '../commands/kit/page-button.ts';
 import { loadDataset } from '../src/core/dataset.ts';
 import { UserError } from '../src/core/user-error.ts';
 import { DIGEST_PERMISSIONS, discordChannelCheck } from '../src/digest/discord-plugin.ts';
 import { restSender, type DigestMessageBody } from '../src/digest/sender.ts';
 import { checkChannel } from '../src/discord/channels.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
-import type { ReplyPayload } from '../src/replies/payload.ts';
+import type { ReplyPayload } from '../commands/kit/payload.ts';
 import { FakeDiscord, snowflake, type RecordedRequest } from './support/fake-discord.ts';
 import { configFor, startBot, type StartedBot } from './support/harness.ts';
 

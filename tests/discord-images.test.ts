@@ -7,9 +7,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { commands } from '../commands/index.ts';
-import type { RawOptions } from '../src/command/command-module.ts';
+import type { RawOptions } from '../commands/kit/command.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
-import type { ReplyPayload } from '../src/replies/payload.ts';
+import type { ReplyPayload } from '../commands/kit/payload.ts';
 import { decodePng, pngSize } from '../src/render/rasterize.ts';
 import { FakeDiscord, type RecordedRequest } from './support/fake-discord.ts';
 import { configFor, startBot, type StartedBot } from './support/harness.ts';

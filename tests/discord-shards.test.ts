@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { CommandModule } from '../src/command/command-module.ts';
+import type { CommandModule } from '../commands/kit/command.ts';
 import { ownsGuild, shardForGuild } from '../src/discord/channels.ts';
 import { buildShardingManager } from '../src/discord/run-bot.ts';
 import { FakeDiscord, guildIdForShard, snowflake } from './support/fake-discord.ts';

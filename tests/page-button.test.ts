@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pageButtonId, pageButtons, parsePageButtonId } from '../src/command/page-button.ts';
+import { pageButtonId, pageButtons, parsePageButtonId } from '../commands/kit/page-button.ts';
 
 describe('page buttons carry the query in their custom id', () => {
   it('round-trips options, with numbers as numbers and days as ISO days', () => {

@@ -1,9 +1,9 @@
 import { createInterface } from 'node:readline';
 import { commandByName } from '../../commands/index.ts';
-import { parsePageButtonId } from '../command/page-button.ts';
+import { parsePageButtonId } from '../../commands/kit/page-button.ts';
 import { UserError } from '../core/user-error.ts';
 import { DatasetError } from '../core/load-dataset.ts';
-import type { ReplyPayload } from '../replies/payload.ts';
+import type { ReplyPayload } from '../../commands/kit/payload.ts';
 import { createCliContext } from './cli-context.ts';
 import { renderText } from './render-text.ts';
 import { runCommandLine, saveFiles } from './run-command.ts';

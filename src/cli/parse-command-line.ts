@@ -1,5 +1,5 @@
 import type { APIApplicationCommandOption } from 'discord-api-types/v10';
-import type { CommandModule, RawOptions } from '../command/command-module.ts';
+import type { CommandModule, RawOptions } from '../../commands/kit/command.ts';
 import { UserError } from '../core/user-error.ts';
 
 /** Splits on spaces, keeping "quoted text" (straight or curly quotes) together; quotes are removed. */

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { CommandContext, CommandModule } from '../command/command-module.ts';
-import type { ReplyPayload } from '../replies/payload.ts';
+import type { CommandContext, CommandModule } from '../../commands/kit/command.ts';
+import type { ReplyPayload } from '../../commands/kit/payload.ts';
 import { parseCommandLine } from './parse-command-line.ts';
 
 /** Runs one typed command line through the same handler Discord uses. UserError propagates. */

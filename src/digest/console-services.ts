@@ -1,5 +1,5 @@
 import { openDatabase } from '../storage/db.ts';
-import { digestServices, type ChannelPermissionChecker } from './services.ts';
+import { digestServices, type ChannelPermissionChecker } from '../../commands/kit/services.ts';
 import { DigestStore } from './store.ts';
 
 export interface ConsoleServicesOptions {

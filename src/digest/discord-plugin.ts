@@ -6,7 +6,7 @@ import { checkChannel, ownsGuild } from '../discord/channels.ts';
 import { openDatabase, type Db } from '../storage/db.ts';
 import { DigestRunner, type DigestRunnerOptions } from './runner.ts';
 import { restSender } from './sender.ts';
-import { digestServices, type ChannelCheckResult } from './services.ts';
+import { digestServices, type ChannelCheckResult } from '../../commands/kit/services.ts';
 import { DigestStore } from './store.ts';
 
 /** The digest posts embeds without files: it needs no Attach Files. */

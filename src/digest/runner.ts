@@ -1,13 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Dataset } from '../core/dataset.ts';
-import { composeDigest } from './compose.ts';
-import { dueDigests, earliestLocalDay, type DueItem } from './due.ts';
+import { composeDigest } from '../../commands/kit/digest-message.ts';
+import { dueDigests, earliestLocalDay, type DueItem } from '../core/digest/due.ts';
 import { SlidingWindowLimiter } from './rate-limit.ts';
 import { classifySendError, type DigestMessageBody, type DigestSender } from './sender.ts';
 import type { ComposedDelivery, DigestStore } from './store.ts';
-import type { Subscription } from './types.ts';
-import { windowFor } from './window.ts';
+import type { Subscription } from '../core/digest/types.ts';
+import { windowFor } from '../core/digest/window.ts';
 
 /** The subset of a pino logger the digest uses. */
 export interface DigestLogger {

@@ -1,5 +1,5 @@
 import { Client, Events, GatewayIntentBits, type ClientOptions } from 'discord.js';
-import type { CommandModule } from '../command/command-module.ts';
+import type { CommandModule } from '../../commands/kit/command.ts';
 import { loadDataset, type Dataset } from '../core/dataset.ts';
 import type { BotConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';

@@ -7,11 +7,11 @@ import {
   type CommandInteractionOption,
   type Interaction,
 } from 'discord.js';
-import type { CommandContext, CommandModule, Invocation, RawOptions } from '../command/command-module.ts';
-import { isPageButtonId, parsePageButtonId } from '../command/page-button.ts';
+import type { CommandContext, CommandModule, Invocation, RawOptions } from '../../commands/kit/command.ts';
+import { isPageButtonId, parsePageButtonId } from '../../commands/kit/page-button.ts';
 import { UserError } from '../core/user-error.ts';
-import { DISCORD_LIMITS, EPHEMERAL } from '../replies/discord-limits.ts';
-import type { ReplyPayload } from '../replies/payload.ts';
+import { DISCORD_LIMITS, EPHEMERAL } from '../../commands/kit/discord-limits.ts';
+import type { ReplyPayload } from '../../commands/kit/payload.ts';
 import type { Logger } from './logger.ts';
 import { isEphemeral, toReplyOptions, toUpdateOptions } from './reply-options.ts';
 

@@ -1,8 +1,8 @@
-import type { IncidentSelection } from '../command/incident-selection.ts';
-import { makeReply, type ReplyPayload } from '../replies/payload.ts';
+import type { IncidentSelection } from '../../commands/kit/incident-selection.ts';
+import { makeReply, type ReplyPayload } from '../../commands/kit/payload.ts';
 import type { Dataset } from '../core/dataset.ts';
 import { queryIncidents, type IncidentPage } from '../core/query-incidents.ts';
-import { day } from '../replies/format.ts';
+import { day } from '../core/format.ts';
 import type { Incident } from '../schema/index.ts';
 
 /**

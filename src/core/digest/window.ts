@@ -1,6 +1,6 @@
-import type { DigestWindow } from './compose.ts';
-import type { DigestStore } from './store.ts';
-import { addDays } from './time.ts';
+import type { DigestWindow } from '../../../commands/kit/digest-message.ts';
+import type { DigestStore } from '../../digest/store.ts';
+import { addDays } from '../local-time.ts';
 import type { Subscription } from './types.ts';
 
 /**

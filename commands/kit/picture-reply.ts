@@ -1,10 +1,10 @@
-import { killedInjuredPhrase } from '../replies/format.ts';
-import type { Dataset } from '../core/dataset.ts';
-import type { IncidentPage } from '../core/query-incidents.ts';
-import { makeReply, type ReplyPayload } from '../replies/payload.ts';
-import { attributionFor, sourcesOf } from '../replies/source-line.ts';
-import { BOUNDARY_ATTRIBUTION } from './boundaries.ts';
-import { thousands } from './svg.ts';
+import { killedInjuredPhrase } from '../../src/core/format.ts';
+import type { Dataset } from '../../src/core/dataset.ts';
+import type { IncidentPage } from '../../src/core/query-incidents.ts';
+import { makeReply, type ReplyPayload } from './payload.ts';
+import { attributionFor, sourcesOf } from './source-line.ts';
+import { BOUNDARY_ATTRIBUTION } from '../../src/render/boundaries.ts';
+import { thousands } from '../../src/render/svg.ts';
 
 /** Discord's limit on an attachment's description (its alt text). */
 const ALT_MAX = 1024;

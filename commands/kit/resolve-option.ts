@@ -1,5 +1,5 @@
-import type { Dataset } from '../core/dataset.ts';
-import type { NameMatch } from '../core/name-index.ts';
+import type { Dataset } from '../../src/core/dataset.ts';
+import type { NameMatch } from '../../src/core/name-index.ts';
 import { ephemeralText, type ReplyPayload } from './payload.ts';
 
 export type Resolved = { id: string } | { reply: ReplyPayload };

@@ -1,9 +1,9 @@
 import type { APIApplicationCommandBasicOption } from 'discord-api-types/v10';
-import type { Dataset } from '../core/dataset.ts';
-import { parseDateRange } from '../core/date-input.ts';
-import type { ReplyPayload } from '../replies/payload.ts';
-import { resolveActorOption, resolvePlaceOption } from '../replies/resolve-option.ts';
-import { opt } from './parse-options.ts';
+import type { Dataset } from '../../src/core/dataset.ts';
+import { parseDateRange } from '../../src/core/date-input.ts';
+import type { ReplyPayload } from './payload.ts';
+import { resolveActorOption, resolvePlaceOption } from './resolve-option.ts';
+import { opt } from './options.ts';
 
 /** Which incidents a command is about: /attacks, /map and /chart all select them the same way. */
 export interface IncidentSelection {
