@@ -10,22 +10,8 @@ import { incidentListEntry } from './incident-list.ts';
 import { makeReply, type ReplyPayload } from './payload.ts';
 import { attributionFor } from './source-line.ts';
 import { addDays, localNoon, unixSeconds } from '../../src/core/local-time.ts';
+import type { DigestWindow } from '../../src/core/digest/window.ts';
 import { sourcesMatching } from '../../src/core/source-coverage.ts';
-
-/** Which incidents one digest covers. */
-export interface DigestWindow {
-  /** The local day whose incidents it lists: the day before the run, in the server's zone. */
-  day: string;
-  /**
-   * The day the previous digest listed; null for a first digest. Incidents dated after it and before
-   * `day` were never listed (days without a digest), so they join the late reports.
-   */
-  previousDay: string | null;
-  /** Incidents first recorded since the previous digest (any date). Those dated before `day` are late reports. */
-  recordedIds: readonly string[];
-  /** When the digest is compiled. */
-  at: Date;
-}
 
 export interface DigestFilter {
   /** Only this place and everything inside it; null: everything. */

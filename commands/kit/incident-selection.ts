@@ -1,51 +1,24 @@
-import type { APIApplicationCommandBasicOption } from 'discord-api-types/v10';
 import type { Dataset } from '../../src/core/dataset.ts';
 import { parseDateRange } from '../../src/core/date-input.ts';
-import type { ReplyPayload } from './payload.ts';
+import type { IncidentSelection } from '../../src/core/incident-selection.ts';
+import { option } from './options.ts';
 import { resolveActorOption, resolvePlaceOption } from './resolve-option.ts';
-import { opt } from './options.ts';
 
-/** Which incidents a command is about: /attacks, /map and /chart all select them the same way. */
-export interface IncidentSelection {
-  placeId: string;
-  from: string | null;
-  to: string | null;
-  actorId: string | null;
-}
-
-/** The zod shapes of the selection options, to spread into a command's own option schema. */
-export const selectionOptionShapes = {
-  place: opt.text(),
-  from: opt.optionalText(),
-  to: opt.optionalText(),
-  actor: opt.optionalText(),
+/** The selection options, worded the same in every command that takes them. */
+export const selectionOptions = {
+  place: option.text({ description: 'Country, region, province or city (e.g. syria, diyala, homs)', required: true, autocomplete: true, page: { short: 'p', id: 'place' } }),
+  from: option.text({ description: 'Start date: 2019-07-01, 2019-07, 2019, or "last 30 days"', page: { short: 'f', day: true } }),
+  to: option.text({ description: 'End date: 2019-08-31, 2019-08, 2019, today', page: { short: 't', day: true } }),
+  actor: option.text({ description: 'Perpetrator or party, e.g. IS', autocomplete: true, page: { short: 'a', id: 'actor' } }),
 };
 
-/** The definitions of the selection options, worded the same in every command. */
-export const selectionOptionDefinitions = {
-  place: { type: 3, name: 'place', description: 'Country, region, province or city (e.g. syria, diyala, homs)', required: true, autocomplete: true },
-  from: { type: 3, name: 'from', description: 'Start date: 2019-07-01, 2019-07, 2019, or "last 30 days"' },
-  to: { type: 3, name: 'to', description: 'End date: 2019-08-31, 2019-08, 2019, today' },
-  actor: { type: 3, name: 'actor', description: 'Perpetrator or party, e.g. IS', autocomplete: true },
-} satisfies Record<string, APIApplicationCommandBasicOption>;
-
 /**
- * Resolves place (and actor) names to ids and date words to days. An unknown name comes back as the
- * private "did you mean" reply to send instead; a malformed date throws UserError.
+ * Resolves place (and actor) names to ids and date words to days. An unknown name throws NotFoundError
+ * (the private "did you mean" answer); a malformed date throws UserError.
  */
-export function resolveSelection(
-  ds: Dataset,
-  o: { place: string; from?: string; to?: string; actor?: string },
-  now: Date,
-): { selection: IncidentSelection } | { reply: ReplyPayload } {
-  const place = resolvePlaceOption(ds, o.place);
-  if ('reply' in place) return place;
-  let actorId: string | null = null;
-  if (o.actor) {
-    const actor = resolveActorOption(ds, o.actor);
-    if ('reply' in actor) return actor;
-    actorId = actor.id;
-  }
+export function resolveSelection(ds: Dataset, o: { place: string; from?: string; to?: string; actor?: string }, now: Date): IncidentSelection {
+  const placeId = resolvePlaceOption(ds, o.place);
+  const actorId = o.actor ? resolveActorOption(ds, o.actor) : null;
   const { from, to } = parseDateRange(o.from, o.to, now);
-  return { selection: { placeId: place.id, from, to, actorId } };
+  return { placeId, from, to, actorId };
 }

@@ -85,9 +85,9 @@ export const option = {
   },
 
   /** One of a fixed list of words, offered by Discord as choices. */
-  choice<const C extends readonly [string, ...string[]]>(o: Common<false> & { choices: C; error: string }): OptionSpec<z.ZodOptional<z.ZodEnum<{ [K in C[number]]: K }>>> {
+  choice<const C extends string>(o: Common<false> & { choices: readonly C[]; error: string }): OptionSpec<z.ZodOptional<z.ZodEnum<{ [K in C]: K }>>> {
     return {
-      schema: z.enum(o.choices, o.error).optional(),
+      schema: z.enum(o.choices as [C, ...C[]], o.error).optional() as z.ZodOptional<z.ZodEnum<{ [K in C]: K }>>,
       required: false,
       ...(o.page ? { page: o.page } : {}),
       json: (name) => ({ type: ApplicationCommandOptionType.String, name, description: o.description, choices: o.choices.map((c) => ({ name: c, value: c })) }),
