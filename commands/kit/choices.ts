@@ -1,4 +1,4 @@
-import type { AutocompleteChoice } from './command.ts';
+import type { AutocompleteChoice } from './context.ts';
 import type { Dataset } from '../../src/core/dataset.ts';
 import { DISCORD_LIMITS } from './discord-limits.ts';
 import { truncate } from '../../src/core/format.ts';

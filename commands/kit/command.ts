@@ -4,11 +4,13 @@ import {
   type APIButtonComponent,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
-import { UserError } from '../../src/core/user-error.ts';
+import { NotFoundError, UserError } from '../../src/core/user-error.ts';
 import type { Autocomplete, CommandContext, RawOptions } from './context.ts';
+
+export type { AutocompleteChoice, CommandContext, Invocation, RawOptions } from './context.ts';
 import { parseOptions, type OptionSpecs, type OptionsOf } from './options.ts';
 import { pageButtons } from './page-button.ts';
-import type { ReplyPayload } from './payload.ts';
+import { ephemeralText, type ReplyPayload } from './payload.ts';
 import { requireManageServer } from './permissions.ts';
 
 export interface CommandModule {
@@ -22,9 +24,9 @@ export interface CommandModule {
    */
   defer?: boolean;
   /** The option specs of a command without subcommands (page buttons are encoded and checked with them). */
-  options: OptionSpecs;
+  options?: OptionSpecs;
   /** Whether the command answers page buttons; only such commands do, and only with their own options. */
-  paginated: boolean;
+  paginated?: boolean;
   /**
    * Answers the command. Throws UserError for a problem with what was asked (NotFoundError for a name
    * it does not know, with the "did you mean" answer as its message).
@@ -128,9 +130,23 @@ export function defineCommandGroup(spec: CommonSpec & { subcommands: readonly Su
       const { subcommand, ...options } = raw;
       const sub = typeof subcommand === 'string' ? byName.get(subcommand) : undefined;
       if (!sub) throw new UserError(`Use ${list.slice(0, -1).join(', ')} or ${list.at(-1)}.`);
-      if (sub.configures) requireManageServer(ctx, `/${spec.name} ${sub.name}`);
+      // Without a server there is no server state to change: the subcommand itself says it needs one.
+      if (sub.configures && ctx.invocation?.guildId) requireManageServer(ctx, `/${spec.name} ${sub.name}`);
       return sub.handle(options, ctx);
     },
     ...(spec.autocomplete ? { autocomplete: spec.autocomplete } : {}),
   };
+}
+
+/**
+ * A command's answer, as the console, `ask` and tests want it: a name the dataset does not know
+ * (NotFoundError) is an answer too — the private "did you mean" reply — while other UserErrors propagate.
+ */
+export async function replyTo(mod: Pick<CommandModule, 'handle'>, raw: RawOptions, ctx: CommandContext): Promise<ReplyPayload> {
+  try {
+    return await mod.handle(raw, ctx);
+  } catch (e) {
+    if (e instanceof NotFoundError) return ephemeralText(e.message);
+    throw e;
+  }
 }

@@ -20,8 +20,8 @@ const HASHED = '*';
 /** What page buttons need of a command (a CommandModule has it). */
 export interface PagedCommand {
   definition: { name: string };
-  options: OptionSpecs;
-  paginated: boolean;
+  options?: OptionSpecs;
+  paginated?: boolean;
 }
 
 export const idHash = (id: string) => createHash('sha256').update(id).digest('base64url').slice(0, 10);
@@ -30,14 +30,14 @@ function encode(command: PagedCommand, options: RawOptions, page: number, hash: 
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(options)) {
     if (v === undefined || v === null || v === '' || k === 'page') continue;
-    const spec = command.options[k];
+    const spec = command.options?.[k];
     if (!spec?.page) throw new Error(`/${command.definition.name} has no page key for option "${k}"`);
     let value = String(v);
     if (spec.page.day && /^\d{4}-\d{2}-\d{2}$/.test(value)) value = value.replaceAll('-', '');
     else if (hash && spec.page.id) value = `${HASHED}${idHash(value)}`;
     params.set(spec.page.short, value);
   }
-  params.set(command.options.page?.page?.short ?? 'n', String(page));
+  params.set(command.options?.page?.page?.short ?? 'n', String(page));
   return `${PREFIX}${command.definition.name}?${params.toString()}`;
 }
 
@@ -65,7 +65,7 @@ export function parsePageButtonId(customId: string, commands: ReadonlyMap<string
   const command = commands.get(name);
   if (!command?.paginated) return null;
   const byShort = new Map<string, [string, OptionSpec]>();
-  for (const [k, spec] of Object.entries(command.options)) if (spec.page) byShort.set(spec.page.short, [k, spec]);
+  for (const [k, spec] of Object.entries(command.options ?? {})) if (spec.page) byShort.set(spec.page.short, [k, spec]);
   const options: RawOptions = {};
   for (const [short, v] of new URLSearchParams(customId.slice(q + 1))) {
     const entry = byShort.get(short);
@@ -96,7 +96,7 @@ function idsByHash(ds: Dataset, kind: 'place' | 'actor' | 'person'): Map<string,
 export function resolveHashedIds(command: PagedCommand, options: RawOptions, ds: Dataset): RawOptions {
   const out: RawOptions = { ...options };
   for (const [k, v] of Object.entries(options)) {
-    const kind = command.options[k]?.page?.id;
+    const kind = command.options?.[k]?.page?.id;
     if (!kind || typeof v !== 'string' || !v.startsWith(HASHED)) continue;
     const id = idsByHash(ds, kind).get(v.slice(HASHED.length));
     if (!id) throw new UserError(`This button's ${kind} is no longer in the dataset. Run /${command.definition.name} again.`);
