@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Dataset } from '../src/core/dataset.ts';
-import { composeDigest, composeDigestWithSummary, type DigestWindow } from '../commands/kit/digest-message.ts';
+import { composeDigest, composeDigestWithSummary } from '../commands/kit/digest-message.ts';
+import type { DigestWindow } from '../src/core/digest/window.ts';
 import { addDays, localNoon, unixSeconds } from '../src/core/local-time.ts';
 import { embedLength } from '../commands/kit/payload.ts';
 import { DISCORD_LIMITS } from '../commands/kit/discord-limits.ts';

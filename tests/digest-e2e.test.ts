@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { digest } from '../commands/digest.ts';
+import { digest } from '../commands/digest/index.ts';
 import { composeDigest } from '../commands/kit/digest-message.ts';
 import { createDigestPlugin, type DigestPlugin, type DigestPluginOptions } from '../src/digest/discord-plugin.ts';
 import { digestNonce } from '../src/digest/runner.ts';

@@ -6,7 +6,7 @@
 import { DiscordAPIError, PermissionFlagsBits } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { commands } from '../commands/index.ts';
-import type { CommandModule, RawOptions } from '../commands/kit/command.ts';
+import { replyTo, type CommandModule, type RawOptions } from '../commands/kit/command.ts';
 import { parsePageButtonId } from '../commands/kit/page-button.ts';
 import { loadDataset } from '../src/core/dataset.ts';
 import { UserError } from '../src/core/user-error.ts';
@@ -171,7 +171,7 @@ function messageBody(p: ReplyPayload, extra: Record<string, unknown> = {}): Reco
 }
 
 async function expected(name: string, options: RawOptions): Promise<ReplyPayload> {
-  return real(name).handle(options, { ...ctx, invocation: { guildId, channelId, userId: '123456789012345678', locale: 'en-US' } });
+  return replyTo(real(name), options, { ...ctx, invocation: { guildId, channelId, userId: '123456789012345678', locale: 'en-US' } });
 }
 
 describe('login and registration', () => {
@@ -272,7 +272,7 @@ describe('commands', () => {
 
     const click = server.button(next.custom_id, { message: server.originalMessage(first.id)! });
     const upd = await click.callback();
-    const parsed = parsePageButtonId(next.custom_id)!;
+    const parsed = parsePageButtonId(next.custom_id, new Map(commands.map((c) => [c.definition.name, c])))!;
     const want = await expected(parsed.command, parsed.options);
     expect(upd.body).toEqual({ type: 7, data: messageBody({ ...want, content: want.content ?? '' }) });
     expect(JSON.stringify(upd.body)).toContain('Page 2 of');

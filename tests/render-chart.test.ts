@@ -6,7 +6,7 @@ import { autoStep, bucketIncidents, buildChartSpec, periodStart, type ChartStep 
 import { buildChartSvg, niceStep, type ChartLayout } from '../src/render/chart-svg.ts';
 import { GROUP_COLOUR } from '../src/render/palette.ts';
 import { decodePng, pixel, pngSize } from '../src/render/rasterize.ts';
-import type { IncidentSelection } from '../commands/kit/incident-selection.ts';
+import type { IncidentSelection } from '../src/core/incident-selection.ts';
 import { selectIncidents } from '../src/render/selection.ts';
 import { FIXTURE_INCIDENTS, fixtureDataset } from './render-fixture.ts';
 

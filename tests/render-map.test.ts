@@ -6,7 +6,7 @@ import { aggregate, buildMapSpec } from '../src/render/map-data.ts';
 import { buildMapSvg, mergeClose, pathCentroid, sizeSteps, type MapLayout } from '../src/render/map-svg.ts';
 import { GROUP_COLOUR, NO_FIGURES_COLOUR } from '../src/render/palette.ts';
 import { decodePng, pixel, pngSize, type Png } from '../src/render/rasterize.ts';
-import type { IncidentSelection } from '../commands/kit/incident-selection.ts';
+import type { IncidentSelection } from '../src/core/incident-selection.ts';
 import { selectIncidents } from '../src/render/selection.ts';
 import { Incident } from '../src/schema/index.ts';
 import { FIXTURE_INCIDENTS, fixtureDataset } from './render-fixture.ts';
