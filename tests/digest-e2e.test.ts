@@ -79,7 +79,8 @@ const posts = (server: FakeDiscord, channelId: string) => server.requestsTo('POS
 const created = (server: FakeDiscord, channelId: string) => server.channelMessages.get(channelId)?.length ?? 0;
 
 async function command(server: FakeDiscord, guildId: string, options: Record<string, string>): Promise<string> {
-  const i = server.chatInput('digest', options, { guildId });
+  // A member with Manage Server (32): set and off check it on every run.
+  const i = server.chatInput('digest', options, { guildId, memberPermissions: '32' });
   const cb = await i.callback();
   const data = (cb.body as { data?: { content?: string } }).data;
   return data?.content ?? '';

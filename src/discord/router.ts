@@ -176,7 +176,7 @@ export function createInteractionRouter(options: RouterOptions): (interaction: I
     const parsed = parsePageButtonId(i.customId, byName);
     const mod = parsed ? byName.get(parsed.command) : undefined;
     if (!parsed || !mod) {
-      await answer(i, errorPayload('This button belongs to a command that is not available any more.'), 'reply');
+      await answer(i, errorPayload('This button is not one this bot can answer (an old or altered button): nothing was done.'), 'reply');
       return;
     }
     if (mod.defer) await i.deferUpdate();
