@@ -1,11 +1,10 @@
 import { breakdownByPlaceKind } from '../src/core/breakdown.ts';
-import { parseDateRange } from '../src/core/date-input.ts';
 import { queryIncidents } from '../src/core/query-incidents.ts';
 import { statisticsFor } from '../src/core/query-statistics.ts';
 import { sourcesMatching } from '../src/core/source-coverage.ts';
 import { placeChoices } from './kit/choices.ts';
 import { defineCommand } from './kit/command.ts';
-import { selectionOptions } from './kit/incident-selection.ts';
+import { parseDates, selectionOptions } from './kit/incident-selection.ts';
 import { option } from './kit/options.ts';
 import { statsReply } from './kit/replies/stats.ts';
 import { resolvePlaceOption } from './kit/resolve-option.ts';
@@ -22,7 +21,7 @@ export const stats = defineCommand({
   handle(o, ctx) {
     const ds = ctx.dataset();
     const placeId = o.place ? resolvePlaceOption(ds, o.place) : null;
-    const { from, to } = parseDateRange(o.from, o.to, ctx.now());
+    const { from, to } = parseDates(o.from, o.to, ctx.now());
     return statsReply(ds, {
       placeId,
       from,

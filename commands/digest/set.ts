@@ -3,6 +3,7 @@ import { formatClock, localDate, parseClock } from '../../src/core/local-time.ts
 import { UserError } from '../../src/core/user-error.ts';
 import { defineSubcommand } from '../kit/command.ts';
 import { digestPlaceOption, guildOf, zoneOrThrow } from '../kit/digest-input.ts';
+import { echo } from '../kit/echo.ts';
 import { option } from '../kit/options.ts';
 import { ephemeralText } from '../kit/payload.ts';
 import { setReply } from '../kit/replies/digest.ts';
@@ -22,7 +23,7 @@ export const set = defineSubcommand({
   async handle(o, ctx) {
     const guildId = guildOf(ctx);
     const minutes = parseClock(o.time);
-    if (minutes === null) throw new UserError(`"${o.time}" is not a time of day. Use 24-hour HH:MM, e.g. 08:00 or 19:30.`);
+    if (minutes === null) throw new UserError(`"${echo(o.time)}" is not a time of day. Use 24-hour HH:MM, e.g. 08:00 or 19:30.`);
     const timeZone = zoneOrThrow(o.timezone);
     const placeId = o.place ? resolvePlaceOption(ctx.dataset(), o.place) : null;
     const channelId = o.channel.replace(/^<#(\d+)>$/, '$1');

@@ -1,6 +1,8 @@
 import type { Dataset } from '../../src/core/dataset.ts';
 import { parseDateRange } from '../../src/core/date-input.ts';
 import type { IncidentSelection } from '../../src/core/incident-selection.ts';
+import { UserError } from '../../src/core/user-error.ts';
+import { echo } from './echo.ts';
 import { option } from './options.ts';
 import { resolveActorOption, resolvePlaceOption } from './resolve-option.ts';
 
@@ -19,6 +21,18 @@ export const selectionOptions = {
 export function resolveSelection(ds: Dataset, o: { place: string; from?: string; to?: string; actor?: string }, now: Date): IncidentSelection {
   const placeId = resolvePlaceOption(ds, o.place);
   const actorId = o.actor ? resolveActorOption(ds, o.actor) : null;
-  const { from, to } = parseDateRange(o.from, o.to, now);
+  const { from, to } = parseDates(o.from, o.to, now);
   return { placeId, from, to, actorId };
+}
+
+/** parseDateRange, with the words the user typed escaped where its message repeats them. */
+export function parseDates(from: string | undefined, to: string | undefined, now: Date): { from: string | null; to: string | null } {
+  try {
+    return parseDateRange(from, to, now);
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    let message = e.message;
+    for (const typed of [from, to]) if (typed) message = message.split(`"${typed}"`).join(`"${echo(typed)}"`);
+    throw new UserError(message);
+  }
 }

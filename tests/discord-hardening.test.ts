@@ -1,5 +1,5 @@
 /**
- * Who may change server state, end to end: the real discord.js client with the digest plugin against the
+ * Who may change server state, and what of a user's text comes back, end to end: the real discord.js client with the digest plugin against the
  * local Discord-compatible server, invoked by a member whose permissions are "0" (an admin may have given
  * the whole /digest command to such a role) and by one with Manage Server.
  */
@@ -66,5 +66,15 @@ describe('configuration actions check the member at run time', () => {
   it('a page button carrying an option its command does not take is refused', async () => {
     const r = await answer(server.button('pg:attacks?p=syria&subcommand=off&n=2', { guildId, memberPermissions: NOBODY }));
     expect(r.data?.content).toBe('This button is not one this bot can answer (an old or altered button): nothing was done.');
+  });
+
+  it('what a user typed comes back escaped, capped and only to them', async () => {
+    const r = await answer(server.chatInput('attacks', { place: '[Official notice](https://example.org) **now**' }, { guildId, memberPermissions: NOBODY }));
+    expect(r.data?.flags).toBe(64);
+    expect(r.data?.content).toContain('"\\[Official notice](https://example.org) \\*\\*now\\*\\*"');
+    const long = await answer(server.chatInput('x'.repeat(50_000), {}, { guildId }));
+    expect(long.data?.flags).toBe(64);
+    expect(long.data!.content!.length).toBeLessThanOrEqual(60);
+    expect(long.data?.content).toMatch(/^\/x+… is not available any more\.$/);
   });
 });
