@@ -26,7 +26,7 @@ export interface FeedPollerOptions {
   pauseAfter?: number;
   /** Longest wait between polls of a failing feed. */
   maxBackoffMs?: number;
-  /** Feeds polled at the same time (the pacer still keeps each host to one request a second). */
+  /** Feeds polled at the same time (default 256: most of a poll is waiting for its host's turn; the pacer keeps each host to one request a second). */
   concurrency?: number;
   random?: () => number;
   /** Told of each new article, e.g. to draft records from it. */
@@ -50,7 +50,7 @@ export class FeedPoller {
       articleLimits: ARTICLE_LIMITS,
       pauseAfter: 5,
       maxBackoffMs: 6 * 3600_000,
-      concurrency: 16,
+      concurrency: 256,
       random: Math.random,
       ...opts,
     };
@@ -86,8 +86,7 @@ export class FeedPoller {
     const state = store.state(feed.url);
     if (state.pausedReason !== null) return { feedUrl: feed.url, outcome: 'paused', reason: state.pausedReason };
     try {
-      await this.o.pacer.turn(feed.url);
-      const res = await fetchLimited(feed.url, this.o.feedLimits, state, this.o.fetchImpl);
+      const res = await this.o.pacer.run(feed.url, () => fetchLimited(feed.url, this.o.feedLimits, state, this.o.fetchImpl));
       if (res.kind === 'not-modified') {
         store.recordSuccess(feed.url, null, this.o.now(), this.nextPoll(this.o.now(), feed, 0));
         logger.debug({ feed: feed.url }, 'feed not modified');
@@ -122,8 +121,7 @@ export class FeedPoller {
   async takeArticle(feedUrl: string | null, guid: string | null, entryUrl: string, title: string | null, publishedAt: string | null): Promise<number | 'duplicate' | 'failed'> {
     const { store, logger } = this.o;
     try {
-      await this.o.pacer.turn(entryUrl);
-      const res = await fetchLimited(entryUrl, this.o.articleLimits, {}, this.o.fetchImpl);
+      const res = await this.o.pacer.run(entryUrl, () => fetchLimited(entryUrl, this.o.articleLimits, {}, this.o.fetchImpl));
       if (res.kind !== 'ok') return 'failed';
       const page = res.contentType === 'text/plain' ? { title: null, text: res.body.trim() } : articleTextFromHtml(res.body, res.url);
       if (!page.text) {

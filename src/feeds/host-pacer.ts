@@ -13,24 +13,34 @@ export const realPacerClock: PacerClock = {
 };
 
 export class HostPacer {
-  /** Per host: the turn given last (callers queue behind it) and when it was given. */
-  private readonly queue = new Map<string, Promise<void>>();
-  private readonly lastGiven = new Map<string, number>();
+  /** Per host: the last request scheduled (the next waits behind it) and when the last one finished. */
+  private readonly queue = new Map<string, Promise<unknown>>();
+  private readonly lastDone = new Map<string, number>();
 
   constructor(
     private readonly intervalMs = 1000,
     private readonly clock: PacerClock = realPacerClock,
   ) {}
 
-  /** Resolves when a request to `url`'s host may be made: `intervalMs` after the previous one was let go. */
-  turn(url: string): Promise<void> {
+  /**
+   * Runs `request` when `url`'s host is free: one request at a time per host, each starting at least
+   * `intervalMs` after the previous one finished. Counting from the finish, not the start, keeps the gap
+   * at the host whatever the delays on the way.
+   */
+  run<T>(url: string, request: () => Promise<T>): Promise<T> {
     const host = new URL(url).host;
-    const mine = (this.queue.get(host) ?? Promise.resolve()).then(async () => {
-      const last = this.lastGiven.get(host);
-      const wait = last === undefined ? 0 : last + this.intervalMs - this.clock.now();
-      if (wait > 0) await this.clock.sleep(wait);
-      this.lastGiven.set(host, this.clock.now());
-    });
+    const mine = (this.queue.get(host) ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(async () => {
+        const last = this.lastDone.get(host);
+        const wait = last === undefined ? 0 : last + this.intervalMs - this.clock.now();
+        if (wait > 0) await this.clock.sleep(wait);
+        try {
+          return await request();
+        } finally {
+          this.lastDone.set(host, this.clock.now());
+        }
+      });
     this.queue.set(host, mine);
     return mine;
   }

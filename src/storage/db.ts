@@ -137,6 +137,43 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX published_records_time ON published_records (published_at);
     `,
   },
+  {
+    version: 5,
+    description: 'alerts: per-channel filters, and one delivery row per (channel, incident)',
+    up: `
+      CREATE TABLE alert_subscriptions (
+        guild_id        TEXT NOT NULL,
+        channel_id      TEXT NOT NULL,
+        place_id        TEXT,                        -- NULL: anywhere
+        min_casualties  INTEGER NOT NULL DEFAULT 0,  -- killed + injured as stated
+        role_id         TEXT,                        -- mentioned (and only it) when set
+        enabled         INTEGER NOT NULL DEFAULT 1,
+        disabled_reason TEXT,
+        created_by      TEXT,
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL,
+        PRIMARY KEY (guild_id, channel_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE alert_deliveries (
+        channel_id      TEXT NOT NULL,
+        incident_id     TEXT NOT NULL,
+        guild_id        TEXT NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed', 'unknown')),
+        nonce           TEXT NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        first_attempt_at INTEGER,
+        next_attempt_at INTEGER NOT NULL DEFAULT 0,
+        message_id      TEXT,
+        last_error      TEXT,
+        maybe_posted    INTEGER NOT NULL DEFAULT 0,  -- 1 once an attempt failed without a clear answer
+        queued_at       INTEGER NOT NULL,
+        sent_at         INTEGER,
+        PRIMARY KEY (channel_id, incident_id)
+      );                                             -- a rowid table: rowid keeps the order alerts were queued in
+      CREATE INDEX alert_deliveries_open ON alert_deliveries (next_attempt_at) WHERE status IN ('queued', 'sending');
+      CREATE INDEX alert_deliveries_sent ON alert_deliveries (channel_id, sent_at) WHERE status = 'sent';
+    `,
+  },
 ];
 
 export interface OpenOptions {
