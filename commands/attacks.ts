@@ -1,5 +1,6 @@
 import { queryIncidents } from '../src/core/query-incidents.ts';
 import { statisticsFor } from '../src/core/query-statistics.ts';
+import { sourcesMatching } from '../src/core/source-coverage.ts';
 import { actorChoices, placeChoices } from './kit/choices.ts';
 import { defineCommand } from './kit/command.ts';
 import { resolveSelection, selectionOptions } from './kit/incident-selection.ts';
@@ -27,7 +28,9 @@ export const attacks = defineCommand({
     // The query state as canonical options: resolved ids and absolute dates, so page 2 means the same as page 1.
     const state = { place: sel.placeId, from: sel.from, to: sel.to, actor: sel.actorId, min_casualties: o.min_casualties, limit: o.limit };
     const stats = statisticsFor(ds, sel.placeId, sel.from, sel.to);
-    return attacksReply(ds, { sel, minCasualties: o.min_casualties, state, page, pages, result, stats, buttons: pageButtons(state, page, pages) });
+    // The sources behind the totals (read from posting lists, not records), for what their figures mean.
+    const figureSources = sourcesMatching(ds, sel.placeId, sel.from, sel.to);
+    return attacksReply(ds, { sel, minCasualties: o.min_casualties, state, page, pages, result, stats, figureSources, buttons: pageButtons(state, page, pages) });
   },
   autocomplete(focused, _options, ctx) {
     const ds = ctx.dataset();

@@ -28,7 +28,7 @@ describe('/attacks', () => {
     const d = description(r);
     expect(d.indexOf('homs-army-2019-08-18')).toBeGreaterThan(-1);
     expect(d.indexOf('homs-army-2019-08-18')).toBeLessThan(d.indexOf('daraa-security-post-2019-07-28'));
-    expect(d).toContain('**18 Aug 2019** · Homs, Homs Governorate, Syria · Islamic State');
+    expect(d).toContain('**18 Aug 2019** · Homs, Homs District, Homs Governorate, Syria · Islamic State');
     expect(d).toContain('7 killed · injured not stated — IS killed seven Syrian army troops in the city of Homs.');
     expect(d).toContain('IS Probably Making A Comeback In Iraq And Syria');
     expect(d).not.toContain('Diyala');
@@ -140,7 +140,7 @@ describe('/incident', () => {
     const ds = new Dataset({ ...seed.raw, sources: [...seed.raw.sources, source], incidents: [...seed.raw.incidents, other] });
     const r = await commandByName.get('incident')!.handle({ id: 'homs-army-2019-08-18' }, { ...ctx, dataset: () => ds });
     const f = r.embeds![0]!.fields!.find((x) => x.name === 'Possibly the same event, in another source');
-    expect(f?.value).toBe('`other-homs-2019-08-19` · 19 Aug 2019 · Homs, Homs Governorate, Syria · Another source');
+    expect(f?.value).toBe('`other-homs-2019-08-19` · 19 Aug 2019 · Homs, Homs District, Homs Governorate, Syria · Another source');
     // The seed data alone has no such pair, and then the field is absent.
     const alone = await run('incident', { id: 'homs-army-2019-08-18' });
     expect(alone.embeds![0]!.fields!.some((x) => x.name.startsWith('Possibly'))).toBe(false);
@@ -158,9 +158,9 @@ describe('/quote', () => {
     const r = await run('quote', { person: 'pompeo' });
     const d = description(r);
     expect(r.embeds![0]!.title).toBe('Mike Pompeo — US Secretary of State');
-    expect(d).toContain('> “We’ve taken down significant risk — not all of it, but a significant amount.”\n— 20 Aug 2019 · CBS This Morning');
+    expect(d).toContain('> “We’ve taken down significant risk — not all of it, but a significant amount.”\n— 20 Aug 2019 (inferred: the article dates only his acknowledgment to August 20, not these words) · CBS This Morning');
     expect(d).toContain('> “It’s complicated”');
-    expect(d).toContain('**Paraphrase** (the article\'s words, not a quotation): Acknowledged that there are places where IS is more powerful');
+    expect(d).toContain('**Paraphrase (ours)**, not a quotation: Acknowledged that there are places where IS is more powerful');
     expect(d).not.toMatch(/“Acknowledged/);
   });
 

@@ -269,7 +269,8 @@ function formatQuote(ds: Dataset, q: Quote): string {
   const when = q.date ? formatDateSpec(q.date, ds) : 'date not given';
   const meta = `— ${who}${via}${q.venue ? `, ${q.venue}` : ''}, ${when}`;
   const text = truncate(q.text, 1024 - meta.length - 40);
-  return q.kind === 'direct' ? `${quotedText(text)}\n${meta}` : `${text} (paraphrased by the source)\n${meta}`;
+  const paraphrase = q.wording === 'verbatim' ? "the source's words, paraphrasing" : 'paraphrase (ours)';
+  return q.kind === 'direct' ? `${quotedText(text)}\n${meta}` : `${text} (${paraphrase})\n${meta}`;
 }
 
 /** Joins lines up to a budget, then says how many did not fit. */

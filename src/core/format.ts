@@ -23,6 +23,8 @@ export function day(iso: string): string {
 /** "29 Jul 2019"; "31 Jul 2019 (derived: two days after 29 Jul 2019)"; "between 1 Aug 2019 and 31 Aug 2019". */
 export function formatDateSpec(d: DateSpec, ds?: Dataset): string {
   if (d.precision === 'range') return `between ${day(d.date)} and ${day(d.end!)}`;
+  // The source does not give this date: say so, and on what our reading rests.
+  if (d.precision === 'inferred') return `${day(d.date)} (inferred: ${d.note})`;
   if (d.precision === 'derived' && d.derivedFrom) {
     const base = ds?.incident(d.derivedFrom.ref);
     const rel = d.derivedFrom.offsetDays >= 0 ? `${d.derivedFrom.offsetDays} days after` : `${-d.derivedFrom.offsetDays} days before`;
@@ -31,10 +33,12 @@ export function formatDateSpec(d: DateSpec, ds?: Dataset): string {
   return day(d.date);
 }
 
-/** Short date for lists: "29 Jul 2019", "≈31 Jul 2019" when derived, "Aug 2019 (range)" for ranges. */
+/** Short date for lists: "29 Jul 2019", "≈31 Jul 2019" when derived, "22–23 Aug 2019" for a range within a month. */
 export function shortDate(d: DateSpec): string {
-  if (d.precision === 'range') return d.date.slice(0, 7) === d.end!.slice(0, 7) ? `${day(d.date).replace(/^\d+ /, '')} (range)` : `${day(d.date)}–${day(d.end!)}`;
+  if (d.precision === 'range' && d.date === d.end) return day(d.date);
+  if (d.precision === 'range') return d.date.slice(0, 7) === d.end!.slice(0, 7) ? `${Number(d.date.slice(8, 10))}–${day(d.end!)}` : `${day(d.date)}–${day(d.end!)}`;
   if (d.precision === 'derived') return `≈${day(d.date)}`;
+  if (d.precision === 'inferred') return `≈${day(d.date)} (inferred)`;
   return day(d.date);
 }
 
@@ -106,6 +110,12 @@ export function killedInjuredText(sums: { killed: number; injured: number }, giv
 
 export function killedInjuredPhrase(info: TotalsInfo): string {
   return killedInjuredText({ killed: totalKilled(info.totals), injured: totalInjured(info.totals) }, info.total ? info.figuresGiven : { killed: 1, injured: 1 });
+}
+
+/** "\nDeaths from UCDP GED 19.1 are UCDP's best estimates." for the sources behind a total that say how to read their figures. */
+export function figuresNote(ds: Dataset, sourceIds: readonly string[]): string {
+  const notes = [...new Set(sourceIds)].flatMap((id) => ds.sources.get(id)?.figures ?? []);
+  return notes.map((n) => `\n${n[0]!.toUpperCase()}${n.slice(1)}.`).join('');
 }
 
 const QUALIFIER: Record<Statistic['qualifier'], string> = { exact: '', approximately: 'about ', nearly: 'nearly ', 'at-least': 'at least ' };

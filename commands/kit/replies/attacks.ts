@@ -1,6 +1,6 @@
 import type { APIActionRowComponent, APIButtonComponent } from 'discord-api-types/v10';
 import type { Dataset } from '../../../src/core/dataset.ts';
-import { formatTotals, plural } from '../../../src/core/format.ts';
+import { figuresNote, formatTotals, plural } from '../../../src/core/format.ts';
 import type { IncidentSelection } from '../../../src/core/incident-selection.ts';
 import type { IncidentPage } from '../../../src/core/query-incidents.ts';
 import type { PlacedStatistic } from '../../../src/core/query-statistics.ts';
@@ -20,6 +20,8 @@ export interface AttacksAnswer {
   pages: number;
   result: IncidentPage;
   stats: PlacedStatistic[];
+  /** The sources with incidents in this place and period (their figures' meaning is noted under the totals). */
+  figureSources: readonly string[];
   buttons: APIActionRowComponent<APIButtonComponent> | null;
 }
 
@@ -48,7 +50,7 @@ export function attacksReply(ds: Dataset, a: AttacksAnswer): ReplyPayload {
     });
   }
   // "incidents", not "attacks": imported datasets also record clashes in which nobody is named the attacker.
-  const fields = [{ name: `Totals over ${plural(result.total, 'incident')}`, value: formatTotals(result) }];
+  const fields = [{ name: `Totals over ${plural(result.total, 'incident')}`, value: formatTotals(result) + figuresNote(ds, a.figureSources) }];
   if (statText) fields.push({ name: 'Statistics for this area', value: statText });
   const usedSources = [...sourcesOf(result.incidents), ...stats.map((s) => s.statistic.sourceId)];
   return makeReply({

@@ -1,17 +1,19 @@
 import type { APIEmbedField } from 'discord-api-types/v10';
 import type { Dataset } from '../../../src/core/dataset.ts';
 import { formatCasualty, formatDateSpec, shortDate, truncate } from '../../../src/core/format.ts';
-import type { Incident } from '../../../src/schema/index.ts';
+import type { Incident, LocationPrecision } from '../../../src/schema/index.ts';
 import { DISCORD_LIMITS } from '../discord-limits.ts';
 import { makeReply, type ReplyPayload } from '../payload.ts';
 import { sourceName } from '../source-line.ts';
 
-const PRECISION_NOTE: Record<string, string> = {
+const PRECISION_NOTE: Record<LocationPrecision, string> = {
   exact: 'an exact location',
-  near: 'the named town or city (the exact spot is not given)',
+  near: 'near the named place (within about 25 km; the exact spot is not given)',
   district: 'the district only',
   province: 'the province only (the source names no town)',
+  feature: 'somewhere along or within the named road, river, border or area (no single spot)',
   country: 'the country only',
+  water: 'on the named body of water or in the air (no single spot)',
 };
 
 /** /incident: one incident in full, its source sentences, and records of possibly the same event in other sources. */
@@ -19,7 +21,7 @@ export function incidentReply(ds: Dataset, inc: Incident, related: readonly Inci
   const source = ds.sources.get(inc.sourceId);
   const place = ds.gazetteer.label(inc.placeId);
   const fields: APIEmbedField[] = [
-    { name: 'Date', value: formatDateSpec(inc.date, ds) + (inc.date.note ? `\n${inc.date.note}` : ''), inline: true },
+    { name: 'Date', value: formatDateSpec(inc.date, ds) + (inc.date.note && inc.date.precision !== 'inferred' ? `\n${inc.date.note}` : ''), inline: true },
     { name: 'Place', value: `${place}\n${inc.location.description ?? ''}\nLocation known to: ${PRECISION_NOTE[inc.location.precision]}`.replace(/\n\n/, '\n'), inline: true },
     { name: 'Perpetrator', value: inc.perpetratorId ? ds.actorName(inc.perpetratorId) : 'Not stated', inline: true },
     { name: 'Target', value: inc.target ?? 'Not stated', inline: true },
@@ -32,6 +34,8 @@ export function incidentReply(ds: Dataset, inc: Incident, related: readonly Inci
         'The source gives no casualty figures.',
     },
   ];
+  if (inc.severalEvents)
+    fields.push({ name: 'Several events', value: 'This record reports several events together (UCDP aggregates them here): its date span, place and figures cover all of them.' });
   if (inc.fatalityEstimate) {
     const f = inc.fatalityEstimate;
     fields.push({ name: 'Fatality estimate', value: `best ${f.best} (low ${f.low}, high ${f.high})`, inline: true });

@@ -17,6 +17,6 @@ export function mapReply(ds: Dataset, subject: PictureSubject, layout: MapLayout
   const most = biggest && biggest.value > 0 ? `; most killed or injured ${biggest.label.replace(/^\d+ locations around /, 'around ').replace(/:.*$/, '').replace(/^(?!around )/, 'at ')}` : '';
   const summary =
     `Map of incidents${who} in ${label}, ${period}: ${countLine(result)}, at ${locations.toLocaleString('en-US')} location${locations === 1 ? '' : 's'}` +
-    `${approx ? ` (${approx.toLocaleString('en-US')} known only to an area: province, district or country)` : ''}${most}.`;
+    `${approx ? ` (${approx.toLocaleString('en-US')} known only to an area: a province, district, country, road, river, border or lake)` : ''}${most}.`;
   return pictureReply(ds, { fileName: 'map.png', png, title: `Incidents in ${label}${who}`, summary, result, boundaries: true });
 }

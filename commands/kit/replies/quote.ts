@@ -17,8 +17,9 @@ function when(q: Quote, ds: Dataset): string {
 function entry(q: Quote, ds: Dataset): string {
   const note = q.attributionNote ? `\n_${q.attributionNote}_` : '';
   if (q.kind === 'direct') return `> ${quotedText(q.text)}\n— ${when(q, ds)}\n${q.context}${note}`;
-  // Paraphrases are never put in quotation marks: they are the article's words, not the speaker's.
-  return `**Paraphrase** (the article's words, not a quotation): ${q.text}\n— ${when(q, ds)}\n${q.context}${note}`;
+  // Paraphrases are never put in quotation marks; only text copied exactly is called the article's words.
+  const label = q.wording === 'verbatim' ? "**Paraphrase** (the article's words, not a quotation)" : '**Paraphrase (ours)**, not a quotation';
+  return `${label}: ${q.text}\n— ${when(q, ds)}\n${q.context}${note}`;
 }
 
 export interface QuoteAnswer {

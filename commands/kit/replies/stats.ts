@@ -1,7 +1,7 @@
 import type { APIEmbedField } from 'discord-api-types/v10';
 import type { PlaceBreakdownRow } from '../../../src/core/breakdown.ts';
 import type { Dataset } from '../../../src/core/dataset.ts';
-import { formatTotals, killedInjuredText, plural, totalInjured, totalKilled, truncate } from '../../../src/core/format.ts';
+import { figuresNote, formatTotals, killedInjuredText, plural, totalInjured, totalKilled, truncate } from '../../../src/core/format.ts';
 import type { IncidentPage } from '../../../src/core/query-incidents.ts';
 import type { PlacedStatistic } from '../../../src/core/query-statistics.ts';
 import { DISCORD_LIMITS } from '../discord-limits.ts';
@@ -28,7 +28,7 @@ export interface StatsAnswer {
   provinces: PlaceBreakdownRow[];
   statistics: PlacedStatistic[];
   /** The sources with incidents in this place and period. */
-  incidentSources: Iterable<string>;
+  incidentSources: readonly string[];
 }
 
 /** /stats: totals, by country and province, and the reported statistics, crediting every source. */
@@ -36,7 +36,7 @@ export function statsReply(ds: Dataset, a: StatsAnswer): ReplyPayload {
   const { placeId, from, to, all, countries, provinces, statistics } = a;
   const scope = placeId ? ds.gazetteer.label(placeId) : 'all places';
   const period = from || to ? `${from ?? 'the start'} to ${to ?? 'the latest'}` : 'all dates';
-  const fields: APIEmbedField[] = [{ name: `Totals over ${plural(all.total, 'incident')}`, value: formatTotals(all) }];
+  const fields: APIEmbedField[] = [{ name: `Totals over ${plural(all.total, 'incident')}`, value: formatTotals(all) + figuresNote(ds, a.incidentSources) }];
   if (countries.length) fields.push({ name: 'By country', value: rowsText(ds, countries) });
   if (provinces.length) fields.push({ name: 'By province', value: rowsText(ds, provinces) });
   if (statistics.length) fields.push({ name: 'Reported statistics and context', value: statisticsList(ds, statistics) });
