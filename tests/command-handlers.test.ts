@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { commandByName, commands } from '../commands/index.ts';
-import type { RawOptions } from '../src/command/command-module.ts';
-import { parsePageButtonId } from '../src/command/page-button.ts';
+import { replyTo, type RawOptions } from '../commands/kit/command.ts';
+import { parsePageButtonId } from '../commands/kit/page-button.ts';
 import { UserError } from '../src/core/user-error.ts';
 import { Dataset } from '../src/core/dataset.ts';
-import { limitViolations, type ReplyPayload } from '../src/replies/payload.ts';
+import { limitViolations, type ReplyPayload } from '../commands/kit/payload.ts';
 import { seedContext } from './helpers/seed-dataset.ts';
 
 const ctx = seedContext();
 
 async function run(name: string, options: RawOptions = {}): Promise<ReplyPayload> {
-  const reply = await commandByName.get(name)!.handle(options, ctx);
+  const reply = await replyTo(commandByName.get(name)!, options, ctx);
   // Every reply of every command must be one Discord accepts, and must not ping anyone.
   expect(limitViolations(reply)).toEqual([]);
   expect(reply.allowed_mentions).toEqual({ parse: [] });
@@ -52,7 +52,7 @@ describe('/attacks', () => {
       ['Page 1 of 3', true],
       ['Next ▶', false],
     ]);
-    const next = parsePageButtonId(buttons[2]!.custom_id)!;
+    const next = parsePageButtonId(buttons[2]!.custom_id, commandByName)!;
     expect(next).toEqual({ command: 'attacks', options: { place: 'iraq', limit: 1, page: 2 } });
     const second = await run(next.command, next.options);
     expect(description(second)).toContain('sulaymaniyah-security-post-2019-07-31');
@@ -63,7 +63,7 @@ describe('/attacks', () => {
 
   it('freezes relative dates into the page buttons so page 2 means what page 1 meant', async () => {
     const r = await run('attacks', { place: 'iraq', from: 'last 30 days', limit: 1 });
-    const next = parsePageButtonId((r.components![0]!.components[2] as { custom_id: string }).custom_id)!;
+    const next = parsePageButtonId((r.components![0]!.components[2] as { custom_id: string }).custom_id, commandByName)!;
     expect(next.options).toMatchObject({ from: '2019-07-27', page: 2 });
   });
 

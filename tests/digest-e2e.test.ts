@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { digest } from '../commands/digest.ts';
-import { composeDigest } from '../src/digest/compose.ts';
+import { digest } from '../commands/digest/index.ts';
+import { composeDigest } from '../commands/kit/digest-message.ts';
 import { createDigestPlugin, type DigestPlugin, type DigestPluginOptions } from '../src/digest/discord-plugin.ts';
 import { digestMarker, digestNonce } from '../src/digest/runner.ts';
 import { openDatabase, type Db } from '../src/storage/db.ts';
@@ -79,7 +79,8 @@ const posts = (server: FakeDiscord, channelId: string) => server.requestsTo('POS
 const created = (server: FakeDiscord, channelId: string) => server.channelMessages.get(channelId)?.length ?? 0;
 
 async function command(server: FakeDiscord, guildId: string, options: Record<string, string>): Promise<string> {
-  const i = server.chatInput('digest', options, { guildId });
+  // A member with Manage Server (32): set and off check it on every run.
+  const i = server.chatInput('digest', options, { guildId, memberPermissions: '32' });
   const cb = await i.callback();
   const data = (cb.body as { data?: { content?: string } }).data;
   return data?.content ?? '';

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { digest } from '../commands/digest.ts';
+import { digest } from '../commands/digest/index.ts';
 import { createDigestPlugin, type DigestPlugin, type DigestPluginOptions } from '../src/digest/discord-plugin.ts';
 import type { MonotonicClock } from '../src/digest/monotonic.ts';
 import { openDatabase, type Db } from '../src/storage/db.ts';
@@ -105,7 +105,7 @@ const posts = (server: FakeDiscord, channelId: string) => server.requests.filter
 const created = (server: FakeDiscord, channelId: string) => server.channelMessages.get(channelId) ?? [];
 
 async function subscribe(server: FakeDiscord, g: FakeGuild, time: string): Promise<void> {
-  const i = server.chatInput('digest', { subcommand: 'set', channel: news(g), time, timezone: 'UTC' }, { guildId: g.id });
+  const i = server.chatInput('digest', { subcommand: 'set', channel: news(g), time, timezone: 'UTC' }, { guildId: g.id, memberPermissions: '32' });
   const content = ((await i.callback()).body as { data?: { content?: string } }).data?.content ?? '';
   expect(content).toContain('Set up');
 }

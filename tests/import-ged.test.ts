@@ -12,7 +12,7 @@ import { GED_SOURCE, GED_SOURCE_ID } from '../src/import/ged-source.ts';
 import { importGed, type ImportResult } from '../src/import/import-ged.ts';
 import { addAliasesToGazetteerText, readExisting, writeGedOutput } from '../src/import/write-ged.ts';
 import { Incident, type Actor, type Place, type Source } from '../src/schema/index.ts';
-import type { CommandContext } from '../src/command/command-module.ts';
+import type { CommandContext } from '../commands/kit/command.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'ged', 'ged191-slice.csv');
 const DATA = join(import.meta.dirname, '..', 'data');

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { commandByName } from '../commands/index.ts';
-import type { CommandContext, RawOptions } from '../src/command/command-module.ts';
+import { replyTo, type CommandContext, type RawOptions } from '../commands/kit/command.ts';
 import { UserError } from '../src/core/user-error.ts';
-import { EPHEMERAL } from '../src/replies/discord-limits.ts';
-import { limitViolations, type ReplyPayload } from '../src/replies/payload.ts';
+import { EPHEMERAL } from '../commands/kit/discord-limits.ts';
+import { limitViolations, type ReplyPayload } from '../commands/kit/payload.ts';
 import { decodePng, pngSize } from '../src/render/rasterize.ts';
 import { seedContext } from './helpers/seed-dataset.ts';
 import { fixtureContext } from './render-fixture.ts';
 
 async function run(name: string, options: RawOptions, ctx: CommandContext): Promise<ReplyPayload> {
-  const reply = await commandByName.get(name)!.handle(options, ctx);
+  const reply = await replyTo(commandByName.get(name)!, options, ctx);
   expect(limitViolations(reply)).toEqual([]);
   return reply;
 }

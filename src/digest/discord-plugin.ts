@@ -8,7 +8,7 @@ import { InvalidRequestCounter, type InvalidRequestOptions } from './invalid-req
 import { systemMonotonicClock, type MonotonicClock } from './monotonic.ts';
 import { DigestRunner, type DigestRunnerOptions } from './runner.ts';
 import { createDigestRest, restSender } from './sender.ts';
-import { digestServices, type ChannelCheckResult } from './services.ts';
+import type { ChannelCheckResult } from '../../commands/kit/services.ts';
 import { DigestStore } from './store.ts';
 
 /** The digest posts embeds without files: it needs no Attach Files. */
@@ -77,7 +77,7 @@ export function createDigestPlugin(opts: DigestPluginOptions = {}): DigestPlugin
       db = opts.db ?? openDatabase(opts.dataDir ? { dataDir: opts.dataDir } : {});
       store = new DigestStore(db);
       dataset = opts.dataset ?? (() => sharedDatasetWatcher(bot.logger).current());
-      return digestServices({ store, checkChannel: (g, c) => discordChannelCheck(bot.client, g, c) });
+      return { digest: { store, checkChannel: (g: string, c: string) => discordChannelCheck(bot.client, g, c) } };
     },
     onReady(client: Client<true>, bot: Bot) {
       if (runner || !store || !dataset) return; // a reconnect: already running

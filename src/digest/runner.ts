@@ -1,15 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Dataset } from '../core/dataset.ts';
-import { composeDigest } from './compose.ts';
-import { dueDigests, earliestLocalDay, type DueItem } from './due.ts';
+import { composeDigest } from '../../commands/kit/digest-message.ts';
+import { dueDigests, earliestLocalDay, type DueItem } from '../core/digest/due.ts';
+import { deliveryKey, type Delivery, type Subscription } from '../core/digest/types.ts';
+import { windowFor } from '../core/digest/window.ts';
 import type { InvalidRequestCounter } from './invalid-requests.ts';
 import { systemMonotonicClock, type MonotonicClock } from './monotonic.ts';
 import { SlidingWindowLimiter } from './rate-limit.ts';
 import { classifySendError, SendAbortedError, type DigestMessageBody, type DigestSender, type SendFailure } from './sender.ts';
 import type { ComposedDelivery, DigestStore, MonoReading } from './store.ts';
-import { deliveryKey, type Delivery, type Subscription } from './types.ts';
-import { windowFor } from './window.ts';
 
 /** The subset of a pino logger the digest uses. */
 export interface DigestLogger {

@@ -1,5 +1,5 @@
 import type { Db } from '../storage/db.ts';
-import type { Delivery, DeliveryState, DeliveryStatus, Subscription } from './types.ts';
+import type { Delivery, DeliveryState, DeliveryStatus, Subscription } from '../core/digest/types.ts';
 
 type Row = Record<string, unknown>;
 

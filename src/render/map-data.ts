@@ -1,4 +1,4 @@
-import { killedInjuredPhrase } from '../replies/format.ts';
+import { killedInjuredPhrase } from '../core/format.ts';
 import type { Dataset } from '../core/dataset.ts';
 import type { IncidentPage } from '../core/query-incidents.ts';
 import { CASUALTY_GROUPS, type CasualtyGroup, type Incident, type Place } from '../schema/index.ts';

@@ -145,6 +145,13 @@ const OPTION_TYPE = { subcommand: 1, string: 3, integer: 4, boolean: 5, number: 
 
 // ---------------------------------------------------------------- server
 
+/** Where an interaction happens, and who invokes it: `memberPermissions` replaces the member's permissions bitfield. */
+export interface InteractionPlace {
+  guildId?: string;
+  channelId?: string;
+  memberPermissions?: string;
+}
+
 export class FakeDiscord {
   readonly token: string;
   readonly applicationId: string;
@@ -312,7 +319,7 @@ export class FakeDiscord {
   }
 
   /** Sends a slash command invocation (type 2) on the shard that owns the guild. */
-  chatInput(name: string, options: Record<string, OptionValue | undefined> = {}, where: { guildId?: string; channelId?: string } = {}): SentInteraction {
+  chatInput(name: string, options: Record<string, OptionValue | undefined> = {}, where: InteractionPlace = {}): SentInteraction {
     return this.sendInteraction({ type: 2, data: { ...this.commandData(name, options), type: 1 } }, where);
   }
 
@@ -334,14 +341,14 @@ export class FakeDiscord {
   }
 
   /** Sends a button click (type 3) on a message the bot sent earlier. */
-  button(customId: string, where: { guildId?: string; channelId?: string; message?: Record<string, unknown> } = {}): SentInteraction {
+  button(customId: string, where: InteractionPlace & { message?: Record<string, unknown> } = {}): SentInteraction {
     const channelId = where.channelId ?? this.defaultChannel(where.guildId).id;
     const message = where.message ?? this.message(channelId, { content: 'earlier message', components: [] }, { flags: 0 });
     return this.sendInteraction({ type: 3, data: { custom_id: customId, component_type: 2 }, message }, where);
   }
 
   /** Sends any INTERACTION_CREATE; fills in the fields discord.js needs (else it drops the interaction). */
-  sendInteraction(partial: Record<string, unknown>, where: { guildId?: string; channelId?: string } = {}): SentInteraction {
+  sendInteraction(partial: Record<string, unknown>, where: InteractionPlace = {}): SentInteraction {
     const guild = where.guildId ? this.guild(where.guildId) : this.guilds[0]!;
     const channel = where.channelId ? guild.channels.find((c) => c.id === where.channelId)! : guild.channels[0]!;
     const id = snowflake();
@@ -355,7 +362,7 @@ export class FakeDiscord {
       guild_id: guild.id,
       channel_id: channel.id,
       channel: this.channelObject(guild, channel),
-      member: this.member(),
+      member: where.memberPermissions !== undefined ? { ...this.member(), permissions: where.memberPermissions } : this.member(),
       app_permissions: '2248473465835073',
       locale: 'en-US',
       guild_locale: 'en-US',

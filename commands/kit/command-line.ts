@@ -1,4 +1,4 @@
-import type { RawOptions } from './command-module.ts';
+import type { RawOptions } from './context.ts';
 
 /** How to ask for the same thing by typing: "/attacks place:syria from:2019-07-01 page:2". */
 export function commandLine(command: string, options: RawOptions): string {

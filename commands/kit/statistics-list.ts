@@ -1,7 +1,7 @@
-import type { Dataset } from '../core/dataset.ts';
-import type { PlacedStatistic } from '../core/query-statistics.ts';
+import type { Dataset } from '../../src/core/dataset.ts';
+import type { PlacedStatistic } from '../../src/core/query-statistics.ts';
 import { DISCORD_LIMITS } from './discord-limits.ts';
-import { formatStatistic, truncate } from './format.ts';
+import { formatStatistic, truncate } from '../../src/core/format.ts';
 
 /** Reported figures as a list, each sub-count ("including two Russian soldiers") under its total. */
 export function statisticsList(ds: Dataset, stats: PlacedStatistic[]): string {

@@ -1,6 +1,6 @@
-import type { Dataset } from '../core/dataset.ts';
-import type { Incident } from '../schema/index.ts';
-import { truncate } from './format.ts';
+import type { Dataset } from '../../src/core/dataset.ts';
+import type { Incident } from '../../src/schema/index.ts';
+import { truncate } from '../../src/core/format.ts';
 
 /** The short name of a record's source, for list lines. */
 export function sourceName(ds: Dataset, sourceId: string): string {

@@ -1,7 +1,7 @@
-import type { AutocompleteChoice } from '../command/command-module.ts';
-import type { Dataset } from '../core/dataset.ts';
+import type { AutocompleteChoice } from './context.ts';
+import type { Dataset } from '../../src/core/dataset.ts';
 import { DISCORD_LIMITS } from './discord-limits.ts';
-import { truncate } from './format.ts';
+import { truncate } from '../../src/core/format.ts';
 
 const MAX = DISCORD_LIMITS.autocompleteChoices;
 const name = (s: string) => truncate(s, DISCORD_LIMITS.choiceName);

@@ -1,6 +1,6 @@
 import { CASUALTY_GROUPS, type Casualty, type CasualtyGroup, type DateSpec, type Incident, type Statistic } from '../schema/index.ts';
-import type { Dataset } from '../core/dataset.ts';
-import type { GroupTotals } from '../core/incident-index.ts';
+import type { Dataset } from './dataset.ts';
+import type { GroupTotals } from './incident-index.ts';
 
 export const GROUP_LABEL: Record<CasualtyGroup, string> = {
   'security-forces': 'security forces',

@@ -1,6 +1,6 @@
-import type { Dataset } from '../core/dataset.ts';
-import type { Incident } from '../schema/index.ts';
-import { casualtyLine, shortDate, truncate } from './format.ts';
+import type { Dataset } from '../../src/core/dataset.ts';
+import type { Incident } from '../../src/schema/index.ts';
+import { casualtyLine, shortDate, truncate } from '../../src/core/format.ts';
 import { sourceName } from './source-line.ts';
 
 /** One incident as a few lines of a list: date and place, casualties, summary, id and source. */

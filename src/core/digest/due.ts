@@ -1,4 +1,4 @@
-import { addDays, localTime, parseClock, scheduledInstant } from './time.ts';
+import { addDays, localTime, parseClock, scheduledInstant } from '../local-time.ts';
 import { deliveryKey, type DeliveryState, type Subscription } from './types.ts';
 
 export interface DueItem {

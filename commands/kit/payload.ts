@@ -1,6 +1,6 @@
 import type { APIActionRowComponent, APIComponentInMessageActionRow, APIEmbed } from 'discord-api-types/v10';
 import { DISCORD_LIMITS, EPHEMERAL } from './discord-limits.ts';
-import { truncate } from './format.ts';
+import { truncate } from '../../src/core/format.ts';
 
 /** A file sent with a reply (a rendered PNG); embeds refer to it as attachment://<name>. */
 export interface ReplyFile {

@@ -1,7 +1,21 @@
-import type { DigestWindow } from './compose.ts';
-import type { DigestStore } from './store.ts';
-import { addDays } from './time.ts';
+import { addDays } from '../local-time.ts';
+import type { DigestStoreView } from './store-view.ts';
 import type { Subscription } from './types.ts';
+
+/** Which incidents one digest covers. */
+export interface DigestWindow {
+  /** The local day whose incidents it lists: the day before the run, in the server's zone. */
+  day: string;
+  /**
+   * The day the previous digest listed; null for a first digest. Incidents dated after it and before
+   * `day` were never listed (days without a digest), so they join the late reports.
+   */
+  previousDay: string | null;
+  /** Incidents first recorded since the previous digest (any date). Those dated before `day` are late reports. */
+  recordedIds: readonly string[];
+  /** When the digest is compiled. */
+  at: Date;
+}
 
 /**
  * The window of the digest a subscription gets on a local day, compiled at `at` from a dataset recorded
@@ -11,7 +25,7 @@ import type { Subscription } from './types.ts';
  * goes back behind the previous digest's, so no incident is listed twice.
  */
 export function windowFor(
-  store: DigestStore,
+  store: Pick<DigestStoreView, 'lastSentBefore' | 'seenLog'>,
   sub: Pick<Subscription, 'guildId' | 'activeSince'>,
   localDate: string,
   recordedAt: number,

@@ -1,31 +1,17 @@
 import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import type { Dataset } from '../core/dataset.ts';
-import type { GroupTotals } from '../core/incident-index.ts';
-import { queryIncidents } from '../core/query-incidents.ts';
-import { CASUALTY_GROUPS, type Incident, type Quote } from '../schema/index.ts';
-import { day as shortDay, formatDateSpec, GROUP_LABEL, plural, quotedText, totalInjured, totalKilled, truncate } from '../replies/format.ts';
-import { incidentListEntry } from '../replies/incident-list.ts';
-import { makeReply, type ReplyPayload } from '../replies/payload.ts';
-import { attributionFor } from '../replies/source-line.ts';
-import { addDays, localNoon, unixSeconds } from './time.ts';
-import { sourcesMatching } from '../core/source-coverage.ts';
-
-/** Which incidents one digest covers. */
-export interface DigestWindow {
-  /** The local day whose incidents it lists: the day before the run, in the server's zone. */
-  day: string;
-  /**
-   * The day the previous digest listed; null for a first digest. Incidents dated after it and before
-   * `day` were never listed (days without a digest), so they join the late reports.
-   */
-  previousDay: string | null;
-  /** Incidents first recorded since the previous digest (any date). Those dated before `day` are late reports. */
-  recordedIds: readonly string[];
-  /** When the digest is compiled. */
-  at: Date;
-}
+import type { Dataset } from '../../src/core/dataset.ts';
+import type { GroupTotals } from '../../src/core/incident-index.ts';
+import { queryIncidents } from '../../src/core/query-incidents.ts';
+import { CASUALTY_GROUPS, type Incident, type Quote } from '../../src/schema/index.ts';
+import { day as shortDay, formatDateSpec, GROUP_LABEL, plural, quotedText, totalInjured, totalKilled, truncate } from '../../src/core/format.ts';
+import { incidentListEntry } from './incident-list.ts';
+import { makeReply, type ReplyPayload } from './payload.ts';
+import { attributionFor } from './source-line.ts';
+import { addDays, localNoon, unixSeconds } from '../../src/core/local-time.ts';
+import type { DigestWindow } from '../../src/core/digest/window.ts';
+import { sourcesMatching } from '../../src/core/source-coverage.ts';
 
 export interface DigestFilter {
   /** Only this place and everything inside it; null: everything. */

@@ -133,3 +133,20 @@ export function addDays(day: string, n: number): string {
 export function unixSeconds(d: Date): number {
   return Math.floor(d.getTime() / 1000);
 }
+
+/**
+ * The zone a person meant, as Intl names it, or null: any IANA name or link Intl knows, in any case
+ * ("utc" → "UTC", "asia/calcutta" → "Asia/Calcutta", "EST5EDT" → "America/New_York"), with spaces read
+ * as underscores ("America/New York").
+ */
+export function canonicalTimeZone(input: string): string | null {
+  for (const tz of new Set([input.trim(), input.trim().replace(/\s+/g, '_')])) {
+    if (!tz || /^[+-]?\d/.test(tz)) continue;
+    try {
+      return new Intl.DateTimeFormat('en', { timeZone: tz }).resolvedOptions().timeZone;
+    } catch {
+      // not a zone: try the next spelling
+    }
+  }
+  return null;
+}
