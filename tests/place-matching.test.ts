@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { commandByName } from '../commands/index.ts';
-import type { CommandContext, RawOptions } from '../src/command/command-module.ts';
-import { parsePageButtonId } from '../src/command/page-button.ts';
+import { type CommandContext, type RawOptions, replyTo } from '../commands/kit/command.ts';
+import { parsePageButtonId } from '../commands/kit/page-button.ts';
 import { runCommandLine } from '../src/cli/run-command.ts';
 import { loadDataset } from '../src/core/dataset.ts';
-import type { ReplyPayload } from '../src/replies/payload.ts';
+import type { ReplyPayload } from '../commands/kit/payload.ts';
 import { seedContext } from './helpers/seed-dataset.ts';
 
 const ctx = seedContext();
-const run = async (name: string, options: RawOptions, c: CommandContext = ctx): Promise<ReplyPayload> => commandByName.get(name)!.handle(options, c);
+const run = (name: string, options: RawOptions, c: CommandContext = ctx): Promise<ReplyPayload> => replyTo(commandByName.get(name)!, options, c);
 const title = (r: ReplyPayload) => r.embeds?.[0]?.title ?? '';
 
 /**
@@ -62,9 +62,9 @@ describe('places as English-language news spells them', () => {
     const r = await run('attacks', { place: 'homs' });
     expect(title(r)).toBe('Attacks in Homs, Homs Governorate, Syria');
     expect(r.content).toContain('`/attacks place:homs-governorate`');
-    const buttons = r.components!.flatMap((row) => row.components) as { custom_id: string; label: string }[];
+    const buttons = r.components!.flatMap((row: { components: unknown[] }) => row.components) as { custom_id: string; label: string }[];
     const offer = buttons.find((b) => b.label.startsWith('Homs Governorate'))!;
-    const click = parsePageButtonId(offer.custom_id)!;
+    const click = parsePageButtonId(offer.custom_id, commandByName)!;
     expect(click).toEqual({ command: 'attacks', options: { place: 'homs-governorate', page: 1 } });
     expect(title(await run(click.command, click.options))).toBe('Attacks in Homs Governorate, Syria');
   });

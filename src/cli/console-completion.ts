@@ -1,5 +1,5 @@
 import type { APIApplicationCommandOption } from 'discord-api-types/v10';
-import type { CommandContext, CommandModule, RawOptions } from '../command/command-module.ts';
+import type { CommandContext, CommandModule, RawOptions } from '../../commands/kit/command.ts';
 
 /** What Tab offers for a line: the candidates, and the end of the line they replace (readline's completer result). */
 export type Completion = [string[], string];
@@ -50,7 +50,7 @@ export async function completeLine(line: string, commands: ReadonlyMap<string, C
 async function valuesFor(module: CommandModule, def: APIApplicationCommandOption, typed: string, options: RawOptions, ctx: CommandContext, prefix: string): Promise<string[]> {
   let values: string[] = [];
   if ('choices' in def && def.choices?.length) values = def.choices.map((c) => String(c.value)).filter((v) => v.toLowerCase().startsWith(typed.toLowerCase()));
-  else if ('autocomplete' in def && def.autocomplete && module.autocomplete) values = (await module.autocomplete({ name: def.name, value: typed }, options, ctx)).map((c) => c.value);
+  else if ('autocomplete' in def && def.autocomplete && module.autocomplete) values = (await module.autocomplete({ name: def.name, value: typed }, options, ctx)).map((c: { value: string }) => c.value);
   return values.map((v) => `${prefix}${/\s/.test(v) ? `"${v}"` : v}`);
 }
 
