@@ -90,14 +90,17 @@ export function findCasualties(clause: string, actors: ReadonlyMap<string, Actor
     if (n === null) continue;
     const np = (h.np ?? '').trim();
     const others = !np || /^(?:others?|more)$/i.test(np) || /\b(?:others|more)$/i.test(np);
-    const who = others && lastGroup ? lastGroup : classify(np || 'people', actors, isArticle);
+    const who: Pick<CasualtyFigure, 'group' | 'actorId' | 'label'> = others && lastGroup ? lastGroup : classify(np || 'people', actors, isArticle);
     lastGroup = who;
     const qualifier = qualifierOf(h.q);
     const note = qualifier === 'exact' ? null : `The article says "${h.words.trim()}".`;
     // "up to 20" is a maximum, not a count: the note keeps it, the figure stays unknown.
     const value = qualifier === 'up-to' ? null : n;
-    let f = figures.find((x) => x.group === who.group && x.actorId === who.actorId && x.label === who.label);
-    if (!f) figures.push((f = { ...who, killed: null, injured: null, note: null }));
+    let f: CasualtyFigure | undefined = figures.find((x) => x.group === who.group && x.actorId === who.actorId && x.label === who.label);
+    if (!f) {
+      f = { ...who, killed: null, injured: null, note: null };
+      figures.push(f);
+    }
     if (h.outcome === 'killed') f.killed = max(f.killed, value);
     else f.injured = max(f.injured, value);
     if (note) f.note = f.note ? `${f.note} ${note}` : note;

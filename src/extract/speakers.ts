@@ -1,0 +1,97 @@
+/**
+ * Who said it: a phrase next to a speech verb ("Glenn Fine, the principal deputy inspector general",
+ * "a senior US defence official", "the interior ministry", "he") resolved to an existing actor, the
+ * speaker just quoted (pronouns), or a new draft actor with the role the text gives. Never guessed:
+ * a phrase that does not read as a speaker gives null.
+ */
+import type { Actor } from '../schema/index.ts';
+import { actorByName } from './actors.ts';
+import { slug } from './slug.ts';
+
+export interface Speaker {
+  actorId: string;
+  /** A new actor this article introduces (the caller adds it once). */
+  draft?: Actor;
+}
+
+export interface SpeakerMemory {
+  lastPerson: string | null;
+  lastOther: string | null;
+  /** New actors so far, by normalised name, so "the ministry" quoted twice is one actor. */
+  drafts: Map<string, Actor>;
+  sourceId: string;
+}
+
+const ORGANISATION = /\b(?:ministry|command|council|observatory|agency|office|organi[sz]ation|committee|forces|army|police|coalition|government|monitor|directorate|department|authority|administration|cell|center|centre|unit|mission|nations|commission|group|military|media|network|crescent|cross|amnesty|watch|service|security)\b/i;
+const REPORT = /\b(?:report|study|assessment|survey|review|statement|bulletin)$/i;
+const PERSON_NOUN = /\b(?:official|officer|source|spokesman|spokeswoman|spokesperson|commander|general|colonel|captain|lieutenant|major|sergeant|minister|governor|mayor|lawmaker|MP|resident|witness|doctor|medic|analyst|researcher|expert|leader|chief|head|director|member|elder|sheikh|mukhtar|activist|diplomat|envoy|adviser|advisor|survivor|farmer|shepherd|father|mother|man|woman|representative|negotiator)s?\b/i;
+const TITLE = /^(?:Minister|President|Prime|General|Gen\.?|Colonel|Col\.?|Brigadier|Brig\.?|Major|Maj\.?|Lieutenant|Lt\.?|Captain|Capt\.?|Secretary|Governor|Gov\.?|Spokesman|Spokeswoman|Commander|Sheikh|Mayor|Director|Chief|Envoy|Ambassador|Representative|Iraqi|Syrian|Kurdish|US|American|British|UN)$/;
+const PRONOUN = /^(?:he|she|they|it)$/i;
+const NAME_WORD = /^(?:\p{Lu}[\p{L}'’.-]*|al-\p{Lu}[\p{L}'’-]*|al|bin|ibn|abu|el)$/u;
+
+/** Resolves a speaker phrase; null when the phrase does not name or describe anyone. */
+export function resolveSpeaker(phrase: string, actors: ReadonlyMap<string, Actor>, memory: SpeakerMemory): Speaker | null {
+  let p = phrase.trim().replace(/^[,;:\s]+|[,;:\s]+$/g, '');
+  if (!p || p.split(/\s+/).length > 14 || /[“”"]/.test(p)) return null;
+  if (PRONOUN.test(p)) {
+    const id = /^it$/i.test(p) ? memory.lastOther : /^they$/i.test(p) ? (memory.lastOther ?? memory.lastPerson) : memory.lastPerson;
+    return id ? { actorId: id } : null;
+  }
+  // "Glenn Fine, the principal deputy inspector general" -> name and role
+  let role: string | null = null;
+  const appositive = /^([^,]+),\s+(?:the\s+|a\s+|an\s+)?(.+)$/.exec(p);
+  if (appositive) {
+    p = appositive[1]!.trim();
+    role = appositive[2]!.trim();
+  }
+  const bare = p.replace(/^(?:the|a|an|one)\s+/i, '');
+  const known = actorByName(bare, actors) ?? knownSuffix(bare, actors);
+  if (known) return remember({ actorId: known }, actors.get(known)?.kind === 'person', memory);
+  const words = bare.split(/\s+/);
+  // A named person: capitalised words at the end, a title or role before them ("Iraqi army spokesman Yahya Rasool").
+  let n = 0;
+  while (n < words.length && NAME_WORD.test(words[words.length - 1 - n]!) && !TITLE.test(words[words.length - 1 - n]!)) n++;
+  const unnamed = /^(?:a|an|one|two|three|several|some)\s/i.test(p) || /^(?:the\s+)?(?:police|officials|sources|witnesses|residents|security sources|medics|doctors)$/i.test(p);
+  if (!unnamed && n >= 2 && !ORGANISATION.test(bare)) {
+    const name = words.slice(-n).join(' ');
+    const title = words.slice(0, -n).join(' ') || null;
+    return remember(draft(name, 'person', role ?? title, memory), true, memory);
+  }
+  if (!/^\p{L}/u.test(bare) || /\b(?:that|which|who|when|after|before|because|if)\b/i.test(bare)) return null;
+  if (REPORT.test(bare)) return remember(draft(capitalise(bare), 'report', role, memory), false, memory);
+  if (PERSON_NOUN.test(words[words.length - 1]!) || (unnamed && PERSON_NOUN.test(bare))) {
+    const name = capitalise(bare);
+    return remember(draft(name, 'person', role ?? name, memory, 'Not named by the source.'), true, memory);
+  }
+  if (ORGANISATION.test(bare) || /^\p{Lu}{2,}$/u.test(bare)) return remember(draft(capitalise(bare), 'organisation', role, memory), false, memory);
+  return null;
+}
+
+function knownSuffix(bare: string, actors: ReadonlyMap<string, Actor>): string | null {
+  const words = bare.split(/\s+/);
+  for (let i = 1; i < words.length; i++) {
+    const id = actorByName(words.slice(i).join(' '), actors);
+    // "US Secretary of State Mike Pompeo" -> a known person; "a recent Inspector General report" -> a known report.
+    if (id && (actors.get(id)?.kind === 'person' || words.length - i >= 2)) return id;
+  }
+  return null;
+}
+
+function remember(s: Speaker, person: boolean, memory: SpeakerMemory): Speaker {
+  if (person) memory.lastPerson = s.actorId;
+  else memory.lastOther = s.actorId;
+  return s;
+}
+
+function draft(name: string, kind: Actor['kind'], role: string | null, memory: SpeakerMemory, description: string | null = null): Speaker {
+  const key = name.toLowerCase();
+  const seen = memory.drafts.get(key);
+  if (seen) return { actorId: seen.id };
+  // Unnamed speakers are different people in different articles: their ids carry the source's.
+  const id = kind === 'person' && description ? slug(`${slug(name, 40)}-${memory.sourceId}`) : slug(name);
+  const actor: Actor = { id, name, kind, aliases: [], role: role ? role.replace(/[,.]$/, '') : null, organisationId: null, description };
+  memory.drafts.set(key, actor);
+  return { actorId: id, draft: actor };
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
