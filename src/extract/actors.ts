@@ -90,5 +90,6 @@ export function findActors(text: string, actors: ReadonlyMap<string, Actor>, isA
 
 /** Looks a name up among the dataset's actors (and the genre names above); null when unknown. */
 export function actorByName(name: string, actors: ReadonlyMap<string, Actor>): string | null {
-  return matcher(actors).byName.get(normalizeName(name.replace(/^the\s+/i, ''))) ?? null;
+  const { byName } = matcher(actors);
+  return byName.get(normalizeName(name)) ?? byName.get(normalizeName(name.replace(/^the\s+/i, ''))) ?? null;
 }

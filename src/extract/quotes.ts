@@ -125,8 +125,13 @@ function attribution(after: string, before: string, actors: ReadonlyMap<string, 
   }
   const acc = /according\s+to\s+([^,“"]+),?\s*$/i.exec(before);
   if (acc) return resolveSpeaker(acc[1]!, actors, memory)?.actorId ?? null;
-  const b = new RegExp(`(?:^|,\\s+|\\.\\s+)([^,“”"]{1,100}?)\\s+(?:that\\s+)?${VERB}(?:\\s+[^,:“”"]{0,40}?)?[,:]?\\s*(?:that\\s+)?$`, 'i').exec(before);
-  if (b) return resolveSpeaker(b[1]!.replace(/\s+that$/i, ''), actors, memory)?.actorId ?? null;
+  const b = new RegExp(`(?:^|,\\s+|\\.\\s+)([^,“”"]{1,200}?)\\s+(?:that\\s+)?${VERB}(?:\\s+[^,:“”"]{0,40}?)?[,:]?\\s*(?:that\\s+)?$`, 'i').exec(before);
+  if (b) {
+    let phrase = b[1]!.replace(/\s+that$/i, '');
+    // "the findings of a recent Pentagon Inspector General report (that says)": the noun phrase nearest the verb.
+    if (phrase.split(/\s+/).length > 8) phrase = phrase.split(/\s+(?:of|with|by|from|in|on|to|at|for)\s+/i).at(-1)!;
+    return resolveSpeaker(phrase, actors, memory)?.actorId ?? null;
+  }
   return null;
 }
 
@@ -136,6 +141,8 @@ function paraphrase(s: Sentence, actors: ReadonlyMap<string, Actor>, memory: Spe
   const verb = new RegExp(`\\b${VERB}\\b`, 'i').exec(masked);
   const acc = /\baccording\s+to\s+([^,]+?)(?:,|\.?$)/i.exec(masked);
   if (!verb && !acc) return null;
+  // "“...,” Pompeo said when asked": the verb attributes the quote beside it; that is not reported speech.
+  if (verb && quoteSpans(s.text).some((q) => Math.abs(q.end - verb.index) < 40 || Math.abs(verb.index - q.index) < 40) && /[“"]/.test(s.text.slice(0, 2))) return null;
   let speakerPhrase: string;
   let reported: string;
   if (acc && (!verb || acc.index < verb.index)) {
@@ -155,7 +162,10 @@ function paraphrase(s: Sentence, actors: ReadonlyMap<string, Actor>, memory: Spe
       reported = right.replace(/^\s*(?:on\s+[\p{Lu}][\p{L}]+(?:\s+\d{1,2})?\s*)?(?:in\s+a\s+statement\s*)?(?:,\s*)?(?:that\s+)?/u, '');
     } else return null;
   }
-  reported = reported.replace(/\s+/g, ' ').replace(/\s+([,.])/g, '$1').trim();
+  reported = reported
+    .replace(/\s{3,}/g, ' […] ')
+    .replace(/,?\s*(?:where,?\s*)?according\s+to\s+[^,]+,?\s*(?:\[…\])?\s*\.?$/i, '')
+    .replace(/\s+/g, ' ').replace(/\s+([,.])/g, '$1').trim();
   // Words inside quotation marks are a direct quote, never a paraphrase; too little left means the sentence only attributes a quote.
   if (reported.replace(/[^\p{L}]+/gu, ' ').trim().split(' ').length < 4) return null;
   if (speakerPhrase.split(/\s+/).length > 12) return null;

@@ -19,6 +19,8 @@ export interface SpeakerMemory {
   lastOther: string | null;
   /** New actors so far, by normalised name, so "the ministry" quoted twice is one actor. */
   drafts: Map<string, Actor>;
+  /** Speakers in the order they were last named, latest last: "the ministry" is the ministry named before. */
+  recent: string[];
   sourceId: string;
 }
 
@@ -45,7 +47,7 @@ export function resolveSpeaker(phrase: string, actors: ReadonlyMap<string, Actor
     role = appositive[2]!.trim();
   }
   const bare = p.replace(/^(?:the|a|an|one)\s+/i, '');
-  const known = actorByName(bare, actors) ?? knownSuffix(bare, actors);
+  const known = actorByName(p, actors) ?? actorByName(bare, actors) ?? knownSuffix(bare, actors) ?? (/^the\s+\p{L}+$/iu.test(p) ? backReference(bare, actors, memory) : null);
   if (known) return remember({ actorId: known }, actors.get(known)?.kind === 'person', memory);
   const words = bare.split(/\s+/);
   // A named person: capitalised words at the end, a title or role before them ("Iraqi army spokesman Yahya Rasool").
@@ -77,7 +79,25 @@ function knownSuffix(bare: string, actors: ReadonlyMap<string, Actor>): string |
   return null;
 }
 
+/** "the observatory", "the ministry": the speaker named before whose name has that word. */
+function backReference(noun: string, actors: ReadonlyMap<string, Actor>, memory: SpeakerMemory): string | null {
+  const word = new RegExp(`\\b${noun.replace(/[^\p{L}]/gu, '')}\\b`, 'iu');
+  for (let i = memory.recent.length - 1; i >= 0; i--) {
+    const id = memory.recent[i]!;
+    const a = actors.get(id) ?? [...memory.drafts.values()].find((d) => d.id === id);
+    if (a && [a.name, ...a.aliases].some((n) => word.test(n))) return id;
+  }
+  return null;
+}
+
+/** Actors named in the text count as earlier mentions for back-references. */
+export function noteMention(actorId: string, memory: SpeakerMemory): void {
+  memory.recent = memory.recent.filter((x) => x !== actorId);
+  memory.recent.push(actorId);
+}
+
 function remember(s: Speaker, person: boolean, memory: SpeakerMemory): Speaker {
+  noteMention(s.actorId, memory);
   if (person) memory.lastPerson = s.actorId;
   else memory.lastOther = s.actorId;
   return s;

@@ -35,7 +35,9 @@ const POPULATION = /\b(?:people|residents|inhabitants|displaced|refugees|detaine
 const POPULATION_VERB = /\b(?:live|lives|living|held|hold|holds|housed|houses|host|hosts|hosting|shelter|shelters|detained|remain|remains|estimated|number|numbers|is\s+home\s+to|are\s+held|are\s+in)\b/i;
 const INCIDENT_VERB = /\b(?:attacked|ambushed|exploded|detonated|stormed|struck|killing|wounding|opened\s+fire|blew\s+up)\b/i;
 
-const FIGURE = new RegExp(`(?:(${QUALIFIER_SOURCE})\\s+)?(\\d{1,3}(?:,\\d{3})+|\\d+|${NUMBER_SOURCE})(?![\\p{L}\\p{N}])\\s+((?:[\\p{L}'’-]+\\s+){0,3}?(?:[\\p{L}'’-]+))`, 'giu');
+const FIGURE = new RegExp(`(?:(${QUALIFIER_SOURCE})\\s+)?(\\d{1,3}(?:,\\d{3})+|\\d+|${NUMBER_SOURCE})(?![\\p{L}\\p{N}])(?=\\s+((?:[\\p{L}'’-]+)(?:\\s+[\\p{L}'’-]+){0,3}))`, 'giu');
+/** The figure's noun phrase ends before the first of these ("troops in Syria", "soldiers and nine ..."). */
+const PHRASE_END = /\s*\b(?:in|on|at|between|from|since|during|and|or|under|live|lives|living|were|was|are|is|have|had|has|who|which|that|across|over|by|as|to|for|with|including)\b.*$/i;
 
 interface Figure {
   value: number;
@@ -54,7 +56,7 @@ function figures(text: string, dates: readonly DayMention[]): Figure[] {
     if (value === null || /^(?:a|an|one)$/i.test(m[2]!)) continue;
     if (/^(?:years?|months?|weeks?|days?|hours?|percent|per|km|kilometres|kilometers|miles|times|of\s+the)\b/i.test(m[3]!)) continue;
     const q = qualifierOf(m[1]);
-    out.push({ value, qualifier: q === 'more-than' ? 'at-least' : q === 'up-to' ? 'approximately' : q, words: m[3]!.trim(), index: m.index! });
+    out.push({ value, qualifier: q === 'more-than' ? 'at-least' : q === 'up-to' ? 'approximately' : q, words: m[3]!.replace(PHRASE_END, '').trim(), index: m.index! });
   }
   return out;
 }
