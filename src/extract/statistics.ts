@@ -37,7 +37,7 @@ const INCIDENT_VERB = /\b(?:attacked|ambushed|exploded|detonated|stormed|struck|
 
 const FIGURE = new RegExp(`(?:(${QUALIFIER_SOURCE})\\s+)?(\\d{1,3}(?:,\\d{3})+|\\d+|${NUMBER_SOURCE})(?![\\p{L}\\p{N}])(?=\\s+((?:[\\p{L}'’-]+)(?:\\s+[\\p{L}'’-]+){0,3}))`, 'giu');
 /** The figure's noun phrase ends before the first of these ("troops in Syria", "soldiers and nine ..."). */
-const PHRASE_END = /\s*\b(?:in|on|at|between|from|since|during|and|or|under|live|lives|living|were|was|are|is|have|had|has|who|which|that|across|over|by|as|to|for|with|including)\b.*$/i;
+const PHRASE_END = /\s*\b(?:in|on|at|between|from|since|during|and|or|under|live|lives|living|were|was|are|is|have|had|has|who|which|that|across|over|by|as|to|for|with|including)\b.*$/;
 
 interface Figure {
   value: number;

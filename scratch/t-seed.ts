@@ -1,0 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { loadDataset } from '../src/core/dataset.ts';
+import { extractArticle } from '../src/extract/extract-article.ts';
+import { extractionData } from '../src/extract/link.ts';
+const ds = loadDataset();
+const text = readFileSync(process.argv[2] ?? 'data/source-texts/is-comeback-iraq-syria-2019.txt','utf8');
+const r = extractArticle({ text, published: process.argv[3] ?? '2019-08-23' }, extractionData(ds));
+for (const i of r.incidents) console.log(i.id, JSON.stringify(i.date), i.placeId, i.perpetratorId, i.claimed, JSON.stringify(i.casualties.map(c=>[c.group,c.actorId,c.label,c.killed,c.injured])), i.weapons, i.target, '|', i.casualtyNote, i.matches, i.evidence.length);
+for (const q of r.quotes) console.log(q.kind, q.speakerId, q.viaId, JSON.stringify(q.text), q.venue);
+for (const s of r.statistics) console.log(s.id, s.value, s.qualifier, s.unit, s.outcome, s.group, s.reporterId, s.perpetratorId, JSON.stringify(s.period), s.placeIds, s.parentId);
+console.log(JSON.stringify(r.actors), JSON.stringify(r.places), JSON.stringify(r.source));
