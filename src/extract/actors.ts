@@ -28,7 +28,7 @@ const GENRE_NAMES: Record<string, string[]> = {
 };
 
 /** Words that refer back to the group the article is about, when that group is IS. */
-const IS_REFERENCES = /\b(?:the\s+(?:jihadist|extremist|militant|terrorist|terror|Sunni\s+extremist)\s+(?:group|organi[sz]ation|network)|the\s+jihadists|the\s+group)\b/gi;
+const IS_REFERENCES = /\b(?:the\s+(?:jihadist|extremist|militant|terrorist|terror|Sunni\s+extremist)\s+(?:group|organi[sz]ation|network)|the\s+(?:jihadists|militants|extremists|insurgents)|the\s+group)\b/gi;
 
 interface ActorMatcher {
   exactCase: RegExp | null;

@@ -37,12 +37,15 @@ export interface EventContext {
   aboutIs: boolean;
   /** Parent for towns the gazetteer lacks when the sentence names no district or province. */
   fallbackParent: string | null;
+  /** The dateline ("BAGHDAD –") opening this sentence: where it was filed, not where it happened. */
+  dateline: { sentence: number; length: number } | null;
 }
 
 const TRIGGER = /\b(?:attacked|attacking|attack\s+(?:on|against)|(?:an?|the|another|second|third)\s+(?:[\p{L}\d-]+\s+){0,3}?(?:attack|ambush|bombing|blast|explosion|raid|assault|airstrike|air\s+strike|strike|suicide\s+bombing|shooting)|ambushed|killed|killing|wounded|wounding|injured|injuring|exploded|detonated|stormed|struck|shot\s+dead|executed|beheaded|blew\s+up|bombed|shelled|opened\s+fire|abducted|kidnapped|clashed|clashes\s+(?:with|between)|died)\b/iu;
 const BACKGROUND_TAIL = /,?\s+(?:for\s+the\s+first\s+time\s+since|ever\s+since|since|(?:months|weeks|years|a\s+year|a\s+month)\s+after|in\s+the\s+wake\s+of|more\s+than\s+\w+\s+years\s+after)\b/i;
 const WEAPONS = /\b(?:light\s+arms|small\s+arms|(?:car|truck|roadside|motorcycle|suicide|sticky)\s+bombs?|improvised\s+explosive\s+devices?|IEDs?|explosive\s+belts?|suicide\s+vests?|mortars?|rocket-propelled\s+grenades?|rockets?|RPGs?|hand\s+grenades?|grenades?|machine\s+guns?|sniper\s+fire|landmines?|land\s+mines?|drones?|artillery|airstrikes?|air\s+strikes?|assault\s+rifles?|rifles?|knives|explosives?)\b/gi;
 const ACTIVE = /\b(?:attacked|ambushed|killed|stormed|struck|detonated|set\s+off|shot|targeted|raided|executed|beheaded|staged|launched|carried\s+out|opened\s+fire|blew\s+up|bombed|shelled|abducted|kidnapped|succeeded\s+in|fired)\b/i;
+const NOT_SAID = /\b(?:no\s+(?:group|one|organi[sz]ation)\s+(?:has\s+|immediately\s+|yet\s+)*claimed|did\s+not\s+(?:immediately\s+)?claim|has\s+not\s+(?:yet\s+)?claimed|similar\s+(?:attacks|bombings)|in\s+the\s+past|hallmarks)\b/i;
 const CLAIMED = /\bclaimed\s+(?:responsibility|the\s+(?:attack|bombing|ambush|killing|blast)|it)\b/i;
 const SEPARATE = /\b(?:separate(?:ly)?|another|second\s+(?:attack|bomb|blast)|meanwhile|elsewhere|in\s+a\s+further|in\s+a\s+similar)\b/i;
 const REFERS_BACK = /\b(?:the|that|this)\s+(?:attack|blast|bombing|explosion|ambush|raid|assault|incident|strike|operation|clash(?:es)?)\b|\b(?:the|this)\s+attackers\b/i;
@@ -53,7 +56,10 @@ export function analyseClause(clause: string, ctx: EventContext): ClauseFacts {
   const own = cut ? clause.slice(0, cut.index) : clause;
   const days = findDays(clause, ctx.published);
   const ownDays = days.filter((d) => d.index < own.length && d.kind !== 'background');
-  const known = findPlaces(own, ctx.gazetteer);
+  let known = findPlaces(own, ctx.gazetteer);
+  // A town named with a province lies in it: a same-named town elsewhere is not the one meant.
+  const provinces = new Set(known.filter((k) => k.kind === 'province').map((k) => k.placeId));
+  if (provinces.size) known = known.filter((k) => SPECIFICITY[k.kind] >= SPECIFICITY.province || [...provinces].some((p) => ctx.gazetteer.lineage(k.placeId).some((a) => a.id === p)));
   const drafts = findDraftPlaces(own, ctx.gazetteer, known, ctx.fallbackParent);
   const { figures, notes } = findCasualties(own, ctx.actors, ctx.aboutIs);
   const weapons = [...new Set([...own.matchAll(WEAPONS)].map((m) => m[0].toLowerCase()))];
@@ -79,13 +85,15 @@ export function analyseClause(clause: string, ctx: EventContext): ClauseFacts {
 
 /** Who carried it out, only when the clause says so; an operation against IS names the forces, never IS. */
 function perpetrator(clause: string, ctx: EventContext): { perpetratorId: string | null; claimed: boolean | null } {
+  // "No group claimed the attack, but IS has carried out similar bombings": a suspicion, not an attribution.
+  if (NOT_SAID.test(clause)) return { perpetratorId: null, claimed: null };
   const mentions = findActors(clause, ctx.actors, ctx.aboutIs).filter((m) => ['armed-group', 'state-forces'].includes(ctx.actors.get(m.actorId)?.kind ?? ''));
   const claim = CLAIMED.exec(clause);
   if (claim) {
     const before = mentions.filter((m) => m.end <= claim.index).at(-1);
     if (before) return { perpetratorId: before.actorId, claimed: true };
   }
-  const by = /\b(?:attack|ambush|bombing|raid|assault|blast|strike|killed|carried\s+out|staged|launched|claimed)\s+by\s+/i.exec(clause);
+  const by = /\b(?:attack|ambush|bombing|raid|assault|blast|strike|killed|carried\s+out|staged|launched|claimed|planted|laid|set|placed|detonated)\s+by\s+/i.exec(clause);
   if (by) {
     const after = mentions.find((m) => m.index >= by.index + by[0].length && m.index <= by.index + by[0].length + 6);
     if (after) return { perpetratorId: after.actorId, claimed: claim ? true : null };

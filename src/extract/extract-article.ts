@@ -57,7 +57,7 @@ export function extractArticle(input: ArticleInput, data: ExtractionData): Extra
 
   const sourceId = uniqueId(`${slug(title, 48)}-${published}`, new Set(data.sourceIds));
   const aboutIs = data.actors.has('islamic-state') && /\b(?:IS|ISIS|ISIL|Islamic State|Daesh)\b/.test(input.text);
-  const ctx: EventContext = { gazetteer: g, actors: data.actors, published, aboutIs, fallbackParent: datelinePlace ? (provinceOf(g, datelinePlace) ?? datelinePlace) : null };
+  const ctx: EventContext = { gazetteer: g, actors: data.actors, published, aboutIs, fallbackParent: datelinePlace ? (provinceOf(g, datelinePlace) ?? datelinePlace) : null, dateline: dl && firstBody ? { sentence: firstBody.index, length: dl[0].length } : null };
 
   const stats = findStatistics(sentences, published, data.actors, aboutIs);
   const drafts = findIncidents(sentences, stats.sentenceIds, ctx);

@@ -40,7 +40,8 @@ export function findIncidents(sentences: readonly Sentence[], skip: ReadonlySet<
   let cur: IncidentDraft | null = null;
   for (const s of sentences) {
     if (s.headline || skip.has(s.index)) continue;
-    const masked = maskQuotes(s.text);
+    let masked = maskQuotes(s.text);
+    if (ctx.dateline?.sentence === s.index) masked = ' '.repeat(ctx.dateline.length) + masked.slice(ctx.dateline.length);
     if (masked.replace(/[^\p{L}]+/gu, '').length < 12) continue;
     const sentenceFacts = analyseClause(masked, ctx);
     for (const clause of splitClauses(masked)) {

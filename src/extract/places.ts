@@ -52,6 +52,8 @@ const TOKEN = /[\p{L}\p{N}][\p{L}\p{N}'’ʿ‘]*/gu;
 const PARTICLE = /^(?:al|el|ad|as|ash|an|ar|az|at|ez|ed|es|bin|ibn|abu|umm)$/i;
 const LOCATIVE_BEFORE = /\b(?:in|near|at|from|of|outside|around|to|into|toward|towards|north|south|east|west)\s+$/i;
 const LEAD_IN = /(?:\bthe\s+)?(?:(?:northern|southern|eastern|western|central|north|south|east|west|north-?eastern|north-?western|south-?eastern|south-?western|northeastern|northwestern|southeastern|southwestern|restive|desert|oil-rich|Iraqi|Syrian|Kurdish|neighbouring|neighboring)\s+)*(?:province|governorate|city|town|village|district|region|area|camp)\s+of\s+$/i;
+const COMMON_CAPITALISED = /^(?:The|In|On|At|Near|From|Outside|Iraqi|Syrian|Kurdish|Turkish|Northern|Southern|Eastern|Western|Central|Greater|Upper|Lower|North|South|East|West|Old|New|Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|When|While|After|Before|Since|And|But|Both|Neighbouring|Neighboring)$/;
+
 /** Words that are capitalised at times but never a place here (names of weekdays, months, actors). */
 const NOT_PLACES = new Set(['is', 'isis', 'isil', 'said', 'has', 'cat', 'hit', 'sur', 'sara', 'arab']);
 
@@ -62,6 +64,9 @@ export function findPlaces(text: string, g: Gazetteer): PlaceMention[] {
   const out: PlaceMention[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const first = tokens[i]!;
+    // "Albu Hardan": a known name ("Hardan") inside a longer proper name is a different place.
+    const prev = tokens[i - 1];
+    if (prev && /^\p{Lu}/u.test(prev.word) && /^ $/.test(text.slice(prev.end, first.index)) && !COMMON_CAPITALISED.test(prev.word) && !keys.has(normalizeName(prev.word))) continue;
     const capital = /^\p{Lu}/u.test(first.word);
     if (!capital && !(PARTICLE.test(first.word) && /^\p{Lu}/u.test(tokens[i + 1]?.word ?? ''))) continue;
     for (let len = Math.min(6, tokens.length - i); len >= 1; len--) {

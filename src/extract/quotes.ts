@@ -149,7 +149,8 @@ function paraphrase(s: Sentence, actors: ReadonlyMap<string, Actor>, memory: Spe
     speakerPhrase = acc[1]!;
     reported = (masked.slice(0, acc.index) + masked.slice(acc.index + acc[0].length)).replace(/^\s*,\s*/, '');
   } else {
-    const left = masked.slice(0, verb!.index);
+    // "The Security Media Cell, which speaks for the forces, said": the speaker is before the relative clause.
+    const left = masked.slice(0, verb!.index).replace(/,\s+(?:which|who)\s+[^,]+,\s*$/i, ' ');
     const right = masked.slice(verb!.index + verb![0].length);
     const cut = left.lastIndexOf(', ');
     if (cut >= 0 && /^\s*(?:[,.]|on\s+\p{Lu}\p{L}+[,.]|$)/u.test(right)) {

@@ -26,7 +26,7 @@ export interface SpeakerMemory {
 
 const ORGANISATION = /\b(?:ministry|command|council|observatory|agency|office|organi[sz]ation|committee|forces|army|police|coalition|government|monitor|directorate|department|authority|administration|cell|center|centre|unit|mission|nations|commission|group|military|media|network|crescent|cross|amnesty|watch|service|security)\b/i;
 const REPORT = /\b(?:report|study|assessment|survey|review|statement|bulletin)$/i;
-const PERSON_NOUN = /\b(?:official|officer|source|spokesman|spokeswoman|spokesperson|commander|general|colonel|captain|lieutenant|major|sergeant|minister|governor|mayor|lawmaker|MP|resident|witness|doctor|medic|analyst|researcher|expert|leader|chief|head|director|member|elder|sheikh|mukhtar|activist|diplomat|envoy|adviser|advisor|survivor|farmer|shepherd|father|mother|man|woman|representative|negotiator)s?\b/i;
+const PERSON_NOUN = /\b(?:official|officer|source|spokesman|spokeswoman|spokesperson|commander|general|colonel|captain|lieutenant|major|sergeant|minister|governor|mayor|lawmaker|MP|resident|witness|doctor|medic|analyst|researcher|expert|leader|chief|head|director|member|elder|sheikh|mukhtar|activist|diplomat|envoy|adviser|advisor|survivor|farmer|shepherd|father|mother|man|woman|representative|negotiator|relative|neighbou?r|friend|brother|sister|son|daughter|cousin|uncle|wife|husband|shopkeeper|owner|driver|worker|teacher|student|villager|survivor|eyewitness|journalist|reporter|observer|tribesman|nurse|paramedic)s?\b/i;
 const TITLE = /^(?:Minister|President|Prime|General|Gen\.?|Colonel|Col\.?|Brigadier|Brig\.?|Major|Maj\.?|Lieutenant|Lt\.?|Captain|Capt\.?|Secretary|Governor|Gov\.?|Spokesman|Spokeswoman|Commander|Sheikh|Mayor|Director|Chief|Envoy|Ambassador|Representative|Iraqi|Syrian|Kurdish|US|American|British|UN)$/;
 const PRONOUN = /^(?:he|she|they|it)$/i;
 const NAME_WORD = /^(?:\p{Lu}[\p{L}'’.-]*|al-\p{Lu}[\p{L}'’-]*|al|bin|ibn|abu|el)$/u;
@@ -108,10 +108,17 @@ function draft(name: string, kind: Actor['kind'], role: string | null, memory: S
   const seen = memory.drafts.get(key);
   if (seen) return { actorId: seen.id };
   // Unnamed speakers are different people in different articles: their ids carry the source's.
-  const id = kind === 'person' && description ? slug(`${slug(name, 40)}-${memory.sourceId}`) : slug(name);
+  const id = kind === 'person' && description ? `${slug(name, 50)}-${shortHash(memory.sourceId)}` : slug(name);
   const actor: Actor = { id, name, kind, aliases: [], role: role ? role.replace(/[,.]$/, '') : null, organisationId: null, description };
   memory.drafts.set(key, actor);
   return { actorId: id, draft: actor };
+}
+
+/** Six base-36 characters from the source id (FNV-1a), to keep unnamed speakers of different articles apart. */
+function shortHash(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(36).padStart(6, '0').slice(-6);
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
