@@ -110,7 +110,7 @@ export function findQuotes(sentences: readonly Sentence[], actors: ReadonlyMap<s
 
 /** The speaker of a quote from the words after it (“…,” he said) or before it (X said: “…”). */
 function attribution(after: string, before: string, actors: ReadonlyMap<string, Actor>, memory: SpeakerMemory): string | null {
-  const a = new RegExp(`^[\\s,.]*(?:([^“”"]{1,160}?)\\s+${VERB}|${VERB}\\s+([^“”",.;]{1,100}?)(?=[,.;]|\\s+(?:on|in|at|when|after|to)\\s|$))`, 'i').exec(after);
+  const a = new RegExp(`^[\\s,.]*(?:([^“”"]{1,160}?)\\s+${VERB}|${VERB}\\s+([^“”".;]{1,140}?)(?=[.;]|,\\s+(?:who|which|speaking|adding)\\b|\\s+(?:on|in|at|when|after|to)\\s|$))`, 'i').exec(after);
   if (a) {
     let phrase = a[1] ?? a[2] ?? '';
     if (a[1]) {

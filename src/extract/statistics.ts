@@ -101,7 +101,7 @@ export function findStatistics(sentences: readonly Sentence[], published: string
       // "Approximately 70,000 internally displaced people, including nearly 50,000 under the age of 18, live in the camp."
       const [main, ...subs] = figs;
       const at = dates.find((d) => d.kind !== 'background') ?? null;
-      const first: StatisticDraft = { kind: 'context', reporterId: reporter, description: describe(main!.words, s.text), value: main!.value, qualifier: main!.qualifier, unit: unitOf(main!.words), outcome: 'population', group: null, perpetratorId: null, period: at ? { from: at, to: null } : null, parent: null, sentence: s };
+      const first: StatisticDraft = { kind: 'context', reporterId: reporter, description: describe(main!.words, s.text), value: main!.value, qualifier: main!.qualifier, unit: unitOf(main!.words), outcome: 'population', group: null, perpetratorId: null, period: at ? { from: at, to: at } : null, parent: null, sentence: s };
       drafts.push(first);
       const parentIndex = drafts.length - 1;
       if (SUB_COUNT.test(masked))
