@@ -37,6 +37,26 @@ const RELATIVE_WORDS = /\b(?:ago|before|after|later|earlier|since|next|previous|
 
 /** Day-level dates and month-level dates in the sentence; relative offsets are found by findRelativeDay. */
 export function findDays(sentence: string, published: string): DayMention[] {
+  // chrono-node is the costliest step: skip sentences with no word a date could be made of, and
+  // remember the last answers (the same sentence is read for incidents, quotes and statistics).
+  if (!DATE_WORD.test(sentence)) return [];
+  const key = `${published}|${sentence}`;
+  const hit = memo.get(key);
+  if (hit) return hit;
+  const found = parseDays(sentence, published);
+  memo.set(key, found);
+  return found;
+}
+
+const DATE_WORD = /\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|yesterday|today|tonight|tomorrow|ago|last|this|next|night|morning|evening|afternoon|week|month|year|noon|midnight|dawn)/i;
+const memo = new Map<string, DayMention[]>();
+
+/** Called once per article, so no article (nor a benchmark's repeated one) reuses another's answers. */
+export function startArticle(): void {
+  memo.clear();
+}
+
+function parseDays(sentence: string, published: string): DayMention[] {
   const ref = new Date(`${published}T12:00:00Z`);
   const out: DayMention[] = [];
   for (const r of chrono.parse(sentence, { instant: ref, timezone: 0 })) {

@@ -6,7 +6,7 @@ import type { Gazetteer } from '../core/gazetteer.ts';
 import { normalizeName } from '../core/normalize-name.ts';
 import type { Actor, DateSpec, DraftIncident, DraftPlace, Incident, Quote, Source, Statistic } from '../schema/index.ts';
 import { findActors } from './actors.ts';
-import { type DayMention, findDays } from './dates.ts';
+import { type DayMention, findDays, startArticle } from './dates.ts';
 import type { EventContext } from './events.ts';
 import { findIncidents, type IncidentDraft } from './incidents.ts';
 import { findPlaces, provinceOf } from './places.ts';
@@ -46,6 +46,7 @@ const DATELINE = /^([A-Z][A-Za-z'’ .-]{1,40}?)(?:,\s*([A-Z][A-Za-z ]{1,30}?))?
 
 export function extractArticle(input: ArticleInput, data: ExtractionData): Extraction {
   const { published } = input;
+  startArticle();
   const sentences = splitSentences(input.text);
   const g = data.gazetteer;
   const headline = sentences.find((s) => s.headline)?.text ?? null;

@@ -1,0 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { loadDataset } from '../src/core/dataset.ts';
+import { extractArticle } from '../src/extract/extract-article.ts';
+import { extractionData } from '../src/extract/link.ts';
+const ds = loadDataset(); const data = extractionData(ds);
+const dir='tests/fixtures/articles/';
+const arts = readdirSync(dir).filter(f=>f.endsWith('.txt')).map(f=>({text: readFileSync(dir+f,'utf8'), published: JSON.parse(readFileSync(dir+f.replace('.txt','.json'),'utf8')).published}));
+for (const a of arts) extractArticle(a, data);
+const c0 = process.cpuUsage();
+for (let i=0;i<15;i++) for (const a of arts) extractArticle(a, data);
+const u = process.cpuUsage(c0); console.log('per article ms cpu', (u.user+u.system)/1000/(15*arts.length));
