@@ -60,6 +60,8 @@ const RULES: Rule[] = [
   { re: new RegExp(`\\bdeath\\s+toll\\s+(?:[\\p{L}]+\\s+){0,3}?(?:rose|climbed|reached|stood|increased|jumped)\\s+(?:at\\s+|to\\s+)${NUM}`, 'giu'), read: (m) => [{ q: m[1], n: m[2]!, outcome: 'killed' }] },
 ];
 
+const RELATIVES = new RegExp(`^\\s+and\\s+(?:his|her|their)\\s+(?:(${NUMBER_SOURCE})\\s+)?(?:sons?|daughters?|brothers?|sisters?|wife|husband|father|mother|cousins?|nephews?|children|guards?|drivers?)\\b`, 'iu');
+
 const VAGUE_RULES = [
   new RegExp(`\\b${VAGUE_SOURCE}\\s+(?:of\\s+)?(?:${MODS}${NOUN}\\s+)?(?:(?:were|was|have\\s+been)\\s+)?(?:killed|dead|died|wounded|injured|hurt)\\b`, 'giu'),
   new RegExp(`\\b(?:${K}|${W})\\s+${VAGUE_SOURCE}(?:\\s+(?:of\\s+)?${MODS}${NOUN})?`, 'giu'),
@@ -83,6 +85,11 @@ export function findCasualties(clause: string, actors: ReadonlyMap<string, Actor
       taken.push([a, b]);
       for (const p of parts) hits.push({ index: a, ...p, words: m[0] });
     }
+  // "wounded a shepherd and his son": the relatives named with the victim count too.
+  for (const h of [...hits]) {
+    const rel = RELATIVES.exec(clause.slice(h.index + h.words.length));
+    if (rel && h.np && !/s$/i.test(h.np.trim())) hits.push({ index: h.index + h.words.length, n: rel[1] ?? 'one', np: 'relatives', outcome: h.outcome, words: rel[0] });
+  }
   hits.sort((x, y) => x.index - y.index);
   let lastGroup: Pick<CasualtyFigure, 'group' | 'actorId' | 'label'> | null = null;
   for (const h of hits) {

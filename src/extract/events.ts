@@ -45,9 +45,9 @@ const TRIGGER = /\b(?:attacked|attacking|attack\s+(?:on|against)|(?:an?|the|anot
 const BACKGROUND_TAIL = /,?\s+(?:for\s+the\s+first\s+time\s+since|ever\s+since|since|(?:months|weeks|years|a\s+year|a\s+month)\s+after|in\s+the\s+wake\s+of|more\s+than\s+\w+\s+years\s+after)\b/i;
 const WEAPONS = /\b(?:light\s+arms|small\s+arms|(?:car|truck|roadside|motorcycle|suicide|sticky)\s+bombs?|improvised\s+explosive\s+devices?|IEDs?|explosive\s+belts?|suicide\s+vests?|mortars?|rocket-propelled\s+grenades?|rockets?|RPGs?|hand\s+grenades?|grenades?|machine\s+guns?|sniper\s+fire|landmines?|land\s+mines?|drones?|artillery|airstrikes?|air\s+strikes?|assault\s+rifles?|rifles?|knives|explosives?)\b/gi;
 const ACTIVE = /\b(?:attacked|ambushed|killed|stormed|struck|detonated|set\s+off|shot|targeted|raided|executed|beheaded|staged|launched|carried\s+out|opened\s+fire|blew\s+up|bombed|shelled|abducted|kidnapped|succeeded\s+in|fired)\b/i;
-const NOT_SAID = /\b(?:no\s+(?:group|one|organi[sz]ation)\s+(?:has\s+|immediately\s+|yet\s+)*claimed|did\s+not\s+(?:immediately\s+)?claim|has\s+not\s+(?:yet\s+)?claimed|similar\s+(?:attacks|bombings)|in\s+the\s+past|hallmarks)\b/i;
+const NOT_SAID = /\b(?:(?:no\s+(?:group|one|organi[sz]ation)|nobody)\s+(?:has\s+|immediately\s+|yet\s+)*claimed|did\s+not\s+(?:immediately\s+)?claim|has\s+not\s+(?:yet\s+)?claimed|similar\s+(?:attacks|bombings)|in\s+the\s+past|hallmarks)\b/i;
 const CLAIMED = /\bclaimed\s+(?:responsibility|the\s+(?:attack|bombing|ambush|killing|blast)|it)\b/i;
-const SEPARATE = /\b(?:separate(?:ly)?|another|second\s+(?:attack|bomb|blast)|meanwhile|elsewhere|in\s+a\s+further|in\s+a\s+similar)\b/i;
+const SEPARATE = /\b(?:(?:hours|minutes)\s+later|later\s+(?:that|the\s+same)\s+day|separate(?:ly)?|another|second\s+(?:attack|bomb|blast)|meanwhile|elsewhere|in\s+a\s+further|in\s+a\s+similar)\b/i;
 const REFERS_BACK = /\b(?:the|that|this)\s+(?:attack|blast|bombing|explosion|ambush|raid|assault|incident|strike|operation|clash(?:es)?)\b|\b(?:the|this)\s+attackers\b/i;
 const TARGET = /\b(?:attacked|attack\s+on|attack\s+against|targeting|targeted|stormed|ambushed|raided)\s+((?:an?\s+|the\s+)?[^,.;]+?)(?=\s+(?:in|near|on|at|outside|north|south|east|west|with|using|when|before|after|killing|wounding|leaving|belonging)\b|[,.;]|$)/i;
 
@@ -93,7 +93,7 @@ function perpetrator(clause: string, ctx: EventContext): { perpetratorId: string
     const before = mentions.filter((m) => m.end <= claim.index).at(-1);
     if (before) return { perpetratorId: before.actorId, claimed: true };
   }
-  const by = /\b(?:attack|ambush|bombing|raid|assault|blast|strike|killed|carried\s+out|staged|launched|claimed|planted|laid|set|placed|detonated)\s+by\s+/i.exec(clause);
+  const by = /\b(?:attack|ambush|bombing|raid|assault|blast|strike|killed|carried\s+out|staged|launched|claimed|planted|laid|left|set|placed|detonated|fired)\s+by\s+/i.exec(clause);
   if (by) {
     const after = mentions.find((m) => m.index >= by.index + by[0].length && m.index <= by.index + by[0].length + 6);
     if (after) return { perpetratorId: after.actorId, claimed: claim ? true : null };
@@ -106,7 +106,8 @@ function perpetrator(clause: string, ctx: EventContext): { perpetratorId: string
     if (!subject) subject = mentions.filter((m) => m.end <= verb.index && !/\b(?:against|on|with|by|of|for|and)\s+(?:the\s+)?$/i.test(clause.slice(0, m.index))).at(-1);
     if (subject && !/\b(?:against|on|targeting)\s+(?:the\s+)?$/i.test(clause.slice(0, subject.index))) return { perpetratorId: subject.actorId, claimed: claim ? true : null };
   }
-  return { perpetratorId: null, claimed: claim ? true : null };
+  // A claim whose claimant the clause does not name says nothing about who it was.
+  return { perpetratorId: null, claimed: null };
 }
 
 /** The most specific place among the mentions; countries and regions only when nothing smaller is named. */

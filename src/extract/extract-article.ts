@@ -3,9 +3,7 @@
  * sentences that support it. Pure: the dataset comes in as ExtractionData, nothing is read or written.
  */
 import type { Gazetteer } from '../core/gazetteer.ts';
-import { normalizeName } from '../core/normalize-name.ts';
 import type { Actor, DateSpec, DraftIncident, DraftPlace, Incident, Quote, Source, Statistic } from '../schema/index.ts';
-import { findActors } from './actors.ts';
 import { type DayMention, findDays, startArticle } from './dates.ts';
 import type { EventContext } from './events.ts';
 import { findIncidents, type IncidentDraft } from './incidents.ts';
@@ -146,7 +144,7 @@ export function extractArticle(input: ArticleInput, data: ExtractionData): Extra
   const statIdByDraft: string[] = [];
   for (const [i, st] of stats.drafts.entries()) {
     const parent = st.parent !== null ? statistics.find((s) => s.id === statIdByDraft[st.parent!]) : undefined;
-    let places = findPlaces(maskPeriod(st.sentence.text), g).map((p) => p.placeId);
+    let places = findPlaces(st.sentence.text, g).map((p) => p.placeId);
     if (!places.length) places = parent?.placeIds ?? recentPlaces(sentences, st.sentence.index, g);
     if (!places.length) continue;
     const id = uniqueId(`${st.reporterId ?? 'article'}-${st.unit}-${st.outcome ?? 'count'}-${st.value}`, statIds);
@@ -200,8 +198,6 @@ function firstDay(ss: Sentence[], published: string): DateSpec | null {
   return null;
 }
 
-const maskPeriod = (t: string) => t;
-
 /** Places of the two sentences before: "the camp" in a sentence after one naming the al Hol camp. */
 function recentPlaces(sentences: readonly Sentence[], index: number, g: Gazetteer): string[] {
   for (let i = index - 1; i >= Math.max(0, index - 2); i--) {
@@ -228,7 +224,3 @@ function summary(d: IncidentDraft, placeName: string, actors: ReadonlyMap<string
 
 const titleCase = (s: string) => (s === s.toUpperCase() ? s.charAt(0) + s.slice(1).toLowerCase() : s);
 
-/** True when `name` is one of the dataset's actor names (used by the review layout). */
-export function isKnownActor(name: string, actors: ReadonlyMap<string, Actor>): boolean {
-  return findActors(name, actors).some((m) => normalizeName(m.text) === normalizeName(name));
-}

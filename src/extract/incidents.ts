@@ -113,7 +113,8 @@ function attach(cur: IncidentDraft, f: ClauseFacts, s: Sentence, ctx: EventConte
   const place = bestPlace(f.places);
   if (place && (!cur.place || (SPECIFICITY[place.kind] < SPECIFICITY[cur.place.kind] && sameArea(place, cur.place, ctx)))) cur.place = place;
   for (const fig of f.figures) {
-    const same = cur.casualties.find((c) => c.group === fig.group && (c.actorId === fig.actorId || !c.actorId || !fig.actorId));
+    // The same victims told again ("four Iraqi soldiers" ... "two soldiers"), not others of the same group (a shepherd and his son).
+    const same = cur.casualties.find((c) => c.group === fig.group && ((c.actorId !== null && c.actorId === fig.actorId) || headNoun(c.label) === headNoun(fig.label)));
     if (!same) cur.casualties.push({ ...fig });
     else {
       same.killed = max(same.killed, fig.killed);
@@ -131,4 +132,5 @@ function attach(cur: IncidentDraft, f: ClauseFacts, s: Sentence, ctx: EventConte
   if (tail && !cur.context) cur.context = `${tail[0].charAt(0).toUpperCase()}${tail[0].slice(1)}.`;
 }
 
+const headNoun = (label: string) => (label.split(/\s+/).at(-1) ?? '').toLowerCase().replace(/(?:e?s)$/, '');
 const max = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));

@@ -17,7 +17,7 @@ export interface QuoteDraft {
   sentences: Sentence[];
 }
 
-const VERB = '(?:said|says|say|told|tells|added|adds|noted|notes|stated|wrote|writes|warned|warns|acknowledged|explained|confirmed|announced|insisted|stressed|continued|recalled|argued|asserted|urged|cautioned|conceded|admitted)';
+const VERB = '(?:said|says|say|told|tells|reported|added|adds|noted|notes|stated|wrote|writes|warned|warns|acknowledged|explained|confirmed|announced|insisted|stressed|continued|recalled|argued|asserted|urged|cautioned|conceded|admitted)';
 const VERB_RE = new RegExp(`\\b${VERB}\\b`, 'i');
 
 interface Span {
@@ -164,6 +164,7 @@ function paraphrase(s: Sentence, actors: ReadonlyMap<string, Actor>, memory: Spe
     } else return null;
   }
   reported = reported
+    .replace(/^\p{Lu}[\p{L}' .-]{1,40}?(?:,\s*\p{Lu}[\p{L} ]{1,30}?)?\s*(?:\([^)]{1,40}\))?\s*[–—]\s+/u, '')
     .replace(/\s{3,}/g, ' […] ')
     .replace(/,?\s*(?:where,?\s*)?according\s+to\s+[^,]+,?\s*(?:\[…\])?\s*\.?$/i, '')
     .replace(/\s+/g, ' ').replace(/\s+([,.])/g, '$1').trim();

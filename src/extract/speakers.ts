@@ -87,7 +87,8 @@ function backReference(noun: string, actors: ReadonlyMap<string, Actor>, memory:
     const a = actors.get(id) ?? [...memory.drafts.values()].find((d) => d.id === id);
     if (a && [a.name, ...a.aliases].some((n) => word.test(n))) return id;
   }
-  return null;
+  // "the monitor" after the Syrian Observatory: the organisation quoted last.
+  return /^(?:monitor|watchdog|group|organi[sz]ation|agency|body|office)$/i.test(noun) ? memory.lastOther : null;
 }
 
 /** Actors named in the text count as earlier mentions for back-references. */

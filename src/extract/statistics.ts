@@ -85,7 +85,8 @@ export function findStatistics(sentences: readonly Sentence[], published: string
       used.add(s.index);
       continue;
     }
-    const counting = COUNT_VERB.test(masked) && (reporter || MONITOR.test(masked));
+    // "The monitor said the jihadists had killed 38 ... since January": a monitor's count needs no counting verb.
+    const counting = (COUNT_VERB.test(masked) && (reporter || MONITOR.test(masked))) || (!!reporter && /\b(?:killed|deaths|died|dead)\b/i.test(masked));
     if ((period || (near && SAME_PERIOD.test(masked))) && (counting || near)) {
       const f = figs[0]!;
       const p = period ?? prev!.period;
