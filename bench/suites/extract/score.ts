@@ -87,7 +87,7 @@ export function expectedFromDataset(ds: Dataset, sourceId: string, published: st
     incidents: ds.incidents.incidents
       .filter((i) => i.sourceId === sourceId)
       .map((i) => ({ date: i.date.date, province: g.ancestorOfKind(i.placeId, 'province')?.id ?? null, placeId: i.placeId, perpetrator: i.perpetratorId, killed: total(i, 'killed'), injured: total(i, 'injured'), claimed: i.claimed })),
-    quotes: ds.quotes.filter((q) => q.sourceId === sourceId).map((q) => (q.kind === 'direct' ? { kind: 'direct', text: q.text, speaker: q.speakerId } : { kind: 'paraphrase', speaker: q.speakerId, contains: q.evidence[0]! })),
+    quotes: ds.quotes.filter((q) => q.sourceId === sourceId).map((q) => (q.kind === 'direct' ? { kind: 'direct', text: q.text, speaker: q.speakerId } : { kind: 'paraphrase', speaker: q.speakerId, contains: q.evidence.join(' ') })),
     statistics: ds.statistics.filter((s) => s.sourceId === sourceId).map((s) => ({ value: s.value, ...(s.period ? { from: s.period.from.date, to: s.period.to.date } : {}) })),
   };
 }
