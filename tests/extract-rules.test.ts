@@ -188,6 +188,12 @@ describe('the seed article', () => {
     expect(x.incidents.map((i) => i.matches)).toEqual([['saladin-oilfields-2019-07-29'], ['sulaymaniyah-security-post-2019-07-31'], ['diyala-police-2019-08-22'], ['daraa-security-post-2019-07-28'], ['homs-army-2019-08-18']]);
   });
 
+  it('a draft in a town the gazetteer lacks links through the province the town lies in', () => {
+    const inc = only(extract('On July 29, IS militants attacked the village of Albu Hardan in Saladin province, killing a guard.', '2019-08-01'));
+    expect(inc.placeId).toBe('albu-hardan');
+    expect(inc.matches).toEqual(['saladin-oilfields-2019-07-29']);
+  });
+
   it('evidence is the exact sentences of the article', () => {
     const x = extract(text, '2019-08-23');
     const flat = text.replace(/\s+/g, ' ');

@@ -114,7 +114,9 @@ export function extractArticle(input: ArticleInput, data: ExtractionData): Extra
       citation: null,
     };
     const confidence = Math.max(0.1, Math.min(1, d.confidence - (d.perpetratorId ? 0 : 0.1) - (inc.casualties.length ? 0 : 0.1) - (precision === 'country' ? 0.2 : 0)));
-    incidents.push({ ...inc, confidence: Math.round(confidence * 100) / 100, matches: data.related(inc) });
+    // A new town is not in the gazetteer yet: look for the same event in the area it lies in.
+    const linkPlace = newPlaces.find((p) => p.id === placeId)?.parentId ?? placeId;
+    incidents.push({ ...inc, confidence: Math.round(confidence * 100) / 100, matches: data.related({ ...inc, placeId: linkPlace }) });
   }
 
   const quoteIds = new Set<string>();
