@@ -94,7 +94,7 @@ export function extractArticle(input: ArticleInput, data: ExtractionData): Extra
       ? { date: d.day.date, precision: 'derived', derivedFrom: { ref: incidents[d.day.derivedFrom.incident]?.id ?? id, offsetDays: d.day.derivedFrom.offsetDays, phrase: d.day.derivedFrom.phrase } }
       : { date: d.day.date, precision: d.day.precision, ...(d.day.end ? { end: d.day.end } : {}), ...(d.day.note ? { note: d.day.note } : {}) };
     if (date.precision === 'derived' && !incidents[d.day.derivedFrom!.incident]) continue;
-    const precision = kind === 'country' ? 'country' : kind === 'province' || kind === 'region' ? 'province' : kind === 'district' ? 'district' : 'near';
+    const precision = kind === 'country' ? 'country' : kind === 'region' ? 'feature' : kind === 'province' ? 'province' : kind === 'district' ? 'district' : 'near';
     const inc: Incident = {
       id,
       sourceId,
@@ -131,6 +131,8 @@ export function extractArticle(input: ArticleInput, data: ExtractionData): Extra
       speakerId: q.speakerId,
       viaId: q.viaId,
       text: q.text,
+      // A paraphrase says whether its text is the article's words exactly or a rewording (trimmed, joined, "[…]").
+      ...(q.kind === 'paraphrase' ? { wording: q.sentences.some((s) => s.text.includes(q.text)) ? ('verbatim' as const) : ('ours' as const) } : {}),
       date: day,
       venue: q.venue,
       context: q.venue ? `Said in or on ${q.venue}, as the article reports.` : 'As the article reports it.',
