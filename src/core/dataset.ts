@@ -29,7 +29,7 @@ export class Dataset {
   ) {
     this.sources = new Map(raw.sources.map((s) => [s.id, s]));
     this.actors = new Map(raw.actors.map((a) => [a.id, a]));
-    this.gazetteer = new Gazetteer(raw.places);
+    this.gazetteer = new Gazetteer(raw.places, raw['place-names'] ?? []);
     this.incidents = new IncidentIndex(raw.incidents, this.gazetteer, prebuilt);
     this.statistics = raw.statistics;
     this.quotes = raw.quotes;
@@ -54,6 +54,7 @@ export class Dataset {
       incidents: this.raw.incidents.length,
       statistics: this.raw.statistics.length,
       quotes: this.raw.quotes.length,
+      'place-names': this.raw['place-names']?.length ?? 0,
     };
   }
 

@@ -105,7 +105,7 @@ export function validateRecords(files: RawFiles): RawDataset {
     const schema = RECORD_KINDS[kind].schema as z.ZodType;
     const seen = new Map<string, string>();
     raw[kind] = [];
-    for (const rec of files[kind]) {
+    for (const rec of files[kind] ?? []) { // a kind may be absent (place-names is optional)
       const id = recordIdOf(rec.value, rec.index);
       const result = schema.safeParse(rec.value);
       if (!result.success) {
