@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_DATA_DIR } from '../src/core/dataset.ts';
-import { watchDataset, type DatasetWatcher } from '../src/core/watch-dataset.ts';
+import { DEFAULT_DATA_DIR } from '../src/data/load-dataset.ts';
+import { watchDataset, type DatasetWatcher } from '../src/data/watch-dataset.ts';
 
 const cleanup: (() => void)[] = [];
 afterEach(() => cleanup.splice(0).forEach((f) => f()));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadDataset } from '../src/core/dataset.ts';
+import { loadDataset } from '../src/data/load-dataset.ts';
 import { Gazetteer } from '../src/core/gazetteer.ts';
 import { queryIncidents } from '../src/core/query-incidents.ts';
 import { GED_SOURCE_ID } from '../src/import/ged-source.ts';

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { commandByName } from '../../commands/index.ts';
 import { parsePageButtonId } from '../command/page-button.ts';
 import { UserError } from '../core/user-error.ts';
-import { DatasetError } from '../core/load-dataset.ts';
+import { DatasetError } from '../core/dataset-issue.ts';
 import type { ReplyPayload } from '../replies/payload.ts';
 import { createCliContext } from './cli-context.ts';
 import { renderText } from './render-text.ts';

@@ -1,7 +1,7 @@
 /** `npm run data:check`: validates everything under data/ and prints counts per kind, or every problem found. */
 import './exit-on-closed-pipe.ts';
-import { loadDataset } from '../core/dataset.ts';
-import { DatasetError } from '../core/load-dataset.ts';
+import { loadDataset } from '../data/load-dataset.ts';
+import { DatasetError } from '../core/dataset-issue.ts';
 
 const dir = process.argv[2];
 const started = performance.now();

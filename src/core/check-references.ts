@@ -1,6 +1,6 @@
 import { addDays, formatISO, parseISO } from 'date-fns';
 import { RECORD_KINDS, type RawDataset, type RecordKind } from '../schema/index.ts';
-import type { DatasetIssue } from './load-dataset.ts';
+import type { DatasetIssue } from './dataset-issue.ts';
 
 /**
  * Rules that span records: every reference points at an existing record of the right kind, places

@@ -280,6 +280,11 @@ export class IncidentIndex {
     return this.columns.ids ? this.columns.ids[pos]! : this.incidents[pos]!.id;
   }
 
+  /** Every incident id, newest first, without reading records kept on disk. */
+  ids(): readonly string[] {
+    return this.columns.ids ?? this.incidents.map((i) => i.id);
+  }
+
   private positions(): Map<string, number> {
     if (!this.positionById) {
       const m = new Map<string, number>();

@@ -1,6 +1,7 @@
 import { Client, Events, GatewayIntentBits, type ClientOptions } from 'discord.js';
 import type { CommandModule } from '../command/command-module.ts';
-import { loadDataset, type Dataset } from '../core/dataset.ts';
+import { type Dataset } from '../core/dataset.ts';
+import { loadDataset } from '../data/load-dataset.ts';
 import type { BotConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createInteractionRouter } from './router.ts';
