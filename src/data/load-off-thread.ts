@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Dataset } from '../core/dataset.ts';
 import { DatasetError, type DatasetIssue } from '../core/dataset-issue.ts';
@@ -6,46 +8,88 @@ import type { RawDataset } from '../schema/index.ts';
 import type { LoadOptions } from './load-dataset.ts';
 import { openRecordsSnapshot } from './records-snapshot.ts';
 
-type WorkerReply =
-  | { ok: true; warnings: string[]; snapshot: string }
-  | { ok: true; warnings: string[]; raw: RawDataset; columns: IncidentColumns }
-  | { ok: false; warnings: string[]; issues: DatasetIssue[] }
-  | { ok: false; warnings: string[]; message: string };
+// The ESM entry of tsx/esm/api (require.resolve finds the CommonJS one next to it).
+const TSX_API = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+const WORKER = new URL('./load-worker.ts', import.meta.url).href;
+
+type WorkerReply = { id: number; warnings: string[] } & (
+  | { ok: true; snapshot: string }
+  | { ok: true; raw: RawDataset; columns: IncidentColumns }
+  | { ok: false; issues: DatasetIssue[] }
+  | { ok: false; message: string }
+);
+
+interface Pending {
+  resolve: (ds: Dataset) => void;
+  reject: (err: unknown) => void;
+  warn?: ((message: string) => void) | undefined;
+}
 
 /**
  * loadDataset in a worker thread: the reading, hashing, zod validation and column building (seconds
  * for a large dataset) run off the event loop, which keeps answering interactions meanwhile. What is
- * left for this thread is building the posting lists from the transferred columns. Rejects with a
- * DatasetError when the data is invalid.
+ * left for this thread is taking the transferred columns and building the posting lists from them.
+ * One thread, started on first use and kept (it does not keep the process alive) so a reload does not
+ * pay its start-up again.
  */
-export function loadDatasetOffThread(dataDir: string, opts: LoadOptions = {}): Promise<Dataset> {
-  const { warn, ...plain } = opts;
-  return new Promise((resolve, reject) => {
-    // The worker runs TypeScript as this process does: through tsx, whatever started us (tsx, vitest).
-    const worker = new Worker(new URL('./load-worker.ts', import.meta.url), {
-      workerData: { dataDir, opts: plain },
-      execArgv: [...process.execArgv.filter((a) => !a.startsWith('--input-type')), '--import', 'tsx'],
+export class DatasetLoaderThread {
+  private worker: Worker | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+
+  /** Rejects with a DatasetError when the data is invalid. */
+  load(dataDir: string, opts: LoadOptions = {}): Promise<Dataset> {
+    const { warn, ...plain } = opts;
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, warn });
+      const w = this.thread();
+      w.ref(); // a load in progress keeps the process alive; an idle thread does not
+      w.postMessage({ id, dataDir, opts: plain });
     });
-    let settled = false;
-    worker.once('message', (m: WorkerReply) => {
-      settled = true;
-      for (const w of m.warnings) warn?.(w);
-      void worker.terminate();
-      try {
-        if (!m.ok) reject('issues' in m ? new DatasetError(m.issues) : new Error(m.message));
-        else if ('snapshot' in m) resolve(openRecordsSnapshot(m.snapshot));
-        else resolve(new Dataset(m.raw, m.columns));
-      } catch (err) {
-        reject(err);
-      }
-    });
-    worker.once('error', (err) => {
-      if (!settled) reject(err);
-      settled = true;
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`the dataset loader thread exited with code ${code} before answering`));
-      settled = true;
-    });
-  });
+  }
+
+  /** Starts the thread now, so that the first load does not wait for it to import its code. */
+  start(): void {
+    this.thread();
+  }
+
+  /** Stops the thread; loads in progress are rejected. */
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    if (w) await w.terminate();
+  }
+
+  private thread(): Worker {
+    if (this.worker) return this.worker;
+    // The worker runs TypeScript through tsx's API, whatever started this process (tsx, vitest):
+    // Node 20 does not pass a loader given with --import on to worker threads.
+    const w = new Worker(`import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER)}); })`, { eval: true });
+    w.unref();
+    w.on('message', (m: WorkerReply) => this.answer(m));
+    const fail = (err: unknown) => {
+      if (this.worker === w) this.worker = null;
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+    w.on('error', fail);
+    w.on('exit', (code) => fail(new Error(`the dataset loader thread exited (code ${code})`)));
+    return (this.worker = w);
+  }
+
+  private answer(m: WorkerReply): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    if (!this.pending.size) this.worker?.unref();
+    for (const w of m.warnings) p.warn?.(w);
+    try {
+      if (!m.ok) p.reject('issues' in m ? new DatasetError(m.issues) : new Error(m.message));
+      else if ('snapshot' in m) p.resolve(openRecordsSnapshot(m.snapshot));
+      else p.resolve(new Dataset(m.raw, m.columns));
+    } catch (err) {
+      p.reject(err);
+    }
+  }
 }

@@ -1,9 +1,12 @@
-import { basename } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Dataset } from '../core/dataset.ts';
 import { DatasetError, formatIssue } from '../core/dataset-issue.ts';
 import { DEFAULT_DATA_DIR, loadDataset, type LoadOptions } from './load-dataset.ts';
-import { loadDatasetOffThread } from './load-off-thread.ts';
+import { DatasetLoaderThread } from './load-off-thread.ts';
+import { MANIFEST_NAME } from './manifest.ts';
+import { listDataFiles } from './read-data-dir.ts';
 
 export interface WatchLogger {
   info(obj: object, msg?: string): void;
@@ -31,7 +34,7 @@ export interface WatchOptions {
   debounceMs?: number;
   /** Start from this dataset instead of loading the folder (it must be valid; start-up fails otherwise). */
   initial?: Dataset;
-  /** How reloads load (default: in a worker thread, see loadDatasetOffThread). */
+  /** How reloads load (default: in a worker thread, see DatasetLoaderThread). */
   load?: (dataDir: string, opts: LoadOptions) => Promise<Dataset>;
   loadOptions?: LoadOptions;
 }
@@ -53,8 +56,11 @@ export function watchDataset(dataDir: string = DEFAULT_DATA_DIR, opts: WatchOpti
   const log = opts.logger;
   const warn = (msg: string) => (log?.warn ?? log?.info)?.call(log, { dataDir }, msg);
   const loadOptions: LoadOptions = { warn, ...opts.loadOptions };
+  const startedAt = Date.now();
   let current = opts.initial ?? loadDataset(dataDir, loadOptions);
-  const load = opts.load ?? loadDatasetOffThread;
+  const thread = opts.load ? null : new DatasetLoaderThread();
+  thread?.start();
+  const load = opts.load ?? ((dir: string, o: LoadOptions) => thread!.load(dir, o));
   const listeners: ((ds: Dataset) => void)[] = [];
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
@@ -119,7 +125,21 @@ export function watchDataset(dataDir: string = DEFAULT_DATA_DIR, opts: WatchOpti
   try {
     const w = watch(dataDir, { ignoreInitial: true, ignored: notData });
     watcher = w;
-    readyPromise = new Promise((resolve) => w.once('ready', () => resolve()));
+    readyPromise = new Promise((resolve) =>
+      w.once('ready', () => {
+        // A change made while the watcher was still scanning the folder raised no event: catch it up.
+        const mtimes = [...listDataFiles(dataDir).map((f) => f.path), join(dataDir, MANIFEST_NAME)].map((f) => {
+          try {
+            return statSync(f).mtimeMs;
+          } catch {
+            return 0;
+          }
+        });
+        if (mtimes.some((t) => t >= startedAt)) changed('change', dataDir);
+        log?.info({ dataDir }, 'watching the data folder');
+        resolve();
+      }),
+    );
     w.on('all', changed);
     w.on('error', (err) => log?.error({ err }, 'watching the data folder failed'));
   } catch (err) {
@@ -136,6 +156,7 @@ export function watchDataset(dataDir: string = DEFAULT_DATA_DIR, opts: WatchOpti
       if (timer) clearTimeout(timer);
       await watcher?.close();
       watcher = null;
+      await thread?.close();
     },
   };
 }
