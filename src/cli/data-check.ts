@@ -7,7 +7,7 @@ const dir = process.argv[2];
 const started = performance.now();
 try {
   // Always validate every record: a check that read a cached snapshot would prove nothing.
-  const ds = loadDataset(dir, { snapshot: false });
+  const ds = loadDataset(dir, { snapshot: false, warn: (w) => process.stderr.write(`warning: ${w}\n`) });
   const ms = performance.now() - started;
   const counts = ds.counts();
   const width = Math.max(...Object.keys(counts).map((k) => k.length));

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { Dataset } from '../core/dataset.ts';
 import { DatasetError, type DatasetIssue } from '../core/dataset-issue.ts';
 import type { IncidentColumns } from '../core/incident-index.ts';
-import type { RawDataset } from '../schema/index.ts';
+import type { Incident, RawDataset } from '../schema/index.ts';
 import type { LoadOptions } from './load-dataset.ts';
 import { openRecordsSnapshot } from './records-snapshot.ts';
 
@@ -12,7 +12,10 @@ import { openRecordsSnapshot } from './records-snapshot.ts';
 const TSX_API = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
 const WORKER = new URL('./load-worker.ts', import.meta.url).href;
 
-type WorkerReply = { id: number; warnings: string[] } & (
+type WorkerReply =
+  | { id: number; slice: Incident[] }
+  | WorkerAnswer;
+type WorkerAnswer = { id: number; warnings: string[] } & (
   | { ok: true; snapshot: string }
   | { ok: true; raw: RawDataset; columns: IncidentColumns }
   | { ok: false; issues: DatasetIssue[] }
@@ -20,6 +23,8 @@ type WorkerReply = { id: number; warnings: string[] } & (
 );
 
 interface Pending {
+  /** Records received so far, in order (the answer then comes with no records of its own). */
+  records: Incident[];
   resolve: (ds: Dataset) => void;
   reject: (err: unknown) => void;
   warn?: ((message: string) => void) | undefined;
@@ -42,7 +47,7 @@ export class DatasetLoaderThread {
     const { warn, ...plain } = opts;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, warn });
+      this.pending.set(id, { resolve, reject, warn, records: [] });
       const w = this.thread();
       w.ref(); // a load in progress keeps the process alive; an idle thread does not
       w.postMessage({ id, dataDir, opts: plain });
@@ -81,13 +86,17 @@ export class DatasetLoaderThread {
   private answer(m: WorkerReply): void {
     const p = this.pending.get(m.id);
     if (!p) return;
+    if ('slice' in m) {
+      for (const r of m.slice) p.records.push(r);
+      return;
+    }
     this.pending.delete(m.id);
     if (!this.pending.size) this.worker?.unref();
     for (const w of m.warnings) p.warn?.(w);
     try {
       if (!m.ok) p.reject('issues' in m ? new DatasetError(m.issues) : new Error(m.message));
       else if ('snapshot' in m) p.resolve(openRecordsSnapshot(m.snapshot));
-      else p.resolve(new Dataset(m.raw, m.columns));
+      else p.resolve(new Dataset({ ...m.raw, incidents: p.records }, m.columns));
     } catch (err) {
       p.reject(err);
     }

@@ -8,6 +8,9 @@ import { parentPort } from 'node:worker_threads';
 import { DatasetError } from '../core/dataset-issue.ts';
 import { loadDatasetFrom, type LoadOptions } from './load-dataset.ts';
 
+/** Records per message. */
+const SLICE = 1000;
+
 parentPort!.on('message', ({ id, dataDir, opts }: { id: number; dataDir: string; opts: Omit<LoadOptions, 'warn'> }) => {
   const warnings: string[] = [];
   try {
@@ -15,7 +18,11 @@ parentPort!.on('message', ({ id, dataDir, opts }: { id: number; dataDir: string;
     if (snapshot) parentPort!.postMessage({ id, ok: true, warnings, snapshot });
     else {
       const cols = dataset.incidents.columns;
-      const raw = { ...dataset.raw, incidents: dataset.incidents.incidents };
+      // The records in slices, each its own message: the main thread decodes one slice per turn of
+      // its event loop instead of all of them in one block.
+      const records = dataset.incidents.incidents;
+      for (let at = 0; at < records.length; at += SLICE) parentPort!.postMessage({ id, slice: records.slice(at, at + SLICE) });
+      const raw = { ...dataset.raw, incidents: [] };
       const buffers = [cols.dayKeys, cols.place, cols.partyStart, cols.parties, cols.source, cols.figs].map((a) => a.buffer as ArrayBuffer);
       parentPort!.postMessage({ id, ok: true, warnings, raw, columns: cols }, [...new Set(buffers)]);
     }
