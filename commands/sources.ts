@@ -5,6 +5,7 @@ import { sourceCoverage } from '../src/core/source-coverage.ts';
 import { formatDateSpec, plural, truncate } from '../src/replies/format.ts';
 import { makeReply, type ReplyPayload } from '../src/replies/payload.ts';
 import { DISCORD_LIMITS } from '../src/replies/discord-limits.ts';
+import { perDataset } from '../src/core/per-dataset.ts';
 
 interface Coverage {
   incidents: number;
@@ -15,17 +16,13 @@ interface Coverage {
   countries: Set<string>;
 }
 
-const cache = new WeakMap<Dataset, Map<string, Coverage>>();
-
 /**
  * Per source: how many records it backs and the span of dates and countries they cover (computed once
  * per dataset). The incidents' part comes from the index (sourceCoverage), not from the records, which
  * a large dataset keeps on disk.
  */
-function coverage(ds: Dataset): Map<string, Coverage> {
-  let m = cache.get(ds);
-  if (m) return m;
-  m = new Map();
+const coverage = perDataset(function coverage(ds: Dataset): Map<string, Coverage> {
+  const m = new Map<string, Coverage>();
   const get = (id: string) => {
     let c = m!.get(id);
     if (!c) m!.set(id, (c = { incidents: 0, statistics: 0, quotes: 0, first: null, last: null, countries: new Set() }));
@@ -40,9 +37,8 @@ function coverage(ds: Dataset): Map<string, Coverage> {
   }
   for (const s of ds.raw.statistics) get(s.sourceId).statistics++;
   for (const q of ds.raw.quotes) get(q.sourceId).quotes++;
-  cache.set(ds, m);
   return m;
-}
+});
 
 export const sources: CommandModule = {
   examples: ['/sources'],

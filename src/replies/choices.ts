@@ -2,24 +2,19 @@ import type { AutocompleteChoice } from '../command/command-module.ts';
 import type { Dataset } from '../core/dataset.ts';
 import { DISCORD_LIMITS } from './discord-limits.ts';
 import { truncate } from './format.ts';
+import { perDataset } from '../core/per-dataset.ts';
 
 const MAX = DISCORD_LIMITS.autocompleteChoices;
 const name = (s: string) => truncate(s, DISCORD_LIMITS.choiceName);
 
-const busiest = new WeakMap<Dataset, string[]>();
-
 /** Countries first, then the places with the most incidents: what to offer before anything is typed. */
-function busiestPlaces(ds: Dataset): string[] {
-  let ids = busiest.get(ds);
-  if (!ids) {
-    const count = (id: string) => ds.incidents.forPlace(id)?.length ?? 0;
-    const countries = [...ds.gazetteer.all()].filter((p) => p.kind === 'country').map((p) => p.id);
-    const others = [...ds.gazetteer.all()].filter((p) => p.kind !== 'country' && count(p.id) > 0).map((p) => p.id);
-    const byCount = (a: string, b: string) => count(b) - count(a) || a.localeCompare(b);
-    busiest.set(ds, (ids = [...countries.sort(byCount), ...others.sort(byCount)].slice(0, MAX)));
-  }
-  return ids;
-}
+const busiestPlaces = perDataset(function busiestPlaces(ds: Dataset): string[] {
+  const count = (id: string) => ds.incidents.forPlace(id)?.length ?? 0;
+  const countries = [...ds.gazetteer.all()].filter((p) => p.kind === 'country').map((p) => p.id);
+  const others = [...ds.gazetteer.all()].filter((p) => p.kind !== 'country' && count(p.id) > 0).map((p) => p.id);
+  const byCount = (a: string, b: string) => count(b) - count(a) || a.localeCompare(b);
+  return [...countries.sort(byCount), ...others.sort(byCount)].slice(0, MAX);
+});
 
 /** Places for autocomplete: best matches for what is typed, else the busiest places; value = place id. */
 export function placeChoices(ds: Dataset, typed: string): AutocompleteChoice[] {
