@@ -265,9 +265,28 @@ export class IncidentIndex {
     sourceIds.forEach((id, s) => this.bySource.set(id, new PostingList(sourceLists[s]!, this.dayKeys, this.figures)));
   }
 
-  /** Whether the records live on disk (binary snapshot): walking `incidents` then reads every one of them. */
-  get recordsOnDisk(): boolean {
+  /** Whether the records live on disk (a records snapshot): walking `incidents` then reads every one of them. */
+  private get recordsOnDisk(): boolean {
     return this.columns.ids !== undefined;
+  }
+
+  /**
+   * Positions (newest first, at most `limit`) of the incidents whose id contains `q` (lower case), or
+   * whose summary does when the records are in memory: with the records on disk only the id column is
+   * searched, so a keystroke never reads a million records. Every incident when `q` is empty.
+   */
+  matching(q: string, limit: number): number[] {
+    const out: number[] = [];
+    const n = this.incidents.length;
+    if (this.recordsOnDisk) {
+      for (let pos = 0; pos < n && out.length < limit; pos++) if (!q || this.idAt(pos).includes(q)) out.push(pos);
+      return out;
+    }
+    for (let pos = 0; pos < n && out.length < limit; pos++) {
+      const inc = this.incidents[pos]!;
+      if (!q || inc.id.includes(q) || inc.summary.toLowerCase().includes(q)) out.push(pos);
+    }
+    return out;
   }
 
   /** The id of the incident at a position, without reading the record when it is on disk. */

@@ -41,7 +41,7 @@ export function writeRecordsSnapshot(ds: Dataset, path: string): void {
     db.transaction(() => {
       meta.run('header', JSON.stringify(header));
       for (const name of TYPED_COLUMNS) meta.run(name, bytesOf(cols[name]));
-      meta.run('ids', Buffer.from(incs.length ? Array.from({ length: incs.length }, (_, i) => ds.incidents.idAt(i)).join('\n') : '', 'utf8'));
+      meta.run('ids', Buffer.from(ds.incidents.ids().join('\n'), 'utf8'));
       for (let i = 0; i < incs.length; i++) record.run(i, JSON.stringify(incs[i]));
     })();
   } finally {

@@ -44,22 +44,8 @@ export function speakerChoices(ds: Dataset, typed: string): AutocompleteChoice[]
  */
 export function incidentChoices(ds: Dataset, typed: string): AutocompleteChoice[] {
   const q = typed.trim().toLowerCase();
-  const idx = ds.incidents;
-  const out: AutocompleteChoice[] = [];
-  const choice = (pos: number) => {
-    const inc = idx.incidents[pos]!;
+  return ds.incidents.matching(q, MAX).map((pos) => {
+    const inc = ds.incidents.incidents[pos]!;
     return { name: name(`${inc.date.date} · ${inc.summary}`), value: inc.id };
-  };
-  if (idx.recordsOnDisk) {
-    const n = idx.incidents.length;
-    for (let pos = 0; pos < n && out.length < MAX; pos++) if (!q || idx.idAt(pos).includes(q)) out.push(choice(pos));
-    return out;
-  }
-  for (const inc of idx.incidents) {
-    if (!q || inc.id.includes(q) || inc.summary.toLowerCase().includes(q)) {
-      out.push({ name: name(`${inc.date.date} · ${inc.summary}`), value: inc.id });
-      if (out.length >= MAX) break;
-    }
-  }
-  return out;
+  });
 }
