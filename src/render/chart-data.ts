@@ -1,4 +1,4 @@
-import { killedInjuredPhrase, killedInjuredText } from '../replies/format.ts';
+import { killedInjuredPhrase, killedInjuredText } from '../core/format.ts';
 import { format, parseISO } from 'date-fns';
 import { addDays, daysBetween, weekday } from '../core/calendar-day.ts';
 import type { Dataset } from '../core/dataset.ts';
