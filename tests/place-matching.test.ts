@@ -3,7 +3,7 @@ import { commandByName } from '../commands/index.ts';
 import { type CommandContext, type RawOptions, replyTo } from '../commands/kit/command.ts';
 import { parsePageButtonId } from '../commands/kit/page-button.ts';
 import { runCommandLine } from '../src/cli/run-command.ts';
-import { loadDataset } from '../src/core/dataset.ts';
+import { loadDataset } from '../src/data/load-dataset.ts';
 import type { ReplyPayload } from '../commands/kit/payload.ts';
 import { seedContext } from './helpers/seed-dataset.ts';
 

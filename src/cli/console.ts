@@ -5,7 +5,7 @@ import type { CommandContext } from '../../commands/kit/command.ts';
 import { parsePageButtonId, resolveHashedIds } from '../../commands/kit/page-button.ts';
 import type { Dataset } from '../core/dataset.ts';
 import { UserError } from '../core/user-error.ts';
-import { DatasetError } from '../core/load-dataset.ts';
+import { DatasetError } from '../core/dataset-issue.ts';
 import type { ReplyPayload } from '../../commands/kit/payload.ts';
 import { createCliContext } from './cli-context.ts';
 import { completeLine } from './console-completion.ts';

@@ -1,5 +1,6 @@
 import Fuse from 'fuse.js';
 import { coreName, normalizeName } from './normalize-name.ts';
+import { lowerBound } from './lower-bound.ts';
 import { spellingKey } from './transliteration.ts';
 
 export interface NamedEntry {
@@ -149,13 +150,7 @@ export class NameIndex {
   suggest(query: string, limit: number): string[] {
     const n = normalizeName(query);
     if (!n) return [];
-    let lo = 0;
-    let hi = this.prefixes.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.prefixes[mid]!.text < n) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(0, this.prefixes.length, (m) => this.prefixes[m]!.text < n);
     const hits: (typeof this.prefixes)[number][] = [];
     for (let i = lo; i < this.prefixes.length && hits.length < 2000; i++) {
       const p = this.prefixes[i]!;
