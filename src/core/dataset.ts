@@ -1,6 +1,6 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Actor, Incident, Quote, RawDataset, Source, Statistic } from '../schema/index.ts';
+import type { Actor, DatasetInfo, Incident, Quote, RawDataset, Source, Statistic } from '../schema/index.ts';
 import { Gazetteer } from './gazetteer.ts';
 import { IncidentIndex, type IncidentColumns } from './incident-index.ts';
 import { BINARY_SNAPSHOT_MIN, loadRawDataset, pruneSnapshots, snapshotPaths, snapshotsEnabled, type LoadOptions } from './load-dataset.ts';
@@ -30,7 +30,7 @@ export class Dataset {
     this.sources = new Map(raw.sources.map((s) => [s.id, s]));
     this.actors = new Map(raw.actors.map((a) => [a.id, a]));
     this.gazetteer = new Gazetteer(raw.places);
-    this.incidents = new IncidentIndex(raw.incidents, this.gazetteer, prebuilt);
+    this.incidents = new IncidentIndex(raw.incidents, this.gazetteer, prebuilt, raw.info?.focus.actorId ?? null);
     this.statistics = raw.statistics;
     this.quotes = raw.quotes;
     this.actorNames = new NameIndex(raw.actors.map((a) => ({ id: a.id, names: [a.name, ...a.aliases] })));
@@ -42,11 +42,16 @@ export class Dataset {
     );
   }
 
+  /** The actor the dataset is about (data/dataset.json), or null when it declares none. */
+  get focus(): DatasetInfo['focus'] | null {
+    return this.raw.info?.focus ?? null;
+  }
+
   actorName(id: string | null | undefined): string {
     return id ? (this.actors.get(id)?.name ?? id) : 'unknown';
   }
 
-  counts(): Record<keyof RawDataset, number> {
+  counts(): Record<Exclude<keyof RawDataset, 'info'>, number> {
     return {
       sources: this.raw.sources.length,
       places: this.raw.places.length,
@@ -103,7 +108,7 @@ export function loadDataset(dataDir: string = DEFAULT_DATA_DIR, opts: LoadOption
 // only when asked for, so a million incidents load in about a second without a million objects
 // on the JavaScript heap.
 
-const MAGIC = 'IBSNAP01';
+const MAGIC = 'IBSNAP02';
 const ALIGN = 8;
 
 interface SnapshotHeader {

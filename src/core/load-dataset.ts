@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync,
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import { RECORD_KINDS, type RawDataset, type RecordKind } from '../schema/index.ts';
+import { DATASET_INFO_FILE, DatasetInfo, RECORD_KINDS, type RawDataset, type RecordKind } from '../schema/index.ts';
 import { checkReferences } from './check-references.ts';
 
 /** One problem in the dataset, located precisely enough to fix it without searching. */
@@ -33,7 +33,8 @@ export interface LocatedRecord {
   value: unknown;
 }
 
-export type RawFiles = Record<RecordKind, LocatedRecord[]>;
+/** The records of each kind, and data/dataset.json when there is one. */
+export type RawFiles = Record<RecordKind, LocatedRecord[]> & { info?: LocatedRecord };
 
 /** Reads data/<kind>/*.json (arrays) and *.ndjson (one record a line). */
 export function readDataDir(dataDir: string): RawFiles {
@@ -83,6 +84,21 @@ export function readDataDir(dataDir: string): RawFiles {
       }
     }
   }
+  const infoPath = join(dataDir, DATASET_INFO_FILE);
+  let infoText: string | null = null;
+  try {
+    infoText = readFileSync(infoPath, 'utf8');
+  } catch {
+    // no declaration: every command counts all recorded violence
+  }
+  if (infoText !== null) {
+    const file = relative(process.cwd(), infoPath) || infoPath;
+    try {
+      out.info = { file, index: 0, value: JSON.parse(infoText) };
+    } catch (e) {
+      issues.push({ file, recordId: null, field: '(file)', message: `is not valid JSON: ${(e as Error).message}` });
+    }
+  }
   if (issues.length) throw new DatasetError(issues);
   return out;
 }
@@ -128,6 +144,11 @@ export function validateRecords(files: RawFiles): RawDataset {
     }
   }
   const dataset = raw as unknown as RawDataset;
+  if (files.info) {
+    const result = DatasetInfo.safeParse(files.info.value);
+    if (result.success) dataset.info = result.data;
+    else for (const iss of result.error.issues) issues.push({ file: files.info.file, recordId: null, field: pathToField(iss.path), message: iss.code === 'unrecognized_keys' ? 'unknown key' : iss.message });
+  }
   if (!issues.length) issues.push(...checkReferences(dataset, (kind, id) => fileOf.get(`${kind}:${id}`) ?? `data/${kind}`));
   if (issues.length) throw new DatasetError(issues);
   return dataset;
@@ -235,6 +256,12 @@ function dataFiles(dataDir: string): string[] {
       continue;
     }
     for (const n of names) if (n.endsWith('.json') || n.endsWith('.ndjson')) out.push(join(dir, n));
+  }
+  const info = join(dataDir, DATASET_INFO_FILE);
+  try {
+    if (statSync(info).isFile()) out.push(info);
+  } catch {
+    // none
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { Actor } from './actor.ts';
+import type { DatasetInfo } from './dataset-info.ts';
 import { Incident } from './incident.ts';
 import { Place } from './place.ts';
 import { Quote } from './quote.ts';
@@ -13,6 +14,7 @@ export * from './place.ts';
 export * from './quote.ts';
 export * from './source.ts';
 export * from './statistic.ts';
+export * from './dataset-info.ts';
 
 /** Every kind of record, with the folder under data/ that holds it and its schema. */
 export const RECORD_KINDS = {
@@ -32,4 +34,6 @@ export interface RawDataset {
   incidents: Incident[];
   statistics: Statistic[];
   quotes: Quote[];
+  /** data/dataset.json: the focus actor; absent, every command counts all recorded violence. */
+  info?: DatasetInfo;
 }
