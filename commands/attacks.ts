@@ -4,6 +4,7 @@ import { commandLine } from '../src/command/command-line.ts';
 import { resolveSelection, selectionOptionDefinitions, selectionOptionShapes } from '../src/command/incident-selection.ts';
 import { opt, parseOptions } from '../src/command/parse-options.ts';
 import { pageButtons } from '../src/command/page-button.ts';
+import { actorOptionFor, countedLabel } from '../src/core/focus.ts';
 import { queryIncidents } from '../src/core/query-incidents.ts';
 import { statisticsFor } from '../src/core/query-statistics.ts';
 import { actorChoices, placeChoices } from '../src/replies/choices.ts';
@@ -46,22 +47,24 @@ export const attacks: CommandModule = {
     const result = queryIncidents(ds, { placeId, from, to, actorId, minCasualties: o.min_casualties ?? null }, { offset: (page - 1) * limit, limit });
     const pages = Math.max(1, Math.ceil(result.total / limit));
     const label = ds.gazetteer.label(placeId);
-    const filters = [from && `from ${from}`, to && `to ${to}`, actorId && `actor: ${ds.actorName(actorId)}`, o.min_casualties && `at least ${o.min_casualties} killed + injured`]
+    // The actor is in the title (what is counted), not among the filters.
+    const counted = countedLabel(ds, actorId);
+    const filters = [from && `from ${from}`, to && `to ${to}`, o.min_casualties && `at least ${o.min_casualties} killed + injured`]
       .filter(Boolean)
       .join(' · ');
     const stats = statisticsFor(ds, placeId, from, to);
     const statText = statisticsList(ds, stats);
 
     // The query state as canonical options: resolved ids and absolute dates, so page 2 means the same as page 1.
-    const state: RawOptions = { place: placeId, from: from ?? undefined, to: to ?? undefined, actor: actorId ?? undefined, min_casualties: o.min_casualties, limit: o.limit };
+    const state: RawOptions = { place: placeId, from: from ?? undefined, to: to ?? undefined, actor: actorOptionFor(ds, actorId), min_casualties: o.min_casualties, limit: o.limit };
     const nextHint = page < pages ? ` · next: ${commandLine('attacks', { ...state, page: page + 1 })}` : '';
 
     if (result.total === 0) {
       return makeReply({
         embeds: [
           {
-            title: `No attacks found in ${label}`,
-            description: `Nothing in the dataset matches${filters ? ` (${filters})` : ''}. Try a wider date range or a larger place.`,
+            title: `No incidents found: ${counted} in ${label}`,
+            description: `Nothing in the dataset matches${filters ? ` (${filters})` : ''}. Try a wider date range or a larger place${actorId !== null ? ', or actor:any for all recorded violence' : ''}.`,
             fields: statText ? [{ name: 'Statistics for this area', value: statText }] : [],
             footer: { text: attributionFor(ds, stats.map((s) => s.statistic.sourceId)) || 'incident-bot' },
           },
@@ -69,14 +72,15 @@ export const attacks: CommandModule = {
       });
     }
     // "incidents", not "attacks": imported datasets also record clashes in which nobody is named the attacker.
-    const fields = [{ name: `Totals over ${plural(result.total, 'incident')}`, value: formatTotals(result) }];
+    const fields = [{ name: `Totals over ${plural(result.total, 'incident')}`, value: formatTotals(result, ds.focus) }];
     if (statText) fields.push({ name: 'Statistics for this area', value: statText });
     const buttons = pageButtons('attacks', state, page, pages);
-    const usedSources = [...sourcesOf(result.incidents), ...stats.map((s) => s.statistic.sourceId)];
+    // Every source behind any figure shown: the page's records, the totals over all matches, the statistics.
+    const usedSources = [...sourcesOf(result.incidents), ...result.sourceIds, ...stats.map((s) => s.statistic.sourceId)];
     return makeReply({
       embeds: [
         {
-          title: `Attacks in ${label}`,
+          title: `${counted} in ${label}`,
           description: (filters ? `_${filters}_\n\n` : '') + (result.incidents.length ? result.incidents.map((i) => incidentListEntry(ds, i)).join('\n\n') : `Page ${page} is past the last page (${pages}).`),
           fields,
           footer: { text: `Page ${page} of ${pages} · newest first${nextHint}\nSources: ${attributionFor(ds, usedSources)}` },

@@ -1,6 +1,7 @@
 import type { APIApplicationCommandBasicOption } from 'discord-api-types/v10';
 import type { Dataset } from '../core/dataset.ts';
 import { parseDateRange } from '../core/date-input.ts';
+import { defaultActorId, isAnyActor } from '../core/focus.ts';
 import type { ReplyPayload } from '../replies/payload.ts';
 import { resolveActorOption, resolvePlaceOption } from '../replies/resolve-option.ts';
 import { opt } from './parse-options.ts';
@@ -10,6 +11,7 @@ export interface IncidentSelection {
   placeId: string;
   from: string | null;
   to: string | null;
+  /** The perpetrator or a party; null: any actor (all recorded violence). Defaults to the dataset's focus actor. */
   actorId: string | null;
 }
 
@@ -26,7 +28,7 @@ export const selectionOptionDefinitions = {
   place: { type: 3, name: 'place', description: 'Country, region, province or city (e.g. syria, diyala, homs)', required: true, autocomplete: true },
   from: { type: 3, name: 'from', description: 'Start date: 2019-07-01, 2019-07, 2019, or "last 30 days"' },
   to: { type: 3, name: 'to', description: 'End date: 2019-08-31, 2019-08, 2019, today' },
-  actor: { type: 3, name: 'actor', description: 'Perpetrator or party, e.g. IS', autocomplete: true },
+  actor: { type: 3, name: 'actor', description: 'Perpetrator or party (default: the dataset\'s focus actor); "any" for all recorded violence', autocomplete: true },
 } satisfies Record<string, APIApplicationCommandBasicOption>;
 
 /**
@@ -40,8 +42,10 @@ export function resolveSelection(
 ): { selection: IncidentSelection } | { reply: ReplyPayload } {
   const place = resolvePlaceOption(ds, o.place);
   if ('reply' in place) return place;
-  let actorId: string | null = null;
-  if (o.actor) {
+  // No actor option: the dataset's focus actor; "any": every actor (all recorded violence).
+  let actorId: string | null = defaultActorId(ds);
+  if (o.actor && isAnyActor(o.actor)) actorId = null;
+  else if (o.actor) {
     const actor = resolveActorOption(ds, o.actor);
     if ('reply' in actor) return actor;
     actorId = actor.id;
