@@ -135,9 +135,31 @@ const QUALIFIER: Record<Statistic['qualifier'], string> = { exact: '', approxima
 export function formatStatistic(s: Statistic, ds: Dataset): string {
   const value = `${QUALIFIER[s.qualifier]}${s.value.toLocaleString('en-US')}`;
   // A period's end may itself be a range: it ends with that range's last day.
-  const period = s.period ? `, ${day(s.period.from.date)} – ${day(s.period.to.end ?? s.period.to.date)}` : '';
+  const published = s.period ? null : ds.sources.get(s.sourceId)?.published;
+  // A figure without a period is true as of its source's date, and says so.
+  const period = s.period ? `, ${day(s.period.from.date)} – ${day(s.period.to.end ?? s.period.to.date)}` : published ? `, as of ${looseDate(published)}` : ', date not given';
   const by = s.reporterId ? ` (${ds.actorName(s.reporterId)})` : ' (the article)';
   return `${value} ${s.description}${period}${by}`;
+}
+
+const FULL_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * A date as loosely as it is known: "22 August 2019"; a range inside one month as its part of the
+ * month ("late August 2019" for days 21 onwards, "early" up to the 10th, "mid" between, the month when
+ * it spans it); a longer range as "between … and …".
+ */
+export function looseDate(d: DateSpec): string {
+  const end = d.end ?? d.date;
+  const y = d.date.slice(0, 4);
+  const month = FULL_MONTHS[Number(d.date.slice(5, 7)) - 1];
+  if (end === d.date) return `${Number(d.date.slice(8, 10))} ${month} ${y}`;
+  if (d.date.slice(0, 7) !== end.slice(0, 7)) return `between ${day(d.date)} and ${day(end)}`;
+  const a = Number(d.date.slice(8, 10));
+  const b = Number(end.slice(8, 10));
+  if (a === 1 && b >= 28) return `${month} ${y}`;
+  const part = a >= 21 ? 'late' : b <= 10 ? 'early' : a >= 11 && b <= 20 ? 'mid-' : null;
+  return part ? `${part === 'mid-' ? 'mid-' : `${part} `}${month} ${y}` : `between ${day(d.date)} and ${day(end)}`;
 }
 
 /**
