@@ -17,7 +17,7 @@ export function pictureReply(
   ds: Dataset,
   opts: { fileName: string; png: Buffer; title: string; summary: string; description?: string; result: IncidentPage; boundaries: boolean },
 ): ReplyPayload {
-  const sources = attributionFor(ds, sourcesOf(opts.result.incidents));
+  const sources = attributionFor(ds, [...sourcesOf(opts.result.incidents), ...opts.result.sourceIds]);
   return makeReply({
     content: opts.summary,
     embeds: [

@@ -51,7 +51,7 @@ export interface PictureSubject {
   result: IncidentPage;
   label: string;
   actorName: string | null;
-  /** " involving Islamic State", or "" for any actor. */
+  /** " involving the Islamic State"; " (all recorded violence)" for any actor when the dataset has a focus actor. */
   who: string;
   period: string;
 }
@@ -63,8 +63,10 @@ export interface PictureSubject {
 export function pictureSubject(ds: Dataset, sel: IncidentSelection, what: string): { subject: PictureSubject } | { reply: ReplyPayload } {
   const result = selectIncidents(ds, sel);
   const label = ds.gazetteer.label(sel.placeId);
-  const actorName = sel.actorId ? ds.actorName(sel.actorId) : null;
-  const who = actorName ? ` involving ${actorName}` : '';
+  // What is counted, in the words titles use: the focus actor by its declared name; "all recorded violence" for any actor.
+  const focus = ds.focus;
+  const actorName = sel.actorId ? (focus && focus.actorId === sel.actorId ? focus.name : ds.actorName(sel.actorId)) : focus ? 'all recorded violence' : null;
+  const who = sel.actorId ? ` involving ${actorName}` : focus ? ' (all recorded violence)' : '';
   const period = periodLabel(sel, result.incidents);
   if (result.total === 0) return { reply: makeReply({ content: `No incidents${who} in ${label} for ${period}: nothing to ${what}. Try a wider date range or a larger place.` }) };
   return { subject: { sel, result, label, actorName, who, period } };
