@@ -10,6 +10,7 @@ import { statisticsFor } from '../src/core/query-statistics.ts';
 import { actorChoices, placeChoices } from '../src/replies/choices.ts';
 import { formatTotals, plural } from '../src/replies/format.ts';
 import { statisticsList } from '../src/replies/statistics-list.ts';
+import { countryCoverageText } from '../src/replies/coverage-text.ts';
 import { incidentListEntry } from '../src/replies/incident-list.ts';
 import { makeReply, type ReplyPayload } from '../src/replies/payload.ts';
 import { attributionFor, sourcesOf } from '../src/replies/source-line.ts';
@@ -54,6 +55,9 @@ export const attacks: CommandModule = {
       .join(' · ');
     const stats = statisticsFor(ds, placeId, from, to);
     const statText = statisticsList(ds, stats);
+    // The period the place's figures rest on: a quiet stretch outside it is no data, not calm.
+    const country = ds.gazetteer.country(placeId);
+    const coverage = country ? { name: 'Period its figures cover', value: `${country.name}: ${countryCoverageText(ds, country.id, from, to, actorId, placeId)}` } : null;
 
     // The query state as canonical options: resolved ids and absolute dates, so page 2 means the same as page 1.
     const state: RawOptions = { place: placeId, from: from ?? undefined, to: to ?? undefined, actor: actorOptionFor(ds, actorId), min_casualties: o.min_casualties, limit: o.limit };
@@ -65,7 +69,7 @@ export const attacks: CommandModule = {
           {
             title: `No incidents found: ${counted} in ${label}`,
             description: `Nothing in the dataset matches${filters ? ` (${filters})` : ''}. Try a wider date range or a larger place${actorId !== null ? ', or actor:any for all recorded violence' : ''}.`,
-            fields: statText ? [{ name: 'Statistics for this area', value: statText }] : [],
+            fields: [...(coverage ? [coverage] : []), ...(statText ? [{ name: 'Statistics for this area', value: statText }] : [])],
             footer: { text: attributionFor(ds, stats.map((s) => s.statistic.sourceId)) || 'incident-bot' },
           },
         ],
@@ -73,6 +77,7 @@ export const attacks: CommandModule = {
     }
     // "incidents", not "attacks": imported datasets also record clashes in which nobody is named the attacker.
     const fields = [{ name: `Totals over ${plural(result.total, 'incident')}`, value: formatTotals(result, ds.focus) }];
+    if (coverage) fields.push(coverage);
     if (statText) fields.push({ name: 'Statistics for this area', value: statText });
     const buttons = pageButtons('attacks', state, page, pages);
     // Every source behind any figure shown: the page's records, the totals over all matches, the statistics.

@@ -109,6 +109,13 @@ describe('2. coverage: a gap is never a trend', () => {
     expect(field(iraq2019, /^Period covered$/)).toContain('Iraq: no systematic source covers this period');
   });
 
+  it('/attacks says what period its figures cover, and that an empty uncovered period is no data', async () => {
+    const none = await run('attacks', { place: 'iraq', from: '2020' });
+    expect(field(none, /^Period its figures cover$/)).toBe('Iraq: no systematic source covers this period (UCDP Georeferenced Event Dataset (GED) 19.1 covers 1 Jan 1989 – 25 Dec 2018)');
+    const diyala = await run('attacks', { place: 'diyala' });
+    expect(field(diyala, /^Period its figures cover$/)).toBe('Iraq: covered by UCDP Georeferenced Event Dataset (GED) 19.1 (1 Jan 1989 – 25 Dec 2018); 1 incident outside that, from the article only');
+  });
+
   it('shades the chart periods no systematic source covers as no data', () => {
     const sel = { placeId: 'iraq', from: null, to: null, actorId: 'islamic-state' };
     const spec = buildChartSpec(ds, { ...sel, placeLabel: 'Iraq', step: 'year', groupLabels: GROUP_LABEL }, selectIncidents(ds, sel));

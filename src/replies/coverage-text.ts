@@ -19,9 +19,10 @@ export function systematicCoverageText(ds: Dataset, countryId: string): string |
 
 /**
  * What a country's figures over [from, to] rest on: "covered by UCDP … (1 Jan 1989 – 25 Dec 2018); 3
- * incidents outside that, from the article only". An open end is the data's own first or last day.
+ * incidents outside that, from the article only" (counted in `placeId`, by default the whole country).
+ * An open end is the data's own first or last day.
  */
-export function countryCoverageText(ds: Dataset, countryId: string, from: string | null, to: string | null, actorId: string | null): string {
+export function countryCoverageText(ds: Dataset, countryId: string, from: string | null, to: string | null, actorId: string | null, placeId: string = countryId): string {
   const spans = coverageSpans(ds).filter((s) => s.countryId === countryId);
   if (!spans.length) return 'no source covers it';
   const lo = from ?? spans.reduce((m, s) => (s.from < m ? s.from : m), spans[0]!.from);
@@ -35,7 +36,7 @@ export function countryCoverageText(ds: Dataset, countryId: string, from: string
   let outside = 0;
   const outsideSources = new Set<string>();
   for (const gap of lo <= hi ? uncoveredParts(ds, countryId, lo, hi) : []) {
-    const r = queryIncidents(ds, { placeId: countryId, from: gap.from, to: gap.to, actorId }, { offset: 0, limit: 0 });
+    const r = queryIncidents(ds, { placeId, from: gap.from, to: gap.to, actorId }, { offset: 0, limit: 0 });
     outside += r.total;
     for (const id of r.sourceIds) outsideSources.add(id);
   }
