@@ -23,7 +23,7 @@ const Options = z.object({
 });
 
 export const attacks: CommandModule = {
-  examples: ['/attacks place:syria', '/attacks place:diyala from:2019-08-01', '/attacks place:iraq actor:IS limit:3'],
+  examples: ['/attacks place:syria', '/attacks place:diyala from:2019-08-01', '/attacks place:iraq actor:IS limit:3', '/attacks place:syria actor:any'],
   definition: {
     name: 'attacks',
     description: 'Attacks in a place, newest first, with casualties, totals and sources',
