@@ -48,7 +48,9 @@ export const chart: CommandModule = {
     const peak = peakPeriod(layout.bars);
     const summary =
       `Chart of killed and injured${who} in ${label} by ${step}, ${period}: ${countLine(result)}` +
-      `${peak ? `; most killed in ${step === 'week' ? 'the week of ' : ''}${peak.label} (${peak.value.toLocaleString('en-US')})` : ''}.`;
+      `${peak ? `; most killed in ${step === 'week' ? 'the week of ' : ''}${peak.label} (${peak.value.toLocaleString('en-US')})` : ''}` +
+      // Said in words too (the message text is the picture's alt text): shaded periods are no data, not zero.
+      `${layout.noData.length ? `; no data (no systematic source covers it, shaded): ${noDataText(layout.noData)}` : ''}.`;
     return pictureReply(ds, { fileName: 'chart.png', png: png.data, title: `Killed and injured in ${label}${who}`, summary, result, boundaries: false });
   },
   autocomplete(focused, _options, ctx) {
@@ -68,4 +70,9 @@ function peakPeriod(bars: readonly { period: string; periodLabel: string; metric
   let best: { label: string; value: number } | null = null;
   for (const s of sums.values()) if (!best || s.value > best.value) best = s;
   return best;
+}
+
+/** "2019"; "Jan 2019 – Mar 2019" for a run; several runs or periods joined with commas (at most five shown). */
+function noDataText(labels: readonly string[]): string {
+  return labels.length <= 5 ? labels.join(', ') : `${labels.length} periods, ${labels[0]} to ${labels[labels.length - 1]}`;
 }

@@ -76,6 +76,7 @@ describe('1. what is counted: the focus actor by default', () => {
     const chart = await run('chart', { place: 'iraq', by: 'year' });
     expect(chart.content).toContain(`involving the Islamic State in Iraq by year`);
     expect(chart.content).toContain(`${n(iraq.length)} incidents`);
+    expect(chart.content).toContain('no data (no systematic source covers it, shaded): 2019.');
     const map = await run('map', { place: 'diyala', actor: 'any', from: '2019' });
     expect(embed(map).title).toBe('Incidents in Diyala, Iraq (all recorded violence)');
   });
@@ -129,7 +130,7 @@ describe('2. coverage: a gap is never a trend', () => {
   it('a digest for a day no source covers says so, instead of zeros', () => {
     const body = JSON.stringify(composeDigest(ds, { day: '2026-12-02', previousDay: '2026-12-01', recordedIds: [], at: new Date('2026-12-03T06:00:00Z') }, { placeId: null }, 'UTC'));
     expect(body).toContain('No source covers **Wednesday 2 December 2026**');
-    expect(body).toContain('the newest data is from 30 Nov 2019');
+    expect(body).toContain('the newest data is from 30 Nov 2019. This is a gap in the data, not a quiet day.');
     expect(body).not.toMatch(/Killed: 0|Incidents: 0|±0/);
   });
 

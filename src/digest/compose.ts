@@ -124,7 +124,7 @@ export function composeDigestWithSummary(
   const dayCovered = partlyCovered(ds, scopeCountries, day, day);
   const newest = newestDataDay(ds, placeId);
   if (dayPage.total === 0 && lateCount === 0 && !dayCovered) {
-    lines.push(`No source covers **${fullDay(day)}** (${dayTs})${where} yet; ${newest ? `the newest data is from ${shortDay(newest)}` : 'there is no data'}. Nothing here means nothing happened.`);
+    lines.push(`No source covers **${fullDay(day)}** (${dayTs})${where} yet; ${newest ? `the newest data is from ${shortDay(newest)}` : 'there is no data'}. This is a gap in the data, not a quiet day.`);
   } else if (dayPage.total === 0 && lateCount === 0) {
     lines.push(`Nothing new: no ${what}${where} recorded on **${fullDay(day)}** (${dayTs}), and no late reports since the last digest.`);
   } else {

@@ -48,6 +48,8 @@ export interface ChartLayout {
   /** The plot areas (killed above, injured below; no injured panel when no figure is known). */
   panels: Partial<Record<'killed' | 'injured', { x: number; y: number; width: number; height: number; max: number }>>;
   bars: PlacedBar[];
+  /** Labels of the periods drawn as "no data" (no systematic source covers them). */
+  noData: string[];
 }
 
 export const CHART_WIDTH = 1000;
@@ -177,5 +179,5 @@ export function buildChartSvg(spec: ChartSpec): ChartLayout {
     `<g class="axis">${axis.join('')}</g>`,
     '</svg>',
   );
-  return { svg: parts.join(''), width: W, height: H, step: spec.step, panels, bars };
+  return { svg: parts.join(''), width: W, height: H, step: spec.step, panels, bars, noData: spec.buckets.filter((b) => b.noData).map((b) => b.label) };
 }
