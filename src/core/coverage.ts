@@ -24,27 +24,45 @@ export function coverageSpans(ds: Dataset): readonly CoverageSpan[] {
   if (cached) return cached;
   const idx = ds.incidents;
   const { place, placeIds, source, sourceIds } = idx.columns;
-  const countryOfPlace = placeIds.map((id) => ds.gazetteer.country(id)?.id ?? null);
-  const byKey = new Map<string, { s: number; c: string; min: number; max: number; n: number }>();
-  for (let pos = 0; pos < idx.dayKeys.length; pos++) {
-    const c = countryOfPlace[place[pos]!];
-    if (!c) continue;
-    const key = `${source[pos]}|${c}`;
-    const k = idx.dayKeys[pos]!;
-    const e = byKey.get(key);
-    if (!e) byKey.set(key, { s: source[pos]!, c, min: k, max: k, n: 1 });
-    else {
-      if (k < e.min) e.min = k;
-      if (k > e.max) e.max = k;
-      e.n++;
-    }
+  // Numbers, not string keys: this runs on a bot's first answer, and a blocked event loop drops its gateway.
+  const countryIds: string[] = [];
+  const countryNumber = new Map<string, number>();
+  const countryOfPlace = Int32Array.from(placeIds, (id) => {
+    const c = ds.gazetteer.country(id);
+    if (!c) return -1;
+    let k = countryNumber.get(c.id);
+    if (k === undefined) countryNumber.set(c.id, (k = countryIds.push(c.id) - 1));
+    return k;
+  });
+  const C = Math.max(1, countryIds.length);
+  const cells = sourceIds.length * C;
+  const min = new Int32Array(cells).fill(0x7fffffff);
+  const max = new Int32Array(cells);
+  const count = new Int32Array(cells);
+  const days = idx.dayKeys;
+  for (let pos = 0; pos < days.length; pos++) {
+    const c = countryOfPlace[place[pos]!]!;
+    if (c < 0) continue;
+    const cell = source[pos]! * C + c;
+    const k = days[pos]!;
+    if (k < min[cell]!) min[cell] = k;
+    if (k > max[cell]!) max[cell] = k;
+    count[cell]!++;
   }
-  const out = [...byKey.values()]
-    .map((e) => {
-      const sourceId = sourceIds[e.s]!;
-      return { sourceId, countryId: e.c, from: isoOfDayKey(e.min), to: isoOfDayKey(e.max), incidents: e.n, systematic: ds.sources.get(sourceId)?.kind === 'dataset' };
-    })
-    .sort((a, b) => a.countryId.localeCompare(b.countryId) || a.from.localeCompare(b.from) || a.sourceId.localeCompare(b.sourceId));
+  const out: CoverageSpan[] = [];
+  for (let cell = 0; cell < cells; cell++) {
+    if (!count[cell]) continue;
+    const sourceId = sourceIds[Math.floor(cell / C)]!;
+    out.push({
+      sourceId,
+      countryId: countryIds[cell % C]!,
+      from: isoOfDayKey(min[cell]!),
+      to: isoOfDayKey(max[cell]!),
+      incidents: count[cell]!,
+      systematic: ds.sources.get(sourceId)?.kind === 'dataset',
+    });
+  }
+  out.sort((a, b) => a.countryId.localeCompare(b.countryId) || a.from.localeCompare(b.from) || a.sourceId.localeCompare(b.sourceId));
   spansCache.set(ds, out);
   return out;
 }
