@@ -3,16 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { commandByName } from '../commands/index.ts';
-import type { CommandContext, RawOptions } from '../src/command/command-module.ts';
+import { replyTo, type CommandContext, type RawOptions } from '../commands/kit/command.ts';
 import { coverageSpans } from '../src/core/coverage.ts';
 import { Dataset, DEFAULT_DATA_DIR } from '../src/core/dataset.ts';
 import { loadRawDataset, readDataDir, validateRecords } from '../src/core/load-dataset.ts';
-import { composeDigest } from '../src/digest/compose.ts';
+import { composeDigest } from '../commands/kit/digest-message.ts';
 import { buildChartSpec } from '../src/render/chart-data.ts';
 import { buildChartSvg } from '../src/render/chart-svg.ts';
 import { selectIncidents } from '../src/render/selection.ts';
-import { GROUP_LABEL } from '../src/replies/format.ts';
-import type { ReplyPayload } from '../src/replies/payload.ts';
+import { GROUP_LABEL } from '../src/core/format.ts';
+import type { ReplyPayload } from '../commands/kit/payload.ts';
 import type { Incident } from '../src/schema/index.ts';
 
 /**
@@ -29,7 +29,7 @@ beforeAll(() => {
   ctx = { dataset: () => ds, now: () => new Date('2026-12-03T06:00:00Z'), invocation: { guildId: null, channelId: null, userId: null }, services: {} };
 });
 
-const run = async (name: string, options: RawOptions) => (await commandByName.get(name)!.handle(options, ctx)) as ReplyPayload;
+const run = async (name: string, options: RawOptions) => (await replyTo(commandByName.get(name)!, options, ctx)) as ReplyPayload;
 const embed = (r: ReplyPayload) => r.embeds![0]!;
 const field = (r: ReplyPayload, name: RegExp) => embed(r).fields?.find((f) => name.test(f.name))?.value ?? '';
 const n = (x: number) => x.toLocaleString('en-US');

@@ -1,7 +1,8 @@
 /**
  * One command, one answer, then exit:
  *   npm run --silent ask -- [--json] [--now <ISO date-time>] [--out <dir>] "/attacks syria"
- * Exit 0 on an answer (also "nothing found"), 2 on a usage error, with a one-line message.
+ * Exit 0 on an answer (also "nothing found", and a name it does not know: NotFoundError is answered
+ * with "did you mean"), 2 on a usage error (any other UserError), with a one-line message.
  */
 import './exit-on-closed-pipe.ts';
 import { parseArgs } from 'node:util';

@@ -1,4 +1,4 @@
-import type { CommandContext } from '../command/command-module.ts';
+import type { CommandContext } from '../../commands/kit/command.ts';
 import { loadDataset } from '../core/dataset.ts';
 import { createConsoleServices } from '../digest/console-services.ts';
 

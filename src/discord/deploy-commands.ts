@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { REST, Routes } from 'discord.js';
 import type { RESTPutAPIApplicationCommandsResult } from 'discord-api-types/v10';
-import type { CommandModule } from '../command/command-module.ts';
+import type { CommandModule } from '../../commands/kit/command.ts';
 import { loadConfigOrExit, type BotConfig } from './config.ts';
 
 export interface DeployResult {
