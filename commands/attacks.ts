@@ -9,7 +9,7 @@ import { attacksReply } from './kit/replies/attacks.ts';
 
 export const attacks = defineCommand({
   name: 'attacks',
-  description: 'Attacks in a place, newest first, with casualties, totals and sources',
+  description: 'Incidents in a place involving the focus actor (or actor:any), newest first, with totals and sources',
   examples: ['/attacks place:syria', '/attacks place:diyala from:2019-08-01', '/attacks place:iraq actor:IS limit:3', '/attacks place:syria actor:any'],
   paginated: true,
   options: {
