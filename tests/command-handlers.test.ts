@@ -5,7 +5,7 @@ import { parsePageButtonId } from '../src/command/page-button.ts';
 import { UserError } from '../src/core/user-error.ts';
 import { Dataset } from '../src/core/dataset.ts';
 import { limitViolations, type ReplyPayload } from '../src/replies/payload.ts';
-import { seedContext } from './helpers/seed-dataset.ts';
+import { seedContext } from '../testkit/seed-dataset.ts';
 
 const ctx = seedContext();
 

@@ -4,7 +4,7 @@ import { digest } from '../commands/digest.ts';
 import { dueDigests } from '../src/digest/due.ts';
 import { createConsoleServices } from '../src/digest/console-services.ts';
 import { DIGEST_SERVICES_KEY, getDigestServices, type ChannelCheckResult } from '../src/digest/services.ts';
-import { seedDataset } from './helpers/seed-dataset.ts';
+import { seedDataset } from '../testkit/seed-dataset.ts';
 
 const GUILD = '111111111111111111';
 const CHANNEL = '222222222222222222';

@@ -8,7 +8,7 @@ import type { DigestMessageBody, DigestSender } from '../src/digest/sender.ts';
 import { DigestStore } from '../src/digest/store.ts';
 import { openDatabase, type Db } from '../src/storage/db.ts';
 import type { Incident } from '../src/schema/index.ts';
-import { seedDataset } from './helpers/seed-dataset.ts';
+import { seedDataset } from '../testkit/seed-dataset.ts';
 
 const dirs: string[] = [];
 const dbs: Db[] = [];

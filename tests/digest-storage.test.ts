@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DigestRunner } from '../src/digest/runner.ts';
 import { DigestStore } from '../src/digest/store.ts';
 import { MIGRATIONS, migrate, openDatabase, type Db } from '../src/storage/db.ts';
-import { seedDataset } from './helpers/seed-dataset.ts';
+import { seedDataset } from '../testkit/seed-dataset.ts';
 
 const dirs: string[] = [];
 const dbs: Db[] = [];

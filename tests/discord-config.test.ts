@@ -6,8 +6,8 @@ import { ConfigError, loadConfig } from '../src/discord/config.ts';
 import { createLogger } from '../src/discord/logger.ts';
 import { flattenOptions, sanitizeChoices } from '../src/discord/router.ts';
 import { toReplyOptions } from '../src/discord/reply-options.ts';
-import { FakeDiscord } from './support/fake-discord.ts';
-import { OpenApiValidator } from './support/openapi-validator.ts';
+import { FakeDiscord } from '../testkit/fake-discord.ts';
+import { OpenApiValidator } from '../testkit/openapi-validator.ts';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GAbCdE.secret-part-of-the-token_xyz';
 const APP = '1234567890123456789';

@@ -1,6 +1,6 @@
 /**
  * End to end: the real discord.js client (src/discord) logs in to a local Discord-compatible server
- * (tests/support/fake-discord.ts), receives interactions over its gateway and answers over its REST API.
+ * (testkit/fake-discord.ts), receives interactions over its gateway and answers over its REST API.
  * Every body the bot sends is validated against Discord's OpenAPI spec; these tests assert the exact bodies.
  */
 import { DiscordAPIError, PermissionFlagsBits } from 'discord.js';
@@ -15,8 +15,8 @@ import { restSender, type DigestMessageBody } from '../src/digest/sender.ts';
 import { checkChannel } from '../src/discord/channels.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
 import type { ReplyPayload } from '../src/replies/payload.ts';
-import { FakeDiscord, snowflake, type RecordedRequest } from './support/fake-discord.ts';
-import { configFor, startBot, type StartedBot } from './support/harness.ts';
+import { FakeDiscord, snowflake, type RecordedRequest } from '../testkit/fake-discord.ts';
+import { configFor, startBot, type StartedBot } from '../testkit/harness.ts';
 
 const ds = loadDataset();
 const NOW = new Date('2019-12-31T12:00:00Z');

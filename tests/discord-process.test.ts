@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { commands } from '../commands/index.ts';
-import { FakeDiscord, guildIdForShard, snowflake } from './support/fake-discord.ts';
+import { FakeDiscord, guildIdForShard, snowflake } from '../testkit/fake-discord.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The digest's database goes here, not in the repository's var/. */

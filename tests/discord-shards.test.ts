@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { CommandModule } from '../src/command/command-module.ts';
 import { ownsGuild, shardForGuild } from '../src/discord/channels.ts';
 import { buildShardingManager } from '../src/discord/run-bot.ts';
-import { FakeDiscord, guildIdForShard, snowflake } from './support/fake-discord.ts';
-import { configFor, startBot, type StartedBot } from './support/harness.ts';
+import { FakeDiscord, guildIdForShard, snowflake } from '../testkit/fake-discord.ts';
+import { configFor, startBot, type StartedBot } from '../testkit/harness.ts';
 
 const whoami: CommandModule = {
   definition: { name: 'whoami', description: 'Which shard answered' },

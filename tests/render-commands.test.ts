@@ -5,7 +5,7 @@ import { UserError } from '../src/core/user-error.ts';
 import { EPHEMERAL } from '../src/replies/discord-limits.ts';
 import { limitViolations, type ReplyPayload } from '../src/replies/payload.ts';
 import { decodePng, pngSize } from '../src/render/rasterize.ts';
-import { seedContext } from './helpers/seed-dataset.ts';
+import { seedContext } from '../testkit/seed-dataset.ts';
 import { fixtureContext } from './render-fixture.ts';
 
 async function run(name: string, options: RawOptions, ctx: CommandContext): Promise<ReplyPayload> {

@@ -11,9 +11,9 @@ import os from 'node:os';
 import { Dataset, DEFAULT_DATA_DIR, openDatasetSnapshot, writeDatasetSnapshot } from '../../../src/core/dataset.ts';
 import { loadRawDataset, readDataDir, validateRecords, type RawFiles } from '../../../src/core/load-dataset.ts';
 import type { RawDataset } from '../../../src/schema/index.ts';
-import { oursEngine, scanEngine, sqliteEngine, type Engine } from './engines.ts';
-import { syntheticDataset } from './generate.ts';
-import { QUERY_KINDS, queryMix, timeKind } from './query-mix.ts';
+import { oursEngine, scanEngine, sqliteEngine, type Engine } from '../../../testkit/scale/engines.ts';
+import { syntheticDataset } from '../../../testkit/scale/generate.ts';
+import { QUERY_KINDS, queryMix, timeKind } from '../../../testkit/scale/query-mix.ts';
 
 const [which = 'shipped', sqlitePath = '/tmp/incident-bot-bench.sqlite'] = process.argv.slice(2);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
