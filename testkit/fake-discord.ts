@@ -64,6 +64,8 @@ export interface FakeDiscordOptions {
   rejectInvalidBodies?: boolean;
   /** Validate bodies against the OpenAPI spec at all (default true; the benchmark turns it off). */
   validateBodies?: boolean;
+  /** Extra fields of READY's `application` (what another server sends, e.g. `install_params: null`). */
+  readyApplication?: Record<string, unknown>;
 }
 
 export interface RecordedRequest {
@@ -153,7 +155,7 @@ export class FakeDiscord {
   /** Messages created by POST /channels/{id}/messages, per channel. */
   readonly channelMessages = new Map<string, Record<string, unknown>[]>();
 
-  private readonly options: Required<Pick<FakeDiscordOptions, 'recommendedShards' | 'heartbeatIntervalMs' | 'rejectInvalidBodies' | 'validateBodies'>>;
+  private readonly options: Required<Pick<FakeDiscordOptions, 'recommendedShards' | 'heartbeatIntervalMs' | 'rejectInvalidBodies' | 'validateBodies' | 'readyApplication'>>;
   private readonly requestListeners: ((r: RecordedRequest) => void)[] = [];
   private server: Server | null = null;
   private wss: WebSocketServer | null = null;
@@ -176,6 +178,7 @@ export class FakeDiscord {
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
       rejectInvalidBodies: options.rejectInvalidBodies ?? true,
       validateBodies: options.validateBodies ?? true,
+      readyApplication: options.readyApplication ?? {},
     };
   }
 
@@ -472,7 +475,7 @@ export class FakeDiscord {
       session_id: session.sessionId,
       resume_gateway_url: this.gatewayUrl,
       shard,
-      application: { id: this.applicationId, flags: 0 },
+      application: { id: this.applicationId, flags: 0, ...this.options.readyApplication },
       private_channels: [],
       relationships: [],
       user_settings: {},

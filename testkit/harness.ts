@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import type { CommandModule } from '../src/command/command-module.ts';
 import type { Dataset } from '../src/core/dataset.ts';
 import { createBot, type Bot, type BotOptions } from '../src/discord/bot.ts';
-import type { BotConfig } from '../src/discord/config.ts';
+import type { BotConfig } from '../src/config.ts';
 import { createLogger } from '../src/discord/logger.ts';
 import type { FakeDiscord } from './fake-discord.ts';
 

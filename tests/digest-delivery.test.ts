@@ -20,7 +20,7 @@ afterEach(() => {
 function tempDb(dir?: string): { db: Db; dir: string } {
   const d = dir ?? mkdtempSync(join(tmpdir(), 'digest-test-'));
   if (!dir) dirs.push(d);
-  const db = openDatabase({ dataDir: d });
+  const db = openDatabase({ stateDir: d });
   dbs.push(db);
   return { db, dir: d };
 }

@@ -44,7 +44,7 @@ function tempDb(): { db: Db; reopen: () => Db } {
   const dir = mkdtempSync(join(tmpdir(), 'digest-e2e-'));
   const open: Db[] = [];
   const reopen = () => {
-    const db = openDatabase({ dataDir: dir });
+    const db = openDatabase({ stateDir: dir });
     open.push(db);
     return db;
   };

@@ -20,7 +20,7 @@ const tmp = () => {
   return d;
 };
 const open = (dir: string) => {
-  const db = openDatabase({ dataDir: dir });
+  const db = openDatabase({ stateDir: dir });
   dbs.push(db);
   return db;
 };
@@ -87,7 +87,7 @@ describe('digest storage', () => {
         (await import('tsx/esm/api')).register(); // this worker loads the TypeScript sources itself
         const { DigestStore } = await import(workerData.storeUrl);
         const { openDatabase } = await import(workerData.dbUrl);
-        const store = new DigestStore(openDatabase({ dataDir: workerData.dir }));
+        const store = new DigestStore(openDatabase({ stateDir: workerData.dir }));
         const sab = new Int32Array(workerData.start);
         Atomics.add(sab, 0, 1);
         while (Atomics.load(sab, 0) < 2) {} // both ready: go together

@@ -1,8 +1,9 @@
 /** Configuration, logging and the OpenAPI check itself: the parts of the runtime that need no gateway. */
+import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { clientOptionsFor, createBot, PluginSetupError } from '../src/discord/bot.ts';
-import { ConfigError, loadConfig } from '../src/discord/config.ts';
+import { ConfigError, loadAppConfig, loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/discord/logger.ts';
 import { flattenOptions, sanitizeChoices } from '../src/discord/router.ts';
 import { toReplyOptions } from '../src/discord/reply-options.ts';
@@ -54,6 +55,43 @@ describe('loadConfig', () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).message).toContain(name);
     expect((err as ConfigError).message).not.toContain(TOKEN);
+  });
+});
+
+describe('loadAppConfig: every setting, one schema', () => {
+  test('without DISCORD_TOKEN: the offline console; the Discord variables are not needed; defaults', () => {
+    expect(loadAppConfig({ DISCORD_TOKEN: '' })).toEqual({
+      discord: null,
+      datasetDir: undefined,
+      stateDir: resolve('./var'),
+      snapshots: true,
+      logLevel: 'info',
+      warnings: [],
+    });
+  });
+
+  test('with DISCORD_TOKEN: the Discord settings beside the rest; STATE_DIR, DATASET_DIR and INCIDENT_BOT_SNAPSHOT read here', () => {
+    const c = loadAppConfig({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP, STATE_DIR: '/srv/bot-state', DATASET_DIR: 'data', INCIDENT_BOT_SNAPSHOT: 'off', LOG_LEVEL: 'warn' });
+    expect(c.discord).toEqual({ token: TOKEN, applicationId: APP, shardCount: 1, logLevel: 'warn' });
+    expect(c).toMatchObject({ stateDir: '/srv/bot-state', datasetDir: resolve('data'), snapshots: false, logLevel: 'warn', warnings: [] });
+  });
+
+  test('DATA_DIR, the old name of the state folder, is still used, with a deprecation warning', () => {
+    const c = loadAppConfig({ DATA_DIR: '/srv/old-state' });
+    expect(c.stateDir).toBe('/srv/old-state');
+    expect(c.warnings).toEqual([expect.stringMatching(/DATA_DIR is deprecated.*STATE_DIR/)]);
+    const both = loadAppConfig({ DATA_DIR: '/srv/old-state', STATE_DIR: '/srv/new-state' });
+    expect(both.stateDir).toBe('/srv/new-state');
+    expect(both.warnings).toEqual([expect.stringMatching(/DATA_DIR is deprecated and ignored/)]);
+  });
+
+  test.each([
+    [{ INCIDENT_BOT_SNAPSHOT: 'maybe' }, 'INCIDENT_BOT_SNAPSHOT'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ DISCORD_TOKEN: TOKEN }, 'DISCORD_APPLICATION_ID'],
+  ])('a bad setting is named, online or offline: %o', (env, name) => {
+    expect(() => loadAppConfig(env)).toThrow(ConfigError);
+    expect(() => loadAppConfig(env)).toThrow(name);
   });
 });
 

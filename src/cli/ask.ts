@@ -1,13 +1,13 @@
 /**
  * One command, one answer, then exit:
  *   npm run --silent ask -- [--json] [--now <ISO date-time>] [--out <dir>] "/attacks syria"
- * Exit 0 on an answer (also "nothing found"), 2 on a usage error, with a one-line message.
+ * Exit 0 on an answer (also "nothing found"), 2 on a usage error, 1 when the data is invalid, with a
+ * one-line message.
  */
-import './exit-on-closed-pipe.ts';
 import { parseArgs } from 'node:util';
-import { commandByName } from '../../commands/index.ts';
+import type { CommandContext, CommandModule } from '../command/command-module.ts';
+import { DatasetError } from '../core/load-dataset.ts';
 import { UserError } from '../core/user-error.ts';
-import { createCliContext } from './cli-context.ts';
 import { renderText } from './render-text.ts';
 import { runCommandLine, saveFiles, toDiscordBody } from './run-command.ts';
 
@@ -18,10 +18,17 @@ function fail(code: number, message: string): never {
   process.exit(code);
 }
 
-async function main() {
+export interface AskOptions {
+  /** The handlers' context, with the clock fixed at `now` when given (loads the dataset). */
+  context: (now?: Date) => CommandContext;
+  commands: ReadonlyMap<string, CommandModule>;
+}
+
+export async function runAsk(argv: string[], opts: AskOptions): Promise<void> {
   let args;
   try {
     args = parseArgs({
+      args: argv,
       options: { json: { type: 'boolean', default: false }, now: { type: 'string' }, out: { type: 'string', default: 'out' }, help: { type: 'boolean', default: false } },
       allowPositionals: true,
     });
@@ -39,9 +46,16 @@ async function main() {
     now = new Date(args.values.now);
     if (!/^\d{4}-\d{2}-\d{2}/.test(args.values.now) || Number.isNaN(now.getTime())) fail(2, `--now must be an ISO date-time such as 2019-08-25T08:00:00Z, not "${args.values.now}".`);
   }
-  const ctx = createCliContext({ now });
+  let ctx: CommandContext;
   try {
-    const reply = await runCommandLine(line, commandByName, ctx);
+    ctx = opts.context(now);
+  } catch (e) {
+    // The details are for `npm run data:check`; a question asked here gets one line.
+    if (e instanceof DatasetError) fail(1, `error: the dataset is invalid (${e.issues.length} problem${e.issues.length === 1 ? '' : 's'}); \`npm run data:check\` lists them.`);
+    throw e;
+  }
+  try {
+    const reply = await runCommandLine(line, opts.commands, ctx);
     const saved = saveFiles(reply, args.values.out!);
     if (args.values.json) process.stdout.write(JSON.stringify(toDiscordBody(reply), null, 2) + '\n');
     else process.stdout.write(renderText(reply, saved) + '\n');
@@ -51,5 +65,3 @@ async function main() {
     fail(1, `error: ${(e as Error).message}`);
   }
 }
-
-await main();

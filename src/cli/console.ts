@@ -1,22 +1,22 @@
 import { createInterface } from 'node:readline';
-import { commandByName } from '../../commands/index.ts';
+import type { CommandContext, CommandModule } from '../command/command-module.ts';
 import { parsePageButtonId } from '../command/page-button.ts';
 import { UserError } from '../core/user-error.ts';
 import { DatasetError } from '../core/load-dataset.ts';
 import type { ReplyPayload } from '../replies/payload.ts';
-import { createCliContext } from './cli-context.ts';
 import { renderText } from './render-text.ts';
 import { runCommandLine, saveFiles } from './run-command.ts';
 
 /**
  * The offline console: the bot's commands answered in the terminal, with no Discord at all. Reads a
- * line at a time from a terminal or a pipe (`echo "/attacks syria" | npm start`).
+ * line at a time from a terminal or a pipe (`echo "/attacks syria" | npm start`). The app (src/app.ts)
+ * passes the commands and how to build the handlers' context.
  */
-export async function runConsole(opts: { outDir?: string } = {}): Promise<void> {
+export async function runConsole(opts: { context: () => CommandContext; commands: ReadonlyMap<string, CommandModule>; outDir?: string }): Promise<void> {
   const interactive = Boolean(process.stdin.isTTY);
   let ctx;
   try {
-    ctx = createCliContext();
+    ctx = opts.context();
   } catch (e) {
     if (e instanceof DatasetError) {
       process.stderr.write(`${e.message}\n`);
@@ -54,7 +54,7 @@ export async function runConsole(opts: { outDir?: string } = {}): Promise<void> 
       line = target;
     }
     try {
-      const reply = await runCommandLine(line, commandByName, ctx);
+      const reply = await runCommandLine(line, opts.commands, ctx);
       last = reply;
       process.stdout.write(renderText(reply, saveFiles(reply, outDir)) + '\n\n');
     } catch (e) {

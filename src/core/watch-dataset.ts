@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { DEFAULT_DATA_DIR, loadDataset, type Dataset } from './dataset.ts';
-import { DatasetError, formatIssue } from './load-dataset.ts';
+import { DatasetError, formatIssue, type LoadOptions } from './load-dataset.ts';
 
 export interface WatchLogger {
   info(obj: object, msg?: string): void;
@@ -25,6 +25,8 @@ export interface WatchOptions {
   debounceMs?: number;
   /** Start from this dataset instead of loading the folder (it must be valid; start-up fails otherwise). */
   initial?: Dataset;
+  /** How to load (snapshots on or off: the app passes INCIDENT_BOT_SNAPSHOT from its configuration). */
+  load?: LoadOptions;
 }
 
 /**
@@ -35,7 +37,7 @@ export interface WatchOptions {
  */
 export function watchDataset(dataDir: string = DEFAULT_DATA_DIR, opts: WatchOptions = {}): DatasetWatcher {
   const log = opts.logger;
-  let current = opts.initial ?? loadDataset(dataDir);
+  let current = opts.initial ?? loadDataset(dataDir, opts.load);
   const listeners: ((ds: Dataset) => void)[] = [];
   let timer: NodeJS.Timeout | null = null;
   let watcher: FSWatcher | null = null;
@@ -43,7 +45,7 @@ export function watchDataset(dataDir: string = DEFAULT_DATA_DIR, opts: WatchOpti
   const reload = (): ReloadResult => {
     const t0 = performance.now();
     try {
-      const next = loadDataset(dataDir);
+      const next = loadDataset(dataDir, opts.load);
       current = next;
       const ms = Math.round(performance.now() - t0);
       log?.info({ counts: next.counts(), ms }, 'dataset reloaded');

@@ -1,6 +1,5 @@
 import { PermissionFlagsBits, type Client } from 'discord.js';
 import type { Dataset } from '../core/dataset.ts';
-import { sharedDatasetWatcher } from '../core/watch-dataset.ts';
 import type { Bot, BotPlugin } from '../discord/bot.ts';
 import { checkChannel, ownsGuild } from '../discord/channels.ts';
 import { openDatabase, type Db } from '../storage/db.ts';
@@ -30,11 +29,11 @@ export function shareOfGlobalLimit(client: Client): { limit: number; windowMs: n
 }
 
 export interface DigestPluginOptions {
-  /** The dataset getter the handlers use too; default: the process's shared hot-reloading dataset. */
-  dataset?: () => Dataset;
-  /** An open database (tests); default: DATA_DIR (./var) opened with migrations. */
+  /** The dataset getter the handlers use too (the process's hot-reloading dataset), so a reload reaches both. */
+  dataset: () => Dataset;
+  /** An open database (tests, benchmarks), or the state folder to open it in (with migrations). */
   db?: Db;
-  dataDir?: string;
+  stateDir?: string;
   clock?: () => Date;
   /** node-cron expression for ticks; null: no timer (tests call runner().tick()). */
   cron?: string | null;
@@ -52,23 +51,23 @@ export interface DigestPlugin extends BotPlugin {
  * is ready, a scheduler that sends through the client's REST manager (which waits out 429s) and only for
  * guilds on this process's shards. Stopping lets sends under way finish and be recorded.
  */
-export function createDigestPlugin(opts: DigestPluginOptions = {}): DigestPlugin {
+export function createDigestPlugin(opts: DigestPluginOptions): DigestPlugin {
   let db: Db | null = null;
   let store: DigestStore | null = null;
   let runner: DigestRunner | null = null;
-  let dataset: (() => Dataset) | null = null;
+  const dataset = opts.dataset;
   return {
     name: 'digest',
     runner: () => runner,
     store: () => store,
     services(bot: Bot) {
-      db = opts.db ?? openDatabase(opts.dataDir ? { dataDir: opts.dataDir } : {});
+      if (!opts.db && !opts.stateDir) throw new Error('the digest needs a database or a state folder');
+      db = opts.db ?? openDatabase({ stateDir: opts.stateDir! });
       store = new DigestStore(db);
-      dataset = opts.dataset ?? (() => sharedDatasetWatcher(bot.logger).current());
       return digestServices({ store, checkChannel: (g, c) => discordChannelCheck(bot.client, g, c) });
     },
     onReady(client: Client<true>, bot: Bot) {
-      if (runner || !store || !dataset) return; // a reconnect: already running
+      if (runner || !store) return; // a reconnect: already running
       runner = new DigestRunner({
         rateLimit: shareOfGlobalLimit(client),
         store,
