@@ -136,7 +136,7 @@ async function main(): Promise<void> {
       dataset: () => ds,
       now: clock,
       plugins: [plugin],
-      logger: createLogger({ level: 'error', secrets: [config.token], destination: new Writable({ write: (c: Buffer, _e, cb) => (process.stderr.write(c), cb()) }) }),
+      logger: createLogger({ level: 'error', secrets: [config.token], destination: new Writable({ write: (c: Buffer, _e, cb) => void process.stderr.write(c, () => cb()) }) }),
     });
     await bot.start();
     const store = plugin.store()!;

@@ -42,7 +42,7 @@ const bot = createBot({
   config,
   commands: [...commands, ok],
   dataset: () => ds,
-  logger: createLogger({ level: 'warn', secrets: [config.token], destination: new Writable({ write: (c: Buffer, _e, cb) => (process.stderr.write(c), cb()) }) }),
+  logger: createLogger({ level: 'warn', secrets: [config.token], destination: new Writable({ write: (c: Buffer, _e, cb) => void process.stderr.write(c, () => cb()) }) }),
 });
 await bot.start();
 

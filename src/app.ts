@@ -9,16 +9,28 @@ import type { CommandContext } from './command/command-module.ts';
 import { loadAppConfigOrExit, type AppConfig, type BotConfig } from './config.ts';
 import { DEFAULT_DATA_DIR, loadDataset, type Dataset } from './core/dataset.ts';
 import { DatasetError } from './core/load-dataset.ts';
-import { watchDataset } from './core/watch-dataset.ts';
-import { installCrashGuard } from './crash-guard.ts';
+import { watchDataset, type DatasetWatcher } from './core/watch-dataset.ts';
 import { runAsk } from './cli/ask.ts';
 import { runConsole } from './cli/console.ts';
 import { createConsoleServices } from './digest/console-services.ts';
-import { createDigestPlugin } from './digest/discord-plugin.ts';
-import { createBot, PluginSetupError, type Bot } from './discord/bot.ts';
-import { deployCommands, describeDeploy } from './discord/deploy-commands.ts';
-import { createLogger, flushLogger, type Logger } from './discord/logger.ts';
-import { buildShardingManager, respawnWithBackoff } from './discord/sharding.ts';
+import type { Bot } from './discord/bot.ts';
+import type { Logger } from './discord/logger.ts';
+
+/**
+ * The Discord side (discord.js, pino, the digest's scheduler), loaded only when the bot runs: the console
+ * and `ask` answer without it, and start faster.
+ */
+async function discordSide() {
+  const [bot, logger, sharding, deploy, digest, crash] = await Promise.all([
+    import('./discord/bot.ts'),
+    import('./discord/logger.ts'),
+    import('./discord/sharding.ts'),
+    import('./discord/deploy-commands.ts'),
+    import('./digest/discord-plugin.ts'),
+    import('./crash-guard.ts'),
+  ]);
+  return { ...bot, ...logger, ...sharding, ...deploy, ...digest, ...crash };
+}
 
 type OnlineConfig = AppConfig & { discord: BotConfig };
 
@@ -36,7 +48,8 @@ function requireDiscord(config: AppConfig): OnlineConfig {
   return config as OnlineConfig;
 }
 
-function loggerFor(config: OnlineConfig): Logger {
+async function loggerFor(config: OnlineConfig): Promise<Logger> {
+  const { createLogger } = await import('./discord/logger.ts');
   const logger = createLogger({ level: config.discord.logLevel, secrets: [config.discord.token] });
   for (const w of config.warnings) logger.warn(w);
   return logger;
@@ -68,9 +81,10 @@ function warnOffline(config: AppConfig): void {
 
 /** One bot client in this process: the whole bot when unsharded, or one ShardingManager child. */
 async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingManager: boolean): Promise<Bot> {
+  const { createBot, createDigestPlugin, flushLogger, installCrashGuard, PluginSetupError } = await discordSide();
   // Hot reload: edits to the data are validated and swapped in; an invalid change keeps the last good
   // dataset. One watcher per process, shared by the handlers and the digest, so a reload reaches both.
-  let data;
+  let data: DatasetWatcher;
   try {
     data = watchDataset(config.datasetDir ?? DEFAULT_DATA_DIR, { logger, load: { snapshot: config.snapshots } });
   } catch (err) {
@@ -131,6 +145,7 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
 
 /** SHARD_COUNT > 1: discord.js's ShardingManager, one child process per shard, respawned with backoff. */
 async function runShardingManager(config: OnlineConfig, logger: Logger): Promise<void> {
+  const { buildShardingManager, flushLogger, installCrashGuard, respawnWithBackoff } = await discordSide();
   const manager = buildShardingManager(config.discord);
   const shardCount = config.discord.shardCount;
   manager.on('shardCreate', (shard) => {
@@ -174,7 +189,7 @@ export async function start(): Promise<void> {
     return;
   }
   const online = config as OnlineConfig;
-  const logger = loggerFor(online);
+  const logger = await loggerFor(online);
   if (online.discord.shardCount > 1) await runShardingManager(online, logger);
   else await startBotProcess(online, logger, false);
 }
@@ -182,7 +197,7 @@ export async function start(): Promise<void> {
 /** A ShardingManager child: one client for the shard ids discord.js passes in SHARDS/SHARD_COUNT. */
 export async function startShardProcess(): Promise<void> {
   const config = requireDiscord(loadAppConfigOrExit(process.env));
-  await startBotProcess(config, loggerFor(config), true);
+  await startBotProcess(config, await loggerFor(config), true);
 }
 
 /** `npm run ask -- "/attacks syria"`: one command, one answer. */
@@ -198,6 +213,7 @@ export async function ask(argv: string[]): Promise<void> {
  */
 export async function deploy(): Promise<void> {
   const config = requireDiscord(configure());
+  const { deployCommands, describeDeploy } = await discordSide();
   try {
     console.log(describeDeploy(await deployCommands(config.discord, commands)));
   } catch (e) {

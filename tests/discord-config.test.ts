@@ -124,7 +124,7 @@ describe('client options', () => {
 describe('start-up', () => {
   test('a plugin whose services() throws fails start() as that plugin\'s set-up, before any login', async () => {
     const lines: string[] = [];
-    const logger = createLogger({ level: 'info', destination: new Writable({ write: (c: Buffer, _e, cb) => (lines.push(c.toString()), cb()) }) });
+    const logger = createLogger({ level: 'info', destination: new Writable({ write(c: Buffer, _e, cb) { lines.push(c.toString()); cb(); } }) });
     const bot = createBot({
       config: { token: TOKEN, applicationId: APP, apiUrl: 'http://127.0.0.1:9/api', shardCount: 1, logLevel: 'info' },
       commands: [],
@@ -146,7 +146,7 @@ describe('start-up', () => {
 describe('logger', () => {
   test('never writes the token, whatever field it is in', () => {
     const lines: string[] = [];
-    const log = createLogger({ secrets: [TOKEN], destination: new Writable({ write: (c: Buffer, _e, cb) => (lines.push(c.toString()), cb()) }) });
+    const log = createLogger({ secrets: [TOKEN], destination: new Writable({ write(c: Buffer, _e, cb) { lines.push(c.toString()); cb(); } }) });
     log.info({ token: TOKEN, headers: { authorization: `Bot ${TOKEN}` } }, 'login');
     log.error({ err: new Error(`failed with ${TOKEN}`) }, `message mentioning ${TOKEN}`);
     log.warn({ nested: { deep: [TOKEN] } }, 'x');

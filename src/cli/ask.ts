@@ -24,14 +24,12 @@ export interface AskOptions {
   commands: ReadonlyMap<string, CommandModule>;
 }
 
+const ASK_OPTIONS = { json: { type: 'boolean', default: false }, now: { type: 'string' }, out: { type: 'string', default: 'out' }, help: { type: 'boolean', default: false } } as const;
+
 export async function runAsk(argv: string[], opts: AskOptions): Promise<void> {
-  let args;
+  let args: ReturnType<typeof parseArgs<{ args: string[]; options: typeof ASK_OPTIONS; allowPositionals: true }>>;
   try {
-    args = parseArgs({
-      args: argv,
-      options: { json: { type: 'boolean', default: false }, now: { type: 'string' }, out: { type: 'string', default: 'out' }, help: { type: 'boolean', default: false } },
-      allowPositionals: true,
-    });
+    args = parseArgs({ args: argv, options: ASK_OPTIONS, allowPositionals: true });
   } catch (e) {
     fail(2, `${(e as Error).message.split('\n')[0]}\n${USAGE}`);
   }

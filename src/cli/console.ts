@@ -14,7 +14,7 @@ import { runCommandLine, saveFiles } from './run-command.ts';
  */
 export async function runConsole(opts: { context: () => CommandContext; commands: ReadonlyMap<string, CommandModule>; outDir?: string }): Promise<void> {
   const interactive = Boolean(process.stdin.isTTY);
-  let ctx;
+  let ctx: CommandContext;
   try {
     ctx = opts.context();
   } catch (e) {

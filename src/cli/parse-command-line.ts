@@ -44,7 +44,7 @@ const OPTION_TYPES: Record<number, string> = { 3: 'text', 4: 'whole number', 5: 
 export function parseCommandLine(line: string, commands: ReadonlyMap<string, CommandModule>): ParsedCommandLine {
   const tokens = tokenize(line.trim());
   const head = tokens.shift();
-  if (!head || !head.startsWith('/')) throw new UserError('Commands start with a slash, e.g. /attacks syria. Type /help for the list.');
+  if (!head?.startsWith('/')) throw new UserError('Commands start with a slash, e.g. /attacks syria. Type /help for the list.');
   const name = head.slice(1).toLowerCase();
   const module = commands.get(name);
   if (!module) throw new UserError(`Unknown command /${name}. Commands: ${[...commands.keys()].map((c) => `/${c}`).join(', ')}.`);
