@@ -4,8 +4,6 @@ export interface CrashGuardOptions {
   logger: Logger;
   /** What the process is doing now (the bot's phase, the event it was handling), logged with a crash. */
   activity: () => unknown;
-  /** Ends the process; tests of the guard itself replace it. */
-  exit?: (code: number) => void;
 }
 
 export interface CrashGuard {
@@ -25,7 +23,6 @@ export const CRASH_EXIT_CODE = 70;
  */
 export function installCrashGuard(opts: CrashGuardOptions): CrashGuard {
   const { logger } = opts;
-  const exit = opts.exit ?? ((code: number) => process.exit(code));
   let rejections = 0;
   let crashing = false;
   const activity = () => {
@@ -39,7 +36,7 @@ export function installCrashGuard(opts: CrashGuardOptions): CrashGuard {
     if (crashing) return;
     crashing = true;
     logger.fatal({ err, origin, activity: activity() }, 'uncaught exception; exiting for the supervisor to restart');
-    void flushLogger(logger).then(() => exit(CRASH_EXIT_CODE));
+    void flushLogger(logger).then(() => process.exit(CRASH_EXIT_CODE));
   };
   const onRejection = (reason: unknown) => {
     rejections += 1;

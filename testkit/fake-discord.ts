@@ -253,16 +253,23 @@ export class FakeDiscord {
   }
 
   /** Resolves once `count` gateway sessions have received READY and their GUILD_CREATEs. */
-  async waitForSessions(count: number, timeoutMs = 10_000): Promise<GatewaySession[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.sessions.filter((s) => s.ready).length < count) {
-      if (Date.now() > deadline) throw new Error(`only ${this.sessions.filter((s) => s.ready).length} of ${count} gateway sessions ready`);
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, 50);
-        this.sessionWaiters.push(() => { clearTimeout(t); r(); });
-      });
-    }
-    return this.sessions.filter((s) => s.ready);
+  waitForSessions(count: number, timeoutMs = 10_000): Promise<GatewaySession[]> {
+    const ready = () => this.sessions.filter((s) => s.ready);
+    if (ready().length >= count) return Promise.resolve(ready());
+    // Woken by each session that becomes ready (onIdentify), not by polling.
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const at = this.sessionWaiters.indexOf(check);
+        if (at >= 0) this.sessionWaiters.splice(at, 1);
+        reject(new Error(`only ${ready().length} of ${count} gateway sessions ready`));
+      }, timeoutMs);
+      const check = () => {
+        if (ready().length < count) return void this.sessionWaiters.push(check);
+        clearTimeout(timer);
+        resolve(ready());
+      };
+      this.sessionWaiters.push(check);
+    });
   }
 
   /** Makes the interaction's token expire: later callbacks get 404/10062 like on Discord after 3 s / 15 min. */

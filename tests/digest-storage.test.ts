@@ -126,8 +126,7 @@ describe('digest storage', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(sends).toBe(0);
     now = Date.parse('2019-08-23T09:00:00Z'); // only a cron tick can send it now
-    const until = Date.now() + 5000;
-    while (sends === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await vi.waitFor(() => expect(sends).toBeGreaterThan(0), { timeout: 5000, interval: 50 });
     await new Promise((r) => setTimeout(r, 1200)); // another tick or two: nothing more to send
     await runner.stop();
     expect(sends).toBe(1);

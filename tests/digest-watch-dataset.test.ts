@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_DATA_DIR } from '../src/core/dataset.ts';
 import { watchDataset, type DatasetWatcher } from '../src/core/watch-dataset.ts';
 
@@ -16,13 +16,7 @@ function copyData(): string {
   return dir;
 }
 
-const waitFor = async (pred: () => boolean, ms = 5000) => {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+const waitFor = (pred: () => boolean, ms = 5000) => vi.waitFor(() => expect(pred()).toBe(true), { timeout: ms, interval: 20 });
 
 describe('watchDataset (hot reload)', () => {
   it('swaps in a valid change, keeps the last good dataset on an invalid one and logs exactly what is wrong', async () => {

@@ -4,7 +4,7 @@
  * Every body the bot sends is validated against Discord's OpenAPI spec; these tests assert the exact bodies.
  */
 import { DiscordAPIError, PermissionFlagsBits } from 'discord.js';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { commands } from '../commands/index.ts';
 import type { CommandModule, RawOptions } from '../src/command/command-module.ts';
 import { parsePageButtonId } from '../src/command/page-button.ts';
@@ -148,11 +148,7 @@ function shownIds(body: unknown): string[] {
 
 /** Waits (up to 3 s) until `cond` holds; fails the test otherwise. */
 async function eventually(cond: () => boolean, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await vi.waitFor(() => expect(cond()).toBe(true), { timeout: timeoutMs, interval: 10 });
 }
 
 /** What discord.js sends for a ReplyPayload: exactly the handler's message, never any mentions. */
@@ -188,9 +184,7 @@ describe('login and registration', () => {
 
   test('heartbeats are sent and acknowledged', async () => {
     const s = server.sessions[0]!;
-    const deadline = Date.now() + 3_000;
-    while (s.heartbeats < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(s.heartbeats).toBeGreaterThanOrEqual(2);
+    await vi.waitFor(() => expect(s.heartbeats).toBeGreaterThanOrEqual(2), { timeout: 3_000, interval: 50 });
     expect(started.bot.client.ws.ping).toBeGreaterThanOrEqual(0);
   });
 

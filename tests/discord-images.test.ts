@@ -10,7 +10,7 @@ import { commands } from '../commands/index.ts';
 import type { RawOptions } from '../src/command/command-module.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
 import type { ReplyPayload } from '../src/replies/payload.ts';
-import { decodePng, pngSize } from '../src/render/rasterize.ts';
+import { decodePng, pngSize } from '../testkit/png.ts';
 import { FakeDiscord, type RecordedRequest } from '../testkit/fake-discord.ts';
 import { configFor, startBot, type StartedBot } from '../testkit/harness.ts';
 import { fixtureContext, fixtureDataset } from './render-fixture.ts';

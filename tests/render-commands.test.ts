@@ -4,7 +4,7 @@ import type { CommandContext, RawOptions } from '../src/command/command-module.t
 import { UserError } from '../src/core/user-error.ts';
 import { EPHEMERAL } from '../src/replies/discord-limits.ts';
 import { limitViolations, type ReplyPayload } from '../src/replies/payload.ts';
-import { decodePng, pngSize } from '../src/render/rasterize.ts';
+import { decodePng, pngSize } from '../testkit/png.ts';
 import { seedContext } from '../testkit/seed-dataset.ts';
 import { fixtureContext } from './render-fixture.ts';
 
