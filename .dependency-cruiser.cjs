@@ -1,12 +1,14 @@
 /**
  * Dependency rules for the layout in docs/architecture.md: data flows one way,
  *   src/schema ← src/core ← commands (+ today's src/command, src/replies, src/render: the command kit)
- *     ← transports (src/discord, src/cli) and services (src/digest), wired by src/app.ts alone;
+ *     ← transports (src/discord, src/cli) and services (src/digest, src/alerts, src/feeds, src/review, src/ops),
+ *     wired by src/app.ts alone;
  * I/O at the edges (src/data, src/storage, src/import); tests/ and bench/ share testkit/ only.
  * `npm run lint:deps` checks them; every rule is an error.
  */
 const KIT = '^(commands/kit|src/command|src/replies|src/render)/';
-const TRANSPORTS_AND_SERVICES = '^src/(discord|cli|digest)/';
+const SERVICES = 'digest|alerts|feeds|review|ops';
+const TRANSPORTS_AND_SERVICES = `^src/(discord|cli|${SERVICES})/`;
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -63,23 +65,23 @@ module.exports = {
     {
       name: 'discord-knows-no-commands-or-services',
       severity: 'error',
-      comment: 'The Discord runtime is given its commands and plugins (the digest) by src/app.ts.',
+      comment: 'The Discord runtime is given its commands and plugins (the digest, alerts) by src/app.ts.',
       from: { path: '^src/discord/', pathNot: '^src/discord/shard-process\\.ts$' },
-      to: { path: '^(commands/|src/(digest|cli|app\\.ts|main\\.ts))' },
+      to: { path: `^(commands/|src/(${SERVICES}|cli)/|src/(app|main)\\.ts)` },
     },
     {
       name: 'cli-knows-no-commands-or-services',
       severity: 'error',
-      comment: 'The console and `ask` are given their commands and context by src/app.ts.',
+      comment: 'The console and `ask` are given their commands and context by src/app.ts (other CLIs use services, not commands or Discord).',
       from: { path: '^src/cli/' },
-      to: { path: '^(commands/|src/(digest|discord|app\\.ts|main\\.ts))' },
+      to: { path: '^(commands/|src/discord/|src/(app|main)\\.ts)' },
     },
     {
       name: 'services-know-no-console-or-app',
       severity: 'error',
-      comment: 'Services (the digest, later feeds and review) plug into a transport; they are wired by src/app.ts.',
-      from: { path: '^src/digest/' },
-      to: { path: '^src/(cli|app\\.ts|main\\.ts)' },
+      comment: 'Services (digest, alerts, feeds, review, ops) plug into a transport; they are wired by src/app.ts.',
+      from: { path: `^src/(${SERVICES})/` },
+      to: { path: '^src/(cli/|app\\.ts|main\\.ts)' },
     },
     {
       name: 'io-edges-know-no-upper-layers',

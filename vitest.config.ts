@@ -5,10 +5,11 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * - unit: in-process tests of handlers, queries, rendering, the digest's logic, configuration (quick);
  * - e2e: everything that starts processes, worker threads or a gateway, waits on real timers, or builds
  *   datasets at scale: the real discord.js client against the local Discord-compatible server (testkit/),
- *   `npm start`/`ask` as child processes, the ShardingManager, the GED import CLI.
+ *   `npm start`/`ask` and the other CLIs as child processes, the ShardingManager, local HTTP servers (feeds).
  * A new test file is a unit test unless it is listed here.
  */
 export const E2E_TESTS = [
+  'tests/alerts.test.ts',
   'tests/cli.test.ts',
   'tests/crash-guard.test.ts',
   'tests/digest-e2e.test.ts',
@@ -18,7 +19,13 @@ export const E2E_TESTS = [
   'tests/discord-images.test.ts',
   'tests/discord-process.test.ts',
   'tests/discord-shards.test.ts',
+  'tests/feeds-cli.test.ts',
+  'tests/feeds.test.ts',
   'tests/import-ged.test.ts',
+  'tests/invite-and-drift.test.ts',
+  'tests/logger-format.test.ts',
+  'tests/review-cli.test.ts',
+  'tests/review-store.test.ts',
   'tests/scale-query.test.ts',
   'tests/source-coverage.test.ts',
 ];

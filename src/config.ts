@@ -36,6 +36,8 @@ const EnvSchema = z.object({
   /** The old name of STATE_DIR, still accepted with a warning. */
   DATA_DIR: optionalText,
   INCIDENT_BOT_SNAPSHOT: z.preprocess(unsetIfEmpty, z.enum(['on', 'off'], { error: 'must be on or off' }).default('on')),
+  /** The news feeds the bot follows (a JSON file the operator edits or changes with `npm run feeds`). */
+  FEEDS_FILE: optionalText,
 });
 
 /** The settings of a run without Discord (the offline console, `ask`): no token or application id needed. */
@@ -63,6 +65,8 @@ export interface AppConfig {
   stateDir: string;
   /** Cache the validated dataset on disk between starts (INCIDENT_BOT_SNAPSHOT, default on). */
   snapshots: boolean;
+  /** The news feeds file (FEEDS_FILE, default ./feeds.json). */
+  feedsFile: string;
   logLevel: LogLevel;
   /** Accepted but deprecated settings, for the caller to log once it has a logger. */
   warnings: string[];
@@ -121,6 +125,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     datasetDir: e.DATASET_DIR === undefined ? undefined : resolve(e.DATASET_DIR),
     stateDir: resolve(stateDir ?? './var'),
     snapshots: e.INCIDENT_BOT_SNAPSHOT === 'on',
+    feedsFile: resolve(e.FEEDS_FILE ?? './feeds.json'),
     logLevel: e.LOG_LEVEL,
     warnings,
   };

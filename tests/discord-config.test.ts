@@ -65,6 +65,7 @@ describe('loadAppConfig: every setting, one schema', () => {
       datasetDir: undefined,
       stateDir: resolve('./var'),
       snapshots: true,
+      feedsFile: resolve('./feeds.json'),
       logLevel: 'info',
       warnings: [],
     });

@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -31,13 +32,27 @@ function serializeError(err: unknown): unknown {
   return out;
 }
 
+/** `pretty`: coloured lines for a person at a terminal (pino-pretty); `json`: one JSON object per line, for log collectors. */
+export type LogFormat = 'pretty' | 'json';
+
+/** Human-readable on a terminal, JSON otherwise (a file, a pipe, journald, a container's log driver). */
+export function defaultLogFormat(stdout: { isTTY?: boolean } = process.stdout): LogFormat {
+  return stdout.isTTY ? 'pretty' : 'json';
+}
+
+function defaultDestination(format: LogFormat = defaultLogFormat()): DestinationStream {
+  // pino-pretty as a synchronous stream in this process (not a worker transport), so flushLogger and the
+  // secret scrubbing below work the same for both formats.
+  return format === 'pretty' ? pretty({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss.l' }) : pino.destination({ dest: 1, sync: false });
+}
+
 /**
  * Structured logs (pino, JSON lines). Secrets never reach the output: known secret fields are redacted, and
  * every line is scrubbed of the given secret strings (the bot token) whatever field they hide in.
  */
-export function createLogger(options: { level?: string; secrets?: string[]; destination?: DestinationStream; name?: string } = {}): Logger {
+export function createLogger(options: { level?: string; secrets?: string[]; destination?: DestinationStream; name?: string; format?: LogFormat } = {}): Logger {
   const secrets = (options.secrets ?? []).filter((s) => s.length >= 8);
-  const out: DestinationStream = options.destination ?? pino.destination({ dest: 1, sync: false });
+  const out: DestinationStream = options.destination ?? defaultDestination(options.format);
   const flushable = out as DestinationStream & { flush?: (cb: (err?: Error) => void) => void };
   const scrubbed: DestinationStream = secrets.length
     ? Object.assign(

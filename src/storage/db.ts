@@ -72,6 +72,108 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE digest_deliveries SET maybe_posted = 1 WHERE status IN ('sending', 'retry');
     `,
   },
+  {
+    version: 3,
+    description: 'news feeds: each feed\'s polling state, and every article taken from them (once)',
+    up: `
+      CREATE TABLE feed_state (
+        feed_url        TEXT PRIMARY KEY,
+        etag            TEXT,
+        last_modified   TEXT,
+        failures        INTEGER NOT NULL DEFAULT 0,  -- consecutive; reset by a good poll
+        next_poll_at    INTEGER NOT NULL DEFAULT 0,  -- ms
+        last_polled_at  INTEGER,
+        last_ok_at      INTEGER,
+        last_error      TEXT,                        -- reason: message
+        paused_reason   TEXT                         -- set after too many failures; cleared by feeds resume/add
+      ) WITHOUT ROWID;
+      CREATE TABLE feed_articles (
+        id            INTEGER PRIMARY KEY,
+        feed_url      TEXT,                          -- NULL for a single article URL
+        guid          TEXT,
+        url           TEXT NOT NULL UNIQUE,          -- as finally fetched (after redirects)
+        entry_url     TEXT NOT NULL,                 -- as the feed listed it
+        title         TEXT,
+        published_at  TEXT,
+        text_hash     TEXT NOT NULL UNIQUE,          -- sha256 of the normalised text: one article under two URLs is taken once
+        text          TEXT NOT NULL,
+        fetched_at    INTEGER NOT NULL,
+        status        TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'drafted', 'failed')),
+        UNIQUE (feed_url, guid)
+      );
+      CREATE INDEX feed_articles_entry ON feed_articles (entry_url);
+    `,
+  },
+  {
+    version: 4,
+    description: 'review: drafts extracted from articles, each decided once, and the records published from them',
+    up: `
+      CREATE TABLE review_drafts (
+        id              INTEGER PRIMARY KEY,
+        article_id      INTEGER,                     -- feed_articles.id, when it came from a feed
+        kind            TEXT NOT NULL CHECK (kind IN ('incident', 'quote', 'statistic')),
+        record          TEXT NOT NULL,               -- JSON, valid under the record's zod schema
+        bundle          TEXT NOT NULL,               -- JSON: the source and any new places/actors the record needs
+        duplicate_of    TEXT,                        -- id of a likely existing record of the same event
+        status          TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected')),
+        decided_by      TEXT,
+        decided_at      INTEGER,
+        edited          INTEGER NOT NULL DEFAULT 0,
+        review_channel_id TEXT,                      -- where the draft was posted for review
+        review_message_id TEXT,
+        created_at      INTEGER NOT NULL
+      );
+      CREATE INDEX review_drafts_pending ON review_drafts (id) WHERE status = 'pending';
+      CREATE TABLE published_records (
+        kind          TEXT NOT NULL CHECK (kind IN ('source', 'place', 'actor', 'incident', 'quote', 'statistic')),
+        id            TEXT NOT NULL,
+        record        TEXT NOT NULL,                 -- JSON
+        draft_id      INTEGER,
+        reviewed_by   TEXT,
+        reviewed_at   INTEGER,
+        published_at  INTEGER NOT NULL,
+        PRIMARY KEY (kind, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX published_records_time ON published_records (published_at);
+    `,
+  },
+  {
+    version: 5,
+    description: 'alerts: per-channel filters, and one delivery row per (channel, incident)',
+    up: `
+      CREATE TABLE alert_subscriptions (
+        guild_id        TEXT NOT NULL,
+        channel_id      TEXT NOT NULL,
+        place_id        TEXT,                        -- NULL: anywhere
+        min_casualties  INTEGER NOT NULL DEFAULT 0,  -- killed + injured as stated
+        role_id         TEXT,                        -- mentioned (and only it) when set
+        enabled         INTEGER NOT NULL DEFAULT 1,
+        disabled_reason TEXT,
+        created_by      TEXT,
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL,
+        PRIMARY KEY (guild_id, channel_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE alert_deliveries (
+        channel_id      TEXT NOT NULL,
+        incident_id     TEXT NOT NULL,
+        guild_id        TEXT NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed', 'unknown')),
+        nonce           TEXT NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        first_attempt_at INTEGER,
+        next_attempt_at INTEGER NOT NULL DEFAULT 0,
+        message_id      TEXT,
+        last_error      TEXT,
+        maybe_posted    INTEGER NOT NULL DEFAULT 0,  -- 1 once an attempt failed without a clear answer
+        queued_at       INTEGER NOT NULL,
+        sent_at         INTEGER,
+        PRIMARY KEY (channel_id, incident_id)
+      );                                             -- a rowid table: rowid keeps the order alerts were queued in
+      CREATE INDEX alert_deliveries_open ON alert_deliveries (next_attempt_at) WHERE status IN ('queued', 'sending');
+      CREATE INDEX alert_deliveries_sent ON alert_deliveries (channel_id, sent_at) WHERE status = 'sent';
+    `,
+  },
 ];
 
 /** An in-memory database (console, tests), or the file in the state folder (STATE_DIR, default ./var). */

@@ -1,0 +1,140 @@
+import type { Logger } from 'pino';
+import type { Dataset } from '../core/dataset.ts';
+import { classifySendError } from '../digest/sender.ts';
+import type { Incident } from '../schema/index.ts';
+import { alertMatches } from './alert-match.ts';
+import type { AlertStore } from './alert-store.ts';
+
+/** POST /channels/{id}/messages for an alert: only the chosen role may be pinged, never @everyone or @here. */
+export interface AlertMessageBody {
+  content: string;
+  embeds: unknown[];
+  allowed_mentions: { parse: []; roles?: [string] };
+  nonce: string;
+  enforce_nonce: true;
+}
+
+export interface AlertSender {
+  send(channelId: string, body: AlertMessageBody): Promise<{ id: string }>;
+}
+
+export interface AlertRunnerOptions {
+  store: AlertStore;
+  dataset: () => Dataset;
+  sender: AlertSender;
+  /** The incident as an embed (title, fields, source credit); the wiring passes the commands' builder. */
+  compose: (ds: Dataset, inc: Incident) => unknown;
+  logger: Logger;
+  clock?: () => number;
+  /** At most this many alerts a channel in any hour; the rest wait their turn (none is dropped). */
+  maxPerHour?: number;
+  /** Only guilds this process's shards hold are sent from here. */
+  holdsGuild?: (guildId: string) => boolean;
+  /** Discord deduplicates a nonce for a few minutes: an unclear failure is resent only inside this window. */
+  nonceWindowMs?: number;
+}
+
+export type AlertOutcome = 'sent' | 'deferred' | 'retry-later' | 'disabled' | 'failed' | 'unknown' | 'skipped';
+
+/**
+ * Posts alerts for newly published incidents: each (channel, incident) is recorded before it is sent and
+ * sent with a nonce, so it goes out once; the hourly cap defers the rest, in order; a channel the bot
+ * cannot post in is turned off with the reason, as the digest does.
+ */
+export class AlertRunner {
+  private readonly o: Required<AlertRunnerOptions>;
+
+  constructor(opts: AlertRunnerOptions) {
+    this.o = { clock: Date.now, maxPerHour: 10, holdsGuild: () => true, nonceWindowMs: 4 * 60_000, ...opts };
+  }
+
+  /** Queues the alerts that newly published incidents call for; returns how many were queued. */
+  onPublished(incidents: readonly Incident[]): number {
+    const ds = this.o.dataset();
+    const now = this.o.clock();
+    let queued = 0;
+    for (const sub of this.o.store.enabled()) {
+      for (const inc of incidents) if (alertMatches(sub, inc, ds.gazetteer) && this.o.store.enqueue(sub.guildId, sub.channelId, inc.id, now)) queued++;
+    }
+    return queued;
+  }
+
+  /** Sends what is due, within each channel's hourly cap. */
+  async tick(): Promise<Record<AlertOutcome, number>> {
+    const counts: Record<AlertOutcome, number> = { sent: 0, deferred: 0, 'retry-later': 0, disabled: 0, failed: 0, unknown: 0, skipped: 0 };
+    const subs = new Map(this.o.store.enabled().map((s) => [`${s.guildId}/${s.channelId}`, s]));
+    for (const d of this.o.store.due(this.o.clock())) {
+      if (!this.o.holdsGuild(d.guildId)) continue;
+      const sub = subs.get(`${d.guildId}/${d.channelId}`);
+      counts[await this.deliver(d.channelId, d.incidentId, d.attempts, sub?.roleId ?? null, sub !== undefined)]++;
+    }
+    return counts;
+  }
+
+  private async deliver(channelId: string, incidentId: string, attempts: number, roleId: string | null, subscribed: boolean): Promise<AlertOutcome> {
+    const { store, logger } = this.o;
+    const now = this.o.clock();
+    const d = store.get(channelId, incidentId)!;
+    if (!subscribed) {
+      store.markEnded(channelId, incidentId, 'failed', 'the channel no longer has alerts');
+      return 'skipped';
+    }
+    const inc = this.o.dataset().incidents.get(incidentId);
+    if (!inc) {
+      store.markEnded(channelId, incidentId, 'failed', 'the incident is no longer in the dataset');
+      return 'skipped';
+    }
+    const hour = store.sentSince(channelId, now - 3600_000);
+    if (hour.count >= this.o.maxPerHour && d.attempts === 0) {
+      const at = (hour.oldest ?? now) + 3600_000 + 1;
+      store.defer(channelId, incidentId, at, `hourly cap of ${this.o.maxPerHour} reached; waits until ${new Date(at).toISOString()}`);
+      return 'deferred';
+    }
+    if (d.maybePosted && d.firstAttemptAt !== null && now - d.firstAttemptAt > this.o.nonceWindowMs) {
+      store.markEnded(channelId, incidentId, 'unknown', 'an earlier attempt may have posted it and the nonce window has passed; not resent');
+      logger.warn({ channelId, incidentId }, 'alert outcome unknown; not resent, to never post twice');
+      return 'unknown';
+    }
+    if (!store.claim(channelId, incidentId, attempts, now)) return 'skipped';
+    const ds = this.o.dataset();
+    const body: AlertMessageBody = {
+      content: `${roleId ? `<@&${roleId}> ` : ''}New incident: ${inc.summary}`.slice(0, 2000),
+      embeds: [this.o.compose(ds, inc)],
+      allowed_mentions: roleId ? { parse: [], roles: [roleId] } : { parse: [] },
+      nonce: d.nonce,
+      enforce_nonce: true,
+    };
+    try {
+      const msg = await this.o.sender.send(channelId, body);
+      store.markSent(channelId, incidentId, msg.id, this.o.clock());
+      logger.info({ channelId, incidentId, messageId: msg.id }, 'alert sent');
+      return 'sent';
+    } catch (err) {
+      const f = classifySendError(err);
+      if (f.kind === 'disable') {
+        store.disable(d.guildId, channelId, f.reason, this.o.clock());
+        store.markEnded(channelId, incidentId, 'failed', f.message);
+        logger.warn({ channelId, reason: f.reason }, 'alerts turned off for the channel');
+        return 'disabled';
+      }
+      if (f.kind === 'fail') {
+        store.markEnded(channelId, incidentId, 'failed', f.message);
+        return 'failed';
+      }
+      const wait = f.retryAfterMs ?? Math.min(60_000 * 2 ** (attempts), 30 * 60_000);
+      store.markRetry(channelId, incidentId, f.message, this.o.clock() + wait, f.unclear);
+      return 'retry-later';
+    }
+  }
+}
+
+/** Sends through the discord.js REST manager (client.rest), which shares the bot's rate-limit state. */
+export function restAlertSender(rest: { post(route: `/${string}`, options: { body: unknown }): Promise<unknown> }): AlertSender {
+  return {
+    async send(channelId, body) {
+      const msg = (await rest.post(`/channels/${channelId}/messages`, { body })) as { id?: unknown };
+      if (typeof msg?.id !== 'string') throw new Error('Discord answered without a message id');
+      return { id: msg.id };
+    },
+  };
+}

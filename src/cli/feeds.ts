@@ -1,0 +1,109 @@
+/**
+ * `npm run feeds -- add <url> [--name N] [--interval MIN] | list | remove <url> | resume <url> | poll [--all] [--json]`
+ * The feeds the bot follows (FEEDS_FILE, default ./feeds.json) and their state (the bot's database in the
+ * state folder). `poll` polls the due feeds once (every feed with --all) and queues their new articles.
+ */
+import './exit-on-closed-pipe.ts';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { loadAppConfigOrExit } from '../config.ts';
+import { FeedsFileError, FeedSchema, readFeedsFile, writeFeedsFile } from '../feeds/feed-config.ts';
+import { FeedPoller } from '../feeds/feed-poller.ts';
+import { FeedStore } from '../feeds/feed-store.ts';
+import { openDatabase } from '../storage/db.ts';
+
+const USAGE = 'usage: npm run feeds -- add <url> [--name N] [--interval MINUTES] | list | remove <url> | resume <url> | poll [--all] [--json]';
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+async function main(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { name: { type: 'string' }, interval: { type: 'string' }, all: { type: 'boolean' }, json: { type: 'boolean' } } });
+  } catch (err) {
+    fail(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+  }
+  const [verb, arg] = parsed.positionals;
+  const config = loadAppConfigOrExit();
+  const path = config.feedsFile;
+  let file;
+  try {
+    file = readFeedsFile(path);
+  } catch (err) {
+    if (err instanceof FeedsFileError) fail(err.message);
+    throw err;
+  }
+  const store = () => new FeedStore(openDatabase({ stateDir: config.stateDir }));
+
+  switch (verb) {
+    case 'add': {
+      if (!arg) fail(`add needs a feed URL\n${USAGE}`);
+      const feed = FeedSchema.safeParse({ url: arg, ...(parsed.values.name ? { name: parsed.values.name } : {}), ...(parsed.values.interval ? { intervalMinutes: Number(parsed.values.interval) } : {}) });
+      if (!feed.success) fail(`Not added: ${feed.error.issues.map((i) => `${i.path.join('.') || 'url'} ${i.message}`).join('; ')}`);
+      if (file.feeds.some((f) => f.url === feed.data.url)) {
+        // Adding a feed again also resumes it if it was paused.
+        store().resume(feed.data.url);
+        process.stdout.write(`Already following ${feed.data.url}; resumed if it was paused.\n`);
+        return;
+      }
+      writeFeedsFile({ ...file, feeds: [...file.feeds, feed.data] }, path);
+      process.stdout.write(`Following ${feed.data.url} every ${feed.data.intervalMinutes} minutes (${path}).\n`);
+      return;
+    }
+    case 'remove': {
+      if (!arg) fail(`remove needs a feed URL\n${USAGE}`);
+      if (!file.feeds.some((f) => f.url === arg)) fail(`Not following ${arg}; \`npm run feeds -- list\` shows the feeds.`);
+      writeFeedsFile({ ...file, feeds: file.feeds.filter((f) => f.url !== arg) }, path);
+      store().forget(arg);
+      process.stdout.write(`No longer following ${arg}. Articles already taken from it stay in the queue.\n`);
+      return;
+    }
+    case 'resume': {
+      if (!arg || !file.feeds.some((f) => f.url === arg)) fail(`Not following ${arg ?? '(no URL given)'}.`);
+      store().resume(arg);
+      process.stdout.write(`Resumed ${arg}: it is polled at the next pass.\n`);
+      return;
+    }
+    case 'list': {
+      if (file.feeds.length === 0) {
+        process.stdout.write(`No feeds yet (${path}). Add one: npm run feeds -- add https://example.org/feed.xml\n`);
+        return;
+      }
+      const s = store();
+      for (const f of file.feeds) {
+        const st = s.state(f.url);
+        const status = st.pausedReason ? `PAUSED: ${st.pausedReason}` : st.lastError ? `failing (${st.failures}): ${st.lastError}` : st.lastOkAt ? `ok, last polled ${new Date(st.lastOkAt).toISOString()}` : 'not polled yet';
+        process.stdout.write(`${f.url}${f.name ? ` (${f.name})` : ''} · every ${f.intervalMinutes} min · ${status}\n`);
+      }
+      return;
+    }
+    case 'poll': {
+      const s = store();
+      const poller = new FeedPoller({ store: s, logger: pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2)) /* this command's output is its answer: progress lines only from warn, unless asked for more */ });
+      const results = await poller.pollDue(file.feeds, { force: parsed.values.all ?? false });
+      const articles = [];
+      for (const url of file.articles) {
+        if (s.knowsEntry(null, null, url)) continue;
+        articles.push({ url, result: await poller.takeArticle(null, null, url, null, null) });
+      }
+      if (parsed.values.json) {
+        process.stdout.write(`${JSON.stringify({ feeds: results, articles })}\n`);
+        return;
+      }
+      if (results.length === 0 && articles.length === 0) process.stdout.write('Nothing due (use --all to poll every feed now).\n');
+      for (const r of results) {
+        const line = r.outcome === 'ok' ? `${r.added.length} new article(s), ${r.duplicates} duplicate(s), ${r.articleFailures} unreadable` : r.outcome === 'failed' ? `failed: ${r.reason}${r.pausedNow ? ' (now paused)' : ''}` : r.outcome === 'paused' ? `paused: ${r.reason}` : 'not modified';
+        process.stdout.write(`${r.feedUrl}: ${line}\n`);
+      }
+      for (const a of articles) process.stdout.write(`${a.url}: ${typeof a.result === 'number' ? 'queued' : a.result}\n`);
+      return;
+    }
+    default:
+      fail(USAGE);
+  }
+}
+
+await main(process.argv.slice(2));

@@ -1,0 +1,107 @@
+/**
+ * `npm run review -- list | show <id> | approve <id> [--set path=value …] | reject <id>  [--as NAME]`
+ * The review queue in a terminal: the same decisions as the Discord review channel, decided once.
+ * `--set casualties.0.killed=4` edits a field before approving (the edited record must still be valid).
+ */
+import './exit-on-closed-pipe.ts';
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { loadAppConfigOrExit } from '../config.ts';
+import { ReviewStore, type Draft } from '../review/review-store.ts';
+import { openDatabase } from '../storage/db.ts';
+
+const USAGE = 'usage: npm run review -- list | show <id> | approve <id> [--set path=value ...] | reject <id>  [--as NAME]';
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+function summary(d: Draft): string {
+  const r = d.record as { id: string; summary?: string; text?: string; date?: { date: string } };
+  return `#${d.id} ${d.kind} ${r.id}${r.date ? ` (${r.date.date})` : ''}: ${r.summary ?? r.text ?? ''}${d.duplicateOf ? `  [possible duplicate of ${d.duplicateOf}]` : ''}`;
+}
+
+/** Sets `value` at a dotted path ("casualties.0.killed"); the value is read as JSON when it parses, else as text. */
+export function setPath(record: unknown, path: string, raw: string): unknown {
+  const copy = structuredClone(record) as Record<string, unknown>;
+  const keys = path.split('.');
+  let at: Record<string, unknown> = copy;
+  for (const k of keys.slice(0, -1)) {
+    const next = at[k];
+    if (next === null || typeof next !== 'object') throw new Error(`no field ${path}`);
+    at = next as Record<string, unknown>;
+  }
+  const last = keys.at(-1)!;
+  if (!(last in at)) throw new Error(`no field ${path}`);
+  let value: unknown = raw;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    // plain text
+  }
+  at[last] = value;
+  return copy;
+}
+
+function main(argv: string[]): void {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { set: { type: 'string', multiple: true }, as: { type: 'string' } } });
+  } catch (err) {
+    fail(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+  }
+  const [verb, idText] = parsed.positionals;
+  const store = new ReviewStore(openDatabase({ stateDir: loadAppConfigOrExit().stateDir }));
+  const reviewer = parsed.values.as ?? `${userInfo().username} (console)`;
+  const id = Number(idText);
+  const needId = () => {
+    if (!idText || !Number.isInteger(id) || id < 1) fail(`${verb} needs a draft number (see \`npm run review -- list\`)`);
+    const d = store.draft(id);
+    if (!d) fail(`No draft #${id}.`);
+    return d;
+  };
+  switch (verb) {
+    case 'list': {
+      const pending = store.pending();
+      if (pending.length === 0) process.stdout.write('No drafts waiting for review.\n');
+      for (const d of pending) process.stdout.write(`${summary(d)}\n`);
+      return;
+    }
+    case 'show': {
+      const d = needId();
+      process.stdout.write(`${summary(d)}\nstatus: ${d.status}${d.decidedBy ? ` (by ${d.decidedBy} on ${new Date(d.decidedAt!).toISOString()})` : ''}\nsource: ${d.bundle.source.title}${d.bundle.source.url ? ` <${d.bundle.source.url}>` : ''}\n`);
+      const evidence = (d.record as { evidence?: string[] }).evidence ?? [];
+      for (const e of evidence) process.stdout.write(`  > ${e}\n`);
+      process.stdout.write(`${JSON.stringify(d.record, null, 2)}\n`);
+      return;
+    }
+    case 'approve':
+    case 'reject': {
+      const d = needId();
+      let edited: unknown;
+      if (verb === 'approve' && parsed.values.set?.length) {
+        edited = d.record;
+        for (const s of parsed.values.set) {
+          const eq = s.indexOf('=');
+          if (eq < 1) fail(`--set takes path=value, not "${s}"`);
+          try {
+            edited = setPath(edited, s.slice(0, eq), s.slice(eq + 1));
+          } catch (err) {
+            fail(`Not changed: ${err instanceof Error ? err.message : String(err)}`);
+          }
+        }
+      }
+      const r = store.decide(d.id, verb === 'approve' ? { decision: 'approve', ...(edited !== undefined ? { editedRecord: edited } : {}) } : { decision: 'reject' }, reviewer, Date.now());
+      if (r.ok) process.stdout.write(`#${d.id} ${r.draft.status}${r.draft.edited ? ' (edited)' : ''} by ${reviewer}.\n`);
+      else if (r.why === 'already-decided') fail(`#${d.id} was already ${r.draft.status} by ${r.draft.decidedBy} on ${new Date(r.draft.decidedAt!).toISOString()}; nothing changed.`);
+      else if (r.why === 'invalid-edit') fail(`Not approved: ${r.problem}`);
+      else fail(`No draft #${d.id}.`);
+      return;
+    }
+    default:
+      fail(USAGE);
+  }
+}
+
+main(process.argv.slice(2));

@@ -1,0 +1,41 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * What an operator watches (`GET /metrics`, Prometheus text format through prom-client, the de facto
+ * client for Node): interactions and their latency, digests and alerts by outcome, feed polls and queue
+ * sizes. One registry per process, so shard processes never mix their counts.
+ */
+export interface BotMetrics {
+  readonly registry: Registry;
+  /** A slash command, button or autocomplete answered; `outcome` is ok, user_error or error. */
+  readonly interactions: Counter<'kind' | 'command' | 'outcome'>;
+  readonly interactionSeconds: Histogram<'kind' | 'command'>;
+  /** A digest delivery ended: sent, failed, retry, disabled, unknown. */
+  readonly digests: Counter<'outcome'>;
+  readonly alerts: Counter<'outcome'>;
+  readonly feedPolls: Counter<'outcome'>;
+  /** Items waiting: review drafts, due digests. */
+  readonly queueSize: Gauge<'queue'>;
+}
+
+export function createBotMetrics(opts: { defaultMetrics?: boolean } = {}): BotMetrics {
+  const registry = new Registry();
+  // Process metrics (memory, event-loop lag, GC) unless a test wants a quiet registry.
+  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'incident_bot_' });
+  return {
+    registry,
+    interactions: new Counter({ name: 'incident_bot_interactions_total', help: 'Interactions answered, by kind, command and outcome', labelNames: ['kind', 'command', 'outcome'], registers: [registry] }),
+    interactionSeconds: new Histogram({
+      name: 'incident_bot_interaction_seconds',
+      help: 'Time from receiving an interaction to the first response',
+      labelNames: ['kind', 'command'],
+      // Discord allows 3 s before the first response: the buckets resolve that range.
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5],
+      registers: [registry],
+    }),
+    digests: new Counter({ name: 'incident_bot_digests_total', help: 'Digest deliveries ended, by outcome', labelNames: ['outcome'], registers: [registry] }),
+    alerts: new Counter({ name: 'incident_bot_alerts_total', help: 'Alert deliveries ended, by outcome', labelNames: ['outcome'], registers: [registry] }),
+    feedPolls: new Counter({ name: 'incident_bot_feed_polls_total', help: 'Feed polls, by outcome', labelNames: ['outcome'], registers: [registry] }),
+    queueSize: new Gauge({ name: 'incident_bot_queue_size', help: 'Items waiting, by queue', labelNames: ['queue'], registers: [registry] }),
+  };
+}

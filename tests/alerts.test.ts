@@ -1,0 +1,98 @@
+import { REST } from 'discord.js';
+import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AlertRunner, restAlertSender } from '../src/alerts/alert-runner.ts';
+import { AlertStore } from '../src/alerts/alert-store.ts';
+import type { Dataset } from '../src/core/dataset.ts';
+import { attributionFor } from '../src/replies/source-line.ts';
+import type { Incident } from '../src/schema/index.ts';
+import { openDatabase } from '../src/storage/db.ts';
+import { seedDataset } from '../testkit/seed-dataset.ts';
+import { FakeDiscord, snowflake } from '../testkit/fake-discord.ts';
+
+const GUILD = snowflake();
+const CH_ROLE = snowflake();
+const CH_PLAIN = snowflake();
+const ROLE = snowflake();
+
+let server: FakeDiscord;
+let rest: REST;
+let ds: Dataset;
+
+beforeAll(async () => {
+  server = await new FakeDiscord({ guilds: [{ id: GUILD, name: 'g', channels: [{ id: CH_ROLE, name: 'alerts' }, { id: CH_PLAIN, name: 'big-alerts' }] }] }).start();
+  rest = new REST({ api: server.apiUrl, retries: 0 }).setToken(server.token);
+  ds = seedDataset();
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+const compose = (d: Dataset, inc: Incident) => ({ title: inc.summary, footer: { text: attributionFor(d, [inc.sourceId]) } });
+const posts = (channel: string) => server.requestsTo('POST', `/channels/${channel}/messages`);
+const incident = (id: string) => ds.incidents.get(id)!;
+
+describe('alerts, through the real discord.js REST client against the local server', () => {
+  let now: number;
+  let store: AlertStore;
+  const runner = (maxPerHour = 10) => new AlertRunner({ store, dataset: () => ds, sender: restAlertSender(rest), compose, logger: pino({ level: 'silent' }), clock: () => now, maxPerHour });
+
+  beforeEach(() => {
+    now = Date.parse('2026-12-01T09:00:00Z');
+    store = new AlertStore(openDatabase({ memory: true }));
+  });
+
+  it('posts each matching incident once, mentioning only the chosen role, and nothing again after a restart', async () => {
+    store.set({ guildId: GUILD, channelId: CH_ROLE, placeId: 'iraq', minCasualties: 0, roleId: ROLE }, 'admin', now);
+    store.set({ guildId: GUILD, channelId: CH_PLAIN, placeId: null, minCasualties: 10, roleId: null }, 'admin', now);
+    const before = { role: posts(CH_ROLE).length, plain: posts(CH_PLAIN).length };
+    const published = ['diyala-police-2019-08-22', 'daraa-security-post-2019-07-28', 'saladin-oilfields-2019-07-29'].map(incident);
+    const r = runner();
+    // Iraq: Diyala and Saladin (Daraa is in Syria). At least 10 killed + injured: none of the three states so many.
+    expect(r.onPublished(published)).toBe(2);
+    expect(await r.tick()).toMatchObject({ sent: 2 });
+    const sent = posts(CH_ROLE).slice(before.role);
+    expect(sent).toHaveLength(2);
+    for (const p of sent) {
+      const body = p.body as { content: string; allowed_mentions: unknown; enforce_nonce: boolean };
+      expect(body.allowed_mentions).toEqual({ parse: [], roles: [ROLE] });
+      expect(body.content.startsWith(`<@&${ROLE}> New incident: `)).toBe(true);
+      expect(body.content).not.toMatch(/@everyone|@here/);
+      expect(body.enforce_nonce).toBe(true);
+    }
+    expect(posts(CH_PLAIN).length).toBe(before.plain);
+    expect(server.invalidRequests()).toEqual([]);
+
+    expect(await r.tick()).toMatchObject({ sent: 0 });
+    const restarted = runner();
+    expect(restarted.onPublished(published)).toBe(0);
+    expect(await restarted.tick()).toMatchObject({ sent: 0 });
+    expect(posts(CH_ROLE).length).toBe(before.role + 2);
+  });
+
+  it('keeps to the hourly cap by deferring the rest, in order, and sends them when the hour has passed', async () => {
+    store.set({ guildId: GUILD, channelId: CH_PLAIN, placeId: null, minCasualties: 0, roleId: null }, 'admin', now);
+    const before = posts(CH_PLAIN).length;
+    const r = runner(2);
+    expect(r.onPublished(['homs-army-2019-08-18', 'daraa-security-post-2019-07-28', 'diyala-police-2019-08-22'].map(incident))).toBe(3);
+    expect(await r.tick()).toMatchObject({ sent: 2, deferred: 1 });
+    expect(posts(CH_PLAIN).length).toBe(before + 2);
+    now += 30 * 60_000;
+    expect(await r.tick()).toMatchObject({ sent: 0 });
+    now += 31 * 60_000;
+    expect(await r.tick()).toMatchObject({ sent: 1 });
+    const bodies = posts(CH_PLAIN).slice(before).map((p) => (p.body as { content: string }).content);
+    expect(bodies.at(-1)).toContain(incident('diyala-police-2019-08-22').summary.slice(0, 40));
+    expect((posts(CH_PLAIN).at(-1)!.body as { allowed_mentions: unknown }).allowed_mentions).toEqual({ parse: [] });
+  });
+
+  it('turns a channel off with the reason when the bot may not post there, and queues nothing more for it', async () => {
+    store.set({ guildId: GUILD, channelId: CH_ROLE, placeId: null, minCasualties: 0, roleId: ROLE }, 'admin', now);
+    server.injectResponse({ method: 'POST', route: `/channels/${CH_ROLE}/messages` }, { status: 403, body: { message: 'Missing Permissions', code: 50013 }, times: 1 });
+    const r = runner();
+    r.onPublished([incident('homs-army-2019-08-18')]);
+    expect(await r.tick()).toMatchObject({ disabled: 1 });
+    expect(store.forGuild(GUILD)[0]).toMatchObject({ enabled: false, disabledReason: expect.stringMatching(/50013/) });
+    expect(r.onPublished([incident('diyala-police-2019-08-22')])).toBe(0);
+  });
+});
