@@ -92,7 +92,7 @@ async function killShards(manager: ReturnType<typeof buildShardingManager>): Pro
   return Promise.all(exits);
 }
 
-describe('run-bot with SHARD_COUNT > 1', () => {
+describe('the ShardingManager (SHARD_COUNT > 1)', () => {
   test('builds a ShardingManager over the shard script with the configured count, in child processes running tsx', () => {
     const config = { token: 'x'.repeat(30), applicationId: '123456789012345678', shardCount: 3, logLevel: 'info' as const };
     // mode and execArgv are set by the constructor but missing from discord.js's typings.
