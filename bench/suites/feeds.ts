@@ -69,16 +69,18 @@ const suite: Suite = async () => {
   }
   for (const s of servers) s.close();
   const failed = results.filter((r) => r.outcome !== 'ok').length;
+  // Articles that could not be read this time (a timeout on a loaded machine, say) are not stored, so the next poll takes them.
+  const unread = results.reduce((n, r) => n + (r.outcome === 'ok' ? r.articleFailures : 0), 0);
   return {
     name: 'feeds',
     lines: [
       ...table([
-        ['feeds', 'articles each', 'queued', 'failed polls', 'time s', 'articles/s', 'peak RSS MB', 'max req/host/s', 'min gap ms'],
-        [String(FEEDS), String(ARTICLES), String(queued), String(failed), (ms / 1000).toFixed(1), (queued / (ms / 1000)).toFixed(0), (peakRss / 2 ** 20).toFixed(0), String(maxPerSecond), minGap.toFixed(0)],
+        ['feeds', 'articles each', 'queued', 'unread (next poll)', 'failed polls', 'time s', 'articles/s', 'peak RSS MB', 'max req/host/s', 'min gap ms'],
+        [String(FEEDS), String(ARTICLES), String(queued), String(unread), String(failed), (ms / 1000).toFixed(1), (queued / (ms / 1000)).toFixed(0), (peakRss / 2 ** 20).toFixed(0), String(maxPerSecond), minGap.toFixed(0)],
       ]),
       'Each feed is its own host (a port of 127.0.0.1), so the time is bounded below by 1 + articles requests at one a second.',
     ],
-    figures: { feeds: FEEDS, articles_per_feed: ARTICLES, queued, failed_polls: failed, time_ms: ms, articles_per_s: queued / (ms / 1000), peak_rss_mb: peakRss / 2 ** 20, max_requests_per_host_per_s: maxPerSecond, min_gap_ms: minGap },
+    figures: { feeds: FEEDS, articles_per_feed: ARTICLES, queued, unread_articles: unread, failed_polls: failed, time_ms: ms, articles_per_s: queued / (ms / 1000), peak_rss_mb: peakRss / 2 ** 20, max_requests_per_host_per_s: maxPerSecond, min_gap_ms: minGap },
   };
 };
 
