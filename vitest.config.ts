@@ -5,7 +5,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * - unit: in-process tests of handlers, queries, rendering, the digest's logic, configuration (quick);
  * - e2e: everything that starts processes, worker threads or a gateway, waits on real timers, or builds
  *   datasets at scale: the real discord.js client against the local Discord-compatible server (testkit/),
- *   `npm start`/`ask` and the other CLIs as child processes, the ShardingManager, local HTTP servers (feeds).
+ *   `npm start`/`ask` and the other CLIs as child processes, the ShardingManager, local HTTP servers (feeds), an embedded PostgreSQL server.
  * A new test file is a unit test unless it is listed here.
  */
 export const E2E_TESTS = [
@@ -24,6 +24,7 @@ export const E2E_TESTS = [
   'tests/import-ged.test.ts',
   'tests/invite-and-drift.test.ts',
   'tests/logger-format.test.ts',
+  'tests/postgres-store.test.ts',
   'tests/review-cli.test.ts',
   'tests/review-store.test.ts',
   'tests/scale-query.test.ts',
