@@ -16,7 +16,10 @@ function ctx(now: string, check?: (g: string, c: string) => ChannelCheckResult, 
 }
 const closers: (() => void)[] = [];
 afterEach(() => closers.splice(0).forEach((c) => c()));
-const track = (c: CommandContext) => (closers.push(() => getDigestServices(c).store.db.close()), c);
+const track = (c: CommandContext) => {
+  closers.push(() => getDigestServices(c).store.db.close());
+  return c;
+};
 
 describe('/digest', () => {
   it('is registered for servers only and needs Manage Server', () => {

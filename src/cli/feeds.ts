@@ -7,7 +7,7 @@ import './exit-on-closed-pipe.ts';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { loadAppConfigOrExit } from '../config.ts';
-import { FeedsFileError, FeedSchema, readFeedsFile, writeFeedsFile } from '../feeds/feed-config.ts';
+import { FeedsFileError, FeedSchema, readFeedsFile, writeFeedsFile, type FeedsFile } from '../feeds/feed-config.ts';
 import { FeedPoller } from '../feeds/feed-poller.ts';
 import { FeedStore } from '../feeds/feed-store.ts';
 import { openDatabase } from '../storage/db.ts';
@@ -20,16 +20,17 @@ function fail(message: string): never {
 }
 
 async function main(argv: string[]): Promise<void> {
-  let parsed;
+  const options = { name: { type: 'string' }, interval: { type: 'string' }, all: { type: 'boolean' }, json: { type: 'boolean' } } as const;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof options }>>;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { name: { type: 'string' }, interval: { type: 'string' }, all: { type: 'boolean' }, json: { type: 'boolean' } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options });
   } catch (err) {
     fail(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
   }
   const [verb, arg] = parsed.positionals;
   const config = loadAppConfigOrExit();
   const path = config.feedsFile;
-  let file;
+  let file: FeedsFile;
   try {
     file = readFeedsFile(path);
   } catch (err) {

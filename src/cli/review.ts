@@ -45,9 +45,10 @@ export function setPath(record: unknown, path: string, raw: string): unknown {
 }
 
 function main(argv: string[]): void {
-  let parsed;
+  const options = { set: { type: 'string', multiple: true }, as: { type: 'string' } } as const;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof options }>>;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { set: { type: 'string', multiple: true }, as: { type: 'string' } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options });
   } catch (err) {
     fail(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
   }
