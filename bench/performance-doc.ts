@@ -21,7 +21,7 @@ const figures: Figures = JSON.parse(
 ) as Figures;
 
 const fmt = (x: number | undefined): string =>
-  x === undefined || Number.isNaN(x) ? '–' : Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : Math.abs(x) >= 1 ? x.toFixed(1) : x === 0 ? '0' : x.toPrecision(2);
+  x === undefined || Number.isNaN(x) ? '–' : Number.isInteger(x) || Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : Math.abs(x) >= 1 ? x.toFixed(1) : x === 0 ? '0' : x.toPrecision(2);
 
 function markdownTable(head: string[], rows: string[][]): string[] {
   return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
