@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { Writable } from 'node:stream';
 import { commands } from '../commands/index.ts';
-import type { CommandModule } from '../src/command/command-module.ts';
+import type { CommandModule } from '../commands/kit/command.ts';
 import { loadDataset } from '../src/core/dataset.ts';
 import { createBot } from '../src/discord/bot.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';

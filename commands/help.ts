@@ -1,25 +1,13 @@
-import type { CommandModule } from '../src/command/command-module.ts';
-import { makeReply, type ReplyPayload } from '../src/replies/payload.ts';
+import { defineCommand, type CommandModule } from './kit/command.ts';
+import { helpReply } from './kit/replies/help.ts';
 
-export const help: CommandModule = {
-  examples: ['/help'],
-  definition: { name: 'help', description: 'The commands, with examples' },
-  async handle(): Promise<ReplyPayload> {
-    // Imported lazily: the registry imports this file.
-    const { commands } = await import('./index.ts');
-    const fields = commands.map((c) => ({
-      name: `/${c.definition.name}`,
-      value: [c.definition.description, ...(c.examples ?? []).map((e) => `\`${e}\``)].join('\n'),
-    }));
-    return makeReply({
-      embeds: [
-        {
-          title: 'incident-bot: sourced answers about IS attacks in Iraq and Syria',
-          description:
-            'Every figure comes from a source you can check with /incident and /sources. Places accept names, aliases and common spellings (Saladin, Salah ad-Din, Salahuddin); options with a list offer suggestions as you type.',
-          fields,
-        },
-      ],
-    });
-  },
-};
+/** /help, listing `list()`: the registry builds it with its own list, so this file needs no registry. */
+export function helpCommand(list: () => readonly CommandModule[]): CommandModule {
+  return defineCommand({
+    name: 'help',
+    description: 'The commands, with examples',
+    examples: ['/help'],
+    options: {},
+    handle: () => helpReply(list()),
+  });
+}

@@ -1,8 +1,8 @@
-import type { CommandModule } from '../src/command/command-module.ts';
+import type { CommandModule } from './kit/command.ts';
 import { attacks } from './attacks.ts';
 import { chart } from './chart.ts';
-import { digest } from './digest.ts';
-import { help } from './help.ts';
+import { digest } from './digest/index.ts';
+import { helpCommand } from './help.ts';
 import { incident } from './incident.ts';
 import { map } from './map.ts';
 import { quote } from './quote.ts';
@@ -10,6 +10,6 @@ import { sources } from './sources.ts';
 import { stats } from './stats.ts';
 
 /** Every slash command, in the order /help lists them. Each file holds one command's definition and handler. */
-export const commands: CommandModule[] = [attacks, incident, quote, stats, sources, map, chart, digest, help];
+export const commands: CommandModule[] = [attacks, incident, quote, stats, sources, map, chart, digest, helpCommand(() => commands)];
 
 export const commandByName = new Map(commands.map((c) => [c.definition.name, c]));

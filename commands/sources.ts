@@ -1,28 +1,16 @@
-import type { APIEmbed } from 'discord-api-types/v10';
-import type { CommandModule } from '../src/command/command-module.ts';
 import type { Dataset } from '../src/core/dataset.ts';
 import { sourceCoverage } from '../src/core/source-coverage.ts';
-import { formatDateSpec, plural, truncate } from '../src/replies/format.ts';
-import { makeReply, type ReplyPayload } from '../src/replies/payload.ts';
-import { DISCORD_LIMITS } from '../src/replies/discord-limits.ts';
+import { defineCommand } from './kit/command.ts';
+import { sourcesReply, type SourceCoverage } from './kit/replies/sources.ts';
 
-interface Coverage {
-  incidents: number;
-  statistics: number;
-  quotes: number;
-  first: string | null;
-  last: string | null;
-  countries: Set<string>;
-}
-
-const cache = new WeakMap<Dataset, Map<string, Coverage>>();
+const cache = new WeakMap<Dataset, Map<string, SourceCoverage>>();
 
 /**
  * Per source: how many records it backs and the span of dates and countries they cover (computed once
  * per dataset). The incidents' part comes from the index (sourceCoverage), not from the records, which
  * a large dataset keeps on disk.
  */
-function coverage(ds: Dataset): Map<string, Coverage> {
+function coverage(ds: Dataset): Map<string, SourceCoverage> {
   let m = cache.get(ds);
   if (m) return m;
   m = new Map();
@@ -44,35 +32,13 @@ function coverage(ds: Dataset): Map<string, Coverage> {
   return m;
 }
 
-export const sources: CommandModule = {
+export const sources = defineCommand({
+  name: 'sources',
+  description: 'What the dataset is built from, its coverage and attribution',
   examples: ['/sources'],
-  definition: { name: 'sources', description: 'What the dataset is built from, its coverage and attribution' },
-  handle(_raw, ctx): ReplyPayload {
+  options: {},
+  handle(_o, ctx) {
     const ds = ctx.dataset();
-    const cov = coverage(ds);
-    const counts = ds.counts();
-    const embeds: APIEmbed[] = [...ds.sources.values()].slice(0, DISCORD_LIMITS.embedsPerMessage - 1).map((s) => {
-      const c = cov.get(s.id);
-      const lines = [
-        `**Kind:** ${s.kind}${s.publisher ? ` · **Publisher:** ${s.publisher}` : ''}${s.dateline ? ` · **Dateline:** ${s.dateline}` : ''}`,
-        `**Published:** ${s.published ? formatDateSpec(s.published) : 'not known'}`,
-        c
-          ? `**Backs:** ${plural(c.incidents, 'incident')}, ${plural(c.statistics, 'statistic')}, ${plural(c.quotes, 'statement')}` +
-            (c.first ? `\n**Incidents from** ${c.first} **to** ${c.last}${c.countries.size ? ` in ${[...c.countries].sort().join(', ')}` : ''}` : '')
-          : '**Backs:** no records yet',
-        `**Licence:** ${s.licence ?? 'not stated (quoted for reference)'}`,
-        `**Cite as:** ${s.attribution}`,
-        ...s.notes.map((n) => `• ${n}`),
-      ];
-      return { title: truncate(s.title, DISCORD_LIMITS.embedTitle), url: s.url ?? undefined, description: truncate(lines.join('\n'), 1500) };
-    });
-    const header: APIEmbed = {
-      title: 'Where the answers come from',
-      description:
-        `The dataset holds ${plural(counts.incidents, 'incident')}, ${plural(counts.statistics, 'statistic')}, ${plural(counts.quotes, 'statement')} ` +
-        `(direct quotations kept word for word, paraphrases marked as such), ${plural(counts.places, 'place')} and ${plural(counts.actors, 'actor')}, ` +
-        `from ${plural(counts.sources, 'source')}. Every record cites its source and the sentence that supports it: use /incident to see them.`,
-    };
-    return makeReply({ embeds: [header, ...embeds] });
+    return sourcesReply(ds, coverage(ds));
   },
-};
+});

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { commandByName, commands } from '../commands/index.ts';
-import type { CommandContext } from './command/command-module.ts';
+import type { CommandContext } from '../commands/kit/command.ts';
 import { loadAppConfigOrExit, type AppConfig, type BotConfig } from './config.ts';
 import { DEFAULT_DATA_DIR, loadDataset, type Dataset } from './core/dataset.ts';
 import { DatasetError } from './core/load-dataset.ts';

@@ -18,7 +18,7 @@ let increment = 0n;
 /** A real snowflake (17-19 digits) for "now", or for a given millisecond timestamp. */
 export function snowflake(at: number = Date.now()): string {
   increment = (increment + 1n) & 0xfffn;
-  return (((BigInt(at) - DISCORD_EPOCH) << 22n) | (1n << 17n) | increment).toString();
+  return (((BigInt(Math.floor(at)) - DISCORD_EPOCH) << 22n) | (1n << 17n) | increment).toString();
 }
 /** The shard a guild belongs to: (guild_id >> 22) % shard_count, as Discord computes it. */
 export function shardOf(guildId: string, shardCount: number): number {
@@ -66,6 +66,10 @@ export interface FakeDiscordOptions {
   validateBodies?: boolean;
   /** Extra fields of READY's `application` (what another server sends, e.g. `install_params: null`). */
   readyApplication?: Record<string, unknown>;
+  /** Discord's clock (ms): message ids and timestamps, and the enforce_nonce window. Default Date.now. */
+  now?: () => number;
+  /** How long a nonce is remembered with enforce_nonce (Discord: "the past few minutes"). Default 5 minutes. */
+  nonceWindowMs?: number;
 }
 
 export interface RecordedRequest {
@@ -99,6 +103,8 @@ export interface InjectedResponse {
   headers?: Record<string, string>;
   /** How many matching requests get this answer (default 1). */
   times?: number;
+  /** The request takes effect as usual (a message is created) and is then answered with this instead: a 5xx after Discord acted. */
+  afterEffect?: boolean;
 }
 
 export interface GatewaySession {
@@ -141,6 +147,13 @@ const OPTION_TYPE = { subcommand: 1, string: 3, integer: 4, boolean: 5, number: 
 
 // ---------------------------------------------------------------- server
 
+/** Where an interaction happens, and who invokes it: `memberPermissions` replaces the member's permissions bitfield. */
+export interface InteractionPlace {
+  guildId?: string;
+  channelId?: string;
+  memberPermissions?: string;
+}
+
 export class FakeDiscord {
   readonly token: string;
   readonly applicationId: string;
@@ -166,6 +179,9 @@ export class FakeDiscord {
   private readonly interactions = new Map<string, InteractionState>();
   private commandVersion = 0n;
   private readonly nonces = new Map<string, { at: number; message: Record<string, unknown> }>();
+  private readonly holds: { matcher: RequestMatcher; until: Promise<unknown>; remaining: number }[] = [];
+  private readonly now: () => number;
+  private readonly nonceWindowMs: number;
 
   constructor(options: FakeDiscordOptions = {}) {
     this.token = options.token ?? 'fake-token.for-tests-only.xyz';
@@ -180,6 +196,8 @@ export class FakeDiscord {
       validateBodies: options.validateBodies ?? true,
       readyApplication: options.readyApplication ?? {},
     };
+    this.now = options.now ?? Date.now;
+    this.nonceWindowMs = options.nonceWindowMs ?? 5 * 60_000;
   }
 
   /** REST base to give discord.js as `rest.api` (DISCORD_API_URL). */
@@ -225,6 +243,14 @@ export class FakeDiscord {
   /** Answer the next matching request(s) with this instead of the normal response. */
   injectResponse(matcher: RequestMatcher, response: InjectedResponse): void {
     this.injected.push({ matcher, response, remaining: response.times ?? 1 });
+  }
+
+  /**
+   * The next matching request(s) take effect as usual (a message is created), but the answer waits until
+   * `until` settles: a slow Discord, or a client that gives up (or dies) before the answer comes.
+   */
+  holdResponses(matcher: RequestMatcher, until: Promise<unknown>, times = 1): void {
+    this.holds.push({ matcher, until, remaining: times });
   }
 
   /** Requests whose body Discord's OpenAPI schema rejects. Should be empty after every test. */
@@ -303,7 +329,7 @@ export class FakeDiscord {
   }
 
   /** Sends a slash command invocation (type 2) on the shard that owns the guild. */
-  chatInput(name: string, options: Record<string, OptionValue | undefined> = {}, where: { guildId?: string; channelId?: string } = {}): SentInteraction {
+  chatInput(name: string, options: Record<string, OptionValue | undefined> = {}, where: InteractionPlace = {}): SentInteraction {
     return this.sendInteraction({ type: 2, data: { ...this.commandData(name, options), type: 1 } }, where);
   }
 
@@ -325,14 +351,14 @@ export class FakeDiscord {
   }
 
   /** Sends a button click (type 3) on a message the bot sent earlier. */
-  button(customId: string, where: { guildId?: string; channelId?: string; message?: Record<string, unknown> } = {}): SentInteraction {
+  button(customId: string, where: InteractionPlace & { message?: Record<string, unknown> } = {}): SentInteraction {
     const channelId = where.channelId ?? this.defaultChannel(where.guildId).id;
     const message = where.message ?? this.message(channelId, { content: 'earlier message', components: [] }, { flags: 0 });
     return this.sendInteraction({ type: 3, data: { custom_id: customId, component_type: 2 }, message }, where);
   }
 
   /** Sends any INTERACTION_CREATE; fills in the fields discord.js needs (else it drops the interaction). */
-  sendInteraction(partial: Record<string, unknown>, where: { guildId?: string; channelId?: string } = {}): SentInteraction {
+  sendInteraction(partial: Record<string, unknown>, where: InteractionPlace = {}): SentInteraction {
     const guild = where.guildId ? this.guild(where.guildId) : this.guilds[0]!;
     const channel = where.channelId ? guild.channels.find((c) => c.id === where.channelId)! : guild.channels[0]!;
     const id = snowflake();
@@ -346,7 +372,7 @@ export class FakeDiscord {
       guild_id: guild.id,
       channel_id: channel.id,
       channel: this.channelObject(guild, channel),
-      member: this.member(),
+      member: where.memberPermissions !== undefined ? { ...this.member(), permissions: where.memberPermissions } : this.member(),
       app_permissions: '2248473465835073',
       locale: 'en-US',
       guild_locale: 'en-US',
@@ -615,6 +641,7 @@ export class FakeDiscord {
     const injected = this.injected.find((i) => i.remaining > 0 && matches(i.matcher, record));
     if (injected) {
       injected.remaining -= 1;
+      if (injected.response.afterEffect) this.route(record);
       status = injected.response.status;
       responseBody = injected.response.body ?? defaultErrorBody(status);
       headers = { ...headers, ...injected.response.headers };
@@ -633,6 +660,12 @@ export class FakeDiscord {
         this.waiters.splice(this.waiters.indexOf(w), 1);
         w.resolve(record);
       }
+    }
+    const hold = this.holds.find((h) => h.remaining > 0 && matches(h.matcher, record));
+    if (hold) {
+      hold.remaining -= 1;
+      await hold.until.catch(() => undefined);
+      if (res.destroyed || res.writableEnded) return; // the client gave up meanwhile
     }
     if (responseBody === undefined || status === 204) {
       res.writeHead(status, headers);
@@ -737,13 +770,24 @@ export class FakeDiscord {
       // enforce_nonce: a message with the same nonce from the same author in the last minutes is returned, not posted again.
       const nonceKey = sent.enforce_nonce === true && sent.nonce !== undefined ? `${x[1]}:${String(sent.nonce)}` : null;
       const earlier = nonceKey ? this.nonces.get(nonceKey) : undefined;
-      if (earlier && Date.now() - earlier.at < 5 * 60_000) return [200, earlier.message];
+      if (earlier && this.now() - earlier.at < this.nonceWindowMs) return [200, earlier.message];
       const msg = { ...this.message(x[1]!, sent, { files: r.files }), ...(sent.nonce !== undefined ? { nonce: sent.nonce } : {}) };
-      if (nonceKey) this.nonces.set(nonceKey, { at: Date.now(), message: msg });
+      if (nonceKey) this.nonces.set(nonceKey, { at: this.now(), message: msg });
       const list = this.channelMessages.get(x[1]!) ?? [];
       list.push(msg);
       this.channelMessages.set(x[1]!, list);
       return [200, msg];
+    }
+    if ((x = /^\/channels\/(\d+)\/messages$/.exec(p)) && m === 'GET') {
+      if (!this.guilds.some((g) => g.channels.some((c) => c.id === x![1]))) return [404, { message: 'Unknown Channel', code: 10003 }];
+      // As Discord: newest first; with `after`, the oldest `limit` after that id; with `before`, the newest before it.
+      const limit = Math.min(100, Math.max(1, Number(r.query.limit ?? 50)));
+      const all = (this.channelMessages.get(x[1]!) ?? []).map((msg) => ({ ...msg, nonce: undefined })); // the nonce is not returned here
+      const id = (msg: Record<string, unknown>) => BigInt(msg.id as string);
+      let page: Record<string, unknown>[];
+      if (r.query.after) page = all.filter((msg) => id(msg) > BigInt(r.query.after!)).sort((a, b) => (id(a) < id(b) ? -1 : 1)).slice(0, limit);
+      else page = all.filter((msg) => !r.query.before || id(msg) < BigInt(r.query.before)).sort((a, b) => (id(a) > id(b) ? -1 : 1)).slice(0, limit);
+      return [200, page.sort((a, b) => (id(a) > id(b) ? -1 : 1)).map((msg) => JSON.parse(JSON.stringify(msg)) as Record<string, unknown>)];
     }
     if ((x = /^\/guilds\/(\d+)$/.exec(p)) && m === 'GET') {
       const g = this.guilds.find((gg) => gg.id === x![1]);
@@ -769,7 +813,7 @@ export class FakeDiscord {
       content_type: f.contentType ?? 'application/octet-stream',
     }));
     return {
-      id: snowflake(),
+      id: snowflake(this.now()),
       type: extra.interaction ? 20 : 0,
       channel_id: channelId,
       ...(guildId ? { guild_id: guildId } : {}),
@@ -778,7 +822,7 @@ export class FakeDiscord {
       embeds: (data.embeds as unknown[] | undefined) ?? [],
       components: (data.components as unknown[] | undefined) ?? [],
       attachments,
-      timestamp: new Date().toISOString(),
+      timestamp: new Date(this.now()).toISOString(),
       edited_timestamp: null,
       tts: false,
       mention_everyone: false,

@@ -1,6 +1,6 @@
 /** Starts the real discord.js client (src/discord/bot.ts) against a FakeDiscord, in-process. */
 import { Writable } from 'node:stream';
-import type { CommandModule } from '../src/command/command-module.ts';
+import type { CommandModule } from '../commands/kit/command.ts';
 import type { Dataset } from '../src/core/dataset.ts';
 import { createBot, type Bot, type BotOptions } from '../src/discord/bot.ts';
 import type { BotConfig } from '../src/config.ts';

@@ -1,6 +1,6 @@
 import { Dataset, DEFAULT_DATA_DIR } from '../src/core/dataset.ts';
 import { loadRawDataset } from '../src/core/load-dataset.ts';
-import type { CommandContext } from '../src/command/command-module.ts';
+import type { CommandContext } from '../commands/kit/command.ts';
 
 export const SEED_SOURCE = 'is-comeback-2019';
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AlertRunner, restAlertSender } from '../src/alerts/alert-runner.ts';
 import { AlertStore } from '../src/alerts/alert-store.ts';
 import type { Dataset } from '../src/core/dataset.ts';
-import { attributionFor } from '../src/replies/source-line.ts';
+import { attributionFor } from '../commands/kit/source-line.ts';
 import type { Incident } from '../src/schema/index.ts';
 import { openDatabase } from '../src/storage/db.ts';
 import { seedDataset } from '../testkit/seed-dataset.ts';

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { commandByName, commands } from '../commands/index.ts';
-import type { RawOptions } from '../src/command/command-module.ts';
-import { parsePageButtonId } from '../src/command/page-button.ts';
+import { replyTo, type RawOptions } from '../commands/kit/command.ts';
+import { parsePageButtonId } from '../commands/kit/page-button.ts';
 import { UserError } from '../src/core/user-error.ts';
 import { Dataset } from '../src/core/dataset.ts';
-import { limitViolations, type ReplyPayload } from '../src/replies/payload.ts';
+import { limitViolations, type ReplyPayload } from '../commands/kit/payload.ts';
 import { seedContext } from '../testkit/seed-dataset.ts';
 
 const ctx = seedContext();
 
 async function run(name: string, options: RawOptions = {}): Promise<ReplyPayload> {
-  const reply = await commandByName.get(name)!.handle(options, ctx);
+  const reply = await replyTo(commandByName.get(name)!, options, ctx);
   // Every reply of every command must be one Discord accepts, and must not ping anyone.
   expect(limitViolations(reply)).toEqual([]);
   expect(reply.allowed_mentions).toEqual({ parse: [] });
@@ -28,7 +28,7 @@ describe('/attacks', () => {
     const d = description(r);
     expect(d.indexOf('homs-army-2019-08-18')).toBeGreaterThan(-1);
     expect(d.indexOf('homs-army-2019-08-18')).toBeLessThan(d.indexOf('daraa-security-post-2019-07-28'));
-    expect(d).toContain('**18 Aug 2019** · Homs, Homs Governorate, Syria · Islamic State');
+    expect(d).toContain('**18 Aug 2019** · Homs, Homs District, Homs Governorate, Syria · Islamic State');
     expect(d).toContain('7 killed · injured not stated — IS killed seven Syrian army troops in the city of Homs.');
     expect(d).toContain('IS Probably Making A Comeback In Iraq And Syria');
     expect(d).not.toContain('Diyala');
@@ -52,7 +52,7 @@ describe('/attacks', () => {
       ['Page 1 of 3', true],
       ['Next ▶', false],
     ]);
-    const next = parsePageButtonId(buttons[2]!.custom_id)!;
+    const next = parsePageButtonId(buttons[2]!.custom_id, commandByName)!;
     expect(next).toEqual({ command: 'attacks', options: { place: 'iraq', limit: 1, page: 2 } });
     const second = await run(next.command, next.options);
     expect(description(second)).toContain('sulaymaniyah-security-post-2019-07-31');
@@ -63,7 +63,7 @@ describe('/attacks', () => {
 
   it('freezes relative dates into the page buttons so page 2 means what page 1 meant', async () => {
     const r = await run('attacks', { place: 'iraq', from: 'last 30 days', limit: 1 });
-    const next = parsePageButtonId((r.components![0]!.components[2] as { custom_id: string }).custom_id)!;
+    const next = parsePageButtonId((r.components![0]!.components[2] as { custom_id: string }).custom_id, commandByName)!;
     expect(next.options).toMatchObject({ from: '2019-07-27', page: 2 });
   });
 
@@ -140,7 +140,7 @@ describe('/incident', () => {
     const ds = new Dataset({ ...seed.raw, sources: [...seed.raw.sources, source], incidents: [...seed.raw.incidents, other] });
     const r = await commandByName.get('incident')!.handle({ id: 'homs-army-2019-08-18' }, { ...ctx, dataset: () => ds });
     const f = r.embeds![0]!.fields!.find((x) => x.name === 'Possibly the same event, in another source');
-    expect(f?.value).toBe('`other-homs-2019-08-19` · 19 Aug 2019 · Homs, Homs Governorate, Syria · Another source');
+    expect(f?.value).toBe('`other-homs-2019-08-19` · 19 Aug 2019 · Homs, Homs District, Homs Governorate, Syria · Another source');
     // The seed data alone has no such pair, and then the field is absent.
     const alone = await run('incident', { id: 'homs-army-2019-08-18' });
     expect(alone.embeds![0]!.fields!.some((x) => x.name.startsWith('Possibly'))).toBe(false);
@@ -158,9 +158,9 @@ describe('/quote', () => {
     const r = await run('quote', { person: 'pompeo' });
     const d = description(r);
     expect(r.embeds![0]!.title).toBe('Mike Pompeo — US Secretary of State');
-    expect(d).toContain('> “We’ve taken down significant risk — not all of it, but a significant amount.”\n— 20 Aug 2019 · CBS This Morning');
+    expect(d).toContain('> “We’ve taken down significant risk — not all of it, but a significant amount.”\n— 20 Aug 2019 (inferred: the article dates only his acknowledgment to August 20, not these words) · CBS This Morning');
     expect(d).toContain('> “It’s complicated”');
-    expect(d).toContain('**Paraphrase** (the article\'s words, not a quotation): Acknowledged that there are places where IS is more powerful');
+    expect(d).toContain('**Paraphrase (ours)**, not a quotation: Acknowledged that there are places where IS is more powerful');
     expect(d).not.toMatch(/“Acknowledged/);
   });
 

@@ -1,23 +1,31 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CommandContext } from '../src/command/command-module.ts';
-import { digest } from '../commands/digest.ts';
-import { dueDigests } from '../src/digest/due.ts';
+import type { CommandContext } from '../commands/kit/command.ts';
+import { digest } from '../commands/digest/index.ts';
+import { dueDigests } from '../src/core/digest/due.ts';
 import { createConsoleServices } from '../src/digest/console-services.ts';
-import { DIGEST_SERVICES_KEY, getDigestServices, type ChannelCheckResult } from '../src/digest/services.ts';
+import type { ChannelCheckResult } from '../commands/kit/services.ts';
+import type { DigestStore } from '../src/digest/store.ts';
 import { seedDataset } from '../testkit/seed-dataset.ts';
 
 const GUILD = '111111111111111111';
 const CHANNEL = '222222222222222222';
+/** Manage Server: what the member running set and off must hold. */
+const MANAGE_SERVER = '32';
 
 function ctx(now: string, check?: (g: string, c: string) => ChannelCheckResult, guildId: string | null = GUILD): CommandContext {
   const ds = seedDataset();
   const services = createConsoleServices(check ? { checkChannel: async (g, c) => check(g, c) } : {});
-  return { dataset: () => ds, now: () => new Date(now), invocation: { guildId, channelId: CHANNEL, userId: '333333333333333333' }, services };
+  const c: CommandContext = { dataset: () => ds, now: () => new Date(now), invocation: { guildId, channelId: CHANNEL, userId: '333333333333333333', memberPermissions: MANAGE_SERVER }, services };
+  stores.set(c, services.digest.store);
+  return c;
 }
+/** The SQLite store behind a context (the handlers see it only as DigestServices). */
+const stores = new WeakMap<CommandContext, DigestStore>();
+const storeOf = (c: CommandContext) => stores.get(c)!;
 const closers: (() => void)[] = [];
 afterEach(() => closers.splice(0).forEach((c) => c()));
 const track = (c: CommandContext) => {
-  closers.push(() => getDigestServices(c).store.db.close());
+  closers.push(() => storeOf(c).db.close());
   return c;
 };
 
@@ -35,7 +43,7 @@ describe('/digest', () => {
     const r = await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '08:00', timezone: 'Asia/Baghdad' }, c);
     expect(r.flags).toBe(64);
     expect(r.content).toContain('lacks Embed Links');
-    expect(getDigestServices(c).store.getSubscription(GUILD)).toBeNull();
+    expect(storeOf(c).getSubscription(GUILD)).toBeNull();
   });
 
   it('set, status, off and set again', async () => {
@@ -52,16 +60,16 @@ describe('/digest', () => {
     expect(off.content).toContain('is off');
     const st2 = await digest.handle({ subcommand: 'status' }, c);
     expect(st2.content).toMatch(/\*\*State:\*\* off — Turned off with \/digest off/);
-    const sub = getDigestServices(c).store.getSubscription(GUILD)!;
+    const sub = storeOf(c).getSubscription(GUILD)!;
     expect(sub).toMatchObject({ enabled: false, time: '08:00', placeId: 'syria' });
     await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '09:15', timezone: 'Europe/London' }, c);
-    expect(getDigestServices(c).store.getSubscription(GUILD)).toMatchObject({ enabled: true, time: '09:15', timeZone: 'Europe/London', placeId: null, disabledReason: null });
+    expect(storeOf(c).getSubscription(GUILD)).toMatchObject({ enabled: true, time: '09:15', timeZone: 'Europe/London', placeId: null, disabledReason: null });
   });
 
   it('set after a failure today (permissions fixed): today\'s digest goes out after all, to the channel now set', async () => {
     const c = track(ctx('2019-08-23T06:00:00Z'));
     await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '08:00', timezone: 'Asia/Baghdad' }, c);
-    const store = getDigestServices(c).store;
+    const store = storeOf(c);
     const compose = () => ({ body: '{}', nonce: 'n', digestDay: '2019-08-22', recordedUntil: 0 });
     store.claim({ guildId: GUILD, localDate: '2019-08-23' }, 'p', Date.parse('2019-08-23T05:00:00Z'), 60_000, compose);
     store.markEnded(GUILD, '2019-08-23', 'failed', 'HTTP 403 (code 50013): Missing Permissions', Date.parse('2019-08-23T05:00:00Z'), 'Turned off: the bot lacks permissions');
@@ -86,9 +94,9 @@ describe('/digest', () => {
     expect(r.flags).toBe(64);
     expect(r.embeds![0]!.description).toContain('diyala-police-2019-08-22');
     expect(r.allowed_mentions).toEqual({ parse: [] });
-    const store = getDigestServices(c).store;
+    const store = storeOf(c);
     expect(store.lastDelivery('-')).toBeNull();
-    expect(Object.keys(c.services!)).toEqual([DIGEST_SERVICES_KEY]);
+    expect(Object.keys(c.services!)).toEqual(['digest']);
   });
 
   it('autocompletes IANA zones', async () => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Dataset } from '../src/core/dataset.ts';
-import { composeDigest, composeDigestWithSummary, type DigestWindow } from '../src/digest/compose.ts';
-import { addDays, localNoon, unixSeconds } from '../src/digest/time.ts';
-import { embedLength } from '../src/replies/payload.ts';
-import { DISCORD_LIMITS } from '../src/replies/discord-limits.ts';
+import { composeDigest, composeDigestWithSummary } from '../commands/kit/digest-message.ts';
+import type { DigestWindow } from '../src/core/digest/window.ts';
+import { addDays, localNoon, unixSeconds } from '../src/core/local-time.ts';
+import { embedLength } from '../commands/kit/payload.ts';
+import { DISCORD_LIMITS } from '../commands/kit/discord-limits.ts';
 import { CASUALTY_GROUPS, type Incident } from '../src/schema/index.ts';
 import { seedDataset } from '../testkit/seed-dataset.ts';
 

@@ -316,6 +316,36 @@ describe('digest delivery', () => {
     expect(sender.posted).toHaveLength(1);
   });
 
+  it('elapsed time decides the window: a clock set back is caught by the monotonic clock, and without a comparable one a time before the first request counts as too late', async () => {
+    const sender = new FakeSender();
+    let mono = 0;
+    const a = setup({ sender, runner: { owner: 'a', monotonic: { now: () => mono, origin: 'boot-1' } } });
+    subscribe(a.store, 'g1', a.clock.t);
+    subscribe(a.store, 'g2', a.clock.t);
+    a.clock.set('2019-08-23T05:00:00Z');
+    const e502 = apiError(502, 0, 'Bad Gateway');
+    sender.failures.push(e502, e502, e502, e502, e502, e502); // both: no clear answer, perhaps posted
+    expect((await a.runner.tick()).outcomes['retry-later']).toBe(2);
+    expect(a.store.getDelivery('g1', '2019-08-23')).toMatchObject({ maybePosted: true, firstAttemptMono: 0, monoOrigin: 'boot-1' });
+    // 61 minutes pass; the wall clock is set back an hour: it says one minute.
+    mono += 61 * 60_000;
+    a.clock.set('2019-08-23T05:01:00Z');
+    const b = setup({ dir: a.dir, clock: a.clock, sender, runner: { owner: 'b', monotonic: { now: () => mono, origin: 'boot-1' } } });
+    const c = setup({ dir: a.dir, clock: a.clock, sender, runner: { owner: 'c', monotonic: { now: () => 0, origin: 'boot-2' } } });
+    expect((await b.runner.tick()).outcomes.unknown).toBe(2); // no marker lookup in this fake: unknown, but never resent
+    expect(sender.requests).toHaveLength(6);
+    // Another machine (no comparable monotonic clock) whose wall clock is behind the first request: too late too.
+    subscribe(a.store, 'g3', Date.parse('2019-08-22T12:00:00Z'));
+    a.clock.set('2019-08-23T05:10:00Z');
+    sender.failures.push(e502, e502, e502);
+    expect((await a.runner.tick()).outcomes['retry-later']).toBe(1);
+    a.clock.set('2019-08-23T05:05:00Z'); // after the digest's time, before its first request
+    c.store.db.prepare("UPDATE digest_deliveries SET next_attempt_at = 0 WHERE guild_id = 'g3'").run();
+    expect((await c.runner.tick()).outcomes.unknown).toBe(1);
+    expect(sender.requests).toHaveLength(9);
+    expect(sender.posted).toHaveLength(0);
+  });
+
   it('never resends after Discord\'s nonce window when a request got no clear answer (a timeout that did post)', async () => {
     const { store, clock, sender, runner } = setup({ runner: { nextAttempt: { baseMs: 60_000, maxMs: 30 * 60_000, maxAttemptsPerDay: 24 } } });
     sender.now = () => clock.t;

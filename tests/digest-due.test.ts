@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dueDigests, nextRun } from '../src/digest/due.ts';
-import { localDate, scheduledInstant } from '../src/digest/time.ts';
-import type { DeliveryState, Subscription } from '../src/digest/types.ts';
+import { dueDigests, nextRun } from '../src/core/digest/due.ts';
+import { localDate, scheduledInstant } from '../src/core/local-time.ts';
+import type { DeliveryState, Subscription } from '../src/core/digest/types.ts';
 
 const OWNER = 'me';
 const opts = { owner: OWNER, staleAfterMs: 60_000 };

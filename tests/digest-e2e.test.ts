@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { digest } from '../commands/digest.ts';
-import { composeDigest } from '../src/digest/compose.ts';
+import { digest } from '../commands/digest/index.ts';
+import { composeDigest } from '../commands/kit/digest-message.ts';
 import { createDigestPlugin, type DigestPlugin, type DigestPluginOptions } from '../src/digest/discord-plugin.ts';
-import { digestNonce } from '../src/digest/runner.ts';
+import { digestMarker, digestNonce } from '../src/digest/runner.ts';
 import { openDatabase, type Db } from '../src/storage/db.ts';
 import { FakeDiscord, guildIdForShard, snowflake, type FakeGuild } from '../testkit/fake-discord.ts';
 import { startBot, type StartedBot } from '../testkit/harness.ts';
@@ -79,7 +79,8 @@ const posts = (server: FakeDiscord, channelId: string) => server.requestsTo('POS
 const created = (server: FakeDiscord, channelId: string) => server.channelMessages.get(channelId)?.length ?? 0;
 
 async function command(server: FakeDiscord, guildId: string, options: Record<string, string>): Promise<string> {
-  const i = server.chatInput('digest', options, { guildId });
+  // A member with Manage Server (32): set and off check it on every run.
+  const i = server.chatInput('digest', options, { guildId, memberPermissions: '32' });
   const cb = await i.callback();
   const data = (cb.body as { data?: { content?: string } }).data;
   return data?.content ?? '';
@@ -106,7 +107,10 @@ describe('digest end to end through the local Discord server', () => {
     const sent = posts(server, news);
     expect(sent).toHaveLength(1);
     const expected = composeDigest(seedDataset(), { day: '2019-08-22', previousDay: null, recordedIds: [], at: new Date('2019-08-23T05:00:00Z') }, { placeId: null }, 'Asia/Baghdad');
-    expect(sent[0]!.body).toEqual({ embeds: expected.embeds, allowed_mentions: { parse: [] }, nonce: digestNonce(g.id, '2019-08-23'), enforce_nonce: true });
+    // the footer carries the digest's marker, to find it in the channel after an unclear send
+    const nonce = digestNonce(g.id, '2019-08-23');
+    const embeds = expected.embeds!.map((e) => ({ ...e, footer: { text: `${e.footer!.text} · ${digestMarker(nonce)}` } }));
+    expect(sent[0]!.body).toEqual({ embeds, allowed_mentions: { parse: [] }, nonce, enforce_nonce: true });
     expect(sent[0]!.validation?.operation).toBeTruthy();
     expect(sent[0]!.validation?.errors).toEqual([]);
     expect(sent[0]!.status).toBe(200);

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DigestRunner } from '../src/digest/runner.ts';
 import { DigestStore } from '../src/digest/store.ts';
-import { MIGRATIONS, migrate, openDatabase, type Db } from '../src/storage/db.ts';
+import Database from 'better-sqlite3';
+import { MIGRATIONS, migrate, openDatabase, SchemaTooNewError, type Db } from '../src/storage/db.ts';
 import { seedDataset } from '../testkit/seed-dataset.ts';
 
 const dirs: string[] = [];
@@ -35,7 +36,29 @@ describe('digest storage', () => {
     expect(a.pragma('user_version', { simple: true })).toBe(latest);
     expect(migrate(b)).toBe(latest); // nothing left to apply, no error
     const tables = (a.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-    expect(tables).toEqual(['digest_deliveries', 'digest_subscriptions', 'incident_first_seen', 'meta']);
+    expect(tables).toEqual(expect.arrayContaining(['digest_deliveries', 'digest_subscriptions', 'incident_first_seen', 'meta'])); // and the feeds' and review's
+  });
+
+  it('refuses a database a newer schema version wrote, naming both versions, and leaves it as it was', () => {
+    const dir = tmp();
+    open(dir).close();
+    const latest = Math.max(...MIGRATIONS.map((m) => m.version));
+    const file = join(dir, 'incident-bot.sqlite');
+    const raw = new Database(file);
+    raw.pragma('journal_mode = DELETE');
+    raw.pragma(`user_version = ${latest + 3}`);
+    raw.close();
+    expect(() => openDatabase({ stateDir: dir })).toThrow(SchemaTooNewError);
+    expect(() => openDatabase({ stateDir: dir })).toThrow(new RegExp(`schema version ${latest + 3}, newer than this version of the bot knows \\(${latest}\\)`));
+    const after = new Database(file, { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(latest + 3);
+    expect(after.pragma('journal_mode', { simple: true })).toBe('delete');
+    after.close();
+    // migrate() on an already open connection refuses it too
+    const mem = openDatabase({ memory: true });
+    dbs.push(mem);
+    mem.pragma(`user_version = ${latest + 1}`);
+    expect(() => migrate(mem)).toThrow(/newer than this version of the bot knows/);
   });
 
   it('a claim is exclusive across connections (two shard processes sharing the file)', () => {

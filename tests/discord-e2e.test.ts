@@ -6,15 +6,15 @@
 import { DiscordAPIError, PermissionFlagsBits } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { commands } from '../commands/index.ts';
-import type { CommandModule, RawOptions } from '../src/command/command-module.ts';
-import { parsePageButtonId } from '../src/command/page-button.ts';
+import { replyTo, type CommandModule, type RawOptions } from '../commands/kit/command.ts';
+import { parsePageButtonId } from '../commands/kit/page-button.ts';
 import { loadDataset } from '../src/core/dataset.ts';
 import { UserError } from '../src/core/user-error.ts';
 import { DIGEST_PERMISSIONS, discordChannelCheck } from '../src/digest/discord-plugin.ts';
 import { restSender, type DigestMessageBody } from '../src/digest/sender.ts';
 import { checkChannel } from '../src/discord/channels.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
-import type { ReplyPayload } from '../src/replies/payload.ts';
+import type { ReplyPayload } from '../commands/kit/payload.ts';
 import { FakeDiscord, snowflake, type RecordedRequest } from '../testkit/fake-discord.ts';
 import { configFor, startBot, type StartedBot } from '../testkit/harness.ts';
 
@@ -167,7 +167,7 @@ function messageBody(p: ReplyPayload, extra: Record<string, unknown> = {}): Reco
 }
 
 async function expected(name: string, options: RawOptions): Promise<ReplyPayload> {
-  return real(name).handle(options, { ...ctx, invocation: { guildId, channelId, userId: '123456789012345678', locale: 'en-US' } });
+  return replyTo(real(name), options, { ...ctx, invocation: { guildId, channelId, userId: '123456789012345678', locale: 'en-US' } });
 }
 
 describe('login and registration', () => {
@@ -266,7 +266,7 @@ describe('commands', () => {
 
     const click = server.button(next.custom_id, { message: server.originalMessage(first.id)! });
     const upd = await click.callback();
-    const parsed = parsePageButtonId(next.custom_id)!;
+    const parsed = parsePageButtonId(next.custom_id, new Map(commands.map((c) => [c.definition.name, c])))!;
     const want = await expected(parsed.command, parsed.options);
     expect(upd.body).toEqual({ type: 7, data: messageBody({ ...want, content: want.content ?? '' }) });
     expect(JSON.stringify(upd.body)).toContain('Page 2 of');

@@ -7,9 +7,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { commands } from '../commands/index.ts';
-import type { RawOptions } from '../src/command/command-module.ts';
+import { replyTo, type RawOptions } from '../commands/kit/command.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
-import type { ReplyPayload } from '../src/replies/payload.ts';
+import type { ReplyPayload } from '../commands/kit/payload.ts';
 import { decodePng, pngSize } from '../testkit/png.ts';
 import { FakeDiscord, type RecordedRequest } from '../testkit/fake-discord.ts';
 import { configFor, startBot, type StartedBot } from '../testkit/harness.ts';
@@ -46,7 +46,7 @@ afterAll(async () => {
 /** What the handler answers by itself, called directly: the bytes Discord must receive. */
 async function direct(name: string, options: RawOptions): Promise<ReplyPayload> {
   const cmd = commands.find((c) => c.definition.name === name)!;
-  return cmd.handle(options, ctx);
+  return replyTo(cmd, options, ctx);
 }
 
 /** The request that answers a deferred interaction: the edit of @original, or an ephemeral follow-up. */

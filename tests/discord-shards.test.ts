@@ -8,17 +8,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import type { CommandModule } from '../src/command/command-module.ts';
+import type { CommandModule } from '../commands/kit/command.ts';
 import { ownsGuild, shardForGuild } from '../src/discord/channels.ts';
 import { createLogger } from '../src/discord/logger.ts';
 import { buildShardingManager, respawnWithBackoff } from '../src/discord/sharding.ts';
 import { FakeDiscord, guildIdForShard, snowflake } from '../testkit/fake-discord.ts';
 import { configFor, startBot, type StartedBot } from '../testkit/harness.ts';
 
-const whoami: CommandModule = {
+/** Each shard's bot gets its own /whoami, which says which shard it is. */
+const whoami = (shard: number): CommandModule => ({
   definition: { name: 'whoami', description: 'Which shard answered' },
-  handle: (_o, ctx) => ({ content: `shard ${String(ctx.services?.shard)} answered guild ${ctx.invocation?.guildId}`, allowed_mentions: { parse: [] } }),
-};
+  handle: (_o, ctx) => ({ content: `shard ${String(shard)} answered guild ${ctx.invocation?.guildId}`, allowed_mentions: { parse: [] } }),
+});
 
 describe('two shards in one process', () => {
   let server: FakeDiscord;
@@ -34,7 +35,7 @@ describe('two shards in one process', () => {
       ],
       recommendedShards: 2,
     }).start();
-    for (const shard of [0, 1]) bots.push(await startBot(server, { commands: [whoami], shards: [shard], shardCount: 2, services: { shard } }));
+    for (const shard of [0, 1]) bots.push(await startBot(server, { commands: [whoami(shard)], shards: [shard], shardCount: 2 }));
   });
 
   afterAll(async () => {

@@ -4,13 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadDataset } from '../src/core/dataset.ts';
+import { Dataset, loadDataset } from '../src/core/dataset.ts';
 import { Gazetteer } from '../src/core/gazetteer.ts';
 import { queryIncidents } from '../src/core/query-incidents.ts';
-import { GED_SOURCE_ID } from '../src/import/ged-source.ts';
+import { aggregate } from '../src/render/map-data.ts';
+import { GED_SOURCE, GED_SOURCE_ID } from '../src/import/ged-source.ts';
 import { importGed, type ImportResult } from '../src/import/import-ged.ts';
 import { addAliasesToGazetteerText, readExisting, writeGedOutput } from '../src/import/write-ged.ts';
-import { Incident, type Actor, type Place } from '../src/schema/index.ts';
+import { Incident, type Actor, type Place, type Source } from '../src/schema/index.ts';
+import type { CommandContext } from '../commands/kit/command.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'ged', 'ged191-slice.csv');
 const DATA = join(import.meta.dirname, '..', 'data');
@@ -108,7 +110,7 @@ describe('importGed on the fixture slice', () => {
       else expect(inc.evidence[0]).toContain(`event ${r.id}`);
       expect(inc.citation).toMatchObject({ eventId: r.id, headline: r.source_headline.trim() || null, office: r.source_office.trim() || null });
       expect(inc.summary.length).toBeLessThanOrEqual(200);
-      expect(inc.summary).toMatch(/^(Clash between .+ and .+|Violence by .+ against civilians) (in|near) .+; .+\.$/);
+      expect(inc.summary).toMatch(/^(Several events reported together: )?([Cc]lash(es)? between .+ and .+|[Vv]iolence by .+ against civilians) (in|near|along or within|on) .+; .+\.$/);
     }
   });
 
@@ -238,5 +240,111 @@ describe('a later import replaces the earlier one as a whole', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/no event rows: nothing written/);
     expect(files()).toEqual(before);
+  });
+});
+
+describe('GED places, precisions and aggregates (hand-written fixture)', () => {
+  const PLACES_CSV = join(import.meta.dirname, 'fixtures', 'ged', 'places-precision-clarity.csv');
+  const gazetteerPlaces = JSON.parse(readFileSync(join(DATA, 'places', 'gazetteer.json'), 'utf8')) as Place[];
+  const seedSources = JSON.parse(readFileSync(join(DATA, 'sources', 'seed-article.json'), 'utf8')) as Source[];
+  let res: ImportResult;
+  let ds: Dataset;
+  let inc: (gedId: number) => Incident;
+  let lineage: (gedId: number) => string[];
+  beforeAll(async () => {
+    res = await importGed(createReadStream(PLACES_CSV), { existingPlaces: gazetteerPlaces, existingActors: seedActors });
+    ds = new Dataset({ sources: [...seedSources, GED_SOURCE], places: [...gazetteerPlaces, ...res.places], actors: [...seedActors, ...res.actors], incidents: res.incidents, statistics: [], quotes: [] });
+    inc = (gedId) => res.incidents.find((i) => i.id === `ged-${gedId}`)!;
+    lineage = (gedId) => ds.gazetteer.lineage(inc(gedId).placeId).map((p) => p.id);
+  });
+  const ctx = (): CommandContext => ({ dataset: () => ds, now: () => new Date('2019-12-01T00:00:00Z'), invocation: { guildId: null, channelId: null, userId: null }, services: {} });
+
+  it('keeps a village name shared by two provinces as two places, each event in its own province', () => {
+    expect(res.summary.skipped).toEqual({});
+    expect(lineage(9100001)).toContain('diyala-province');
+    expect(lineage(9100014)).toContain('diyala-province');
+    expect(lineage(9100002)).toContain('saladin-province');
+    expect(inc(9100001).placeId).not.toBe(inc(9100002).placeId);
+    expect(inc(9100002).placeId).toBe(inc(9100003).placeId);
+    const diyala = queryIncidents(ds, { placeId: 'diyala-province' }, { offset: 0, limit: 50 });
+    expect(diyala.incidents.map((i) => i.id).sort()).toEqual(['ged-9100001', 'ged-9100014']);
+  });
+
+  it('puts Mosul and Homs under their districts, so a district counts the events in its city', () => {
+    for (const id of [9100004, 9100005, 9100006]) expect(lineage(id).slice(-3)).toEqual(['mosul-district', 'nineveh-province', 'iraq']);
+    expect(inc(9100004).placeId).toBe('mosul');
+    expect(lineage(9100004)).toEqual(['mosul', 'mosul-district', 'nineveh-province', 'iraq']);
+    expect(lineage(9100006)).toEqual([inc(9100006).placeId, 'mosul-district', 'nineveh-province', 'iraq']);
+    expect(queryIncidents(ds, { placeId: 'mosul-district' }).total).toBe(3);
+    expect(ds.gazetteer.resolve('al Mawsil District')).toMatchObject({ kind: 'found', id: 'mosul-district' });
+    expect(lineage(9100007)).toEqual(['homs', 'homs-district', 'homs-governorate', 'syria']);
+    expect(queryIncidents(ds, { placeId: 'homs-district' }).total).toBe(2);
+    expect(res.places.filter((p) => p.kind === 'district' && /mawsil|homs/i.test(p.name))).toEqual([]);
+    // GED spells one district two ways (Qaḑā’ Haditha, Qaḑā’ Ḩadīthah): one district, both spellings known.
+    const haditha = ds.gazetteer.get(lineage(9100016)[1]!)!;
+    expect(haditha.kind).toBe('district');
+    expect(lineage(9100017)[1]).toBe(haditha.id);
+    expect(haditha.aliases).toEqual(expect.arrayContaining(['Qaḑā’ Haditha', 'Qaḑā’ Ḩadīthah']));
+  });
+
+  it('maps where_prec 5 to a feature and 7 to water: no town, no spot of its own, never "near"', () => {
+    const road = inc(9100009);
+    expect(road.location).toEqual({ precision: 'feature', coordinates: null, description: 'Road between Ramadi town and Rutba town' });
+    expect(ds.gazetteer.get(road.placeId)?.kind).toBe('region');
+    expect(res.places.filter((p) => p.kind === 'city').map((p) => p.name)).not.toContain('Road between Ramadi town and Rutba');
+    expect(road.summary).toContain('along or within Road between Ramadi town and Rutba town');
+    // A road near which UCDP places the event (where_prec 2) is still no town.
+    expect(inc(9100015).location.precision).toBe('near');
+    expect(ds.gazetteer.get(inc(9100015).placeId)?.kind).toBe('site');
+    expect(inc(9100010).location.precision).toBe('feature');
+    expect(inc(9100011).placeId).toBe(inc(9100012).placeId); // one border, whatever point each row has
+    expect(inc(9100013).location).toMatchObject({ precision: 'water', coordinates: null });
+    expect(inc(9100005).location.precision).toBe('near');
+    for (const id of [9100009, 9100010, 9100013]) expect(inc(id).summary).not.toMatch(/\bnear\b/);
+    // The map draws a feature or a lake as an area, never as the spot of a named place.
+    expect(aggregate(ds, [road, inc(9100013)]).markers.map((m) => m.approximate)).toEqual([true, true]);
+    expect(aggregate(ds, [inc(9100001)]).markers[0]!.approximate).toBe(false);
+  });
+
+  it('/incident says what the location precision means', async () => {
+    const { commandByName } = await import('../commands/index.ts');
+    const place = async (id: number) => (await commandByName.get('incident')!.handle({ id: `ged-${id}` }, ctx())).embeds![0]!.fields!.find((f) => f.name === 'Place')!.value;
+    expect(await place(9100009)).toMatch(/Location known to: somewhere along or within the named road, river, border or area/);
+    expect(await place(9100013)).toMatch(/Location known to: on the named body of water/);
+    expect(await place(9100005)).toMatch(/within about 25 km/);
+  });
+
+  it('keeps event_clarity 2 and says so in the record, the list and /incident', async () => {
+    const agg = inc(9100014);
+    expect(agg.severalEvents).toBe(true);
+    expect(inc(9100001).severalEvents).toBeUndefined();
+    expect(agg.summary).toMatch(/^Several events reported together: clashes between Government of Iraq and IS/);
+    const { commandByName } = await import('../commands/index.ts');
+    const one = await commandByName.get('incident')!.handle({ id: 'ged-9100014' }, ctx());
+    expect(one.embeds![0]!.fields!.find((f) => f.name === 'Several events')?.value).toMatch(/several events together/);
+    const list = await commandByName.get('attacks')!.handle({ place: 'diyala' }, ctx());
+    const d = list.embeds![0]!.description!;
+    expect(d).toContain('Several events reported together');
+    // A range inside one month shows its days.
+    expect(d).toContain('**22–23 Aug 2017**');
+    // Totals built on GED say they are UCDP's best estimates.
+    expect(list.embeds![0]!.fields!.find((f) => f.name.startsWith('Totals'))!.value).toMatch(/\nDeaths from UCDP GED 19\.1 are UCDP's best estimates\.$/);
+    const stats = await commandByName.get('stats')!.handle({ place: 'diyala' }, ctx());
+    expect(stats.embeds![0]!.fields!.find((f) => f.name.startsWith('Totals'))!.value).toContain("Deaths from UCDP GED 19.1 are UCDP's best estimates.");
+  });
+});
+
+describe('how a date filter counts a span of days', () => {
+  it('/help says it, and the query counts a span by its first day', async () => {
+    const { commandByName } = await import('../commands/index.ts');
+    const ctx = { dataset: () => undefined as never, now: () => new Date(), invocation: { guildId: null, channelId: null, userId: null }, services: {} } as CommandContext;
+    const help = await commandByName.get('help')!.handle({}, ctx);
+    expect(help.embeds![0]!.description).toMatch(/counted by the first day of its span in every date filter/);
+    const res = await importGed(createReadStream(join(import.meta.dirname, 'fixtures', 'ged', 'places-precision-clarity.csv')), { existingPlaces: seedPlaces, existingActors: seedActors });
+    const places = [...seedPlaces, ...res.places];
+    const ds = new Dataset({ sources: [GED_SOURCE], places, actors: [...seedActors, ...res.actors], incidents: res.incidents, statistics: [], quotes: [] });
+    const ids = (from: string, to: string) => queryIncidents(ds, { from, to }, { offset: 0, limit: 100 }).incidents.map((i) => i.id);
+    expect(ids('2017-08-22', '2017-08-22')).toContain('ged-9100014'); // 22–23 Aug: its first day
+    expect(ids('2017-08-23', '2017-08-23')).not.toContain('ged-9100014');
   });
 });

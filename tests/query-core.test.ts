@@ -32,7 +32,7 @@ describe('place names', () => {
   });
 
   it('prefers the city when a city and its governorate share a name, and keeps the other as an alternative', () => {
-    expect(ds.gazetteer.resolve('homs')).toEqual({ kind: 'found', id: 'homs', alternatives: ['homs-governorate'] });
+    expect(ds.gazetteer.resolve('homs')).toEqual({ kind: 'found', id: 'homs', alternatives: ['homs-governorate', 'homs-district'] });
     expect(ds.gazetteer.resolve('homs governorate')).toMatchObject({ id: 'homs-governorate' });
   });
 
@@ -184,10 +184,10 @@ describe('statistics and breakdowns', () => {
 
 describe('dates as shown', () => {
   it('formats ISO days, derived dates and ranges the same way date-fns would', async () => {
-    const { day, shortDate } = await import('../src/replies/format.ts');
+    const { day, shortDate } = await import('../src/core/format.ts');
     const { format, parseISO } = await import('date-fns');
     for (const iso of ['2019-08-22', '2019-01-01', '2016-12-31', '1989-02-05']) expect(day(iso)).toBe(format(parseISO(iso), 'd MMM yyyy'));
-    expect(shortDate({ date: '2019-08-01', end: '2019-08-31', precision: 'range' })).toBe('Aug 2019 (range)');
+    expect(shortDate({ date: '2019-08-01', end: '2019-08-31', precision: 'range' })).toBe('1–31 Aug 2019');
     expect(shortDate({ date: '2019-07-28', end: '2019-08-03', precision: 'range' })).toBe('28 Jul 2019–3 Aug 2019');
     expect(shortDate({ date: '2019-07-31', precision: 'derived', derivedFrom: { ref: 'x', offsetDays: 2, phrase: 'two days' } })).toBe('≈31 Jul 2019');
   });
@@ -196,7 +196,7 @@ describe('dates as shown', () => {
 describe('a statistic whose period ends in a range', () => {
   it('counts until the end of that range, both when filtering and when shown', async () => {
     const { Dataset } = await import('../src/core/dataset.ts');
-    const { formatStatistic } = await import('../src/replies/format.ts');
+    const { formatStatistic } = await import('../src/core/format.ts');
     const stat = ds.raw.statistics.find((x) => x.id === 'sohr-is-deaths-2019-03-24-06-17')!;
     const ranged = { ...stat, period: { from: stat.period!.from, to: { date: '2019-06-01', end: '2019-06-30', precision: 'range' as const } } };
     const d2 = new Dataset({ ...ds.raw, statistics: [ranged] });

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { commandByName } from '../commands/index.ts';
-import type { CommandContext, RawOptions } from '../src/command/command-module.ts';
+import { replyTo, type CommandContext, type RawOptions } from '../commands/kit/command.ts';
 import { UserError } from '../src/core/user-error.ts';
-import { EPHEMERAL } from '../src/replies/discord-limits.ts';
-import { limitViolations, type ReplyPayload } from '../src/replies/payload.ts';
+import { EPHEMERAL } from '../commands/kit/discord-limits.ts';
+import { limitViolations, type ReplyPayload } from '../commands/kit/payload.ts';
 import { decodePng, pngSize } from '../testkit/png.ts';
 import { seedContext } from '../testkit/seed-dataset.ts';
 import { fixtureContext } from './render-fixture.ts';
 
 async function run(name: string, options: RawOptions, ctx: CommandContext): Promise<ReplyPayload> {
-  const reply = await commandByName.get(name)!.handle(options, ctx);
+  const reply = await replyTo(commandByName.get(name)!, options, ctx);
   expect(limitViolations(reply)).toEqual([]);
   return reply;
 }
@@ -82,7 +82,7 @@ describe('pictures from the seed article (shipped data, seed records only)', () 
   it('maps Iraq’s three province-level incidents as three area markers', async () => {
     const r = await run('map', { place: 'iraq' }, ctx);
     expect(r.content).toBe(
-      'Map of incidents in Iraq, 29 Jul 2019 – 22 Aug 2019 (all recorded): 3 incidents: 8 killed, 5 injured (known figures; 2 incidents leave some figures open), at 3 locations (3 known only to an area: province, district or country); most killed or injured at Diyala (area only).',
+      'Map of incidents in Iraq, 29 Jul 2019 – 22 Aug 2019 (all recorded): 3 incidents: 8 killed, 5 injured (known figures; 2 incidents leave some figures open), at 3 locations (3 known only to an area: a province, district, country, road, river, border or lake); most killed or injured at Diyala (area only).',
     );
   });
   it('charts Syria’s two incidents by week', async () => {

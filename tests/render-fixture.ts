@@ -4,7 +4,7 @@
  * incidents at one point (one merged marker), an exact, a "near", two province-level ones, one with no
  * casualty figures, and one dated only to a span that crosses a month boundary.
  */
-import type { CommandContext } from '../src/command/command-module.ts';
+import type { CommandContext } from '../commands/kit/command.ts';
 import { Dataset } from '../src/core/dataset.ts';
 import { Actor, Incident, Place, Source, type RawDataset } from '../src/schema/index.ts';
 

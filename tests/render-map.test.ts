@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GROUP_LABEL } from '../src/replies/format.ts';
+import { GROUP_LABEL } from '../src/core/format.ts';
 import { countries } from '../src/render/boundaries.ts';
 import { renderMap } from '../src/render/map.ts';
 import { aggregate, buildMapSpec } from '../src/render/map-data.ts';
@@ -7,7 +7,7 @@ import { buildMapSvg, mergeClose, pathCentroid, sizeSteps, type MapLayout } from
 import { GROUP_COLOUR, NO_FIGURES_COLOUR } from '../src/render/palette.ts';
 import type { Png } from '../src/render/rasterize.ts';
 import { decodePng, pixel, pngSize } from '../testkit/png.ts';
-import type { IncidentSelection } from '../src/command/incident-selection.ts';
+import type { IncidentSelection } from '../src/core/incident-selection.ts';
 import { selectIncidents } from '../src/render/selection.ts';
 import { Incident } from '../src/schema/index.ts';
 import { FIXTURE_INCIDENTS, fixtureDataset } from './render-fixture.ts';

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateIncidents, SYNTHETIC_SOURCE } from '../testkit/scale/generate.ts';
 import { sources as sourcesCommand } from '../commands/sources.ts';
-import type { CommandContext } from '../src/command/command-module.ts';
+import type { CommandContext } from '../commands/kit/command.ts';
 import { Dataset, DEFAULT_DATA_DIR, openDatasetSnapshot, recordsReadFromDisk, writeDatasetSnapshot } from '../src/core/dataset.ts';
 import { loadRawDataset } from '../src/core/load-dataset.ts';
 import { sourceCoverage, sourcesMatching } from '../src/core/source-coverage.ts';
-import { incidentChoices } from '../src/replies/choices.ts';
+import { incidentChoices } from '../commands/kit/choices.ts';
 import type { Incident, RawDataset } from '../src/schema/index.ts';
 
 /**

@@ -7,7 +7,7 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { loadDataset } from '../../src/core/dataset.ts';
-import { GROUP_LABEL } from '../../src/replies/format.ts';
+import { GROUP_LABEL } from '../../src/core/format.ts';
 import { countries } from '../../src/render/boundaries.ts';
 import { buildChartSpec } from '../../src/render/chart-data.ts';
 import { buildChartSvg } from '../../src/render/chart-svg.ts';

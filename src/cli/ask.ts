@@ -1,11 +1,12 @@
 /**
  * One command, one answer, then exit:
  *   npm run --silent ask -- [--json] [--now <ISO date-time>] [--out <dir>] "/attacks syria"
- * Exit 0 on an answer (also "nothing found"), 2 on a usage error, 1 when the data is invalid, with a
+ * Exit 0 on an answer (also "nothing found", and a name it does not know: NotFoundError is answered
+ * with "did you mean"), 2 on a usage error (any other UserError), 1 when the data is invalid, with a
  * one-line message.
  */
 import { parseArgs } from 'node:util';
-import type { CommandContext, CommandModule } from '../command/command-module.ts';
+import type { CommandContext, CommandModule } from '../../commands/kit/command.ts';
 import { DatasetError } from '../core/load-dataset.ts';
 import { UserError } from '../core/user-error.ts';
 import { renderText } from './render-text.ts';

@@ -1,9 +1,10 @@
 import { createInterface } from 'node:readline';
-import type { CommandContext, CommandModule } from '../command/command-module.ts';
-import { parsePageButtonId } from '../command/page-button.ts';
+import type { CommandContext, CommandModule } from '../../commands/kit/command.ts';
+import { parsePageButtonId, resolveHashedIds } from '../../commands/kit/page-button.ts';
+import type { Dataset } from '../core/dataset.ts';
 import { UserError } from '../core/user-error.ts';
 import { DatasetError } from '../core/load-dataset.ts';
-import type { ReplyPayload } from '../replies/payload.ts';
+import type { ReplyPayload } from '../../commands/kit/payload.ts';
 import { renderText } from './render-text.ts';
 import { runCommandLine, saveFiles } from './run-command.ts';
 
@@ -45,7 +46,7 @@ export async function runConsole(opts: { context: () => CommandContext; commands
     }
     if (line === '/quit' || line === '/exit') break;
     if (line === '/next' || line === '/prev') {
-      const target = pageLine(last, line === '/next' ? 'Next' : 'Previous');
+      const target = pageLine(last, line === '/next' ? 'Next' : 'Previous', ctx.dataset(), opts.commands);
       if (!target) {
         process.stdout.write(`There is no ${line === '/next' ? 'next' : 'previous'} page.\n\n`);
         if (interactive) rl.prompt();
@@ -67,13 +68,19 @@ export async function runConsole(opts: { context: () => CommandContext; commands
 }
 
 /** The command line a page button of the last reply stands for. */
-function pageLine(reply: ReplyPayload | null, label: 'Next' | 'Previous'): string | null {
+function pageLine(reply: ReplyPayload | null, label: 'Next' | 'Previous', ds: Dataset, commands: ReadonlyMap<string, CommandModule>): string | null {
   for (const row of reply?.components ?? [])
     for (const c of row.components) {
       if (!('custom_id' in c) || !('label' in c) || !c.label?.startsWith(label === 'Next' ? 'Next' : '◀') || ('disabled' in c && c.disabled)) continue;
-      const parsed = parsePageButtonId(c.custom_id);
+      const parsed = parsePageButtonId(c.custom_id, commands);
       if (!parsed) continue;
-      const opts = Object.entries(parsed.options)
+      let options;
+      try {
+        options = resolveHashedIds(commands.get(parsed.command)!, parsed.options, ds);
+      } catch {
+        continue; // the dataset changed under this page: no such page any more
+      }
+      const opts = Object.entries(options)
         .map(([k, v]) => `${k}:"${String(v)}"`)
         .join(' ');
       return `/${parsed.command} ${opts}`;

@@ -1,5 +1,6 @@
-import type { APIApplicationCommandOption } from 'discord-api-types/v10';
-import type { CommandModule, RawOptions } from '../command/command-module.ts';
+import { ApplicationCommandOptionType as T, type APIApplicationCommandOption } from 'discord-api-types/v10';
+import type { CommandModule, RawOptions } from '../../commands/kit/command.ts';
+import { truncate } from '../core/format.ts';
 import { UserError } from '../core/user-error.ts';
 
 /** Splits on spaces, keeping "quoted text" (straight or curly quotes) together; quotes are removed. */
@@ -34,7 +35,10 @@ export interface ParsedCommandLine {
   options: RawOptions;
 }
 
-const OPTION_TYPES: Record<number, string> = { 3: 'text', 4: 'whole number', 5: 'true/false', 7: 'channel', 10: 'number' };
+const OPTION_TYPES: Partial<Record<T, string>> = { [T.String]: 'text', [T.Integer]: 'whole number', [T.Boolean]: 'true/false', [T.Channel]: 'channel', [T.Number]: 'number' };
+
+/** What a person typed, as an error message repeats it: never more than a line. */
+const echo = (typed: string) => truncate(typed, 40);
 
 /**
  * Parses what a person types in the console: "/attacks syria from:2019-07-01", "/quote person:pompeo",
@@ -47,11 +51,11 @@ export function parseCommandLine(line: string, commands: ReadonlyMap<string, Com
   if (!head?.startsWith('/')) throw new UserError('Commands start with a slash, e.g. /attacks syria. Type /help for the list.');
   const name = head.slice(1).toLowerCase();
   const module = commands.get(name);
-  if (!module) throw new UserError(`Unknown command /${name}. Commands: ${[...commands.keys()].map((c) => `/${c}`).join(', ')}.`);
+  if (!module) throw new UserError(`Unknown command /${echo(name)}. Commands: ${[...commands.keys()].map((c) => `/${c}`).join(', ')}.`);
 
   const options: RawOptions = {};
   let defs = (module.definition.options ?? []) as APIApplicationCommandOption[];
-  const subcommands = defs.filter((o) => o.type === 1);
+  const subcommands = defs.filter((o) => o.type === T.Subcommand);
   if (subcommands.length) {
     const sub = tokens.shift()?.toLowerCase();
     const chosen = subcommands.find((s) => s.name === sub);
@@ -69,7 +73,7 @@ export function parseCommandLine(line: string, commands: ReadonlyMap<string, Com
       if (values.has(current)) throw new UserError(`Option "${current}" is given twice.`);
       values.set(current, m[2] ? [m[2]] : []);
     } else if (m && /^[a-z_]+$/i.test(m[1]!)) {
-      throw new UserError(`/${name} has no option "${m[1]}". Options: ${[...byName.keys()].join(', ') || 'none'}.`);
+      throw new UserError(`/${name} has no option "${echo(m[1]!)}". Options: ${[...byName.keys()].join(', ') || 'none'}.`);
     } else if (current) {
       values.get(current)!.push(tok);
     } else {
@@ -83,11 +87,12 @@ export function parseCommandLine(line: string, commands: ReadonlyMap<string, Com
     const def = byName.get(key)!;
     const text = words.join(' ');
     if (!text) throw new UserError(`Option "${key}" needs a value, e.g. ${key}:something.`);
-    if (def.type === 4 || def.type === 10) {
-      const n = Number(text);
-      if (!Number.isFinite(n) || (def.type === 4 && !Number.isInteger(n))) throw new UserError(`Option "${key}" must be a ${OPTION_TYPES[def.type]}, not "${text}".`);
+    if (def.type === T.Integer || def.type === T.Number) {
+      // Decimal digits only: Number() would also read "0x10" as 16 and "1e3" as 1000.
+      const n = /^[+-]?\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+      if (!Number.isFinite(n) || (def.type === T.Integer && !Number.isInteger(n))) throw new UserError(`Option "${key}" must be a ${OPTION_TYPES[def.type]}, not "${echo(text)}".`);
       options[key] = n;
-    } else if (def.type === 5) {
+    } else if (def.type === T.Boolean) {
       if (!/^(true|false|yes|no)$/i.test(text)) throw new UserError(`Option "${key}" must be true or false.`);
       options[key] = /^(true|yes)$/i.test(text);
     } else {

@@ -1,5 +1,5 @@
 import { format } from 'date-fns';
-import type { ReplyPayload } from '../replies/payload.ts';
+import type { ReplyPayload } from '../../commands/kit/payload.ts';
 
 /** Discord markdown and timestamps made readable in a terminal. */
 function plain(s: string): string {

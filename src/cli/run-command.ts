@@ -1,13 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { CommandContext, CommandModule } from '../command/command-module.ts';
-import type { ReplyPayload } from '../replies/payload.ts';
+import { replyTo, type CommandContext, type CommandModule } from '../../commands/kit/command.ts';
+import type { ReplyPayload } from '../../commands/kit/payload.ts';
 import { parseCommandLine } from './parse-command-line.ts';
 
-/** Runs one typed command line through the same handler Discord uses. UserError propagates. */
+/** Runs one typed command line through the same handler Discord uses. An unknown name is answered; other UserErrors propagate. */
 export async function runCommandLine(line: string, commands: ReadonlyMap<string, CommandModule>, ctx: CommandContext): Promise<ReplyPayload> {
   const { module, options } = parseCommandLine(line, commands);
-  return module.handle(options, ctx);
+  return replyTo(module, options, ctx);
 }
 
 /** Writes a reply's attached files (rendered PNGs) to a folder; returns their paths. */

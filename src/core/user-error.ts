@@ -8,3 +8,14 @@ export class UserError extends Error {
     this.name = 'UserError';
   }
 }
+
+/**
+ * A name the dataset does not know (a place, person or incident id), with the "did you mean" answer as
+ * its message. An answer, not a mistake in the request: `ask` prints it and exits 0.
+ */
+export class NotFoundError extends UserError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}

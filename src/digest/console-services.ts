@@ -1,5 +1,5 @@
 import { openDatabase } from '../storage/db.ts';
-import { digestServices, type ChannelPermissionChecker } from './services.ts';
+import type { ChannelPermissionChecker, DigestServices } from '../../commands/kit/services.ts';
 import { DigestStore } from './store.ts';
 
 export interface ConsoleServicesOptions {
@@ -14,10 +14,12 @@ export interface ConsoleServicesOptions {
  * given) and a permission checker that has no Discord to ask. Without a guild, `/digest preview` uses
  * UTC and no filter unless `timezone:` / `place:` are given.
  */
-export function createConsoleServices(opts: ConsoleServicesOptions = {}): Record<string, unknown> {
+export function createConsoleServices(opts: ConsoleServicesOptions = {}): { digest: DigestServices & { store: DigestStore } } {
   const db = opts.stateDir ? openDatabase({ stateDir: opts.stateDir }) : openDatabase({ memory: true });
-  return digestServices({
-    store: new DigestStore(db),
-    checkChannel: opts.checkChannel ?? (async () => ({ ok: true })),
-  });
+  return {
+    digest: {
+      store: new DigestStore(db),
+      checkChannel: opts.checkChannel ?? (async () => ({ ok: true })),
+    },
+  };
 }

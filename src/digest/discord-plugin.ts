@@ -1,11 +1,13 @@
-import { PermissionFlagsBits, type Client } from 'discord.js';
+import { PermissionFlagsBits, type Client, type REST, type ResponseLike } from 'discord.js';
 import type { Dataset } from '../core/dataset.ts';
 import type { Bot, BotPlugin } from '../discord/bot.ts';
 import { checkChannel, ownsGuild } from '../discord/channels.ts';
 import { openDatabase, type Db } from '../storage/db.ts';
+import { InvalidRequestCounter, type InvalidRequestOptions } from './invalid-requests.ts';
+import { systemMonotonicClock, type MonotonicClock } from './monotonic.ts';
 import { DigestRunner, type DigestRunnerOptions } from './runner.ts';
-import { restSender } from './sender.ts';
-import { digestServices, type ChannelCheckResult } from './services.ts';
+import { createDigestRest, restSender } from './sender.ts';
+import type { ChannelCheckResult } from '../../commands/kit/services.ts';
 import { DigestStore } from './store.ts';
 
 /** The digest posts embeds without files: it needs no Attach Files. */
@@ -35,46 +37,73 @@ export interface DigestPluginOptions {
   db?: Db;
   stateDir?: string;
   clock?: () => Date;
+  /** Elapsed time (the nonce window, the invalid-request window); default: the system's monotonic clock. */
+  monotonic?: MonotonicClock;
   /** node-cron expression for ticks; null: no timer (tests call runner().tick()). */
   cron?: string | null;
-  runner?: Partial<Omit<DigestRunnerOptions, 'store' | 'dataset' | 'sender'>>;
+  runner?: Partial<Omit<DigestRunnerOptions, 'store' | 'dataset' | 'sender' | 'invalidRequests' | 'monotonic'>>;
+  /** Thresholds of the invalid-request count (default: warn at 1,000, pause at 5,000 in 10 minutes). */
+  invalidRequests?: Partial<Pick<InvalidRequestOptions, 'windowMs' | 'warnAt' | 'pauseAt'>>;
 }
 
 export interface DigestPlugin extends BotPlugin {
   /** The runner, once the client is ready (tests drive it directly). */
   runner(): DigestRunner | null;
   store(): DigestStore | null;
+  /** The bot's invalid requests (401/403/429) in the last 10 minutes, once the client is ready. */
+  invalidRequests(): InvalidRequestCounter | null;
 }
 
 /**
  * The daily digest inside the Discord runtime: `/digest` services for the handlers, and once the client
- * is ready, a scheduler that sends through the client's REST manager (which waits out 429s) and only for
- * guilds on this process's shards. Stopping lets sends under way finish and be recorded.
+ * is ready, a scheduler that sends through a REST manager of its own (short 429s waited out, long ones
+ * thrown so a send keeps its deadline) and only for guilds on this process's shards. Stopping gives sends
+ * under way a grace period to finish and be recorded, then leaves them to a later tick.
  */
 export function createDigestPlugin(opts: DigestPluginOptions): DigestPlugin {
   let db: Db | null = null;
   let store: DigestStore | null = null;
   let runner: DigestRunner | null = null;
   const dataset = opts.dataset;
+  let invalid: InvalidRequestCounter | null = null;
+  let digestRest: REST | null = null;
   return {
     name: 'digest',
     runner: () => runner,
     store: () => store,
+    invalidRequests: () => invalid,
     services(bot: Bot) {
       if (!opts.db && !opts.stateDir) throw new Error('the digest needs a database or a state folder');
       db = opts.db ?? openDatabase({ stateDir: opts.stateDir! });
       store = new DigestStore(db);
-      return digestServices({ store, checkChannel: (g, c) => discordChannelCheck(bot.client, g, c) });
+      return { digest: { store, checkChannel: (g: string, c: string) => discordChannelCheck(bot.client, g, c) } };
     },
     onReady(client: Client<true>, bot: Bot) {
       if (runner || !store) return; // a reconnect: already running
+      const logger = bot.logger.child({ component: 'digest' });
+      const monotonic = opts.monotonic ?? systemMonotonicClock();
+      // Every answer to the bot, its own requests and the digest's (Discord counts them per token).
+      invalid = new InvalidRequestCounter({
+        now: monotonic.now,
+        ...opts.invalidRequests,
+        onWarn: (count) => logger.warn({ count }, 'many invalid requests to Discord (401/403/429) in the last 10 minutes; at 10,000 Discord bans the token for a while'),
+        onPause: (count) => logger.error({ count }, 'digests paused: too many invalid requests to Discord in the last 10 minutes; they resume once the window has cleared'),
+        onResume: (count) => logger.info({ count }, 'invalid requests back under the warning level: digests resume'),
+      });
+      const count = (_req: unknown, res: ResponseLike) => invalid?.record(res.status, res.headers.get('x-ratelimit-scope'));
+      client.rest.on('response', count);
+      // Its own REST manager: a rate-limit wait longer than a send may take is thrown, not waited out.
+      digestRest = createDigestRest(client.rest.options, client.token);
+      digestRest.on('response', count);
       runner = new DigestRunner({
         rateLimit: shareOfGlobalLimit(client),
         store,
         dataset,
-        sender: restSender(client.rest),
+        sender: restSender(digestRest, client.user.id),
         holdsGuild: (g) => ownsGuild(client, g),
-        logger: bot.logger.child({ component: 'digest' }),
+        logger,
+        monotonic,
+        invalidRequests: invalid,
         ...(opts.clock ? { clock: opts.clock } : {}),
         ...opts.runner,
       });
@@ -83,6 +112,8 @@ export function createDigestPlugin(opts: DigestPluginOptions): DigestPlugin {
     },
     async onStop() {
       await runner?.stop();
+      digestRest?.clearHashSweeper();
+      digestRest?.clearHandlerSweeper();
       if (!opts.db) db?.close();
     },
   };

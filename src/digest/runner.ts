@@ -1,13 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Dataset } from '../core/dataset.ts';
-import { composeDigest } from './compose.ts';
-import { dueDigests, earliestLocalDay, type DueItem } from './due.ts';
+import { composeDigest } from '../../commands/kit/digest-message.ts';
+import { dueDigests, earliestLocalDay, type DueItem } from '../core/digest/due.ts';
+import { deliveryKey, type Delivery, type Subscription } from '../core/digest/types.ts';
+import { windowFor } from '../core/digest/window.ts';
+import type { InvalidRequestCounter } from './invalid-requests.ts';
+import { systemMonotonicClock, type MonotonicClock } from './monotonic.ts';
 import { SlidingWindowLimiter } from './rate-limit.ts';
-import { classifySendError, type DigestMessageBody, type DigestSender } from './sender.ts';
-import type { ComposedDelivery, DigestStore } from './store.ts';
-import type { Subscription } from './types.ts';
-import { windowFor } from './window.ts';
+import { classifySendError, SendAbortedError, type DigestMessageBody, type DigestSender, type SendFailure } from './sender.ts';
+import type { ComposedDelivery, DigestStore, MonoReading } from './store.ts';
 
 /** The subset of a pino logger the digest uses. */
 export interface DigestLogger {
@@ -44,10 +46,18 @@ export interface DigestRunnerOptions {
   staleAfterMs?: number;
   /** Within this long of the original attempt a resend is safe (Discord deduplicates by nonce); later ones are not resent. */
   nonceWindowMs?: number;
+  /** Every request ends this long before the nonce window closes (its deadline), leaving it time to reach Discord. */
+  nonceMarginMs?: number;
+  /** Measures the nonce window: elapsed time, which a wall-clock step cannot stretch. Default: the system's. */
+  monotonic?: MonotonicClock;
+  /** On stop, sends under way get this long (real time) to finish; then they are aborted and left to a later tick. */
+  stopGraceMs?: number;
+  /** The bot's invalid requests (401/403/429): no digest is sent while it says to pause. */
+  invalidRequests?: Pick<InvalidRequestCounter, 'paused' | 'pausedForMs'> | null;
   sleep?: (ms: number) => Promise<void>;
 }
 
-export type DeliveryOutcome = 'sent' | 'retry-later' | 'failed' | 'disabled' | 'unknown' | 'skipped' | 'interrupted';
+export type DeliveryOutcome = 'sent' | 'retry-later' | 'failed' | 'disabled' | 'unknown' | 'skipped' | 'interrupted' | 'paused';
 
 export interface TickReport {
   due: number;
@@ -61,6 +71,28 @@ export function digestNonce(guildId: string, localDate: string): string {
 }
 
 /**
+ * What marks a posted digest as this one, in its embed footer: Discord does not return the nonce when
+ * messages are read back, so after the nonce window the channel is searched for this instead.
+ */
+export function digestMarker(nonce: string): string {
+  return `ref ${nonce}`;
+}
+
+/** Adds the marker to the last embed's footer, within Discord's 2,048 characters. */
+function withMarker(body: DigestMessageBody): DigestMessageBody {
+  const embeds = (body.embeds ?? []) as { footer?: { text?: string } }[];
+  const last = embeds.at(-1);
+  if (!last) return body;
+  const suffix = ` · ${digestMarker(body.nonce)}`;
+  const text = last.footer?.text ?? '';
+  const footer = { ...last.footer, text: (text.length + suffix.length > 2048 ? `${text.slice(0, 2048 - suffix.length - 1)}…` : text) + suffix };
+  return { ...body, embeds: [...embeds.slice(0, -1), { ...last, footer }] };
+}
+
+/** How far before the first request of a digest the channel is searched for it (clock skew with Discord). */
+const LOOKBACK_MS = 2 * 60_000;
+
+/**
  * Decides what is due and delivers it: records each delivery before sending, marks it sent with the
  * message id after, retries transient failures with backoff and leaves them to a later tick, and turns
  * a subscription off when Discord says the bot cannot post in its channel.
@@ -70,7 +102,10 @@ export class DigestRunner {
   private readonly o: Required<Omit<DigestRunnerOptions, 'holdsGuild'>> & Pick<DigestRunnerOptions, 'holdsGuild'>;
   private readonly limiter: SlidingWindowLimiter;
   private task: ScheduledTask | null = null;
-  private running: Promise<TickReport> | null = null;
+  /** Passes under way: a tick never waits for another one. */
+  private readonly passes = new Set<Promise<TickReport>>();
+  /** Deliveries under way in this process, by key, with what aborts them on stop. */
+  private readonly inFlight = new Map<string, AbortController>();
   private stopping = false;
   private killed = false;
   private lastSeenDataset: Dataset | null = null;
@@ -87,6 +122,10 @@ export class DigestRunner {
       nextAttempt: { baseMs: 60_000, maxMs: 30 * 60_000, maxAttemptsPerDay: 24 },
       staleAfterMs: 60_000,
       nonceWindowMs: 5 * 60_000,
+      nonceMarginMs: 15_000,
+      monotonic: opts.monotonic ?? systemMonotonicClock(),
+      stopGraceMs: 5_000,
+      invalidRequests: null,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       ...opts,
       owner: opts.owner ?? this.owner,
@@ -115,13 +154,25 @@ export class DigestRunner {
     void this.tick().catch((err: unknown) => log.error({ err }, 'digest tick failed'));
   }
 
-  /** Stops ticking; sends under way finish and are recorded, nothing new starts. */
+  /**
+   * Stops ticking; nothing new starts. Sends under way get `stopGraceMs` to finish and be recorded; then
+   * they are aborted and left to a later tick (or the next process), which resends with the same nonce
+   * or, after the nonce window, first looks in the channel.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     await this.task?.stop();
     await this.task?.destroy();
     this.task = null;
-    await this.running?.catch(() => undefined);
+    const all = () => Promise.allSettled([...this.passes]);
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'grace over'>((r) => (timer = setTimeout(() => r('grace over'), this.o.stopGraceMs)));
+    const first = await Promise.race([all(), graceOver]);
+    clearTimeout(timer);
+    if (first === 'grace over') {
+      for (const c of this.inFlight.values()) c.abort(new SendAbortedError('stop'));
+      await all();
+    }
   }
 
   /**
@@ -148,32 +199,50 @@ export class DigestRunner {
     return at;
   }
 
-  /** One pass: everything due now is delivered (or left for a later tick). Overlapping calls share one pass. */
+  /**
+   * One pass: everything due now is delivered (or left for a later tick). It never waits for a pass still
+   * under way (one slow channel must not hold the others): deliveries that pass has in hand are left to it.
+   */
   tick(): Promise<TickReport> {
-    if (this.running) return this.running;
-    this.running = this.runTick().finally(() => (this.running = null));
-    return this.running;
+    const pass = this.runTick();
+    this.passes.add(pass);
+    const done = () => this.passes.delete(pass);
+    pass.then(done, done);
+    return pass;
   }
 
   private async runTick(): Promise<TickReport> {
     const t0 = performance.now();
-    const outcomes: Record<DeliveryOutcome, number> = { sent: 0, 'retry-later': 0, failed: 0, disabled: 0, unknown: 0, skipped: 0, interrupted: 0 };
+    const outcomes: Record<DeliveryOutcome, number> = { sent: 0, 'retry-later': 0, failed: 0, disabled: 0, unknown: 0, skipped: 0, interrupted: 0, paused: 0 };
     if (this.stopping) return { due: 0, outcomes, ms: 0 };
     this.recordDataset();
     const now = this.o.clock();
     const holds = this.o.holdsGuild;
     const subs = this.o.store.enabledSubscriptions().filter((s) => !holds || holds(s.guildId));
-    const due = dueDigests(subs, now, this.o.store.deliveriesFrom(earliestLocalDay(now)), { owner: this.owner, staleAfterMs: this.o.staleAfterMs });
+    const key = (d: DueItem) => deliveryKey(d.guildId, d.localDate);
+    const due = dueDigests(subs, now, this.o.store.deliveriesFrom(earliestLocalDay(now)), { owner: this.owner, staleAfterMs: this.o.staleAfterMs }).filter(
+      (d) => !this.inFlight.has(key(d)),
+    );
     if (due.length) this.o.logger.info({ due: due.length }, 'digests due');
+    if (due.length && this.o.invalidRequests?.paused()) {
+      this.o.logger.warn({ due: due.length, resumeInMs: this.o.invalidRequests.pausedForMs() }, 'digests paused: too many invalid requests to Discord (401/403/429) in the last 10 minutes');
+      outcomes.paused = due.length;
+      return { due: due.length, outcomes, ms: Math.round(performance.now() - t0) };
+    }
     const queue = [...due];
     const worker = async () => {
       for (let item = queue.shift(); item && !this.stopping; item = queue.shift()) {
+        if (this.inFlight.has(key(item))) continue; // another pass took it meanwhile
+        const abort = new AbortController();
+        this.inFlight.set(key(item), abort);
         let outcome: DeliveryOutcome;
         try {
-          outcome = await this.deliver(item);
+          outcome = await this.deliver(item, abort.signal);
         } catch (err) {
           this.o.logger.error({ err, guildId: item.guildId, localDate: item.localDate }, 'digest delivery crashed');
           outcome = 'failed';
+        } finally {
+          this.inFlight.delete(key(item));
         }
         outcomes[outcome]++;
       }
@@ -200,86 +269,207 @@ export class DigestRunner {
     const window = windowFor(this.o.store, sub, localDate, recordedAt, at);
     const payload = composeDigest(ds, window, { placeId: sub.placeId }, sub.timeZone);
     const nonce = digestNonce(sub.guildId, localDate);
-    const body: DigestMessageBody = { ...(payload.content ? { content: payload.content } : {}), embeds: payload.embeds ?? [], allowed_mentions: { parse: [] }, nonce, enforce_nonce: true };
+    const body = withMarker({ ...(payload.content ? { content: payload.content } : {}), embeds: payload.embeds ?? [], allowed_mentions: { parse: [] }, nonce, enforce_nonce: true });
     return { payload, body: JSON.stringify(body), nonce, digestDay: window.day, recordedUntil: window.recordedUntil };
   }
 
-  private async deliver(item: DueItem): Promise<DeliveryOutcome> {
-    const { store, logger } = this.o;
+  private monoNow(): MonoReading {
+    return { at: this.o.monotonic.now(), origin: this.o.monotonic.origin };
+  }
+
+  /**
+   * How long ago the first request that may have posted this digest was made. Measured on the monotonic
+   * clock when the row was written on the same one (this machine since boot), and never less than the
+   * wall clock says: a clock stepped back cannot stretch the window, one stepped forward only shortens it.
+   */
+  private elapsedSince(start: { wall: number; mono: number | null; origin: string | null }): number {
+    const wall = this.o.clock().getTime() - start.wall;
+    const mono = start.mono !== null && start.origin === this.o.monotonic.origin ? this.o.monotonic.now() - start.mono : null;
+    if (mono === null) return wall < 0 ? Number.POSITIVE_INFINITY : wall; // the clock went back and nothing else to go by
+    return Math.max(wall, mono);
+  }
+
+  private async deliver(item: DueItem, stopSignal: AbortSignal): Promise<DeliveryOutcome> {
+    const { store, logger, sender } = this.o;
     const { guildId, localDate } = item;
     const now = () => this.o.clock().getTime();
     // One dataset for the whole delivery: recorded as first seen before the claim, composed from the same.
     const ds = this.o.dataset();
     const recordedAt = this.recordDataset(ds);
-    const claim = store.claim(item, this.owner, now(), this.o.staleAfterMs, (sub) => this.composeFor(sub, localDate, now(), ds, recordedAt));
+    const claim = store.claim(item, this.owner, now(), this.o.staleAfterMs, (sub) => this.composeFor(sub, localDate, now(), ds, recordedAt), this.monoNow());
     if (!claim) return 'skipped';
-    const log = { guildId, localDate, channelId: claim.delivery.channelId, attempt: claim.delivery.attempts, kind: claim.kind };
+    const d: Delivery = claim.delivery;
+    const log = { guildId, localDate, channelId: d.channelId, attempt: d.attempts, kind: claim.kind };
     // Discord deduplicates a resend by nonce only within a few minutes of the first message, so that
-    // window runs from the first request ever made for this digest.
-    const firstAt = claim.delivery.firstAttemptAt;
-    const inWindow = (t: number) => t - firstAt <= this.o.nonceWindowMs;
+    // window runs from the first request that may have posted it. Every request ends `nonceMarginMs`
+    // before it closes, so that it reaches Discord inside it.
+    let windowStart = { wall: d.firstAttemptAt, mono: d.firstAttemptMono, origin: d.monoOrigin };
+    const usableMs = this.o.nonceWindowMs - this.o.nonceMarginMs;
+    const remainingMs = () => usableMs - this.elapsedSince(windowStart);
+    let maybePosted = claim.kind === 'recover' || d.maybePosted;
+    let attempts = d.attempts;
+    const interrupted = (): DeliveryOutcome => {
+      if (this.killed) return 'interrupted'; // a killed process records nothing
+      store.markRetry(guildId, localDate, 'interrupted: the bot was stopping', maybePosted, now(), now());
+      logger.info(log, 'digest send interrupted by stop; left to a later tick');
+      return 'interrupted';
+    };
     const giveUpUnknown = (msg: string, extra: object = {}): DeliveryOutcome => {
       store.markEnded(guildId, localDate, 'unknown', msg, now());
       logger.warn({ ...log, ...extra }, 'digest outcome unknown; not resent, to never post twice');
       return 'unknown';
     };
-    if (claim.kind === 'recover' && !inWindow(now()))
-      return giveUpUnknown('The bot stopped while this digest was being sent, too long ago for a safe resend; it may not have been posted.');
-    if (claim.kind === 'retry' && claim.delivery.maybePosted && !inWindow(now()))
-      return giveUpUnknown(`An earlier request got no clear answer (${claim.delivery.lastError ?? 'no answer'}) and it is too late for a safe resend; it may have been posted.`);
-    if (claim.kind === 'recover') logger.warn(log, 'resending a digest a stopped process left mid-request (same nonce: Discord deduplicates)');
-    const body = JSON.parse(claim.delivery.body) as DigestMessageBody;
-    let maybePosted = claim.kind === 'recover' || claim.delivery.maybePosted;
-    for (let i = 0; ; i++) {
-      if (this.killed) return 'interrupted';
-      await this.limiter.take();
-      if (this.killed) return 'interrupted';
+    const leaveForLater = (f: Pick<SendFailure & { kind: 'transient' }, 'message' | 'retryAfterMs'>, round: number): DeliveryOutcome => {
+      const { baseMs, maxMs } = this.o.nextAttempt;
+      // Doubles per round of `retry.requests` requests left for a later tick: 1, 2, 4, … minutes, capped.
+      let wait = Math.max(f.retryAfterMs ?? 0, Math.min(maxMs, baseMs * 2 ** round));
+      // A copy may be out there and the next try would come after the window: it will look in the
+      // channel first, once Discord's window is surely over.
+      if (maybePosted && remainingMs() - wait <= 0) wait = Math.max(wait, remainingMs() + this.o.nonceMarginMs);
+      store.markRetry(guildId, localDate, f.message, maybePosted, now() + wait, now());
+      logger.warn({ ...log, error: f.message, retryInMs: wait }, 'digest left for a later tick');
+      return 'retry-later';
+    };
+    /**
+     * After the window, before any resend: is a copy in the channel? Found: it was posted (recorded as
+     * sent, not resent). Absent: nothing posted it, so sending again starts a new window (null: go on).
+     * Only a channel that cannot be read leaves it unknown; a failed read is tried again later.
+     */
+    const lookInChannel = async (why: string): Promise<DeliveryOutcome | null> => {
+      const marker = digestMarker(d.nonce);
+      if (!sender.find || !d.body.includes(marker)) return giveUpUnknown(`${why}; it may have been posted.`);
+      const since = Math.min(windowStart.wall, now() - this.elapsedSince(windowStart)) - LOOKBACK_MS;
       try {
-        const { id } = await this.o.sender.send(claim.delivery.channelId, body);
-        if (this.killed) return 'interrupted'; // a killed process never gets to record it
-        store.markSent(guildId, localDate, id, now());
-        logger.info({ ...log, messageId: id }, 'digest sent');
-        return 'sent';
+        // Bounded like a send: a long rate limit or a hanging answer leaves it to a later tick.
+        const budgetMs = this.o.staleAfterMs / 2;
+        const until = performance.now() + budgetMs;
+        const signal = AbortSignal.any([stopSignal, AbortSignal.timeout(budgetMs)]);
+        const found = await sender.find(d.channelId, marker, since, { signal, remainingMs: () => until - performance.now() });
+        if (this.killed) return 'interrupted';
+        if (found) {
+          store.markSent(guildId, localDate, found.id, now());
+          logger.info({ ...log, messageId: found.id }, 'digest found in the channel after an unclear send: recorded as sent, not resent');
+          return 'sent';
+        }
+        windowStart = { wall: now(), mono: this.o.monotonic.now(), origin: this.o.monotonic.origin };
+        store.restartWindow(guildId, localDate, windowStart.wall, this.monoNow());
+        maybePosted = false;
+        logger.info(log, 'digest not in the channel after an unclear send: sending it again');
+        return null;
       } catch (err) {
         if (this.killed) return 'interrupted';
+        if (err instanceof SendAbortedError) return interrupted();
         const f = classifySendError(err);
-        if (f.kind === 'disable') {
-          store.markEnded(guildId, localDate, 'failed', f.message, now(), `Turned off: ${f.reason}. Fix it and run /digest set again.`);
-          logger.warn({ ...log, error: f.message }, 'digest subscription turned off');
-          return 'disabled';
+        if (f.kind !== 'transient') return giveUpUnknown(`${why}, and the channel cannot be read to check (${f.message}); it may have been posted.`, { error: f.message });
+        if (attempts >= this.o.nextAttempt.maxAttemptsPerDay) return giveUpUnknown(`${why}, and reading the channel kept failing (${f.message}); it may have been posted.`, { error: f.message });
+        return leaveForLater({ message: `reading the channel to check for a copy: ${f.message}`, retryAfterMs: f.retryAfterMs }, Math.floor((attempts - 1) / this.o.retry.requests));
+      }
+    };
+
+    if (maybePosted && remainingMs() <= 0) {
+      const r = await lookInChannel(
+        claim.kind === 'recover'
+          ? 'The bot stopped while this digest was being sent, too long ago for a safe resend'
+          : `An earlier request got no clear answer (${d.lastError ?? 'no answer'}) and it is too late for a safe resend`,
+      );
+      if (r) return r;
+    } else if (claim.kind === 'recover') logger.warn(log, 'resending a digest a stopped process left mid-request (same nonce: Discord deduplicates)');
+    const body = JSON.parse(d.body) as DigestMessageBody;
+    for (let i = 0; ; i++) {
+      if (this.killed) return 'interrupted';
+      if (stopSignal.aborted) return interrupted();
+      let f: SendFailure;
+      const pausedFor = this.o.invalidRequests?.paused() ? this.o.invalidRequests.pausedForMs() : 0;
+      if (pausedFor > 0) {
+        // No request: Discord is close to banning the token for invalid requests.
+        f = { kind: 'transient', message: 'paused: too many invalid requests to Discord (401/403/429) in the last 10 minutes', retryAfterMs: pausedFor, unclear: false };
+      } else {
+        try {
+          await untilAborted(this.limiter.take(), stopSignal);
+        } catch {
+          return this.killed ? 'interrupted' : interrupted();
         }
-        if (f.kind === 'fail') {
-          store.markEnded(guildId, localDate, 'failed', f.message, now());
-          logger.error({ ...log, error: f.message }, 'digest rejected by Discord; not retried today');
+        if (this.killed) return 'interrupted';
+        // Checked again right before the request: waits (limiter, backoff) may have used the window up.
+        if (remainingMs() <= 0) {
+          if (maybePosted) {
+            const r = await lookInChannel('The nonce window passed while waiting to resend');
+            if (r) return r;
+          } else {
+            // Nothing can have been posted yet: this request opens the window.
+            windowStart = { wall: now(), mono: this.o.monotonic.now(), origin: this.o.monotonic.origin };
+            store.restartWindow(guildId, localDate, windowStart.wall, this.monoNow());
+          }
+        }
+        const deadline = new AbortController();
+        const onStop = () => deadline.abort(stopSignal.reason);
+        stopSignal.addEventListener('abort', onStop, { once: true });
+        const timer = setTimeout(() => deadline.abort(new SendAbortedError('deadline')), Math.max(0, remainingMs()));
+        try {
+          // A rate-limit wait longer than the time left, or than keeps the claim fresh, is not waited out.
+          const waitBudget = () => Math.min(remainingMs(), this.o.staleAfterMs / 2);
+          const { id } = await sender.send(d.channelId, body, { signal: deadline.signal, remainingMs: waitBudget });
+          if (this.killed) return 'interrupted'; // a killed process never gets to record it
+          store.markSent(guildId, localDate, id, now());
+          logger.info({ ...log, messageId: id }, 'digest sent');
+          return 'sent';
+        } catch (err) {
+          if (this.killed) return 'interrupted';
+          f = classifySendError(err);
+          if (err instanceof SendAbortedError && err.reason === 'stop') {
+            maybePosted = true;
+            return interrupted();
+          }
+        } finally {
+          clearTimeout(timer);
+          stopSignal.removeEventListener('abort', onStop);
+        }
+      }
+      if (f.kind === 'disable') {
+        store.markEnded(guildId, localDate, 'failed', f.message, now(), `Turned off: ${f.reason}. Fix it and run /digest set again.`);
+        logger.warn({ ...log, error: f.message }, 'digest subscription turned off');
+        return 'disabled';
+      }
+      if (f.kind === 'fail') {
+        store.markEnded(guildId, localDate, 'failed', f.message, now());
+        logger.error({ ...log, error: f.message }, 'digest rejected by Discord; not retried today');
+        return 'failed';
+      }
+      maybePosted ||= f.unclear;
+      attempts = d.attempts + i;
+      const delay = f.retryAfterMs ?? this.o.retry.baseDelayMs * 2 ** i;
+      // Retried now only while the wait keeps this attempt fresh (another process takes over a stale one)
+      // and, if a copy may be out there, inside the window.
+      if (i + 1 >= this.o.retry.requests || this.stopping || delay > this.o.staleAfterMs / 2 || (maybePosted && remainingMs() - delay <= 0)) {
+        if (attempts >= this.o.nextAttempt.maxAttemptsPerDay) {
+          if (maybePosted) {
+            const r = await lookInChannel(`No clear answer from Discord after ${attempts} attempts (${f.message})`);
+            if (r) return r;
+          }
+          store.markEnded(guildId, localDate, 'failed', `gave up after ${attempts} attempts: ${f.message}`, now());
+          logger.error({ ...log, error: f.message }, 'digest given up for today');
           return 'failed';
         }
-        maybePosted ||= f.unclear;
-        const attempts = claim.delivery.attempts + i;
-        const delay = f.retryAfterMs ?? this.o.retry.baseDelayMs * 2 ** i;
-        // Retried now only while the wait keeps this attempt fresh (another process takes over a stale one).
-        if (i + 1 >= this.o.retry.requests || this.stopping || delay > this.o.staleAfterMs / 2) {
-          const { baseMs, maxMs, maxAttemptsPerDay } = this.o.nextAttempt;
-          if (attempts >= maxAttemptsPerDay) {
-            store.markEnded(guildId, localDate, 'failed', `gave up after ${attempts} attempts: ${f.message}`, now());
-            logger.error({ ...log, error: f.message }, 'digest given up for today');
-            return 'failed';
-          }
-          // Doubles per round of `retry.requests` requests left for a later tick: 1, 2, 4, … minutes, capped.
-          const round = Math.floor((attempts - 1) / this.o.retry.requests);
-          const wait = Math.max(delay, Math.min(maxMs, baseMs * 2 ** round));
-          if (maybePosted && !inWindow(now() + wait))
-            return giveUpUnknown(`No clear answer from Discord (${f.message}), and a retry would come too late for a safe resend; it may have been posted.`, { error: f.message });
-          store.markRetry(guildId, localDate, f.message, maybePosted, now() + wait, now());
-          logger.warn({ ...log, error: f.message, retryInMs: wait }, 'digest left for a later tick');
-          return 'retry-later';
-        }
-        if (maybePosted && !inWindow(now() + delay))
-          return giveUpUnknown(`No clear answer from Discord (${f.message}), and a retry would come too late for a safe resend; it may have been posted.`, { error: f.message });
-        store.bumpAttempt(guildId, localDate, f.message, maybePosted, now());
-        await this.o.sleep(delay);
+        return leaveForLater(f, Math.floor((attempts - 1) / this.o.retry.requests));
+      }
+      store.bumpAttempt(guildId, localDate, f.message, maybePosted, now());
+      try {
+        await untilAborted(this.o.sleep(delay), stopSignal);
+      } catch {
+        return this.killed ? 'interrupted' : interrupted();
       }
     }
   }
+}
+
+/** Rejects when the signal aborts; else settles as `p` does. */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** Every incident id of a dataset, from the index's id column when the records are on disk (a snapshot): no record is read. */

@@ -1,4 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Routes } from 'discord-api-types/v10';
+import { RateLimitError, REST, type RESTOptions } from 'discord.js';
 
 /** The body of POST /channels/{id}/messages as the digest sends it. */
 export interface DigestMessageBody {
@@ -10,24 +12,102 @@ export interface DigestMessageBody {
   enforce_nonce: true;
 }
 
+export interface SendOptions {
+  /** Aborts the request: its deadline passed (it would leave Discord's nonce window) or the runner is stopping. */
+  signal?: AbortSignal;
+  /** How long the request may still take (ms): a rate-limit wait longer than this is not waited out but thrown. */
+  remainingMs?: () => number;
+}
+
 /** Posts a message. Throws on failure; the error's `status`/`code` (as discord.js sets them) decide what happens. */
 export interface DigestSender {
-  send(channelId: string, body: DigestMessageBody): Promise<{ id: string }>;
+  send(channelId: string, body: DigestMessageBody, opts?: SendOptions): Promise<{ id: string }>;
+  /**
+   * A message of this bot in the channel, posted after `sinceMs` (wall clock), whose embed footer carries
+   * `marker`; null if there is none. Throws as `send` does when the channel cannot be read.
+   */
+  find?(channelId: string, marker: string, sinceMs: number, opts?: SendOptions): Promise<{ id: string } | null>;
 }
 
-/** The discord.js REST manager (client.rest): it waits out 429s and shares rate-limit state with the bot. */
-export interface RestLike {
-  post(route: `/${string}`, options: { body: unknown }): Promise<unknown>;
+/** Why a request was given up by us (not by Discord): see classifySendError. */
+export class SendAbortedError extends Error {
+  constructor(readonly reason: 'deadline' | 'stop') {
+    super(reason === 'deadline' ? 'gave up at the deadline that keeps a resend inside Discord\'s nonce window' : 'the digest runner is stopping');
+    this.name = 'SendAbortedError';
+  }
 }
 
-export function restSender(rest: RestLike): DigestSender {
+/** The discord.js REST manager's calls the digest makes. */
+export type RestLike = Pick<REST, 'post' | 'get'>;
+
+/** What the running send may still wait; read by the REST manager's rejectOnRateLimit (same async context). */
+const sendBudget = new AsyncLocalStorage<() => number>();
+
+/**
+ * A REST manager for the digest's own requests: like the bot's (same API, token and options), but a
+ * rate-limit wait longer than the send may still take is thrown (RateLimitError) instead of waited out,
+ * so a send never waits past its deadline and one channel's long 429 holds nothing up.
+ */
+export function createDigestRest(options: Partial<RESTOptions>, token: string): REST {
+  return new REST({
+    ...options,
+    rejectOnRateLimit: (data) => {
+      const remaining = sendBudget.getStore();
+      return remaining !== undefined && Math.max(data.retryAfter, data.timeToReset) >= remaining();
+    },
+  }).setToken(token);
+}
+
+const DISCORD_EPOCH = 1420070400000n;
+/** The smallest message id Discord can have given at `ms`: `after` it lists what was posted since. */
+const snowflakeAt = (ms: number) => String((BigInt(Math.max(Number(DISCORD_EPOCH), Math.floor(ms))) - DISCORD_EPOCH) << 22n);
+
+/** Rejects when the signal aborts, with its reason; else settles as `p` does. */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * Sends through a discord.js REST manager. The request is made with the signal (discord.js then makes no
+ * further request once it aborts, also none after a rate-limit wait) and the send returns at once when it
+ * aborts, even while discord.js still waits.
+ */
+export function restSender(rest: RestLike, botUserId?: string): DigestSender {
+  const inBudget = <T>(opts: SendOptions | undefined, call: () => Promise<T>): Promise<T> =>
+    untilAborted(opts?.remainingMs ? sendBudget.run(opts.remainingMs, call) : call(), opts?.signal);
   return {
-    async send(channelId, body) {
-      const msg = (await rest.post(Routes.channelMessages(channelId), { body })) as { id?: unknown };
+    async send(channelId, body, opts) {
+      const msg = (await inBudget(opts, () => rest.post(Routes.channelMessages(channelId), { body, ...(opts?.signal ? { signal: opts.signal } : {}) }))) as { id?: unknown };
       if (typeof msg?.id !== 'string') throw new Error('Discord answered without a message id');
       return { id: msg.id };
     },
+    async find(channelId, marker, sinceMs, opts) {
+      let after = snowflakeAt(sinceMs);
+      // Oldest first from `after`, 100 a page; a digest channel rarely has more in a few minutes.
+      for (let page = 0; page < 10; page++) {
+        const query = new URLSearchParams({ after, limit: '100' });
+        const list = (await inBudget(opts, () => rest.get(Routes.channelMessages(channelId), { query, ...(opts?.signal ? { signal: opts.signal } : {}) }))) as FoundMessage[];
+        if (!Array.isArray(list) || list.length === 0) return null;
+        const hit = list.find((m) => (!botUserId || m.author?.id === botUserId) && (m.embeds ?? []).some((e) => e.footer?.text?.includes(marker)));
+        if (hit) return { id: hit.id };
+        if (list.length < 100) return null;
+        after = list.reduce((max, m) => (BigInt(m.id) > BigInt(max) ? m.id : max), after);
+      }
+      return null;
+    },
   };
+}
+
+interface FoundMessage {
+  id: string;
+  author?: { id?: string };
+  embeds?: { footer?: { text?: string } }[];
 }
 
 export type SendFailure =
@@ -48,6 +128,12 @@ const DISABLING: Record<number, string> = {
 };
 
 export function classifySendError(err: unknown): SendFailure {
+  // Thrown by discord.js before the request (a known bucket is exhausted) or on a 429 it would otherwise
+  // wait out: either way Discord posted nothing.
+  if (err instanceof RateLimitError)
+    return { kind: 'transient', message: `HTTP 429 (rate limited on ${err.route}, retry after ${Math.round(err.retryAfter)} ms)`, retryAfterMs: Math.ceil(Math.max(err.retryAfter, err.timeToReset)), unclear: false };
+  // We stopped waiting for the answer: the request may have reached Discord.
+  if (err instanceof SendAbortedError) return { kind: 'transient', message: `Aborted: ${err.message}`, retryAfterMs: null, unclear: true };
   const e = (err ?? {}) as { status?: unknown; code?: unknown; message?: unknown; name?: unknown; rawError?: { retry_after?: unknown } };
   const status = typeof e.status === 'number' ? e.status : null;
   const code = typeof e.code === 'number' ? e.code : null;

@@ -1,5 +1,5 @@
 import type { Db } from '../storage/db.ts';
-import type { Delivery, DeliveryState, DeliveryStatus, Subscription } from './types.ts';
+import type { Delivery, DeliveryState, DeliveryStatus, Subscription } from '../core/digest/types.ts';
 
 type Row = Record<string, unknown>;
 
@@ -35,6 +35,8 @@ const toDelivery = (r: Row): Delivery => ({
   digestDay: r.digest_day as string,
   recordedUntil: r.recorded_until as number,
   firstAttemptAt: (r.first_attempt_at as number | null) ?? (r.claimed_at as number),
+  firstAttemptMono: (r.first_attempt_mono as number | null) ?? null,
+  monoOrigin: (r.mono_origin as string | null) ?? null,
   maybePosted: r.maybe_posted === 1,
   messageId: (r.message_id as string | null) ?? null,
   sentAt: (r.sent_at as number | null) ?? null,
@@ -57,6 +59,12 @@ export interface ComposedDelivery {
   nonce: string;
   digestDay: string;
   recordedUntil: number;
+}
+
+/** A reading of a monotonic clock and its origin (readings compare only with the same origin). */
+export interface MonoReading {
+  at: number | null;
+  origin: string | null;
 }
 
 /** `previousClaimedAt`: when the attempt taken over (retry, recover) had been claimed. */
@@ -126,14 +134,21 @@ export class DigestStore {
       lastSent: p("SELECT * FROM digest_deliveries WHERE guild_id = ? AND status = 'sent' AND local_date < ? ORDER BY local_date DESC LIMIT 1"),
       lastSentAny: p("SELECT * FROM digest_deliveries WHERE guild_id = ? AND status = 'sent' ORDER BY local_date DESC LIMIT 1"),
       insertDelivery: p(`
-        INSERT INTO digest_deliveries (guild_id, local_date, channel_id, status, attempts, nonce, body, digest_day, recorded_until, owner, claimed_at, first_attempt_at, updated_at)
-        VALUES (@guildId, @localDate, @channelId, 'sending', 1, @nonce, @body, @digestDay, @recordedUntil, @owner, @now, @now, @now)`),
+        INSERT INTO digest_deliveries (guild_id, local_date, channel_id, status, attempts, nonce, body, digest_day, recorded_until, owner, claimed_at, first_attempt_at, first_attempt_mono, mono_origin, updated_at)
+        VALUES (@guildId, @localDate, @channelId, 'sending', 1, @nonce, @body, @digestDay, @recordedUntil, @owner, @now, @now, @monoAt, @monoOrigin, @now)`),
       // A retry goes to the channel the subscription names now (moved by /digest set meanwhile), unless an
-      // earlier request may have posted it: then only the same channel deduplicates by nonce.
+      // earlier request may have posted it: then only the same channel deduplicates by nonce. When no
+      // earlier request can have posted it, the nonce window starts again with this attempt.
       reclaim: p(`
         UPDATE digest_deliveries SET status = 'sending', attempts = attempts + 1, owner = @owner, claimed_at = @now, next_attempt_at = NULL, updated_at = @now,
-          channel_id = CASE WHEN @retry = 1 AND maybe_posted = 0 THEN @channelId ELSE channel_id END
+          channel_id = CASE WHEN @retry = 1 AND maybe_posted = 0 THEN @channelId ELSE channel_id END,
+          first_attempt_at = CASE WHEN @retry = 1 AND maybe_posted = 0 THEN @now ELSE first_attempt_at END,
+          first_attempt_mono = CASE WHEN @retry = 1 AND maybe_posted = 0 THEN @monoAt ELSE first_attempt_mono END,
+          mono_origin = CASE WHEN @retry = 1 AND maybe_posted = 0 THEN @monoOrigin ELSE mono_origin END
         WHERE guild_id = @guildId AND local_date = @localDate`),
+      restartWindow: p(`
+        UPDATE digest_deliveries SET maybe_posted = 0, first_attempt_at = @now, first_attempt_mono = @monoAt, mono_origin = @monoOrigin, updated_at = @now
+        WHERE guild_id = @guildId AND local_date = @localDate AND status = 'sending'`),
       markSent: p(`
         UPDATE digest_deliveries SET status = 'sent', message_id = ?, sent_at = ?, last_error = NULL, next_attempt_at = NULL, updated_at = ?
         WHERE guild_id = ? AND local_date = ? AND status = 'sending'`),
@@ -222,6 +237,7 @@ export class DigestStore {
     now: number,
     staleAfterMs: number,
     compose: (sub: Subscription) => ComposedDelivery,
+    mono: MonoReading = { at: null, origin: null },
   ): ClaimResult {
     const tx = this.db.transaction((): ClaimResult => {
       const sub = this.getSubscription(key.guildId);
@@ -229,13 +245,13 @@ export class DigestStore {
       const row = this.getDelivery(key.guildId, key.localDate);
       if (!row) {
         const c = compose(sub);
-        this.s.insertDelivery.run({ ...key, channelId: sub.channelId, ...c, owner, now });
+        this.s.insertDelivery.run({ ...key, channelId: sub.channelId, ...c, owner, now, monoAt: mono.at, monoOrigin: mono.origin });
         return { delivery: this.getDelivery(key.guildId, key.localDate)!, kind: 'first', previousClaimedAt: null };
       }
       const retryDue = row.status === 'retry' && (row.nextAttemptAt ?? 0) <= now;
       const stale = row.status === 'sending' && row.owner !== owner && now - row.claimedAt >= staleAfterMs;
       if (!retryDue && !stale) return null;
-      this.s.reclaim.run({ ...key, owner, now, retry: retryDue ? 1 : 0, channelId: sub.channelId });
+      this.s.reclaim.run({ ...key, owner, now, retry: retryDue ? 1 : 0, channelId: sub.channelId, monoAt: mono.at, monoOrigin: mono.origin });
       return { delivery: this.getDelivery(key.guildId, key.localDate)!, kind: retryDue ? 'retry' : 'recover', previousClaimedAt: row.claimedAt };
     });
     return tx.immediate();
@@ -252,6 +268,14 @@ export class DigestStore {
    */
   bumpAttempt(guildId: string, localDate: string, error: string, maybePosted: boolean, now: number): void {
     this.s.bumpAttempt.run(error, maybePosted ? 1 : 0, now, now, guildId, localDate);
+  }
+
+  /**
+   * The channel was read after the nonce window and holds no copy: no earlier request posted it, so the
+   * next request is a first one again, with a new window from `now`.
+   */
+  restartWindow(guildId: string, localDate: string, now: number, mono: MonoReading): void {
+    this.s.restartWindow.run({ guildId, localDate, now, monoAt: mono.at, monoOrigin: mono.origin });
   }
 
   markRetry(guildId: string, localDate: string, error: string, maybePosted: boolean, nextAttemptAt: number, now: number): void {

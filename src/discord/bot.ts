@@ -1,5 +1,6 @@
 import { Client, Events, GatewayIntentBits, type ClientOptions } from 'discord.js';
-import type { CommandModule } from '../command/command-module.ts';
+import type { CommandModule } from '../../commands/kit/command.ts';
+import type { Services } from '../../commands/kit/services.ts';
 import { loadDataset, type Dataset } from '../core/dataset.ts';
 import type { BotConfig } from '../config.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -13,7 +14,7 @@ import { createInteractionRouter } from './router.ts';
 export interface BotPlugin {
   name: string;
   /** Services added to every handler's `ctx.services`, under their keys. Called once, before login. */
-  services?(bot: Bot): Record<string, unknown> | Promise<Record<string, unknown>>;
+  services?(bot: Bot): Services | Promise<Services>;
   /** Once the client is ready (once per login; gateway resumes do not repeat it), in every shard process. */
   onReady?(client: Client<true>, bot: Bot): void | Promise<void>;
   /** Before the client is destroyed. */
@@ -36,7 +37,7 @@ export interface BotOptions {
   config: BotConfig;
   commands: readonly CommandModule[];
   /** Services for the handlers (ctx.services), beside those the plugins contribute. */
-  services?: Record<string, unknown>;
+  services?: Services;
   plugins?: readonly BotPlugin[];
   /** The dataset getter; defaults to loading data/ once. */
   dataset?: () => Dataset;
@@ -59,7 +60,7 @@ export interface Bot {
   readonly logger: Logger;
   readonly config: BotConfig;
   /** The services handlers see (options.services and the plugins'); filled by start(). */
-  readonly services: Record<string, unknown>;
+  readonly services: Services;
   /** Logs in and resolves once the gateway says READY and every guild has arrived. */
   start(): Promise<Client<true>>;
   /** Resolves when the client is first ready (whether start() has been called yet or not). */
@@ -104,7 +105,7 @@ export function createBot(options: BotOptions): Bot {
   const logger = options.logger ?? createLogger({ level: config.logLevel, secrets: [config.token] });
   const client = new Client(clientOptionsFor(config, options.clientOptions, { shards: options.shards, shardCount: options.shardCount }));
   const plugins = options.plugins ?? [];
-  const services: Record<string, unknown> = { ...options.services };
+  const services: Services = { ...options.services };
   let dataset: Dataset | null = null;
   const getDataset = options.dataset ?? (() => (dataset ??= loadDataset()));
   const readyListeners: ((c: Client<true>) => void | Promise<void>)[] = [];

@@ -6,7 +6,7 @@
  */
 import { REST, Routes } from 'discord.js';
 import type { RESTPutAPIApplicationCommandsResult } from 'discord-api-types/v10';
-import type { CommandModule } from '../command/command-module.ts';
+import type { CommandModule } from '../../commands/kit/command.ts';
 import type { BotConfig } from '../config.ts';
 
 export interface DeployResult {

@@ -1,6 +1,6 @@
 import type { AttachmentPayload, InteractionReplyOptions, InteractionUpdateOptions } from 'discord.js';
-import { EPHEMERAL } from '../replies/discord-limits.ts';
-import type { ReplyPayload } from '../replies/payload.ts';
+import { EPHEMERAL } from '../../commands/kit/discord-limits.ts';
+import type { ReplyPayload } from '../../commands/kit/payload.ts';
 
 /**
  * A handler's ReplyPayload as discord.js options. discord.js reads camelCase options (it ignores an

@@ -7,11 +7,12 @@ import {
   type CommandInteractionOption,
   type Interaction,
 } from 'discord.js';
-import type { CommandContext, CommandModule, Invocation, RawOptions } from '../command/command-module.ts';
-import { isPageButtonId, parsePageButtonId } from '../command/page-button.ts';
+import type { CommandContext, CommandModule, Invocation, RawOptions } from '../../commands/kit/command.ts';
+import { echo } from '../../commands/kit/echo.ts';
+import { isPageButtonId, parsePageButtonId, resolveHashedIds } from '../../commands/kit/page-button.ts';
 import { UserError } from '../core/user-error.ts';
-import { DISCORD_LIMITS, EPHEMERAL } from '../replies/discord-limits.ts';
-import type { ReplyPayload } from '../replies/payload.ts';
+import { DISCORD_LIMITS, EPHEMERAL } from '../../commands/kit/discord-limits.ts';
+import type { ReplyPayload } from '../../commands/kit/payload.ts';
 import type { Logger } from './logger.ts';
 import { isEphemeral, toReplyOptions, toUpdateOptions } from './reply-options.ts';
 
@@ -57,7 +58,9 @@ export function flattenOptions(data: readonly CommandInteractionOption[]): RawOp
 }
 
 function invocationOf(i: Interaction): Invocation {
-  return { guildId: i.guildId, channelId: i.channelId, userId: i.user.id, locale: i.locale };
+  // The member's permissions as Discord sent them with this interaction (member.permissions): what
+  // configuration actions check on every run. Null outside a server.
+  return { guildId: i.guildId, channelId: i.channelId, userId: i.user.id, locale: i.locale, memberPermissions: i.memberPermissions?.bitfield.toString() ?? null };
 }
 
 function errorPayload(content: string): ReplyPayload {
@@ -143,7 +146,7 @@ export function createInteractionRouter(options: RouterOptions): (interaction: I
   async function onCommand(i: ChatInputCommandInteraction): Promise<void> {
     const mod = byName.get(i.commandName);
     if (!mod) {
-      await answer(i, errorPayload(`/${i.commandName} is not available any more.`), 'reply');
+      await answer(i, errorPayload(`/${echo(i.commandName, 32)} is not available any more.`), 'reply');
       return;
     }
     if (mod.defer) await i.deferReply();
@@ -168,14 +171,17 @@ export function createInteractionRouter(options: RouterOptions): (interaction: I
       await i.deferUpdate();
       return;
     }
-    const parsed = parsePageButtonId(i.customId);
+    // Only a command that pages answers a page button, and only with options it takes: a forged
+    // "pg:digest?subcommand=off" is refused here, never run.
+    const parsed = parsePageButtonId(i.customId, byName);
     const mod = parsed ? byName.get(parsed.command) : undefined;
     if (!parsed || !mod) {
-      await answer(i, errorPayload('This button belongs to a command that is not available any more.'), 'reply');
+      await answer(i, errorPayload('This button is not one this bot can answer (an old or altered button): nothing was done.'), 'reply');
       return;
     }
     if (mod.defer) await i.deferUpdate();
-    const payload = await withAutoDefer(i, () => mod.handle(parsed.options, ctxFor(i)));
+    const ctx = ctxFor(i);
+    const payload = await withAutoDefer(i, () => mod.handle(resolveHashedIds(mod, parsed.options, ctx.dataset()), ctx));
     await answer(i, payload, 'update');
   }
 

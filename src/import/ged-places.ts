@@ -7,23 +7,55 @@ import { slugify } from './slug.ts';
 const COUNTRY_ID: Record<GedRow['country'], string> = { Iraq: 'iraq', Syria: 'syria' };
 const SETTLEMENT = /\s+(town|city|village|suburb)$/i;
 
-/** Where a row's event is: which kind of place and the key that identifies it among GED's names. */
+/**
+ * Where a row's event is: which kind of place and the key that identifies it among GED's names.
+ * A named location is keyed by its province and its point as well as its name: GED has villages of
+ * the same name in different provinces (Al Mashāhidah in Diyala and in Saladin), each its own place.
+ * `point` is null for a linear or fuzzy feature (a road, a river, a border, "Northern Iraq") or a body
+ * of water (where_prec 5 and 7): one feature, whatever point GED gives each row on it.
+ */
 export type PlaceRef =
   | { level: 'country'; country: string }
   | { level: 'province'; country: string; adm1: string }
   | { level: 'district'; country: string; adm1: string; adm2: string }
-  | { level: 'location'; country: string; name: string };
+  | { level: 'location'; country: string; province: string; name: string; point: string | null };
+
+/** GED spells some provinces two ways (Kirkūk, At-Ta'mim): one key per province we build. */
+const provinceKeyOf = (adm1: string) => (adm1 ? (GED_PROVINCES[adm1]?.id ?? adm1) : '');
+
+/** where_prec 5 (a linear or fuzzy feature) and 7 (water or airspace): no single spot. */
+export const isFeaturePrecision = (wherePrec: number) => wherePrec === 5 || wherePrec === 7;
 
 export function placeRefOf(r: GedRow): PlaceRef {
   const w = r.where_coordinates;
   if (w === r.country) return { level: 'country', country: r.country };
   if (w && w === r.adm_1) return { level: 'province', country: r.country, adm1: r.adm_1 };
   if (w && r.adm_1 && w === r.adm_2) return { level: 'district', country: r.country, adm1: r.adm_1, adm2: r.adm_2 };
-  if (w) return { level: 'location', country: r.country, name: w };
+  if (w)
+    return {
+      level: 'location',
+      country: r.country,
+      province: provinceKeyOf(r.adm_1),
+      name: w,
+      point: isFeaturePrecision(r.where_prec) ? null : `${r.latitude},${r.longitude}`,
+    };
   if (r.adm_1 && r.adm_2) return { level: 'district', country: r.country, adm1: r.adm_1, adm2: r.adm_2 };
   if (r.adm_1) return { level: 'province', country: r.country, adm1: r.adm_1 };
   return { level: 'country', country: r.country };
 }
+
+/** A district's name for grouping GED's spellings of it: no "Qaḑā’", "district", article, or final h. */
+function districtKey(adm2: string): string {
+  return normalizeName(adm2)
+    .replace(/^qada /, '')
+    .replace(/ district$/, '')
+    .split(' ')
+    .filter((w) => !['al', 'as', 'ash', 'ad', 'an', 'ar', 'at', 'az', 'el'].includes(w))
+    .map((w) => w.replace(/h$/, ''))
+    .join(' ');
+}
+
+const locationGroupKey = (ref: { country: string; province: string; name: string }) => `${ref.country}|${ref.province}|${ref.name}`;
 
 class Counter<K> {
   readonly m = new Map<K, number>();
@@ -82,12 +114,14 @@ function pointOf(a: Agg): Coordinates {
 export class GedPlaces {
   private readonly provinces = new Map<string, Agg>(); // key: adm1
   private readonly districts = new Map<string, Agg>(); // key: country|adm1|adm2
-  private readonly locations = new Map<string, Agg>(); // key: country|name
+  /** key: country|province|name, then the point ('' for rows on a feature) */
+  private readonly locations = new Map<string, Map<string, Agg>>();
   private readonly existing: Map<string, Place>;
   private idByKey: Map<string, string> | null = null;
   private createdPlaces: Place[] = [];
   private createdById = new Map<string, Place>();
   private learned = new Map<string, string[]>();
+  private warned: string[] = [];
 
   constructor(existingPlaces: readonly Place[]) {
     this.existing = new Map(existingPlaces.map((p) => [p.id, p]));
@@ -108,7 +142,12 @@ export class GedPlaces {
     };
     if (r.adm_1) touch(this.provinces, r.adm_1, ref.level === 'province', r.country);
     if (r.adm_1 && r.adm_2) touch(this.districts, `${r.country}|${r.adm_1}|${r.adm_2}`, ref.level === 'district');
-    if (ref.level === 'location') touch(this.locations, `${r.country}|${ref.name}`, true, `${r.adm_1}|${r.adm_2}`);
+    if (ref.level === 'location') {
+      const gk = locationGroupKey(ref);
+      let g = this.locations.get(gk);
+      if (!g) this.locations.set(gk, (g = new Map()));
+      touch(g, ref.point ?? '', true, `${r.adm_1}|${r.adm_2}`);
+    }
     return ref;
   }
 
@@ -152,30 +191,53 @@ export class GedPlaces {
     }
     const provinceOf = (adm1: string) => idByKey.get(`province|${adm1}`)!;
 
-    // Districts, one per (province, adm_2): GED spells Kirkuk's province two ways (Kirkūk and the old
-    // At-Ta'mim) and the same district appears under both.
-    const districtGroups = new Map<string, { keys: string[]; agg: Agg; adm2: string; province: string }>();
+    // Districts, one per province and district name: GED spells Kirkuk's province two ways (Kirkūk and
+    // the old At-Ta'mim) with the same districts under both, and spells some districts two ways
+    // (Qaḑā’ Haditha and Qaḑā’ Ḩadīthah); each district takes its most used spelling as its name.
+    const districtGroups = new Map<string, { keys: string[]; agg: Agg; adm2: string; spellings: string[]; province: string }>();
     for (const key of [...this.districts.keys()].sort()) {
       const a = this.districts.get(key)!;
       const [country, adm1, adm2] = key.split('|') as [string, string, string];
       const province = provinceOf(adm1);
-      const gk = `${country}|${province}|${adm2}`;
+      const gk = `${country}|${province}|${districtKey(adm2)}`;
       const g = districtGroups.get(gk);
-      if (!g) districtGroups.set(gk, { keys: [key], agg: a, adm2, province });
+      if (!g) districtGroups.set(gk, { keys: [key], agg: a, adm2, spellings: [adm2], province });
       else {
         g.keys.push(key);
+        if (!g.spellings.includes(adm2)) g.spellings.push(adm2);
         g.agg = mergeAgg(g.agg, a);
       }
     }
+    for (const g of districtGroups.values()) {
+      const rowsOf = (spelling: string) => g.keys.filter((k) => k.endsWith(`|${spelling}`)).reduce((n, k) => n + this.districts.get(k)!.rows, 0);
+      g.adm2 = g.spellings.reduce((best, s) => (rowsOf(s) > rowsOf(best) ? s : best));
+    }
+    // Districts the gazetteer already has (Mosul's, so the city can sit under it) are matched by name.
+    const existingDistricts = new Map<string, Place[]>();
+    for (const p of this.existing.values())
+      if (p.kind === 'district')
+        for (const n of [p.name, ...p.aliases]) existingDistricts.set(normalizeName(n), [...(existingDistricts.get(normalizeName(n)) ?? []), p]);
+    const lineageIds = (id: string) => {
+      const out: string[] = [];
+      for (let p = this.existing.get(id); p; p = p.parentId ? this.existing.get(p.parentId) : undefined) out.push(p.id);
+      return out;
+    };
     for (const gk of [...districtGroups.keys()].sort()) {
-      const { keys, agg: a, adm2, province } = districtGroups.get(gk)!;
+      const { keys, agg: a, adm2, spellings, province } = districtGroups.get(gk)!;
       const qada = /^Qaḑā’\s+(.+)$/.exec(adm2);
       const name = qada ? `${qada[1]} District` : adm2;
+      const known = [...spellings, name].flatMap((n) => existingDistricts.get(normalizeName(n)) ?? []).find((p) => lineageIds(p.id).includes(province));
+      if (known) {
+        for (const key of keys) idByKey.set(`district|${key}`, known.id);
+        for (const s of spellings) learn(known.id, s);
+        continue;
+      }
       const base = slugify(name.replace(/\s+district$/i, ''));
       const id = claim(`${base}-district`, [`${base}-district-${province.replace(/-(province|governorate)$/, '')}`]);
       for (const key of keys) idByKey.set(`district|${key}`, id);
-      created.push({ id, name, kind: 'district', parentId: province, aliases: unique([adm2, ...(qada ? [`${qada[1]} district`] : [])]).filter((s) => s !== name), coordinates: pointOf(a) });
+      created.push({ id, name, kind: 'district', parentId: province, aliases: unique([...spellings, ...(qada ? [`${qada[1]} district`] : [])]).filter((s) => s !== name), coordinates: pointOf(a) });
     }
+    const nameOfAny = (id: string) => this.existing.get(id)?.name ?? created.find((p) => p.id === id)?.name ?? id;
 
     // Named locations, matched to known settlements in the same province where the names agree.
     const existingByName = new Map<string, Place[]>();
@@ -187,38 +249,53 @@ export class GedPlaces {
         }
     const takenNames = new Set<string>();
     for (const p of [...this.existing.values(), ...created]) if (p.kind !== 'city' && p.kind !== 'site') for (const n of [p.name, ...p.aliases]) takenNames.add(normalizeName(n));
-    const lineageIds = (id: string) => {
-      const out: string[] = [];
-      for (let p = this.existing.get(id); p; p = p.parentId ? this.existing.get(p.parentId) : undefined) out.push(p.id);
-      return out;
-    };
-    for (const key of [...this.locations.keys()].sort()) {
-      const a = this.locations.get(key)!;
-      const [countryName, gedName] = key.split('|') as [GedRow['country'], string];
+    for (const gk of [...this.locations.keys()].sort()) {
+      const points = this.locations.get(gk)!;
+      const [countryName, , gedName] = gk.split('|') as [GedRow['country'], string, string];
       const country = COUNTRY_ID[countryName];
-      const [adm1, adm2] = (a.parents.top() ?? '|').split('|') as [string, string];
-      const parentId = adm1 && adm2 ? idByKey.get(`district|${countryName}|${adm1}|${adm2}`)! : adm1 ? provinceOf(adm1) : country;
-      const settlement = SETTLEMENT.test(gedName);
-      const short = settlement ? gedName.replace(SETTLEMENT, '') : gedName;
-      // A town named like a known province ("Daraa town" beside the seed's "Daraa") keeps GED's full
-      // name, so what people typed before still finds the place it found before.
-      const name = takenNames.has(normalizeName(short)) ? gedName : short;
-      const kind: PlaceKind = settlement ? 'city' : (a.precs.top() ?? 1) === 5 ? 'region' : 'site';
-      const province = adm1 ? provinceOf(adm1) : null;
-      const match = settlement
-        ? (existingByName.get(normalizeName(name)) ?? []).find((p) => p.kind === 'city' && (!province || lineageIds(p.id).includes(province)))
-        : undefined;
-      if (match) {
-        idByKey.set(`location|${key}`, match.id);
-        learn(match.id, gedName);
-        continue;
+      // One place per point, or one for the whole feature when most of its rows are on a feature.
+      const all = [...points.values()].reduce(mergeAgg, agg());
+      const feature = isFeaturePrecision(all.precs.top() ?? 1);
+      const pointKeys = [...points.keys()].filter((k) => k !== '').sort();
+      const units: { keys: string[]; agg: Agg }[] = feature || !pointKeys.length ? [{ keys: [...points.keys()].sort(), agg: all }] : pointKeys.map((k) => ({ keys: [k], agg: points.get(k)! }));
+      // Rows a source put on the feature, in a name that is otherwise a point: the busiest point.
+      if (!feature && points.has('') && pointKeys.length) {
+        const busiest = units.reduce((x, y) => (y.agg.rows > x.agg.rows ? y : x));
+        busiest.keys.push('');
+        busiest.agg = mergeAgg(busiest.agg, points.get('')!);
       }
-      const base = slugify(name) || 'place';
-      const id = claim(base, [`${base}-${(province ?? country).replace(/-(province|governorate)$/, '')}`]);
-      idByKey.set(`location|${key}`, id);
-      // "Tadmur/Palmyra town": each spelling on its own is a name people type.
-      const parts = settlement && gedName.includes('/') ? gedName.split('/').map((x) => x.trim().replace(SETTLEMENT, '')).filter(Boolean) : [];
-      created.push({ id, name, kind, parentId, aliases: unique([gedName, ...parts]).filter((x) => x !== name), coordinates: pointOf(a) });
+      for (const unit of units) {
+        const a = unit.agg;
+        const [adm1, adm2] = (a.parents.top() ?? '|').split('|') as [string, string];
+        const parentId = adm1 && adm2 ? idByKey.get(`district|${countryName}|${adm1}|${adm2}`)! : adm1 ? provinceOf(adm1) : country;
+        // "Road between Bayjī town and Seneia town" ends like a town but is a road, whatever its precision.
+        const settlement = !feature && SETTLEMENT.test(gedName) && !/\b(road|highway|between)\b/i.test(gedName);
+        const short = settlement ? gedName.replace(SETTLEMENT, '') : gedName;
+        // A town named like a known province ("Daraa town" beside the seed's "Daraa") keeps GED's full
+        // name, so what people typed before still finds the place it found before.
+        const name = takenNames.has(normalizeName(short)) ? gedName : short;
+        // A road "between Ramadi town and Rutba town" is a line, not a town: features are regions.
+        const kind: PlaceKind = feature ? 'region' : settlement ? 'city' : 'site';
+        const province = adm1 ? provinceOf(adm1) : null;
+        const match = settlement
+          ? (existingByName.get(normalizeName(name)) ?? []).find((p) => p.kind === 'city' && (!province || lineageIds(p.id).includes(province)))
+          : undefined;
+        if (match) {
+          for (const k of unit.keys) idByKey.set(`location|${gk}|${k}`, match.id);
+          learn(match.id, gedName);
+          if (!lineageIds(match.id).includes(parentId))
+            this.warned.push(
+              `${match.name} (${match.id}) lies in ${nameOfAny(parentId)} according to GED, but the gazetteer puts it under ${nameOfAny(match.parentId ?? '')}: add that place to places/gazetteer.json and set the parent, or its events will not count there.`,
+            );
+          continue;
+        }
+        const base = slugify(name) || 'place';
+        const id = claim(base, [`${base}-${(province ?? country).replace(/-(province|governorate)$/, '')}`]);
+        for (const k of unit.keys) idByKey.set(`location|${gk}|${k}`, id);
+        // "Tadmur/Palmyra town": each spelling on its own is a name people type.
+        const parts = settlement && gedName.includes('/') ? gedName.split('/').map((x) => x.trim().replace(SETTLEMENT, '')).filter(Boolean) : [];
+        created.push({ id, name, kind, parentId, aliases: unique([gedName, ...parts]).filter((x) => x !== name), coordinates: pointOf(a) });
+      }
     }
     this.idByKey = idByKey;
     this.createdPlaces = created.sort((x, y) => (x.id < y.id ? -1 : 1));
@@ -234,11 +311,16 @@ export class GedPlaces {
           ? `province|${ref.adm1}`
           : ref.level === 'district'
             ? `district|${ref.country}|${ref.adm1}|${ref.adm2}`
-            : `location|${ref.country}|${ref.name}`;
+            : `location|${locationGroupKey(ref)}|${ref.point ?? ''}`;
     if (key === null) return COUNTRY_ID[ref.country as GedRow['country']];
     const id = this.idByKey.get(key);
     if (!id) throw new Error(`no place for ${key}`);
     return id;
+  }
+
+  /** Known places whose parents in the gazetteer disagree with GED's admin units. */
+  warnings(): string[] {
+    return this.warned;
   }
 
   /** New places, sorted by id. */

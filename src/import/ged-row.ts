@@ -35,6 +35,7 @@ export const GedRow = z.object({
   latitude: num.pipe(z.number().min(-90).max(90)),
   longitude: num.pipe(z.number().min(-180).max(180)),
   country: z.enum(['Iraq', 'Syria']),
+  event_clarity: z.enum(['1', '2']).transform(Number),
   date_prec: z.enum(['1', '2', '3', '4', '5']).transform(Number),
   date_start: IsoDay,
   date_end: IsoDay,

@@ -44,7 +44,8 @@ const DATE_PREC_NOTE: Record<number, string> = {
   5: 'UCDP date precision 5: known only to more than a month, within the year.',
 };
 
-const WHERE_PREC: Record<number, LocationPrecision> = { 1: 'exact', 2: 'near', 3: 'district', 4: 'province', 5: 'near', 6: 'country', 7: 'country' };
+/** UCDP GED codebook 19.1, where_prec: what the coordinates and place name stand for. */
+const WHERE_PREC: Record<number, LocationPrecision> = { 1: 'exact', 2: 'near', 3: 'district', 4: 'province', 5: 'feature', 6: 'country', 7: 'water' };
 
 interface Draft {
   row: GedRow;
@@ -100,6 +101,7 @@ export async function importGed(input: Readable, opts: ImportOptions): Promise<I
     });
   }
   places.build();
+  for (const w of places.warnings()) note(`gazetteer parent differs from GED: ${w}`);
 
   const incidents: Incident[] = [];
   for (const d of drafts) {
@@ -157,7 +159,8 @@ function toIncident(d: Draft, placeId: string, places: GedPlaces, note: (what: s
     placeId,
     location: {
       precision: WHERE_PREC[r.where_prec],
-      coordinates: r.where_prec <= 2 || r.where_prec === 5 ? { lat: r.latitude, lon: r.longitude } : null,
+      // GED's point is the event's own only for 1 and 2; otherwise it stands for a unit or a feature.
+      coordinates: r.where_prec <= 2 ? { lat: r.latitude, lon: r.longitude } : null,
       description: r.where_coordinates || null,
     },
     perpetratorId: oneSided ? d.sideA : null,
@@ -166,6 +169,7 @@ function toIncident(d: Draft, placeId: string, places: GedPlaces, note: (what: s
     casualties,
     casualtyNote: notes.join(' '),
     fatalityEstimate: consistent ? { low: r.low, best: r.best, high: r.high } : null,
+    ...(r.event_clarity === 2 ? { severalEvents: true } : {}),
     claimed: null,
     summary: summaryOf(r, places.nameOf(placeId)),
     context: r.conflict_name ? `UCDP conflict: ${r.conflict_name}.` : null,
@@ -187,9 +191,14 @@ function sideName(side: string, short: boolean): string {
   return `${parts[0]} and ${parts.length - 1} other group${parts.length > 2 ? 's' : ''}`;
 }
 
+/** How the summary places the event, by where_prec: "near" a named place, "along" a road or border. */
+const WHERE_WORD: Record<number, string> = { 1: 'in', 2: 'near', 3: 'in', 4: 'in', 5: 'along or within', 6: 'in', 7: 'on' };
+
 /** One line in our words from UCDP's fields, e.g. "Clash between Government of Iraq and IS near Tikrīt; 3 killed." */
 export function summaryOf(r: GedRow, placeName: string): string {
-  const where = `${r.where_prec === 2 ? 'near' : 'in'} ${placeName}`;
+  const where = `${WHERE_WORD[r.where_prec]} ${placeName}`;
+  // UCDP's event_clarity 2: the figures are for several events the source reported together.
+  const several = r.event_clarity === 2 ? 'Several events reported together: ' : '';
   const killed =
     r.best === 0
       ? r.high > 0
@@ -199,10 +208,10 @@ export function summaryOf(r: GedRow, placeName: string): string {
   for (const short of [false, true]) {
     const a = sideName(r.side_a, short);
     const b = sideName(r.side_b, short);
-    const s = r.type_of_violence === 3 ? `Violence by ${a} against civilians ${where}; ${killed}.` : `Clash between ${a} and ${b} ${where}; ${killed}.`;
+    const s = `${several}${r.type_of_violence === 3 ? `${several ? 'violence' : 'Violence'} by ${a} against civilians ${where}; ${killed}.` : `${several ? 'clashes' : 'Clash'} between ${a} and ${b} ${where}; ${killed}.`}`;
     if (s.length <= 200) return s;
   }
-  const s = `${r.type_of_violence === 3 ? 'Violence against civilians' : 'Clash'} ${where}; ${killed}.`;
+  const s = `${several}${r.type_of_violence === 3 ? `${several ? 'violence' : 'Violence'} against civilians` : several ? 'clashes' : 'Clash'} ${where}; ${killed}.`;
   return s.length <= 200 ? s : `${s.slice(0, 199)}…`;
 }
 

@@ -1,4 +1,4 @@
-import { killedInjuredPhrase, killedInjuredText } from '../replies/format.ts';
+import { killedInjuredPhrase, killedInjuredText } from '../core/format.ts';
 import { addDays, addMonths, addYears, format, parseISO, startOfISOWeek } from 'date-fns';
 import type { Dataset } from '../core/dataset.ts';
 import type { IncidentPage } from '../core/query-incidents.ts';

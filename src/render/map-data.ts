@@ -1,4 +1,4 @@
-import { killedInjuredPhrase } from '../replies/format.ts';
+import { killedInjuredPhrase } from '../core/format.ts';
 import type { Dataset } from '../core/dataset.ts';
 import type { IncidentPage } from '../core/query-incidents.ts';
 import { CASUALTY_GROUPS, type CasualtyGroup, type Incident, type Place } from '../schema/index.ts';
@@ -7,7 +7,8 @@ import { casualtyLabel, type GeoFrame, type MapLabel, type MapMarker, type MapSp
 import { dataAttribution, periodLabel, shortPlaceName, type Selection } from './selection.ts';
 import { thousands } from './svg.ts';
 
-const APPROXIMATE = new Set(['district', 'province', 'country']);
+/** Precisions whose point stands for an area or a line, not the event's spot (see LocationPrecision). */
+const APPROXIMATE = new Set(['district', 'province', 'feature', 'country', 'water']);
 
 /** Smallest frame (degrees of latitude) around a place of each kind, so a single point is not a 0° map. */
 const MIN_SPAN: Record<Place['kind'], number> = { country: 6, region: 4, province: 2.5, district: 1.5, city: 0.8, site: 0.8 };

@@ -372,8 +372,8 @@ function legendSvg(spec: MapSpec, placed: readonly PlacedMarker[], r: (v: number
   if (kinds.has(false)) item(el('circle', { cx: x + 9, cy, r: 7, fill: '#888888', stroke: '#FFFFFF', 'stroke-width': 1.2 }), 'at or near a named spot', 'legend-precision legend-exact');
   if (kinds.has(true)) {
     item(el('circle', { cx: x + 9, cy, r: 7, fill: '#888888', 'fill-opacity': 0.22, stroke: '#888888', 'stroke-width': 2, 'stroke-dasharray': '4 3' }), 'only to an area', 'legend-precision legend-approximate');
-    out.push(text(x + 26, cy - 2, '(province, district or country;', { 'font-size': 12, fill: MUTED }));
-    out.push(text(x + 26, cy + 13, 'drawn at its centre)', { 'font-size': 12, fill: MUTED }));
+    out.push(text(x + 26, cy - 2, '(a province, district, country, road,', { 'font-size': 12, fill: MUTED }));
+    out.push(text(x + 26, cy + 13, 'river, border or lake: at its centre)', { 'font-size': 12, fill: MUTED }));
     cy += 34;
   }
   cy += 8;

@@ -1,8 +1,7 @@
-import type { IncidentSelection } from '../command/incident-selection.ts';
-import { makeReply, type ReplyPayload } from '../replies/payload.ts';
+import type { IncidentSelection } from '../core/incident-selection.ts';
 import type { Dataset } from '../core/dataset.ts';
 import { queryIncidents, type IncidentPage } from '../core/query-incidents.ts';
-import { day } from '../replies/format.ts';
+import { day } from '../core/format.ts';
 import type { Incident } from '../schema/index.ts';
 
 /**
@@ -43,29 +42,4 @@ export function dataAttribution(ds: Dataset, incidents: readonly Incident[], max
 /** A place name without the administrative suffix, for labels: "Daraa Governorate" -> "Daraa". */
 export function shortPlaceName(name: string): string {
   return name.replace(/\s+(Governorate|Province|District|Region|Muhafazah)$/i, '');
-}
-
-/** Everything a picture command needs about its incidents before drawing: what, where, who, when. */
-export interface PictureSubject {
-  sel: IncidentSelection;
-  result: IncidentPage;
-  label: string;
-  actorName: string | null;
-  /** " involving Islamic State", or "" for any actor. */
-  who: string;
-  period: string;
-}
-
-/**
- * Selects the incidents of a picture; when there are none, the text answer to send instead (an empty
- * picture says nothing). `what` is the verb for that answer: "map", "chart".
- */
-export function pictureSubject(ds: Dataset, sel: IncidentSelection, what: string): { subject: PictureSubject } | { reply: ReplyPayload } {
-  const result = selectIncidents(ds, sel);
-  const label = ds.gazetteer.label(sel.placeId);
-  const actorName = sel.actorId ? ds.actorName(sel.actorId) : null;
-  const who = actorName ? ` involving ${actorName}` : '';
-  const period = periodLabel(sel, result.incidents);
-  if (result.total === 0) return { reply: makeReply({ content: `No incidents${who} in ${label} for ${period}: nothing to ${what}. Try a wider date range or a larger place.` }) };
-  return { subject: { sel, result, label, actorName, who, period } };
 }

@@ -21,8 +21,10 @@ export type IsoDay = z.infer<typeof IsoDay>;
  * - exact: the source states the day outright (the year may come from the source's context; see the source note).
  * - derived: computed from another stated date ("two days before ...").
  * - range: only known to lie between `date` and `end` (a week, a month, "earlier in August").
+ * - inferred: the source does not date this record; the day is our reading of its context, and
+ *   `note` says what it rests on (words reported in the passage about a dated remark).
  */
-export const DatePrecision = z.enum(['exact', 'derived', 'range']);
+export const DatePrecision = z.enum(['exact', 'derived', 'range', 'inferred']);
 export type DatePrecision = z.infer<typeof DatePrecision>;
 
 export const DateSpec = z
@@ -46,6 +48,8 @@ export const DateSpec = z
       ctx.addIssue({ code: 'custom', path: ['derivedFrom'], message: 'a derived date must say what it is derived from' });
     if (d.precision !== 'derived' && d.derivedFrom)
       ctx.addIssue({ code: 'custom', path: ['derivedFrom'], message: 'only a derived date has derivedFrom' });
+    if (d.precision === 'inferred' && !d.note)
+      ctx.addIssue({ code: 'custom', path: ['note'], message: 'an inferred date must say in its note what it is inferred from' });
     if (d.precision === 'range' && !d.end)
       ctx.addIssue({ code: 'custom', path: ['end'], message: 'a range needs an end date' });
     if (d.precision !== 'range' && d.end)

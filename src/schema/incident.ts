@@ -27,8 +27,14 @@ export const Casualty = z
   });
 export type Casualty = z.infer<typeof Casualty>;
 
-/** How precisely the incident's location is known; the map draws province-level points differently. */
-export const LocationPrecision = z.enum(['exact', 'near', 'district', 'province', 'country']);
+/**
+ * How precisely the incident's location is known (UCDP's where_prec 1-7 map one to one):
+ * exact: the spot itself; near: within about 25 km of the named place; district / province / country:
+ * only that unit is known; feature: somewhere along or within a linear or fuzzy feature (a road, a river,
+ * a border, a mountain range, an area such as "Northern Iraq"); water: on a body of water or in the air
+ * (UCDP: international waters or airspace). Only exact and near are drawn as a spot on a map.
+ */
+export const LocationPrecision = z.enum(['exact', 'near', 'district', 'province', 'feature', 'country', 'water']);
 export type LocationPrecision = z.infer<typeof LocationPrecision>;
 
 export const Incident = z.strictObject({
@@ -59,6 +65,11 @@ export const Incident = z.strictObject({
     .default(null),
   /** true: the perpetrator claimed it; null: the source does not say. */
   claimed: z.boolean().nullable(),
+  /**
+   * true: the record reports several events together, with one date span, place and set of figures
+   * (UCDP's event_clarity 2: the source gave only an aggregate). Absent: one identifiable event.
+   */
+  severalEvents: z.literal(true).optional(),
   /** One line in our own words. */
   summary: z.string().min(1).max(200),
   /** Background the source gives for this incident. */

@@ -13,6 +13,7 @@ export * from './place.ts';
 export * from './quote.ts';
 export * from './source.ts';
 export * from './statistic.ts';
+export * from './draft.ts';
 
 /** Every kind of record, with the folder under data/ that holds it and its schema. */
 export const RECORD_KINDS = {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Coordinates, Id } from './common.ts';
 
+/** region: an area larger than a city with no admin status (Kurdistan Region, "Northern Iraq") or a line on the map (a road, a river, a border). */
 export const PlaceKind = z.enum(['country', 'region', 'province', 'district', 'city', 'site']);
 export type PlaceKind = z.infer<typeof PlaceKind>;
 

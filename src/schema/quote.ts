@@ -15,6 +15,12 @@ export const Quote = z
     /** When the source has the words through someone else (the UN, quoted by the IG report). */
     viaId: Id.nullable().default(null),
     text: z.string().min(1),
+    /**
+     * For a paraphrase: `verbatim` when `text` is the source's own words, copied exactly (a sentence
+     * or part of one); `ours` when it is our rewording of what the source reports. A direct quote is
+     * verbatim by definition and has no `wording`.
+     */
+    wording: z.enum(['verbatim', 'ours']).optional(),
     date: DateSpec.nullable(),
     /** Where or in what medium it was said ("CBS This Morning"). */
     venue: z.string().min(1).nullable(),
@@ -28,6 +34,14 @@ export const Quote = z
   })
   .refine((q) => q.kind !== 'direct' || q.evidence.some((e) => e.includes(q.text)), {
     message: 'a direct quote must appear word for word in one of its evidence sentences',
+    path: ['text'],
+  })
+  .refine((q) => (q.kind === 'paraphrase') === (q.wording !== undefined), {
+    message: 'a paraphrase says whether its text is the source\'s words (wording "verbatim") or ours ("ours"); a direct quote has no wording',
+    path: ['wording'],
+  })
+  .refine((q) => q.wording !== 'verbatim' || q.evidence.some((e) => e.includes(q.text)), {
+    message: 'a paraphrase labelled verbatim must appear word for word in one of its evidence sentences',
     path: ['text'],
   });
 export type Quote = z.infer<typeof Quote>;

@@ -14,6 +14,8 @@ export const Source = z.strictObject({
   /** What a user must be shown when facts from this source are displayed. */
   attribution: z.string().min(1),
   licence: z.string().min(1).nullable(),
+  /** How its casualty figures must be read, said beside any total built on them ("deaths from UCDP GED 19.1 are UCDP's best estimates"). */
+  figures: z.string().min(1).optional(),
   /** How the source was used and what it leaves open (e.g. the year it never states). */
   notes: z.array(z.string().min(1)).default([]),
 });

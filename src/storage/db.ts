@@ -174,6 +174,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alert_deliveries_sent ON alert_deliveries (channel_id, sent_at) WHERE status = 'sent';
     `,
   },
+  {
+    version: 6,
+    description: 'deliveries: the first request also on the monotonic clock, so a wall-clock step cannot stretch the nonce window',
+    up: `
+      -- ms on a monotonic clock (elapsed time, not the time of day) and which clock: readings are comparable
+      -- only with the same origin (the machine's boot); rows from before have none and use the wall clock.
+      ALTER TABLE digest_deliveries ADD COLUMN first_attempt_mono REAL;
+      ALTER TABLE digest_deliveries ADD COLUMN mono_origin TEXT;
+    `,
+  },
 ];
 
 /** An in-memory database (console, tests), or the file in the state folder (STATE_DIR, default ./var). */
@@ -190,17 +200,51 @@ export function openDatabase(opts: OpenOptions): Db {
     const dir = opts.stateDir;
     mkdirSync(dir, { recursive: true });
     db = new Database(join(dir, opts.fileName ?? 'incident-bot.sqlite'));
+    try {
+      refuseNewerSchema(db); // before the journal mode is set: a refused file is left as it was
+    } catch (err) {
+      db.close();
+      throw err;
+    }
     db.pragma('journal_mode = WAL');
   }
   db.pragma('busy_timeout = 5000');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  migrate(db);
+  try {
+    migrate(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   return db;
+}
+
+/** A database written by a newer version of the bot: its schema may mean things this code does not know. */
+export class SchemaTooNewError extends Error {
+  constructor(
+    readonly databaseVersion: number,
+    readonly codeVersion: number,
+    readonly file: string,
+  ) {
+    super(
+      `The database ${file} has schema version ${databaseVersion}, newer than this version of the bot knows (${codeVersion}). ` +
+        'It was written by a newer release: run that release, or point the bot at another state folder. The database was not changed.',
+    );
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+/** Throws SchemaTooNewError for a database a newer release wrote: an older bot would misread (or "fix") its schema. */
+export function refuseNewerSchema(db: Db, migrations: readonly Migration[] = MIGRATIONS): void {
+  const found = db.pragma('user_version', { simple: true }) as number;
+  const latest = Math.max(0, ...migrations.map((m) => m.version));
+  if (found > latest) throw new SchemaTooNewError(found, latest, db.name);
 }
 
 export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): number {
   const version = () => db.pragma('user_version', { simple: true }) as number;
+  refuseNewerSchema(db, migrations);
   // IMMEDIATE, and the version re-read inside: two shard processes starting together apply each step once.
   const apply = db.transaction((m: Migration) => {
     if (version() >= m.version) return;

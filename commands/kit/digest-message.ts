@@ -1,0 +1,285 @@
+import type { APIEmbed, APIEmbedField } from 'discord-api-types/v10';
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import type { Dataset } from '../../src/core/dataset.ts';
+import type { GroupTotals } from '../../src/core/incident-index.ts';
+import { queryIncidents } from '../../src/core/query-incidents.ts';
+import { CASUALTY_GROUPS, type Incident, type Quote } from '../../src/schema/index.ts';
+import { day as shortDay, formatDateSpec, GROUP_LABEL, plural, quotedText, totalInjured, totalKilled, truncate } from '../../src/core/format.ts';
+import { incidentListEntry } from './incident-list.ts';
+import { makeReply, type ReplyPayload } from './payload.ts';
+import { attributionFor } from './source-line.ts';
+import { addDays, localNoon, unixSeconds } from '../../src/core/local-time.ts';
+import type { DigestWindow } from '../../src/core/digest/window.ts';
+import { sourcesMatching } from '../../src/core/source-coverage.ts';
+
+export interface DigestFilter {
+  /** Only this place and everything inside it; null: everything. */
+  placeId: string | null;
+}
+
+export interface DigestSummary {
+  dayCount: number;
+  lateCount: number;
+  sourceIds: string[];
+}
+
+/** How many entries each list shows before "… and N more". */
+export const DIGEST_LIST_LIMITS = { day: 6, late: 5 } as const;
+
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+/** "Thursday 22 August 2019" from a validated ISO day, read off the string like `day` (no date-fns parse). */
+function fullDay(iso: string): string {
+  const [y, m, d] = [Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10))];
+  return `${WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()]} ${d} ${MONTHS[m - 1]} ${y}`;
+}
+
+const countriesCache = new WeakMap<Dataset, string[]>();
+function countries(ds: Dataset): string[] {
+  let c = countriesCache.get(ds);
+  if (!c) countriesCache.set(ds, (c = [...ds.gazetteer.all()].filter((p) => p.kind === 'country').map((p) => p.id).sort()));
+  return c;
+}
+
+/**
+ * The digest for one server and day, as the message body to post. Pure: the same dataset, window,
+ * filter and zone always give the same message.
+ *
+ * - Incidents dated `day` (the index's day of an incident; a date range counts from its first day).
+ * - Late reports: incidents dated before `day` that no earlier digest could have listed — first
+ *   recorded since the previous digest, or dated in days no digest covered. Nothing is listed twice.
+ * - 7- and 30-day totals (killed and injured by group) with the change against the equally long period
+ *   before; a line per country over 30 days; one quotation from the 30 days; sources and attribution.
+ */
+export function composeDigest(ds: Dataset, window: DigestWindow, filter: DigestFilter, timeZone: string): ReplyPayload {
+  return composeDigestWithSummary(ds, window, filter, timeZone).payload;
+}
+
+export function composeDigestWithSummary(
+  ds: Dataset,
+  window: DigestWindow,
+  filter: DigestFilter,
+  timeZone: string,
+): { payload: ReplyPayload; summary: DigestSummary } {
+  const { day } = window;
+  const placeId = filter.placeId;
+  const q = (from: string, to: string, limit = 0) => queryIncidents(ds, { placeId, from, to }, { offset: 0, limit });
+  const sourceIds = new Set<string>();
+
+  // Incidents of the day.
+  const dayPage = q(day, day, DIGEST_LIST_LIMITS.day);
+
+  // Late reports: recorded since the last digest and dated before the day, plus days no digest covered.
+  const late = new Map<string, Incident>();
+  let gapCount = 0;
+  const gapFrom = window.previousDay ? addDays(window.previousDay, 1) : null;
+  const gapTo = addDays(day, -1);
+  if (gapFrom && gapFrom <= gapTo) {
+    const gap = q(gapFrom, gapTo, DIGEST_LIST_LIMITS.late);
+    gapCount = gap.total;
+    for (const inc of gap.incidents) late.set(inc.id, inc);
+  }
+  const inPlace = placeId && window.recordedIds.length ? placesWithin(ds, placeId) : null;
+  let recordedLate = 0;
+  const recorded: Incident[] = [];
+  for (const id of window.recordedIds) {
+    const inc = ds.incident(id);
+    if (!inc || inc.date.date >= day) continue; // not (or no longer) in the dataset; or today's/the day's own
+    if (gapFrom && inc.date.date >= gapFrom) continue; // already counted with the uncovered days
+    if (inPlace && !inPlace.has(inc.placeId)) continue;
+    recordedLate++;
+    recorded.push(inc);
+  }
+  recorded.sort(newestFirst);
+  for (const inc of recorded.slice(0, DIGEST_LIST_LIMITS.late)) late.set(inc.id, inc);
+  const lateCount = gapCount + recordedLate;
+  const lateShown = [...late.values()].sort(newestFirst).slice(0, DIGEST_LIST_LIMITS.late);
+
+  const dayTs = `<t:${unixSeconds(localNoon(day, timeZone))}:D>`;
+  const where = placeId ? ` in ${ds.gazetteer.label(placeId)}` : '';
+  const lines: string[] = [];
+  if (dayPage.total === 0 && lateCount === 0) {
+    lines.push(`Nothing new: no incidents recorded${where} on **${fullDay(day)}** (${dayTs}), and no late reports since the last digest.`);
+  } else {
+    lines.push(`**${fullDay(day)}** (${dayTs})${where}: ${plural(dayPage.total, 'incident')}.`);
+    for (const inc of dayPage.incidents) {
+      lines.push(incidentListEntry(ds, inc));
+      sourceIds.add(inc.sourceId);
+    }
+    if (dayPage.total > dayPage.incidents.length)
+      lines.push(`… and ${dayPage.total - dayPage.incidents.length} more: \`/attacks from:${day} to:${day}${placeId ? ` place:${placeId}` : ''}\``);
+    if (lateCount > 0) {
+      lines.push('', `**Reported late** — occurred earlier, first recorded since the last digest: ${plural(lateCount, 'incident')}.`);
+      for (const inc of lateShown) {
+        lines.push(incidentListEntry(ds, inc));
+        sourceIds.add(inc.sourceId);
+      }
+      if (lateCount > lateShown.length) lines.push(`… and ${lateCount - lateShown.length} more.`);
+    }
+  }
+
+  const picture = periodPicture(ds, day, placeId);
+  const fields: APIEmbedField[] = [...picture.fields];
+  for (const id of picture.sourceIds) sourceIds.add(id);
+
+  const sources = [...sourceIds].sort();
+  const at = new TZDate(window.at.getTime(), timeZone);
+  const embed: APIEmbed = {
+    title: truncate(`Daily digest · ${shortDay(day)}${placeId ? ` · ${ds.gazetteer.get(placeId)?.name ?? placeId}` : ''}`, 256),
+    description: fitLines(lines, 3600),
+    fields,
+    footer: {
+      text: truncate(
+        `Compiled ${format(at, 'd MMM yyyy HH:mm')} ${timeZone}. ` + (sources.length ? `Sources: ${attributionFor(ds, sources)}` : 'No sources: nothing in the period.'),
+        2048,
+      ),
+    },
+    timestamp: window.at.toISOString(),
+  };
+  return { payload: makeReply({ embeds: [embed] }), summary: { dayCount: dayPage.total, lateCount, sourceIds: sources } };
+}
+
+/** The place and everything inside it (the gazetteer caches it). */
+function placesWithin(ds: Dataset, placeId: string): ReadonlySet<string> {
+  return ds.gazetteer.descendantSet(placeId);
+}
+
+const pictureCache = new WeakMap<Dataset, Map<string, { fields: APIEmbedField[]; sourceIds: string[] }>>();
+
+/**
+ * The 7- and 30-day totals, the per-country lines and the sources they draw on: they depend only on the
+ * dataset, the day and the filter (not the zone), so servers sharing them share one computation.
+ */
+function periodPicture(ds: Dataset, day: string, placeId: string | null): { fields: APIEmbedField[]; sourceIds: string[] } {
+  let byKey = pictureCache.get(ds);
+  if (!byKey) pictureCache.set(ds, (byKey = new Map()));
+  const key = `${day}|${placeId ?? ''}`;
+  const hit = byKey.get(key);
+  if (hit) return hit;
+  const q = (from: string, to: string, scope: string | null = placeId) => queryIncidents(ds, { placeId: scope, from, to }, { offset: 0, limit: 0 });
+  const fields: APIEmbedField[] = [];
+  for (const n of [7, 30]) {
+    const cur = q(addDays(day, -(n - 1)), day);
+    const prev = q(addDays(day, -(2 * n - 1)), addDays(day, -n));
+    fields.push({ name: `Last ${n} days (to ${shortDay(day)}), change against the ${n} days before`, value: totalsWithChange(cur, prev, n) });
+  }
+  const countryLines: string[] = [];
+  for (const c of countries(ds)) {
+    const scope = placeId ? (ds.gazetteer.lineage(placeId).some((p) => p.id === c) ? placeId : null) : c;
+    if (!scope) continue;
+    const cur = q(addDays(day, -29), day, scope);
+    const prev = q(addDays(day, -59), addDays(day, -30), scope);
+    if (cur.total === 0 && prev.total === 0) continue;
+    countryLines.push(
+      `**${ds.gazetteer.get(c)?.name ?? c}**: ${plural(cur.total, 'incident')} (${signed(cur.total - prev.total)}), ${figureWithChange(cur, prev, 'killed')}, ${figureWithChange(cur, prev, 'injured')}`,
+    );
+  }
+  fields.push({ name: 'By country, last 30 days (change against the 30 days before)', value: countryLines.join('\n') || 'No incidents recorded in either period.' });
+  // Attribution covers every source the digest draws on, the totals included.
+  const sourceIds = new Set<string>();
+  // From posting lists, not records: on a large on-disk snapshot reading 60 days of records means disk reads.
+  for (const id of sourcesMatching(ds, placeId, addDays(day, -59), day)) sourceIds.add(id);
+  const quote = pickQuote(ds, addDays(day, -29), day, placeId);
+  if (quote) {
+    sourceIds.add(quote.sourceId);
+    fields.push({ name: 'Quotation from the period', value: formatQuote(ds, quote) });
+  }
+  const out = { fields, sourceIds: [...sourceIds] };
+  if (byKey.size > 5000) byKey.clear();
+  byKey.set(key, out);
+  return out;
+}
+
+type Period = { totals: GroupTotals; total: number; withoutFigures: number; figuresGiven: { killed: number; injured: number } };
+type Side = 'killed' | 'injured';
+
+const sumOf = (p: Period, k: Side) => (k === 'killed' ? totalKilled(p.totals) : totalInjured(p.totals));
+/**
+ * Whether a period has a figure for the side: some incident in it gives one. A period without any
+ * incident has a true 0. Otherwise a 0 would only mean "no source says", which is shown as "not stated".
+ */
+const gives = (p: Period, k: Side) => p.total === 0 || p.figuresGiven[k] > 0;
+
+/**
+ * "12 killed (+3)"; "injured not stated" when no incident of the period gives that figure; the change
+ * only when both periods give it (against a period whose sources say nothing, a difference means nothing).
+ */
+function figureWithChange(cur: Period, prev: Period, k: Side): string {
+  // The wording of killedInjuredText ("8 killed", "injured not stated"), with the change after each side.
+  if (!gives(cur, k)) return `${k} not stated`;
+  const text = `${count(sumOf(cur, k))} ${k}`;
+  return gives(prev, k) ? `${text} (${signed(sumOf(cur, k) - sumOf(prev, k))})` : text;
+}
+
+function newestFirst(a: Incident, b: Incident): number {
+  return a.date.date < b.date.date ? 1 : a.date.date > b.date.date ? -1 : a.id < b.id ? -1 : 1;
+}
+
+const signed = (n: number) => (n > 0 ? `+${n.toLocaleString('en-US')}` : n < 0 ? `−${(-n).toLocaleString('en-US')}` : '±0');
+const count = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * The totals field: incidents, then killed and injured (by group) with the change against the period
+ * before. A side no incident of the period gives a figure for is "not stated", never 0; its change is
+ * shown only when both periods give the figure.
+ */
+function totalsWithChange(cur: Period, prev: Period, n: number): string {
+  const side = (k: Side) => {
+    const label = k === 'killed' ? 'Killed' : 'Injured';
+    if (!gives(cur, k)) return `${label}: not stated by the sources`;
+    const comparable = gives(prev, k);
+    const a = sumOf(cur, k);
+    const change = (x: number, y: number) => (comparable ? ` (${signed(x - y)})` : '');
+    const groups = CASUALTY_GROUPS.filter((g) => cur.totals[g][k] > 0 || (comparable && prev.totals[g][k] > 0)).map(
+      (g) => `${GROUP_LABEL[g]} ${count(cur.totals[g][k])}${change(cur.totals[g][k], prev.totals[g][k])}`,
+    );
+    const note = comparable ? '' : ` (not stated for the ${n} days before)`;
+    return `${label}: ${count(a)}${change(a, sumOf(prev, k))}${groups.length ? ` — ${groups.join(', ')}` : ''}${note}`;
+  };
+  const lines = [`Incidents: ${count(cur.total)} (${signed(cur.total - prev.total)})`, side('killed'), side('injured')];
+  if (cur.withoutFigures > 0) lines.push(`${plural(cur.withoutFigures, 'incident')} without full figures from the source (known figures only).`);
+  return lines.join('\n');
+}
+
+/** Overlaps [from, to]; with a place filter, quotes about that place, a place inside it or one enclosing it. */
+function pickQuote(ds: Dataset, from: string, to: string, placeId: string | null): Quote | null {
+  let related: Set<string> | null = null;
+  if (placeId) related = new Set([...ds.gazetteer.descendants(placeId), ...ds.gazetteer.lineage(placeId).map((p) => p.id)]);
+  let best: Quote | null = null;
+  for (const quote of ds.quotes) {
+    const d = quote.date;
+    if (!d || d.date > to || (d.end ?? d.date) < from) continue;
+    if (related && !quote.placeIds.some((p) => related.has(p))) continue;
+    if (!best || rank(quote) > rank(best) || (rank(quote) === rank(best) && quote.id < best.id)) best = quote;
+  }
+  return best;
+}
+
+/** Direct words first, then the most precisely and most recently dated. */
+function rank(q: Quote): string {
+  const d = q.date!;
+  return `${q.kind === 'direct' ? 1 : 0}${d.precision === 'range' ? 0 : 1}${d.date}`;
+}
+
+function formatQuote(ds: Dataset, q: Quote): string {
+  const speaker = ds.actors.get(q.speakerId);
+  const who = speaker ? `${speaker.name}${speaker.role ? `, ${speaker.role}` : ''}` : q.speakerId;
+  const via = q.viaId ? `, via ${ds.actorName(q.viaId)}` : '';
+  const when = q.date ? formatDateSpec(q.date, ds) : 'date not given';
+  const meta = `— ${who}${via}${q.venue ? `, ${q.venue}` : ''}, ${when}`;
+  const text = truncate(q.text, 1024 - meta.length - 40);
+  const paraphrase = q.wording === 'verbatim' ? "the source's words, paraphrasing" : 'paraphrase (ours)';
+  return q.kind === 'direct' ? `${quotedText(text)}\n${meta}` : `${text} (${paraphrase})\n${meta}`;
+}
+
+/** Joins lines up to a budget, then says how many did not fit. */
+function fitLines(lines: string[], budget: number): string {
+  let out = '';
+  for (let i = 0; i < lines.length; i++) {
+    const next = out ? `${out}\n${lines[i]}` : lines[i]!;
+    if (next.length > budget) return `${out}\n… (${lines.length - i} more line${lines.length - i === 1 ? '' : 's'} did not fit)`;
+    out = next;
+  }
+  return out;
+}

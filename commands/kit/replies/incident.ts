@@ -1,0 +1,65 @@
+import type { APIEmbedField } from 'discord-api-types/v10';
+import type { Dataset } from '../../../src/core/dataset.ts';
+import { formatCasualty, formatDateSpec, shortDate, truncate } from '../../../src/core/format.ts';
+import type { Incident, LocationPrecision } from '../../../src/schema/index.ts';
+import { DISCORD_LIMITS } from '../discord-limits.ts';
+import { makeReply, type ReplyPayload } from '../payload.ts';
+import { sourceName } from '../source-line.ts';
+
+const PRECISION_NOTE: Record<LocationPrecision, string> = {
+  exact: 'an exact location',
+  near: 'near the named place (within about 25 km; the exact spot is not given)',
+  district: 'the district only',
+  province: 'the province only (the source names no town)',
+  feature: 'somewhere along or within the named road, river, border or area (no single spot)',
+  country: 'the country only',
+  water: 'on the named body of water or in the air (no single spot)',
+};
+
+/** /incident: one incident in full, its source sentences, and records of possibly the same event in other sources. */
+export function incidentReply(ds: Dataset, inc: Incident, related: readonly Incident[]): ReplyPayload {
+  const source = ds.sources.get(inc.sourceId);
+  const place = ds.gazetteer.label(inc.placeId);
+  const fields: APIEmbedField[] = [
+    { name: 'Date', value: formatDateSpec(inc.date, ds) + (inc.date.note && inc.date.precision !== 'inferred' ? `\n${inc.date.note}` : ''), inline: true },
+    { name: 'Place', value: `${place}\n${inc.location.description ?? ''}\nLocation known to: ${PRECISION_NOTE[inc.location.precision]}`.replace(/\n\n/, '\n'), inline: true },
+    { name: 'Perpetrator', value: inc.perpetratorId ? ds.actorName(inc.perpetratorId) : 'Not stated', inline: true },
+    { name: 'Target', value: inc.target ?? 'Not stated', inline: true },
+    { name: 'Weapons', value: inc.weapons?.join(', ') ?? 'Not stated', inline: true },
+    { name: 'Claimed', value: inc.claimed === true ? 'Yes, the perpetrator claimed it' : inc.claimed === false ? 'No' : 'Not stated', inline: true },
+    {
+      name: 'Killed and injured',
+      value:
+        [inc.casualties.map((c) => `• ${formatCasualty(c)}${c.note ? ` — ${c.note}` : ''}`).join('\n'), inc.casualtyNote].filter(Boolean).join('\n') ||
+        'The source gives no casualty figures.',
+    },
+  ];
+  if (inc.severalEvents)
+    fields.push({ name: 'Several events', value: 'This record reports several events together (UCDP aggregates them here): its date span, place and figures cover all of them.' });
+  if (inc.fatalityEstimate) {
+    const f = inc.fatalityEstimate;
+    fields.push({ name: 'Fatality estimate', value: `best ${f.best} (low ${f.low}, high ${f.high})`, inline: true });
+  }
+  if (inc.context) fields.push({ name: 'Context', value: inc.context });
+  fields.push({
+    name: inc.evidence.length > 1 ? 'Source sentences' : 'Source sentence',
+    value: truncate(inc.evidence.map((e) => `> ${e}`).join('\n'), DISCORD_LIMITS.embedFieldValue),
+  });
+  fields.push({ name: 'Source', value: source ? `${source.title}${source.publisher ? ` — ${source.publisher}` : ''}` : inc.sourceId });
+  // Two sources can describe one event; both records are kept, each with its own source, and linked here.
+  if (related.length)
+    fields.push({
+      name: 'Possibly the same event, in another source',
+      value: truncate(related.map((r) => `\`${r.id}\` · ${shortDate(r.date)} · ${ds.gazetteer.label(r.placeId)} · ${sourceName(ds, r.sourceId)}`).join('\n'), DISCORD_LIMITS.embedFieldValue),
+    });
+  return makeReply({
+    embeds: [
+      {
+        title: truncate(inc.summary, DISCORD_LIMITS.embedTitle),
+        description: `\`${inc.id}\``,
+        fields,
+        footer: { text: source?.attribution ?? inc.sourceId },
+      },
+    ],
+  });
+}

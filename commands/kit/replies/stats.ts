@@ -1,0 +1,55 @@
+import type { APIEmbedField } from 'discord-api-types/v10';
+import type { PlaceBreakdownRow } from '../../../src/core/breakdown.ts';
+import type { Dataset } from '../../../src/core/dataset.ts';
+import { figuresNote, formatTotals, killedInjuredText, plural, totalInjured, totalKilled, truncate } from '../../../src/core/format.ts';
+import type { IncidentPage } from '../../../src/core/query-incidents.ts';
+import type { PlacedStatistic } from '../../../src/core/query-statistics.ts';
+import { DISCORD_LIMITS } from '../discord-limits.ts';
+import { makeReply, type ReplyPayload } from '../payload.ts';
+import { attributionFor } from '../source-line.ts';
+import { statisticsList } from '../statistics-list.ts';
+
+const MAX_ROWS = 15;
+
+function rowsText(ds: Dataset, rows: PlaceBreakdownRow[]): string {
+  const lines = rows
+    .slice(0, MAX_ROWS)
+    .map((r) => `${ds.gazetteer.get(r.placeId)?.name ?? r.placeId}: ${plural(r.count, 'incident')} · ${killedInjuredText({ killed: totalKilled(r.totals), injured: totalInjured(r.totals) }, r.figuresGiven).replace(', ', ' · ')}`);
+  if (rows.length > MAX_ROWS) lines.push(`…and ${rows.length - MAX_ROWS} more`);
+  return truncate(lines.join('\n'), DISCORD_LIMITS.embedFieldValue);
+}
+
+export interface StatsAnswer {
+  placeId: string | null;
+  from: string | null;
+  to: string | null;
+  all: IncidentPage;
+  countries: PlaceBreakdownRow[];
+  provinces: PlaceBreakdownRow[];
+  statistics: PlacedStatistic[];
+  /** The sources with incidents in this place and period. */
+  incidentSources: readonly string[];
+}
+
+/** /stats: totals, by country and province, and the reported statistics, crediting every source. */
+export function statsReply(ds: Dataset, a: StatsAnswer): ReplyPayload {
+  const { placeId, from, to, all, countries, provinces, statistics } = a;
+  const scope = placeId ? ds.gazetteer.label(placeId) : 'all places';
+  const period = from || to ? `${from ?? 'the start'} to ${to ?? 'the latest'}` : 'all dates';
+  const fields: APIEmbedField[] = [{ name: `Totals over ${plural(all.total, 'incident')}`, value: formatTotals(all) + figuresNote(ds, a.incidentSources) }];
+  if (countries.length) fields.push({ name: 'By country', value: rowsText(ds, countries) });
+  if (provinces.length) fields.push({ name: 'By province', value: rowsText(ds, provinces) });
+  if (statistics.length) fields.push({ name: 'Reported statistics and context', value: statisticsList(ds, statistics) });
+  const sourceIds = new Set<string>(statistics.map((s) => s.statistic.sourceId));
+  for (const id of a.incidentSources) sourceIds.add(id);
+  return makeReply({
+    embeds: [
+      {
+        title: `Statistics: ${scope}`,
+        description: `Period: ${period}. Figures are summed from incident records; a figure the source does not give is not counted.`,
+        fields,
+        footer: { text: `Sources: ${attributionFor(ds, sourceIds)}` },
+      },
+    ],
+  });
+}

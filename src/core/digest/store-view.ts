@@ -1,0 +1,35 @@
+import type { Delivery, Subscription } from './types.ts';
+
+export interface SubscriptionInput {
+  guildId: string;
+  channelId: string;
+  time: string;
+  timeZone: string;
+  placeId: string | null;
+  updatedBy?: string | null;
+}
+
+/** Incidents first seen in a window of time. */
+export interface SeenLogView {
+  /** Ids first seen in (since, until]. */
+  between(since: number, until: number): string[];
+}
+
+/**
+ * What /digest and the digest window read and change in the digest's storage (src/digest/store.ts
+ * implements it on SQLite); the commands see this, not the storage.
+ */
+export interface DigestStoreView {
+  getSubscription(guildId: string): Subscription | null;
+  /** Creates or replaces the server's subscription and turns it on. */
+  setSubscription(input: SubscriptionInput, now: number): Subscription;
+  /** Turns it off and says why; the record stays so `/digest set` can turn it back on. */
+  disable(guildId: string, reason: string, now: number): boolean;
+  getDelivery(guildId: string, localDate: string): Delivery | null;
+  lastDelivery(guildId: string): Delivery | null;
+  /** The latest digest actually sent before a local day (for the late-report window). */
+  lastSentBefore(guildId: string, localDate: string): Delivery | null;
+  /** Today's failed digest goes out again (to `channelId`) at the next tick; false when there was none. */
+  reopenFailed(guildId: string, localDate: string, channelId: string, now: number): boolean;
+  seenLog(): SeenLogView;
+}

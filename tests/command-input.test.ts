@@ -1,0 +1,83 @@
+/** What users type: echoed escaped and capped, missing options named, zones read as Intl reads them. */
+import { describe, expect, it } from 'vitest';
+import { commandByName } from '../commands/index.ts';
+import { replyTo, type CommandContext } from '../commands/kit/command.ts';
+import { digest } from '../commands/digest/index.ts';
+import { parseCommandLine } from '../src/cli/parse-command-line.ts';
+import { createConsoleServices } from '../src/digest/console-services.ts';
+import { NotFoundError, UserError } from '../src/core/user-error.ts';
+import { seedContext, seedDataset } from '../testkit/seed-dataset.ts';
+
+const ctx = seedContext();
+const handle = (name: string, o: Record<string, string | number>) => commandByName.get(name)!.handle(o, ctx);
+
+describe('text a user typed is repeated escaped and capped', () => {
+  it('a Markdown link typed as a /quote topic shows as typed, not as a link under the bot\'s name', async () => {
+    const r = await handle('quote', { person: 'pompeo', topic: '[Official notice](https://example.org/notice)' });
+    // A masked link needs an unescaped "[": none is left.
+    expect(r.embeds![0]!.description).not.toMatch(/(?<!\\)\[Official notice\]\(/);
+    expect(r.embeds![0]!.description).toContain('about "\\[Official notice](https://example.org/notice)"');
+  });
+
+  it('an unknown place with **bold** or a # heading is escaped in the private "did you mean"', async () => {
+    await expect(async () => handle('attacks', { place: '# **Diyalla**' })).rejects.toThrow(NotFoundError);
+    const r = await replyTo(commandByName.get('attacks')!, { place: '# **Diyalla**' }, ctx);
+    expect(r.flags).toBe(64);
+    expect(r.content).toContain('"\\# \\*\\*Diyalla\\*\\*"');
+  });
+
+  it('a date word is escaped where the error repeats it', async () => {
+    await expect(async () => handle('attacks', { place: 'syria', from: '**soon**' })).rejects.toThrow('"\\*\\*soon\\*\\*" is not a date I understand');
+  });
+
+  it('an unknown command of 50,000 characters is not echoed in full', () => {
+    let message = '';
+    try {
+      parseCommandLine(`/${'x'.repeat(50_000)} place:syria`, commandByName);
+    } catch (e) {
+      expect(e).toBeInstanceOf(UserError);
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^Unknown command \/x+…\. Commands: \/attacks/);
+    expect(message.length).toBeLessThan(300);
+  });
+});
+
+describe('a missing required option says so', () => {
+  it('names the option instead of zod\'s "expected string, received undefined"', async () => {
+    await expect(async () => handle('attacks', {})).rejects.toThrow('Option "place" is required but was not given.');
+    await expect(async () => handle('incident', {})).rejects.toThrow('Option "id" is required but was not given.');
+  });
+});
+
+describe('time zones as Intl knows them', () => {
+  const digestCtx = (): CommandContext => {
+    const ds = seedDataset();
+    return {
+      dataset: () => ds,
+      now: () => new Date('2019-08-22T12:00:00Z'),
+      invocation: { guildId: '111111111111111111', channelId: '222222222222222222', userId: '3', memberPermissions: '32' },
+      services: createConsoleServices(),
+    };
+  };
+
+  it.each([
+    ['utc', 'UTC'],
+    ['UTC', 'UTC'],
+    ['EST5EDT', 'America/New_York'],
+    ['asia/baghdad', 'Asia/Baghdad'],
+    ['America/New York', 'America/New_York'],
+    ['Asia/Calcutta', 'Asia/Calcutta'],
+  ])('/digest set timezone:%s is kept as %s', async (typed, zone) => {
+    const c = digestCtx();
+    const r = await digest.handle({ subcommand: 'set', channel: '222222222222222222', time: '08:00', timezone: typed }, c);
+    expect(r.content).toContain(`every day at 08:00 (${zone})`);
+    expect(c.services!.digest!.store.getSubscription('111111111111111111')!.timeZone).toBe(zone);
+  });
+
+  it('still refuses a name that is no zone, and an offset', async () => {
+    for (const tz of ['Baghdad', '+03:00']) {
+      await expect(async () => digest.handle({ subcommand: 'set', channel: '222222222222222222', time: '08:00', timezone: tz }, digestCtx())).rejects.toThrow(UserError);
+    }
+  });
+});
