@@ -65,16 +65,16 @@ module.exports = {
     {
       name: 'discord-knows-no-commands-or-services',
       severity: 'error',
-      comment: 'The Discord runtime is given its commands and plugins (the digest, alerts) by src/app.ts.',
+      comment: 'The Discord runtime is given its commands and plugins (the digest, alerts) by src/app.ts; it knows only the contract (commands/kit).',
       from: { path: '^src/discord/', pathNot: '^src/discord/shard-process\\.ts$' },
-      to: { path: `^(commands/|src/(${SERVICES}|cli)/|src/(app|main)\\.ts)` },
+      to: { path: `^(commands/|src/(${SERVICES}|cli)/|src/(app|main)\\.ts)`, pathNot: '^commands/kit/' },
     },
     {
       name: 'cli-knows-no-commands-or-services',
       severity: 'error',
-      comment: 'The console and `ask` are given their commands and context by src/app.ts (other CLIs use services, not commands or Discord).',
+      comment: 'The console and `ask` are given their commands and context by src/app.ts (other CLIs use services, not commands or Discord); they know only the contract (commands/kit).',
       from: { path: '^src/cli/' },
-      to: { path: '^(commands/|src/discord/|src/(app|main)\\.ts)' },
+      to: { path: '^(commands/|src/discord/|src/(app|main)\\.ts)', pathNot: '^commands/kit/' },
     },
     {
       name: 'services-know-no-console-or-app',

@@ -74,7 +74,7 @@ function pageLine(reply: ReplyPayload | null, label: 'Next' | 'Previous', ds: Da
       if (!('custom_id' in c) || !('label' in c) || !c.label?.startsWith(label === 'Next' ? 'Next' : '◀') || ('disabled' in c && c.disabled)) continue;
       const parsed = parsePageButtonId(c.custom_id, commands);
       if (!parsed) continue;
-      let options;
+      let options: ReturnType<typeof resolveHashedIds>;
       try {
         options = resolveHashedIds(commands.get(parsed.command)!, parsed.options, ds);
       } catch {
