@@ -21,6 +21,7 @@ export const E2E_TESTS = [
   'tests/discord-images.test.ts',
   'tests/discord-process.test.ts',
   'tests/discord-shards.test.ts',
+  'tests/extract-cli.test.ts',
   'tests/feeds-cli.test.ts',
   'tests/feeds.test.ts',
   'tests/import-ged.test.ts',
