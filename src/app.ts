@@ -7,9 +7,10 @@ import { existsSync } from 'node:fs';
 import { commandByName, commands } from '../commands/index.ts';
 import type { CommandContext } from '../commands/kit/command.ts';
 import { loadAppConfigOrExit, type AppConfig, type BotConfig } from './config.ts';
-import { DEFAULT_DATA_DIR, loadDataset, type Dataset } from './core/dataset.ts';
-import { DatasetError } from './core/load-dataset.ts';
-import { watchDataset, type DatasetWatcher } from './core/watch-dataset.ts';
+import type { Dataset } from './core/dataset.ts';
+import { DatasetError } from './core/dataset-issue.ts';
+import { DEFAULT_DATA_DIR, loadDataset } from './data/load-dataset.ts';
+import { watchDataset, type DatasetWatcher } from './data/watch-dataset.ts';
 import { runAsk } from './cli/ask.ts';
 import { runConsole } from './cli/console.ts';
 import { createConsoleServices } from './digest/console-services.ts';
@@ -86,7 +87,7 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
   // dataset. One watcher per process, shared by the handlers and the digest, so a reload reaches both.
   let data: DatasetWatcher;
   try {
-    data = watchDataset(config.datasetDir ?? DEFAULT_DATA_DIR, { logger, load: { snapshot: config.snapshots } });
+    data = watchDataset(config.datasetDir ?? DEFAULT_DATA_DIR, { logger, loadOptions: { snapshot: config.snapshots } });
   } catch (err) {
     if (!(err instanceof DatasetError)) throw err;
     logger.fatal({ problems: err.issues.length, first: err.message.split('\n').slice(1, 6) }, 'the dataset is invalid; run `npm run data:check` for every problem');
@@ -185,7 +186,7 @@ export async function start(): Promise<void> {
   const config = configure();
   if (!config.discord) {
     warnOffline(config);
-    await runConsole({ context: () => cliContextFor(config)(), commands: commandByName });
+    await runConsole({ context: () => cliContextFor(config)(), commands: commandByName, stateDir: config.stateDir });
     return;
   }
   const online = config as OnlineConfig;

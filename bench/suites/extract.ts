@@ -9,7 +9,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadDataset } from '../../src/core/dataset.ts';
+import { loadDataset } from '../../src/data/load-dataset.ts';
 import { type ArticleInput, extractArticle } from '../../src/extract/extract-article.ts';
 import { extractionData } from '../../src/extract/link.ts';
 import { table, type Suite } from '../suite.ts';
@@ -17,6 +17,7 @@ import { addTally, emptyTally, type Expected, expectedFromDataset, score, type T
 
 const SEED = { file: '../../data/source-texts/is-comeback-iraq-syria-2019.txt', sourceId: 'is-comeback-2019', published: '2019-08-23' };
 const CORPUS = fileURLToPath(new URL('../../tests/fixtures/articles/', import.meta.url));
+const HELDOUT = fileURLToPath(new URL('../../tests/fixtures/articles-heldout/', import.meta.url));
 const SPEED_MS = 3000;
 
 const pct = (a: number, b: number) => (b ? (100 * a) / b : 100);
@@ -66,20 +67,28 @@ const suite: Suite = async () => {
   const seedExpected = expectedFromDataset(ds, SEED.sourceId, SEED.published);
   const seed = score(extractArticle({ text: seedText, published: SEED.published }, data), seedExpected, seedText, ds);
 
-  const corpus: { input: ArticleInput; expected: Expected; name: string }[] = readdirSync(CORPUS)
-    .filter((f) => f.endsWith('.txt'))
-    .sort()
-    .map((f) => {
-      const expected = JSON.parse(readFileSync(`${CORPUS}${f.replace(/\.txt$/, '.json')}`, 'utf8')) as Expected;
-      return { name: f, expected, input: { text: readFileSync(`${CORPUS}${f}`, 'utf8'), published: expected.published } };
-    });
-  let corpusTally = emptyTally();
-  const misses: string[] = [];
-  for (const c of corpus) {
-    const r = score(extractArticle(c.input, data), c.expected, c.input.text, ds);
-    corpusTally = addTally(corpusTally, r.tally);
-    misses.push(...r.misses.map((m) => `${c.name}: ${m}`));
-  }
+  const readCorpus = (dir: string): { input: ArticleInput; expected: Expected; name: string }[] =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.txt'))
+      .sort()
+      .map((f) => {
+        const expected = JSON.parse(readFileSync(`${dir}${f.replace(/\.txt$/, '.json')}`, 'utf8')) as Expected;
+        return { name: f, expected, input: { text: readFileSync(`${dir}${f}`, 'utf8'), published: expected.published } };
+      });
+  const scoreCorpus = (items: { input: ArticleInput; expected: Expected; name: string }[]) => {
+    let tally = emptyTally();
+    const misses: string[] = [];
+    for (const c of items) {
+      const r = score(extractArticle(c.input, data), c.expected, c.input.text, ds);
+      tally = addTally(tally, r.tally);
+      misses.push(...r.misses.map((m) => `${c.name}: ${m}`));
+    }
+    return { tally, misses };
+  };
+  const corpus = readCorpus(CORPUS);
+  const { tally: corpusTally, misses } = scoreCorpus(corpus);
+  // Articles written after the extractor was finished and never used to tune it: how it does on unseen copy.
+  const heldout = scoreCorpus(readCorpus(HELDOUT));
 
   // Speed: every article in turn, for a few seconds, after one warm-up pass.
   const all: ArticleInput[] = [{ text: seedText, published: SEED.published }, ...corpus.map((c) => c.input)];
@@ -98,6 +107,7 @@ const suite: Suite = async () => {
   })();
   const s = rows('seed', seed.tally);
   const k = rows('corpus', corpusTally);
+  const h = rows('heldout', heldout.tally);
   const words = all.reduce((sum, a) => sum + a.text.split(/\s+/).length, 0) / all.length;
   return {
     name: 'extract',
@@ -108,9 +118,12 @@ const suite: Suite = async () => {
       ...k.lines,
       ...(misses.length ? ['misses:', ...misses.map((m) => `  ${m}`)] : []),
       '',
+      ...h.lines,
+      ...(heldout.misses.length ? ['misses:', ...heldout.misses.map((m) => `  ${m}`)] : []),
+      '',
       `speed: ${(count / wall).toFixed(0)} articles/s wall, ${(count / cpuS).toFixed(0)} articles/s per CPU second (${count} extractions, ${all.length} articles of ${words.toFixed(0)} words on average, one thread)`,
     ],
-    figures: { ...s.figures, ...k.figures, 'speed.articles_per_s': count / wall, 'speed.articles_per_cpu_s': count / cpuS },
+    figures: { ...s.figures, ...k.figures, ...h.figures, 'speed.articles_per_s': count / wall, 'speed.articles_per_cpu_s': count / cpuS },
   };
 };
 

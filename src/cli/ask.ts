@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { CommandContext, CommandModule } from '../../commands/kit/command.ts';
-import { DatasetError } from '../core/load-dataset.ts';
+import { DatasetError } from '../core/dataset-issue.ts';
 import { UserError } from '../core/user-error.ts';
 import { renderText } from './render-text.ts';
 import { runCommandLine, saveFiles, toDiscordBody } from './run-command.ts';
