@@ -203,3 +203,15 @@ describe('OpenAPI validation', () => {
     }
   });
 });
+
+describe('HTTP_PORT', () => {
+  test('is off unless set, and a bad port is refused naming the variable', () => {
+    expect(loadAppConfig({}).httpPort).toBeNull();
+    expect(loadAppConfig({ HTTP_PORT: '' }).httpPort).toBeNull();
+    expect(loadAppConfig({ HTTP_PORT: '8080' }).httpPort).toBe(8080);
+    for (const bad of ['0', '70000', 'http', '80.5']) {
+      expect(() => loadAppConfig({ HTTP_PORT: bad })).toThrow(ConfigError);
+      expect(() => loadAppConfig({ HTTP_PORT: bad })).toThrow(/HTTP_PORT must be a port number/);
+    }
+  });
+});
