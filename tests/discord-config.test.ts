@@ -66,6 +66,7 @@ describe('loadAppConfig: every setting, one schema', () => {
       stateDir: resolve('./var'),
       snapshots: true,
       feedsFile: resolve('./feeds.json'),
+      httpPort: null,
       logLevel: 'info',
       warnings: [],
     });
