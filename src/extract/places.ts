@@ -30,6 +30,9 @@ export const SPECIFICITY: Record<PlaceKind, number> = { site: 0, city: 1, distri
 
 interface PlaceNames {
   keys: Set<string>;
+  /** Spelling-variant keys (see variantKey, skeletonKey) to the places that have them. */
+  variants: Map<string, Set<string>>;
+  skeletons: Map<string, Set<string>>;
 }
 const namesCache = new WeakMap<Gazetteer, PlaceNames>();
 
@@ -37,13 +40,25 @@ function placeNames(g: Gazetteer): PlaceNames {
   let n = namesCache.get(g);
   if (!n) {
     const keys = new Set<string>();
+    const variants = new Map<string, Set<string>>();
+    const skeletons = new Map<string, Set<string>>();
+    const put = (m: Map<string, Set<string>>, k: string, id: string) => {
+      if (!m.has(k)) m.set(k, new Set());
+      m.get(k)!.add(id);
+    };
     for (const p of g.all())
       for (const name of [p.name, ...p.aliases]) {
         keys.add(normalizeName(name));
         const c = coreName(name);
         if (c) keys.add(c);
+        // Towns and areas only: sites ("road between X and Y") are never named by one word.
+        if (p.kind === 'site' || !c || c.split(' ').length > 3) continue;
+        const v = variantKey(c);
+        if (v.length >= 4) put(variants, v, p.id);
+        const k = skeletonKey(c);
+        if (k.length >= 4) put(skeletons, k, p.id);
       }
-    namesCache.set(g, (n = { keys }));
+    namesCache.set(g, (n = { keys, variants, skeletons }));
   }
   return n;
 }
@@ -57,9 +72,59 @@ const COMMON_CAPITALISED = /^(?:The|In|On|At|Near|From|Outside|Iraqi|Syrian|Kurd
 /** Words that are capitalised at times but never a place here (names of weekdays, months, actors). */
 const NOT_PLACES = new Set(['is', 'isis', 'isil', 'said', 'has', 'cat', 'hit', 'sur', 'sara', 'arab']);
 
+/**
+ * English news spellings of Arabic and Kurdish names differ from the gazetteer's in regular ways:
+ * the article "al-" dropped or kept (Qaim / al-Qaim, Rutba / ar-Rutbah), a final "h" (Hawija /
+ * Hawijah), doubled letters (Tal Afar / Tall Afar), spaces (Tuz Khurmatu / Tuzkhurmatu), and
+ * vowels written as in English or French (Baiji / Bayji, Makhmour / Makhmur, Mayadeen / Mayadin,
+ * Tel / Tal, Deir / Dayr). The variant key removes all of these differences.
+ */
+export function variantKey(name: string): string {
+  return normalizeName(name)
+    .replace(/^(?:al|el|ad|as|ash|an|ar|az|at|ath|adh)\s+/, '')
+    .replace(/^albu\s*/, 'abu')
+    .replace(/[^a-z]/g, '')
+    .replace(/dh/g, 'd')
+    .replace(/th/g, 't')
+    .replace(/ou|oo/g, 'u')
+    .replace(/ee/g, 'i')
+    .replace(/[ae]i|[ae]y/g, 'ay')
+    .replace(/e/g, 'a')
+    .replace(/o/g, 'u')
+    .replace(/(.)\1+/g, '$1')
+    .replace(/(?<=[a-z]{3})h$/, '');
+}
+
+/** The consonants only (Muqdadiya / Miqdadiyah): looser, so used only when all places sharing it lie in one province. */
+export function skeletonKey(name: string): string {
+  return variantKey(name)
+    .replace(/[aeiou]/g, '')
+    .replace(/(.)\1+/g, '$1');
+}
+
+/** A place under another spelling: the variant key first, then the consonant skeleton; never when the spellings point to places in different provinces. */
+function variantPlace(raw: string, g: Gazetteer, names: PlaceNames): Place | null {
+  for (const [map, key] of [
+    [names.variants, variantKey(raw)],
+    [names.skeletons, skeletonKey(raw)],
+  ] as const) {
+    if (key.length < 4) continue;
+    const ids = map.get(key);
+    if (!ids?.size) continue;
+    const places = [...ids].map((id) => g.get(id)!).filter(Boolean);
+    const provinces = new Set(places.map((p) => provinceOf(g, p.id) ?? p.id));
+    if (provinces.size !== 1) continue;
+    // The most specific one (a town rather than its district); its province is the same either way.
+    places.sort((a, b) => SPECIFICITY[a.kind] - SPECIFICITY[b.kind] || a.name.length - b.name.length);
+    return places[0]!;
+  }
+  return null;
+}
+
 /** Gazetteer places named in the text, longest name first at each position. */
 export function findPlaces(text: string, g: Gazetteer): PlaceMention[] {
-  const { keys } = placeNames(g);
+  const names = placeNames(g);
+  const { keys } = names;
   const tokens = [...text.matchAll(TOKEN)].map((m) => ({ word: m[0], index: m.index!, end: m.index! + m[0].length }));
   const out: PlaceMention[] = [];
   for (let i = 0; i < tokens.length; i++) {
@@ -69,6 +134,7 @@ export function findPlaces(text: string, g: Gazetteer): PlaceMention[] {
     if (prev && /^\p{Lu}/u.test(prev.word) && /^ $/.test(text.slice(prev.end, first.index)) && !COMMON_CAPITALISED.test(prev.word) && !keys.has(normalizeName(prev.word))) continue;
     const capital = /^\p{Lu}/u.test(first.word);
     if (!capital && !(PARTICLE.test(first.word) && /^\p{Lu}/u.test(tokens[i + 1]?.word ?? ''))) continue;
+    const before = out.length;
     for (let len = Math.min(6, tokens.length - i); len >= 1; len--) {
       const last = tokens[i + len - 1]!;
       // Only words joined by spaces or hyphens belong to one name ("Deir ez-Zor", not "Daraa. Six").
@@ -82,6 +148,21 @@ export function findPlaces(text: string, g: Gazetteer): PlaceMention[] {
       if (found.kind !== 'found') continue;
       const place = g.get(found.id)!;
       const lead = LEAD_IN.exec(text.slice(Math.max(0, first.index - 80), first.index));
+      out.push({ placeId: place.id, kind: place.kind, text: (lead ? lead[0] : '') + raw, index: lead ? first.index - lead[0].length : first.index, end: last.end });
+      i += len - 1;
+      break;
+    }
+    if (out.length > before) continue;
+    // Not under this spelling: another spelling of a place, only where the text says it is one.
+    const lead = LEAD_IN.exec(text.slice(Math.max(0, first.index - 80), first.index));
+    if (!capital || (!lead && !LOCATIVE_BEFORE.test(text.slice(0, first.index)) && !/\bbetween\s+$/i.test(text.slice(0, first.index)))) continue;
+    for (let len = Math.min(3, tokens.length - i); len >= 1; len--) {
+      const last = tokens[i + len - 1]!;
+      const raw = text.slice(first.index, last.end);
+      if (/[^\p{L}\p{N}\s'’ʿ‘-]/u.test(raw) || /\s{2,}/.test(raw) || !/^\p{Lu}/u.test(last.word)) continue;
+      if (NOT_PLACES.has(normalizeName(raw))) continue;
+      const place = variantPlace(raw, g, names);
+      if (!place) continue;
       out.push({ placeId: place.id, kind: place.kind, text: (lead ? lead[0] : '') + raw, index: lead ? first.index - lead[0].length : first.index, end: last.end });
       i += len - 1;
       break;
