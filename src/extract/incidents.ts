@@ -60,7 +60,9 @@ export function findIncidents(sentences: readonly Sentence[], skip: ReadonlySet<
         continue;
       }
       if (cur && !f.separate && (!day || day.date === cur.day.date) && (!place || !cur.place || sameArea(place, cur.place, ctx))) {
-        attach(cur, f, s, ctx);
+        // "IS claimed the Hajin attack" after attacks in Hajin and Al-Busayrah: the one in the town it names.
+        const named = !f.days.length && place?.placeId && cur.place?.placeId !== place.placeId ? out.find((o) => o.place?.placeId === place.placeId) : undefined;
+        attach(named ?? cur, f, s, ctx);
         continue;
       }
       if (!day) {
