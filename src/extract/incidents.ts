@@ -55,6 +55,8 @@ export function findIncidents(sentences: readonly Sentence[], skip: ReadonlySet<
         continue;
       }
       let day = dayOf(f, cur, out.length - 1);
+      // "a bombing that wounded two guards near Qaim last month": an earlier event, not this one.
+      if (!day && f.background) continue;
       if (!day && !place) {
         if (cur && near && !f.background) attach(cur, f, s, ctx);
         continue;
