@@ -141,6 +141,12 @@ export function findPeriod(sentence: string, published: string): { from: DayMent
       return { from, to: { ...b, kind: 'day' } };
     }
   }
+  // "since the start of the year", "so far this year": chrono reads no day in these.
+  const yearStart = /\b(?:since\s+the\s+(?:start|beginning|turn)\s+of\s+(?:the|this)\s+year|so\s+far\s+this\s+year|(?:since|from)\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:this\s+)?(\d{4}))\b/i.exec(sentence);
+  if (yearStart) {
+    const year = yearStart[1] ?? published.slice(0, 4);
+    return { from: { date: `${year}-01-01`, kind: 'day', text: yearStart[0], index: yearStart.index }, to: null };
+  }
   const since = /\bsince\b/i.exec(sentence);
   if (since) {
     const a = days.find((d) => d.index > since.index);

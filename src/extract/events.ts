@@ -84,7 +84,7 @@ export function analyseClause(clause: string, ctx: EventContext): ClauseFacts {
     perpetratorId,
     claimed,
     weapons,
-    target: target && target.split(/\s+/).length <= 8 && !/\d/.test(target) ? target : null,
+    target: target && target.split(/\s+/).length <= 8 && !/\d/.test(target) && !/^(?:Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|January|February|March|April|May|June|July|August|September|October|November|December|the\s+(?:same|previous|next)\s+day)\b/i.test(target) ? target : null,
     // "..., while in Al-Busayrah a mine killed two": another place, another attack.
     separate: SEPARATE.test(own) || (/^\s*(?:while|whereas)\s/i.test(own) && known.length + drafts.length > 0),
     refersBack: REFERS_BACK.test(own),
