@@ -287,3 +287,16 @@ describe('genre habits: spellings, relative days, phrase counts, claims, speaker
     expect(y.statistics[0]).toMatchObject({ value: 300, qualifier: 'at-least', description: expect.stringContaining('between 300 and 400') });
   });
 });
+
+describe('genre habits: abductions and family members', () => {
+  it('"Two farmers were abducted on Friday ... Their bodies were found on Sunday": one incident on the abduction day, two killed', () => {
+    const inc = only(extract('Two farmers were abducted on Friday near Kirkuk. Their bodies were found on Sunday.', '2024-05-15'));
+    expect([inc.date.date, killed(inc)]).toEqual(['2024-05-10', 2]);
+  });
+  it('an abduction alone gives no killed figure', () => {
+    expect(killed(only(extract('Gunmen kidnapped two farmers near Kirkuk on Friday, police said.', '2024-05-15')))).toBeNull();
+  });
+  it('"Five members of the same family were shot dead"', () => {
+    expect(killed(only(extract('Five members of the same family were shot dead on Monday near Khanaqin.', '2024-05-15')))).toBe(5);
+  });
+});

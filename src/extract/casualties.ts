@@ -62,7 +62,8 @@ const RULES: Rule[] = [
   },
   // "Six Syrian troops were killed", "three others injured", "two soldiers died"
   {
-    re: new RegExp(`${NUM}\\s+${NP}(?:\\s*,\\s*(?:including|among\\s+them)[^,]+,)?\\s+(?:(?:were|was|have\\s+been|had\\s+been|are|got)\\s+)?(?:also\\s+)?(killed|dead|died|slain|executed|shot\\s+dead|wounded|injured|hurt)\\b`, 'giu'),
+    // "Four members of the same family were shot dead": an of-phrase may follow the noun.
+    re: new RegExp(`${NUM}\\s+${NP}(?:\\s+of\\s+(?:the\\s+|a\\s+|an\\s+)?(?:[\\p{L}'’-]+\\s+){0,3}?(?:family|families|tribe|clan|forces|force|group|unit|brigade|army|police|militia|household))?(?:\\s*,\\s*(?:including|among\\s+them)[^,]+,)?\\s+(?:(?:were|was|have\\s+been|had\\s+been|are|got)\\s+)?(?:also\\s+)?(killed|dead|died|slain|executed|shot\\s+dead|wounded|injured|hurt)\\b`, 'giu'),
     read: (m) => [{ q: m[1], n: m[2]!, np: m[3], outcome: /wound|injur|hurt/i.test(m[4]!) ? 'injured' : 'killed' }],
   },
   // "the bodies of four shepherds ... were found": the dead are counted where they are found.
@@ -174,6 +175,22 @@ export function classify(np: string, actors: ReadonlyMap<string, Actor>, isArtic
   else group = 'unknown';
   return { group, actorId: actor && (kind === 'state-forces' || kind === 'armed-group') ? actor : null, label };
 }
+
+/** "Two shepherds were abducted", "kidnapped three farmers": how many were taken, for bodies found later. */
+const ABDUCTED = [
+  new RegExp(`${NUM}\\s+${NP}\\s+(?:(?:were|was|had\\s+been|have\\s+been)\\s+)?(?:abducted|kidnapped|seized|taken)\\b`, 'iu'),
+  new RegExp(`\\b(?:abducted|abducting|kidnapped|kidnapping)\\s+${NUM}\\s+${NP}`, 'iu'),
+];
+export function findAbducted(clause: string, actors: ReadonlyMap<string, Actor>, isArticle: boolean): CasualtyFigure | null {
+  for (const re of ABDUCTED) {
+    const m = re.exec(clause);
+    const n = m ? parseNumber(/^(?:an?|one)$/i.test(m[2]!) ? 'one' : m[2]!) : null;
+    if (m && n !== null) return { ...classify(m[3]!.trim(), actors, isArticle), killed: n, injured: null, note: `The article says "${m[0].trim()}" and that the bodies were found later.` };
+  }
+  return null;
+}
+/** "Their bodies were found": the dead are those taken before. */
+export const BODIES_FOUND = /\b(?:their|the|his|her)\s+bod(?:y|ies)\s+(?:were|was|had\s+been|have\s+been)\s+(?:later\s+)?(?:found|recovered|discovered|retrieved)\b/i;
 
 export function hasNoCasualties(text: string): boolean {
   return NO_CASUALTIES.test(text);

@@ -5,7 +5,7 @@
  * "another" or "separate". The headline never starts one (the body tells the same attack).
  * Statistic sentences and background ("since 2017", days months before publication) never do.
  */
-import type { CasualtyFigure } from './casualties.ts';
+import { BODIES_FOUND, type CasualtyFigure, findAbducted } from './casualties.ts';
 import { addDays, type DayMention } from './dates.ts';
 import { analyseClause, bestPlace, type ClauseFacts, type EventContext, splitClauses } from './events.ts';
 import { type PlaceMention, provinceOf, SPECIFICITY } from './places.ts';
@@ -33,6 +33,8 @@ export interface IncidentDraft {
   sentences: Sentence[];
   /** Lower when the day was inherited or the place is vague. */
   confidence: number;
+  /** "Two shepherds were abducted": counted as killed once the text says their bodies were found. */
+  abducted?: CasualtyFigure | null;
 }
 
 export function findIncidents(sentences: readonly Sentence[], skip: ReadonlySet<number>, ctx: EventContext): IncidentDraft[] {
@@ -51,6 +53,13 @@ export function findIncidents(sentences: readonly Sentence[], skip: ReadonlySet<
       const place = bestPlace(f.places);
       const near = cur && s.paragraph - cur.sentences.at(-1)!.paragraph <= 1;
       if (!f.trigger) {
+        // "Their bodies were found on Sunday": the day the bodies were found is not the day of the abduction.
+        if (cur && near && cur.abducted && BODIES_FOUND.test(clause)) {
+          if (!cur.casualties.some((c) => c.killed !== null)) cur.casualties.push(cur.abducted);
+          cur.abducted = null;
+          if (!cur.sentences.includes(s)) cur.sentences.push(s);
+          continue;
+        }
         if (cur && near && (f.figures.length || f.notes.length || f.refersBack) && !place && !f.days.length) attach(cur, f, s, ctx);
         continue;
       }
@@ -88,6 +97,7 @@ export function findIncidents(sentences: readonly Sentence[], skip: ReadonlySet<
       };
       out.push(cur);
       attach(cur, f, s, ctx);
+      cur.abducted = findAbducted(clause, ctx.actors, ctx.aboutIs);
     }
   }
   return out;
