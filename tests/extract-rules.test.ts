@@ -300,3 +300,23 @@ describe('genre habits: abductions and family members', () => {
     expect(killed(only(extract('Five members of the same family were shot dead on Monday near Khanaqin.', '2024-05-15')))).toBe(5);
   });
 });
+
+describe('genre habits: days counted from another day, owners of attacks, the Badia', () => {
+  it('"on the eve of the attack" is the day before it, "in the same area" its place', () => {
+    const x = extract('IS militants attacked a village near Kirkuk on Thursday, killing two shepherds. On the eve of the attack, a landmine killed a child in the same area.', '2024-05-15');
+    expect(x.incidents.map((i) => [i.date.date, i.placeId, killed(i)])).toEqual([
+      ['2024-05-09', 'kirkuk', 2],
+      ['2024-05-08', 'kirkuk', 1],
+    ]);
+  });
+  it('"said on Tuesday it had killed ... the previous day" is counted from the day of the statement', () => {
+    expect(only(extract('The Counter-Terrorism Service said on Tuesday it had killed four IS fighters in Kirkuk province the previous day.', '2024-05-15')).date.date).toBe('2024-05-13');
+  });
+  it('"in an IS attack" names the perpetrator', () => {
+    expect(only(extract('Two soldiers were killed in an IS attack near Makhmour on Saturday.', '2024-05-15')).perpetratorId).toBe('islamic-state');
+  });
+  it('the Badia is the Syrian desert of the gazetteer', () => {
+    const x = extract('The Syrian Observatory for Human Rights said IS cells had killed 58 soldiers in the Badia since the beginning of 2024.', '2024-05-15');
+    expect(x.statistics[0]).toMatchObject({ value: 58, placeIds: ['syrian-badia-syrian-desert'], period: { from: { date: '2024-01-01' } } });
+  });
+});

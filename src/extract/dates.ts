@@ -109,7 +109,7 @@ const RELATIVE: [RegExp, (n: number, m: RegExpMatchArray) => number][] = [
   [new RegExp(`\\b(?:this|that|the|it)\\b[^.,;]{0,40}?\\bcame\\s+(${N})\\s+days?\\s+(before|after)\\b`, 'i'), (n, m) => (m[2]!.toLowerCase() === 'before' ? n : -n)],
   [new RegExp(`\\b(${N})\\s+days?\\s+(later|after\\s+(?:the|that|this)\\b|earlier|before\\s+(?:the|that|this)\\b)`, 'i'), (n, m) => (/^(later|after)/i.test(m[2]!) ? n : -n)],
   [/\b(?:the\s+(?:next|following)\s+day|the\s+day\s+after|the\s+next\s+morning|the\s+following\s+morning)\b/i, () => 1],
-  [/\b(?:the\s+(?:previous|preceding)\s+day|the\s+day\s+before)\b/i, () => -1],
+  [/\b(?:the\s+(?:previous|preceding)\s+day|the\s+day\s+before|the\s+night\s+before|on\s+the\s+eve\s+of\s+(?:the|that|this)\s+(?:attack|ambush|bombing|blast|raid|assault|killing|explosion))\b/i, () => -1],
 ];
 
 /** An offset from the incident reported just before ("a day later", "two days after the attack"). */

@@ -106,6 +106,10 @@ function perpetrator(clause: string, ctx: EventContext): { perpetratorId: string
     const after = mentions.find((m) => m.index >= by.index + by[0].length && m.index <= by.index + by[0].length + 6);
     if (after) return { perpetratorId: after.actorId, claimed: claim ? true : null };
   }
+  // "in an IS attack", "a coalition airstrike": the party named as the attack's owner.
+  for (const m of mentions)
+    if (/\b(?:an?|the|another)\s+$/i.test(clause.slice(0, m.index)) && /^\s+(?:(?:suicide|car\s+bomb|drone|night|dawn)\s+)?(?:attack|ambush|bombing|raid|assault|strike|airstrike|air\s+strike|drone\s+strike|offensive|operation)\b/i.test(clause.slice(m.end)))
+      return { perpetratorId: m.actorId, claimed: claim ? true : null };
   // "Two soldiers were killed when IS militants attacked their post": the passive verb names no doer; the next active one may.
   for (const verb of clause.matchAll(ACTIVE_ALL)) {
     const at = verb.index!;

@@ -82,9 +82,11 @@ export function findIncidents(sentences: readonly Sentence[], skip: ReadonlySet<
         day = { date: cur.day.date, precision: cur.day.precision === 'range' ? 'range' : 'exact', ...(cur.day.end ? { end: cur.day.end } : {}), note: 'The article gives no day of its own for this attack; dated as the attack it reports just before.' };
         if (cur.day.precision === 'derived') day.precision = 'exact';
       }
+      // "in the same area": where the attack told before happened.
+      const samePlace = !place && cur && /\b(?:in|near|around|at)\s+the\s+same\s+(?:area|village|town|city|district|province|region|place|neighbou?rhood|spot)\b/i.test(clause) ? cur.place : null;
       cur = {
         day,
-        place,
+        place: place ?? samePlace,
         perpetratorId: null,
         claimed: null,
         target: null,
@@ -104,12 +106,17 @@ export function findIncidents(sentences: readonly Sentence[], skip: ReadonlySet<
 }
 
 function dayOf(f: ClauseFacts, cur: IncidentDraft | null, curIndex: number): DayDraft | null {
+  // "The service said on Tuesday it had killed four militants the previous day": counted from the day it spoke.
+  const spoke = f.days.find((x) => (x.kind === 'day' || x.kind === 'weekday') && SPEECH_BEFORE.test(f.text.slice(0, x.index)));
+  if (f.relative && spoke) return { date: addDays(spoke.date, f.relative.offsetDays), precision: 'exact', note: `The article says "${f.relative.phrase}", counted from the day of the statement ("${spoke.text}").` };
   if (f.relative && cur) return { date: addDays(cur.day.date, f.relative.offsetDays), precision: 'derived', derivedFrom: { incident: curIndex, offsetDays: f.relative.offsetDays, phrase: f.relative.phrase } };
   const d: DayMention | undefined = f.days.find((x) => x.kind === 'day' || x.kind === 'weekday') ?? f.days.find((x) => x.kind === 'month');
   if (!d) return null;
   if (d.kind === 'month') return { date: d.date, end: d.end!, precision: 'range', note: `The article says only "${d.text}".` };
   return { date: d.date, precision: 'exact' };
 }
+
+const SPEECH_BEFORE = /\b(?:said|says|announced|reported|stated|added|told\s+[\p{L}]+)\s+$/iu;
 
 /** Same province, or one place inside the other. */
 function sameArea(a: PlaceMention, b: PlaceMention, ctx: EventContext): boolean {

@@ -121,8 +121,22 @@ function variantPlace(raw: string, g: Gazetteer, names: PlaceNames): Place | nul
   return null;
 }
 
+/** The genre's names for areas the gazetteer holds under a longer name. */
+const GENRE_PLACES: [RegExp, string][] = [[/\b(?:the\s+)?(?:Syrian\s+)?Badia\b|\b(?:the\s+)?Syrian\s+desert\b/giu, 'syrian-badia-syrian-desert']];
+
 /** Gazetteer places named in the text, longest name first at each position. */
 export function findPlaces(text: string, g: Gazetteer): PlaceMention[] {
+  const found = findNamedPlaces(text, g);
+  for (const [re, id] of GENRE_PLACES) {
+    const place = g.get(id);
+    if (!place) continue;
+    for (const m of text.matchAll(re))
+      if (!found.some((f) => m.index! < f.end && m.index! + m[0].length > f.index)) found.push({ placeId: id, kind: place.kind, text: m[0], index: m.index!, end: m.index! + m[0].length });
+  }
+  return found.sort((a, b) => a.index - b.index);
+}
+
+function findNamedPlaces(text: string, g: Gazetteer): PlaceMention[] {
   const names = placeNames(g);
   const { keys } = names;
   const tokens = [...text.matchAll(TOKEN)].map((m) => ({ word: m[0], index: m.index!, end: m.index! + m[0].length }));
