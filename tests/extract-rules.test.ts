@@ -320,3 +320,15 @@ describe('genre habits: days counted from another day, owners of attacks, the Ba
     expect(x.statistics[0]).toMatchObject({ value: 58, placeIds: ['syrian-badia-syrian-desert'], period: { from: { date: '2024-01-01' } } });
   });
 });
+
+describe('genre habits: running totals, earlier attacks, later deaths', () => {
+  it('"brings to 14 the number of soldiers killed this month" is not the attack\'s toll', () => {
+    expect(killed(only(extract('IS militants killed three soldiers near Kirkuk on Sunday. The attack brings to 14 the number of soldiers killed in the province this month.', '2024-05-15')))).toBe(3);
+  });
+  it('"Last week, a similar attack ..." is an earlier attack, not part of this one', () => {
+    expect(killed(only(extract('A roadside bomb killed nine soldiers near Palmyra on Friday. Last week, a similar attack killed four soldiers in the same area.', '2024-05-15')))).toBe(9);
+  });
+  it('"a second soldier died of his wounds" adds one', () => {
+    expect(killed(only(extract('A soldier was killed on Monday night when IS militants attacked his unit near Kirkuk, and a second soldier died of his wounds on Tuesday.', '2024-05-15')))).toBe(2);
+  });
+});

@@ -92,7 +92,11 @@ const VAGUE_RULES = [
 const NO_CASUALTIES = /\b(?:no\s+(?:human\s+)?casualties|did\s+not\s+cause\s+any\s+(?:human\s+)?casualties|(?:no\s+one|nobody)\s+was\s+(?:hurt|killed|injured|wounded)|without\s+(?:causing\s+)?(?:any\s+)?casualties|caused\s+no\s+casualties)\b/i;
 
 /** Casualty figures named in the clause, per group, in text order; `others` means the group just named. */
+/** "The attack brings to 14 the number of soldiers killed this month": a running total, not this attack's toll. */
+const RUNNING_TOTAL = /\b(?:brings?|bringing|raises?|raising|pushes|pushing)\s+(?:to\s+[\p{L}\d,-]+\s+)?(?:the\s+)?(?:number|toll|total|tally|count)\b|\bthe\s+(?:number|total|tally)\s+of\s+[^,.;]{0,60}?\b(?:killed|dead|wounded|injured)\s+(?:this|so\s+far|since|in\s+the\s+(?:past|last))\b/iu;
+
 export function findCasualties(clause: string, actors: ReadonlyMap<string, Actor>, isArticle: boolean): { figures: CasualtyFigure[]; notes: string[] } {
+  if (RUNNING_TOTAL.test(clause)) return { figures: [], notes: [] };
   const figures: CasualtyFigure[] = [];
   const taken: [number, number][] = [];
   const hits: { index: number; q?: string; n: string; np?: string; outcome: Outcome; words: string }[] = [];

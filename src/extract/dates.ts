@@ -65,7 +65,7 @@ function parseDays(sentence: string, published: string): DayMention[] {
     if (RELATIVE_WORDS.test(text) && !/^(?:last|this)\s+(?:night|morning|evening)$/i.test(text)) {
       // "three years ago", "last year": background when far back; never the day of an incident.
       // "last month", "weeks ago": another time than the news, even when recent.
-      if ((s.isCertain('year') && daysBetween(isoDay(s.date()), published) > BACKGROUND_DAYS) || /^(?:last\s+(?:month|year)|(?:\w+|several|a\s+few)\s+(?:weeks|months|years)\s+ago)$/i.test(text)) out.push({ date: isoDay(s.date()), kind: 'background', text, index: r.index });
+      if ((s.isCertain('year') && daysBetween(isoDay(s.date()), published) > BACKGROUND_DAYS) || /^(?:last\s+(?:week|month|year)|(?:\w+|several|a\s+few)\s+(?:weeks|months|years)\s+ago)$/i.test(text)) out.push({ date: isoDay(s.date()), kind: 'background', text, index: r.index });
       continue;
     }
     const month = s.get('month');

@@ -136,7 +136,12 @@ function attach(cur: IncidentDraft, f: ClauseFacts, s: Sentence, ctx: EventConte
   for (const fig of f.figures) {
     // The same victims told again ("four Iraqi soldiers" ... "two soldiers"), not others of the same group (a shepherd and his son).
     const same = cur.casualties.find((c) => c.group === fig.group && ((c.actorId !== null && c.actorId === fig.actorId) || headNoun(c.label) === headNoun(fig.label)));
-    if (!same) cur.casualties.push({ ...fig });
+    // "a second soldier died of his wounds": one more, not the same one told again.
+    const more = /^(?:second|third|fourth|fifth|another|two\s+more|three\s+more)\b/i.test(fig.label);
+    if (same && more) {
+      same.killed = fig.killed === null ? same.killed : (same.killed ?? 0) + fig.killed;
+      same.injured = fig.injured === null ? same.injured : (same.injured ?? 0) + fig.injured;
+    } else if (!same) cur.casualties.push({ ...fig });
     else {
       same.killed = max(same.killed, fig.killed);
       same.injured = max(same.injured, fig.injured);
