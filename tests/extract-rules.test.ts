@@ -332,3 +332,15 @@ describe('genre habits: running totals, earlier attacks, later deaths', () => {
     expect(killed(only(extract('A soldier was killed on Monday night when IS militants attacked his unit near Kirkuk, and a second soldier died of his wounds on Tuesday.', '2024-05-15')))).toBe(2);
   });
 });
+
+describe('genre habits: possessives, inner particles, "the X area"', () => {
+  it('"in Kirkuk\'s Daquq district" names places in Kirkuk province', () => {
+    const x = extract('Militants killed two farmers in the village of Bir Ahmed in Kirkuk\'s Daquq district on Sunday.', '2024-05-15');
+    const inc = only(x);
+    expect(ds.gazetteer.ancestorOfKind(x.places.find((p) => p.id === inc.placeId)!.parentId!, 'province')?.id).toBe('kirkuk-governorate');
+  });
+  it('"Jisr al-Shughur" is the gazetteer\'s Jisr ash-Shughur; "the Makhmour area" is Makhmur', () => {
+    expect(only(extract('IS fighters attacked a checkpoint in Jisr al-Shughur on Monday, killing two.', '2024-05-15')).placeId).toBe('jisr-ash-shughur');
+    expect(only(extract('Five Iraqi soldiers were killed Saturday in an IS attack in the Makhmour area, a security source said.', '2024-05-15')).placeId).toBe('makhmur');
+  });
+});

@@ -81,7 +81,8 @@ const NOT_PLACES = new Set(['is', 'isis', 'isil', 'said', 'has', 'cat', 'hit', '
  */
 export function variantKey(name: string): string {
   return normalizeName(name)
-    .replace(/^(?:al|el|ad|as|ash|an|ar|az|at|ath|adh)\s+/, '')
+    .replace(/(?:^|\s)(?:al|el|ad|as|ash|an|ar|az|at|ath|adh)\s+/g, ' ')
+    .trim()
     .replace(/^albu\s*/, 'abu')
     .replace(/[^a-z]/g, '')
     .replace(/dh/g, 'd')
@@ -139,7 +140,11 @@ export function findPlaces(text: string, g: Gazetteer): PlaceMention[] {
 function findNamedPlaces(text: string, g: Gazetteer): PlaceMention[] {
   const names = placeNames(g);
   const { keys } = names;
-  const tokens = [...text.matchAll(TOKEN)].map((m) => ({ word: m[0], index: m.index!, end: m.index! + m[0].length }));
+  // "Kirkuk's Daquq district": the possessive is not part of the name.
+  const tokens = [...text.matchAll(TOKEN)].map((m) => {
+    const word = m[0].replace(/['’]s$/, '');
+    return { word, index: m.index!, end: m.index! + word.length };
+  });
   const out: PlaceMention[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const first = tokens[i]!;
@@ -169,7 +174,8 @@ function findNamedPlaces(text: string, g: Gazetteer): PlaceMention[] {
     if (out.length > before) continue;
     // Not under this spelling: another spelling of a place, only where the text says it is one.
     const lead = LEAD_IN.exec(text.slice(Math.max(0, first.index - 80), first.index));
-    if (!capital || (!lead && !LOCATIVE_BEFORE.test(text.slice(0, first.index)) && !/\bbetween\s+$/i.test(text.slice(0, first.index)))) continue;
+    const placeWord = /^\s+(?:area|district|town|village|city|province|governorate|region|countryside|outskirts|desert|mountains?)\b/i.test(text.slice(tokens[Math.min(i + 2, tokens.length - 1)]!.end)) || /^(?:\s+\p{Lu}[\p{L}'’-]*){0,2}\s+(?:area|district|town|village|countryside)\b/u.test(text.slice(first.end));
+    if (!capital || (!lead && !placeWord && !/\b(?:in|near|at|from|of|outside|around|to|into|toward|towards|north|south|east|west|between)\s+(?:the\s+)?$/i.test(text.slice(0, first.index)))) continue;
     for (let len = Math.min(3, tokens.length - i); len >= 1; len--) {
       const last = tokens[i + len - 1]!;
       const raw = text.slice(first.index, last.end);
