@@ -344,3 +344,12 @@ describe('genre habits: possessives, inner particles, "the X area"', () => {
     expect(only(extract('Five Iraqi soldiers were killed Saturday in an IS attack in the Makhmour area, a security source said.', '2024-05-15')).placeId).toBe('makhmur');
   });
 });
+
+describe('genre habits: the day of a statement anchors "the previous day"; "claimed an attack"', () => {
+  it('"On Tuesday, the ministry said ... the previous day" is Monday', () => {
+    expect(only(extract('On Tuesday, the Interior Ministry said militants had killed two policemen near Kirkuk the previous day.', '2024-05-15')).date.date).toBe('2024-05-13');
+  });
+  it('"IS claimed an attack ... that killed two soldiers" sets claimed', () => {
+    expect(only(extract('IS claimed an attack near Baiji on Monday night that killed two soldiers.', '2024-05-15'))).toMatchObject({ perpetratorId: 'islamic-state', claimed: true });
+  });
+});

@@ -107,7 +107,7 @@ export function findIncidents(sentences: readonly Sentence[], skip: ReadonlySet<
 
 function dayOf(f: ClauseFacts, cur: IncidentDraft | null, curIndex: number): DayDraft | null {
   // "The service said on Tuesday it had killed four militants the previous day": counted from the day it spoke.
-  const spoke = f.days.find((x) => (x.kind === 'day' || x.kind === 'weekday') && SPEECH_BEFORE.test(f.text.slice(0, x.index)));
+  const spoke = f.days.find((x) => (x.kind === 'day' || x.kind === 'weekday') && (SPEECH_BEFORE.test(f.text.slice(0, x.index)) || SPEECH_AFTER.test(f.text.slice(x.index + x.text.length))));
   if (f.relative && spoke) return { date: addDays(spoke.date, f.relative.offsetDays), precision: 'exact', note: `The article says "${f.relative.phrase}", counted from the day of the statement ("${spoke.text}").` };
   if (f.relative && cur) return { date: addDays(cur.day.date, f.relative.offsetDays), precision: 'derived', derivedFrom: { incident: curIndex, offsetDays: f.relative.offsetDays, phrase: f.relative.phrase } };
   const d: DayMention | undefined = f.days.find((x) => x.kind === 'day' || x.kind === 'weekday') ?? f.days.find((x) => x.kind === 'month');
@@ -116,6 +116,8 @@ function dayOf(f: ClauseFacts, cur: IncidentDraft | null, curIndex: number): Day
   return { date: d.date, precision: 'exact' };
 }
 
+/** "On Tuesday, the ministry said ...": the day is when it spoke. */
+const SPEECH_AFTER = /^\s*,?\s*[^,]{1,60}?\s+(?:said|announced|reported|stated|confirmed)\b/i;
 const SPEECH_BEFORE = /\b(?:said|says|announced|reported|stated|added|told\s+[\p{L}]+)\s+$/iu;
 
 /** Same province, or one place inside the other. */
