@@ -353,3 +353,16 @@ describe('genre habits: the day of a statement anchors "the previous day"; "clai
     expect(only(extract('IS claimed an attack near Baiji on Monday night that killed two soldiers.', '2024-05-15'))).toMatchObject({ perpetratorId: 'islamic-state', claimed: true });
   });
 });
+
+describe('genre habits: Amaq and appositive speakers', () => {
+  it('Amaq speaks for IS: its claim is the group\'s, "said its fighters had ..." without "that" too', () => {
+    const inc = only(extract('The Amaq news agency said its fighters had detonated a bomb against a Peshmerga vehicle near Kifri on Saturday, killing three.', '2024-05-15'));
+    expect(inc).toMatchObject({ perpetratorId: 'islamic-state', claimed: true });
+  });
+  it('"A spokesman for the SDF, Farhad Shami, said the operation “…”": the named person, the role from the text', () => {
+    const x = extract('A spokesman for the SDF, Farhad Shami, said the operation “dealt a heavy blow to the cells”.', '2024-05-15');
+    const q = x.quotes.find((y) => y.kind === 'direct')!;
+    expect(q.text).toBe('dealt a heavy blow to the cells');
+    expect(x.actors.find((a) => a.id === q.speakerId)).toMatchObject({ name: 'Farhad Shami', role: 'spokesman for the SDF' });
+  });
+});

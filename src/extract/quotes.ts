@@ -137,8 +137,12 @@ function attribution(after: string, before: string, actors: ReadonlyMap<string, 
     let phrase = b[1]!.replace(/\s+that$/i, '');
     // "the findings of a recent Pentagon Inspector General report (that says)": the noun phrase nearest the verb.
     if (phrase.split(/\s+/).length > 8) phrase = phrase.split(/\s+(?:of|with|by|from|in|on|to|at|for)\s+/i).at(-1)!;
-    return resolveSpeaker(phrase, actors, memory)?.actorId ?? null;
+    const id = resolveSpeaker(phrase, actors, memory)?.actorId ?? null;
+    if (id) return id;
   }
+  // "Farhad Shami, a spokesman for the SDF, said the operation “…”": the subject holds an appositive's commas.
+  const subject = new RegExp(`^\\s*([^“”"]{1,120}?),?\\s+${VERB}\\b[^,:“”"]{0,40}$`, 'i').exec(before);
+  if (subject) return resolveSpeaker(subject[1]!, actors, memory)?.actorId ?? null;
   return null;
 }
 

@@ -47,6 +47,9 @@ export function resolveSpeaker(phrase: string, actors: ReadonlyMap<string, Actor
   if (appositive) {
     p = appositive[1]!.trim();
     role = appositive[2]!.trim();
+    // "A spokesman for the SDF, Farhad Shami": the name comes second.
+    const second = role.split(/\s+/);
+    if (/^(?:an?|the)\s/i.test(p) && second.length >= 2 && second.length <= 4 && second.every((w) => NAME_WORD.test(w) && !TITLE.test(w))) [p, role] = [role, p.replace(/^(?:an?|the)\s+/i, '')];
   }
   // "IS said in a statement posted online ... “…,” the statement said": the group speaks through it.
   if (/^the\s+(?:statement|message|post)$/i.test(p) && memory.lastStatement) return { actorId: memory.lastStatement };
