@@ -7,8 +7,8 @@ import type { Dataset } from '../src/core/dataset.ts';
 import { attributionFor } from '../commands/kit/source-line.ts';
 import type { Incident } from '../src/schema/index.ts';
 import { openDatabase } from '../src/storage/db.ts';
-import { seedDataset } from './helpers/seed-dataset.ts';
-import { FakeDiscord, snowflake } from './support/fake-discord.ts';
+import { seedDataset } from '../testkit/seed-dataset.ts';
+import { FakeDiscord, snowflake } from '../testkit/fake-discord.ts';
 
 const GUILD = snowflake();
 const CH_ROLE = snowflake();

@@ -6,7 +6,7 @@ import { digest } from '../commands/digest/index.ts';
 import { parseCommandLine } from '../src/cli/parse-command-line.ts';
 import { createConsoleServices } from '../src/digest/console-services.ts';
 import { NotFoundError, UserError } from '../src/core/user-error.ts';
-import { seedContext, seedDataset } from './helpers/seed-dataset.ts';
+import { seedContext, seedDataset } from '../testkit/seed-dataset.ts';
 
 const ctx = seedContext();
 const handle = (name: string, o: Record<string, string | number>) => commandByName.get(name)!.handle(o, ctx);

@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_DATA_DIR, loadDataset } from '../src/core/dataset.ts';
-import { DatasetError, type DatasetIssue } from '../src/core/load-dataset.ts';
+import { DEFAULT_DATA_DIR, loadDataset } from '../src/data/load-dataset.ts';
+import { DatasetError, type DatasetIssue } from '../src/core/dataset-issue.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -11,6 +11,7 @@ afterEach(() => {
 });
 
 /** A copy of the seed data with one file edited, so each test breaks exactly one thing. */
+// biome-ignore lint/suspicious/noExplicitAny: the edits reach into raw JSON records of any kind, on purpose malformed
 function dataWith(file: string, edit: (records: any[]) => any[] | string): string {
   const dir = mkdtempSync(join(tmpdir(), 'incident-data-'));
   dirs.push(dir);
@@ -33,7 +34,7 @@ function issuesOf(dir: string): DatasetIssue[] {
 }
 
 const INCIDENTS = 'incidents/seed-article.json';
-const byId = (id: string) => (r: any) => r.id === id;
+const byId = (id: string) => (r: { id?: unknown }) => r.id === id;
 
 describe('loading rejects bad records with the file, record id and field', () => {
   it('accepts the shipped data', () => {

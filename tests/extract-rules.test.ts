@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Dataset, loadDataset } from '../src/core/dataset.ts';
+import { type Dataset } from '../src/core/dataset.ts';
+import { loadDataset } from '../src/data/load-dataset.ts';
 import { type Extraction, extractArticle } from '../src/extract/extract-article.ts';
 import { extractionData } from '../src/extract/link.ts';
 

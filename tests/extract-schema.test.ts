@@ -1,7 +1,8 @@
 /** Every draft the extractor makes, on the seed article and the whole corpus, is a valid record. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Dataset, loadDataset } from '../src/core/dataset.ts';
+import { type Dataset } from '../src/core/dataset.ts';
+import { loadDataset } from '../src/data/load-dataset.ts';
 import { extractArticle } from '../src/extract/extract-article.ts';
 import { extractionData } from '../src/extract/link.ts';
 import { Actor, DraftIncident, DraftPlace, Incident, Quote, Source, Statistic } from '../src/schema/index.ts';

@@ -4,8 +4,8 @@ import { replyTo, type CommandContext, type RawOptions } from '../commands/kit/c
 import { UserError } from '../src/core/user-error.ts';
 import { EPHEMERAL } from '../commands/kit/discord-limits.ts';
 import { limitViolations, type ReplyPayload } from '../commands/kit/payload.ts';
-import { decodePng, pngSize } from '../src/render/rasterize.ts';
-import { seedContext } from './helpers/seed-dataset.ts';
+import { decodePng, pngSize } from '../testkit/png.ts';
+import { seedContext } from '../testkit/seed-dataset.ts';
 import { fixtureContext } from './render-fixture.ts';
 
 async function run(name: string, options: RawOptions, ctx: CommandContext): Promise<ReplyPayload> {
@@ -52,7 +52,7 @@ describe.each([
   });
 
   it('offers "did you mean" for an unknown place, only to the asker', async () => {
-    const r = await run(name, { place: 'aleppp' }, ctx);
+    const r = await run(name, { place: 'alepo x' }, ctx);
     expect(r.flags).toBe(EPHEMERAL);
     expect(r.content).toContain('Did you mean');
     expect(r.files).toBeUndefined();
@@ -82,7 +82,7 @@ describe('pictures from the seed article (shipped data, seed records only)', () 
   it('maps Iraq’s three province-level incidents as three area markers', async () => {
     const r = await run('map', { place: 'iraq' }, ctx);
     expect(r.content).toBe(
-      'Map of incidents in Iraq, 29 Jul 2019 – 22 Aug 2019 (all recorded): 3 incidents: 8 killed, 5 injured (known figures; 2 incidents leave some figures open), at 3 locations (3 known only to an area: a province, district, country, road, river, border or lake); most killed or injured at Diyala (area only).',
+      'Map of incidents involving the Islamic State in Iraq, 29 Jul 2019 – 22 Aug 2019 (all recorded): 3 incidents: 8 killed, 5 injured (known figures; 2 incidents leave some figures open), at 3 locations (3 known only to an area: a province, district, country, road, river, border or lake); most killed or injured at Diyala (area only).',
     );
   });
   it('charts Syria’s two incidents by week', async () => {

@@ -9,7 +9,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadDataset } from '../../src/core/dataset.ts';
+import { loadDataset } from '../../src/data/load-dataset.ts';
 import { type ArticleInput, extractArticle } from '../../src/extract/extract-article.ts';
 import { extractionData } from '../../src/extract/link.ts';
 import { table, type Suite } from '../suite.ts';

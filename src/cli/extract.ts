@@ -7,7 +7,7 @@
 import './exit-on-closed-pipe.ts';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadDataset } from '../core/dataset.ts';
+import { loadDataset } from '../data/load-dataset.ts';
 import { extractArticle } from '../extract/extract-article.ts';
 import { htmlToText, looksLikeHtml } from '../extract/html-text.ts';
 import { extractionData } from '../extract/link.ts';

@@ -1,5 +1,8 @@
 import type { Dataset } from './dataset.ts';
-import { isoOfDayKey, type PostingList } from './incident-index.ts';
+import type { PostingList } from './incident-index.ts';
+import { isoOfDayKey } from './calendar-day.ts';
+import { lowerBound } from './lower-bound.ts';
+import { perDataset } from './per-dataset.ts';
 
 /** What one source's incidents cover. */
 export interface SourceCoverage {
@@ -12,17 +15,13 @@ export interface SourceCoverage {
   countries: string[];
 }
 
-const coverageCache = new WeakMap<Dataset, ReadonlyMap<string, SourceCoverage>>();
-
 /**
  * Per source cited by at least one incident: how many, first and last day, and the countries. Read
  * from the index's columns and per-source posting lists, never from the records (which stay on disk
  * for a large dataset): one pass over the place column of each source's list. Computed once per
  * dataset.
  */
-export function sourceCoverage(ds: Dataset): ReadonlyMap<string, SourceCoverage> {
-  const cached = coverageCache.get(ds);
-  if (cached) return cached;
+export const sourceCoverage = perDataset(function sourceCoverage(ds: Dataset): ReadonlyMap<string, SourceCoverage> {
   const idx = ds.incidents;
   const { place, placeIds } = idx.columns;
   // Country of each place number; -1 for a place outside any country.
@@ -60,9 +59,8 @@ export function sourceCoverage(ds: Dataset): ReadonlyMap<string, SourceCoverage>
       countries: countryIds.filter((_, k) => seen[k]).sort(),
     });
   }
-  coverageCache.set(ds, out);
   return out;
-}
+});
 
 /**
  * The sources with at least one incident in a place (at any level below it; null for anywhere) between
@@ -75,16 +73,30 @@ export function sourcesMatching(ds: Dataset, placeId: string | null, from: strin
   if (!placeList) return [];
   const [pLo, pHi] = idx.dateRange(placeList, from, to);
   if (pLo >= pHi) return [];
+  return sourcesOfSlice(ds, placeList, pLo, pHi);
+}
+
+/**
+ * The sources (in the order of the dataset's sources) of the entries [lo, hi) of a posting list: each
+ * source's list is cut to the slice's span of positions, then intersected with it. No record is read.
+ */
+export function sourcesOfSlice(ds: Dataset, list: PostingList, lo: number, hi: number): string[] {
+  if (lo >= hi) return [];
+  const idx = ds.incidents;
+  const first = list.positions[lo]!;
+  const last = list.positions[hi - 1]!;
   const out: string[] = [];
   for (const sourceId of ds.sources.keys()) {
-    const list = idx.forSource(sourceId);
-    if (!list) continue;
-    const [sLo, sHi] = idx.dateRange(list, from, to);
+    const src = idx.forSource(sourceId);
+    if (!src) continue;
+    const sLo = lowerBound(0, src.positions.length, (m) => src.positions[m]! < first);
+    const sHi = lowerBound(0, src.positions.length, (m) => src.positions[m]! < last + 1);
     if (sLo >= sHi) continue;
-    if (placeId === null || intersects(placeList, pLo, pHi, list, sLo, sHi)) out.push(sourceId);
+    if (src === list || intersects(list, lo, hi, src, sLo, sHi)) out.push(sourceId);
   }
   return out;
 }
+
 
 /**
  * Whether two ascending position slices share an entry: walks the shorter one and gallops through the
@@ -113,12 +125,7 @@ function intersects(a: PostingList, aLo: number, aHi: number, b: PostingList, bL
       upper += step;
       step *= 2;
     }
-    let h = Math.min(upper, hi);
-    while (lo < h) {
-      const mid = (lo + h) >>> 1;
-      if (big[mid]! < x) lo = mid + 1;
-      else h = mid;
-    }
+    lo = lowerBound(lo, Math.min(upper, hi), (m) => big[m]! < x);
     if (lo < hi && big[lo] === x) return true;
   }
   return false;

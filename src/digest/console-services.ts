@@ -3,8 +3,8 @@ import type { ChannelPermissionChecker, DigestServices } from '../../commands/ki
 import { DigestStore } from './store.ts';
 
 export interface ConsoleServicesOptions {
-  /** Keep subscriptions in this folder's database (e.g. DATA_DIR); default: in memory, gone on exit. */
-  dataDir?: string;
+  /** Keep subscriptions in this state folder's database (e.g. STATE_DIR); default: in memory, gone on exit. */
+  stateDir?: string;
   /** Answer for /digest set's channel check; default: every channel is fine (there is no Discord here). */
   checkChannel?: ChannelPermissionChecker;
 }
@@ -15,7 +15,7 @@ export interface ConsoleServicesOptions {
  * UTC and no filter unless `timezone:` / `place:` are given.
  */
 export function createConsoleServices(opts: ConsoleServicesOptions = {}): { digest: DigestServices & { store: DigestStore } } {
-  const db = opts.dataDir ? openDatabase({ dataDir: opts.dataDir }) : openDatabase({ memory: true });
+  const db = opts.stateDir ? openDatabase({ stateDir: opts.stateDir }) : openDatabase({ memory: true });
   return {
     digest: {
       store: new DigestStore(db),
