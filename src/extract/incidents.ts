@@ -83,7 +83,7 @@ export function findIncidents(sentences: readonly Sentence[], skip: ReadonlySet<
         if (cur.day.precision === 'derived') day.precision = 'exact';
       }
       // "in the same area": where the attack told before happened.
-      const samePlace = !place && cur && /\b(?:in|near|around|at)\s+the\s+same\s+(?:area|village|town|city|district|province|region|place|neighbou?rhood|spot)\b/i.test(clause) ? cur.place : null;
+      const samePlace: PlaceMention | null = !place && cur && /\b(?:in|near|around|at)\s+the\s+same\s+(?:area|village|town|city|district|province|region|place|neighbou?rhood|spot)\b/i.test(clause) ? cur.place : null;
       cur = {
         day,
         place: place ?? samePlace,

@@ -163,8 +163,8 @@ function findNamedPlaces(text: string, g: Gazetteer): PlaceMention[] {
       const key = normalizeName(raw);
       if (!keys.has(key) && !keys.has(coreName(raw))) continue;
       if (len === 1 && (NOT_PLACES.has(key) || (raw.length <= 4 && !LOCATIVE_BEFORE.test(text.slice(0, first.index))))) break;
-      const found = g.resolve(raw);
-      if (found.kind !== 'found') continue;
+      const found = resolveName(g, raw);
+      if (!found) continue;
       const place = g.get(found.id)!;
       const lead = LEAD_IN.exec(text.slice(Math.max(0, first.index - 80), first.index));
       out.push({ placeId: place.id, kind: place.kind, text: (lead ? lead[0] : '') + raw, index: lead ? first.index - lead[0].length : first.index, end: last.end });
@@ -211,7 +211,7 @@ export function findDraftPlaces(text: string, g: Gazetteer, known: readonly Plac
       const index = m.index! + m[0].indexOf(name);
       if (known.some((k) => index < k.end && index + name.length > k.index)) continue;
       if (out.some((o) => o.index === index)) continue;
-      if (g.resolve(name).kind === 'found') continue;
+      if (resolveName(g, name)) continue;
       if (NOT_PLACES.has(normalizeName(name))) continue;
       const parent = parentFor(known, g) ?? fallbackParent;
       out.push({ placeId: '', kind, text: m[0], index, end: index + name.length, draft: { name, kind, parentId: parent } });
@@ -226,6 +226,12 @@ function parentFor(known: readonly PlaceMention[], g: Gazetteer): string | null 
     .filter((p): p is Place => !!p);
   areas.sort((a, b) => SPECIFICITY[a.kind] - SPECIFICITY[b.kind]);
   return areas[0]?.id ?? null;
+}
+
+/** A name the gazetteer has (also under a known other spelling); never a typo guess: an article spells its names on purpose ("Albu Hardan" is not Albu Hassan). */
+export function resolveName(g: Gazetteer, name: string): { id: string } | null {
+  const r = g.resolve(name);
+  return r.kind === 'found' && r.how !== 'typo' ? { id: r.id } : null;
 }
 
 /** The province a place lies in (itself when it is one), or null above that level. */
