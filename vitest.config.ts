@@ -47,7 +47,9 @@ export default defineConfig({
         // One module graph per worker instead of one per file: the files share the dataset and discord.js imports.
         test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, ...E2E_TESTS], isolate: false },
       },
-      { extends: true, test: { name: 'e2e', include: E2E_TESTS } },
+      // One file at a time: the local gateway's heartbeats and the child processes' start-ups must not starve
+      // each other on two cores (a missed heartbeat drops the client's session and fails a test for no fault).
+      { extends: true, test: { name: 'e2e', include: E2E_TESTS, fileParallelism: false } },
     ],
   },
 });
