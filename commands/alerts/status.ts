@@ -1,0 +1,16 @@
+import { alertGuildOf } from '../kit/alert-input.ts';
+import { defineSubcommand } from '../kit/command.ts';
+import { alertStatusReply, describeAlertFilter } from '../kit/replies/alerts.ts';
+import { getAlertServices } from '../kit/services.ts';
+
+export const status = defineSubcommand({
+  name: 'status',
+  description: "This server's alert channels, their filters, and whether each is on",
+  options: {},
+  handle(_o, ctx) {
+    const { store, maxPerHour } = getAlertServices(ctx);
+    const ds = ctx.dataset();
+    const subs = store.forGuild(alertGuildOf(ctx)).map((sub) => ({ sub, filter: describeAlertFilter(sub, sub.placeId ? ds.gazetteer.label(sub.placeId) : 'everywhere') }));
+    return alertStatusReply(subs, maxPerHour);
+  },
+});
