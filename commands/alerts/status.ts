@@ -10,7 +10,10 @@ export const status = defineSubcommand({
   handle(_o, ctx) {
     const { store, maxPerHour } = getAlertServices(ctx);
     const ds = ctx.dataset();
-    const subs = store.forGuild(alertGuildOf(ctx)).map((sub) => ({ sub, filter: describeAlertFilter(sub, sub.placeId ? ds.gazetteer.label(sub.placeId) : 'everywhere') }));
-    return alertStatusReply(subs, maxPerHour);
+    // Outside a server (the console, `npm run ask`): every server's alerts in this store, for the operator.
+    const guildId = ctx.invocation?.guildId;
+    const stored = guildId ? store.forGuild(alertGuildOf(ctx)) : store.all();
+    const subs = stored.map((sub) => ({ sub, filter: describeAlertFilter(sub, sub.placeId ? ds.gazetteer.label(sub.placeId) : 'everywhere') }));
+    return alertStatusReply(subs, maxPerHour, guildId ? 'this server' : 'this store (all servers)');
   },
 });

@@ -30,6 +30,8 @@ export interface AlertSubscriptionView {
 export interface AlertStoreView {
   set(s: Omit<AlertSubscriptionView, 'enabled' | 'disabledReason'>, by: string | null, now: number): void;
   forGuild(guildId: string): AlertSubscriptionView[];
+  /** Every server's (the console, which runs outside any server). */
+  all(): AlertSubscriptionView[];
   disable(guildId: string, channelId: string, reason: string, now: number): void;
 }
 

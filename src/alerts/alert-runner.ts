@@ -34,6 +34,9 @@ export interface AlertRunnerOptions {
   nonceWindowMs?: number;
 }
 
+/** Alerts a channel gets in any hour unless the operator says otherwise (ALERTS_PER_HOUR). */
+export const DEFAULT_ALERTS_PER_HOUR = 10;
+
 export type AlertOutcome = 'sent' | 'deferred' | 'retry-later' | 'disabled' | 'failed' | 'unknown' | 'skipped';
 
 /**
@@ -45,7 +48,7 @@ export class AlertRunner {
   private readonly o: Required<AlertRunnerOptions>;
 
   constructor(opts: AlertRunnerOptions) {
-    this.o = { clock: Date.now, maxPerHour: 10, holdsGuild: () => true, nonceWindowMs: 4 * 60_000, ...opts };
+    this.o = { clock: Date.now, maxPerHour: DEFAULT_ALERTS_PER_HOUR, holdsGuild: () => true, nonceWindowMs: 4 * 60_000, ...opts };
   }
 
   /** Queues the alerts that newly published incidents call for; returns how many were queued. */

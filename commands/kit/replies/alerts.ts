@@ -20,8 +20,8 @@ export function alertSetReply(a: { existed: boolean; channelId: string; filter: 
 }
 
 /** /alerts status: every channel of the server with alerts, its filter and its state. */
-export function alertStatusReply(subs: readonly { sub: AlertSubscriptionView; filter: string }[], maxPerHour: number): ReplyPayload {
-  if (!subs.length) return ephemeralText('No alerts are set up in this server. Start with `/alerts set channel:#alerts place:iraq min_casualties:5`.');
+export function alertStatusReply(subs: readonly { sub: AlertSubscriptionView; filter: string }[], maxPerHour: number, scope: string): ReplyPayload {
+  if (!subs.length) return ephemeralText(`No alerts are set up in ${scope}. Start with \`/alerts set channel:#alerts place:iraq min_casualties:5\`.`);
   const lines = subs.map(({ sub, filter }) => `<#${sub.channelId}> — ${filter} — ${sub.enabled ? 'on' : `off: ${sub.disabledReason ?? 'turned off'}`}`);
-  return makeReply({ content: [`**Alerts in this server** (at most ${maxPerHour} an hour per channel):`, ...lines].join('\n').slice(0, 2000), ephemeral: true });
+  return makeReply({ content: [`**Alerts in ${scope}** (at most ${maxPerHour} an hour per channel):`, ...lines].join('\n').slice(0, 2000), ephemeral: true });
 }
