@@ -1,3 +1,4 @@
+import { createAlertsPlugin } from '../alerts/discord-plugin.ts';
 import { createDigestPlugin } from '../digest/discord-plugin.ts';
 import type { BotPlugin } from './bot.ts';
 import type { BotConfig } from './config.ts';
@@ -8,9 +9,10 @@ import type { BotConfig } from './config.ts';
  * BotPlugin in bot.ts.
  */
 export async function defaultPlugins(_config: BotConfig): Promise<BotPlugin[]> {
-  return [
-    // The daily digest: /digest's storage and permission check, and the scheduler that posts (only for
-    // guilds on this process's shards). Its database lives in $DATA_DIR (default ./var).
-    createDigestPlugin(),
-  ];
+  // The daily digest: /digest's storage and permission check, and the scheduler that posts (only for
+  // guilds on this process's shards). Its database lives in $DATA_DIR (default ./var).
+  const digest = createDigestPlugin();
+  // Alerts: /alerts, and a runner that posts newly published incidents; after the digest, whose database,
+  // REST manager and invalid-request count it shares.
+  return [digest, createAlertsPlugin({ digest })];
 }
