@@ -37,7 +37,7 @@ export function guildIdForShard(shard: number, shardCount: number): string {
 export interface FakeChannel {
   id: string;
   name: string;
-  /** 0: text. */
+  /** 0: text (default), 5: announcement, 15: forum. */
   type?: number;
   permission_overwrites?: { id: string; type: 0 | 1; allow: string; deny: string }[];
 }
@@ -163,6 +163,8 @@ export class FakeDiscord {
   readonly sessions: GatewaySession[] = [];
   /** Commands as registered by PUT: key "global" or a guild id. */
   readonly registered = new Map<string, Record<string, unknown>[]>();
+  /** Forum posts created by POST /channels/{id}/threads, in order. */
+  readonly forumPosts: { forumId: string; name: string; message: Record<string, unknown> }[] = [];
   /** Messages created by POST /channels/{id}/messages, per channel. */
   readonly channelMessages = new Map<string, Record<string, unknown>[]>();
 
@@ -756,6 +758,7 @@ export class FakeDiscord {
     }
     if ((x = /^\/channels\/(\d+)\/messages$/.exec(p)) && m === 'POST') {
       if (!this.guilds.some((g) => g.channels.some((c) => c.id === x![1]))) return [404, { message: 'Unknown Channel', code: 10003 }];
+      if (this.guilds.some((g) => g.channels.some((c) => c.id === x![1] && c.type === 15))) return [400, { message: 'Cannot send messages in a non-text channel', code: 50008 }];
       const sent = r.body as Record<string, unknown>;
       // enforce_nonce: a message with the same nonce from the same author in the last minutes is returned, not posted again.
       const nonceKey = sent.enforce_nonce === true && sent.nonce !== undefined ? `${x[1]}:${String(sent.nonce)}` : null;
@@ -767,6 +770,20 @@ export class FakeDiscord {
       list.push(msg);
       this.channelMessages.set(x[1]!, list);
       return [200, msg];
+    }
+    if ((x = /^\/channels\/(\d+)\/threads$/.exec(p)) && m === 'POST') {
+      // A forum post: a new thread in the forum whose first message is the one given (as Discord does, a
+      // message can only be posted in a forum this way; a text channel's thread is started from a message).
+      const guild = this.guilds.find((g) => g.channels.some((c) => c.id === x![1]));
+      const forum = guild?.channels.find((c) => c.id === x![1]);
+      if (!guild || !forum) return [404, { message: 'Unknown Channel', code: 10003 }];
+      if (forum.type !== 15) return [400, { message: 'Invalid Form Body (fake: only forum posts are served here)', code: 50035 }];
+      const body = r.body as { name: string; message?: Record<string, unknown> };
+      const threadId = snowflake(this.now());
+      const msg = { ...this.message(threadId, body.message ?? {}, { files: r.files }), guild_id: guild.id };
+      const post = { id: threadId, type: 11, guild_id: guild.id, parent_id: forum.id, name: body.name, owner_id: this.botUser.id, message_count: 1, member_count: 1, thread_metadata: { archived: false, auto_archive_duration: 4320, archive_timestamp: new Date(this.now()).toISOString(), locked: false }, message: msg };
+      this.forumPosts.push({ forumId: forum.id, name: body.name, message: msg });
+      return [201, post];
     }
     if ((x = /^\/channels\/(\d+)\/messages$/.exec(p)) && m === 'GET') {
       if (!this.guilds.some((g) => g.channels.some((c) => c.id === x![1]))) return [404, { message: 'Unknown Channel', code: 10003 }];
