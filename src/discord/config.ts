@@ -22,6 +22,7 @@ const EnvSchema = z.object({
       .optional(),
   ),
   SHARD_COUNT: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a whole number of shards, 1 or more' }).int('must be a whole number of shards, 1 or more').min(1, 'must be 1 or more').max(1024).default(1)),
+  ALERTS_PER_HOUR: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a whole number of alerts, 1 or more' }).int('must be a whole number of alerts, 1 or more').min(1, 'must be 1 or more').max(1000).optional()),
   LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 });
 
@@ -34,6 +35,8 @@ export interface BotConfig {
   apiUrl?: string;
   /** Shards in total; more than 1 runs discord.js's ShardingManager. */
   shardCount: number;
+  /** At most this many alerts a channel in any hour (default 10); the rest wait their turn. */
+  alertsPerHour?: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -57,6 +60,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(e.DISCORD_GUILD_ID ? { guildId: e.DISCORD_GUILD_ID } : {}),
     ...(e.DISCORD_API_URL ? { apiUrl: e.DISCORD_API_URL } : {}),
     shardCount: e.SHARD_COUNT,
+    ...(e.ALERTS_PER_HOUR !== undefined ? { alertsPerHour: e.ALERTS_PER_HOUR } : {}),
     logLevel: e.LOG_LEVEL,
   };
 }
