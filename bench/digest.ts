@@ -14,7 +14,7 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { digest } from '../commands/digest/index.ts';
-import { loadDataset } from '../src/core/dataset.ts';
+import { loadDataset } from '../src/data/load-dataset.ts';
 import { createDigestPlugin } from '../src/digest/discord-plugin.ts';
 import { DigestRunner, incidentIds } from '../src/digest/runner.ts';
 import { DigestStore } from '../src/digest/store.ts';

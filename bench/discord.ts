@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { Writable } from 'node:stream';
 import { commands } from '../commands/index.ts';
 import type { CommandModule } from '../commands/kit/command.ts';
-import { loadDataset } from '../src/core/dataset.ts';
+import { loadDataset } from '../src/data/load-dataset.ts';
 import { createBot } from '../src/discord/bot.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
 import { createLogger } from '../src/discord/logger.ts';

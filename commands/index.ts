@@ -1,5 +1,6 @@
 import type { CommandModule } from './kit/command.ts';
 import { alerts } from './alerts/index.ts';
+import { sayingHowPlaceWasRead } from './kit/place-reading.ts';
 import { attacks } from './attacks.ts';
 import { chart } from './chart.ts';
 import { digest } from './digest/index.ts';
@@ -11,6 +12,17 @@ import { sources } from './sources.ts';
 import { stats } from './stats.ts';
 
 /** Every slash command, in the order /help lists them. Each file holds one command's definition and handler. */
-export const commands: CommandModule[] = [attacks, incident, quote, stats, sources, map, chart, digest, alerts, helpCommand(() => commands)];
+export const commands: CommandModule[] = [
+  sayingHowPlaceWasRead(attacks),
+  incident,
+  quote,
+  sayingHowPlaceWasRead(stats),
+  sources,
+  sayingHowPlaceWasRead(map),
+  sayingHowPlaceWasRead(chart),
+  digest,
+  alerts,
+  helpCommand(() => commands),
+];
 
 export const commandByName = new Map(commands.map((c) => [c.definition.name, c]));

@@ -2,18 +2,15 @@ import type { Dataset } from '../src/core/dataset.ts';
 import { sourceCoverage } from '../src/core/source-coverage.ts';
 import { defineCommand } from './kit/command.ts';
 import { sourcesReply, type SourceCoverage } from './kit/replies/sources.ts';
-
-const cache = new WeakMap<Dataset, Map<string, SourceCoverage>>();
+import { perDataset } from '../src/core/per-dataset.ts';
 
 /**
  * Per source: how many records it backs and the span of dates and countries they cover (computed once
  * per dataset). The incidents' part comes from the index (sourceCoverage), not from the records, which
  * a large dataset keeps on disk.
  */
-function coverage(ds: Dataset): Map<string, SourceCoverage> {
-  let m = cache.get(ds);
-  if (m) return m;
-  m = new Map();
+const coverage = perDataset(function coverage(ds: Dataset): Map<string, SourceCoverage> {
+  const m = new Map<string, SourceCoverage>();
   const get = (id: string) => {
     let c = m!.get(id);
     if (!c) m!.set(id, (c = { incidents: 0, statistics: 0, quotes: 0, first: null, last: null, countries: new Set() }));
@@ -28,9 +25,8 @@ function coverage(ds: Dataset): Map<string, SourceCoverage> {
   }
   for (const s of ds.raw.statistics) get(s.sourceId).statistics++;
   for (const q of ds.raw.quotes) get(q.sourceId).quotes++;
-  cache.set(ds, m);
   return m;
-}
+});
 
 export const sources = defineCommand({
   name: 'sources',

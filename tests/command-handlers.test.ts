@@ -68,9 +68,16 @@ describe('/attacks', () => {
   });
 
   it('answers an unknown place privately with suggestions', async () => {
-    const r = await run('attacks', { place: 'Diyalla' });
+    const r = await run('attacks', { place: 'alepo x' });
     expect(r.flags).toBe(64);
-    expect(r.content).toBe("I don't know the place \"Diyalla\". Did you mean **Diyala, Iraq**?");
+    expect(r.content).toMatch(/^I don't know the place "alepo x"\. Did you mean \*\*Aleppo, /);
+  });
+
+  it('answers a clear misspelling at once, saying which place it shows', async () => {
+    const r = await run('attacks', { place: 'Diyalla' });
+    expect(r.flags).toBeUndefined();
+    expect(r.content).toBe('Showing **Diyala, Iraq** for "Diyalla".');
+    expect(r.embeds![0]!.title).toBe('Attacks in Diyala, Iraq');
   });
 
   it('says when nothing matches, and still shows what is known about the area', async () => {

@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_DATA_DIR, loadDataset } from '../src/core/dataset.ts';
-import { DatasetError, type DatasetIssue } from '../src/core/load-dataset.ts';
+import { DEFAULT_DATA_DIR, loadDataset } from '../src/data/load-dataset.ts';
+import { DatasetError, type DatasetIssue } from '../src/core/dataset-issue.ts';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { commands } from '../commands/index.ts';
 import { replyTo, type CommandModule, type RawOptions } from '../commands/kit/command.ts';
 import { parsePageButtonId } from '../commands/kit/page-button.ts';
-import { loadDataset } from '../src/core/dataset.ts';
+import { loadDataset } from '../src/data/load-dataset.ts';
 import { UserError } from '../src/core/user-error.ts';
 import { DIGEST_PERMISSIONS, discordChannelCheck } from '../src/digest/discord-plugin.ts';
 import { restSender, type DigestMessageBody } from '../src/digest/sender.ts';

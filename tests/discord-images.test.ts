@@ -105,7 +105,7 @@ describe.each([
   });
 
   test('an unknown place: the public placeholder goes, "did you mean" comes only to the asker', async () => {
-    const i = server.chatInput(name, { place: 'aleppp' });
+    const i = server.chatInput(name, { place: 'alepo x' });
     await i.callback();
     const follow = await answerTo(i.token);
     expect(follow.method).toBe('POST');

@@ -3,7 +3,7 @@ import { attacks } from '../commands/attacks.ts';
 import { commandByName } from '../commands/index.ts';
 import { pageButtonId, pageButtons, parsePageButtonId, resolveHashedIds } from '../commands/kit/page-button.ts';
 import { quote } from '../commands/quote.ts';
-import { loadDataset } from '../src/core/dataset.ts';
+import { loadDataset } from '../src/data/load-dataset.ts';
 import { UserError } from '../src/core/user-error.ts';
 import { seedContext } from './helpers/seed-dataset.ts';
 

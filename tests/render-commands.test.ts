@@ -52,7 +52,7 @@ describe.each([
   });
 
   it('offers "did you mean" for an unknown place, only to the asker', async () => {
-    const r = await run(name, { place: 'aleppp' }, ctx);
+    const r = await run(name, { place: 'alepo x' }, ctx);
     expect(r.flags).toBe(EPHEMERAL);
     expect(r.content).toContain('Did you mean');
     expect(r.files).toBeUndefined();

@@ -3,13 +3,18 @@ import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { oursEngine, scanEngine, sqliteEngine, type Engine } from '../bench/suites/scale/engines.ts';
 import { generateIncidents, syntheticDataset } from '../bench/suites/scale/generate.ts';
 import { QUERY_KINDS, queryMix } from '../bench/suites/scale/query-mix.ts';
-import { Dataset, DEFAULT_DATA_DIR, loadDataset, openDatasetSnapshot, writeDatasetSnapshot } from '../src/core/dataset.ts';
+import { Dataset } from '../src/core/dataset.ts';
+import { DEFAULT_DATA_DIR, loadDataset } from '../src/data/load-dataset.ts';
+import { openRecordsSnapshot, writeRecordsSnapshot } from '../src/data/records-snapshot.ts';
 import { hasAllFigures, killedPlusInjured } from '../src/core/incident-index.ts';
-import { loadRawDataset, readDataDir, snapshotCodeFiles, validateRecords } from '../src/core/load-dataset.ts';
+import { loadRawDataset, snapshotCodeFiles } from '../src/data/load-dataset.ts';
+import { readDataDir } from '../src/data/read-data-dir.ts';
+import { validateRecords } from '../src/data/validate-records.ts';
 
 const REPO = join(import.meta.dirname, '..');
 import { queryIncidents } from '../src/core/query-incidents.ts';
@@ -171,8 +176,8 @@ describe('findRelatedIncidents', () => {
 describe('the binary snapshot (records read on demand)', () => {
   it('answers every query of the mix exactly as the dataset it was written from', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'bin-snap-')), 'ds.bin');
-    writeDatasetSnapshot(ds, file);
-    const lazy = openDatasetSnapshot(file);
+    writeRecordsSnapshot(ds, file);
+    const lazy = openRecordsSnapshot(file);
     expect(lazy.counts()).toEqual(ds.counts());
     const mix = queryMix(ds);
     const [a, b] = [oursEngine(ds), oursEngine(lazy)];
@@ -195,11 +200,11 @@ describe('the binary snapshot (records read on demand)', () => {
 
   it('keeps its file open while the lazy records are in use, even once the Dataset itself is collected', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'bin-gc-')), 'ds.bin');
-    writeDatasetSnapshot(ds, file);
+    writeRecordsSnapshot(ds, file);
     // In a child with --expose-gc: keep only ds.incidents.incidents, collect the Dataset, then read records.
     const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', `
-      import { openDatasetSnapshot } from ${JSON.stringify(join(REPO, 'src', 'core', 'dataset.ts'))};
-      let ds = openDatasetSnapshot(${JSON.stringify(file)});
+      import { openRecordsSnapshot } from ${JSON.stringify(join(REPO, 'src', 'data', 'records-snapshot.ts'))};
+      let ds = openRecordsSnapshot(${JSON.stringify(file)});
       let done = false;
       const registry = new FinalizationRegistry(() => (done = true));
       registry.register(ds, 'gone');
@@ -219,10 +224,15 @@ describe('the binary snapshot (records read on demand)', () => {
     for (const kind of ['places', 'actors', 'sources', 'incidents', 'statistics', 'quotes']) cpSync(join(DEFAULT_DATA_DIR, kind), join(dir, kind), { recursive: true, filter: (src) => !src.includes('ucdp-ged') });
     const opts = { snapshotDir: snaps, binarySnapshotMin: 1 };
     const first = loadDataset(dir, opts);
-    expect(readdirSync(snaps).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
+    const written = readdirSync(snaps).filter((f) => f.endsWith('.sqlite'));
+    expect(written).toHaveLength(1);
+    // Mark a record in the snapshot only: the next load shows it, so it read the records from there.
+    const db = new Database(join(snaps, written[0]!));
+    db.prepare('UPDATE records SET json = json_set(json, \'$.summary\', ?) WHERE pos = 0').run('read from the snapshot');
+    db.close();
     const second = loadDataset(dir, opts);
-    expect(first.incidents.columns.ids).toBeUndefined(); // validated and indexed
-    expect(second.incidents.columns.ids).toBeDefined(); // opened from the binary snapshot
+    expect(first.incidents.incidents[0]!.summary).not.toBe('read from the snapshot'); // validated and indexed
+    expect(second.incidents.incidents[0]!.summary).toBe('read from the snapshot'); // opened from the records snapshot
     expect(second.incidents.incidents.map((i) => i.id)).toEqual(first.incidents.incidents.map((i) => i.id));
     expect(queryIncidents(second, { placeId: 'syria' })).toEqual(queryIncidents(first, { placeId: 'syria' }));
     const file = join(dir, 'incidents', 'seed-article.json');
@@ -234,21 +244,21 @@ describe('the binary snapshot (records read on demand)', () => {
 });
 
 describe('the binary snapshot key', () => {
-  it('covers the code that computes and lays out the columns: editing incident-index.ts or dataset.ts changes it', async () => {
+  it('covers the code that computes and stores the columns: editing incident-index.ts or records-snapshot.ts changes it', async () => {
     const bin = snapshotCodeFiles('bin').map((f) => relative(REPO, f));
-    expect(bin).toEqual(expect.arrayContaining(['src/core/incident-index.ts', 'src/core/dataset.ts', 'src/core/load-dataset.ts', 'src/schema/index.ts']));
+    expect(bin).toEqual(expect.arrayContaining(['src/core/incident-index.ts', 'src/data/records-snapshot.ts', 'src/data/validate-records.ts', 'src/schema/index.ts']));
     // A copy of the code (its REPO_ROOT is the copy), whose files this test may edit.
     const repo = mkdtempSync(join(tmpdir(), 'bin-key-repo-'));
     cpSync(join(REPO, 'src'), join(repo, 'src'), { recursive: true });
     cpSync(join(REPO, 'package.json'), join(repo, 'package.json'));
     symlinkSync(join(REPO, 'node_modules'), join(repo, 'node_modules'), 'dir');
-    const copy = (await import(pathToFileURL(join(repo, 'src', 'core', 'load-dataset.ts')).href)) as typeof import('../src/core/load-dataset.ts');
+    const copy = (await import(pathToFileURL(join(repo, 'src', 'data', 'load-dataset.ts')).href)) as typeof import('../src/data/load-dataset.ts');
     const opts = { snapshotDir: mkdtempSync(join(tmpdir(), 'bin-key-cache-')) };
     const before = copy.snapshotPaths(DEFAULT_DATA_DIR, opts);
     expect(copy.snapshotPaths(DEFAULT_DATA_DIR, opts)).toEqual(before);
     let last = before;
-    for (const file of ['incident-index.ts', 'dataset.ts']) {
-      appendFileSync(join(repo, 'src', 'core', file), '\n// a change to the columns\n');
+    for (const file of ['core/incident-index.ts', 'data/records-snapshot.ts']) {
+      appendFileSync(join(repo, 'src', file), '\n// a change to the columns\n');
       const now = copy.snapshotPaths(DEFAULT_DATA_DIR, opts);
       expect(now.bin, file).not.toBe(last.bin); // a binary snapshot of the old columns is not used
       expect(now.json, file).toBe(before.json); // the validated records are still valid

@@ -6,7 +6,7 @@
  * off the main thread), so the times are what a user waits, not main-thread time.
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { loadDataset } from '../../src/core/dataset.ts';
+import { loadDataset } from '../../src/data/load-dataset.ts';
 import { GROUP_LABEL } from '../../src/core/format.ts';
 import { countries } from '../../src/render/boundaries.ts';
 import { buildChartSpec } from '../../src/render/chart-data.ts';

@@ -2,24 +2,19 @@ import type { AutocompleteChoice } from './context.ts';
 import type { Dataset } from '../../src/core/dataset.ts';
 import { DISCORD_LIMITS } from './discord-limits.ts';
 import { truncate } from '../../src/core/format.ts';
+import { perDataset } from '../../src/core/per-dataset.ts';
 
 const MAX = DISCORD_LIMITS.autocompleteChoices;
 const name = (s: string) => truncate(s, DISCORD_LIMITS.choiceName);
 
-const busiest = new WeakMap<Dataset, string[]>();
-
 /** Countries first, then the places with the most incidents: what to offer before anything is typed. */
-function busiestPlaces(ds: Dataset): string[] {
-  let ids = busiest.get(ds);
-  if (!ids) {
-    const count = (id: string) => ds.incidents.forPlace(id)?.length ?? 0;
-    const countries = [...ds.gazetteer.all()].filter((p) => p.kind === 'country').map((p) => p.id);
-    const others = [...ds.gazetteer.all()].filter((p) => p.kind !== 'country' && count(p.id) > 0).map((p) => p.id);
-    const byCount = (a: string, b: string) => count(b) - count(a) || a.localeCompare(b);
-    busiest.set(ds, (ids = [...countries.sort(byCount), ...others.sort(byCount)].slice(0, MAX)));
-  }
-  return ids;
-}
+const busiestPlaces = perDataset(function busiestPlaces(ds: Dataset): string[] {
+  const count = (id: string) => ds.incidents.forPlace(id)?.length ?? 0;
+  const countries = [...ds.gazetteer.all()].filter((p) => p.kind === 'country').map((p) => p.id);
+  const others = [...ds.gazetteer.all()].filter((p) => p.kind !== 'country' && count(p.id) > 0).map((p) => p.id);
+  const byCount = (a: string, b: string) => count(b) - count(a) || a.localeCompare(b);
+  return [...countries.sort(byCount), ...others.sort(byCount)].slice(0, MAX);
+});
 
 /** Places for autocomplete: best matches for what is typed, else the busiest places; value = place id. */
 export function placeChoices(ds: Dataset, typed: string): AutocompleteChoice[] {
@@ -49,22 +44,8 @@ export function speakerChoices(ds: Dataset, typed: string): AutocompleteChoice[]
  */
 export function incidentChoices(ds: Dataset, typed: string): AutocompleteChoice[] {
   const q = typed.trim().toLowerCase();
-  const idx = ds.incidents;
-  const out: AutocompleteChoice[] = [];
-  const choice = (pos: number) => {
-    const inc = idx.incidents[pos]!;
+  return ds.incidents.matching(q, MAX).map((pos) => {
+    const inc = ds.incidents.incidents[pos]!;
     return { name: name(`${inc.date.date} · ${inc.summary}`), value: inc.id };
-  };
-  if (idx.recordsOnDisk) {
-    const n = idx.incidents.length;
-    for (let pos = 0; pos < n && out.length < MAX; pos++) if (!q || idx.idAt(pos).includes(q)) out.push(choice(pos));
-    return out;
-  }
-  for (const inc of idx.incidents) {
-    if (!q || inc.id.includes(q) || inc.summary.toLowerCase().includes(q)) {
-      out.push({ name: name(`${inc.date.date} · ${inc.summary}`), value: inc.id });
-      if (out.length >= MAX) break;
-    }
-  }
-  return out;
+  });
 }

@@ -12,6 +12,8 @@ import { attributionFor } from './source-line.ts';
 import { addDays, localNoon, unixSeconds } from '../../src/core/local-time.ts';
 import type { DigestWindow } from '../../src/core/digest/window.ts';
 import { sourcesMatching } from '../../src/core/source-coverage.ts';
+import { weekday } from '../../src/core/calendar-day.ts';
+import { perDataset } from '../../src/core/per-dataset.ts';
 
 export interface DigestFilter {
   /** Only this place and everything inside it; null: everything. */
@@ -32,15 +34,10 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 /** "Thursday 22 August 2019" from a validated ISO day, read off the string like `day` (no date-fns parse). */
 function fullDay(iso: string): string {
   const [y, m, d] = [Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10))];
-  return `${WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()]} ${d} ${MONTHS[m - 1]} ${y}`;
+  return `${WEEKDAYS[weekday(iso)]} ${d} ${MONTHS[m - 1]} ${y}`;
 }
 
-const countriesCache = new WeakMap<Dataset, string[]>();
-function countries(ds: Dataset): string[] {
-  let c = countriesCache.get(ds);
-  if (!c) countriesCache.set(ds, (c = [...ds.gazetteer.all()].filter((p) => p.kind === 'country').map((p) => p.id).sort()));
-  return c;
-}
+const countries = perDataset((ds) => [...ds.gazetteer.all()].filter((p) => p.kind === 'country').map((p) => p.id).sort());
 
 /**
  * The digest for one server and day, as the message body to post. Pure: the same dataset, window,
@@ -145,15 +142,14 @@ function placesWithin(ds: Dataset, placeId: string): ReadonlySet<string> {
   return ds.gazetteer.descendantSet(placeId);
 }
 
-const pictureCache = new WeakMap<Dataset, Map<string, { fields: APIEmbedField[]; sourceIds: string[] }>>();
+const pictureCache = perDataset(() => new Map<string, { fields: APIEmbedField[]; sourceIds: string[] }>());
 
 /**
  * The 7- and 30-day totals, the per-country lines and the sources they draw on: they depend only on the
  * dataset, the day and the filter (not the zone), so servers sharing them share one computation.
  */
 function periodPicture(ds: Dataset, day: string, placeId: string | null): { fields: APIEmbedField[]; sourceIds: string[] } {
-  let byKey = pictureCache.get(ds);
-  if (!byKey) pictureCache.set(ds, (byKey = new Map()));
+  const byKey = pictureCache(ds);
   const key = `${day}|${placeId ?? ''}`;
   const hit = byKey.get(key);
   if (hit) return hit;

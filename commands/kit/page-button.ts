@@ -5,6 +5,7 @@ import { UserError } from '../../src/core/user-error.ts';
 import type { RawOptions } from './context.ts';
 import { DISCORD_LIMITS } from './discord-limits.ts';
 import type { OptionSpec, OptionSpecs } from './options.ts';
+import { perDataset } from '../../src/core/per-dataset.ts';
 
 /**
  * Page buttons carry the whole query in their custom id ("pg:attacks?p=syria&f=20190701&n=2"),
@@ -78,12 +79,11 @@ export function parsePageButtonId(customId: string, commands: ReadonlyMap<string
   return { command: name, options };
 }
 
-const hashIndexes = new WeakMap<Dataset, Map<string, Map<string, string>>>();
+const hashIndexes = perDataset(() => new Map<string, Map<string, string>>());
 
 /** The ids of one kind in a dataset, by hash (built once per dataset and kind, on first use). */
 function idsByHash(ds: Dataset, kind: 'place' | 'actor' | 'person'): Map<string, string> {
-  let perKind = hashIndexes.get(ds);
-  if (!perKind) hashIndexes.set(ds, (perKind = new Map()));
+  const perKind = hashIndexes(ds);
   let m = perKind.get(kind);
   if (!m) {
     const ids = kind === 'place' ? [...ds.gazetteer.all()].map((p) => p.id) : kind === 'actor' ? [...ds.actors.keys()] : [...new Set(ds.quotes.map((x) => x.speakerId))];

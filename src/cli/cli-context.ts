@@ -1,5 +1,5 @@
 import type { CommandContext } from '../../commands/kit/command.ts';
-import { loadDataset } from '../core/dataset.ts';
+import { loadDataset } from '../data/load-dataset.ts';
 import { createConsoleServices } from '../digest/console-services.ts';
 
 /** The context the console and `ask` give handlers: the shipped dataset and a clock (fixed with --now). */

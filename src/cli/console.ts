@@ -1,23 +1,42 @@
 import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
 import { commandByName } from '../../commands/index.ts';
+import type { CommandContext } from '../../commands/kit/command.ts';
 import { parsePageButtonId, resolveHashedIds } from '../../commands/kit/page-button.ts';
 import type { Dataset } from '../core/dataset.ts';
 import { UserError } from '../core/user-error.ts';
-import { DatasetError } from '../core/load-dataset.ts';
+import { DatasetError } from '../core/dataset-issue.ts';
 import type { ReplyPayload } from '../../commands/kit/payload.ts';
 import { createCliContext } from './cli-context.ts';
+import { completeLine } from './console-completion.ts';
+import { HISTORY_SIZE, historyPath, loadHistory, saveHistory } from './console-history.ts';
 import { renderText } from './render-text.ts';
 import { runCommandLine, saveFiles } from './run-command.ts';
 
+export interface ConsoleOptions {
+  outDir?: string;
+  /** Default: the process's stdin and stdout; a terminal when stdin is one. */
+  input?: Readable;
+  output?: Writable;
+  terminal?: boolean;
+  /** Where the history file lives (default $DATA_DIR or ./var). */
+  stateDir?: string;
+  context?: CommandContext;
+}
+
 /**
  * The offline console: the bot's commands answered in the terminal, with no Discord at all. Reads a
- * line at a time from a terminal or a pipe (`echo "/attacks syria" | npm start`).
+ * line at a time from a terminal or a pipe (`echo "/attacks syria" | npm start`). In a terminal, Tab
+ * completes commands, option names and values (see completeLine), and the history (↑) is kept
+ * between sessions in the state folder.
  */
-export async function runConsole(opts: { outDir?: string } = {}): Promise<void> {
-  const interactive = Boolean(process.stdin.isTTY);
-  let ctx;
+export async function runConsole(opts: ConsoleOptions = {}): Promise<void> {
+  const input = opts.input ?? process.stdin;
+  const output = opts.output ?? process.stdout;
+  const interactive = opts.terminal ?? Boolean(process.stdin.isTTY);
+  let ctx: CommandContext;
   try {
-    ctx = createCliContext();
+    ctx = opts.context ?? createCliContext();
   } catch (e) {
     if (e instanceof DatasetError) {
       process.stderr.write(`${e.message}\n`);
@@ -29,14 +48,30 @@ export async function runConsole(opts: { outDir?: string } = {}): Promise<void> 
   const outDir = opts.outDir ?? 'out';
   if (interactive) {
     const c = ctx.dataset().counts();
-    process.stdout.write(
+    output.write(
       `incident-bot offline console (no DISCORD_TOKEN set, so nothing goes to Discord).\n` +
         `${c.incidents} incidents, ${c.quotes} statements, ${c.places} places loaded.\n` +
-        `Try: /attacks syria · /quote pompeo · /incident diyala-police-2019-08-22 · /help. /next and /prev turn pages; /quit leaves.\n\n`,
+        `Try: /attacks syria · /quote pompeo · /incident diyala-police-2019-08-22 · /help. Tab completes; /next and /prev turn pages; /quit leaves.\n\n`,
     );
   }
   let last: ReplyPayload | null = null;
-  const rl = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive, prompt: 'incident-bot> ' });
+  const history = interactive ? historyPath(opts.stateDir) : null;
+  const rl = createInterface({
+    input,
+    output: interactive ? output : undefined,
+    terminal: interactive,
+    prompt: 'incident-bot> ',
+    history: history ? loadHistory(history) : [],
+    historySize: HISTORY_SIZE,
+    removeHistoryDuplicates: true,
+    completer: (line: string, done: (err: Error | null, result: [string[], string]) => void) => {
+      completeLine(line, commandByName, ctx).then(
+        (r) => done(null, r),
+        () => done(null, [[], line]),
+      );
+    },
+  });
+  if (history) rl.on('history', (h: string[]) => saveHistory(history, h.filter((l) => l !== '/quit' && l !== '/exit')));
   if (interactive) rl.prompt();
   for await (const input of rl) {
     let line = input.trim();
@@ -48,7 +83,7 @@ export async function runConsole(opts: { outDir?: string } = {}): Promise<void> 
     if (line === '/next' || line === '/prev') {
       const target = pageLine(last, line === '/next' ? 'Next' : 'Previous', ctx.dataset());
       if (!target) {
-        process.stdout.write(`There is no ${line === '/next' ? 'next' : 'previous'} page.\n\n`);
+        output.write(`There is no ${line === '/next' ? 'next' : 'previous'} page.\n\n`);
         if (interactive) rl.prompt();
         continue;
       }
@@ -57,10 +92,10 @@ export async function runConsole(opts: { outDir?: string } = {}): Promise<void> 
     try {
       const reply = await runCommandLine(line, commandByName, ctx);
       last = reply;
-      process.stdout.write(renderText(reply, saveFiles(reply, outDir)) + '\n\n');
+      output.write(renderText(reply, saveFiles(reply, outDir)) + '\n\n');
     } catch (e) {
-      if (e instanceof UserError) process.stdout.write(`${e.message}\n\n`);
-      else process.stdout.write(`Something went wrong answering that: ${(e as Error).message}\n\n`);
+      if (e instanceof UserError) output.write(`${e.message}\n\n`);
+      else output.write(`Something went wrong answering that: ${(e as Error).message}\n\n`);
     }
     if (interactive) rl.prompt();
   }

@@ -1,5 +1,6 @@
 import { ApplicationCommandOptionType as T, type APIApplicationCommandOption } from 'discord-api-types/v10';
 import type { CommandModule, RawOptions } from '../../commands/kit/command.ts';
+import { closestName } from '../core/closest-name.ts';
 import { truncate } from '../core/format.ts';
 import { UserError } from '../core/user-error.ts';
 
@@ -51,7 +52,10 @@ export function parseCommandLine(line: string, commands: ReadonlyMap<string, Com
   if (!head || !head.startsWith('/')) throw new UserError('Commands start with a slash, e.g. /attacks syria. Type /help for the list.');
   const name = head.slice(1).toLowerCase();
   const module = commands.get(name);
-  if (!module) throw new UserError(`Unknown command /${echo(name)}. Commands: ${[...commands.keys()].map((c) => `/${c}`).join(', ')}.`);
+  if (!module) {
+    const guess = closestName(name, [...commands.keys()]);
+    throw new UserError(`Unknown command /${echo(name)}.${guess ? ` Did you mean /${guess}?` : ''} Commands: ${[...commands.keys()].map((c) => `/${c}`).join(', ')}.`);
+  }
 
   const options: RawOptions = {};
   let defs = (module.definition.options ?? []) as APIApplicationCommandOption[];
@@ -73,7 +77,8 @@ export function parseCommandLine(line: string, commands: ReadonlyMap<string, Com
       if (values.has(current)) throw new UserError(`Option "${current}" is given twice.`);
       values.set(current, m[2] ? [m[2]] : []);
     } else if (m && /^[a-z_]+$/i.test(m[1]!)) {
-      throw new UserError(`/${name} has no option "${echo(m[1]!)}". Options: ${[...byName.keys()].join(', ') || 'none'}.`);
+      const guess = closestName(m[1]!.toLowerCase(), [...byName.keys()]);
+      throw new UserError(`/${name} has no option "${echo(m[1]!)}".${guess ? ` Did you mean ${guess}:?` : ''} Options: ${[...byName.keys()].join(', ') || 'none'}.`);
     } else if (current) {
       values.get(current)!.push(tok);
     } else {

@@ -1,6 +1,6 @@
-import { addDays, formatISO, parseISO } from 'date-fns';
 import { RECORD_KINDS, type RawDataset, type RecordKind } from '../schema/index.ts';
-import type { DatasetIssue } from './load-dataset.ts';
+import { addDays } from './calendar-day.ts';
+import type { DatasetIssue } from './dataset-issue.ts';
 
 /**
  * Rules that span records: every reference points at an existing record of the right kind, places
@@ -56,7 +56,7 @@ export function checkReferences(ds: RawDataset, fileOf: (kind: RecordKind, id: s
       const base = ids.incidents.get(d.ref);
       if (!base) ref('incidents', inc.id, 'date.derivedFrom.ref', 'incidents', d.ref);
       else {
-        const expected = formatISO(addDays(parseISO(base.date.date), d.offsetDays), { representation: 'date' });
+        const expected = addDays(base.date.date, d.offsetDays);
         if (expected !== inc.date.date)
           issues.push({
             file: fileOf('incidents', inc.id),

@@ -1,5 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays, endOfMonth, formatISO, subDays, subMonths, subWeeks, subYears } from 'date-fns';
+import { isRealDay } from './calendar-day.ts';
 import { UserError } from './user-error.ts';
 
 /** An inclusive span of calendar days (ISO). */
@@ -10,11 +11,6 @@ export interface DaySpan {
 
 const iso = (d: Date) => formatISO(d, { representation: 'date' });
 
-/** Whether YYYY-MM-DD is a real calendar day (2019-02-30 is not), independent of the machine's zone. */
-function realDay(s: string): boolean {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
 
 /**
  * What a person may type for a date: 2019-08-22, 2019-08, 2019, today, yesterday, "last 30 days",
@@ -28,11 +24,11 @@ export function parseDateInput(input: string, nowInstant: Date): DaySpan {
   const today = iso(now);
   let m: RegExpExecArray | null;
   if ((m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s))) {
-    if (!realDay(s)) throw new UserError(`"${input}" is not a real date.`);
+    if (!isRealDay(s)) throw new UserError(`"${input}" is not a real date.`);
     return { from: s, to: s };
   }
   if ((m = /^(\d{4})-(\d{2})$/.exec(s))) {
-    if (!realDay(`${s}-01`)) throw new UserError(`"${input}" is not a real month.`);
+    if (!isRealDay(`${s}-01`)) throw new UserError(`"${input}" is not a real month.`);
     return { from: `${s}-01`, to: iso(endOfMonth(new TZDate(`${s}-01T00:00:00Z`, 'UTC'))) };
   }
   if ((m = /^(\d{4})$/.exec(s))) return { from: `${s}-01-01`, to: `${s}-12-31` };

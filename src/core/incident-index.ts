@@ -1,5 +1,7 @@
 import { CASUALTY_GROUPS, type CasualtyGroup, type Incident } from '../schema/index.ts';
 import type { Gazetteer } from './gazetteer.ts';
+import { lowerBound } from './lower-bound.ts';
+import { dayKey } from './calendar-day.ts';
 
 export type GroupTotals = Record<CasualtyGroup, { killed: number; injured: number }>;
 
@@ -131,14 +133,7 @@ export class PostingList {
   private addUpTo(i: number, sign: number, acc: number[]): void {
     if (i <= 0) return;
     // the day holding entry i - 1: first j with dayEnds[j] > i - 1
-    let lo = 0;
-    let hi = this.dayEnds.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.dayEnds[mid]! > i - 1) hi = mid;
-      else lo = mid + 1;
-    }
-    const j = lo;
+    const j = lowerBound(0, this.dayEnds.length, (m) => this.dayEnds[m]! <= i - 1);
     if (this.dayEnds[j] === i) {
       const row = (j + 1) * STRIDE;
       for (let k = 0; k < STRIDE; k++) acc[k] = acc[k]! + sign * this.prefix[row + k]!;
@@ -270,14 +265,38 @@ export class IncidentIndex {
     sourceIds.forEach((id, s) => this.bySource.set(id, new PostingList(sourceLists[s]!, this.dayKeys, this.figures)));
   }
 
-  /** Whether the records live on disk (binary snapshot): walking `incidents` then reads every one of them. */
-  get recordsOnDisk(): boolean {
+  /** Whether the records live on disk (a records snapshot): walking `incidents` then reads every one of them. */
+  private get recordsOnDisk(): boolean {
     return this.columns.ids !== undefined;
+  }
+
+  /**
+   * Positions (newest first, at most `limit`) of the incidents whose id contains `q` (lower case), or
+   * whose summary does when the records are in memory: with the records on disk only the id column is
+   * searched, so a keystroke never reads a million records. Every incident when `q` is empty.
+   */
+  matching(q: string, limit: number): number[] {
+    const out: number[] = [];
+    const n = this.incidents.length;
+    if (this.recordsOnDisk) {
+      for (let pos = 0; pos < n && out.length < limit; pos++) if (!q || this.idAt(pos).includes(q)) out.push(pos);
+      return out;
+    }
+    for (let pos = 0; pos < n && out.length < limit; pos++) {
+      const inc = this.incidents[pos]!;
+      if (!q || inc.id.includes(q) || inc.summary.toLowerCase().includes(q)) out.push(pos);
+    }
+    return out;
   }
 
   /** The id of the incident at a position, without reading the record when it is on disk. */
   idAt(pos: number): string {
     return this.columns.ids ? this.columns.ids[pos]! : this.incidents[pos]!.id;
+  }
+
+  /** Every incident id, newest first, without reading records kept on disk. */
+  ids(): readonly string[] {
+    return this.columns.ids ?? this.incidents.map((i) => i.id);
   }
 
   private positions(): Map<string, number> {
@@ -328,23 +347,8 @@ export class IncidentIndex {
     const keys = this.dayKeys;
     const toKey = to ? dayKey(to) : Infinity;
     const fromKey = from ? dayKey(from) : -Infinity;
-    // first index whose day <= to
-    let lo = 0;
-    let hi = pos.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (keys[pos[mid]!]! > toKey) lo = mid + 1;
-      else hi = mid;
-    }
-    const start = lo;
-    // first index whose day < from
-    hi = pos.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (keys[pos[mid]!]! >= fromKey) lo = mid + 1;
-      else hi = mid;
-    }
-    return [start, lo];
+    const start = lowerBound(0, pos.length, (m) => keys[pos[m]!]! > toKey); // first day <= to
+    return [start, lowerBound(start, pos.length, (m) => keys[pos[m]!]! >= fromKey)]; // first day < from
   }
 }
 
@@ -447,16 +451,7 @@ function newestFirstOrder(incidents: readonly Incident[], keys: Int32Array): Int
   let m = 0;
   for (let i = 0; i < n; i++) if (i === 0 || all[i] !== all[i - 1]) all[m++] = all[i]!;
   const distinct = all.subarray(0, m);
-  const rank = (k: number) => {
-    let lo = 0;
-    let hi = distinct.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (distinct[mid]! > k) hi = mid;
-      else lo = mid + 1;
-    }
-    return distinct.length - lo; // newest day -> 0
-  };
+  const rank = (k: number) => distinct.length - lowerBound(0, distinct.length, (m) => distinct[m]! <= k); // newest day -> 0
   const ranks = new Int32Array(n);
   const start = new Int32Array(distinct.length + 1);
   for (let i = 0; i < n; i++) start[(ranks[i] = rank(keys[i]!)) + 1]!++;
@@ -474,14 +469,3 @@ function newestFirstOrder(incidents: readonly Incident[], keys: Int32Array): Int
   return order;
 }
 
-/** The ISO day of a dayKey: 20190105 -> "2019-01-05". */
-export function isoOfDayKey(key: number): string {
-  const y = Math.floor(key / 10000);
-  const m = Math.floor(key / 100) % 100;
-  const d = key % 100;
-  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-}
-
-export function dayKey(isoDay: string): number {
-  return Number(isoDay.slice(0, 4)) * 10000 + Number(isoDay.slice(5, 7)) * 100 + Number(isoDay.slice(8, 10));
-}

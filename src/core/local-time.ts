@@ -1,3 +1,5 @@
+import { utcMidnight } from './calendar-day.ts';
+
 /** Local calendar day and wall-clock time of an instant in a zone. */
 export interface LocalTime {
   date: string; // YYYY-MM-DD
@@ -84,12 +86,12 @@ const scheduleCache = new Map<string, number>();
 /** The zone's offset from UTC at an instant (whole minutes), in ms. */
 function offsetAt(t: number, timeZone: string): number {
   const l = localTime(t, timeZone);
-  return Date.UTC(Number(l.date.slice(0, 4)), Number(l.date.slice(5, 7)) - 1, Number(l.date.slice(8, 10))) + l.minutes * MINUTE - Math.floor(t / MINUTE) * MINUTE;
+  return utcMidnight(l.date) + l.minutes * MINUTE - Math.floor(t / MINUTE) * MINUTE;
 }
 
 function computeScheduledInstant(day: string, minutes: number, timeZone: string): Date {
   // The wall time read as if it were UTC; an instant t shows it when t + offset(t) = wall.
-  const wall = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) + minutes * MINUTE;
+  const wall = utcMidnight(day) + minutes * MINUTE;
   // Every offset in force within a day either side (offsets range over UTC-12..UTC+14).
   const offsets = new Set<number>();
   for (let t = wall - 26 * HOUR; t <= wall + 26 * HOUR; t += HOUR) offsets.add(offsetAt(t, timeZone));
@@ -125,10 +127,7 @@ export function localNoon(day: string, timeZone: string): Date {
 }
 
 /** ISO day arithmetic in whole calendar days (no zone involved). */
-export function addDays(day: string, n: number): string {
-  const t = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) + n * 86_400_000;
-  return new Date(t).toISOString().slice(0, 10);
-}
+export { addDays } from './calendar-day.ts';
 
 export function unixSeconds(d: Date): number {
   return Math.floor(d.getTime() / 1000);

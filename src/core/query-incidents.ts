@@ -1,6 +1,7 @@
 import type { Incident } from '../schema/index.ts';
 import type { Dataset } from './dataset.ts';
 import { emptyTotals, INJURED_GIVEN, KILLED_GIVEN, OPEN, STRIDE, totalsFromAccumulator, type GroupTotals, type PostingList } from './incident-index.ts';
+import { lowerBound } from './lower-bound.ts';
 
 export interface IncidentQuery {
   /** A place id: matches incidents in that place and everything inside it. */
@@ -69,14 +70,7 @@ export function queryIncidents(ds: Dataset, q: IncidentQuery, page: { offset: nu
   if (op && lo < hi) {
     // start the other list at the first position >= base.positions[lo]
     const first = base.positions[lo]!;
-    let a = 0;
-    let b = op.length;
-    while (a < b) {
-      const mid = (a + b) >>> 1;
-      if (op[mid]! < first) a = mid + 1;
-      else b = mid;
-    }
-    j = a;
+    j = lowerBound(0, op.length, (m) => op[m]! < first);
   }
   for (let i = lo; i < hi; i++) {
     const pos = base.positions[i]!;

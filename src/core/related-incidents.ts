@@ -1,5 +1,5 @@
-import { addDays, formatISO, parseISO } from 'date-fns';
 import type { Incident } from '../schema/index.ts';
+import { addDays as shift, dayNumber } from './calendar-day.ts';
 import type { Dataset } from './dataset.ts';
 
 /** How far apart (in days) two reports of the same event may date it. */
@@ -7,10 +7,6 @@ export const RELATED_MAX_DAYS = 2;
 /** Records dated over a longer span than this are too vague to pair with anything. */
 const MAX_SPAN_DAYS = 7;
 const MAX_RESULTS = 5;
-
-const iso = (d: Date) => formatISO(d, { representation: 'date' });
-const shift = (day: string, n: number) => iso(addDays(parseISO(day), n));
-const dayNumber = (day: string) => Math.round(parseISO(day).getTime() / 86_400_000);
 
 /**
  * Other records that likely describe the same event as `incident`, from a different source: the

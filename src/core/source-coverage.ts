@@ -1,5 +1,8 @@
 import type { Dataset } from './dataset.ts';
-import { isoOfDayKey, type PostingList } from './incident-index.ts';
+import type { PostingList } from './incident-index.ts';
+import { isoOfDayKey } from './calendar-day.ts';
+import { lowerBound } from './lower-bound.ts';
+import { perDataset } from './per-dataset.ts';
 
 /** What one source's incidents cover. */
 export interface SourceCoverage {
@@ -12,17 +15,13 @@ export interface SourceCoverage {
   countries: string[];
 }
 
-const coverageCache = new WeakMap<Dataset, ReadonlyMap<string, SourceCoverage>>();
-
 /**
  * Per source cited by at least one incident: how many, first and last day, and the countries. Read
  * from the index's columns and per-source posting lists, never from the records (which stay on disk
  * for a large dataset): one pass over the place column of each source's list. Computed once per
  * dataset.
  */
-export function sourceCoverage(ds: Dataset): ReadonlyMap<string, SourceCoverage> {
-  const cached = coverageCache.get(ds);
-  if (cached) return cached;
+export const sourceCoverage = perDataset(function sourceCoverage(ds: Dataset): ReadonlyMap<string, SourceCoverage> {
   const idx = ds.incidents;
   const { place, placeIds } = idx.columns;
   // Country of each place number; -1 for a place outside any country.
@@ -60,9 +59,8 @@ export function sourceCoverage(ds: Dataset): ReadonlyMap<string, SourceCoverage>
       countries: countryIds.filter((_, k) => seen[k]).sort(),
     });
   }
-  coverageCache.set(ds, out);
   return out;
-}
+});
 
 /**
  * The sources with at least one incident in a place (at any level below it; null for anywhere) between
@@ -113,12 +111,7 @@ function intersects(a: PostingList, aLo: number, aHi: number, b: PostingList, bL
       upper += step;
       step *= 2;
     }
-    let h = Math.min(upper, hi);
-    while (lo < h) {
-      const mid = (lo + h) >>> 1;
-      if (big[mid]! < x) lo = mid + 1;
-      else h = mid;
-    }
+    lo = lowerBound(lo, Math.min(upper, hi), (m) => big[m]! < x);
     if (lo < hi && big[lo] === x) return true;
   }
   return false;

@@ -1,6 +1,6 @@
 import { PermissionFlagsBits, type Client, type REST, type ResponseLike } from 'discord.js';
 import type { Dataset } from '../core/dataset.ts';
-import { sharedDatasetWatcher } from '../core/watch-dataset.ts';
+import { sharedDatasetWatcher } from '../data/watch-dataset.ts';
 import type { Bot, BotPlugin } from '../discord/bot.ts';
 import { checkChannel, isForumChannel, ownsGuild } from '../discord/channels.ts';
 import { openDatabase, type Db } from '../storage/db.ts';

@@ -480,6 +480,5 @@ function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
 
 /** Every incident id of a dataset, from the index's id column when the records are on disk (a snapshot): no record is read. */
 export function incidentIds(ds: Dataset): readonly string[] {
-  const idx = ds.incidents;
-  return idx.columns.ids ?? idx.incidents.map((i) => i.id);
+  return ds.incidents.ids();
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../storage/db.ts';
 import type { Delivery, DeliveryState, DeliveryStatus, Subscription } from '../core/digest/types.ts';
+import { lowerBound } from '../core/lower-bound.ts';
 
 type Row = Record<string, unknown>;
 
@@ -89,14 +90,7 @@ export class SeenLog {
 
   /** First index whose time is > t. */
   private lowerBound(t: number): number {
-    let lo = 0;
-    let hi = this.at.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.at[mid]! <= t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(0, this.at.length, (m) => this.at[m]! <= t);
   }
 }
 

@@ -1,7 +1,8 @@
 import { Client, Events, GatewayIntentBits, type ClientOptions } from 'discord.js';
 import type { CommandModule } from '../../commands/kit/command.ts';
 import type { Services } from '../../commands/kit/services.ts';
-import { loadDataset, type Dataset } from '../core/dataset.ts';
+import { type Dataset } from '../core/dataset.ts';
+import { loadDataset } from '../data/load-dataset.ts';
 import type { BotConfig } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createInteractionRouter } from './router.ts';

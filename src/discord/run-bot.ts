@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { ShardingManager } from 'discord.js';
 import type { CommandModule } from '../../commands/kit/command.ts';
-import { sharedDatasetWatcher } from '../core/watch-dataset.ts';
+import { sharedDatasetWatcher } from '../data/watch-dataset.ts';
 import { createBot, PluginSetupError, type Bot, type BotPlugin } from './bot.ts';
 import { loadConfig, loadConfigOrExit, type BotConfig } from './config.ts';
 import { createLogger, flushLogger, type Logger } from './logger.ts';

@@ -6,6 +6,7 @@
  * sources/ucdp-ged.json, and GED's spellings as aliases of places already in places/gazetteer.json.
  * Re-running on the same file with the same options rewrites nothing (stable ids from GED's `id`).
  */
+import { writeManifest } from '../data/manifest.ts';
 import { createReadStream, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
@@ -63,6 +64,7 @@ async function main(): Promise<number> {
   }
   const gaz = new Gazetteer([...existingPlaces, ...result.places]);
   const report = writeGedOutput(outDir, result, (inc) => gaz.country(inc.placeId)?.id ?? 'unknown');
+  writeManifest(outDir); // last: the loader refuses data files that do not match it
   const s = result.summary;
   const lines = [
     `Read ${s.read} rows from ${csv} in ${((performance.now() - started) / 1000).toFixed(1)} s.`,

@@ -1,5 +1,6 @@
 import { killedInjuredPhrase, killedInjuredText } from '../core/format.ts';
-import { addDays, addMonths, addYears, format, parseISO, startOfISOWeek } from 'date-fns';
+import { format, parseISO } from 'date-fns';
+import { addDays, daysBetween, weekday } from '../core/calendar-day.ts';
 import type { Dataset } from '../core/dataset.ts';
 import type { IncidentPage } from '../core/query-incidents.ts';
 import { UserError } from '../core/user-error.ts';
@@ -14,11 +15,9 @@ export const CHART_STEPS: readonly ChartStep[] = ['week', 'month', 'year'];
 /** More bars than this stop being readable at the picture's width. */
 export const MAX_BARS = 260;
 
-const iso = (d: Date) => format(d, 'yyyy-MM-dd');
-
 /** The step when none is asked: weeks up to about four months, months up to four years, then years. */
 export function autoStep(from: string, to: string): ChartStep {
-  const days = (parseISO(to).getTime() - parseISO(from).getTime()) / 86_400_000;
+  const days = daysBetween(from, to);
   return days <= 120 ? 'week' : days <= 4 * 366 ? 'month' : 'year';
 }
 
@@ -26,12 +25,14 @@ export function autoStep(from: string, to: string): ChartStep {
 export function periodStart(day: string, step: ChartStep): string {
   if (step === 'year') return `${day.slice(0, 4)}-01-01`;
   if (step === 'month') return `${day.slice(0, 7)}-01`;
-  return iso(startOfISOWeek(parseISO(day)));
+  return addDays(day, -((weekday(day) + 6) % 7));
 }
 
 function nextPeriod(start: string, step: ChartStep): string {
-  const d = parseISO(start);
-  return iso(step === 'year' ? addYears(d, 1) : step === 'month' ? addMonths(d, 1) : addDays(d, 7));
+  const [y, m] = [Number(start.slice(0, 4)), Number(start.slice(5, 7))];
+  if (step === 'year') return `${String(y + 1).padStart(4, '0')}-01-01`;
+  if (step === 'month') return m === 12 ? `${String(y + 1).padStart(4, '0')}-01-01` : `${start.slice(0, 4)}-${String(m + 1).padStart(2, '0')}-01`;
+  return addDays(start, 7);
 }
 
 export function periodName(start: string, step: ChartStep): string {

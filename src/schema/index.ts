@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { Actor } from './actor.ts';
 import { Incident } from './incident.ts';
 import { Place } from './place.ts';
+import { PlaceName } from './place-name.ts';
 import { Quote } from './quote.ts';
 import { Source } from './source.ts';
 import { Statistic } from './statistic.ts';
@@ -10,9 +11,11 @@ export * from './common.ts';
 export * from './actor.ts';
 export * from './incident.ts';
 export * from './place.ts';
+export * from './place-name.ts';
 export * from './quote.ts';
 export * from './source.ts';
 export * from './statistic.ts';
+export * from './draft.ts';
 
 /** Every kind of record, with the folder under data/ that holds it and its schema. */
 export const RECORD_KINDS = {
@@ -22,6 +25,8 @@ export const RECORD_KINDS = {
   incidents: { schema: Incident, noun: 'incident' },
   statistics: { schema: Statistic, noun: 'statistic' },
   quotes: { schema: Quote, noun: 'quote' },
+  /** Names from outside gazetteers (GeoNames, ISO 3166), folder data/place-names/. */
+  'place-names': { schema: PlaceName, noun: 'place name' },
 } as const satisfies Record<string, { schema: z.ZodType; noun: string }>;
 export type RecordKind = keyof typeof RECORD_KINDS;
 
@@ -32,4 +37,6 @@ export interface RawDataset {
   incidents: Incident[];
   statistics: Statistic[];
   quotes: Quote[];
+  /** Optional: a dataset without them still finds every name and alias of its own places. */
+  'place-names'?: PlaceName[];
 }

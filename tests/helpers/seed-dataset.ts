@@ -1,5 +1,6 @@
-import { Dataset, DEFAULT_DATA_DIR } from '../../src/core/dataset.ts';
-import { loadRawDataset } from '../../src/core/load-dataset.ts';
+import { Dataset } from '../../src/core/dataset.ts';
+import { DEFAULT_DATA_DIR } from '../../src/data/load-dataset.ts';
+import { loadRawDataset } from '../../src/data/load-dataset.ts';
 import type { CommandContext } from '../../commands/kit/command.ts';
 
 export const SEED_SOURCE = 'is-comeback-2019';

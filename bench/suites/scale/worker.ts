@@ -8,8 +8,12 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import { Dataset, DEFAULT_DATA_DIR, openDatasetSnapshot, writeDatasetSnapshot } from '../../../src/core/dataset.ts';
-import { loadRawDataset, readDataDir, validateRecords, type RawFiles } from '../../../src/core/load-dataset.ts';
+import { Dataset } from '../../../src/core/dataset.ts';
+import { DEFAULT_DATA_DIR } from '../../../src/data/load-dataset.ts';
+import { openRecordsSnapshot, writeRecordsSnapshot } from '../../../src/data/records-snapshot.ts';
+import { loadRawDataset } from '../../../src/data/load-dataset.ts';
+import { readDataDir, type RawFiles } from '../../../src/data/read-data-dir.ts';
+import { validateRecords } from '../../../src/data/validate-records.ts';
 import type { RawDataset } from '../../../src/schema/index.ts';
 import { oursEngine, scanEngine, sqliteEngine, type Engine } from './engines.ts';
 import { syntheticDataset } from './generate.ts';
@@ -41,7 +45,7 @@ const canon = (x: unknown) =>
 
 if (which === 'open') {
   // A fresh process opening the binary snapshot: start-up, memory and our latencies with records on disk.
-  const snap = time('open_ms', () => openDatasetSnapshot(sqlitePath));
+  const snap = time('open_ms', () => openRecordsSnapshot(sqlitePath));
   gc();
   const m = process.memoryUsage();
   f.rss_mb = Math.round(m.rss / 1e6);
@@ -114,7 +118,7 @@ f.fuzzy_disagreements = fuzzyDisagreements;
 // fresh process; its answers must be ours.
 if (which !== 'shipped') {
   const snapPath = `${sqlitePath}.snapshot.bin`;
-  time('snapshot_write_ms', () => writeDatasetSnapshot(ds, snapPath));
+  time('snapshot_write_ms', () => writeRecordsSnapshot(ds, snapPath));
   const out = execFileSync(process.execPath, ['--import', 'tsx', '--expose-gc', fileURLToPath(import.meta.url), 'open', snapPath], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const child = JSON.parse(out.trim().split('\n').pop()!) as { figures: Record<string, number>; answers: string[] };
   for (const [k, v] of Object.entries(child.figures)) f[`snapshot.${k}`] = v;

@@ -1,3 +1,4 @@
+import { utcDay } from '../calendar-day.ts';
 import { addDays, localTime, parseClock, scheduledInstant } from '../local-time.ts';
 import { deliveryKey, type DeliveryState, type Subscription } from './types.ts';
 
@@ -87,7 +88,7 @@ export function dueDigests(
  * (UTC−12). Deliveries from it on are all it needs.
  */
 export function earliestLocalDay(now: Date): string {
-  return addDays(now.toISOString().slice(0, 10), -2);
+  return addDays(utcDay(now), -2);
 }
 
 /** When the next digest will run, for /digest status (ignores an attempt under way). */

@@ -1,0 +1,136 @@
+/**
+ * One incident per event: clauses with an attack and a day or place of their own start an incident;
+ * clauses that only add detail (figures, weapons, a claim, "the blast") join the incident told just
+ * before; a restatement on the same day in the same province joins it too, unless the text says
+ * "another" or "separate". The headline never starts one (the body tells the same attack).
+ * Statistic sentences and background ("since 2017", days months before publication) never do.
+ */
+import type { CasualtyFigure } from './casualties.ts';
+import { addDays, type DayMention } from './dates.ts';
+import { analyseClause, bestPlace, type ClauseFacts, type EventContext, splitClauses } from './events.ts';
+import { type PlaceMention, provinceOf, SPECIFICITY } from './places.ts';
+import { maskQuotes } from './quotes.ts';
+import type { Sentence } from './sentences.ts';
+
+export interface DayDraft {
+  date: string;
+  end?: string;
+  precision: 'exact' | 'derived' | 'range';
+  derivedFrom?: { incident: number; offsetDays: number; phrase: string };
+  note?: string;
+}
+
+export interface IncidentDraft {
+  day: DayDraft;
+  place: PlaceMention | null;
+  perpetratorId: string | null;
+  claimed: boolean | null;
+  target: string | null;
+  weapons: string[];
+  casualties: CasualtyFigure[];
+  notes: string[];
+  context: string | null;
+  sentences: Sentence[];
+  /** Lower when the day was inherited or the place is vague. */
+  confidence: number;
+}
+
+export function findIncidents(sentences: readonly Sentence[], skip: ReadonlySet<number>, ctx: EventContext): IncidentDraft[] {
+  const out: IncidentDraft[] = [];
+  let cur: IncidentDraft | null = null;
+  for (const s of sentences) {
+    if (s.headline || skip.has(s.index)) continue;
+    let masked = maskQuotes(s.text);
+    if (ctx.dateline?.sentence === s.index) masked = ' '.repeat(ctx.dateline.length) + masked.slice(ctx.dateline.length);
+    if (masked.replace(/[^\p{L}]+/gu, '').length < 12) continue;
+    const sentenceFacts = analyseClause(masked, ctx);
+    for (const clause of splitClauses(masked)) {
+      const f = clause === masked ? sentenceFacts : analyseClause(clause, ctx);
+      if (!f.days.length && sentenceFacts.days.length) f.days = sentenceFacts.days;
+      if (!f.relative) f.relative = sentenceFacts.relative;
+      const place = bestPlace(f.places);
+      const near = cur && s.paragraph - cur.sentences.at(-1)!.paragraph <= 1;
+      if (!f.trigger) {
+        if (cur && near && (f.figures.length || f.notes.length || f.refersBack) && !place && !f.days.length) attach(cur, f, s, ctx);
+        continue;
+      }
+      let day = dayOf(f, cur, out.length - 1);
+      if (!day && !place) {
+        if (cur && near && !f.background) attach(cur, f, s, ctx);
+        continue;
+      }
+      if (cur && !f.separate && (!day || day.date === cur.day.date) && (!place || !cur.place || sameArea(place, cur.place, ctx))) {
+        attach(cur, f, s, ctx);
+        continue;
+      }
+      if (!day) {
+        // A further attack told without a day of its own ("In a separate attack in Kirkuk, ..."): it shares the day of the one before.
+        if (!cur || f.background || (!f.separate && !f.figures.length)) continue;
+        day = { date: cur.day.date, precision: cur.day.precision === 'range' ? 'range' : 'exact', ...(cur.day.end ? { end: cur.day.end } : {}), note: 'The article gives no day of its own for this attack; dated as the attack it reports just before.' };
+        if (cur.day.precision === 'derived') day.precision = 'exact';
+      }
+      cur = {
+        day,
+        place,
+        perpetratorId: null,
+        claimed: null,
+        target: null,
+        weapons: [],
+        casualties: [],
+        notes: [],
+        context: null,
+        sentences: [],
+        confidence: day.note ? 0.6 : 1,
+      };
+      out.push(cur);
+      attach(cur, f, s, ctx);
+    }
+  }
+  return out;
+}
+
+function dayOf(f: ClauseFacts, cur: IncidentDraft | null, curIndex: number): DayDraft | null {
+  if (f.relative && cur) return { date: addDays(cur.day.date, f.relative.offsetDays), precision: 'derived', derivedFrom: { incident: curIndex, offsetDays: f.relative.offsetDays, phrase: f.relative.phrase } };
+  const d: DayMention | undefined = f.days.find((x) => x.kind === 'day' || x.kind === 'weekday') ?? f.days.find((x) => x.kind === 'month');
+  if (!d) return null;
+  if (d.kind === 'month') return { date: d.date, end: d.end!, precision: 'range', note: `The article says only "${d.text}".` };
+  return { date: d.date, precision: 'exact' };
+}
+
+/** Same province, or one place inside the other. */
+function sameArea(a: PlaceMention, b: PlaceMention, ctx: EventContext): boolean {
+  if (a.placeId && a.placeId === b.placeId) return true;
+  const pa = a.placeId ? provinceOf(ctx.gazetteer, a.placeId) : a.draft?.parentId ? provinceOf(ctx.gazetteer, a.draft.parentId) : null;
+  const pb = b.placeId ? provinceOf(ctx.gazetteer, b.placeId) : b.draft?.parentId ? provinceOf(ctx.gazetteer, b.draft.parentId) : null;
+  if (pa && pb) return pa === pb;
+  // A country or region and a place inside it.
+  const inside = (x: PlaceMention, y: PlaceMention) => !!x.placeId && !!y.placeId && ctx.gazetteer.lineage(x.placeId).some((p) => p.id === y.placeId);
+  return inside(a, b) || inside(b, a);
+}
+
+function attach(cur: IncidentDraft, f: ClauseFacts, s: Sentence, ctx: EventContext): void {
+  if (!cur.sentences.includes(s)) cur.sentences.push(s);
+  const place = bestPlace(f.places);
+  if (place && (!cur.place || (SPECIFICITY[place.kind] < SPECIFICITY[cur.place.kind] && sameArea(place, cur.place, ctx)))) cur.place = place;
+  for (const fig of f.figures) {
+    // The same victims told again ("four Iraqi soldiers" ... "two soldiers"), not others of the same group (a shepherd and his son).
+    const same = cur.casualties.find((c) => c.group === fig.group && ((c.actorId !== null && c.actorId === fig.actorId) || headNoun(c.label) === headNoun(fig.label)));
+    if (!same) cur.casualties.push({ ...fig });
+    else {
+      same.killed = max(same.killed, fig.killed);
+      same.injured = max(same.injured, fig.injured);
+      same.actorId ??= fig.actorId;
+      if (fig.note) same.note = same.note ? `${same.note} ${fig.note}` : fig.note;
+    }
+  }
+  for (const n of f.notes) if (!cur.notes.includes(n)) cur.notes.push(n);
+  for (const w of f.weapons) if (!cur.weapons.includes(w)) cur.weapons.push(w);
+  cur.perpetratorId ??= f.perpetratorId;
+  if (f.claimed) cur.claimed = true;
+  cur.target ??= f.target;
+  const tail = /\b(?:for\s+the\s+first\s+time\s+since|ever\s+since)\b[^.;]*/i.exec(f.text);
+  if (tail && !cur.context) cur.context = `${tail[0].charAt(0).toUpperCase()}${tail[0].slice(1)}.`;
+}
+
+const headNoun = (label: string) => (label.split(/\s+/).at(-1) ?? '').toLowerCase().replace(/(?:e?s)$/, '');
+const max = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));

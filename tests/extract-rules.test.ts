@@ -1,0 +1,203 @@
+/**
+ * Issue 12's extraction rules, one by one, on short passages written for the test, against the real
+ * dataset (gazetteer, actors, existing incidents).
+ */
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Dataset } from '../src/core/dataset.ts';
+import { loadDataset } from '../src/data/load-dataset.ts';
+import { type Extraction, extractArticle } from '../src/extract/extract-article.ts';
+import { extractionData } from '../src/extract/link.ts';
+
+let ds: Dataset;
+beforeAll(() => {
+  ds = loadDataset();
+});
+const extract = (text: string, published: string): Extraction => extractArticle({ text, published }, extractionData(ds));
+const only = (x: Extraction) => {
+  expect(x.incidents).toHaveLength(1);
+  return x.incidents[0]!;
+};
+const killed = (x: Extraction['incidents'][number]) => x.casualties.reduce<number | null>((s, c) => (c.killed === null ? s : (s ?? 0) + c.killed), null);
+
+describe('days, anchored on the publication date', () => {
+  // 2024-05-15 is a Wednesday.
+  it.each([
+    ['on Sunday', '2024-05-12'],
+    ['late on Tuesday', '2024-05-14'],
+    ['on Monday night', '2024-05-13'],
+    ['on Wednesday', '2024-05-15'],
+    ['on May 2', '2024-05-02'],
+  ])('"%s" is %s', (when, day) => {
+    const inc = only(extract(`IS militants killed two soldiers in Diyala province ${when}, officials said.`, '2024-05-15'));
+    expect(inc.date).toEqual({ date: day, precision: 'exact' });
+  });
+
+  it('a date without a year is the last one on or before publication', () => {
+    expect(only(extract('On December 30, IS militants killed a shepherd in Anbar province.', '2024-01-04')).date.date).toBe('2023-12-30');
+  });
+
+  it.each([
+    ['A day later, a bomb killed three policemen in Kirkuk.', 1, '2024-05-13'],
+    ['Two days after the attack, a bomb killed three policemen in Kirkuk.', 2, '2024-05-14'],
+  ])('"%s" is derived from the incident before it', (second, offset, day) => {
+    const x = extract(`On Sunday, IS militants killed two soldiers in Diyala province. ${second}`, '2024-05-15');
+    expect(x.incidents).toHaveLength(2);
+    expect(x.incidents[1]!.date).toMatchObject({ date: day, precision: 'derived', derivedFrom: { ref: x.incidents[0]!.id, offsetDays: offset } });
+  });
+
+  it('background is not an incident', () => {
+    const x = extract('Iraq declared victory over IS in December 2017. In August 2014, the group killed thousands of Yazidis around Sinjar. On Aug. 3, 2014, IS fighters attacked Sinjar, killing hundreds.', '2024-05-15');
+    expect(x.incidents).toEqual([]);
+  });
+});
+
+describe('places', () => {
+  it('the most specific place named, not one in the background', () => {
+    const inc = only(extract('On Sunday, IS militants attacked an army post near Tikrit in Saladin province, for the first time since the army retook Mosul in 2017, killing one soldier.', '2024-05-15'));
+    expect(inc.placeId).toBe('tikrit');
+    expect(inc.location.precision).toBe('near');
+  });
+
+  it('transliterations match as in the commands', () => {
+    expect(only(extract('On Sunday, gunmen killed two farmers in Salahuddin province.', '2024-05-15')).placeId).toBe('saladin-province');
+  });
+
+  it('a town missing from the gazetteer becomes a draft place under the province given, without coordinates', () => {
+    const x = extract('On Sunday, IS militants killed three shepherds in the village of Umm Khanjar in Kirkuk province.', '2024-05-15');
+    expect(x.places).toEqual([{ id: 'umm-khanjar', name: 'Umm Khanjar', kind: 'city', parentId: 'kirkuk-governorate', aliases: [], coordinates: null }]);
+    expect(only(x).placeId).toBe('umm-khanjar');
+  });
+
+  it('the dateline is where the report was filed, not where the attack was', () => {
+    expect(only(extract('BAGHDAD – A roadside bomb killed two soldiers in Anbar province on Sunday, the military said.', '2024-05-15')).placeId).toBe('anbar-province');
+  });
+});
+
+describe('perpetrator and claim', () => {
+  it('only when the text says who', () => {
+    expect(only(extract('Unidentified gunmen shot dead a police officer in Kirkuk on Sunday.', '2024-05-15')).perpetratorId).toBeNull();
+    expect(only(extract('No group claimed the bombing in Kirkuk on Sunday, which killed two people, but IS has carried out similar attacks in the past.', '2024-05-15')).perpetratorId).toBeNull();
+  });
+
+  it('an operation by security forces that kills IS militants is not an IS attack', () => {
+    const inc = only(extract('Iraqi warplanes struck an IS hideout in Anbar province on Friday, killing six militants, the military said.', '2024-05-15'));
+    expect(inc.perpetratorId).toBe('iraqi-security-forces');
+    expect(inc.casualties).toEqual([expect.objectContaining({ group: 'militants', killed: 6 })]);
+  });
+
+  it('a claim by the group sets claimed and the perpetrator', () => {
+    const inc = only(extract('Islamic State claimed responsibility for an attack on Sunday that killed four Peshmerga fighters in Erbil province.', '2024-05-15'));
+    expect(inc).toMatchObject({ perpetratorId: 'islamic-state', claimed: true });
+  });
+});
+
+describe('casualties', () => {
+  it('number words and digits, per group', () => {
+    const inc = only(extract('On Sunday, IS militants killed twenty-three soldiers and wounded 12 civilians in Diyala province.', '2024-05-15'));
+    expect(inc.casualties.map((c) => [c.group, c.killed, c.injured])).toEqual([
+      ['security-forces', 23, null],
+      ['civilians', null, 12],
+    ]);
+  });
+
+  it('"at least 11" is 11 with the words in the note', () => {
+    const c = only(extract('At least 11 people were killed when a car bomb exploded in Baghdad on Sunday.', '2024-05-15')).casualties[0]!;
+    expect(c.killed).toBe(11);
+    expect(c.note).toContain('At least 11');
+  });
+
+  it('"dozens", "several" and "a number of" give no figure, only the note; an unstated figure is null, never 0', () => {
+    const inc = only(extract('Dozens of IS militants attacked an army post in Diyala province on Sunday, and several soldiers were killed. A number of the attackers were wounded.', '2024-05-15'));
+    expect(inc.casualties).toEqual([]);
+    expect(inc.casualtyNote).toMatch(/several soldiers were killed/);
+    expect(inc.casualtyNote).toMatch(/A number of the attackers were wounded/);
+    expect(killed(inc)).toBeNull();
+  });
+});
+
+describe('one incident per event', () => {
+  it('the headline and the body telling the same attack give one record', () => {
+    const x = extract('Bomb kills four soldiers in Anbar\n\nA roadside bomb killed four Iraqi soldiers in Anbar province on Sunday, the military said. The blast also wounded two soldiers.', '2024-05-15');
+    const inc = only(x);
+    expect([killed(inc), inc.casualties[0]!.injured]).toEqual([4, 2]);
+    expect(inc.evidence).toHaveLength(2);
+  });
+
+  it('two attacks in one sentence give two', () => {
+    const x = extract('On Saturday, a roadside bomb killed two policemen near Tikrit in Saladin province, while in Diyala province gunmen shot dead a shepherd.', '2024-05-15');
+    expect(x.incidents.map((i) => [i.placeId, i.date.date, killed(i)])).toEqual([
+      ['tikrit', '2024-05-11', 2],
+      ['diyala-province', '2024-05-11', 1],
+    ]);
+  });
+});
+
+describe('statistics', () => {
+  it("a monitor's count over a period with its sub-counts", () => {
+    const x = extract('The Syrian Observatory for Human Rights documented the killing by IS of 147 troops in Syria between March 24 and June 17. Those killed, the observatory said, included two Russian soldiers.', '2019-08-23');
+    expect(x.incidents).toEqual([]);
+    const [total, sub] = x.statistics;
+    expect(total).toMatchObject({ kind: 'casualty-count', reporterId: 'sohr', value: 147, outcome: 'killed', perpetratorId: 'islamic-state', period: { from: { date: '2019-03-24' }, to: { date: '2019-06-17' } }, placeIds: ['syria'] });
+    expect(sub).toMatchObject({ value: 2, parentId: total!.id, reporterId: 'sohr' });
+  });
+
+  it('a context figure with the date it refers to', () => {
+    const x = extract('A United Nations report published in July estimated that the group still had about 2,500 fighters in Syria and Iraq.', '2024-09-05');
+    expect(x.statistics).toEqual([expect.objectContaining({ kind: 'context', value: 2500, qualifier: 'approximately', period: { from: { date: '2024-07-01', end: '2024-07-31', precision: 'range' }, to: { date: '2024-07-01', end: '2024-07-31', precision: 'range' } } })]);
+  });
+});
+
+describe('quotes', () => {
+  it('words in quotation marks verbatim, with the speaker and role the text gives', () => {
+    const x = extract('“We heard the blast and then everyone was running,” said Hussein Ali, a shopkeeper in the market.', '2024-05-15');
+    const q = x.quotes.find((k) => k.kind === 'direct')!;
+    expect(q.text).toBe('We heard the blast and then everyone was running');
+    expect(x.actors.find((a) => a.id === q.speakerId)).toMatchObject({ name: 'Hussein Ali', kind: 'person', role: 'shopkeeper' });
+  });
+
+  it('unnamed sources and organisations are speakers too', () => {
+    const x = extract('“They move at night,” a senior US defence official said. The Ministry of Peshmerga said in a statement: “The threat has not ended.”', '2024-05-15');
+    const speakers = x.quotes.filter((q) => q.kind === 'direct').map((q) => x.actors.find((a) => a.id === q.speakerId));
+    expect(speakers.map((a) => [a?.name, a?.kind])).toEqual([
+      ['Senior US defence official', 'person'],
+      ['Ministry of Peshmerga', 'organisation'],
+    ]);
+    expect(speakers[0]!.description).toBe('Not named by the source.');
+  });
+
+  it('reported speech is a paraphrase, never direct; a programme title is not a quote', () => {
+    const x = extract('Pompeo said on “CBS This Morning” that the group had been weakened but remained a risk.', '2024-05-15');
+    expect(x.quotes.map((q) => [q.kind, q.speakerId])).toEqual([['paraphrase', 'mike-pompeo']]);
+  });
+
+  it('a quote sentence after a quoted speaker keeps that speaker; "he added" is the person just quoted', () => {
+    const x = extract('“It’s complicated,” Pompeo said. “The caliphate is gone,” he added. “We’ve taken down significant risk.”', '2024-05-15');
+    expect(x.quotes.map((q) => [q.kind, q.speakerId, q.text])).toEqual([
+      ['direct', 'mike-pompeo', 'It’s complicated'],
+      ['direct', 'mike-pompeo', 'The caliphate is gone'],
+      ['direct', 'mike-pompeo', 'We’ve taken down significant risk.'],
+    ]);
+  });
+});
+
+describe('the seed article', () => {
+  const text = readFileSync(new URL('../data/source-texts/is-comeback-iraq-syria-2019.txt', import.meta.url), 'utf8');
+
+  it('each draft links to the hand-curated record of the same event', () => {
+    const x = extract(text, '2019-08-23');
+    expect(x.incidents.map((i) => i.matches)).toEqual([['saladin-oilfields-2019-07-29'], ['sulaymaniyah-security-post-2019-07-31'], ['diyala-police-2019-08-22'], ['daraa-security-post-2019-07-28'], ['homs-army-2019-08-18']]);
+  });
+
+  it('a draft in a town the gazetteer lacks links through the province the town lies in', () => {
+    const inc = only(extract('On July 29, IS militants attacked the village of Albu Hardan in Saladin province, killing a guard.', '2019-08-01'));
+    expect(inc.placeId).toBe('albu-hardan');
+    expect(inc.matches).toEqual(['saladin-oilfields-2019-07-29']);
+  });
+
+  it('evidence is the exact sentences of the article', () => {
+    const x = extract(text, '2019-08-23');
+    const flat = text.replace(/\s+/g, ' ');
+    for (const r of [...x.incidents, ...x.quotes, ...x.statistics]) for (const e of r.evidence) expect(flat).toContain(e);
+  });
+});
