@@ -2,7 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Client } from 'discord.js';
 import { incidentReply } from '../../commands/kit/replies/incident.ts';
 import type { Dataset } from '../core/dataset.ts';
-import { sharedDatasetWatcher } from '../core/watch-dataset.ts';
+import { sharedDatasetWatcher } from '../data/watch-dataset.ts';
 import type { Bot, BotPlugin } from '../discord/bot.ts';
 import { isForumChannel, ownsGuild } from '../discord/channels.ts';
 import { discordChannelCheck, type DigestPlugin } from '../digest/discord-plugin.ts';
