@@ -22,8 +22,10 @@ afterEach(async () => {
 
 const ds = seedDataset();
 
-function guild(): FakeGuild & { text: string; forum: string; category: string; role: string } {
-  const [text, forum, category] = [snowflake(), snowflake(), snowflake()];
+const SEND_MESSAGES_IN_THREADS = 1n << 38n;
+
+function guild(): FakeGuild & { text: string; forum: string; category: string; thread: string; closed: string; closedThread: string; role: string } {
+  const [text, forum, category, thread, closed, closedThread] = [snowflake(), snowflake(), snowflake(), snowflake(), snowflake(), snowflake()];
   const id = snowflake();
   return {
     id,
@@ -32,10 +34,17 @@ function guild(): FakeGuild & { text: string; forum: string; category: string; r
       { id: text, name: 'alerts' },
       { id: forum, name: 'digests', type: 15 },
       { id: category, name: 'Reading', type: 4 },
+      { id: thread, name: 'diyala-watch', type: 11, parent_id: text },
+      // a channel whose threads the bot may not post in (Send Messages in Threads denied to @everyone)
+      { id: closed, name: 'closed', permission_overwrites: [{ id, type: 0, allow: '0', deny: String(SEND_MESSAGES_IN_THREADS) }] },
+      { id: closedThread, name: 'closed-thread', type: 11, parent_id: closed },
     ],
     text,
     forum,
     category,
+    thread,
+    closed,
+    closedThread,
     role: snowflake(),
   };
 }
@@ -125,5 +134,19 @@ describe('alerts end to end through the local Discord server', () => {
     expect(server.forumPosts).toHaveLength(2);
     expect(server.forumPosts[1]!.name).toBe(`Alert — ${ds.incidents.get('diyala-police-2019-08-22')!.summary}`.slice(0, 100));
     expect(server.requestsTo('POST', `/channels/${g.forum}/threads`).every((r) => r.validation?.errors.length === 0)).toBe(true);
+  });
+
+  it('a thread is posted to like a text channel, once Send Messages in Threads is checked', async () => {
+    const g = guild();
+    const clock = { t: Date.parse('2026-12-03T09:00:00Z') };
+    const { server, alertsPlugin } = await boot(g, clock);
+    expect(await command(server, 'alerts', g.id, { subcommand: 'set', channel: g.closedThread })).toContain('the bot lacks Send Messages In Threads there. Nothing was changed.');
+    expect(alertsPlugin.store()!.all()).toEqual([]);
+    expect(await command(server, 'alerts', g.id, { subcommand: 'set', channel: g.thread, place: 'diyala' })).toContain('Set up');
+    expect(await alertsPlugin.onPublished([ds.incidents.get('diyala-police-2019-08-22')!])).toBe(1);
+    const posts = server.requestsTo('POST', `/channels/${g.thread}/messages`);
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.validation?.errors).toEqual([]);
+    expect((posts[0]!.body as { allowed_mentions: unknown }).allowed_mentions).toEqual({ parse: [] });
   });
 });

@@ -37,8 +37,10 @@ export function guildIdForShard(shard: number, shardCount: number): string {
 export interface FakeChannel {
   id: string;
   name: string;
-  /** 0: text (default), 5: announcement, 15: forum. */
+  /** 0: text (default), 5: announcement, 10/11/12: a thread (give parent_id), 15: forum. */
   type?: number;
+  /** A thread's channel. */
+  parent_id?: string;
   permission_overwrites?: { id: string; type: 0 | 1; allow: string; deny: string }[];
 }
 
@@ -550,8 +552,9 @@ export class FakeDiscord {
       member_count: 2,
       voice_states: [],
       members: [{ ...this.member(this.botUser.id), user: this.botUser }],
-      channels: g.channels.map((c) => this.channelObject(g, c)),
-      threads: [],
+      // As Discord: active threads arrive apart from the channels.
+      channels: g.channels.filter((c) => !isThreadType(c.type)).map((c) => this.channelObject(g, c)),
+      threads: g.channels.filter((c) => isThreadType(c.type)).map((c) => this.channelObject(g, c)),
       presences: [],
       stage_instances: [],
       guild_scheduled_events: [],
@@ -571,8 +574,11 @@ export class FakeDiscord {
       topic: null,
       last_message_id: null,
       rate_limit_per_user: 0,
-      parent_id: null,
+      parent_id: c.parent_id ?? null,
       flags: 0,
+      ...(isThreadType(c.type)
+        ? { owner_id: this.botUser.id, message_count: 0, member_count: 1, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: '2024-01-01T00:00:00.000000+00:00', locked: false } }
+        : {}),
     };
   }
 
@@ -840,6 +846,10 @@ export class FakeDiscord {
       ...(extra.interaction ? { webhook_id: this.applicationId, application_id: this.applicationId } : {}),
     };
   }
+}
+
+function isThreadType(type: number | undefined): boolean {
+  return type === 10 || type === 11 || type === 12;
 }
 
 function matchRoute(route: string | RegExp, actual: string): boolean {
