@@ -1,6 +1,6 @@
 import { queryIncidents } from '../src/core/query-incidents.ts';
 import { statisticsFor } from '../src/core/query-statistics.ts';
-import { sourcesMatching } from '../src/core/source-coverage.ts';
+import { actorOptionFor } from '../src/core/focus.ts';
 import { actorChoices, placeChoices } from './kit/choices.ts';
 import { defineCommand } from './kit/command.ts';
 import { resolveSelection, selectionOptions } from './kit/incident-selection.ts';
@@ -9,8 +9,8 @@ import { attacksReply } from './kit/replies/attacks.ts';
 
 export const attacks = defineCommand({
   name: 'attacks',
-  description: 'Attacks in a place, newest first, with casualties, totals and sources',
-  examples: ['/attacks place:syria', '/attacks place:diyala from:2019-08-01', '/attacks place:iraq actor:IS limit:3'],
+  description: 'Incidents in a place involving the focus actor (or actor:any), newest first, with totals and sources',
+  examples: ['/attacks place:syria', '/attacks place:diyala from:2019-08-01', '/attacks place:iraq actor:IS limit:3', '/attacks place:syria actor:any'],
   paginated: true,
   options: {
     ...selectionOptions,
@@ -26,10 +26,10 @@ export const attacks = defineCommand({
     const result = queryIncidents(ds, { ...sel, minCasualties: o.min_casualties ?? null }, { offset: (page - 1) * limit, limit });
     const pages = Math.max(1, Math.ceil(result.total / limit));
     // The query state as canonical options: resolved ids and absolute dates, so page 2 means the same as page 1.
-    const state = { place: sel.placeId, from: sel.from, to: sel.to, actor: sel.actorId, min_casualties: o.min_casualties, limit: o.limit };
+    const state = { place: sel.placeId, from: sel.from, to: sel.to, actor: actorOptionFor(ds, sel.actorId), min_casualties: o.min_casualties, limit: o.limit };
     const stats = statisticsFor(ds, sel.placeId, sel.from, sel.to);
-    // The sources behind the totals (read from posting lists, not records), for what their figures mean.
-    const figureSources = sourcesMatching(ds, sel.placeId, sel.from, sel.to);
+    // The sources behind the totals (every match, not only the page: read from posting lists, not records).
+    const figureSources = result.sourceIds;
     return attacksReply(ds, { sel, minCasualties: o.min_casualties, state, page, pages, result, stats, figureSources, buttons: pageButtons(state, page, pages) });
   },
   autocomplete(focused, _options, ctx) {

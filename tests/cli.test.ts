@@ -72,7 +72,7 @@ describe('npm run ask', () => {
   it('exits 0 for "nothing found" and for an unknown place (an answer, with suggestions)', () => {
     const none = ask('--now', '2019-08-25T09:00:00Z', '/attacks iraq from:yesterday');
     expect(none.code).toBe(0);
-    expect(none.stdout).toContain('No attacks found in Iraq');
+    expect(none.stdout).toContain('No incidents found: Incidents involving the Islamic State in Iraq');
     const typo = ask('/attacks syrai');
     expect(typo.code).toBe(0);
     expect(typo.stdout).toMatch(/Did you mean Syria( or [^?]+)?\?/);

@@ -24,7 +24,7 @@ const field = (r: ReplyPayload, name: RegExp) => r.embeds?.[0]?.fields?.find((f)
 describe('/attacks', () => {
   it('lists the attacks in Syria newest first with date, place, casualties, summary and source', async () => {
     const r = await run('attacks', { place: 'syria' });
-    expect(r.embeds![0]!.title).toBe('Attacks in Syria');
+    expect(r.embeds![0]!.title).toBe('Incidents involving the Islamic State in Syria');
     const d = description(r);
     expect(d.indexOf('homs-army-2019-08-18')).toBeGreaterThan(-1);
     expect(d.indexOf('homs-army-2019-08-18')).toBeLessThan(d.indexOf('daraa-security-post-2019-07-28'));
@@ -32,7 +32,7 @@ describe('/attacks', () => {
     expect(d).toContain('7 killed · injured not stated — IS killed seven Syrian army troops in the city of Homs.');
     expect(d).toContain('IS Probably Making A Comeback In Iraq And Syria');
     expect(d).not.toContain('Diyala');
-    expect(field(r, /^Totals over 2 incidents$/)).toBe('Killed: 13 (13 security forces)\nInjured: not stated for any of these 2');
+    expect(field(r, /^Totals over 2 incidents$/)).toBe('Killed: 13, none recorded as IS militants (13 security forces)\nInjured: not stated for any of these 2');
     expect(field(r, /Statistics/)).toContain('147 troops killed by IS in Syria, 24 Mar 2019 – 17 Jun 2019 (Syrian Observatory for Human Rights)');
     expect(r.flags).toBeUndefined();
   });
@@ -77,12 +77,12 @@ describe('/attacks', () => {
     const r = await run('attacks', { place: 'Diyalla' });
     expect(r.flags).toBeUndefined();
     expect(r.content).toBe('Showing **Diyala, Iraq** for "Diyalla".');
-    expect(r.embeds![0]!.title).toBe('Attacks in Diyala, Iraq');
+    expect(r.embeds![0]!.title).toBe('Incidents involving the Islamic State in Diyala, Iraq');
   });
 
   it('says when nothing matches, and still shows what is known about the area', async () => {
     const r = await run('attacks', { place: 'syria', from: '2019-08-20' });
-    expect(r.embeds![0]!.title).toBe('No attacks found in Syria');
+    expect(r.embeds![0]!.title).toBe('No incidents found: Incidents involving the Islamic State in Syria');
     expect(field(r, /Statistics/)).toContain('al Hol');
   });
 
@@ -200,8 +200,12 @@ describe('/quote', () => {
 describe('/stats, /sources, /help', () => {
   it('/stats gives totals and a breakdown by country and province', async () => {
     const r = await run('stats', {});
-    expect(field(r, /^Totals over 5 incidents$/)).toBe('Killed: 21 (17 security forces, 4 militants) — figure given for 4 of 5\nInjured: 5 (5 security forces) — figure given for 2 of 5');
-    expect(field(r, /By country/)).toBe('Iraq: 3 incidents · 8 killed · 5 injured\nSyria: 2 incidents · 13 killed · injured not stated');
+    expect(field(r, /^Totals over 5 incidents$/)).toBe('Killed: 21, of whom 4 IS militants and 17 others (17 security forces) — figure given for 4 of 5\nInjured: 5, none recorded as IS militants (5 security forces) — figure given for 2 of 5');
+    // The seed data has no systematic source: each country's line says so, and what its figures come from.
+    expect(field(r, /By country/)).toBe(
+      'Iraq: 3 incidents · 8 killed · 5 injured — no systematic source covers this period; 3 incidents from the article only\n' +
+        'Syria: 2 incidents · 13 killed · injured not stated — no systematic source covers this period; 2 incidents from the article only',
+    );
     expect(field(r, /By province/).split('\n')).toHaveLength(5);
     const syria = await run('stats', { place: 'syria', from: '2019-08', to: '2019-08' });
     expect(field(syria, /^Totals/)).toContain('Killed: 7');

@@ -5,7 +5,7 @@ import type { DigestWindow } from '../src/core/digest/window.ts';
 import { addDays, localNoon, unixSeconds } from '../src/core/local-time.ts';
 import { embedLength } from '../commands/kit/payload.ts';
 import { DISCORD_LIMITS } from '../commands/kit/discord-limits.ts';
-import { CASUALTY_GROUPS, type Incident } from '../src/schema/index.ts';
+import { CASUALTY_GROUPS, type Incident, type RawDataset, type Source } from '../src/schema/index.ts';
 import { seedDataset } from './helpers/seed-dataset.ts';
 
 const at = new Date('2019-08-23T05:00:00Z');
@@ -19,7 +19,7 @@ function oracle(ds: Dataset, from: string, to: string) {
   let killed = 0;
   let injured = 0;
   for (const i of ds.raw.incidents) {
-    if (i.date.date < from || i.date.date > to) continue;
+    if (i.date.date < from || i.date.date > to || i.sourceId === 'fixture-systematic') continue;
     n++;
     for (const c of i.casualties) {
       killed += c.killed ?? 0;
@@ -29,16 +29,36 @@ function oracle(ds: Dataset, from: string, to: string) {
   return { n, killed, injured };
 }
 
+/**
+ * The seed records plus a fixture source that counts systematically (a dataset) from 2018 to 2020 in
+ * both countries: two records at its ends, with no casualties and no actor, so no digest window here
+ * lists or counts them. Without it no period would be covered and no change could be shown.
+ */
+function covered(raw: RawDataset): Dataset {
+  const src: Source = { ...raw.sources[0]!, id: 'fixture-systematic', kind: 'dataset', title: 'Fixture systematic source', attribution: 'Fixture systematic source' };
+  const bookend = (id: string, date: string, placeId: string): Incident => ({
+    ...raw.incidents.find((i) => i.id === 'diyala-police-2019-08-22')!,
+    id,
+    sourceId: src.id,
+    date: { date, precision: 'exact' },
+    placeId,
+    perpetratorId: null,
+    casualties: [],
+  });
+  const ends = ['iraq', 'syria'].flatMap((c) => [bookend(`${c}-start`, '2018-01-01', c), bookend(`${c}-end`, '2020-12-31', c)]);
+  return new Dataset({ ...raw, sources: [...raw.sources, src], incidents: [...raw.incidents, ...ends] });
+}
+
 /** Test fixtures: copies of a seed incident at other days/places (never shown to users). */
 function withSynthetic(extra: { id: string; date: string; placeId?: string }[]): Dataset {
   const seed = seedDataset();
   const base = seed.raw.incidents.find((i) => i.id === 'diyala-police-2019-08-22')!;
   const made: Incident[] = extra.map((e) => ({ ...base, id: e.id, date: { date: e.date, precision: 'exact' }, placeId: e.placeId ?? base.placeId }));
-  return new Dataset({ ...seed.raw, incidents: [...seed.raw.incidents, ...made] });
+  return covered({ ...seed.raw, incidents: [...seed.raw.incidents, ...made] });
 }
 
 describe('composeDigest', () => {
-  const ds = seedDataset();
+  const ds = covered(seedDataset().raw);
 
   it('lists the day\'s incidents with the day as a Discord timestamp in the server\'s zone, and never pings', () => {
     const p = composeDigest(ds, win('2019-08-22'), { placeId: null }, 'Asia/Baghdad');
@@ -81,13 +101,17 @@ describe('composeDigest', () => {
   it('says so on a day with nothing new, and still shows the 30-day picture', () => {
     const p = composeDigest(ds, win('2019-08-25'), { placeId: null }, 'Europe/London');
     const e = p.embeds![0]!;
-    expect(e.description).toMatch(/^Nothing new: no incidents recorded on \*\*Sunday 25 August 2019\*\*/);
+    expect(e.description).toMatch(/^Nothing new: no incidents involving the Islamic State recorded on \*\*Sunday 25 August 2019\*\*/);
     expect(e.fields![1]!.value).toContain(`Incidents: ${oracle(ds, '2019-07-27', '2019-08-25').n}`);
-    // years later: nothing at all, and it says that too
-    const empty = composeDigest(ds, win('2026-11-23'), { placeId: null }, 'UTC').embeds![0]!;
+    // inside the covered span but far from any incident: nothing, and it says that too
+    const empty = composeDigest(ds, win('2020-11-23'), { placeId: null }, 'UTC').embeds![0]!;
     expect(empty.description).toContain('Nothing new');
     expect(empty.fields!.find((f) => f.name.startsWith('By country'))!.value).toBe('No incidents recorded in either period.');
     expect(empty.footer!.text).toContain('No sources');
+    // years later, where no source covers the day: no data, not a calm day
+    const uncovered = composeDigest(ds, win('2026-11-23'), { placeId: null }, 'UTC').embeds![0]!;
+    expect(uncovered.description).toMatch(/^No source covers \*\*Monday 23 November 2026\*\*.*the newest data is from 31 Dec 2020/);
+    expect(JSON.stringify(uncovered.fields)).not.toMatch(/Incidents: 0|Killed: 0/);
   });
 
   it('lists incidents first recorded since the last digest that occurred earlier as late reports, once', () => {
@@ -142,7 +166,7 @@ describe('composeDigest', () => {
     });
     const field = (d: Dataset, prefix: string) => composeDigest(d, win('2019-08-22'), { placeId: null }, 'UTC').embeds![0]!.fields!.find((f) => f.name.startsWith(prefix))!.value;
     // this period states no injured figure, the 30 days before do (2 injured)
-    const noInjured = new Dataset({ ...seed.raw, incidents: [make('a', '2019-08-20', 1500, null), make('b', '2019-07-10', 1, 2)] });
+    const noInjured = covered({ ...seed.raw, incidents: [make('a', '2019-08-20', 1500, null), make('b', '2019-07-10', 1, 2)] });
     const t30 = field(noInjured, 'Last 30 days');
     expect(t30).toContain('Killed: 1,500 (+1,499)');
     expect(t30).toContain('Injured: not stated by the sources');
@@ -150,8 +174,8 @@ describe('composeDigest', () => {
     expect(field(noInjured, 'Last 7 days')).toContain('Injured: not stated by the sources');
     expect(field(noInjured, 'By country')).toBe('**Iraq**: 1 incident (±0), 1,500 killed (+1,499), injured not stated');
     // the other way round: a figure now, none before: the figure without a change
-    const noneBefore = new Dataset({ ...seed.raw, incidents: [make('a', '2019-08-20', 1, 5), make('b', '2019-07-10', 3, null)] });
-    expect(field(noneBefore, 'Last 30 days')).toContain('Injured: 5 — security forces 5 (not stated for the 30 days before)');
+    const noneBefore = covered({ ...seed.raw, incidents: [make('a', '2019-08-20', 1, 5), make('b', '2019-07-10', 3, null)] });
+    expect(field(noneBefore, 'Last 30 days')).toContain('Injured: 5, none recorded as IS militants — security forces 5 (not stated for the 30 days before)');
     expect(field(noneBefore, 'By country')).toBe('**Iraq**: 1 incident (±0), 1 killed (−2), 5 injured');
   });
 

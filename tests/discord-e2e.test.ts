@@ -234,10 +234,11 @@ describe('commands', () => {
     const want = await expected('attacks', { place: 'syria' });
     expect(cb.status).toBe(204);
     expect(cb.body).toEqual({ type: 4, data: messageBody(want) });
-    // The right incidents, checked against the raw dataset: all shown are in Syria, they are the newest there,
-    // and the totals count every incident in Syria.
+    // The right incidents, checked against the raw dataset: all shown are in Syria and involve the dataset's
+    // focus actor (the default), they are the newest such, and the totals count every one of them.
     const inSyria = new Set(ds.gazetteer.descendants('syria').concat('syria'));
-    const syrian = ds.raw.incidents.filter((x) => inSyria.has(x.placeId));
+    const focus = ds.focus!.actorId;
+    const syrian = ds.raw.incidents.filter((x) => inSyria.has(x.placeId) && (x.perpetratorId === focus || x.casualties.some((c) => c.actorId === focus)));
     const shown = shownIds(cb.body);
     expect(shown.length).toBeGreaterThan(0);
     const byId = new Map(ds.raw.incidents.map((x) => [x.id, x]));

@@ -39,7 +39,7 @@ describe('places as English-language news spells them', () => {
     const wrong: string[] = [];
     for (const [typed, want] of NEWS_SPELLINGS) {
       const r = await run('attacks', { place: typed });
-      const shown = /^(?:Attacks|No attacks found) in ([^,]+)/.exec(title(r))?.[1];
+      const shown = /^(?:No incidents found: )?(?:Incidents involving the Islamic State|All recorded violence) in ([^,]+)/.exec(title(r))?.[1];
       if (!shown || !want.split('|').includes(shown)) wrong.push(`${typed}: ${title(r) || r.content}`);
     }
     expect(wrong).toEqual([]);
@@ -48,7 +48,7 @@ describe('places as English-language news spells them', () => {
   it('says which place it shows when the name was another spelling', async () => {
     const r = await run('attacks', { place: 'tal afar' });
     expect(r.content).toMatch(/^Showing \*\*Tall ‘Afar, Tall ‘Afar District, Nineveh, Iraq\*\* for "tal afar"\./);
-    expect(title(r)).toBe('No attacks found in Tall ‘Afar, Tall ‘Afar District, Nineveh, Iraq');
+    expect(title(r)).toBe('No incidents found: Incidents involving the Islamic State in Tall ‘Afar, Tall ‘Afar District, Nineveh, Iraq');
     // Typed as one of its own names: nothing to explain.
     expect((await run('attacks', { place: 'diyala' })).content).toBeUndefined();
   });
@@ -60,13 +60,13 @@ describe('places as English-language news spells them', () => {
 
   it('answers a city and offers the province of the same name in one click, or one command line', async () => {
     const r = await run('attacks', { place: 'homs' });
-    expect(title(r)).toBe('Attacks in Homs, Homs District, Homs Governorate, Syria');
+    expect(title(r)).toBe('Incidents involving the Islamic State in Homs, Homs District, Homs Governorate, Syria');
     expect(r.content).toContain('`/attacks place:homs-governorate`');
     const buttons = r.components!.flatMap((row: { components: unknown[] }) => row.components) as { custom_id: string; label: string }[];
     const offer = buttons.find((b) => b.label.startsWith('Homs Governorate'))!;
     const click = parsePageButtonId(offer.custom_id, commandByName)!;
     expect(click).toEqual({ command: 'attacks', options: { place: 'homs-governorate', page: 1 } });
-    expect(title(await run(click.command, click.options))).toBe('Attacks in Homs Governorate, Syria');
+    expect(title(await run(click.command, click.options))).toBe('Incidents involving the Islamic State in Homs Governorate, Syria');
   });
 
   it('gives a true answer for a country or a well-known place outside the coverage', async () => {
@@ -106,7 +106,7 @@ describe('over the whole dataset', () => {
 
   it('offers the city beside the province for "raqqa"', async () => {
     const r = await run('attacks', { place: 'raqqa' }, fullCtx);
-    expect(title(r)).toBe('Attacks in Raqqa Governorate, Syria');
+    expect(title(r)).toBe('Incidents involving the Islamic State in Raqqa Governorate, Syria');
     expect(r.content).toContain('`/attacks place:ar-raqqah`');
   });
 

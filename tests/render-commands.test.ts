@@ -82,7 +82,7 @@ describe('pictures from the seed article (shipped data, seed records only)', () 
   it('maps Iraq’s three province-level incidents as three area markers', async () => {
     const r = await run('map', { place: 'iraq' }, ctx);
     expect(r.content).toBe(
-      'Map of incidents in Iraq, 29 Jul 2019 – 22 Aug 2019 (all recorded): 3 incidents: 8 killed, 5 injured (known figures; 2 incidents leave some figures open), at 3 locations (3 known only to an area: a province, district, country, road, river, border or lake); most killed or injured at Diyala (area only).',
+      'Map of incidents involving the Islamic State in Iraq, 29 Jul 2019 – 22 Aug 2019 (all recorded): 3 incidents: 8 killed, 5 injured (known figures; 2 incidents leave some figures open), at 3 locations (3 known only to an area: a province, district, country, road, river, border or lake); most killed or injured at Diyala (area only).',
     );
   });
   it('charts Syria’s two incidents by week', async () => {

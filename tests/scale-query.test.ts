@@ -38,7 +38,8 @@ describe('synthetic data', () => {
     expect(JSON.stringify(generateIncidents(shipped.incidents, 500, 42))).toBe(JSON.stringify(a));
     expect(JSON.stringify(generateIncidents(shipped.incidents, 500, 43))).not.toBe(JSON.stringify(a));
     const raw = syntheticDataset(shipped, 500, 42);
-    const files = Object.fromEntries(Object.entries(raw).map(([k, recs]) => [k, (recs as unknown[]).map((value, index) => ({ file: k, index, value }))]));
+    const { info, ...kinds } = raw;
+    const files = { ...Object.fromEntries(Object.entries(kinds).map(([k, recs]) => [k, (recs as unknown[]).map((value, index) => ({ file: k, index, value }))])), info: info && { file: 'dataset.json', index: 0, value: info } };
     expect(() => validateRecords(files as Parameters<typeof validateRecords>[0])).not.toThrow();
   });
 });

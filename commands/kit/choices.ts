@@ -1,5 +1,6 @@
 import type { AutocompleteChoice } from './context.ts';
 import type { Dataset } from '../../src/core/dataset.ts';
+import { ANY_ACTOR } from '../../src/core/focus.ts';
 import { DISCORD_LIMITS } from './discord-limits.ts';
 import { truncate } from '../../src/core/format.ts';
 import { perDataset } from '../../src/core/per-dataset.ts';
@@ -24,7 +25,10 @@ export function placeChoices(ds: Dataset, typed: string): AutocompleteChoice[] {
 
 export function actorChoices(ds: Dataset, typed: string): AutocompleteChoice[] {
   const ids = typed.trim() ? ds.actorNames.suggest(typed, MAX) : ds.raw.actors.filter((a) => a.kind === 'armed-group').map((a) => a.id);
-  return ids.slice(0, MAX).map((id) => ({ name: name(ds.actorName(id)), value: id }));
+  const choices = ids.map((id) => ({ name: name(ds.actorName(id)), value: id }));
+  // "any" widens past the focus actor: offered first when nothing is typed, or when it is what is typed.
+  if (!typed.trim() || ANY_ACTOR.startsWith(typed.trim().toLowerCase())) choices.unshift({ name: 'any (all recorded violence)', value: ANY_ACTOR });
+  return choices.slice(0, MAX);
 }
 
 /** People (and reports) with quotes in the dataset, with their role. */

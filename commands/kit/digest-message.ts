@@ -14,6 +14,8 @@ import type { DigestWindow } from '../../src/core/digest/window.ts';
 import { sourcesMatching } from '../../src/core/source-coverage.ts';
 import { weekday } from '../../src/core/calendar-day.ts';
 import { perDataset } from '../../src/core/per-dataset.ts';
+import { countedLabel, defaultActorId } from '../../src/core/focus.ts';
+import { countriesOf, fullyCovered, newestDataDay, partlyCovered, uncoveredParts } from '../../src/core/coverage.ts';
 
 export interface DigestFilter {
   /** Only this place and everything inside it; null: everything. */
@@ -61,7 +63,9 @@ export function composeDigestWithSummary(
 ): { payload: ReplyPayload; summary: DigestSummary } {
   const { day } = window;
   const placeId = filter.placeId;
-  const q = (from: string, to: string, limit = 0) => queryIncidents(ds, { placeId, from, to }, { offset: 0, limit });
+  // The digest counts what the dataset is about: incidents involving its focus actor (all, when it declares none).
+  const actorId = defaultActorId(ds);
+  const q = (from: string, to: string, limit = 0) => queryIncidents(ds, { placeId, from, to, actorId }, { offset: 0, limit });
   const sourceIds = new Set<string>();
 
   // Incidents of the day.
@@ -85,6 +89,7 @@ export function composeDigestWithSummary(
     if (!inc || inc.date.date >= day) continue; // not (or no longer) in the dataset; or today's/the day's own
     if (gapFrom && inc.date.date >= gapFrom) continue; // already counted with the uncovered days
     if (inPlace && !inPlace.has(inc.placeId)) continue;
+    if (actorId !== null && inc.perpetratorId !== actorId && !inc.casualties.some((c) => c.actorId === actorId)) continue;
     recordedLate++;
     recorded.push(inc);
   }
@@ -95,11 +100,19 @@ export function composeDigestWithSummary(
 
   const dayTs = `<t:${unixSeconds(localNoon(day, timeZone))}:D>`;
   const where = placeId ? ` in ${ds.gazetteer.label(placeId)}` : '';
+  const counted = countedLabel(ds, actorId);
+  const what = counted.charAt(0).toLowerCase() + counted.slice(1);
   const lines: string[] = [];
-  if (dayPage.total === 0 && lateCount === 0) {
-    lines.push(`Nothing new: no incidents recorded${where} on **${fullDay(day)}** (${dayTs}), and no late reports since the last digest.`);
+  const scopeCountries = countriesOf(ds, placeId);
+  // A day no systematic source covers is no data, not a calm day: said so, never as zeros.
+  const dayCovered = partlyCovered(ds, scopeCountries, day, day);
+  const newest = newestDataDay(ds, placeId);
+  if (dayPage.total === 0 && lateCount === 0 && !dayCovered) {
+    lines.push(`No source covers **${fullDay(day)}** (${dayTs})${where} yet; ${newest ? `the newest data is from ${shortDay(newest)}` : 'there is no data'}. This is a gap in the data, not a quiet day.`);
+  } else if (dayPage.total === 0 && lateCount === 0) {
+    lines.push(`Nothing new: no ${what}${where} recorded on **${fullDay(day)}** (${dayTs}), and no late reports since the last digest.`);
   } else {
-    lines.push(`**${fullDay(day)}** (${dayTs})${where}: ${plural(dayPage.total, 'incident')}.`);
+    lines.push(`**${fullDay(day)}** (${dayTs})${where}: ${plural(dayPage.total, 'incident')}${actorId === null ? ' (all recorded violence)' : what.replace(/^incidents/, '')}.`);
     for (const inc of dayPage.incidents) {
       lines.push(incidentListEntry(ds, inc));
       sourceIds.add(inc.sourceId);
@@ -116,7 +129,10 @@ export function composeDigestWithSummary(
     }
   }
 
-  const picture = periodPicture(ds, day, placeId);
+  const gaps = coverageGapText(ds, scopeCountries, day, day);
+  if (gaps && (dayPage.total > 0 || lateCount > 0 || dayCovered)) lines.push(`_No systematic source covers ${gaps}: what is listed there is all a single source reports, not a count._`);
+
+  const picture = periodPicture(ds, day, placeId, actorId);
   const fields: APIEmbedField[] = [...picture.fields];
   for (const id of picture.sourceIds) sourceIds.add(id);
 
@@ -148,17 +164,36 @@ const pictureCache = perDataset(() => new Map<string, { fields: APIEmbedField[];
  * The 7- and 30-day totals, the per-country lines and the sources they draw on: they depend only on the
  * dataset, the day and the filter (not the zone), so servers sharing them share one computation.
  */
-function periodPicture(ds: Dataset, day: string, placeId: string | null): { fields: APIEmbedField[]; sourceIds: string[] } {
+function periodPicture(ds: Dataset, day: string, placeId: string | null, actorId: string | null): { fields: APIEmbedField[]; sourceIds: string[] } {
   const byKey = pictureCache(ds);
-  const key = `${day}|${placeId ?? ''}`;
+  const key = `${day}|${placeId ?? ''}|${actorId ?? ''}`;
   const hit = byKey.get(key);
   if (hit) return hit;
-  const q = (from: string, to: string, scope: string | null = placeId) => queryIncidents(ds, { placeId: scope, from, to }, { offset: 0, limit: 0 });
+  // Attribution covers every source the digest draws on, the totals included (from posting lists, not records).
+  const sourceIds = new Set<string>();
+  const q = (from: string, to: string, scope: string | null = placeId) => {
+    const r = queryIncidents(ds, { placeId: scope, from, to, actorId }, { offset: 0, limit: 0 });
+    for (const id of r.sourceIds) sourceIds.add(id);
+    return r;
+  };
   const fields: APIEmbedField[] = [];
+  const scopeCountries = countriesOf(ds, placeId);
+  const newest = newestDataDay(ds, placeId);
+  const ownLabel = ds.focus && actorId === ds.focus.actorId ? ds.focus.ownDeadLabel : null;
   for (const n of [7, 30]) {
-    const cur = q(addDays(day, -(n - 1)), day);
-    const prev = q(addDays(day, -(2 * n - 1)), addDays(day, -n));
-    fields.push({ name: `Last ${n} days (to ${shortDay(day)}), change against the ${n} days before`, value: totalsWithChange(cur, prev, n) });
+    const curFrom = addDays(day, -(n - 1));
+    const prevFrom = addDays(day, -(2 * n - 1));
+    const prevTo = addDays(day, -n);
+    const cur = q(curFrom, day);
+    const prev = q(prevFrom, prevTo);
+    const name = `Last ${n} days (to ${shortDay(day)}), change against the ${n} days before`;
+    if (cur.total === 0 && !partlyCovered(ds, scopeCountries, curFrom, day)) {
+      fields.push({ name, value: `No source covers these ${n} days${newest ? `; the newest data is from ${shortDay(newest)}` : ''}: no figures, and no change to show.` });
+      continue;
+    }
+    // A change means something only when a systematic source covers both periods throughout.
+    const gaps = fullyCovered(ds, scopeCountries, prevFrom, day) ? null : coverageGapText(ds, scopeCountries, prevFrom, day);
+    fields.push({ name, value: totalsWithChange(cur, prev, n, gaps, ownLabel) });
   }
   const countryLines: string[] = [];
   for (const c of countries(ds)) {
@@ -166,16 +201,24 @@ function periodPicture(ds: Dataset, day: string, placeId: string | null): { fiel
     if (!scope) continue;
     const cur = q(addDays(day, -29), day, scope);
     const prev = q(addDays(day, -59), addDays(day, -30), scope);
+    const name = ds.gazetteer.get(c)?.name ?? c;
+    const comparable = fullyCovered(ds, [c], addDays(day, -59), day);
+    if (cur.total === 0 && !partlyCovered(ds, [c], addDays(day, -29), day)) {
+      countryLines.push(`**${name}**: no data — no source covers these 30 days`);
+      continue;
+    }
     if (cur.total === 0 && prev.total === 0) continue;
+    if (!comparable) {
+      countryLines.push(
+        `**${name}**: ${plural(cur.total, 'incident')}, ${figureWithChange(cur, cur, 'killed').replace(/ \(.*\)$/, '')}, ${figureWithChange(cur, cur, 'injured').replace(/ \(.*\)$/, '')} — no change shown: no systematic source covers ${coverageGapText(ds, [c], addDays(day, -59), day)}`,
+      );
+      continue;
+    }
     countryLines.push(
-      `**${ds.gazetteer.get(c)?.name ?? c}**: ${plural(cur.total, 'incident')} (${signed(cur.total - prev.total)}), ${figureWithChange(cur, prev, 'killed')}, ${figureWithChange(cur, prev, 'injured')}`,
+      `**${name}**: ${plural(cur.total, 'incident')} (${signed(cur.total - prev.total)}), ${figureWithChange(cur, prev, 'killed')}, ${figureWithChange(cur, prev, 'injured')}`,
     );
   }
   fields.push({ name: 'By country, last 30 days (change against the 30 days before)', value: countryLines.join('\n') || 'No incidents recorded in either period.' });
-  // Attribution covers every source the digest draws on, the totals included.
-  const sourceIds = new Set<string>();
-  // From posting lists, not records: on a large on-disk snapshot reading 60 days of records means disk reads.
-  for (const id of sourcesMatching(ds, placeId, addDays(day, -59), day)) sourceIds.add(id);
   const quote = pickQuote(ds, addDays(day, -29), day, placeId);
   if (quote) {
     sourceIds.add(quote.sourceId);
@@ -187,7 +230,17 @@ function periodPicture(ds: Dataset, day: string, placeId: string | null): { fiel
   return out;
 }
 
-type Period = { totals: GroupTotals; total: number; withoutFigures: number; figuresGiven: { killed: number; injured: number } };
+type Period = { totals: GroupTotals; total: number; withoutFigures: number; figuresGiven: { killed: number; injured: number }; focusOwn: { killed: number; injured: number } };
+
+/** "Iraq 24 Jun 2019 – 22 Aug 2019" for the parts of [from, to] no systematic source covers; null when none. */
+function coverageGapText(ds: Dataset, countryIds: readonly string[], from: string, to: string): string | null {
+  const parts: string[] = [];
+  for (const c of countryIds) {
+    const gaps = uncoveredParts(ds, c, from, to);
+    if (gaps.length) parts.push(`${ds.gazetteer.get(c)?.name ?? c} (${gaps.map((g) => (g.from === g.to ? shortDay(g.from) : `${shortDay(g.from)} – ${shortDay(g.to)}`)).join(', ')})`);
+  }
+  return parts.length ? parts.join('; ') : null;
+}
 type Side = 'killed' | 'injured';
 
 const sumOf = (p: Period, k: Side) => (k === 'killed' ? totalKilled(p.totals) : totalInjured(p.totals));
@@ -220,20 +273,23 @@ const count = (n: number) => n.toLocaleString('en-US');
  * before. A side no incident of the period gives a figure for is "not stated", never 0; its change is
  * shown only when both periods give the figure.
  */
-function totalsWithChange(cur: Period, prev: Period, n: number): string {
+function totalsWithChange(cur: Period, prev: Period, n: number, coverageGaps: string | null, ownLabel: string | null): string {
   const side = (k: Side) => {
     const label = k === 'killed' ? 'Killed' : 'Injured';
     if (!gives(cur, k)) return `${label}: not stated by the sources`;
-    const comparable = gives(prev, k);
+    const comparable = gives(prev, k) && coverageGaps === null;
     const a = sumOf(cur, k);
     const change = (x: number, y: number) => (comparable ? ` (${signed(x - y)})` : '');
     const groups = CASUALTY_GROUPS.filter((g) => cur.totals[g][k] > 0 || (comparable && prev.totals[g][k] > 0)).map(
       (g) => `${GROUP_LABEL[g]} ${count(cur.totals[g][k])}${change(cur.totals[g][k], prev.totals[g][k])}`,
     );
-    const note = comparable ? '' : ` (not stated for the ${n} days before)`;
-    return `${label}: ${count(a)}${change(a, sumOf(prev, k))}${groups.length ? ` — ${groups.join(', ')}` : ''}${note}`;
+    const note = comparable || coverageGaps !== null ? '' : ` (not stated for the ${n} days before)`;
+    // The focus actor's own dead apart, so its losses are not read as its victims.
+    const own = ownLabel && a > 0 ? (cur.focusOwn[k] ? `, of whom ${count(cur.focusOwn[k])} ${ownLabel}` : `, none recorded as ${ownLabel}`) : '';
+    return `${label}: ${count(a)}${change(a, sumOf(prev, k))}${own}${groups.length ? ` — ${groups.join(', ')}` : ''}${note}`;
   };
-  const lines = [`Incidents: ${count(cur.total)} (${signed(cur.total - prev.total)})`, side('killed'), side('injured')];
+  const lines = [`Incidents: ${count(cur.total)}${coverageGaps === null ? ` (${signed(cur.total - prev.total)})` : ''}`, side('killed'), side('injured')];
+  if (coverageGaps !== null) lines.push(`No change shown: no systematic source covers ${coverageGaps}, so a difference would show the gap, not a trend.`);
   if (cur.withoutFigures > 0) lines.push(`${plural(cur.withoutFigures, 'incident')} without full figures from the source (known figures only).`);
   return lines.join('\n');
 }

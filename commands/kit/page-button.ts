@@ -5,6 +5,7 @@ import { UserError } from '../../src/core/user-error.ts';
 import type { RawOptions } from './context.ts';
 import { DISCORD_LIMITS } from './discord-limits.ts';
 import type { OptionSpec, OptionSpecs } from './options.ts';
+import { ANY_ACTOR } from '../../src/core/focus.ts';
 import { perDataset } from '../../src/core/per-dataset.ts';
 
 /**
@@ -86,7 +87,7 @@ function idsByHash(ds: Dataset, kind: 'place' | 'actor' | 'person'): Map<string,
   const perKind = hashIndexes(ds);
   let m = perKind.get(kind);
   if (!m) {
-    const ids = kind === 'place' ? [...ds.gazetteer.all()].map((p) => p.id) : kind === 'actor' ? [...ds.actors.keys()] : [...new Set(ds.quotes.map((x) => x.speakerId))];
+    const ids = kind === 'place' ? [...ds.gazetteer.all()].map((p) => p.id) : kind === 'actor' ? [...ds.actors.keys(), ANY_ACTOR] : [...new Set(ds.quotes.map((x) => x.speakerId))];
     perKind.set(kind, (m = new Map(ids.map((id) => [idHash(id), id]))));
   }
   return m;

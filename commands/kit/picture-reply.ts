@@ -19,7 +19,8 @@ export function pictureReply(
   ds: Dataset,
   opts: { fileName: string; png: Buffer; title: string; summary: string; description?: string; result: IncidentPage; boundaries: boolean },
 ): ReplyPayload {
-  const sources = attributionFor(ds, sourcesOf(opts.result.incidents));
+  // Every source behind the totals, not only those of the incidents drawn.
+  const sources = attributionFor(ds, [...sourcesOf(opts.result.incidents), ...opts.result.sourceIds]);
   return makeReply({
     content: opts.summary,
     embeds: [
@@ -47,7 +48,7 @@ export interface PictureSubject {
   result: IncidentPage;
   label: string;
   actorName: string | null;
-  /** " involving Islamic State", or "" for any actor. */
+  /** " involving the Islamic State"; " (all recorded violence)" for any actor when the dataset has a focus actor. */
   who: string;
   period: string;
 }
@@ -56,8 +57,10 @@ export interface PictureSubject {
 export function pictureSubject(ds: Dataset, sel: IncidentSelection): PictureSubject {
   const result = selectIncidents(ds, sel);
   const label = ds.gazetteer.label(sel.placeId);
-  const actorName = sel.actorId ? ds.actorName(sel.actorId) : null;
-  const who = actorName ? ` involving ${actorName}` : '';
+  // What is counted, in the words titles use: the focus actor by its declared name; "all recorded violence" for any actor.
+  const focus = ds.focus;
+  const actorName = sel.actorId ? (focus && focus.actorId === sel.actorId ? focus.name : ds.actorName(sel.actorId)) : focus ? 'all recorded violence' : null;
+  const who = sel.actorId ? ` involving ${actorName}` : focus ? ' (all recorded violence)' : '';
   return { sel, result, label, actorName, who, period: periodLabel(sel, result.incidents) };
 }
 

@@ -1,4 +1,4 @@
-import { RECORD_KINDS, type RawDataset, type RecordKind } from '../schema/index.ts';
+import { DATASET_INFO_FILE, RECORD_KINDS, type RawDataset, type RecordKind } from '../schema/index.ts';
 import { addDays } from './calendar-day.ts';
 import type { DatasetIssue } from './dataset-issue.ts';
 
@@ -87,6 +87,22 @@ export function checkReferences(ds: RawDataset, fileOf: (kind: RecordKind, id: s
     ref('quotes', q.id, 'speakerId', 'actors', q.speakerId);
     ref('quotes', q.id, 'viaId', 'actors', q.viaId);
     q.placeIds.forEach((p, i) => ref('quotes', q.id, `placeIds[${i}]`, 'places', p));
+  }
+  const focus = ds.info?.focus;
+  if (focus) {
+    const file = `data/${DATASET_INFO_FILE}`;
+    if (!ids.actors.has(focus.actorId)) issues.push({ file, recordId: null, field: 'focus.actorId', message: `refers to actor "${focus.actorId}", which does not exist` });
+    // Totals subtract the focus actor's own dead from one group: an entry in another group would be counted wrong.
+    for (const inc of ds.incidents)
+      inc.casualties.forEach((c, i) => {
+        if (c.actorId === focus.actorId && c.group !== focus.ownDeadGroup)
+          issues.push({
+            file: fileOf('incidents', inc.id),
+            recordId: inc.id,
+            field: `casualties[${i}].group`,
+            message: `is "${c.group}", but ${DATASET_INFO_FILE} records the focus actor's own dead as "${focus.ownDeadGroup}"`,
+          });
+      });
   }
   return issues;
 }

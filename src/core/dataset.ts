@@ -1,4 +1,4 @@
-import type { Actor, Incident, Quote, RawDataset, Source, Statistic } from '../schema/index.ts';
+import type { Actor, DatasetInfo, Incident, Quote, RawDataset, Source, Statistic } from '../schema/index.ts';
 import { Gazetteer } from './gazetteer.ts';
 import { IncidentIndex, type IncidentColumns } from './incident-index.ts';
 import { NameIndex } from './name-index.ts';
@@ -27,7 +27,7 @@ export class Dataset {
     this.sources = new Map(raw.sources.map((s) => [s.id, s]));
     this.actors = new Map(raw.actors.map((a) => [a.id, a]));
     this.gazetteer = new Gazetteer(raw.places, raw['place-names'] ?? []);
-    this.incidents = new IncidentIndex(raw.incidents, this.gazetteer, prebuilt);
+    this.incidents = new IncidentIndex(raw.incidents, this.gazetteer, prebuilt, raw.info?.focus.actorId ?? null);
     this.statistics = raw.statistics;
     this.quotes = raw.quotes;
     this.actorNames = new NameIndex(raw.actors.map((a) => ({ id: a.id, names: [a.name, ...a.aliases] })));
@@ -39,11 +39,16 @@ export class Dataset {
     );
   }
 
+  /** The actor the dataset is about (data/dataset.json), or null when it declares none. */
+  get focus(): DatasetInfo['focus'] | null {
+    return this.raw.info?.focus ?? null;
+  }
+
   actorName(id: string | null | undefined): string {
     return id ? (this.actors.get(id)?.name ?? id) : 'unknown';
   }
 
-  counts(): Record<keyof RawDataset, number> {
+  counts(): Record<Exclude<keyof RawDataset, 'info'>, number> {
     return {
       sources: this.raw.sources.length,
       places: this.raw.places.length,

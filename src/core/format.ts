@@ -1,4 +1,4 @@
-import { CASUALTY_GROUPS, type Casualty, type CasualtyGroup, type DateSpec, type Incident, type Statistic } from '../schema/index.ts';
+import { CASUALTY_GROUPS, type Casualty, type CasualtyGroup, type DatasetInfo, type DateSpec, type Incident, type Statistic } from '../schema/index.ts';
 import type { Dataset } from './dataset.ts';
 import type { GroupTotals } from './incident-index.ts';
 
@@ -82,24 +82,45 @@ export interface TotalsInfo {
   total: number;
   totals: GroupTotals;
   figuresGiven: { killed: number; injured: number };
+  /** The focus actor's own killed and injured among the totals (see queryIncidents). */
+  focusOwn?: { killed: number; injured: number };
 }
+
+/** How totals keep the focus actor's own dead apart (data/dataset.json). */
+export type FocusOwnDead = Pick<DatasetInfo['focus'], 'ownDeadLabel' | 'ownDeadGroup'>;
 
 /**
  * "Killed: 17 (13 security forces, 4 militants)" over the incidents that give a figure; when none
- * does, "not stated" (never 0), and when only some do, how many.
+ * does, "not stated" (never 0), and when only some do, how many. With the dataset's focus actor, its
+ * own dead come first and apart: "Killed: 1,204, of whom 310 IS militants and 894 others (500
+ * security forces, 94 other militants, 300 civilians)", so its losses are never read as its victims.
  */
-export function formatTotals(info: TotalsInfo): string {
+export function formatTotals(info: TotalsInfo, focus: FocusOwnDead | null = null): string {
   const t = info.totals;
   const side = (key: 'killed' | 'injured') => {
     const word = key === 'killed' ? 'Killed' : 'Injured';
     const given = info.figuresGiven[key];
     if (given === 0) return `${word}: not stated for ${info.total === 1 ? 'this incident' : `any of these ${info.total.toLocaleString('en-US')}`}`;
-    const parts = CASUALTY_GROUPS.filter((g) => t[g][key] > 0).map((g) => `${t[g][key].toLocaleString('en-US')} ${GROUP_LABEL[g]}`);
     const sum = CASUALTY_GROUPS.reduce((n, g) => n + t[g][key], 0);
     const coverage = given < info.total ? ` — figure given for ${given.toLocaleString('en-US')} of ${info.total.toLocaleString('en-US')}` : '';
-    return `${word}: ${sum.toLocaleString('en-US')}${parts.length ? ` (${parts.join(', ')})` : ''}${coverage}`;
+    const own = focus ? (info.focusOwn?.[key] ?? 0) : 0;
+    const parts = CASUALTY_GROUPS.map((g) => {
+      const n = t[g][key] - (focus && g === focus.ownDeadGroup ? own : 0);
+      if (n <= 0) return null;
+      const label = focus && g === focus.ownDeadGroup && own > 0 ? otherLabel(GROUP_LABEL[g]) : GROUP_LABEL[g];
+      return `${n.toLocaleString('en-US')} ${label}`;
+    }).filter((p): p is string => p !== null);
+    const groups = parts.length ? ` (${parts.join(', ')})` : '';
+    if (!focus || sum === 0) return `${word}: ${sum.toLocaleString('en-US')}${groups}${coverage}`;
+    const split = own === 0 ? `, none recorded as ${focus.ownDeadLabel}` : `, of whom ${own.toLocaleString('en-US')} ${focus.ownDeadLabel} and ${(sum - own).toLocaleString('en-US')} other${sum - own === 1 ? '' : 's'}`;
+    return `${word}: ${sum.toLocaleString('en-US')}${split}${sum - own > 0 ? groups : ''}${coverage}`;
   };
   return [side('killed'), side('injured')].join('\n');
+}
+
+/** "militants" -> "other militants" (the group without the focus actor's own). */
+function otherLabel(label: string): string {
+  return label.startsWith('other ') ? `${label} (not the focus actor)` : `other ${label}`;
 }
 
 /** "7 killed, 3 injured"; "112,350 killed, injured not stated" when no incident gives that figure (never "0 injured"). */
@@ -124,9 +145,31 @@ const QUALIFIER: Record<Statistic['qualifier'], string> = { exact: '', approxima
 export function formatStatistic(s: Statistic, ds: Dataset): string {
   const value = `${QUALIFIER[s.qualifier]}${s.value.toLocaleString('en-US')}`;
   // A period's end may itself be a range: it ends with that range's last day.
-  const period = s.period ? `, ${day(s.period.from.date)} – ${day(s.period.to.end ?? s.period.to.date)}` : '';
+  const published = s.period ? null : ds.sources.get(s.sourceId)?.published;
+  // A figure without a period is true as of its source's date, and says so.
+  const period = s.period ? `, ${day(s.period.from.date)} – ${day(s.period.to.end ?? s.period.to.date)}` : published ? `, as of ${looseDate(published)}` : ', date not given';
   const by = s.reporterId ? ` (${ds.actorName(s.reporterId)})` : ' (the article)';
   return `${value} ${s.description}${period}${by}`;
+}
+
+const FULL_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * A date as loosely as it is known: "22 August 2019"; a range inside one month as its part of the
+ * month ("late August 2019" for days 21 onwards, "early" up to the 10th, "mid" between, the month when
+ * it spans it); a longer range as "between … and …".
+ */
+export function looseDate(d: DateSpec): string {
+  const end = d.end ?? d.date;
+  const y = d.date.slice(0, 4);
+  const month = FULL_MONTHS[Number(d.date.slice(5, 7)) - 1];
+  if (end === d.date) return `${Number(d.date.slice(8, 10))} ${month} ${y}`;
+  if (d.date.slice(0, 7) !== end.slice(0, 7)) return `between ${day(d.date)} and ${day(end)}`;
+  const a = Number(d.date.slice(8, 10));
+  const b = Number(end.slice(8, 10));
+  if (a === 1 && b >= 28) return `${month} ${y}`;
+  const part = a >= 21 ? 'late' : b <= 10 ? 'early' : a >= 11 && b <= 20 ? 'mid-' : null;
+  return part ? `${part === 'mid-' ? 'mid-' : `${part} `}${month} ${y}` : `between ${day(d.date)} and ${day(end)}`;
 }
 
 /**

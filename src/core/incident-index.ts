@@ -27,8 +27,14 @@ export const OPEN = G * 2;
 /** Slot counting incidents that give any killed figure, and any injured figure. */
 export const KILLED_GIVEN = G * 2 + 1;
 export const INJURED_GIVEN = G * 2 + 2;
-/** Killed and injured per group, then those counts. */
-export const STRIDE = G * 2 + 3;
+/**
+ * Killed and injured of the dataset's focus actor itself (its own dead, e.g. IS militants), also
+ * counted in their casualty group: totals can say "of whom 310 IS militants" from the same prefix sums.
+ */
+export const FOCUS_KILLED = G * 2 + 3;
+export const FOCUS_INJURED = G * 2 + 4;
+/** Killed and injured per group, then those counts, then the focus actor's own. */
+export const STRIDE = G * 2 + 5;
 
 /**
  * Per-incident figures in flat typed arrays (row i = incident at position i, newest first): killed and
@@ -38,10 +44,14 @@ export const STRIDE = G * 2 + 3;
 export class IncidentFigures {
   constructor(readonly figs: Int32Array) {}
 
-  /** Writes one incident's row at `base`. */
-  static write(f: Int32Array, base: number, inc: Incident): void {
+  /** Writes one incident's row at `base`; `focusActorId`: whose own dead go to the FOCUS slots too. */
+  static write(f: Int32Array, base: number, inc: Incident, focusActorId: string | null): void {
     let open = inc.casualties.length === 0;
     for (const c of inc.casualties) {
+      if (focusActorId !== null && c.actorId === focusActorId) {
+        f[base + FOCUS_KILLED] = f[base + FOCUS_KILLED]! + (c.killed ?? 0);
+        f[base + FOCUS_INJURED] = f[base + FOCUS_INJURED]! + (c.injured ?? 0);
+      }
       const g = base + GROUP_INDEX[c.group] * 2;
       if (c.killed !== null) {
         f[g] = f[g]! + c.killed;
@@ -53,12 +63,6 @@ export class IncidentFigures {
       } else open = true;
     }
     if (open) f[base + OPEN] = 1;
-  }
-
-  static of(incidents: readonly Incident[]): IncidentFigures {
-    const f = new Int32Array(incidents.length * STRIDE);
-    incidents.forEach((inc, i) => IncidentFigures.write(f, i * STRIDE, inc));
-    return new IncidentFigures(f);
   }
 
   /** Known killed + injured of the incident at a position. */
@@ -74,6 +78,11 @@ export class IncidentFigures {
     const base = pos * STRIDE;
     for (let k = 0; k < STRIDE; k++) acc[k] = acc[k]! + this.figs[base + k]!;
   }
+}
+
+/** The focus actor's own killed and injured in an accumulator (see FOCUS_KILLED). */
+export function focusFromAccumulator(acc: ArrayLike<number>): { killed: number; injured: number } {
+  return { killed: acc[FOCUS_KILLED]!, injured: acc[FOCUS_INJURED]! };
 }
 
 export function totalsFromAccumulator(acc: ArrayLike<number>): GroupTotals {
@@ -188,6 +197,13 @@ export class IncidentIndex {
   private readonly byPlace = new Map<string, PostingList>();
   private readonly byActor = new Map<string, PostingList>();
   private readonly bySource = new Map<string, PostingList>();
+  /**
+   * Per place, only the incidents involving the focus actor (perpetrator or party): the default query
+   * (focus actor in a place) is then one list with prefix sums, not an intersection walk.
+   */
+  private readonly byFocusPlace = new Map<string, PostingList>();
+  /** The dataset's focus actor, or null when it declares none. */
+  readonly focusActorId: string | null;
   /** Built on the first lookup by id: start-up does not pay for a million-entry map nobody asked for. */
   private positionById: Map<string, number> | null = null;
 
@@ -198,13 +214,14 @@ export class IncidentIndex {
    * `incidents` in any order; or, with `prebuilt` columns (from a snapshot), already newest first and
    * possibly lazy (records read only when asked for).
    */
-  constructor(incidents: readonly Incident[], gazetteer: Gazetteer, prebuilt?: IncidentColumns) {
+  constructor(incidents: readonly Incident[], gazetteer: Gazetteer, prebuilt?: IncidentColumns, focusActorId: string | null = null) {
+    this.focusActorId = focusActorId;
     let cols: IncidentColumns;
     if (prebuilt) {
       cols = prebuilt;
       this.incidents = incidents;
     } else {
-      const built = buildColumns(incidents);
+      const built = buildColumns(incidents, focusActorId);
       cols = built.columns;
       this.incidents = built.sorted;
     }
@@ -230,17 +247,34 @@ export class IncidentIndex {
     );
     const actorBase = listKeys.length;
     for (const a of actorIds) listKeys.push(`a:${a}`);
+    // The focus actor's place lists come after: list l of a place is focusBase + l.
+    const focusNumber = focusActorId === null ? -1 : actorIds.indexOf(focusActorId);
+    const focusBase = listKeys.length;
+    if (focusNumber >= 0) for (let l = 0; l < actorBase; l++) listKeys.push(`f:${listKeys[l]!.slice(2)}`);
+    const involvesFocus = (pos: number) => {
+      if (focusNumber < 0) return false;
+      for (let k = partyStart[pos]!; k < partyStart[pos + 1]!; k++) if (parties[k] === focusNumber) return true;
+      return false;
+    };
     const lengths = new Int32Array(listKeys.length);
     for (let pos = 0; pos < n; pos++) {
       const ls = lineageLists[place[pos]!]!;
-      for (let k = 0; k < ls.length; k++) lengths[ls[k]!]!++;
+      const focus = involvesFocus(pos);
+      for (let k = 0; k < ls.length; k++) {
+        lengths[ls[k]!]!++;
+        if (focus) lengths[focusBase + ls[k]!]!++;
+      }
       for (let k = partyStart[pos]!; k < partyStart[pos + 1]!; k++) lengths[actorBase + parties[k]!]!++;
     }
     const arrays = listKeys.map((_, l) => new Int32Array(lengths[l]!));
     const fill = new Int32Array(listKeys.length);
     for (let pos = 0; pos < n; pos++) {
       const ls = lineageLists[place[pos]!]!;
-      for (let k = 0; k < ls.length; k++) arrays[ls[k]!]![fill[ls[k]!]!++] = pos;
+      const focus = involvesFocus(pos);
+      for (let k = 0; k < ls.length; k++) {
+        arrays[ls[k]!]![fill[ls[k]!]!++] = pos;
+        if (focus) arrays[focusBase + ls[k]!]![fill[focusBase + ls[k]!]!++] = pos;
+      }
       for (let k = partyStart[pos]!; k < partyStart[pos + 1]!; k++) {
         const l = actorBase + parties[k]!;
         arrays[l]![fill[l]!++] = pos;
@@ -251,7 +285,7 @@ export class IncidentIndex {
     this.all = new PostingList(allPositions, this.dayKeys, this.figures);
     listKeys.forEach((key, l) => {
       const pl = new PostingList(arrays[l]!, this.dayKeys, this.figures);
-      (key.startsWith('p:') ? this.byPlace : this.byActor).set(key.slice(2), pl);
+      (key.startsWith('p:') ? this.byPlace : key.startsWith('f:') ? this.byFocusPlace : this.byActor).set(key.slice(2), pl);
     });
     // One list per source: a handful of sources, so a counting pass and a filling pass over one column.
     const perSource = new Int32Array(sourceIds.length);
@@ -328,6 +362,11 @@ export class IncidentIndex {
     return this.byActor.get(actorId);
   }
 
+  /** The incidents in a place (at any level below it) that involve the focus actor. */
+  forFocusInPlace(placeId: string): PostingList | undefined {
+    return this.byFocusPlace.get(placeId);
+  }
+
   /** The incidents citing a source (undefined when none does). */
   forSource(sourceId: string): PostingList | undefined {
     return this.bySource.get(sourceId);
@@ -371,7 +410,7 @@ export interface IncidentColumns {
 }
 
 /** Sorts the records newest first and reads each once into columns. */
-function buildColumns(incidents: readonly Incident[]): { sorted: Incident[]; columns: IncidentColumns } {
+function buildColumns(incidents: readonly Incident[], focusActorId: string | null): { sorted: Incident[]; columns: IncidentColumns } {
   const n = incidents.length;
   // Order first (it needs only the days), then one pass over the records in that order into flat
   // columns: day, place, parties, figures. That pass is the only one that touches the records;
@@ -418,7 +457,7 @@ function buildColumns(incidents: readonly Incident[]): { sorted: Incident[]; col
       sourceIds.push(inc.sourceId);
     }
     source[i] = s;
-    IncidentFigures.write(figs, i * STRIDE, inc);
+    IncidentFigures.write(figs, i * STRIDE, inc, focusActorId);
     if (partyCount + inc.casualties.length + 1 > parties.length) {
       const bigger = new Int32Array(parties.length * 2 + inc.casualties.length + 1);
       bigger.set(parties);

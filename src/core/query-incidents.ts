@@ -1,7 +1,8 @@
 import type { Incident } from '../schema/index.ts';
 import type { Dataset } from './dataset.ts';
-import { emptyTotals, INJURED_GIVEN, KILLED_GIVEN, OPEN, STRIDE, totalsFromAccumulator, type GroupTotals, type PostingList } from './incident-index.ts';
+import { emptyTotals, focusFromAccumulator, INJURED_GIVEN, KILLED_GIVEN, OPEN, STRIDE, totalsFromAccumulator, type GroupTotals, type PostingList } from './incident-index.ts';
 import { lowerBound } from './lower-bound.ts';
+import { sourcesOfSlice } from './source-coverage.ts';
 
 export interface IncidentQuery {
   /** A place id: matches incidents in that place and everything inside it. */
@@ -26,6 +27,13 @@ export interface IncidentPage {
   withoutFigures: number;
   /** How many matches give any killed figure, and any injured figure: 0 means "not stated", not "none". */
   figuresGiven: { killed: number; injured: number };
+  /**
+   * Of the totals, the dataset's focus actor's own killed and injured (its own dead, e.g. IS militants;
+   * also counted in their group). Zero when the dataset declares no focus actor.
+   */
+  focusOwn: { killed: number; injured: number };
+  /** Every source whose records are among the matches (not only the page): what the totals draw on. */
+  sourceIds: string[];
 }
 
 /**
@@ -37,9 +45,12 @@ export interface IncidentPage {
  */
 export function queryIncidents(ds: Dataset, q: IncidentQuery, page: { offset: number; limit: number } = { offset: 0, limit: 10 }): IncidentPage {
   const idx = ds.incidents;
-  const placeList = q.placeId ? idx.forPlace(q.placeId) : undefined;
-  const actorList = q.actorId ? idx.forActor(q.actorId) : undefined;
-  if ((q.placeId && !placeList) || (q.actorId && !actorList)) return { incidents: [], total: 0, totals: emptyTotals(), withoutFigures: 0, figuresGiven: { killed: 0, injured: 0 } };
+  // The focus actor in a place has lists of its own (the default query): one list, prefix sums.
+  const focusInPlace = q.placeId && q.actorId && q.actorId === idx.focusActorId;
+  const placeList = q.placeId ? (focusInPlace ? idx.forFocusInPlace(q.placeId) : idx.forPlace(q.placeId)) : undefined;
+  const actorList = q.actorId && !focusInPlace ? idx.forActor(q.actorId) : undefined;
+  if ((q.placeId && !placeList) || (q.actorId && !focusInPlace && !actorList))
+    return { incidents: [], total: 0, totals: emptyTotals(), withoutFigures: 0, figuresGiven: { killed: 0, injured: 0 }, focusOwn: { killed: 0, injured: 0 }, sourceIds: [] };
 
   const base: PostingList = placeList && actorList ? (placeList.length <= actorList.length ? placeList : actorList) : (placeList ?? actorList ?? idx.all);
   const other: PostingList | null = placeList && actorList ? (base === placeList ? actorList : placeList) : null;
@@ -57,6 +68,8 @@ export function queryIncidents(ds: Dataset, q: IncidentQuery, page: { offset: nu
       totals: totalsFromAccumulator(sums),
       withoutFigures: sums[OPEN]!,
       figuresGiven: { killed: sums[KILLED_GIVEN]!, injured: sums[INJURED_GIVEN]! },
+      focusOwn: focusFromAccumulator(sums),
+      sourceIds: sourcesOfSlice(ds, base, lo, hi),
     };
   }
 
@@ -64,6 +77,8 @@ export function queryIncidents(ds: Dataset, q: IncidentQuery, page: { offset: nu
   const figs = idx.figures;
   const acc = new Array<number>(STRIDE).fill(0);
   const incidents: Incident[] = [];
+  const sourceCol = idx.columns.source;
+  const sourcesSeen = new Uint8Array(idx.columns.sourceIds.length);
   let total = 0;
   const op = other?.positions;
   let j = 0;
@@ -83,12 +98,16 @@ export function queryIncidents(ds: Dataset, q: IncidentQuery, page: { offset: nu
     if (total >= offset && incidents.length < limit) incidents.push(idx.incidents[pos]!);
     total++;
     figs.addTo(acc, pos);
+    sourcesSeen[sourceCol[pos]!] = 1;
   }
+  const seenIds = new Set(idx.columns.sourceIds.filter((_, s) => sourcesSeen[s]));
   return {
     incidents,
     total,
     totals: totalsFromAccumulator(acc),
     withoutFigures: acc[OPEN]!,
     figuresGiven: { killed: acc[KILLED_GIVEN]!, injured: acc[INJURED_GIVEN]! },
+    focusOwn: focusFromAccumulator(acc),
+    sourceIds: [...ds.sources.keys()].filter((id) => seenIds.has(id)),
   };
 }

@@ -73,16 +73,30 @@ export function sourcesMatching(ds: Dataset, placeId: string | null, from: strin
   if (!placeList) return [];
   const [pLo, pHi] = idx.dateRange(placeList, from, to);
   if (pLo >= pHi) return [];
+  return sourcesOfSlice(ds, placeList, pLo, pHi);
+}
+
+/**
+ * The sources (in the order of the dataset's sources) of the entries [lo, hi) of a posting list: each
+ * source's list is cut to the slice's span of positions, then intersected with it. No record is read.
+ */
+export function sourcesOfSlice(ds: Dataset, list: PostingList, lo: number, hi: number): string[] {
+  if (lo >= hi) return [];
+  const idx = ds.incidents;
+  const first = list.positions[lo]!;
+  const last = list.positions[hi - 1]!;
   const out: string[] = [];
   for (const sourceId of ds.sources.keys()) {
-    const list = idx.forSource(sourceId);
-    if (!list) continue;
-    const [sLo, sHi] = idx.dateRange(list, from, to);
+    const src = idx.forSource(sourceId);
+    if (!src) continue;
+    const sLo = lowerBound(0, src.positions.length, (m) => src.positions[m]! < first);
+    const sHi = lowerBound(0, src.positions.length, (m) => src.positions[m]! < last + 1);
     if (sLo >= sHi) continue;
-    if (placeId === null || intersects(placeList, pLo, pHi, list, sLo, sHi)) out.push(sourceId);
+    if (src === list || intersects(list, lo, hi, src, sLo, sHi)) out.push(sourceId);
   }
   return out;
 }
+
 
 /**
  * Whether two ascending position slices share an entry: walks the shorter one and gallops through the

@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync,
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Dataset } from '../core/dataset.ts';
-import type { RawDataset } from '../schema/index.ts';
+import { DATASET_INFO_FILE, type RawDataset } from '../schema/index.ts';
 import { checkManifest, hashDataFiles, type HashedFile } from './manifest.ts';
 import { readDataDir } from './read-data-dir.ts';
 import { openRecordsSnapshot, writeRecordsSnapshot } from './records-snapshot.ts';
@@ -82,12 +82,22 @@ const digestOf = (files: readonly string[], prefix: string, data: readonly Hashe
   return h.digest('hex').slice(0, 32);
 };
 
+function datasetInfoDigest(dataDir: string): string {
+  try {
+    return createHash('sha256').update(readFileSync(join(dataDir, DATASET_INFO_FILE))).digest('hex');
+  } catch {
+    return 'none';
+  }
+}
+
 /** Where the snapshots of a data folder's current content live (hashes every data file unless given). */
 export function snapshotPaths(dataDir: string, opts: LoadOptions = {}, files: readonly HashedFile[] = hashDataFiles(dataDir)): SnapshotPaths {
   const dir = opts.snapshotDir ?? DEFAULT_SNAPSHOT_DIR;
   const prefix = `dataset-${createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 12)}-`;
-  const key = digestOf(snapshotCodeFiles('json'), 'json', files);
-  const binKey = digestOf(snapshotCodeFiles('bin'), 'bin', files);
+  // data/dataset.json (the focus actor) changes what every answer counts: it is part of the key too.
+  const info = datasetInfoDigest(dataDir);
+  const key = digestOf(snapshotCodeFiles('json'), `json\0${info}`, files);
+  const binKey = digestOf(snapshotCodeFiles('bin'), `bin\0${info}`, files);
   return { dir, prefix, key, binKey, json: join(dir, `${prefix}${key}.json`), bin: join(dir, `${prefix}${binKey}.sqlite`) };
 }
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { RECORD_KINDS, type RecordKind } from '../schema/index.ts';
+import { DATASET_INFO_FILE, RECORD_KINDS, type RecordKind } from '../schema/index.ts';
 import { DatasetError, type DatasetIssue } from '../core/dataset-issue.ts';
 
 /** A record as read from disk, before validation, remembering where it came from. */
@@ -10,7 +10,8 @@ export interface LocatedRecord {
   value: unknown;
 }
 
-export type RawFiles = Record<RecordKind, LocatedRecord[]>;
+/** The records of each kind, and data/dataset.json when there is one. */
+export type RawFiles = Record<RecordKind, LocatedRecord[]> & { info?: LocatedRecord };
 
 /** One data file: data/<kind>/<name>. `rel` is its path inside the data folder, with forward slashes. */
 export interface DataFile {
@@ -86,6 +87,21 @@ export function readDataDir(dataDir: string): RawFiles {
       } catch (e) {
         issues.push({ file: `${file}:${index + 1}`, recordId: null, field: '(line)', message: `is not valid JSON: ${(e as Error).message}` });
       }
+    }
+  }
+  const infoPath = join(dataDir, DATASET_INFO_FILE);
+  let infoText: string | null = null;
+  try {
+    infoText = readFileSync(infoPath, 'utf8');
+  } catch {
+    // no declaration: every command counts all recorded violence
+  }
+  if (infoText !== null) {
+    const file = relative(process.cwd(), infoPath) || infoPath;
+    try {
+      out.info = { file, index: 0, value: JSON.parse(infoText) };
+    } catch (e) {
+      issues.push({ file, recordId: null, field: '(file)', message: `is not valid JSON: ${(e as Error).message}` });
     }
   }
   if (issues.length) throw new DatasetError(issues);

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { checkReferences } from '../core/check-references.ts';
 import { DatasetError, type DatasetIssue } from '../core/dataset-issue.ts';
-import { RECORD_KINDS, type RawDataset, type RecordKind } from '../schema/index.ts';
+import { DatasetInfo, RECORD_KINDS, type RawDataset, type RecordKind } from '../schema/index.ts';
 import type { RawFiles } from './read-data-dir.ts';
 
 function recordIdOf(value: unknown, index: number): string {
@@ -45,6 +45,11 @@ export function validateRecords(files: RawFiles): RawDataset {
     }
   }
   const dataset = raw as unknown as RawDataset;
+  if (files.info) {
+    const result = DatasetInfo.safeParse(files.info.value);
+    if (result.success) dataset.info = result.data;
+    else for (const iss of result.error.issues) issues.push({ file: files.info.file, recordId: null, field: pathToField(iss.path), message: iss.code === 'unrecognized_keys' ? 'unknown key' : iss.message });
+  }
   if (!issues.length) issues.push(...checkReferences(dataset, (kind, id) => fileOf.get(`${kind}:${id}`) ?? `data/${kind}`));
   if (issues.length) throw new DatasetError(issues);
   return dataset;

@@ -8,6 +8,15 @@ import { CASUALTY_GROUPS, type CasualtyGroup, type Incident } from '../schema/in
 import type { ChartBucket, ChartSpec } from './chart-svg.ts';
 import { dataAttribution, periodLabel, type Selection } from './selection.ts';
 import { thousands } from './svg.ts';
+import { uncoveredParts } from '../core/coverage.ts';
+
+function dayBefore(iso: string): string {
+  return addDays(iso, -1);
+}
+
+function lastDayOfPeriod(start: string, step: ChartStep): string {
+  return dayBefore(nextPeriod(start, step));
+}
 
 export type ChartStep = 'week' | 'month' | 'year';
 export const CHART_STEPS: readonly ChartStep[] = ['week', 'month', 'year'];
@@ -108,6 +117,20 @@ export function buildChartSpec(ds: Dataset, req: ChartRequest, result: IncidentP
   const to = req.to ?? lastDay;
   const step = req.step ?? autoStep(from, to);
   const { buckets, spanning } = bucketIncidents(incidents, from, to, step);
+  // Coverage: a period no systematic source covers in the place's country is shaded "no data".
+  const country = ds.gazetteer.country(req.placeId)?.id ?? null;
+  let noDataBars = 0;
+  let noDataIncidents = 0;
+  if (country)
+    buckets.forEach((b, i) => {
+      const end = i + 1 < buckets.length ? dayBefore(buckets[i + 1]!.start) : lastDayOfPeriod(b.start, step);
+      const gaps = uncoveredParts(ds, country, b.start, end);
+      if (gaps.length === 1 && gaps[0]!.from === b.start && gaps[0]!.to === end) {
+        b.noData = true;
+        noDataBars++;
+        noDataIncidents += b.incidents;
+      }
+    });
   const noKilled = incidents.filter((i) => !i.casualties.some((c) => c.killed !== null)).length;
   const noInjured = incidents.filter((i) => !i.casualties.some((c) => c.injured !== null)).length;
   const count = `${thousands(result.total)} incident${result.total === 1 ? '' : 's'}`;
@@ -116,6 +139,10 @@ export function buildChartSpec(ds: Dataset, req: ChartRequest, result: IncidentP
   if (noKilled) unknown.push(`no killed figure given for ${thousands(noKilled)}`);
   if (noInjured) unknown.push(`no injured figure given for ${thousands(noInjured)}`);
   if (unknown.length) notes.push(`Known figures only: ${unknown.join(', ')} of the ${count}.`);
+  if (noDataBars)
+    notes.push(
+      `Shaded: no data — no systematic source covers ${noDataBars === 1 ? 'that' : 'those'} ${step}${noDataBars === 1 ? '' : 's'}${noDataIncidents ? ` (the bars there are only the ${thousands(noDataIncidents)} incident${noDataIncidents === 1 ? '' : 's'} an article reports)` : ''}.`,
+    );
   if (spanning.incidents)
     notes.push(
       `Not in the bars: ${thousands(spanning.incidents)} incident${spanning.incidents === 1 ? '' : 's'} dated only to a span longer than one ${step} ` +
@@ -123,7 +150,7 @@ export function buildChartSpec(ds: Dataset, req: ChartRequest, result: IncidentP
     );
   return {
     title: `${req.placeLabel}${req.actorName ? ` (${req.actorName})` : ''}: ${killedInjuredPhrase(result)}`,
-    attribution: [dataAttribution(ds, incidents), 'Chart: incident-bot.'],
+    attribution: [dataAttribution(ds, incidents, Number.MAX_SAFE_INTEGER), 'Chart: incident-bot.'],
     notes,
     buckets,
     injuredKnown: incidents.some((i) => i.casualties.some((c) => c.injured !== null)),

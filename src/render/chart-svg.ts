@@ -10,6 +10,8 @@ export interface ChartBucket {
   killed: Record<CasualtyGroup, number>;
   injured: Record<CasualtyGroup, number>;
   incidents: number;
+  /** No systematic source covers any day of the period: drawn shaded as "no data", never read as 0. */
+  noData?: boolean;
 }
 
 export interface ChartSpec {
@@ -46,6 +48,8 @@ export interface ChartLayout {
   /** The plot areas (killed above, injured below; no injured panel when no figure is known). */
   panels: Partial<Record<'killed' | 'injured', { x: number; y: number; width: number; height: number; max: number }>>;
   bars: PlacedBar[];
+  /** Labels of the periods drawn as "no data" (no systematic source covers them). */
+  noData: string[];
 }
 
 export const CHART_WIDTH = 1000;
@@ -114,6 +118,12 @@ export function buildChartSvg(spec: ChartSpec): ChartLayout {
       body.push(el('line', { x1: plotX, x2: plotX + plotW, y1: sy(t), y2: sy(t), stroke: t === 0 ? '#555555' : '#E2E2E2', 'stroke-width': 1 }));
       body.push(text(plotX - 8, sy(t) + 4, thousands(t), { 'font-size': 12, fill: MUTED, 'text-anchor': 'end' }));
     }
+    // Periods no systematic source covers: a hatched band behind the bars, labelled once per run.
+    spec.buckets.forEach((b, i) => {
+      if (!b.noData) return;
+      body.push(el('rect', { class: 'no-data', x: plotX + i * slot, y: py, width: slot, height: PANEL_H, fill: 'url(#no-data)', 'data-period': b.start }, `<title>${b.label}: no data (no systematic source covers it)</title>`));
+      if (i === 0 || !spec.buckets[i - 1]!.noData) body.push(text(plotX + i * slot + 3, py + 14, 'no data', { 'font-size': 12, fill: MUTED, class: 'no-data-label' }));
+    });
     spec.buckets.forEach((b, i) => {
       let acc = 0;
       const x = plotX + i * slot + (slot - barW) / 2;
@@ -161,6 +171,7 @@ export function buildChartSvg(spec: ChartSpec): ChartLayout {
   }
   parts.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="${FONT_FAMILY}">`,
+    '<defs><pattern id="no-data" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="#F1F1F1"/><line x1="0" y1="0" x2="0" y2="8" stroke="#C8C8C8" stroke-width="3"/></pattern></defs>',
     el('rect', { width: W, height: H, fill: '#FFFFFF' }),
     ...head,
     `<g class="legend">${legend.join('')}</g>`,
@@ -168,5 +179,5 @@ export function buildChartSvg(spec: ChartSpec): ChartLayout {
     `<g class="axis">${axis.join('')}</g>`,
     '</svg>',
   );
-  return { svg: parts.join(''), width: W, height: H, step: spec.step, panels, bars };
+  return { svg: parts.join(''), width: W, height: H, step: spec.step, panels, bars, noData: spec.buckets.filter((b) => b.noData).map((b) => b.label) };
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { Actor } from './actor.ts';
+import type { DatasetInfo } from './dataset-info.ts';
 import { Incident } from './incident.ts';
 import { Place } from './place.ts';
 import { PlaceName } from './place-name.ts';
@@ -15,6 +16,7 @@ export * from './place-name.ts';
 export * from './quote.ts';
 export * from './source.ts';
 export * from './statistic.ts';
+export * from './dataset-info.ts';
 export * from './draft.ts';
 
 /** Every kind of record, with the folder under data/ that holds it and its schema. */
@@ -39,4 +41,6 @@ export interface RawDataset {
   quotes: Quote[];
   /** Optional: a dataset without them still finds every name and alias of its own places. */
   'place-names'?: PlaceName[];
+  /** data/dataset.json: the focus actor; absent, every command counts all recorded violence. */
+  info?: DatasetInfo;
 }

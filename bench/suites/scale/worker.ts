@@ -34,7 +34,9 @@ const time = <T>(key: string, fn: () => T): T => {
 f.loadavg_1m = Math.round(os.loadavg()[0]! * 100) / 100;
 const filesOf = (raw: RawDataset): RawFiles => {
   const out = {} as RawFiles;
-  for (const [kind, recs] of Object.entries(raw)) out[kind as keyof RawFiles] = (recs as unknown[]).map((value, index) => ({ file: `synthetic/${kind}`, index, value }));
+  const { info, ...kinds } = raw;
+  for (const [kind, recs] of Object.entries(kinds)) out[kind as keyof typeof kinds] = (recs as unknown[]).map((value, index) => ({ file: `synthetic/${kind}`, index, value }));
+  if (info) out.info = { file: 'synthetic/dataset.json', index: 0, value: info };
   return out;
 };
 

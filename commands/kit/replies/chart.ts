@@ -23,6 +23,13 @@ export function chartReply(ds: Dataset, subject: PictureSubject, layout: ChartLa
   const peak = peakPeriod(layout.bars);
   const summary =
     `Chart of killed and injured${who} in ${label} by ${step}, ${period}: ${countLine(result)}` +
-    `${peak ? `; most killed in ${step === 'week' ? 'the week of ' : ''}${peak.label} (${peak.value.toLocaleString('en-US')})` : ''}.`;
+    `${peak ? `; most killed in ${step === 'week' ? 'the week of ' : ''}${peak.label} (${peak.value.toLocaleString('en-US')})` : ''}` +
+    // Said in words too (the summary is the picture's alt text): shaded periods are no data, not zero.
+    `${layout.noData.length ? `; no data (no systematic source covers it, shaded): ${noDataText(layout.noData)}` : ''}.`;
   return pictureReply(ds, { fileName: 'chart.png', png, title: `Killed and injured in ${label}${who}`, summary, result, boundaries: false });
+}
+
+/** "2019"; several periods joined with commas (at most five shown, else the count and the ends). */
+function noDataText(labels: readonly string[]): string {
+  return labels.length <= 5 ? labels.join(', ') : `${labels.length} periods, ${labels[0]} to ${labels[labels.length - 1]}`;
 }
