@@ -1,10 +1,53 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/**
+ * Two projects, run one after the other by `npm test`:
+ * - unit: in-process tests of handlers, queries, rendering, the digest's logic, configuration (quick);
+ * - e2e: everything that starts processes, worker threads or a gateway, waits on real timers, or builds
+ *   datasets at scale: the real discord.js client against the local Discord-compatible server (testkit/),
+ *   `npm start`/`ask` and the other CLIs as child processes, the ShardingManager, local HTTP servers (feeds), an embedded PostgreSQL server.
+ * A new test file is a unit test unless it is listed here.
+ */
+export const E2E_TESTS = [
+  'tests/alerts.test.ts',
+  'tests/cli.test.ts',
+  'tests/crash-guard.test.ts',
+  'tests/data-reload.test.ts',
+  'tests/digest-e2e.test.ts',
+  'tests/digest-hardening.test.ts',
+  'tests/digest-storage.test.ts',
+  'tests/digest-watch-dataset.test.ts',
+  'tests/discord-e2e.test.ts',
+  'tests/discord-hardening.test.ts',
+  'tests/discord-images.test.ts',
+  'tests/discord-process.test.ts',
+  'tests/discord-shards.test.ts',
+  'tests/extract-cli.test.ts',
+  'tests/feeds-cli.test.ts',
+  'tests/feeds.test.ts',
+  'tests/import-ged.test.ts',
+  'tests/invite-and-drift.test.ts',
+  'tests/logger-format.test.ts',
+  'tests/postgres-store.test.ts',
+  'tests/review-cli.test.ts',
+  'tests/review-store.test.ts',
+  'tests/scale-query.test.ts',
+  'tests/source-coverage.test.ts',
+];
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    // End-to-end tests start a local Discord-compatible server and the real client; give them room.
+    // End-to-end tests start a local Discord-compatible server, the real client and child processes; and on
+    // two busy cores even an in-process test can take seconds: give both room.
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        // One module graph per worker instead of one per file: the files share the dataset and discord.js imports.
+        test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, ...E2E_TESTS], isolate: false },
+      },
+      { extends: true, test: { name: 'e2e', include: E2E_TESTS } },
+    ],
   },
 });

@@ -5,7 +5,7 @@
  *    whole dataset (seed + UCDP GED), as the scheduler does it (store lookups included), on a day the
  *    GED data covers. Figures: ms in all and per digest, cold (first pass) and warm.
  * 2. Deliver: 1,000 digests to 1,000 servers through the real discord.js client and the local
- *    Discord-compatible server (tests/support/fake-discord.ts), which here enforces Discord's global limit
+ *    Discord-compatible server (testkit/fake-discord.ts), which here enforces Discord's global limit
  *    of 50 requests per second (any 1-second window, by arrival) and answers excess with a global 429
  *    (Retry-After, X-RateLimit-Global, X-RateLimit-Scope: global) as Discord does. Figures: requests per
  *    second achieved against the limit, and the number of 429s.
@@ -21,7 +21,7 @@ import { DigestStore } from '../src/digest/store.ts';
 import { createBot } from '../src/discord/bot.ts';
 import { createLogger } from '../src/discord/logger.ts';
 import { openDatabase } from '../src/storage/db.ts';
-import { FakeDiscord, snowflake, type FakeGuild, type InjectedResponse } from '../tests/support/fake-discord.ts';
+import { FakeDiscord, snowflake, type FakeGuild, type InjectedResponse } from '../testkit/fake-discord.ts';
 
 if (!isMainThread) {
   await serveDiscord(workerData as { guilds: FakeGuild[]; limit: number });
@@ -136,7 +136,7 @@ async function main(): Promise<void> {
       dataset: () => ds,
       now: clock,
       plugins: [plugin],
-      logger: createLogger({ level: 'error', secrets: [config.token], destination: new Writable({ write: (c: Buffer, _e, cb) => (process.stderr.write(c), cb()) }) }),
+      logger: createLogger({ level: 'error', secrets: [config.token], destination: new Writable({ write: (c: Buffer, _e, cb) => void process.stderr.write(c, () => cb()) }) }),
     });
     await bot.start();
     const store = plugin.store()!;

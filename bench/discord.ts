@@ -1,6 +1,6 @@
 /**
  * `npm run bench:discord [-- --n 2000 --concurrency 16]`: interactions through the real discord.js client over
- * loopback (a local Discord-compatible server, tests/support/fake-discord.ts), timed from the moment the
+ * loopback (a local Discord-compatible server, testkit/fake-discord.ts), timed from the moment the
  * server sends INTERACTION_CREATE to the moment it receives the interaction callback. Our /attacks runs
  * beside a trivial handler that replies "ok", the floor discord.js itself sets; the kinds alternate so drift
  * affects all alike. Autocomplete for places is timed too (Discord wants it fast). Prints figures only; there is nothing to assert about timing.
@@ -13,8 +13,8 @@ import { loadDataset } from '../src/data/load-dataset.ts';
 import { createBot } from '../src/discord/bot.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
 import { createLogger } from '../src/discord/logger.ts';
-import { FakeDiscord, type RecordedRequest } from '../tests/support/fake-discord.ts';
-import { configFor } from '../tests/support/harness.ts';
+import { FakeDiscord, type RecordedRequest } from '../testkit/fake-discord.ts';
+import { configFor } from '../testkit/harness.ts';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '16' }, warmup: { type: 'string', default: '200' } } });
 const N = Number(values.n);
@@ -42,7 +42,7 @@ const bot = createBot({
   config,
   commands: [...commands, ok],
   dataset: () => ds,
-  logger: createLogger({ level: 'warn', secrets: [config.token], destination: new Writable({ write: (c: Buffer, _e, cb) => (process.stderr.write(c), cb()) }) }),
+  logger: createLogger({ level: 'warn', secrets: [config.token], destination: new Writable({ write: (c: Buffer, _e, cb) => void process.stderr.write(c, () => cb()) }) }),
 });
 await bot.start();
 

@@ -13,12 +13,7 @@ export interface SuiteResult {
 
 export type Suite = () => Promise<SuiteResult>;
 
-/** Percentile (0..100) of a sample, by nearest rank. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (!sorted.length) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i]!;
-}
+export { percentile } from '../testkit/percentile.ts';
 
 /** Formats rows as a fixed-width text table (first row is the header). */
 export function table(rows: readonly (readonly string[])[]): string[] {

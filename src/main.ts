@@ -1,16 +1,18 @@
 /**
- * `npm start`: with DISCORD_TOKEN set (in the environment or .env), runs the bot on Discord;
- * without it, opens the offline console, which answers the same commands in the terminal.
+ * The entry point of every npm script that runs the app (see package.json):
+ *   npm start                 -> start(): the bot on Discord with DISCORD_TOKEN set, else the offline console
+ *   npm run ask -- "/..."     -> ask(): one command, one answer
+ *   npm run deploy-commands   -> deploy(): register the slash commands
+ * The wiring itself is in app.ts.
  */
 import './cli/exit-on-closed-pipe.ts';
-import { existsSync } from 'node:fs';
+import { ask, deploy, start } from './app.ts';
 
-if (existsSync('.env')) process.loadEnvFile('.env');
-
-if (process.env.DISCORD_TOKEN) {
-  const { runBot } = await import('./discord/run-bot.ts');
-  await runBot();
-} else {
-  const { runConsole } = await import('./cli/console.ts');
-  await runConsole();
+const [mode, ...rest] = process.argv.slice(2);
+if (mode === 'ask') await ask(rest);
+else if (mode === 'deploy-commands') await deploy();
+else if (mode === undefined) await start();
+else {
+  process.stderr.write(`unknown mode "${mode}": use no argument (start), ask or deploy-commands\n`);
+  process.exit(2);
 }

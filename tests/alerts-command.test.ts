@@ -6,7 +6,7 @@ import type { CommandContext, RawOptions } from '../commands/kit/context.ts';
 import type { ChannelCheckResult } from '../commands/kit/services.ts';
 import { UserError } from '../src/core/user-error.ts';
 import { createConsoleServices } from '../src/digest/console-services.ts';
-import { seedDataset } from './helpers/seed-dataset.ts';
+import { seedDataset } from '../testkit/seed-dataset.ts';
 
 const GUILD = '900000000000000001';
 const CHANNEL = '900000000000000002';

@@ -1,6 +1,6 @@
 /**
  * Alerts and forum posts end to end: the real discord.js client (src/discord/bot.ts) with the digest and
- * alerts plugins, against the local Discord-compatible server (tests/support/fake-discord.ts).
+ * alerts plugins, against the local Discord-compatible server (testkit/fake-discord.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,9 +11,9 @@ import { digest } from '../commands/digest/index.ts';
 import { createAlertsPlugin, type AlertsPlugin } from '../src/alerts/discord-plugin.ts';
 import { createDigestPlugin, type DigestPlugin } from '../src/digest/discord-plugin.ts';
 import { openDatabase } from '../src/storage/db.ts';
-import { FakeDiscord, snowflake, type FakeGuild } from './support/fake-discord.ts';
-import { startBot } from './support/harness.ts';
-import { seedDataset } from './helpers/seed-dataset.ts';
+import { FakeDiscord, snowflake, type FakeGuild } from '../testkit/fake-discord.ts';
+import { startBot } from '../testkit/harness.ts';
+import { seedDataset } from '../testkit/seed-dataset.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -53,7 +53,7 @@ async function boot(g: FakeGuild, clock: { t: number }): Promise<{ server: FakeD
   const server = await new FakeDiscord({ guilds: [g] }).start();
   cleanups.push(() => server.stop());
   const dir = mkdtempSync(join(tmpdir(), 'alerts-e2e-'));
-  const db = openDatabase({ dataDir: dir });
+  const db = openDatabase({ stateDir: dir });
   cleanups.push(() => {
     db.close();
     rmSync(dir, { recursive: true, force: true });

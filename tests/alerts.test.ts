@@ -9,8 +9,8 @@ import type { Incident } from '../src/schema/index.ts';
 import { openDatabase } from '../src/storage/db.ts';
 import { InvalidRequestCounter } from '../src/digest/invalid-requests.ts';
 import { createDigestRest } from '../src/digest/sender.ts';
-import { seedDataset } from './helpers/seed-dataset.ts';
-import { FakeDiscord, snowflake } from './support/fake-discord.ts';
+import { seedDataset } from '../testkit/seed-dataset.ts';
+import { FakeDiscord, snowflake } from '../testkit/fake-discord.ts';
 
 const GUILD = snowflake();
 const CH_ROLE = snowflake();

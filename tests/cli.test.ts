@@ -6,17 +6,17 @@ import { describe, expect, it } from 'vitest';
 import { commandByName } from '../commands/index.ts';
 import { parseCommandLine, tokenize } from '../src/cli/parse-command-line.ts';
 import { toDiscordBody } from '../src/cli/run-command.ts';
-import { createCliContext } from '../src/cli/cli-context.ts';
+import { createCliContext } from '../src/app.ts';
 import { UserError } from '../src/core/user-error.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
-/** Runs a CLI the way a user does (`npm run ask` is `tsx src/cli/ask.ts`), as a child process. */
-function cli(script: string, args: string[], input?: string) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, encoding: 'utf8', input, env: { ...process.env, DISCORD_TOKEN: '' }, timeout: 60_000 });
+/** Runs a CLI the way a user does (`npm run ask` is `tsx src/main.ts ask`), as a child process. */
+function cli(script: string, args: string[], input?: string, env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, encoding: 'utf8', input, env: { ...process.env, DISCORD_TOKEN: '', ...env }, timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
-const ask = (...args: string[]) => cli('src/cli/ask.ts', args);
+const ask = (...args: string[]) => cli('src/main.ts', ['ask', ...args]);
 
 describe('parsing what people type', () => {
   it('gives the first required option bare, and lets later words extend an option', () => {
@@ -114,6 +114,17 @@ describe('npm run ask', () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  });
+});
+
+describe('npm run ask with invalid data', () => {
+  it('prints one line that says so and where to look, exit 1, no stack trace', () => {
+    const r = cli('src/main.ts', ['ask', '/attacks syria'], undefined, { DATASET_DIR: 'tests/fixtures/bad-data' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^error: the dataset is invalid \(\d+ problems?\); `npm run data:check` lists them\.\n$/);
+    expect(r.stderr).not.toContain('DatasetError');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
 

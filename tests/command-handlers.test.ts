@@ -5,7 +5,7 @@ import { parsePageButtonId } from '../commands/kit/page-button.ts';
 import { UserError } from '../src/core/user-error.ts';
 import { Dataset } from '../src/core/dataset.ts';
 import { limitViolations, type ReplyPayload } from '../commands/kit/payload.ts';
-import { seedContext } from './helpers/seed-dataset.ts';
+import { seedContext } from '../testkit/seed-dataset.ts';
 
 const ctx = seedContext();
 
@@ -115,13 +115,13 @@ describe('/incident', () => {
     const e = r.embeds![0]!;
     expect(e.title).toBe('IS militants attacked a security post, killing two Kurdish soldiers and injuring two others.');
     const f = Object.fromEntries(e.fields!.map((x) => [x.name, x.value]));
-    expect(f['Date']).toBe('31 Jul 2019 (derived: 2 days after 29 Jul 2019)');
-    expect(f['Place']).toContain('Location known to: the province only');
+    expect(f.Date).toBe('31 Jul 2019 (derived: 2 days after 29 Jul 2019)');
+    expect(f.Place).toContain('Location known to: the province only');
     expect(f['Killed and injured']).toContain('2 killed, 2 injured (Kurdish soldiers)');
     expect(f['Source sentence']).toBe(
       '> This attack came two days before IS militants killed two Kurdish soldiers and injured two others when they attacked a security post in Sulaymaniyah province in the Kurdistan region.',
     );
-    expect(f['Claimed']).toBe('Not stated');
+    expect(f.Claimed).toBe('Not stated');
   });
 
   it('says "no casualties" only where the source says so', async () => {

@@ -6,7 +6,7 @@ import { digest } from '../commands/digest/index.ts';
 import { parseCommandLine } from '../src/cli/parse-command-line.ts';
 import { createConsoleServices } from '../src/digest/console-services.ts';
 import { NotFoundError, UserError } from '../src/core/user-error.ts';
-import { seedContext, seedDataset } from './helpers/seed-dataset.ts';
+import { seedContext, seedDataset } from '../testkit/seed-dataset.ts';
 
 const ctx = seedContext();
 const handle = (name: string, o: Record<string, string | number>) => commandByName.get(name)!.handle(o, ctx);
@@ -20,10 +20,11 @@ describe('text a user typed is repeated escaped and capped', () => {
   });
 
   it('an unknown place with **bold** or a # heading is escaped in the private "did you mean"', async () => {
-    await expect(async () => handle('attacks', { place: '# **Diyalla**' })).rejects.toThrow(NotFoundError);
-    const r = await replyTo(commandByName.get('attacks')!, { place: '# **Diyalla**' }, ctx);
+    // Not a close misspelling (those are answered at once now), so the private "did you mean" repeats it.
+    await expect(async () => handle('attacks', { place: '# **Diyallx Qq**' })).rejects.toThrow(NotFoundError);
+    const r = await replyTo(commandByName.get('attacks')!, { place: '# **Diyallx Qq**' }, ctx);
     expect(r.flags).toBe(64);
-    expect(r.content).toContain('"\\# \\*\\*Diyalla\\*\\*"');
+    expect(r.content).toContain('"\\# \\*\\*Diyallx Qq\\*\\*"');
   });
 
   it('a date word is escaped where the error repeats it', async () => {

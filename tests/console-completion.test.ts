@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { commandByName } from '../commands/index.ts';
 import { completeLine } from '../src/cli/console-completion.ts';
 import { runConsole } from '../src/cli/console.ts';
-import { seedContext } from './helpers/seed-dataset.ts';
+import { seedContext } from '../testkit/seed-dataset.ts';
 
 const ctx = seedContext();
 const complete = (line: string) => completeLine(line, commandByName, ctx);
@@ -41,7 +41,7 @@ async function session(stateDir: string, keys: string[]): Promise<string> {
   const output = new PassThrough();
   let printed = '';
   output.on('data', (b: Buffer) => (printed += b.toString()));
-  const done = runConsole({ input, output, terminal: true, stateDir, context: ctx, outDir: join(stateDir, 'out') });
+  const done = runConsole({ input, output, terminal: true, stateDir, context: () => ctx, commands: commandByName, outDir: join(stateDir, 'out') });
   for (const k of keys) {
     input.write(k);
     await new Promise((r) => setTimeout(r, 30)); // completion is asynchronous: let each key be handled

@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { syntheticDataset } from '../bench/suites/scale/generate.ts';
+import { syntheticDataset } from '../testkit/scale/generate.ts';
 import { DatasetError } from '../src/core/dataset-issue.ts';
 import { DEFAULT_DATA_DIR, loadDataset, loadRawDataset } from '../src/data/load-dataset.ts';
 import { writeManifest } from '../src/data/manifest.ts';

@@ -11,6 +11,7 @@ afterEach(() => {
 });
 
 /** A copy of the seed data with one file edited, so each test breaks exactly one thing. */
+// biome-ignore lint/suspicious/noExplicitAny: the edits reach into raw JSON records of any kind, on purpose malformed
 function dataWith(file: string, edit: (records: any[]) => any[] | string): string {
   const dir = mkdtempSync(join(tmpdir(), 'incident-data-'));
   dirs.push(dir);
@@ -33,7 +34,7 @@ function issuesOf(dir: string): DatasetIssue[] {
 }
 
 const INCIDENTS = 'incidents/seed-article.json';
-const byId = (id: string) => (r: any) => r.id === id;
+const byId = (id: string) => (r: { id?: unknown }) => r.id === id;
 
 describe('loading rejects bad records with the file, record id and field', () => {
   it('accepts the shipped data', () => {

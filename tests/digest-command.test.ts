@@ -5,7 +5,7 @@ import { dueDigests } from '../src/core/digest/due.ts';
 import { createConsoleServices } from '../src/digest/console-services.ts';
 import type { ChannelCheckResult } from '../commands/kit/services.ts';
 import type { DigestStore } from '../src/digest/store.ts';
-import { seedDataset } from './helpers/seed-dataset.ts';
+import { seedDataset } from '../testkit/seed-dataset.ts';
 
 const GUILD = '111111111111111111';
 const CHANNEL = '222222222222222222';
@@ -24,7 +24,10 @@ const stores = new WeakMap<CommandContext, DigestStore>();
 const storeOf = (c: CommandContext) => stores.get(c)!;
 const closers: (() => void)[] = [];
 afterEach(() => closers.splice(0).forEach((c) => c()));
-const track = (c: CommandContext) => (closers.push(() => storeOf(c).db.close()), c);
+const track = (c: CommandContext) => {
+  closers.push(() => storeOf(c).db.close());
+  return c;
+};
 
 describe('/digest', () => {
   it('is registered for servers only and needs Manage Server', () => {

@@ -6,7 +6,7 @@ import { addDays, localNoon, unixSeconds } from '../src/core/local-time.ts';
 import { embedLength } from '../commands/kit/payload.ts';
 import { DISCORD_LIMITS } from '../commands/kit/discord-limits.ts';
 import { CASUALTY_GROUPS, type Incident, type RawDataset, type Source } from '../src/schema/index.ts';
-import { seedDataset } from './helpers/seed-dataset.ts';
+import { seedDataset } from '../testkit/seed-dataset.ts';
 
 const at = new Date('2019-08-23T05:00:00Z');
 const win = (day: string, extra: Partial<DigestWindow> = {}): DigestWindow => ({ day, previousDay: addDays(day, -1), recordedIds: [], at, ...extra });

@@ -9,7 +9,7 @@ import type { DigestMessageBody, DigestSender } from '../src/digest/sender.ts';
 import { DigestStore } from '../src/digest/store.ts';
 import { openDatabase, type Db } from '../src/storage/db.ts';
 import type { Incident } from '../src/schema/index.ts';
-import { seedDataset } from './helpers/seed-dataset.ts';
+import { seedDataset } from '../testkit/seed-dataset.ts';
 
 const dirs: string[] = [];
 const dbs: Db[] = [];
@@ -21,7 +21,7 @@ afterEach(() => {
 function tempDb(dir?: string): { db: Db; dir: string } {
   const d = dir ?? mkdtempSync(join(tmpdir(), 'digest-test-'));
   if (!dir) dirs.push(d);
-  const db = openDatabase({ dataDir: d });
+  const db = openDatabase({ stateDir: d });
   dbs.push(db);
   return { db, dir: d };
 }
@@ -207,7 +207,9 @@ describe('digest delivery', () => {
     sender.hold = new Promise((r) => (release = r));
     const tick = a.runner.tick();
     await new Promise((r) => setTimeout(r, 20));
-    await Promise.all([a.runner.kill(), (async () => (release(), undefined))()]);
+    const killed = a.runner.kill();
+    release(); // the requests under way now arrive, as they did before the kill
+    await killed;
     await tick;
     sender.hold = null;
     // Discord received (and posted) all three; the killed process recorded none as sent

@@ -1,6 +1,6 @@
 /**
  * The digest end to end: the real discord.js client (src/discord/bot.ts) with the digest plugin, against
- * the local Discord-compatible server (tests/support/fake-discord.ts), with an injected clock.
+ * the local Discord-compatible server (testkit/fake-discord.ts), with an injected clock.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,9 +11,9 @@ import { composeDigest } from '../commands/kit/digest-message.ts';
 import { createDigestPlugin, type DigestPlugin, type DigestPluginOptions } from '../src/digest/discord-plugin.ts';
 import { digestMarker, digestNonce } from '../src/digest/runner.ts';
 import { openDatabase, type Db } from '../src/storage/db.ts';
-import { FakeDiscord, guildIdForShard, snowflake, type FakeGuild } from './support/fake-discord.ts';
-import { startBot, type StartedBot } from './support/harness.ts';
-import { seedDataset } from './helpers/seed-dataset.ts';
+import { FakeDiscord, guildIdForShard, snowflake, type FakeGuild } from '../testkit/fake-discord.ts';
+import { startBot, type StartedBot } from '../testkit/harness.ts';
+import { seedDataset } from '../testkit/seed-dataset.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -44,7 +44,7 @@ function tempDb(): { db: Db; reopen: () => Db } {
   const dir = mkdtempSync(join(tmpdir(), 'digest-e2e-'));
   const open: Db[] = [];
   const reopen = () => {
-    const db = openDatabase({ dataDir: dir });
+    const db = openDatabase({ stateDir: dir });
     open.push(db);
     return db;
   };

@@ -13,9 +13,9 @@ import { digest } from '../commands/digest/index.ts';
 import { createDigestPlugin, type DigestPlugin, type DigestPluginOptions } from '../src/digest/discord-plugin.ts';
 import type { MonotonicClock } from '../src/digest/monotonic.ts';
 import { openDatabase, type Db } from '../src/storage/db.ts';
-import { FakeDiscord, snowflake, type FakeGuild, type RecordedRequest } from './support/fake-discord.ts';
-import { startBot, type StartedBot } from './support/harness.ts';
-import { seedDataset } from './helpers/seed-dataset.ts';
+import { FakeDiscord, snowflake, type FakeGuild, type RecordedRequest } from '../testkit/fake-discord.ts';
+import { startBot, type StartedBot } from '../testkit/harness.ts';
+import { seedDataset } from '../testkit/seed-dataset.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -64,7 +64,7 @@ function tempDb(): { db: Db; reopen: () => Db } {
   const dir = mkdtempSync(join(tmpdir(), 'digest-hardening-'));
   const open: Db[] = [];
   const reopen = () => {
-    const db = openDatabase({ dataDir: dir });
+    const db = openDatabase({ stateDir: dir });
     open.push(db);
     return db;
   };

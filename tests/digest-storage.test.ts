@@ -7,7 +7,7 @@ import { DigestRunner } from '../src/digest/runner.ts';
 import { DigestStore } from '../src/digest/store.ts';
 import Database from 'better-sqlite3';
 import { MIGRATIONS, migrate, openDatabase, SchemaTooNewError, type Db } from '../src/storage/db.ts';
-import { seedDataset } from './helpers/seed-dataset.ts';
+import { seedDataset } from '../testkit/seed-dataset.ts';
 
 const dirs: string[] = [];
 const dbs: Db[] = [];
@@ -21,7 +21,7 @@ const tmp = () => {
   return d;
 };
 const open = (dir: string) => {
-  const db = openDatabase({ dataDir: dir });
+  const db = openDatabase({ stateDir: dir });
   dbs.push(db);
   return db;
 };
@@ -48,8 +48,8 @@ describe('digest storage', () => {
     raw.pragma('journal_mode = DELETE');
     raw.pragma(`user_version = ${latest + 3}`);
     raw.close();
-    expect(() => openDatabase({ dataDir: dir })).toThrow(SchemaTooNewError);
-    expect(() => openDatabase({ dataDir: dir })).toThrow(new RegExp(`schema version ${latest + 3}, newer than this version of the bot knows \\(${latest}\\)`));
+    expect(() => openDatabase({ stateDir: dir })).toThrow(SchemaTooNewError);
+    expect(() => openDatabase({ stateDir: dir })).toThrow(new RegExp(`schema version ${latest + 3}, newer than this version of the bot knows \\(${latest}\\)`));
     const after = new Database(file, { readonly: true });
     expect(after.pragma('user_version', { simple: true })).toBe(latest + 3);
     expect(after.pragma('journal_mode', { simple: true })).toBe('delete');
@@ -110,7 +110,7 @@ describe('digest storage', () => {
         (await import('tsx/esm/api')).register(); // this worker loads the TypeScript sources itself
         const { DigestStore } = await import(workerData.storeUrl);
         const { openDatabase } = await import(workerData.dbUrl);
-        const store = new DigestStore(openDatabase({ dataDir: workerData.dir }));
+        const store = new DigestStore(openDatabase({ stateDir: workerData.dir }));
         const sab = new Int32Array(workerData.start);
         Atomics.add(sab, 0, 1);
         while (Atomics.load(sab, 0) < 2) {} // both ready: go together
@@ -149,8 +149,7 @@ describe('digest storage', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(sends).toBe(0);
     now = Date.parse('2019-08-23T09:00:00Z'); // only a cron tick can send it now
-    const until = Date.now() + 5000;
-    while (sends === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await vi.waitFor(() => expect(sends).toBeGreaterThan(0), { timeout: 5000, interval: 50 });
     await new Promise((r) => setTimeout(r, 1200)); // another tick or two: nothing more to send
     await runner.stop();
     expect(sends).toBe(1);

@@ -1,13 +1,14 @@
 /** Configuration, logging and the OpenAPI check itself: the parts of the runtime that need no gateway. */
+import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { clientOptionsFor, createBot, PluginSetupError } from '../src/discord/bot.ts';
-import { ConfigError, loadConfig } from '../src/discord/config.ts';
+import { ConfigError, loadAppConfig, loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/discord/logger.ts';
 import { flattenOptions, sanitizeChoices } from '../src/discord/router.ts';
 import { toReplyOptions } from '../src/discord/reply-options.ts';
-import { FakeDiscord } from './support/fake-discord.ts';
-import { OpenApiValidator } from './support/openapi-validator.ts';
+import { FakeDiscord } from '../testkit/fake-discord.ts';
+import { OpenApiValidator } from '../testkit/openapi-validator.ts';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GAbCdE.secret-part-of-the-token_xyz';
 const APP = '1234567890123456789';
@@ -57,6 +58,44 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadAppConfig: every setting, one schema', () => {
+  test('without DISCORD_TOKEN: the offline console; the Discord variables are not needed; defaults', () => {
+    expect(loadAppConfig({ DISCORD_TOKEN: '' })).toEqual({
+      discord: null,
+      datasetDir: undefined,
+      stateDir: resolve('./var'),
+      snapshots: true,
+      feedsFile: resolve('./feeds.json'),
+      logLevel: 'info',
+      warnings: [],
+    });
+  });
+
+  test('with DISCORD_TOKEN: the Discord settings beside the rest; STATE_DIR, DATASET_DIR and INCIDENT_BOT_SNAPSHOT read here', () => {
+    const c = loadAppConfig({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP, STATE_DIR: '/srv/bot-state', DATASET_DIR: 'data', INCIDENT_BOT_SNAPSHOT: 'off', LOG_LEVEL: 'warn' });
+    expect(c.discord).toEqual({ token: TOKEN, applicationId: APP, shardCount: 1, logLevel: 'warn' });
+    expect(c).toMatchObject({ stateDir: '/srv/bot-state', datasetDir: resolve('data'), snapshots: false, logLevel: 'warn', warnings: [] });
+  });
+
+  test('DATA_DIR, the old name of the state folder, is still used, with a deprecation warning', () => {
+    const c = loadAppConfig({ DATA_DIR: '/srv/old-state' });
+    expect(c.stateDir).toBe('/srv/old-state');
+    expect(c.warnings).toEqual([expect.stringMatching(/DATA_DIR is deprecated.*STATE_DIR/)]);
+    const both = loadAppConfig({ DATA_DIR: '/srv/old-state', STATE_DIR: '/srv/new-state' });
+    expect(both.stateDir).toBe('/srv/new-state');
+    expect(both.warnings).toEqual([expect.stringMatching(/DATA_DIR is deprecated and ignored/)]);
+  });
+
+  test.each([
+    [{ INCIDENT_BOT_SNAPSHOT: 'maybe' }, 'INCIDENT_BOT_SNAPSHOT'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ DISCORD_TOKEN: TOKEN }, 'DISCORD_APPLICATION_ID'],
+  ])('a bad setting is named, online or offline: %o', (env, name) => {
+    expect(() => loadAppConfig(env)).toThrow(ConfigError);
+    expect(() => loadAppConfig(env)).toThrow(name);
+  });
+});
+
 describe('client options', () => {
   test('the REST base comes from DISCORD_API_URL; no mentions by default; only the Guilds intent', () => {
     const o = clientOptionsFor({ token: TOKEN, applicationId: APP, apiUrl: 'http://127.0.0.1:9/api', shardCount: 1, logLevel: 'info' });
@@ -86,7 +125,7 @@ describe('client options', () => {
 describe('start-up', () => {
   test('a plugin whose services() throws fails start() as that plugin\'s set-up, before any login', async () => {
     const lines: string[] = [];
-    const logger = createLogger({ level: 'info', destination: new Writable({ write: (c: Buffer, _e, cb) => (lines.push(c.toString()), cb()) }) });
+    const logger = createLogger({ level: 'info', destination: new Writable({ write(c: Buffer, _e, cb) { lines.push(c.toString()); cb(); } }) });
     const bot = createBot({
       config: { token: TOKEN, applicationId: APP, apiUrl: 'http://127.0.0.1:9/api', shardCount: 1, logLevel: 'info' },
       commands: [],
@@ -108,7 +147,7 @@ describe('start-up', () => {
 describe('logger', () => {
   test('never writes the token, whatever field it is in', () => {
     const lines: string[] = [];
-    const log = createLogger({ secrets: [TOKEN], destination: new Writable({ write: (c: Buffer, _e, cb) => (lines.push(c.toString()), cb()) }) });
+    const log = createLogger({ secrets: [TOKEN], destination: new Writable({ write(c: Buffer, _e, cb) { lines.push(c.toString()); cb(); } }) });
     log.info({ token: TOKEN, headers: { authorization: `Bot ${TOKEN}` } }, 'login');
     log.error({ err: new Error(`failed with ${TOKEN}`) }, `message mentioning ${TOKEN}`);
     log.warn({ nested: { deep: [TOKEN] } }, 'x');

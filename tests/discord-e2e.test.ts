@@ -1,10 +1,10 @@
 /**
  * End to end: the real discord.js client (src/discord) logs in to a local Discord-compatible server
- * (tests/support/fake-discord.ts), receives interactions over its gateway and answers over its REST API.
+ * (testkit/fake-discord.ts), receives interactions over its gateway and answers over its REST API.
  * Every body the bot sends is validated against Discord's OpenAPI spec; these tests assert the exact bodies.
  */
 import { DiscordAPIError, PermissionFlagsBits } from 'discord.js';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { commands } from '../commands/index.ts';
 import { replyTo, type CommandModule, type RawOptions } from '../commands/kit/command.ts';
 import { parsePageButtonId } from '../commands/kit/page-button.ts';
@@ -15,8 +15,8 @@ import { restSender, type DigestMessageBody } from '../src/digest/sender.ts';
 import { checkChannel } from '../src/discord/channels.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
 import type { ReplyPayload } from '../commands/kit/payload.ts';
-import { FakeDiscord, snowflake, type RecordedRequest } from './support/fake-discord.ts';
-import { configFor, startBot, type StartedBot } from './support/harness.ts';
+import { FakeDiscord, snowflake, type RecordedRequest } from '../testkit/fake-discord.ts';
+import { configFor, startBot, type StartedBot } from '../testkit/harness.ts';
 
 const ds = loadDataset();
 const NOW = new Date('2019-12-31T12:00:00Z');
@@ -148,11 +148,7 @@ function shownIds(body: unknown): string[] {
 
 /** Waits (up to 3 s) until `cond` holds; fails the test otherwise. */
 async function eventually(cond: () => boolean, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await vi.waitFor(() => expect(cond()).toBe(true), { timeout: timeoutMs, interval: 10 });
 }
 
 /** What discord.js sends for a ReplyPayload: exactly the handler's message, never any mentions. */
@@ -188,9 +184,7 @@ describe('login and registration', () => {
 
   test('heartbeats are sent and acknowledged', async () => {
     const s = server.sessions[0]!;
-    const deadline = Date.now() + 3_000;
-    while (s.heartbeats < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(s.heartbeats).toBeGreaterThanOrEqual(2);
+    await vi.waitFor(() => expect(s.heartbeats).toBeGreaterThanOrEqual(2), { timeout: 3_000, interval: 50 });
     expect(started.bot.client.ws.ping).toBeGreaterThanOrEqual(0);
   });
 

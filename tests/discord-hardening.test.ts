@@ -8,9 +8,9 @@ import { attacks } from '../commands/attacks.ts';
 import { digest } from '../commands/digest/index.ts';
 import { createDigestPlugin, type DigestPlugin } from '../src/digest/discord-plugin.ts';
 import { openDatabase } from '../src/storage/db.ts';
-import { FakeDiscord, snowflake } from './support/fake-discord.ts';
-import { startBot, type StartedBot } from './support/harness.ts';
-import { seedDataset } from './helpers/seed-dataset.ts';
+import { FakeDiscord, snowflake } from '../testkit/fake-discord.ts';
+import { startBot, type StartedBot } from '../testkit/harness.ts';
+import { seedDataset } from '../testkit/seed-dataset.ts';
 
 const NOBODY = '0';
 const MANAGE_SERVER = '32';

@@ -1,6 +1,6 @@
 /**
  * /map and /chart end to end: the real discord.js client (src/discord) against the local
- * Discord-compatible server (tests/support/fake-discord.ts). A picture command is deferred publicly,
+ * Discord-compatible server (testkit/fake-discord.ts). A picture command is deferred publicly,
  * then its answer is PATCHed to @original as multipart/form-data: payload_json with the embed that
  * points at attachment://<name>, and the PNG as files[0]. Every body is validated against Discord's
  * OpenAPI spec by the server. Data: the fixed picture fixture (tests/render-fixture.ts).
@@ -10,9 +10,9 @@ import { commands } from '../commands/index.ts';
 import { replyTo, type RawOptions } from '../commands/kit/command.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
 import type { ReplyPayload } from '../commands/kit/payload.ts';
-import { decodePng, pngSize } from '../src/render/rasterize.ts';
-import { FakeDiscord, type RecordedRequest } from './support/fake-discord.ts';
-import { configFor, startBot, type StartedBot } from './support/harness.ts';
+import { decodePng, pngSize } from '../testkit/png.ts';
+import { FakeDiscord, type RecordedRequest } from '../testkit/fake-discord.ts';
+import { configFor, startBot, type StartedBot } from '../testkit/harness.ts';
 import { fixtureContext, fixtureDataset } from './render-fixture.ts';
 
 const ds = fixtureDataset();

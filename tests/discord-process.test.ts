@@ -1,5 +1,5 @@
 /**
- * The bot as it is really started: `npm start` (src/main.ts -> runBot) and `npm run deploy-commands` as child
+ * The bot as it is really started: `npm start` (src/main.ts -> app.ts) and `npm run deploy-commands` as child
  * processes, configured only through the environment, against the local Discord-compatible server.
  */
 import { spawn } from 'node:child_process';
@@ -7,13 +7,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { commands } from '../commands/index.ts';
-import { FakeDiscord, guildIdForShard, snowflake } from './support/fake-discord.ts';
+import { FakeDiscord, guildIdForShard, snowflake } from '../testkit/fake-discord.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The digest's database goes here, not in the repository's var/. */
-const DATA_DIR = mkdtempSync(join(tmpdir(), 'incident-bot-process-'));
+const STATE_DIR = mkdtempSync(join(tmpdir(), 'incident-bot-process-'));
 
 interface Run {
   exit: Promise<number | null>;
@@ -22,12 +22,12 @@ interface Run {
   kill: (signal: NodeJS.Signals) => void;
 }
 
-function run(script: string, env: Record<string, string>): Run {
+function run(script: string, env: Record<string, string>, args: string[] = []): Run {
   // Only what the bot needs: nothing from the developer's own environment (no real token).
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: ROOT,
     // Every variable set explicitly: a developer's .env (which main.ts loads) cannot change the run.
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DISCORD_GUILD_ID: '', SHARD_COUNT: '1', LOG_LEVEL: 'info', DATA_DIR, ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DISCORD_GUILD_ID: '', SHARD_COUNT: '1', LOG_LEVEL: 'info', STATE_DIR, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -44,7 +44,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.stop();
-  rmSync(DATA_DIR, { recursive: true, force: true });
+  rmSync(STATE_DIR, { recursive: true, force: true });
 });
 
 describe('npm start', () => {
@@ -99,6 +99,34 @@ describe('npm start', () => {
     }
   }, 90_000);
 
+  test('an event discord.js does not expect (READY with install_params: null) is logged with what the bot was doing and counted; the bot keeps answering', async () => {
+    const odd = await new FakeDiscord({ readyApplication: { install_params: null } }).start();
+    const bot = run('src/main.ts', { DISCORD_TOKEN: odd.token, DISCORD_APPLICATION_ID: odd.applicationId, DISCORD_API_URL: odd.apiUrl });
+    const records = () => bot.stdout().trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: number; msg: string; unhandledRejections?: number; activity?: { phase: string; recentDispatches: { event: string }[] }; err?: { type?: string; message?: string } });
+    try {
+      await odd.waitForSessions(1, 30_000);
+      // discord.js fails inside its READY handler; the failure surfaces as a rejection nobody awaited.
+      const logged = await vi.waitFor(() => {
+        const r = records().find((l) => l.msg === 'unhandled promise rejection');
+        expect(r).toBeDefined();
+        return r!;
+      }, { timeout: 20_000, interval: 50 });
+      expect(logged.level).toBe(50);
+      expect(logged.unhandledRejections).toBe(1);
+      expect(logged.err).toMatchObject({ type: 'TypeError', message: expect.stringContaining('scopes') });
+      expect(logged.activity?.recentDispatches.map((d) => d.event)).toContain('READY');
+      // Not a crash: the process answers as before and stops cleanly.
+      const cb = await odd.chatInput('help').callback(10_000);
+      expect(cb.status).toBe(204);
+      bot.kill('SIGTERM');
+      expect(await bot.exit).toBe(0);
+      expect(bot.stderr()).toBe('');
+    } finally {
+      bot.kill('SIGKILL');
+      await odd.stop();
+    }
+  }, 60_000);
+
   test('a token Discord refuses (401) stops it with a clear log line and exit 1, the token not in it', async () => {
     const wrong = 'wrong-token.for-this-test.only-1234';
     const bot = run('src/main.ts', { DISCORD_TOKEN: wrong, DISCORD_APPLICATION_ID: server.applicationId, DISCORD_API_URL: server.apiUrl });
@@ -109,10 +137,10 @@ describe('npm start', () => {
     expect(bot.stdout() + bot.stderr()).not.toContain(wrong);
   }, 30_000);
 
-  test('a plugin that cannot be set up (DATA_DIR not a directory) is named in the log line, not reported as a login failure', async () => {
-    const file = join(DATA_DIR, 'a-file-not-a-folder');
+  test('a plugin that cannot be set up (STATE_DIR not a directory) is named in the log line, not reported as a login failure', async () => {
+    const file = join(STATE_DIR, 'a-file-not-a-folder');
     writeFileSync(file, '');
-    const bot = run('src/main.ts', { DISCORD_TOKEN: server.token, DISCORD_APPLICATION_ID: server.applicationId, DISCORD_API_URL: server.apiUrl, DATA_DIR: join(file, 'var') });
+    const bot = run('src/main.ts', { DISCORD_TOKEN: server.token, DISCORD_APPLICATION_ID: server.applicationId, DISCORD_API_URL: server.apiUrl, STATE_DIR: join(file, 'var') });
     expect(await bot.exit).toBe(1);
     const lines = bot.stdout().trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string; plugin?: string; err?: { message?: string } });
     const fatal = lines.find((l) => l.level === 60);
@@ -135,7 +163,7 @@ describe('npm start', () => {
 describe('npm run deploy-commands', () => {
   test('registers every command to DISCORD_GUILD_ID and prints what it registered', async () => {
     const guildId = server.guilds[0]!.id;
-    const r = run('src/discord/deploy-commands.ts', { DISCORD_TOKEN: server.token, DISCORD_APPLICATION_ID: server.applicationId, DISCORD_API_URL: server.apiUrl, DISCORD_GUILD_ID: guildId });
+    const r = run('src/main.ts', { DISCORD_TOKEN: server.token, DISCORD_APPLICATION_ID: server.applicationId, DISCORD_API_URL: server.apiUrl, DISCORD_GUILD_ID: guildId }, ['deploy-commands']);
     expect(await r.exit).toBe(0);
     const put = server.requestsTo('PUT', `/applications/${server.applicationId}/guilds/${guildId}/commands`).at(-1)!;
     expect(put.body).toEqual(commands.map((c) => c.definition));

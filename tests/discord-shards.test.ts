@@ -1,17 +1,19 @@
 /**
  * Sharding: two guilds that Discord routes to different shards, each answered by its own shard.
- * In-process: two real clients with shards [0] and [1] of 2. Then the real ShardingManager from run-bot,
+ * In-process: two real clients with shards [0] and [1] of 2. Then the real ShardingManager (src/discord/sharding.ts),
  * spawning two child processes (tsx) against the same fake server.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { CommandModule } from '../commands/kit/command.ts';
 import { ownsGuild, shardForGuild } from '../src/discord/channels.ts';
-import { buildShardingManager } from '../src/discord/run-bot.ts';
-import { FakeDiscord, guildIdForShard, snowflake } from './support/fake-discord.ts';
-import { configFor, startBot, type StartedBot } from './support/harness.ts';
+import { createLogger } from '../src/discord/logger.ts';
+import { buildShardingManager, respawnWithBackoff } from '../src/discord/sharding.ts';
+import { FakeDiscord, guildIdForShard, snowflake } from '../testkit/fake-discord.ts';
+import { configFor, startBot, type StartedBot } from '../testkit/harness.ts';
 
 /** Each shard's bot gets its own /whoami, which says which shard it is. */
 const whoami = (shard: number): CommandModule => ({
@@ -67,7 +69,7 @@ describe('two shards in one process', () => {
 
 /**
  * Kills each shard's child process (SIGTERM: it destroys its client and exits) and waits until every one
- * has exited (SIGKILL after 10 s), so nothing still runs against the server or DATA_DIR when the caller
+ * has exited (SIGKILL after 10 s), so nothing still runs against the server or STATE_DIR when the caller
  * stops the one and removes the other. Resolves with each child's exit code (or signal).
  */
 async function killShards(manager: ReturnType<typeof buildShardingManager>): Promise<(number | string | null)[]> {
@@ -91,7 +93,7 @@ async function killShards(manager: ReturnType<typeof buildShardingManager>): Pro
   return Promise.all(exits);
 }
 
-describe('run-bot with SHARD_COUNT > 1', () => {
+describe('the ShardingManager (SHARD_COUNT > 1)', () => {
   test('builds a ShardingManager over the shard script with the configured count, in child processes running tsx', () => {
     const config = { token: 'x'.repeat(30), applicationId: '123456789012345678', shardCount: 3, logLevel: 'info' as const };
     // mode and execArgv are set by the constructor but missing from discord.js's typings.
@@ -114,9 +116,9 @@ describe('run-bot with SHARD_COUNT > 1', () => {
       ],
     }).start();
     // The children inherit this environment (ShardingManager adds SHARDS and SHARD_COUNT).
-    // DATA_DIR: the digest's database in a temporary folder, not the repository's var/.
+    // STATE_DIR: the digest's database in a temporary folder, not the repository's var/.
     const dataDir = mkdtempSync(join(tmpdir(), 'incident-bot-shards-'));
-    const vars = { DISCORD_TOKEN: server.token, DISCORD_APPLICATION_ID: server.applicationId, DISCORD_API_URL: server.apiUrl, DISCORD_GUILD_ID: '', LOG_LEVEL: 'warn', DATA_DIR: dataDir };
+    const vars = { DISCORD_TOKEN: server.token, DISCORD_APPLICATION_ID: server.applicationId, DISCORD_API_URL: server.apiUrl, DISCORD_GUILD_ID: '', LOG_LEVEL: 'warn', STATE_DIR: dataDir };
     const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
     Object.assign(process.env, vars);
     const manager = buildShardingManager({ ...configFor(server), shardCount: 2 });
@@ -144,5 +146,42 @@ describe('run-bot with SHARD_COUNT > 1', () => {
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
+  }, 60_000);
+});
+
+describe('a shard process that dies', () => {
+  test('is respawned after a delay that doubles with each death in a row, back to the first after a healthy run, and not at all once respawn is off', async () => {
+    const dying = fileURLToPath(new URL('./fixtures/processes/dying-shard.mjs', import.meta.url));
+    const manager = buildShardingManager({ token: 'x'.repeat(30), applicationId: '123456789012345678', shardCount: 1, logLevel: 'silent' }, dying);
+    (manager as unknown as { execArgv: string[] }).execArgv = []; // plain JavaScript: no tsx to start each time
+    let clock = 0;
+    let spawns = 0;
+    const delays: number[] = [];
+    respawnWithBackoff(manager, {
+      logger: createLogger({ level: 'silent' }),
+      baseDelayMs: 100,
+      maxDelayMs: 400,
+      healthyAfterMs: 60_000,
+      now: () => clock,
+      schedule: (respawn, ms) => {
+        delays.push(ms);
+        if (delays.length === 6) manager.respawn = false; // shutting down while a respawn waits
+        setImmediate(respawn);
+      },
+    });
+    // After respawnWithBackoff's own listeners, which note the spawn time.
+    manager.on('shardCreate', (shard) =>
+      shard.on('spawn', () => {
+        spawns += 1;
+        // The fifth run lasts a minute (on the injected clock): a healthy run, so its death starts over.
+        if (spawns === 5) clock += 60_000;
+      }),
+    );
+    await manager.spawn({ amount: 1, delay: 0, timeout: -1 });
+    await vi.waitFor(() => expect(delays).toHaveLength(6), { timeout: 40_000, interval: 20 });
+    expect(delays).toEqual([100, 200, 400, 400, 100, 200]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(spawns).toBe(6); // the first spawn and five respawns; the sixth death was not respawned
+    expect(manager.shards.get(0)!.process).toBeNull();
   }, 60_000);
 });

@@ -5,8 +5,8 @@ import { commands } from '../commands/index.ts';
 import { deployedCommandDrift } from '../src/discord/command-drift.ts';
 import { deployCommands } from '../src/discord/deploy-commands.ts';
 import { inviteUrl, permissionsInteger } from '../src/discord/invite.ts';
-import { FakeDiscord } from './support/fake-discord.ts';
-import { configFor } from './support/harness.ts';
+import { FakeDiscord } from '../testkit/fake-discord.ts';
+import { configFor } from '../testkit/harness.ts';
 
 describe('the invite link', () => {
   it('asks for both scopes and exactly the permissions given', () => {

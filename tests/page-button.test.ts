@@ -5,7 +5,7 @@ import { pageButtonId, pageButtons, parsePageButtonId, resolveHashedIds } from '
 import { quote } from '../commands/quote.ts';
 import { loadDataset } from '../src/data/load-dataset.ts';
 import { UserError } from '../src/core/user-error.ts';
-import { seedContext } from './helpers/seed-dataset.ts';
+import { seedContext } from '../testkit/seed-dataset.ts';
 
 describe('page buttons carry the query in their custom id', () => {
   it('round-trips options, with numbers as numbers and days as ISO days', () => {

@@ -5,7 +5,7 @@ import { parsePageButtonId } from '../commands/kit/page-button.ts';
 import { runCommandLine } from '../src/cli/run-command.ts';
 import { loadDataset } from '../src/data/load-dataset.ts';
 import type { ReplyPayload } from '../commands/kit/payload.ts';
-import { seedContext } from './helpers/seed-dataset.ts';
+import { seedContext } from '../testkit/seed-dataset.ts';
 
 const ctx = seedContext();
 const run = (name: string, options: RawOptions, c: CommandContext = ctx): Promise<ReplyPayload> => replyTo(commandByName.get(name)!, options, c);

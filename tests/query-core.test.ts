@@ -6,7 +6,7 @@ import { statisticsFor } from '../src/core/query-statistics.ts';
 import { breakdownByPlaceKind } from '../src/core/breakdown.ts';
 import { normalizeName } from '../src/core/normalize-name.ts';
 import { UserError } from '../src/core/user-error.ts';
-import { seedDataset } from './helpers/seed-dataset.ts';
+import { seedDataset } from '../testkit/seed-dataset.ts';
 
 const ds = seedDataset();
 const ids = (placeId: string | null, extra: Parameters<typeof queryIncidents>[1] = {}) =>

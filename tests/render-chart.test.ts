@@ -5,7 +5,7 @@ import { renderChart } from '../src/render/chart.ts';
 import { autoStep, bucketIncidents, buildChartSpec, periodStart, type ChartStep } from '../src/render/chart-data.ts';
 import { buildChartSvg, niceStep, type ChartLayout } from '../src/render/chart-svg.ts';
 import { GROUP_COLOUR } from '../src/render/palette.ts';
-import { decodePng, pixel, pngSize } from '../src/render/rasterize.ts';
+import { decodePng, pixel, pngSize } from '../testkit/png.ts';
 import type { IncidentSelection } from '../src/core/incident-selection.ts';
 import { selectIncidents } from '../src/render/selection.ts';
 import { FIXTURE_INCIDENTS, fixtureDataset } from './render-fixture.ts';

@@ -4,8 +4,8 @@ import { replyTo, type CommandContext, type RawOptions } from '../commands/kit/c
 import { UserError } from '../src/core/user-error.ts';
 import { EPHEMERAL } from '../commands/kit/discord-limits.ts';
 import { limitViolations, type ReplyPayload } from '../commands/kit/payload.ts';
-import { decodePng, pngSize } from '../src/render/rasterize.ts';
-import { seedContext } from './helpers/seed-dataset.ts';
+import { decodePng, pngSize } from '../testkit/png.ts';
+import { seedContext } from '../testkit/seed-dataset.ts';
 import { fixtureContext } from './render-fixture.ts';
 
 async function run(name: string, options: RawOptions, ctx: CommandContext): Promise<ReplyPayload> {

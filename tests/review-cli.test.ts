@@ -20,7 +20,7 @@ function run(script: string, ...args: string[]): Promise<{ code: number; out: st
 
 describe('npm run review and npm run export', () => {
   it('lists, approves with an edit, refuses a second decision and bad edits, and exports what was published', { timeout: 120_000 }, async () => {
-    const store = new ReviewStore(openDatabase({ dataDir: dir }));
+    const store = new ReviewStore(openDatabase({ stateDir: dir }));
     const d = store.addDraft({ articleId: null, kind: 'incident', record: INCIDENT, bundle: { source: SOURCE, places: [], actors: [] }, duplicateOf: 'ged-1', now: 1 });
     const list = await run('src/cli/review.ts', 'list');
     expect(list.out).toContain(`#${d.id} incident baqubah-market-2026-12-01 (2026-12-01)`);

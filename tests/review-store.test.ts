@@ -59,7 +59,7 @@ describe('the review queue', () => {
   it('decides each draft once when two processes race to decide the same drafts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'review-race-'));
     dirs.push(dir);
-    const store = new ReviewStore(openDatabase({ dataDir: dir }));
+    const store = new ReviewStore(openDatabase({ stateDir: dir }));
     const ids = Array.from({ length: 60 }, (_, i) => store.addDraft({ articleId: i, kind: 'incident', record: { ...INCIDENT, id: `baqubah-market-2026-12-01-${i}` }, bundle: { source: SOURCE, places: [], actors: [] }, now: 1 }).id);
     const code = `
       const { parentPort, workerData } = require('node:worker_threads');
@@ -67,7 +67,7 @@ describe('the review queue', () => {
         (await import('tsx/esm/api')).register();
         const { ReviewStore } = await import(workerData.storeUrl);
         const { openDatabase } = await import(workerData.dbUrl);
-        const store = new ReviewStore(openDatabase({ dataDir: workerData.dir }));
+        const store = new ReviewStore(openDatabase({ stateDir: workerData.dir }));
         const sab = new Int32Array(workerData.start);
         Atomics.add(sab, 0, 1);
         while (Atomics.load(sab, 0) < 2) {}

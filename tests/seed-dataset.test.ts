@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DATA_DIR } from '../src/data/load-dataset.ts';
-import { seedContext, seedDataset, SEED_SOURCE } from './helpers/seed-dataset.ts';
+import { seedContext, seedDataset, SEED_SOURCE } from '../testkit/seed-dataset.ts';
 
 const article = readFileSync(join(DEFAULT_DATA_DIR, 'source-texts', 'is-comeback-iraq-syria-2019.txt'), 'utf8');
 const ds = seedDataset();

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateIncidents, SYNTHETIC_SOURCE } from '../bench/suites/scale/generate.ts';
+import { generateIncidents, SYNTHETIC_SOURCE } from '../testkit/scale/generate.ts';
 import { sources as sourcesCommand } from '../commands/sources.ts';
 import type { CommandContext } from '../commands/kit/command.ts';
 import { Dataset } from '../src/core/dataset.ts';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { table, type Suite } from '../suite.ts';
-import { QUERY_KINDS } from './scale/query-mix.ts';
+import { QUERY_KINDS } from '../../testkit/scale/query-mix.ts';
 
 const WORKER = fileURLToPath(new URL('./scale/worker.ts', import.meta.url));
 const fmt = (x: number | undefined, digits = 3) => (x === undefined || Number.isNaN(x) ? '-' : x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toFixed(digits));

@@ -2,13 +2,13 @@
  * One command, one answer, then exit:
  *   npm run --silent ask -- [--json] [--now <ISO date-time>] [--out <dir>] "/attacks syria"
  * Exit 0 on an answer (also "nothing found", and a name it does not know: NotFoundError is answered
- * with "did you mean"), 2 on a usage error (any other UserError), with a one-line message.
+ * with "did you mean"), 2 on a usage error (any other UserError), 1 when the data is invalid, with a
+ * one-line message.
  */
-import './exit-on-closed-pipe.ts';
 import { parseArgs } from 'node:util';
-import { commandByName } from '../../commands/index.ts';
+import type { CommandContext, CommandModule } from '../../commands/kit/command.ts';
+import { DatasetError } from '../core/dataset-issue.ts';
 import { UserError } from '../core/user-error.ts';
-import { createCliContext } from './cli-context.ts';
 import { renderText } from './render-text.ts';
 import { runCommandLine, saveFiles, toDiscordBody } from './run-command.ts';
 
@@ -19,13 +19,18 @@ function fail(code: number, message: string): never {
   process.exit(code);
 }
 
-async function main() {
-  let args;
+export interface AskOptions {
+  /** The handlers' context, with the clock fixed at `now` when given (loads the dataset). */
+  context: (now?: Date) => CommandContext;
+  commands: ReadonlyMap<string, CommandModule>;
+}
+
+const ASK_OPTIONS = { json: { type: 'boolean', default: false }, now: { type: 'string' }, out: { type: 'string', default: 'out' }, help: { type: 'boolean', default: false } } as const;
+
+export async function runAsk(argv: string[], opts: AskOptions): Promise<void> {
+  let args: ReturnType<typeof parseArgs<{ args: string[]; options: typeof ASK_OPTIONS; allowPositionals: true }>>;
   try {
-    args = parseArgs({
-      options: { json: { type: 'boolean', default: false }, now: { type: 'string' }, out: { type: 'string', default: 'out' }, help: { type: 'boolean', default: false } },
-      allowPositionals: true,
-    });
+    args = parseArgs({ args: argv, options: ASK_OPTIONS, allowPositionals: true });
   } catch (e) {
     fail(2, `${(e as Error).message.split('\n')[0]}\n${USAGE}`);
   }
@@ -40,9 +45,16 @@ async function main() {
     now = new Date(args.values.now);
     if (!/^\d{4}-\d{2}-\d{2}/.test(args.values.now) || Number.isNaN(now.getTime())) fail(2, `--now must be an ISO date-time such as 2019-08-25T08:00:00Z, not "${args.values.now}".`);
   }
-  const ctx = createCliContext({ now });
+  let ctx: CommandContext;
   try {
-    const reply = await runCommandLine(line, commandByName, ctx);
+    ctx = opts.context(now);
+  } catch (e) {
+    // The details are for `npm run data:check`; a question asked here gets one line.
+    if (e instanceof DatasetError) fail(1, `error: the dataset is invalid (${e.issues.length} problem${e.issues.length === 1 ? '' : 's'}); \`npm run data:check\` lists them.`);
+    throw e;
+  }
+  try {
+    const reply = await runCommandLine(line, opts.commands, ctx);
     const saved = saveFiles(reply, args.values.out!);
     if (args.values.json) process.stdout.write(JSON.stringify(toDiscordBody(reply), null, 2) + '\n');
     else process.stdout.write(renderText(reply, saved) + '\n');
@@ -52,5 +64,3 @@ async function main() {
     fail(1, `error: ${(e as Error).message}`);
   }
 }
-
-await main();

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 export const HISTORY_SIZE = 500;
 
 /** The console's history file: in the state folder ($DATA_DIR, default ./var), beside the database. */
-export function historyPath(stateDir = process.env.DATA_DIR || './var'): string {
+export function historyPath(stateDir: string): string {
   return join(resolve(stateDir), 'console-history');
 }
 

@@ -1,13 +1,11 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { commandByName } from '../../commands/index.ts';
-import type { CommandContext } from '../../commands/kit/command.ts';
+import type { CommandContext, CommandModule } from '../../commands/kit/command.ts';
 import { parsePageButtonId, resolveHashedIds } from '../../commands/kit/page-button.ts';
 import type { Dataset } from '../core/dataset.ts';
 import { UserError } from '../core/user-error.ts';
 import { DatasetError } from '../core/dataset-issue.ts';
 import type { ReplyPayload } from '../../commands/kit/payload.ts';
-import { createCliContext } from './cli-context.ts';
 import { completeLine } from './console-completion.ts';
 import { HISTORY_SIZE, historyPath, loadHistory, saveHistory } from './console-history.ts';
 import { renderText } from './render-text.ts';
@@ -19,9 +17,11 @@ export interface ConsoleOptions {
   input?: Readable;
   output?: Writable;
   terminal?: boolean;
-  /** Where the history file lives (default $DATA_DIR or ./var). */
+  /** Where the history file lives: the state folder (STATE_DIR). */
   stateDir?: string;
-  context?: CommandContext;
+  /** Builds the handlers' context (loads the dataset); the app (src/app.ts) passes it with the commands. */
+  context: () => CommandContext;
+  commands: ReadonlyMap<string, CommandModule>;
 }
 
 /**
@@ -30,13 +30,13 @@ export interface ConsoleOptions {
  * completes commands, option names and values (see completeLine), and the history (↑) is kept
  * between sessions in the state folder.
  */
-export async function runConsole(opts: ConsoleOptions = {}): Promise<void> {
+export async function runConsole(opts: ConsoleOptions): Promise<void> {
   const input = opts.input ?? process.stdin;
   const output = opts.output ?? process.stdout;
   const interactive = opts.terminal ?? Boolean(process.stdin.isTTY);
   let ctx: CommandContext;
   try {
-    ctx = opts.context ?? createCliContext();
+    ctx = opts.context();
   } catch (e) {
     if (e instanceof DatasetError) {
       process.stderr.write(`${e.message}\n`);
@@ -55,7 +55,7 @@ export async function runConsole(opts: ConsoleOptions = {}): Promise<void> {
     );
   }
   let last: ReplyPayload | null = null;
-  const history = interactive ? historyPath(opts.stateDir) : null;
+  const history = interactive && opts.stateDir ? historyPath(opts.stateDir) : null;
   const rl = createInterface({
     input,
     output: interactive ? output : undefined,
@@ -65,7 +65,7 @@ export async function runConsole(opts: ConsoleOptions = {}): Promise<void> {
     historySize: HISTORY_SIZE,
     removeHistoryDuplicates: true,
     completer: (line: string, done: (err: Error | null, result: [string[], string]) => void) => {
-      completeLine(line, commandByName, ctx).then(
+      completeLine(line, opts.commands, ctx).then(
         (r) => done(null, r),
         () => done(null, [[], line]),
       );
@@ -81,7 +81,7 @@ export async function runConsole(opts: ConsoleOptions = {}): Promise<void> {
     }
     if (line === '/quit' || line === '/exit') break;
     if (line === '/next' || line === '/prev') {
-      const target = pageLine(last, line === '/next' ? 'Next' : 'Previous', ctx.dataset());
+      const target = pageLine(last, line === '/next' ? 'Next' : 'Previous', ctx.dataset(), opts.commands);
       if (!target) {
         output.write(`There is no ${line === '/next' ? 'next' : 'previous'} page.\n\n`);
         if (interactive) rl.prompt();
@@ -90,7 +90,7 @@ export async function runConsole(opts: ConsoleOptions = {}): Promise<void> {
       line = target;
     }
     try {
-      const reply = await runCommandLine(line, commandByName, ctx);
+      const reply = await runCommandLine(line, opts.commands, ctx);
       last = reply;
       output.write(renderText(reply, saveFiles(reply, outDir)) + '\n\n');
     } catch (e) {
@@ -103,15 +103,15 @@ export async function runConsole(opts: ConsoleOptions = {}): Promise<void> {
 }
 
 /** The command line a page button of the last reply stands for. */
-function pageLine(reply: ReplyPayload | null, label: 'Next' | 'Previous', ds: Dataset): string | null {
+function pageLine(reply: ReplyPayload | null, label: 'Next' | 'Previous', ds: Dataset, commands: ReadonlyMap<string, CommandModule>): string | null {
   for (const row of reply?.components ?? [])
     for (const c of row.components) {
       if (!('custom_id' in c) || !('label' in c) || !c.label?.startsWith(label === 'Next' ? 'Next' : '◀') || ('disabled' in c && c.disabled)) continue;
-      const parsed = parsePageButtonId(c.custom_id, commandByName);
+      const parsed = parsePageButtonId(c.custom_id, commands);
       if (!parsed) continue;
-      let options;
+      let options: ReturnType<typeof resolveHashedIds>;
       try {
-        options = resolveHashedIds(commandByName.get(parsed.command)!, parsed.options, ds);
+        options = resolveHashedIds(commands.get(parsed.command)!, parsed.options, ds);
       } catch {
         continue; // the dataset changed under this page: no such page any more
       }

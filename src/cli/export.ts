@@ -6,12 +6,13 @@ import './exit-on-closed-pipe.ts';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadAppConfigOrExit } from '../config.ts';
 import { ReviewStore } from '../review/review-store.ts';
 import { openDatabase } from '../storage/db.ts';
 
 const { values } = parseArgs({ options: { out: { type: 'string', default: 'data' } } });
 const out = resolve(values.out);
-const published = new ReviewStore(openDatabase()).publishedDataset();
+const published = new ReviewStore(openDatabase({ stateDir: loadAppConfigOrExit().stateDir })).publishedDataset();
 let total = 0;
 for (const [kind, records] of Object.entries(published)) {
   if (records.length === 0) continue;

@@ -6,7 +6,8 @@
 import './exit-on-closed-pipe.ts';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { FeedsFileError, FeedSchema, defaultFeedsFile, readFeedsFile, writeFeedsFile } from '../feeds/feed-config.ts';
+import { loadAppConfigOrExit } from '../config.ts';
+import { FeedsFileError, FeedSchema, readFeedsFile, writeFeedsFile, type FeedsFile } from '../feeds/feed-config.ts';
 import { FeedPoller } from '../feeds/feed-poller.ts';
 import { FeedStore } from '../feeds/feed-store.ts';
 import { openDatabase } from '../storage/db.ts';
@@ -19,22 +20,24 @@ function fail(message: string): never {
 }
 
 async function main(argv: string[]): Promise<void> {
-  let parsed;
+  const options = { name: { type: 'string' }, interval: { type: 'string' }, all: { type: 'boolean' }, json: { type: 'boolean' } } as const;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof options }>>;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { name: { type: 'string' }, interval: { type: 'string' }, all: { type: 'boolean' }, json: { type: 'boolean' } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options });
   } catch (err) {
     fail(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
   }
   const [verb, arg] = parsed.positionals;
-  const path = defaultFeedsFile();
-  let file;
+  const config = loadAppConfigOrExit();
+  const path = config.feedsFile;
+  let file: FeedsFile;
   try {
     file = readFeedsFile(path);
   } catch (err) {
     if (err instanceof FeedsFileError) fail(err.message);
     throw err;
   }
-  const store = () => new FeedStore(openDatabase());
+  const store = () => new FeedStore(openDatabase({ stateDir: config.stateDir }));
 
   switch (verb) {
     case 'add': {
@@ -80,7 +83,7 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'poll': {
       const s = store();
-      const poller = new FeedPoller({ store: s, logger: pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2)) });
+      const poller = new FeedPoller({ store: s, logger: pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2)) /* this command's output is its answer: progress lines only from warn, unless asked for more */ });
       const results = await poller.pollDue(file.feeds, { force: parsed.values.all ?? false });
       const articles = [];
       for (const url of file.articles) {

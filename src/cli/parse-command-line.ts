@@ -49,7 +49,7 @@ const echo = (typed: string) => truncate(typed, 40);
 export function parseCommandLine(line: string, commands: ReadonlyMap<string, CommandModule>): ParsedCommandLine {
   const tokens = tokenize(line.trim());
   const head = tokens.shift();
-  if (!head || !head.startsWith('/')) throw new UserError('Commands start with a slash, e.g. /attacks syria. Type /help for the list.');
+  if (!head?.startsWith('/')) throw new UserError('Commands start with a slash, e.g. /attacks syria. Type /help for the list.');
   const name = head.slice(1).toLowerCase();
   const module = commands.get(name);
   if (!module) {

@@ -6,6 +6,7 @@
 import './exit-on-closed-pipe.ts';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
+import { loadAppConfigOrExit } from '../config.ts';
 import { ReviewStore, type Draft } from '../review/review-store.ts';
 import { openDatabase } from '../storage/db.ts';
 
@@ -44,14 +45,15 @@ export function setPath(record: unknown, path: string, raw: string): unknown {
 }
 
 function main(argv: string[]): void {
-  let parsed;
+  const options = { set: { type: 'string', multiple: true }, as: { type: 'string' } } as const;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof options }>>;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { set: { type: 'string', multiple: true }, as: { type: 'string' } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options });
   } catch (err) {
     fail(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
   }
   const [verb, idText] = parsed.positionals;
-  const store = new ReviewStore(openDatabase());
+  const store = new ReviewStore(openDatabase({ stateDir: loadAppConfigOrExit().stateDir }));
   const reviewer = parsed.values.as ?? `${userInfo().username} (console)`;
   const id = Number(idText);
   const needId = () => {

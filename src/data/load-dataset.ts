@@ -14,8 +14,8 @@ export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../data/', import.meta
 
 export interface LoadOptions {
   /**
-   * Reuse a snapshot of records that already passed validation (default true; the environment
-   * variable INCIDENT_BOT_SNAPSHOT=off turns it off). See loadRawDataset.
+   * Reuse a snapshot of records that already passed validation (default true; the app passes its
+   * INCIDENT_BOT_SNAPSHOT setting). See loadRawDataset.
    */
   snapshot?: boolean;
   /** Where snapshots live (default node_modules/.cache/incident-bot). */
@@ -102,7 +102,7 @@ export function snapshotPaths(dataDir: string, opts: LoadOptions = {}, files: re
 }
 
 function snapshotsEnabled(opts: LoadOptions): boolean {
-  return opts.snapshot ?? process.env.INCIDENT_BOT_SNAPSHOT !== 'off';
+  return opts.snapshot ?? true;
 }
 
 /** Deletes this folder's older snapshots and keeps only the newest few of all folders. */

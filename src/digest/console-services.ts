@@ -5,8 +5,8 @@ import { DEFAULT_ALERTS_PER_HOUR } from '../alerts/alert-runner.ts';
 import { DigestStore } from './store.ts';
 
 export interface ConsoleServicesOptions {
-  /** Keep subscriptions in this folder's database (e.g. DATA_DIR); default: in memory, gone on exit. */
-  dataDir?: string;
+  /** Keep subscriptions in this state folder's database (e.g. STATE_DIR); default: in memory, gone on exit. */
+  stateDir?: string;
   /** Answer for /digest set's channel check; default: every channel is fine (there is no Discord here). */
   checkChannel?: ChannelPermissionChecker;
 }
@@ -17,7 +17,7 @@ export interface ConsoleServicesOptions {
  * UTC and no filter unless `timezone:` / `place:` are given.
  */
 export function createConsoleServices(opts: ConsoleServicesOptions = {}): { digest: DigestServices & { store: DigestStore }; alerts: AlertServices & { store: AlertStore } } {
-  const db = opts.dataDir ? openDatabase({ dataDir: opts.dataDir }) : openDatabase({ memory: true });
+  const db = opts.stateDir ? openDatabase({ stateDir: opts.stateDir }) : openDatabase({ memory: true });
   const checkChannel = opts.checkChannel ?? (async () => ({ ok: true }) as const);
   return {
     digest: { store: new DigestStore(db), checkChannel },

@@ -1,6 +1,5 @@
 import { PermissionFlagsBits, type Client, type REST, type ResponseLike } from 'discord.js';
 import type { Dataset } from '../core/dataset.ts';
-import { sharedDatasetWatcher } from '../data/watch-dataset.ts';
 import type { Bot, BotPlugin } from '../discord/bot.ts';
 import { checkChannel, isForumChannel, ownsGuild } from '../discord/channels.ts';
 import { openDatabase, type Db } from '../storage/db.ts';
@@ -32,11 +31,11 @@ export function shareOfGlobalLimit(client: Client): { limit: number; windowMs: n
 }
 
 export interface DigestPluginOptions {
-  /** The dataset getter the handlers use too; default: the process's shared hot-reloading dataset. */
-  dataset?: () => Dataset;
-  /** An open database (tests); default: DATA_DIR (./var) opened with migrations. */
+  /** The dataset getter the handlers use too (the process's hot-reloading dataset), so a reload reaches both. */
+  dataset: () => Dataset;
+  /** An open database (tests, benchmarks), or the state folder to open it in (with migrations). */
   db?: Db;
-  dataDir?: string;
+  stateDir?: string;
   clock?: () => Date;
   /** Elapsed time (the nonce window, the invalid-request window); default: the system's monotonic clock. */
   monotonic?: MonotonicClock;
@@ -65,11 +64,11 @@ export interface DigestPlugin extends BotPlugin {
  * thrown so a send keeps its deadline) and only for guilds on this process's shards. Stopping gives sends
  * under way a grace period to finish and be recorded, then leaves them to a later tick.
  */
-export function createDigestPlugin(opts: DigestPluginOptions = {}): DigestPlugin {
+export function createDigestPlugin(opts: DigestPluginOptions): DigestPlugin {
   let db: Db | null = null;
   let store: DigestStore | null = null;
   let runner: DigestRunner | null = null;
-  let dataset: (() => Dataset) | null = null;
+  const dataset = opts.dataset;
   let invalid: InvalidRequestCounter | null = null;
   let digestRest: REST | null = null;
   return {
@@ -80,13 +79,13 @@ export function createDigestPlugin(opts: DigestPluginOptions = {}): DigestPlugin
     rest: () => digestRest,
     db: () => db,
     services(bot: Bot) {
-      db = opts.db ?? openDatabase(opts.dataDir ? { dataDir: opts.dataDir } : {});
+      if (!opts.db && !opts.stateDir) throw new Error('the digest needs a database or a state folder');
+      db = opts.db ?? openDatabase({ stateDir: opts.stateDir! });
       store = new DigestStore(db);
-      dataset = opts.dataset ?? (() => sharedDatasetWatcher(bot.logger).current());
       return { digest: { store, checkChannel: (g: string, c: string) => discordChannelCheck(bot.client, g, c) } };
     },
     onReady(client: Client<true>, bot: Bot) {
-      if (runner || !store || !dataset) return; // a reconnect: already running
+      if (runner || !store) return; // a reconnect: already running
       const logger = bot.logger.child({ component: 'digest' });
       const monotonic = opts.monotonic ?? systemMonotonicClock();
       // Every answer to the bot, its own requests and the digest's (Discord counts them per token).

@@ -1,16 +1,16 @@
 import { Client, Events, GatewayIntentBits, type ClientOptions } from 'discord.js';
 import type { CommandModule } from '../../commands/kit/command.ts';
 import type { Services } from '../../commands/kit/services.ts';
-import { type Dataset } from '../core/dataset.ts';
+import type { Dataset } from '../core/dataset.ts';
 import { loadDataset } from '../data/load-dataset.ts';
-import type { BotConfig } from './config.ts';
+import type { BotConfig } from '../config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createInteractionRouter } from './router.ts';
 
 /**
  * Something that runs beside the command handlers in the bot process (the daily digest, for instance):
  * it may contribute services to the handlers' context and is told when the client is ready and when the
- * bot stops. Plugins are listed in src/discord/plugins.ts.
+ * bot stops. The app (src/app.ts) passes them in.
  */
 export interface BotPlugin {
   name: string;
@@ -22,7 +22,7 @@ export interface BotPlugin {
   onStop?(bot: Bot): void | Promise<void>;
 }
 
-/** A plugin's services() failed before login (e.g. the digest cannot open its database in DATA_DIR). */
+/** A plugin's services() failed before login (e.g. the digest cannot open its database in STATE_DIR). */
 export class PluginSetupError extends Error {
   readonly plugin: string;
   override readonly cause: unknown;
@@ -70,6 +70,17 @@ export interface Bot {
   onReady(listener: (client: Client<true>) => void | Promise<void>): void;
   /** Destroys the client (closes the gateway, cancels REST); idempotent. */
   stop(): Promise<void>;
+  /** What the bot is doing now, for the crash log: its phase and the gateway event it last received. */
+  activity(): BotActivity;
+}
+
+export interface BotActivity {
+  phase: 'created' | 'starting' | 'logging in' | 'ready' | 'stopping' | 'stopped';
+  /**
+   * The last few gateway dispatches, oldest first: type, shard and arrival. discord.js handles each right
+   * after it arrives, and a failure in its handlers surfaces a moment later, so the culprit is among them.
+   */
+  recentDispatches: { event: string; shardId: number; at: string }[];
 }
 
 /** Only the Guilds intent: slash commands need no privileged intents and no message content. */
@@ -103,6 +114,7 @@ export function createBot(options: BotOptions): Bot {
   const readyPromise = new Promise<Client<true>>((r) => (resolveReady = r));
   let started = false;
   let stopped = false;
+  const activity: BotActivity = { phase: 'created', recentDispatches: [] };
 
   const router = createInteractionRouter({
     commands: options.commands,
@@ -118,6 +130,12 @@ export function createBot(options: BotOptions): Bot {
   client.on(Events.ShardDisconnect, (ev, shardId) => logger.error({ code: ev.code, shardId }, 'gateway closed for good'));
   client.on(Events.ShardReconnecting, (shardId) => logger.info({ shardId }, 'gateway reconnecting'));
   client.rest.on('rateLimited', (info) => logger.warn({ route: info.route, retryAfter: info.retryAfter, global: info.global, scope: info.scope }, 'rate limited'));
+  // Raw comes before discord.js handles the event: if handling it throws, the crash log names the event.
+  client.on(Events.Raw, (packet: { t?: string | null }, shardId: number) => {
+    if (!packet.t) return;
+    activity.recentDispatches.push({ event: packet.t, shardId, at: new Date().toISOString() });
+    if (activity.recentDispatches.length > 5) activity.recentDispatches.shift();
+  });
   if (logger.isLevelEnabled('trace')) client.on(Events.Debug, (msg) => logger.trace({ msg }, 'discord.js'));
 
   const bot: Bot = {
@@ -128,6 +146,7 @@ export function createBot(options: BotOptions): Bot {
     async start() {
       if (started) return readyPromise;
       started = true;
+      activity.phase = 'starting';
       for (const p of plugins) {
         if (!p.services) continue;
         try {
@@ -138,10 +157,12 @@ export function createBot(options: BotOptions): Bot {
       }
       const shards = Array.isArray(client.options.shards) ? client.options.shards : [];
       logger.info({ applicationId: config.applicationId, api: config.apiUrl ?? 'https://discord.com/api', shards, shardCount: client.options.shardCount }, 'logging in');
+      activity.phase = 'logging in';
       await client.login(config.token);
       return readyPromise;
     },
     ready: () => readyPromise,
+    activity: () => structuredClone(activity),
     onReady(listener) {
       readyListeners.push(listener);
       if (client.isReady()) void Promise.resolve(listener(client)).catch((err: unknown) => logger.error({ err }, 'ready listener failed'));
@@ -149,6 +170,7 @@ export function createBot(options: BotOptions): Bot {
     async stop() {
       if (stopped) return;
       stopped = true;
+      activity.phase = 'stopping';
       for (const p of plugins) {
         try {
           await p.onStop?.(bot);
@@ -157,11 +179,13 @@ export function createBot(options: BotOptions): Bot {
         }
       }
       await client.destroy();
+      activity.phase = 'stopped';
       logger.info('stopped');
     },
   };
 
   client.on(Events.ClientReady, (c) => {
+    if (activity.phase === 'logging in') activity.phase = 'ready';
     logger.info({ user: c.user.tag, guilds: c.guilds.cache.size, shards: c.ws.shards.map((s) => s.id) }, 'ready');
     resolveReady(c);
     for (const p of plugins) if (p.onReady) void Promise.resolve(p.onReady(c, bot)).catch((err: unknown) => logger.error({ err, plugin: p.name }, 'plugin failed on ready'));

@@ -1,7 +1,7 @@
 /**
  * The script each ShardingManager child runs (`node --import tsx src/discord/shard-process.ts`): one
- * client for the shard ids discord.js passes in SHARDS/SHARD_COUNT.
+ * client for the shard ids discord.js passes in SHARDS/SHARD_COUNT, wired by the app.
  */
-import { startSingleProcess } from './run-bot.ts';
+import { startShardProcess } from '../app.ts';
 
-await startSingleProcess({ inShardingManager: true });
+await startShardProcess();

@@ -1,5 +1,4 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -31,12 +30,8 @@ export class FeedsFileError extends Error {
   }
 }
 
-export function defaultFeedsFile(): string {
-  return resolve(process.env.FEEDS_FILE || './feeds.json');
-}
-
 /** The feeds file, validated; an absent file is an empty list. */
-export function readFeedsFile(path: string = defaultFeedsFile()): FeedsFile {
+export function readFeedsFile(path: string): FeedsFile {
   if (!existsSync(path)) return { feeds: [], articles: [] };
   let raw: unknown;
   try {
@@ -58,7 +53,7 @@ export function readFeedsFile(path: string = defaultFeedsFile()): FeedsFile {
 }
 
 /** Written to a temporary file and renamed, so a crash never leaves half a file. */
-export function writeFeedsFile(file: FeedsFile, path: string = defaultFeedsFile()): void {
+export function writeFeedsFile(file: FeedsFile, path: string): void {
   const checked = FeedsFileSchema.parse(file);
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, `${JSON.stringify(checked, null, 2)}\n`);

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
@@ -186,27 +186,18 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-export interface OpenOptions {
-  /** Folder for the database file; default $DATA_DIR or ./var. Ignored with `memory`. */
-  dataDir?: string;
-  /** An in-memory database (console, tests). */
-  memory?: boolean;
-  fileName?: string;
-}
-
-export function defaultDataDir(): string {
-  return resolve(process.env.DATA_DIR || './var');
-}
+/** An in-memory database (console, tests), or the file in the state folder (STATE_DIR, default ./var). */
+export type OpenOptions = { memory: true } | { stateDir: string; fileName?: string };
 
 /**
  * Opens (creating if needed) the bot's SQLite database: WAL journal, a busy timeout so shard processes
  * sharing the file wait instead of failing, foreign keys on, and every pending migration applied.
  */
-export function openDatabase(opts: OpenOptions = {}): Db {
+export function openDatabase(opts: OpenOptions): Db {
   let db: Db;
-  if (opts.memory) db = new Database(':memory:');
+  if ('memory' in opts) db = new Database(':memory:');
   else {
-    const dir = opts.dataDir ?? defaultDataDir();
+    const dir = opts.stateDir;
     mkdirSync(dir, { recursive: true });
     db = new Database(join(dir, opts.fileName ?? 'incident-bot.sqlite'));
     try {

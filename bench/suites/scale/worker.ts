@@ -15,9 +15,9 @@ import { loadRawDataset } from '../../../src/data/load-dataset.ts';
 import { readDataDir, type RawFiles } from '../../../src/data/read-data-dir.ts';
 import { validateRecords } from '../../../src/data/validate-records.ts';
 import type { RawDataset } from '../../../src/schema/index.ts';
-import { oursEngine, scanEngine, sqliteEngine, type Engine } from './engines.ts';
-import { syntheticDataset } from './generate.ts';
-import { QUERY_KINDS, queryMix, timeKind } from './query-mix.ts';
+import { oursEngine, scanEngine, sqliteEngine, type Engine } from '../../../testkit/scale/engines.ts';
+import { syntheticDataset } from '../../../testkit/scale/generate.ts';
+import { QUERY_KINDS, queryMix, timeKind } from '../../../testkit/scale/query-mix.ts';
 
 const [which = 'shipped', sqlitePath = '/tmp/incident-bot-bench.sqlite'] = process.argv.slice(2);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});

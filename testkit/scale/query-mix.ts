@@ -1,6 +1,6 @@
-import type { Dataset } from '../../../src/core/dataset.ts';
+import type { Dataset } from '../../src/core/dataset.ts';
 import type { AttacksQuery, Engine } from './engines.ts';
-import { percentile } from '../../suite.ts';
+import { percentile } from '../percentile.ts';
 
 export const QUERY_KINDS = ['country', 'province', 'province+range', 'stats-year', 'fuzzy-place'] as const;
 export type QueryKind = (typeof QUERY_KINDS)[number];

@@ -66,6 +66,8 @@ export interface FakeDiscordOptions {
   rejectInvalidBodies?: boolean;
   /** Validate bodies against the OpenAPI spec at all (default true; the benchmark turns it off). */
   validateBodies?: boolean;
+  /** Extra fields of READY's `application` (what another server sends, e.g. `install_params: null`). */
+  readyApplication?: Record<string, unknown>;
   /** Discord's clock (ms): message ids and timestamps, and the enforce_nonce window. Default Date.now. */
   now?: () => number;
   /** How long a nonce is remembered with enforce_nonce (Discord: "the past few minutes"). Default 5 minutes. */
@@ -170,7 +172,7 @@ export class FakeDiscord {
   /** Messages created by POST /channels/{id}/messages, per channel. */
   readonly channelMessages = new Map<string, Record<string, unknown>[]>();
 
-  private readonly options: Required<Pick<FakeDiscordOptions, 'recommendedShards' | 'heartbeatIntervalMs' | 'rejectInvalidBodies' | 'validateBodies'>>;
+  private readonly options: Required<Pick<FakeDiscordOptions, 'recommendedShards' | 'heartbeatIntervalMs' | 'rejectInvalidBodies' | 'validateBodies' | 'readyApplication'>>;
   private readonly requestListeners: ((r: RecordedRequest) => void)[] = [];
   private server: Server | null = null;
   private wss: WebSocketServer | null = null;
@@ -196,6 +198,7 @@ export class FakeDiscord {
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
       rejectInvalidBodies: options.rejectInvalidBodies ?? true,
       validateBodies: options.validateBodies ?? true,
+      readyApplication: options.readyApplication ?? {},
     };
     this.now = options.now ?? Date.now;
     this.nonceWindowMs = options.nonceWindowMs ?? 5 * 60_000;
@@ -280,16 +283,23 @@ export class FakeDiscord {
   }
 
   /** Resolves once `count` gateway sessions have received READY and their GUILD_CREATEs. */
-  async waitForSessions(count: number, timeoutMs = 10_000): Promise<GatewaySession[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.sessions.filter((s) => s.ready).length < count) {
-      if (Date.now() > deadline) throw new Error(`only ${this.sessions.filter((s) => s.ready).length} of ${count} gateway sessions ready`);
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, 50);
-        this.sessionWaiters.push(() => { clearTimeout(t); r(); });
-      });
-    }
-    return this.sessions.filter((s) => s.ready);
+  waitForSessions(count: number, timeoutMs = 10_000): Promise<GatewaySession[]> {
+    const ready = () => this.sessions.filter((s) => s.ready);
+    if (ready().length >= count) return Promise.resolve(ready());
+    // Woken by each session that becomes ready (onIdentify), not by polling.
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const at = this.sessionWaiters.indexOf(check);
+        if (at >= 0) this.sessionWaiters.splice(at, 1);
+        reject(new Error(`only ${ready().length} of ${count} gateway sessions ready`));
+      }, timeoutMs);
+      const check = () => {
+        if (ready().length < count) return void this.sessionWaiters.push(check);
+        clearTimeout(timer);
+        resolve(ready());
+      };
+      this.sessionWaiters.push(check);
+    });
   }
 
   /** Makes the interaction's token expire: later callbacks get 404/10062 like on Discord after 3 s / 15 min. */
@@ -502,7 +512,7 @@ export class FakeDiscord {
       session_id: session.sessionId,
       resume_gateway_url: this.gatewayUrl,
       shard,
-      application: { id: this.applicationId, flags: 0 },
+      application: { id: this.applicationId, flags: 0, ...this.options.readyApplication },
       private_channels: [],
       relationships: [],
       user_settings: {},

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
-import { breakdownByPlaceKind } from '../../../src/core/breakdown.ts';
-import type { Dataset } from '../../../src/core/dataset.ts';
-import { normalizeName } from '../../../src/core/normalize-name.ts';
-import { queryIncidents } from '../../../src/core/query-incidents.ts';
-import { CASUALTY_GROUPS, type Incident } from '../../../src/schema/index.ts';
+import { breakdownByPlaceKind } from '../../src/core/breakdown.ts';
+import type { Dataset } from '../../src/core/dataset.ts';
+import { normalizeName } from '../../src/core/normalize-name.ts';
+import { queryIncidents } from '../../src/core/query-incidents.ts';
+import { CASUALTY_GROUPS, type Incident } from '../../src/schema/index.ts';
 
 /** What /attacks shows: the page's ids, the number of matches and the sums over all of them. */
 export interface PageAnswer {

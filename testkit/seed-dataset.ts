@@ -1,7 +1,7 @@
-import { Dataset } from '../../src/core/dataset.ts';
-import { DEFAULT_DATA_DIR } from '../../src/data/load-dataset.ts';
-import { loadRawDataset } from '../../src/data/load-dataset.ts';
-import type { CommandContext } from '../../commands/kit/command.ts';
+import { Dataset } from '../src/core/dataset.ts';
+import { DEFAULT_DATA_DIR } from '../src/data/load-dataset.ts';
+import { loadRawDataset } from '../src/data/load-dataset.ts';
+import type { CommandContext } from '../commands/kit/command.ts';
 
 export const SEED_SOURCE = 'is-comeback-2019';
 

@@ -1,10 +1,10 @@
 /** Starts the real discord.js client (src/discord/bot.ts) against a FakeDiscord, in-process. */
 import { Writable } from 'node:stream';
-import type { CommandModule } from '../../commands/kit/command.ts';
-import type { Dataset } from '../../src/core/dataset.ts';
-import { createBot, type Bot, type BotOptions } from '../../src/discord/bot.ts';
-import type { BotConfig } from '../../src/discord/config.ts';
-import { createLogger } from '../../src/discord/logger.ts';
+import type { CommandModule } from '../commands/kit/command.ts';
+import type { Dataset } from '../src/core/dataset.ts';
+import { createBot, type Bot, type BotOptions } from '../src/discord/bot.ts';
+import type { BotConfig } from '../src/config.ts';
+import { createLogger } from '../src/discord/logger.ts';
 import type { FakeDiscord } from './fake-discord.ts';
 
 export interface StartedBot {

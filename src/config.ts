@@ -1,0 +1,149 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting of the app, read from the environment (and .env, which `npm start` loads) and validated
+ * once at start-up by one zod schema, so a missing or malformed variable stops the app with a message
+ * that names it. Nothing else reads process.env. .env.example documents each variable.
+ */
+const snowflake = (what: string, required = '') =>
+  z.string({ error: `is required (${required})` }).regex(/^\d{17,20}$/, `must be a Discord ${what} id (17-20 digits)`);
+
+/** Empty strings (`DISCORD_GUILD_ID=` in .env) mean "not set". */
+const unsetIfEmpty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalText = z.preprocess(unsetIfEmpty, z.string().optional());
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const EnvSchema = z.object({
+  DISCORD_TOKEN: z.preprocess(unsetIfEmpty, z.string({ error: 'is required (the bot token from the Developer Portal)' }).min(1)),
+  DISCORD_APPLICATION_ID: z.preprocess(unsetIfEmpty, snowflake('application', 'the application id from the Developer Portal')),
+  DISCORD_GUILD_ID: z.preprocess(unsetIfEmpty, snowflake('server (guild)').optional()),
+  DISCORD_API_URL: z.preprocess(
+    unsetIfEmpty,
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:3000/api' })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+  ),
+  SHARD_COUNT: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a whole number of shards, 1 or more' }).int('must be a whole number of shards, 1 or more').min(1, 'must be 1 or more').max(1024).default(1)),
+  ALERTS_PER_HOUR: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a whole number of alerts, 1 or more' }).int('must be a whole number of alerts, 1 or more').min(1, 'must be 1 or more').max(1000).optional()),
+  LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(LOG_LEVELS).default('info')),
+  /** The dataset's folder (read only). */
+  DATASET_DIR: optionalText,
+  /** The bot's own state: the digest's SQLite database. */
+  STATE_DIR: optionalText,
+  /** The old name of STATE_DIR, still accepted with a warning. */
+  DATA_DIR: optionalText,
+  INCIDENT_BOT_SNAPSHOT: z.preprocess(unsetIfEmpty, z.enum(['on', 'off'], { error: 'must be on or off' }).default('on')),
+  /** The news feeds the bot follows (a JSON file the operator edits or changes with `npm run feeds`). */
+  FEEDS_FILE: optionalText,
+});
+
+/** The settings of a run without Discord (the offline console, `ask`): no token or application id needed. */
+const OfflineEnvSchema = EnvSchema.omit({ DISCORD_TOKEN: true, DISCORD_APPLICATION_ID: true });
+
+/** What the Discord runtime needs. */
+export interface BotConfig {
+  token: string;
+  applicationId: string;
+  /** Register commands to this server only (instant updates while developing). */
+  guildId?: string;
+  /** REST base of a Discord-compatible server (discord.js `rest.api`), e.g. http://127.0.0.1:3000/api. */
+  apiUrl?: string;
+  /** Shards in total; more than 1 runs discord.js's ShardingManager. */
+  shardCount: number;
+  /** At most this many alerts a channel in any hour (ALERTS_PER_HOUR, default 10); the rest wait their turn. */
+  alertsPerHour?: number;
+  logLevel: LogLevel;
+}
+
+export interface AppConfig {
+  /** Null without DISCORD_TOKEN: `npm start` then opens the offline console. */
+  discord: BotConfig | null;
+  /** The dataset's folder; undefined: the shipped data/. */
+  datasetDir: string | undefined;
+  /** The folder for the bot's state (the digest's database), default ./var. */
+  stateDir: string;
+  /** Cache the validated dataset on disk between starts (INCIDENT_BOT_SNAPSHOT, default on). */
+  snapshots: boolean;
+  /** The news feeds file (FEEDS_FILE, default ./feeds.json). */
+  feedsFile: string;
+  logLevel: LogLevel;
+  /** Accepted but deprecated settings, for the caller to log once it has a logger. */
+  warnings: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every variable.`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function parse<S extends z.ZodType>(schema: S, env: Env): z.output<S> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'} ${i.message}`));
+  return parsed.data;
+}
+
+function botConfigOf(e: z.output<typeof EnvSchema>): BotConfig {
+  return {
+    token: e.DISCORD_TOKEN,
+    applicationId: e.DISCORD_APPLICATION_ID,
+    ...(e.DISCORD_GUILD_ID ? { guildId: e.DISCORD_GUILD_ID } : {}),
+    ...(e.DISCORD_API_URL ? { apiUrl: e.DISCORD_API_URL } : {}),
+    shardCount: e.SHARD_COUNT,
+    ...(e.ALERTS_PER_HOUR !== undefined ? { alertsPerHour: e.ALERTS_PER_HOUR } : {}),
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** The Discord runtime's settings; throws ConfigError naming every bad or missing variable. */
+export function loadConfig(env: Env = process.env): BotConfig {
+  return botConfigOf(parse(EnvSchema, env));
+}
+
+/**
+ * Every setting: the Discord ones are required when DISCORD_TOKEN is set, and `discord` is null (the
+ * offline console) when it is not. Throws ConfigError naming every bad or missing variable.
+ */
+export function loadAppConfig(env: Env = process.env): AppConfig {
+  const online = unsetIfEmpty(env.DISCORD_TOKEN) !== undefined;
+  const e = online ? parse(EnvSchema, env) : parse(OfflineEnvSchema, env);
+  const warnings: string[] = [];
+  let stateDir = e.STATE_DIR;
+  if (e.DATA_DIR !== undefined) {
+    if (stateDir === undefined) {
+      stateDir = e.DATA_DIR;
+      warnings.push('DATA_DIR is deprecated: it is the state folder (the digest database), now named STATE_DIR. Rename it in your .env; DATA_DIR is used for now.');
+    } else {
+      warnings.push('DATA_DIR is deprecated and ignored: STATE_DIR is set and names the state folder.');
+    }
+  }
+  return {
+    discord: online ? botConfigOf(e as z.output<typeof EnvSchema>) : null,
+    datasetDir: e.DATASET_DIR === undefined ? undefined : resolve(e.DATASET_DIR),
+    stateDir: resolve(stateDir ?? './var'),
+    snapshots: e.INCIDENT_BOT_SNAPSHOT === 'on',
+    feedsFile: resolve(e.FEEDS_FILE ?? './feeds.json'),
+    logLevel: e.LOG_LEVEL,
+    warnings,
+  };
+}
+
+/** For entry points: the configuration, or the message naming what is wrong and exit code 2. */
+export function loadAppConfigOrExit(env: Env = process.env): AppConfig {
+  try {
+    return loadAppConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+}
