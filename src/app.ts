@@ -22,7 +22,7 @@ import type { Logger } from './discord/logger.ts';
  * and `ask` answer without it, and start faster.
  */
 async function discordSide() {
-  const [bot, logger, sharding, deploy, digest, alerts, crash] = await Promise.all([
+  const [bot, logger, sharding, deploy, digest, alerts, crash, startup, metrics, ops, instrument] = await Promise.all([
     import('./discord/bot.ts'),
     import('./discord/logger.ts'),
     import('./discord/sharding.ts'),
@@ -30,8 +30,12 @@ async function discordSide() {
     import('./digest/discord-plugin.ts'),
     import('./alerts/discord-plugin.ts'),
     import('./crash-guard.ts'),
+    import('./discord/startup-report.ts'),
+    import('./ops/metrics.ts'),
+    import('./ops/ops-plugin.ts'),
+    import('./ops/instrument-commands.ts'),
   ]);
-  return { ...bot, ...logger, ...sharding, ...deploy, ...digest, ...alerts, ...crash };
+  return { ...bot, ...logger, ...sharding, ...deploy, ...digest, ...alerts, ...crash, ...startup, ...metrics, ...ops, ...instrument };
 }
 
 type OnlineConfig = AppConfig & { discord: BotConfig };
@@ -83,7 +87,8 @@ function warnOffline(config: AppConfig): void {
 
 /** One bot client in this process: the whole bot when unsharded, or one ShardingManager child. */
 async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingManager: boolean): Promise<Bot> {
-  const { createBot, createDigestPlugin, createAlertsPlugin, flushLogger, installCrashGuard, PluginSetupError } = await discordSide();
+  const { createBot, createDigestPlugin, createAlertsPlugin, flushLogger, installCrashGuard, PluginSetupError, createStartupReportPlugin, DIGEST_PERMISSIONS, createBotMetrics, createOpsPlugin, instrumentCommands } =
+    await discordSide();
   // Hot reload: edits to the data are validated and swapped in; an invalid change keeps the last good
   // dataset. One watcher per process, shared by the handlers and the digest, so a reload reaches both.
   let data: DatasetWatcher;
@@ -96,13 +101,15 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     process.exit(1);
   }
   const dataset: () => Dataset = data.current;
+  // Metrics are counted only when something serves them (HTTP_PORT).
+  const metrics = config.httpPort !== null ? createBotMetrics() : null;
   // The daily digest: /digest's storage and permission check, and the scheduler that posts (only for
   // guilds on this process's shards). Its database lives in the state folder.
-  const digest = createDigestPlugin({ dataset, stateDir: config.stateDir });
+  const digest = createDigestPlugin({ dataset, stateDir: config.stateDir, ...(metrics ? { runner: { onOutcome: (outcome) => metrics.digests.inc({ outcome }) } } : {}) });
   const bot = createBot({
     config: config.discord,
     logger,
-    commands,
+    commands: metrics ? instrumentCommands(commands, metrics) : commands,
     dataset,
     plugins: [
       digest,
@@ -110,6 +117,17 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
       // REST manager and invalid-request count it shares.
       createAlertsPlugin({ digest, dataset, ...(config.discord.alertsPerHour ? { maxPerHour: config.discord.alertsPerHour } : {}) }),
       { name: 'dataset-watcher', onStop: () => data.close() },
+      // The invite link at ready, and a warning when the registered commands differ from these.
+      createStartupReportPlugin({ permissions: [...DIGEST_PERMISSIONS], definitions: commands.map((c) => c.definition as unknown as Record<string, unknown>) }),
+      ...(metrics && config.httpPort !== null
+        ? [
+            createOpsPlugin({
+              port: config.httpPort,
+              metrics,
+              stores: [{ name: 'state database', check: () => (digest.store()?.db.prepare('SELECT 1').get() ? { ok: true } : { ok: false, detail: 'not open' }) }],
+            }),
+          ]
+        : []),
     ],
     // Unsharded: exactly shard 0 of 1. In a ShardingManager child discord.js reads SHARDS/SHARD_COUNT itself.
     ...(inShardingManager ? {} : { shards: [0], shardCount: 1 }),

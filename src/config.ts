@@ -39,6 +39,8 @@ const EnvSchema = z.object({
   INCIDENT_BOT_SNAPSHOT: z.preprocess(unsetIfEmpty, z.enum(['on', 'off'], { error: 'must be on or off' }).default('on')),
   /** The news feeds the bot follows (a JSON file the operator edits or changes with `npm run feeds`). */
   FEEDS_FILE: optionalText,
+  /** GET /healthz and /metrics on this port; unset: no HTTP server. */
+  HTTP_PORT: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a port number (1-65535)' }).int('must be a port number (1-65535)').min(1, 'must be a port number (1-65535)').max(65535, 'must be a port number (1-65535)').optional()),
 });
 
 /** The settings of a run without Discord (the offline console, `ask`): no token or application id needed. */
@@ -70,6 +72,8 @@ export interface AppConfig {
   snapshots: boolean;
   /** The news feeds file (FEEDS_FILE, default ./feeds.json). */
   feedsFile: string;
+  /** HTTP_PORT: /healthz and /metrics; null: off. */
+  httpPort: number | null;
   logLevel: LogLevel;
   /** Accepted but deprecated settings, for the caller to log once it has a logger. */
   warnings: string[];
@@ -130,6 +134,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     stateDir: resolve(stateDir ?? './var'),
     snapshots: e.INCIDENT_BOT_SNAPSHOT === 'on',
     feedsFile: resolve(e.FEEDS_FILE ?? './feeds.json'),
+    httpPort: e.HTTP_PORT ?? null,
     logLevel: e.LOG_LEVEL,
     warnings,
   };

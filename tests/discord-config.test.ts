@@ -66,6 +66,7 @@ describe('loadAppConfig: every setting, one schema', () => {
       stateDir: resolve('./var'),
       snapshots: true,
       feedsFile: resolve('./feeds.json'),
+      httpPort: null,
       logLevel: 'info',
       warnings: [],
     });
@@ -200,6 +201,18 @@ describe('OpenAPI validation', () => {
       expect(server.invalidRequests()).toHaveLength(1);
     } finally {
       await server.stop();
+    }
+  });
+});
+
+describe('HTTP_PORT', () => {
+  test('is off unless set, and a bad port is refused naming the variable', () => {
+    expect(loadAppConfig({}).httpPort).toBeNull();
+    expect(loadAppConfig({ HTTP_PORT: '' }).httpPort).toBeNull();
+    expect(loadAppConfig({ HTTP_PORT: '8080' }).httpPort).toBe(8080);
+    for (const bad of ['0', '70000', 'http', '80.5']) {
+      expect(() => loadAppConfig({ HTTP_PORT: bad })).toThrow(ConfigError);
+      expect(() => loadAppConfig({ HTTP_PORT: bad })).toThrow(/HTTP_PORT must be a port number/);
     }
   });
 });

@@ -3,6 +3,7 @@
  * processes, configured only through the environment, against the local Discord-compatible server.
  */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +39,18 @@ function run(script: string, env: Record<string, string>, args: string[] = []): 
   return { exit, stdout: () => out, stderr: () => err, kill: (s) => child.kill(s) };
 }
 
+/** A port nothing listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
 let server: FakeDiscord;
 beforeAll(async () => {
   server = await new FakeDiscord().start();
@@ -64,6 +77,39 @@ describe('npm start', () => {
       expect(lines.filter((l) => l.level >= 50)).toEqual([]);
       expect(bot.stdout() + bot.stderr()).not.toContain(server.token);
       expect(server.invalidRequests()).toEqual([]);
+    } finally {
+      bot.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  test('HTTP_PORT serves /healthz (200 once the gateway is ready and the store answers) and /metrics; at ready it logs the invite link and warns of undeployed commands', async () => {
+    const port = await freePort();
+    const bot = run('src/main.ts', { DISCORD_TOKEN: server.token, DISCORD_APPLICATION_ID: server.applicationId, DISCORD_API_URL: server.apiUrl, HTTP_PORT: String(port) });
+    try {
+      const health = () => fetch(`http://127.0.0.1:${port}/healthz`).then(async (r) => ({ status: r.status, body: (await r.json()) as { status: string; checks: { name: string; ok: boolean }[] } }));
+      await server.waitForSessions(1, 30_000);
+      const ready = await vi.waitFor(async () => {
+        const h = await health();
+        expect(h.status).toBe(200);
+        return h;
+      }, { timeout: 20_000, interval: 100 });
+      expect(ready.body.checks.map((c) => [c.name, c.ok])).toEqual([['gateway', true], ['state database', true]]);
+      const cb = await server.chatInput('help').callback(10_000);
+      expect(cb.status).toBe(204);
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(metrics).toContain('incident_bot_interactions_total{kind="command",command="help",outcome="ok"} 1');
+      expect(metrics).toContain('incident_bot_process_resident_memory_bytes');
+      await vi.waitFor(() => expect(bot.stdout()).toContain('differ from the code'), { timeout: 10_000 });
+      const lines = bot.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const invite = lines.find((l) => l.msg === 'invite link')!;
+      expect(invite.permissions).toBe('19456');
+      expect(String(invite.invite)).toContain(`client_id=${server.applicationId}`);
+      expect(String(invite.invite)).toContain('scope=bot+applications.commands');
+      const drift = lines.find((l) => String(l.msg).includes('differ from the code'))!;
+      expect(drift.differences).toEqual(expect.arrayContaining(['/help is not deployed']));
+      bot.kill('SIGTERM');
+      expect(await bot.exit).toBe(0);
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
     } finally {
       bot.kill('SIGKILL');
     }

@@ -201,3 +201,169 @@ describe('the seed article', () => {
     for (const r of [...x.incidents, ...x.quotes, ...x.statistics]) for (const e of r.evidence) expect(flat).toContain(e);
   });
 });
+
+// Rules added for the genre's habits (issue 12, second round); 2024-05-15 is a Wednesday.
+describe('genre habits: spellings, relative days, phrase counts, claims, speakers, counts of attacks', () => {
+  const injured = (x: Extraction['incidents'][number]) => x.casualties.reduce<number | null>((s, c) => (c.injured === null ? s : (s ?? 0) + c.injured), null);
+
+  it.each([
+    ['Baiji', 'bayji'],
+    ['Makhmour', 'makhmur'],
+    ['Qayyarah', 'al-qayyarah'],
+    ['Tal Afar', 'tall-afar'],
+    ['Tuz Khurmatu', 'tuzkhurmatu'],
+    ['Muqdadiya', 'miqdadiyah'],
+    ['Abu Kamal', 'albu-kamal'],
+  ])('"%s" is the gazetteer\'s %s (news spelling: "al-", final h, doubled letters, spaces, English vowels)', (name, id) => {
+    expect(only(extract(`On Sunday, a roadside bomb killed two soldiers near ${name}, officials said.`, '2024-05-15')).placeId).toBe(id);
+  });
+
+  it('another spelling is matched only where the text says it is a place, and never across provinces', () => {
+    expect(extract('On Sunday, Baiji residents said a bomb killed two soldiers.', '2024-05-15').incidents.map((i) => i.placeId)).not.toContain('bayji');
+    // Several Sadiyahs lie in different provinces: no guess.
+    expect(extract('On Sunday, a roadside bomb killed two soldiers near Saadiya, officials said.', '2024-05-15').incidents.map((i) => i.placeId)).not.toContain('sadiyah');
+  });
+
+  it('"A day earlier" is anchored on the day of the attack told before', () => {
+    const x = extract('IS militants killed two soldiers near Kirkuk on Tuesday night. A day earlier, a roadside bomb killed a shepherd in Diyala province.', '2024-05-15');
+    expect(x.incidents.map((i) => i.date.date)).toEqual(['2024-05-14', '2024-05-13']);
+  });
+
+  it('the doer after a passive verb: "were killed when IS militants attacked"', () => {
+    const inc = only(extract('Two soldiers were killed and three others were also wounded when Islamic State militants attacked their post near Kirkuk on Sunday.', '2024-05-15'));
+    expect([inc.perpetratorId, killed(inc), injured(inc)]).toEqual(['islamic-state', 2, 3]);
+  });
+
+  it('counts in phrases: "a commander and two of his aides", "three soldiers and a civilian", "killing two policemen and a driver"', () => {
+    expect(killed(only(extract('Iraqi warplanes struck a hideout in Anbar province on Sunday, killing an IS commander and two of his aides.', '2024-05-15')))).toBe(3);
+    expect(killed(only(extract('A senior commander of a tribal force and three of his guards were killed on Sunday when gunmen ambushed their car in Diyala province.', '2024-05-15')))).toBe(4);
+    expect(injured(only(extract('On Sunday, a bomb exploded near a market in Kirkuk. Two policemen and a child were wounded in the blast.', '2024-05-15')))).toBe(3);
+    expect(killed(only(extract('A car bomb killed two policemen and a taxi driver in Mosul on Sunday.', '2024-05-15')))).toBe(3);
+  });
+
+  it('bodies found after an abduction: the dead are counted, the day is the abduction', () => {
+    const inc = only(extract('The bodies of three farmers kidnapped by gunmen on Sunday were found on Tuesday near Kirkuk, police said.', '2024-05-15'));
+    expect([inc.date.date, killed(inc)]).toEqual(['2024-05-12', 3]);
+  });
+
+  it('"..., while in X ..." is a second attack even in the same province', () => {
+    const x = extract('Gunmen shot dead a policeman in Hajin on Sunday, while in Diban a landmine killed two children.', '2024-05-15');
+    expect(x.incidents.map((i) => [i.placeId, killed(i)])).toEqual([
+      ['hajin', 1],
+      ['diban', 2],
+    ]);
+  });
+
+  it('claims through Amaq or in a statement posted online; a claim naming a town goes to the attack there', () => {
+    const x = extract('IS gunmen killed two SDF fighters in Hajin on Sunday, while in Diban a bomb killed a farmer. The group claimed the Hajin attack through its Amaq news agency.', '2024-05-15');
+    expect(x.incidents.map((i) => i.claimed)).toEqual([true, null]);
+    const y = only(extract('Islamic State said in a statement posted online that its fighters killed three policemen near Kirkuk on Monday.', '2024-05-15'));
+    expect(y).toMatchObject({ perpetratorId: 'islamic-state', claimed: true });
+  });
+
+  it('an event told as "last month" is not the one reported now', () => {
+    const inc = only(extract('Coalition aircraft killed four IS militants near Qaim on Sunday. A bomb wounded two border guards near Qaim last month.', '2024-05-15'));
+    expect([inc.perpetratorId, killed(inc), injured(inc)]).toEqual(['us-forces', 4, null]);
+  });
+
+  it('Iraqi jets and army aviation are Iraqi forces, never IS', () => {
+    expect(only(extract('On Sunday, Iraqi F-16 jets bombed a hideout near Rutba, killing five militants.', '2024-05-15')).perpetratorId).toBe('iraqi-security-forces');
+  });
+
+  it('quotes: "the statement said" is the group that issued it; ", saying “…”" is the subject; "a relative told reporters" then "he said"', () => {
+    const a = extract('IS said in a statement posted online that its fighters attacked a patrol in Kirkuk on Sunday. “We will strike them everywhere,” the statement said.', '2024-05-15');
+    expect(a.quotes.find((q) => q.kind === 'direct')).toMatchObject({ text: 'We will strike them everywhere', speakerId: 'islamic-state' });
+    const b = extract('IS claimed the attack in Kirkuk on Sunday through its Amaq agency, saying its men had killed “five apostate soldiers” at dawn.', '2024-05-15');
+    expect(b.quotes.find((q) => q.kind === 'direct')).toMatchObject({ text: 'five apostate soldiers', speakerId: 'islamic-state' });
+    const c = extract('Gunmen killed a farmer in Kirkuk on Sunday, a relative told reporters. “He had no enemies,” he said.', '2024-05-15');
+    const q = c.quotes.find((x) => x.kind === 'direct')!;
+    expect(q.text).toBe('He had no enemies');
+    expect(c.actors.find((x) => x.id === q.speakerId)?.name).toMatch(/relative/i);
+  });
+
+  it('statistics: a count of attacks since the start of the year, and "between 400 and 500 fighters"', () => {
+    const x = extract('The Syrian Observatory for Human Rights said it had documented 45 attacks by IS in Deir ez-Zor province since the start of the year.', '2024-05-15');
+    expect(x.statistics[0]).toMatchObject({ value: 45, unit: 'attacks', outcome: null, perpetratorId: 'islamic-state', period: { from: { date: '2024-01-01' }, to: { date: '2024-05-15' } } });
+    const y = extract('Between 300 and 400 IS fighters remain in the desert of Anbar province, according to a security source.', '2024-05-15');
+    expect(y.statistics[0]).toMatchObject({ value: 300, qualifier: 'at-least', description: expect.stringContaining('between 300 and 400') });
+  });
+});
+
+describe('genre habits: abductions and family members', () => {
+  it('"Two farmers were abducted on Friday ... Their bodies were found on Sunday": one incident on the abduction day, two killed', () => {
+    const inc = only(extract('Two farmers were abducted on Friday near Kirkuk. Their bodies were found on Sunday.', '2024-05-15'));
+    expect([inc.date.date, killed(inc)]).toEqual(['2024-05-10', 2]);
+  });
+  it('an abduction alone gives no killed figure', () => {
+    expect(killed(only(extract('Gunmen kidnapped two farmers near Kirkuk on Friday, police said.', '2024-05-15')))).toBeNull();
+  });
+  it('"Five members of the same family were shot dead"', () => {
+    expect(killed(only(extract('Five members of the same family were shot dead on Monday near Khanaqin.', '2024-05-15')))).toBe(5);
+  });
+});
+
+describe('genre habits: days counted from another day, owners of attacks, the Badia', () => {
+  it('"on the eve of the attack" is the day before it, "in the same area" its place', () => {
+    const x = extract('IS militants attacked a village near Kirkuk on Thursday, killing two shepherds. On the eve of the attack, a landmine killed a child in the same area.', '2024-05-15');
+    expect(x.incidents.map((i) => [i.date.date, i.placeId, killed(i)])).toEqual([
+      ['2024-05-09', 'kirkuk', 2],
+      ['2024-05-08', 'kirkuk', 1],
+    ]);
+  });
+  it('"said on Tuesday it had killed ... the previous day" is counted from the day of the statement', () => {
+    expect(only(extract('The Counter-Terrorism Service said on Tuesday it had killed four IS fighters in Kirkuk province the previous day.', '2024-05-15')).date.date).toBe('2024-05-13');
+  });
+  it('"in an IS attack" names the perpetrator', () => {
+    expect(only(extract('Two soldiers were killed in an IS attack near Makhmour on Saturday.', '2024-05-15')).perpetratorId).toBe('islamic-state');
+  });
+  it('the Badia is the Syrian desert of the gazetteer', () => {
+    const x = extract('The Syrian Observatory for Human Rights said IS cells had killed 58 soldiers in the Badia since the beginning of 2024.', '2024-05-15');
+    expect(x.statistics[0]).toMatchObject({ value: 58, placeIds: ['syrian-badia-syrian-desert'], period: { from: { date: '2024-01-01' } } });
+  });
+});
+
+describe('genre habits: running totals, earlier attacks, later deaths', () => {
+  it('"brings to 14 the number of soldiers killed this month" is not the attack\'s toll', () => {
+    expect(killed(only(extract('IS militants killed three soldiers near Kirkuk on Sunday. The attack brings to 14 the number of soldiers killed in the province this month.', '2024-05-15')))).toBe(3);
+  });
+  it('"Last week, a similar attack ..." is an earlier attack, not part of this one', () => {
+    expect(killed(only(extract('A roadside bomb killed nine soldiers near Palmyra on Friday. Last week, a similar attack killed four soldiers in the same area.', '2024-05-15')))).toBe(9);
+  });
+  it('"a second soldier died of his wounds" adds one', () => {
+    expect(killed(only(extract('A soldier was killed on Monday night when IS militants attacked his unit near Kirkuk, and a second soldier died of his wounds on Tuesday.', '2024-05-15')))).toBe(2);
+  });
+});
+
+describe('genre habits: possessives, inner particles, "the X area"', () => {
+  it('"in Kirkuk\'s Daquq district" names places in Kirkuk province', () => {
+    const x = extract('Militants killed two farmers in the village of Bir Ahmed in Kirkuk\'s Daquq district on Sunday.', '2024-05-15');
+    const inc = only(x);
+    expect(ds.gazetteer.ancestorOfKind(x.places.find((p) => p.id === inc.placeId)!.parentId!, 'province')?.id).toBe('kirkuk-governorate');
+  });
+  it('"Jisr al-Shughur" is the gazetteer\'s Jisr ash-Shughur; "the Makhmour area" is Makhmur', () => {
+    expect(only(extract('IS fighters attacked a checkpoint in Jisr al-Shughur on Monday, killing two.', '2024-05-15')).placeId).toBe('jisr-ash-shughur');
+    expect(only(extract('Five Iraqi soldiers were killed Saturday in an IS attack in the Makhmour area, a security source said.', '2024-05-15')).placeId).toBe('makhmur');
+  });
+});
+
+describe('genre habits: the day of a statement anchors "the previous day"; "claimed an attack"', () => {
+  it('"On Tuesday, the ministry said ... the previous day" is Monday', () => {
+    expect(only(extract('On Tuesday, the Interior Ministry said militants had killed two policemen near Kirkuk the previous day.', '2024-05-15')).date.date).toBe('2024-05-13');
+  });
+  it('"IS claimed an attack ... that killed two soldiers" sets claimed', () => {
+    expect(only(extract('IS claimed an attack near Baiji on Monday night that killed two soldiers.', '2024-05-15'))).toMatchObject({ perpetratorId: 'islamic-state', claimed: true });
+  });
+});
+
+describe('genre habits: Amaq and appositive speakers', () => {
+  it('Amaq speaks for IS: its claim is the group\'s, "said its fighters had ..." without "that" too', () => {
+    const inc = only(extract('The Amaq news agency said its fighters had detonated a bomb against a Peshmerga vehicle near Kifri on Saturday, killing three.', '2024-05-15'));
+    expect(inc).toMatchObject({ perpetratorId: 'islamic-state', claimed: true });
+  });
+  it('"A spokesman for the SDF, Farhad Shami, said the operation “…”": the named person, the role from the text', () => {
+    const x = extract('A spokesman for the SDF, Farhad Shami, said the operation “dealt a heavy blow to the cells”.', '2024-05-15');
+    const q = x.quotes.find((y) => y.kind === 'direct')!;
+    expect(q.text).toBe('dealt a heavy blow to the cells');
+    expect(x.actors.find((a) => a.id === q.speakerId)).toMatchObject({ name: 'Farhad Shami', role: 'spokesman for the SDF' });
+  });
+});

@@ -28,6 +28,8 @@ export interface DigestRunnerOptions {
   clock?: () => Date;
   /** Whether this process sends for a guild (with shards: only the shard holding it). Default: all. */
   holdsGuild?: (guildId: string) => boolean;
+  /** Told how each delivery attempt ended (metrics count them by outcome). */
+  onOutcome?: (outcome: DeliveryOutcome) => void;
   /** This process's name in the deliveries table. */
   owner?: string;
   logger?: DigestLogger;
@@ -105,7 +107,7 @@ const LOOKBACK_MS = 2 * 60_000;
  */
 export class DigestRunner {
   readonly owner: string;
-  private readonly o: Required<Omit<DigestRunnerOptions, 'holdsGuild'>> & Pick<DigestRunnerOptions, 'holdsGuild'>;
+  private readonly o: Required<Omit<DigestRunnerOptions, 'holdsGuild' | 'onOutcome'>> & Pick<DigestRunnerOptions, 'holdsGuild' | 'onOutcome'>;
   private readonly limiter: SlidingWindowLimiter;
   private task: ScheduledTask | null = null;
   /** Passes under way: a tick never waits for another one. */
@@ -251,6 +253,7 @@ export class DigestRunner {
           this.inFlight.delete(key(item));
         }
         outcomes[outcome]++;
+        this.o.onOutcome?.(outcome);
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.o.concurrency, queue.length) }, worker));

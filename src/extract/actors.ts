@@ -17,8 +17,8 @@ export interface ActorMention {
 
 /** Wire-report names for parties the dataset already holds under other names. */
 const GENRE_NAMES: Record<string, string[]> = {
-  'islamic-state': ['Islamic State', 'IS militants', 'IS fighters', 'IS cell', 'IS cells', 'IS sleeper cells', 'IS members', 'IS jihadists', 'IS gunmen', 'IS remnants', 'Daesh'],
-  'iraqi-security-forces': ['Iraqi forces', 'Iraqi troops', 'Iraqi soldiers', 'Iraqi soldier', 'Iraqi military', 'Iraqi security forces', 'Iraqi Counter-Terrorism Service', 'Counter-Terrorism Service', 'federal police', 'Iraqi federal police', 'Iraqi warplanes', 'Iraqi air force', 'Iraqi police officers', 'Iraqi officers', 'Iraqi policeman', 'Iraqi police officer', 'Iraqi border guards', 'Iraqi army troops', 'Iraqi army soldiers'],
+  'islamic-state': ['Islamic State', 'IS militants', 'IS fighters', 'IS cell', 'IS cells', 'IS sleeper cells', 'IS members', 'IS jihadists', 'IS gunmen', 'IS remnants', 'Daesh', 'Amaq', 'Amaq news agency', 'Amaq agency', 'Aamaq'],
+  'iraqi-security-forces': ['Iraqi forces', 'Iraqi troops', 'Iraqi soldiers', 'Iraqi soldier', 'Iraqi military', 'Iraqi security forces', 'Iraqi Counter-Terrorism Service', 'Counter-Terrorism Service', 'federal police', 'Iraqi federal police', 'Iraqi warplanes', 'Iraqi air force', 'Iraqi police officers', 'Iraqi officers', 'Iraqi policeman', 'Iraqi police officer', 'Iraqi border guards', 'Iraqi army troops', 'Iraqi army soldiers', 'Iraqi army aviation', 'Iraqi F-16 jets', 'Iraqi F-16s', 'Iraqi jets', 'Iraqi aircraft', 'Iraqi helicopters', 'Iraqi helicopter gunships'],
   'syrian-army': ['Syrian government forces', 'Syrian forces', 'Syrian soldiers', 'Syrian soldier', 'Syrian regime forces', 'regime forces', 'Syrian government troops', 'Syrian army soldiers'],
   'kurdish-security-forces': ['Peshmerga', 'Kurdish Peshmerga', 'Peshmerga fighters', 'Kurdish security forces', 'Asayish', 'Kurdish soldier'],
   sdf: ['Syrian Democratic Forces', 'SDF fighters', 'Kurdish-led forces', 'Kurdish-led SDF'],

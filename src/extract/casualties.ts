@@ -49,10 +49,27 @@ const RULES: Rule[] = [
   { re: new RegExp(`\\b${K}\\s+${NUM}(?:\\s+${NP})?`, 'giu'), read: (m) => [{ q: m[1], n: m[2]!, np: m[3], outcome: 'killed' }] },
   // "injured two others", "wounding 12 people"
   { re: new RegExp(`\\b${W}\\s+${NUM}(?:\\s+${NP})?`, 'giu'), read: (m) => [{ q: m[1], n: m[2]!, np: m[3], outcome: 'injured' }] },
+  // "Three soldiers and a civilian were wounded": both groups share the verb.
+  {
+    re: new RegExp(`${NUM}\\s+${NP}\\s+and\\s+${NUM}\\s+${NP}\\s+(?:(?:were|have\\s+been|had\\s+been|are)\\s+)?(?:also\\s+)?(killed|dead|died|slain|shot\\s+dead|wounded|injured|hurt)\\b`, 'giu'),
+    read: (m) => {
+      const outcome: Outcome = /wound|injur|hurt/i.test(m[7]!) ? 'injured' : 'killed';
+      return [
+        { q: m[1], n: m[2]!, np: m[3], outcome },
+        { q: m[4], n: m[5]!, np: m[6], outcome },
+      ];
+    },
+  },
   // "Six Syrian troops were killed", "three others injured", "two soldiers died"
   {
-    re: new RegExp(`${NUM}\\s+${NP}(?:\\s*,\\s*(?:including|among\\s+them)[^,]+,)?\\s+(?:(?:were|was|have\\s+been|had\\s+been|are|got)\\s+)?(?:also\\s+)?(killed|dead|died|slain|executed|shot\\s+dead|wounded|injured|hurt)\\b`, 'giu'),
+    // "Four members of the same family were shot dead": an of-phrase may follow the noun.
+    re: new RegExp(`${NUM}\\s+${NP}(?:\\s+of\\s+(?:the\\s+|a\\s+|an\\s+)?(?:[\\p{L}'’-]+\\s+){0,3}?(?:family|families|tribe|clan|forces|force|group|unit|brigade|army|police|militia|household))?(?:\\s*,\\s*(?:including|among\\s+them)[^,]+,)?\\s+(?:(?:were|was|have\\s+been|had\\s+been|are|got)\\s+)?(?:also\\s+)?(killed|dead|died|slain|executed|shot\\s+dead|wounded|injured|hurt)\\b`, 'giu'),
     read: (m) => [{ q: m[1], n: m[2]!, np: m[3], outcome: /wound|injur|hurt/i.test(m[4]!) ? 'injured' : 'killed' }],
+  },
+  // "the bodies of four shepherds ... were found": the dead are counted where they are found.
+  {
+    re: new RegExp(`\\bbod(?:y|ies)\\s+of\\s+${NUM}\\s+${NP}(?=[^.;]{0,80}?\\b(?:found|recovered|discovered|retrieved|pulled\\s+from)\\b)`, 'giu'),
+    read: (m) => [{ q: m[1], n: m[2]!, np: m[3], outcome: 'killed' }],
   },
   // "two killed and five wounded" (no noun)
   { re: new RegExp(`${NUM}\\s+(?:were\\s+)?(killed|dead|wounded|injured)\\b`, 'giu'), read: (m) => [{ q: m[1], n: m[2]!, outcome: /wound|injur/i.test(m[3]!) ? 'injured' : 'killed' }] },
@@ -60,7 +77,12 @@ const RULES: Rule[] = [
   { re: new RegExp(`\\bdeath\\s+toll\\s+(?:[\\p{L}]+\\s+){0,3}?(?:rose|climbed|reached|stood|increased|jumped)\\s+(?:at\\s+|to\\s+)${NUM}`, 'giu'), read: (m) => [{ q: m[1], n: m[2]!, outcome: 'killed' }] },
 ];
 
-const RELATIVES = new RegExp(`^\\s+and\\s+(?:his|her|their)\\s+(?:(${NUMBER_SOURCE})\\s+)?(?:sons?|daughters?|brothers?|sisters?|wife|husband|father|mother|cousins?|nephews?|children|guards?|drivers?)\\b`, 'iu');
+const COMPANIONS = 'sons?|daughters?|brothers?|sisters?|wife|husband|father|mother|cousins?|nephews?|children|guards?|bodyguards?|drivers?|aides?|assistants?|deputies|deputy|companions?|escorts?|associates?|men';
+/** "and his two sons", "and two of his aides": the people named with a single victim. */
+const RELATIVES = new RegExp(`^(?:\\s+of\\s+(?:an?|the)\\s+[\\p{L}\\s-]{0,40}?)?\\s+and\\s+(?:(?:(${NUMBER_SOURCE})\\s+of\\s+)?(?:his|her|their)\\s+(?:(${NUMBER_SOURCE})\\s+)?)(?:[\\p{L}-]+\\s+)?(?:${COMPANIONS})\\b`, 'iu');
+const FAMILY = /\b(?:sons?|daughters?|brothers?|sisters?|wife|husband|father|mother|cousins?|nephews?|children)\b/i;
+/** "A commander of a tribal force and two of his aides were killed": the verb after both. */
+const WITH_COMPANIONS = new RegExp(`\\b(?:an?|one)\\s+(${MODS}${NOUN})((?:\\s+of\\s+(?:an?|the)\\s+[\\p{L}\\s-]{0,40}?)?\\s+and\\s+(?:(${NUMBER_SOURCE})\\s+of\\s+)?(?:his|her|their)\\s+(?:(${NUMBER_SOURCE})\\s+)?(?:[\\p{L}-]+\\s+)?(?:${COMPANIONS}))\\s+(?:(?:were|have\\s+been|had\\s+been)\\s+)?(?:also\\s+)?(killed|dead|died|slain|shot\\s+dead|wounded|injured|hurt)\\b`, 'giu');
 
 const VAGUE_RULES = [
   new RegExp(`\\b${VAGUE_SOURCE}\\s+(?:of\\s+)?(?:${MODS}${NOUN}\\s+)?(?:(?:were|was|have\\s+been)\\s+)?(?:killed|dead|died|wounded|injured|hurt)\\b`, 'giu'),
@@ -70,7 +92,11 @@ const VAGUE_RULES = [
 const NO_CASUALTIES = /\b(?:no\s+(?:human\s+)?casualties|did\s+not\s+cause\s+any\s+(?:human\s+)?casualties|(?:no\s+one|nobody)\s+was\s+(?:hurt|killed|injured|wounded)|without\s+(?:causing\s+)?(?:any\s+)?casualties|caused\s+no\s+casualties)\b/i;
 
 /** Casualty figures named in the clause, per group, in text order; `others` means the group just named. */
+/** "The attack brings to 14 the number of soldiers killed this month": a running total, not this attack's toll. */
+const RUNNING_TOTAL = /\b(?:brings?|bringing|raises?|raising|pushes|pushing)\s+(?:to\s+[\p{L}\d,-]+\s+)?(?:the\s+)?(?:number|toll|total|tally|count)\b|\bthe\s+(?:number|total|tally)\s+of\s+[^,.;]{0,60}?\b(?:killed|dead|wounded|injured)\s+(?:this|so\s+far|since|in\s+the\s+(?:past|last))\b/iu;
+
 export function findCasualties(clause: string, actors: ReadonlyMap<string, Actor>, isArticle: boolean): { figures: CasualtyFigure[]; notes: string[] } {
+  if (RUNNING_TOTAL.test(clause)) return { figures: [], notes: [] };
   const figures: CasualtyFigure[] = [];
   const taken: [number, number][] = [];
   const hits: { index: number; q?: string; n: string; np?: string; outcome: Outcome; words: string }[] = [];
@@ -85,10 +111,28 @@ export function findCasualties(clause: string, actors: ReadonlyMap<string, Actor
       taken.push([a, b]);
       for (const p of parts) hits.push({ index: a, ...p, words: m[0] });
     }
-  // "wounded a shepherd and his son": the relatives named with the victim count too.
+  for (const m of clause.matchAll(WITH_COMPANIONS)) {
+    const a = m.index!;
+    if (taken.some(([x, y]) => a < y && a + m[0].length > x)) continue;
+    taken.push([a, a + m[0].length]);
+    const outcome: Outcome = /wound|injur|hurt/i.test(m[5]!) ? 'injured' : 'killed';
+    hits.push({ index: a, n: 'one', np: m[1], outcome, words: m[0] });
+    hits.push({ index: a + 1, n: m[3] ?? m[4] ?? 'one', np: 'companions', outcome, words: m[2]!.trim() });
+  }
+  // "wounded a shepherd and his son", "killing a commander and two of his aides": those named with the victim count too.
   for (const h of [...hits]) {
     const rel = RELATIVES.exec(clause.slice(h.index + h.words.length));
-    if (rel && h.np && !/s$/i.test(h.np.trim())) hits.push({ index: h.index + h.words.length, n: rel[1] ?? 'one', np: 'relatives', outcome: h.outcome, words: rel[0] });
+    if (rel && h.np && !/s$/i.test(h.np.trim())) hits.push({ index: h.index + h.words.length, n: rel[1] ?? rel[2] ?? 'one', np: FAMILY.test(rel[0]) ? 'relatives' : 'companions', outcome: h.outcome, words: rel[0] });
+  }
+  // "killing three soldiers and a civilian driver": a second group after the same verb.
+  for (const h of [...hits]) {
+    if (!h.np || !/^(?:killed|killing|kills?|shot|shooting|wounded|wounding|wounds?|injured|injuring|injures?|executed|executing)\b/i.test(h.words)) continue;
+    const more = new RegExp(`^\\s*,?\\s+and\\s+${NUM}\\s+${NP}`, 'iu').exec(clause.slice(h.index + h.words.length));
+    if (!more || RELATIVES.test(clause.slice(h.index + h.words.length))) continue;
+    const after = h.index + h.words.length;
+    if (taken.some(([x, y]) => after + more.index! < y && after + more[0].length > x)) continue;
+    if (/^(?:an?|one)$/i.test(more[2]!) && /s$/i.test(more[3]!.trim())) continue;
+    hits.push({ index: after, q: more[1], n: more[2]!, np: more[3], outcome: h.outcome, words: more[0] });
   }
   hits.sort((x, y) => x.index - y.index);
   let lastGroup: Pick<CasualtyFigure, 'group' | 'actorId' | 'label'> | null = null;
@@ -135,6 +179,22 @@ export function classify(np: string, actors: ReadonlyMap<string, Actor>, isArtic
   else group = 'unknown';
   return { group, actorId: actor && (kind === 'state-forces' || kind === 'armed-group') ? actor : null, label };
 }
+
+/** "Two shepherds were abducted", "kidnapped three farmers": how many were taken, for bodies found later. */
+const ABDUCTED = [
+  new RegExp(`${NUM}\\s+${NP}\\s+(?:(?:were|was|had\\s+been|have\\s+been)\\s+)?(?:abducted|kidnapped|seized|taken)\\b`, 'iu'),
+  new RegExp(`\\b(?:abducted|abducting|kidnapped|kidnapping)\\s+${NUM}\\s+${NP}`, 'iu'),
+];
+export function findAbducted(clause: string, actors: ReadonlyMap<string, Actor>, isArticle: boolean): CasualtyFigure | null {
+  for (const re of ABDUCTED) {
+    const m = re.exec(clause);
+    const n = m ? parseNumber(/^(?:an?|one)$/i.test(m[2]!) ? 'one' : m[2]!) : null;
+    if (m && n !== null) return { ...classify(m[3]!.trim(), actors, isArticle), killed: n, injured: null, note: `The article says "${m[0].trim()}" and that the bodies were found later.` };
+  }
+  return null;
+}
+/** "Their bodies were found": the dead are those taken before. */
+export const BODIES_FOUND = /\b(?:their|the|his|her)\s+bod(?:y|ies)\s+(?:were|was|had\s+been|have\s+been)\s+(?:later\s+)?(?:found|recovered|discovered|retrieved)\b/i;
 
 export function hasNoCasualties(text: string): boolean {
   return NO_CASUALTIES.test(text);

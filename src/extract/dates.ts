@@ -64,7 +64,8 @@ function parseDays(sentence: string, published: string): DayMention[] {
     const text = r.text.trim();
     if (RELATIVE_WORDS.test(text) && !/^(?:last|this)\s+(?:night|morning|evening)$/i.test(text)) {
       // "three years ago", "last year": background when far back; never the day of an incident.
-      if (s.isCertain('year') && daysBetween(isoDay(s.date()), published) > BACKGROUND_DAYS) out.push({ date: isoDay(s.date()), kind: 'background', text, index: r.index });
+      // "last month", "weeks ago": another time than the news, even when recent.
+      if ((s.isCertain('year') && daysBetween(isoDay(s.date()), published) > BACKGROUND_DAYS) || /^(?:last\s+(?:week|month|year)|(?:\w+|several|a\s+few)\s+(?:weeks|months|years)\s+ago)$/i.test(text)) out.push({ date: isoDay(s.date()), kind: 'background', text, index: r.index });
       continue;
     }
     const month = s.get('month');
@@ -108,7 +109,7 @@ const RELATIVE: [RegExp, (n: number, m: RegExpMatchArray) => number][] = [
   [new RegExp(`\\b(?:this|that|the|it)\\b[^.,;]{0,40}?\\bcame\\s+(${N})\\s+days?\\s+(before|after)\\b`, 'i'), (n, m) => (m[2]!.toLowerCase() === 'before' ? n : -n)],
   [new RegExp(`\\b(${N})\\s+days?\\s+(later|after\\s+(?:the|that|this)\\b|earlier|before\\s+(?:the|that|this)\\b)`, 'i'), (n, m) => (/^(later|after)/i.test(m[2]!) ? n : -n)],
   [/\b(?:the\s+(?:next|following)\s+day|the\s+day\s+after|the\s+next\s+morning|the\s+following\s+morning)\b/i, () => 1],
-  [/\b(?:the\s+(?:previous|preceding)\s+day|the\s+day\s+before)\b/i, () => -1],
+  [/\b(?:the\s+(?:previous|preceding)\s+day|the\s+day\s+before|the\s+night\s+before|on\s+the\s+eve\s+of\s+(?:the|that|this)\s+(?:attack|ambush|bombing|blast|raid|assault|killing|explosion))\b/i, () => -1],
 ];
 
 /** An offset from the incident reported just before ("a day later", "two days after the attack"). */
@@ -139,6 +140,12 @@ export function findPeriod(sentence: string, published: string): { from: DayMent
       if (from.date > b.date) from = { ...from, date: `${Number(from.date.slice(0, 4)) - 1}${from.date.slice(4)}` };
       return { from, to: { ...b, kind: 'day' } };
     }
+  }
+  // "since the start of the year", "so far this year": chrono reads no day in these.
+  const yearStart = /\b(?:since\s+the\s+(?:start|beginning|turn)\s+of\s+(?:the|this)\s+year|so\s+far\s+this\s+year|(?:since|from)\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:this\s+)?(\d{4}))\b/i.exec(sentence);
+  if (yearStart) {
+    const year = yearStart[1] ?? published.slice(0, 4);
+    return { from: { date: `${year}-01-01`, kind: 'day', text: yearStart[0], index: yearStart.index }, to: null };
   }
   const since = /\bsince\b/i.exec(sentence);
   if (since) {

@@ -7,7 +7,7 @@ import type { Actor, DateSpec, DraftIncident, DraftPlace, Incident, Quote, Sourc
 import { type DayMention, findDays, startArticle } from './dates.ts';
 import type { EventContext } from './events.ts';
 import { findIncidents, type IncidentDraft } from './incidents.ts';
-import { findPlaces, provinceOf } from './places.ts';
+import { findPlaces, provinceOf, resolveName } from './places.ts';
 import { findQuotes } from './quotes.ts';
 import { type Sentence, splitSentences } from './sentences.ts';
 import { slug, uniqueId } from './slug.ts';
@@ -52,7 +52,7 @@ export function extractArticle(input: ArticleInput, data: ExtractionData): Extra
   const firstBody = sentences.find((s) => !s.headline);
   const dl = firstBody ? DATELINE.exec(firstBody.text) : null;
   const dateline = dl ? titleCase(dl[1]!.trim()) : null;
-  const datelinePlace = dateline ? (g.resolve(dateline).kind === 'found' ? (g.resolve(dateline) as { id: string }).id : null) : null;
+  const datelinePlace = dateline ? (resolveName(g, dateline)?.id ?? null) : null;
 
   const sourceId = uniqueId(`${slug(title, 48)}-${published}`, new Set(data.sourceIds));
   const aboutIs = data.actors.has('islamic-state') && /\b(?:IS|ISIS|ISIL|Islamic State|Daesh)\b/.test(input.text);

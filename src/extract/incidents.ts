@@ -5,7 +5,7 @@
  * "another" or "separate". The headline never starts one (the body tells the same attack).
  * Statistic sentences and background ("since 2017", days months before publication) never do.
  */
-import type { CasualtyFigure } from './casualties.ts';
+import { BODIES_FOUND, type CasualtyFigure, findAbducted } from './casualties.ts';
 import { addDays, type DayMention } from './dates.ts';
 import { analyseClause, bestPlace, type ClauseFacts, type EventContext, splitClauses } from './events.ts';
 import { type PlaceMention, provinceOf, SPECIFICITY } from './places.ts';
@@ -33,6 +33,8 @@ export interface IncidentDraft {
   sentences: Sentence[];
   /** Lower when the day was inherited or the place is vague. */
   confidence: number;
+  /** "Two shepherds were abducted": counted as killed once the text says their bodies were found. */
+  abducted?: CasualtyFigure | null;
 }
 
 export function findIncidents(sentences: readonly Sentence[], skip: ReadonlySet<number>, ctx: EventContext): IncidentDraft[] {
@@ -51,16 +53,27 @@ export function findIncidents(sentences: readonly Sentence[], skip: ReadonlySet<
       const place = bestPlace(f.places);
       const near = cur && s.paragraph - cur.sentences.at(-1)!.paragraph <= 1;
       if (!f.trigger) {
+        // "Their bodies were found on Sunday": the day the bodies were found is not the day of the abduction.
+        if (cur && near && cur.abducted && BODIES_FOUND.test(clause)) {
+          if (!cur.casualties.some((c) => c.killed !== null)) cur.casualties.push(cur.abducted);
+          cur.abducted = null;
+          if (!cur.sentences.includes(s)) cur.sentences.push(s);
+          continue;
+        }
         if (cur && near && (f.figures.length || f.notes.length || f.refersBack) && !place && !f.days.length) attach(cur, f, s, ctx);
         continue;
       }
       let day = dayOf(f, cur, out.length - 1);
+      // "a bombing that wounded two guards near Qaim last month": an earlier event, not this one.
+      if (!day && f.background) continue;
       if (!day && !place) {
         if (cur && near && !f.background) attach(cur, f, s, ctx);
         continue;
       }
       if (cur && !f.separate && (!day || day.date === cur.day.date) && (!place || !cur.place || sameArea(place, cur.place, ctx))) {
-        attach(cur, f, s, ctx);
+        // "IS claimed the Hajin attack" after attacks in Hajin and Al-Busayrah: the one in the town it names.
+        const named = !f.days.length && place?.placeId && cur.place?.placeId !== place.placeId ? out.find((o) => o.place?.placeId === place.placeId) : undefined;
+        attach(named ?? cur, f, s, ctx);
         continue;
       }
       if (!day) {
@@ -69,9 +82,11 @@ export function findIncidents(sentences: readonly Sentence[], skip: ReadonlySet<
         day = { date: cur.day.date, precision: cur.day.precision === 'range' ? 'range' : 'exact', ...(cur.day.end ? { end: cur.day.end } : {}), note: 'The article gives no day of its own for this attack; dated as the attack it reports just before.' };
         if (cur.day.precision === 'derived') day.precision = 'exact';
       }
+      // "in the same area": where the attack told before happened.
+      const samePlace: PlaceMention | null = !place && cur && /\b(?:in|near|around|at)\s+the\s+same\s+(?:area|village|town|city|district|province|region|place|neighbou?rhood|spot)\b/i.test(clause) ? cur.place : null;
       cur = {
         day,
-        place,
+        place: place ?? samePlace,
         perpetratorId: null,
         claimed: null,
         target: null,
@@ -84,18 +99,26 @@ export function findIncidents(sentences: readonly Sentence[], skip: ReadonlySet<
       };
       out.push(cur);
       attach(cur, f, s, ctx);
+      cur.abducted = findAbducted(clause, ctx.actors, ctx.aboutIs);
     }
   }
   return out;
 }
 
 function dayOf(f: ClauseFacts, cur: IncidentDraft | null, curIndex: number): DayDraft | null {
+  // "The service said on Tuesday it had killed four militants the previous day": counted from the day it spoke.
+  const spoke = f.days.find((x) => (x.kind === 'day' || x.kind === 'weekday') && (SPEECH_BEFORE.test(f.text.slice(0, x.index)) || SPEECH_AFTER.test(f.text.slice(x.index + x.text.length))));
+  if (f.relative && spoke) return { date: addDays(spoke.date, f.relative.offsetDays), precision: 'exact', note: `The article says "${f.relative.phrase}", counted from the day of the statement ("${spoke.text}").` };
   if (f.relative && cur) return { date: addDays(cur.day.date, f.relative.offsetDays), precision: 'derived', derivedFrom: { incident: curIndex, offsetDays: f.relative.offsetDays, phrase: f.relative.phrase } };
   const d: DayMention | undefined = f.days.find((x) => x.kind === 'day' || x.kind === 'weekday') ?? f.days.find((x) => x.kind === 'month');
   if (!d) return null;
   if (d.kind === 'month') return { date: d.date, end: d.end!, precision: 'range', note: `The article says only "${d.text}".` };
   return { date: d.date, precision: 'exact' };
 }
+
+/** "On Tuesday, the ministry said ...": the day is when it spoke. */
+const SPEECH_AFTER = /^\s*,?\s*[^,]{1,60}?\s+(?:said|announced|reported|stated|confirmed)\b/i;
+const SPEECH_BEFORE = /\b(?:said|says|announced|reported|stated|added|told\s+[\p{L}]+)\s+$/iu;
 
 /** Same province, or one place inside the other. */
 function sameArea(a: PlaceMention, b: PlaceMention, ctx: EventContext): boolean {
@@ -115,7 +138,12 @@ function attach(cur: IncidentDraft, f: ClauseFacts, s: Sentence, ctx: EventConte
   for (const fig of f.figures) {
     // The same victims told again ("four Iraqi soldiers" ... "two soldiers"), not others of the same group (a shepherd and his son).
     const same = cur.casualties.find((c) => c.group === fig.group && ((c.actorId !== null && c.actorId === fig.actorId) || headNoun(c.label) === headNoun(fig.label)));
-    if (!same) cur.casualties.push({ ...fig });
+    // "a second soldier died of his wounds": one more, not the same one told again.
+    const more = /^(?:second|third|fourth|fifth|another|two\s+more|three\s+more)\b/i.test(fig.label);
+    if (same && more) {
+      same.killed = fig.killed === null ? same.killed : (same.killed ?? 0) + fig.killed;
+      same.injured = fig.injured === null ? same.injured : (same.injured ?? 0) + fig.injured;
+    } else if (!same) cur.casualties.push({ ...fig });
     else {
       same.killed = max(same.killed, fig.killed);
       same.injured = max(same.injured, fig.injured);

@@ -30,6 +30,9 @@ export const SPECIFICITY: Record<PlaceKind, number> = { site: 0, city: 1, distri
 
 interface PlaceNames {
   keys: Set<string>;
+  /** Spelling-variant keys (see variantKey, skeletonKey) to the places that have them. */
+  variants: Map<string, Set<string>>;
+  skeletons: Map<string, Set<string>>;
 }
 const namesCache = new WeakMap<Gazetteer, PlaceNames>();
 
@@ -37,13 +40,25 @@ function placeNames(g: Gazetteer): PlaceNames {
   let n = namesCache.get(g);
   if (!n) {
     const keys = new Set<string>();
+    const variants = new Map<string, Set<string>>();
+    const skeletons = new Map<string, Set<string>>();
+    const put = (m: Map<string, Set<string>>, k: string, id: string) => {
+      if (!m.has(k)) m.set(k, new Set());
+      m.get(k)!.add(id);
+    };
     for (const p of g.all())
       for (const name of [p.name, ...p.aliases]) {
         keys.add(normalizeName(name));
         const c = coreName(name);
         if (c) keys.add(c);
+        // Towns and areas only: sites ("road between X and Y") are never named by one word.
+        if (p.kind === 'site' || !c || c.split(' ').length > 3) continue;
+        const v = variantKey(c);
+        if (v.length >= 4) put(variants, v, p.id);
+        const k = skeletonKey(c);
+        if (k.length >= 4) put(skeletons, k, p.id);
       }
-    namesCache.set(g, (n = { keys }));
+    namesCache.set(g, (n = { keys, variants, skeletons }));
   }
   return n;
 }
@@ -57,10 +72,79 @@ const COMMON_CAPITALISED = /^(?:The|In|On|At|Near|From|Outside|Iraqi|Syrian|Kurd
 /** Words that are capitalised at times but never a place here (names of weekdays, months, actors). */
 const NOT_PLACES = new Set(['is', 'isis', 'isil', 'said', 'has', 'cat', 'hit', 'sur', 'sara', 'arab']);
 
+/**
+ * English news spellings of Arabic and Kurdish names differ from the gazetteer's in regular ways:
+ * the article "al-" dropped or kept (Qaim / al-Qaim, Rutba / ar-Rutbah), a final "h" (Hawija /
+ * Hawijah), doubled letters (Tal Afar / Tall Afar), spaces (Tuz Khurmatu / Tuzkhurmatu), and
+ * vowels written as in English or French (Baiji / Bayji, Makhmour / Makhmur, Mayadeen / Mayadin,
+ * Tel / Tal, Deir / Dayr). The variant key removes all of these differences.
+ */
+export function variantKey(name: string): string {
+  return normalizeName(name)
+    .replace(/(?:^|\s)(?:al|el|ad|as|ash|an|ar|az|at|ath|adh)\s+/g, ' ')
+    .trim()
+    .replace(/^albu\s*/, 'abu')
+    .replace(/[^a-z]/g, '')
+    .replace(/dh/g, 'd')
+    .replace(/th/g, 't')
+    .replace(/ou|oo/g, 'u')
+    .replace(/ee/g, 'i')
+    .replace(/[ae]i|[ae]y/g, 'ay')
+    .replace(/e/g, 'a')
+    .replace(/o/g, 'u')
+    .replace(/(.)\1+/g, '$1')
+    .replace(/(?<=[a-z]{3})h$/, '');
+}
+
+/** The consonants only (Muqdadiya / Miqdadiyah): looser, so used only when all places sharing it lie in one province. */
+export function skeletonKey(name: string): string {
+  return variantKey(name)
+    .replace(/[aeiou]/g, '')
+    .replace(/(.)\1+/g, '$1');
+}
+
+/** A place under another spelling: the variant key first, then the consonant skeleton; never when the spellings point to places in different provinces. */
+function variantPlace(raw: string, g: Gazetteer, names: PlaceNames): Place | null {
+  for (const [map, key] of [
+    [names.variants, variantKey(raw)],
+    [names.skeletons, skeletonKey(raw)],
+  ] as const) {
+    if (key.length < 4) continue;
+    const ids = map.get(key);
+    if (!ids?.size) continue;
+    const places = [...ids].map((id) => g.get(id)!).filter(Boolean);
+    const provinces = new Set(places.map((p) => provinceOf(g, p.id) ?? p.id));
+    if (provinces.size !== 1) continue;
+    // The most specific one (a town rather than its district); its province is the same either way.
+    places.sort((a, b) => SPECIFICITY[a.kind] - SPECIFICITY[b.kind] || a.name.length - b.name.length);
+    return places[0]!;
+  }
+  return null;
+}
+
+/** The genre's names for areas the gazetteer holds under a longer name. */
+const GENRE_PLACES: [RegExp, string][] = [[/\b(?:the\s+)?(?:Syrian\s+)?Badia\b|\b(?:the\s+)?Syrian\s+desert\b/giu, 'syrian-badia-syrian-desert']];
+
 /** Gazetteer places named in the text, longest name first at each position. */
 export function findPlaces(text: string, g: Gazetteer): PlaceMention[] {
-  const { keys } = placeNames(g);
-  const tokens = [...text.matchAll(TOKEN)].map((m) => ({ word: m[0], index: m.index!, end: m.index! + m[0].length }));
+  const found = findNamedPlaces(text, g);
+  for (const [re, id] of GENRE_PLACES) {
+    const place = g.get(id);
+    if (!place) continue;
+    for (const m of text.matchAll(re))
+      if (!found.some((f) => m.index! < f.end && m.index! + m[0].length > f.index)) found.push({ placeId: id, kind: place.kind, text: m[0], index: m.index!, end: m.index! + m[0].length });
+  }
+  return found.sort((a, b) => a.index - b.index);
+}
+
+function findNamedPlaces(text: string, g: Gazetteer): PlaceMention[] {
+  const names = placeNames(g);
+  const { keys } = names;
+  // "Kirkuk's Daquq district": the possessive is not part of the name.
+  const tokens = [...text.matchAll(TOKEN)].map((m) => {
+    const word = m[0].replace(/['’]s$/, '');
+    return { word, index: m.index!, end: m.index! + word.length };
+  });
   const out: PlaceMention[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const first = tokens[i]!;
@@ -69,6 +153,7 @@ export function findPlaces(text: string, g: Gazetteer): PlaceMention[] {
     if (prev && /^\p{Lu}/u.test(prev.word) && /^ $/.test(text.slice(prev.end, first.index)) && !COMMON_CAPITALISED.test(prev.word) && !keys.has(normalizeName(prev.word))) continue;
     const capital = /^\p{Lu}/u.test(first.word);
     if (!capital && !(PARTICLE.test(first.word) && /^\p{Lu}/u.test(tokens[i + 1]?.word ?? ''))) continue;
+    const before = out.length;
     for (let len = Math.min(6, tokens.length - i); len >= 1; len--) {
       const last = tokens[i + len - 1]!;
       // Only words joined by spaces or hyphens belong to one name ("Deir ez-Zor", not "Daraa. Six").
@@ -78,10 +163,26 @@ export function findPlaces(text: string, g: Gazetteer): PlaceMention[] {
       const key = normalizeName(raw);
       if (!keys.has(key) && !keys.has(coreName(raw))) continue;
       if (len === 1 && (NOT_PLACES.has(key) || (raw.length <= 4 && !LOCATIVE_BEFORE.test(text.slice(0, first.index))))) break;
-      const found = g.resolve(raw);
-      if (found.kind !== 'found') continue;
+      const found = resolveName(g, raw);
+      if (!found) continue;
       const place = g.get(found.id)!;
       const lead = LEAD_IN.exec(text.slice(Math.max(0, first.index - 80), first.index));
+      out.push({ placeId: place.id, kind: place.kind, text: (lead ? lead[0] : '') + raw, index: lead ? first.index - lead[0].length : first.index, end: last.end });
+      i += len - 1;
+      break;
+    }
+    if (out.length > before) continue;
+    // Not under this spelling: another spelling of a place, only where the text says it is one.
+    const lead = LEAD_IN.exec(text.slice(Math.max(0, first.index - 80), first.index));
+    const placeWord = /^\s+(?:area|district|town|village|city|province|governorate|region|countryside|outskirts|desert|mountains?)\b/i.test(text.slice(tokens[Math.min(i + 2, tokens.length - 1)]!.end)) || /^(?:\s+\p{Lu}[\p{L}'’-]*){0,2}\s+(?:area|district|town|village|countryside)\b/u.test(text.slice(first.end));
+    if (!capital || (!lead && !placeWord && !/\b(?:in|near|at|from|of|outside|around|to|into|toward|towards|north|south|east|west|between)\s+(?:the\s+)?$/i.test(text.slice(0, first.index)))) continue;
+    for (let len = Math.min(3, tokens.length - i); len >= 1; len--) {
+      const last = tokens[i + len - 1]!;
+      const raw = text.slice(first.index, last.end);
+      if (/[^\p{L}\p{N}\s'’ʿ‘-]/u.test(raw) || /\s{2,}/.test(raw) || !/^\p{Lu}/u.test(last.word)) continue;
+      if (NOT_PLACES.has(normalizeName(raw))) continue;
+      const place = variantPlace(raw, g, names);
+      if (!place) continue;
       out.push({ placeId: place.id, kind: place.kind, text: (lead ? lead[0] : '') + raw, index: lead ? first.index - lead[0].length : first.index, end: last.end });
       i += len - 1;
       break;
@@ -110,7 +211,7 @@ export function findDraftPlaces(text: string, g: Gazetteer, known: readonly Plac
       const index = m.index! + m[0].indexOf(name);
       if (known.some((k) => index < k.end && index + name.length > k.index)) continue;
       if (out.some((o) => o.index === index)) continue;
-      if (g.resolve(name).kind === 'found') continue;
+      if (resolveName(g, name)) continue;
       if (NOT_PLACES.has(normalizeName(name))) continue;
       const parent = parentFor(known, g) ?? fallbackParent;
       out.push({ placeId: '', kind, text: m[0], index, end: index + name.length, draft: { name, kind, parentId: parent } });
@@ -125,6 +226,12 @@ function parentFor(known: readonly PlaceMention[], g: Gazetteer): string | null 
     .filter((p): p is Place => !!p);
   areas.sort((a, b) => SPECIFICITY[a.kind] - SPECIFICITY[b.kind]);
   return areas[0]?.id ?? null;
+}
+
+/** A name the gazetteer has (also under a known other spelling); never a typo guess: an article spells its names on purpose ("Albu Hardan" is not Albu Hassan). */
+export function resolveName(g: Gazetteer, name: string): { id: string } | null {
+  const r = g.resolve(name);
+  return r.kind === 'found' && r.how !== 'typo' ? { id: r.id } : null;
 }
 
 /** The province a place lies in (itself when it is one), or null above that level. */

@@ -76,6 +76,7 @@ export function findQuotes(sentences: readonly Sentence[], actors: ReadonlyMap<s
       const sEnd = sStart + s.text.length;
       // Reported speech first: it sets who "he" and "it" are for the quotes of the same sentence.
       const para = paraphrase(s, actors, memory);
+      if (para && /\bin\s+a\s+statement\b/i.test(s.text)) memory.lastStatement = para.speakerId;
       if (para) {
         const prev = out[out.length - 1];
         // "He noted that ..." continues the paraphrase just before it.
@@ -123,6 +124,12 @@ function attribution(after: string, before: string, actors: ReadonlyMap<string, 
     const s = resolveSpeaker(phrase, actors, memory);
     if (s) return s.actorId;
   }
+  // "IS claimed the attack through Amaq, saying its fighters had targeted “…”": the subject of the sentence speaks.
+  const saying = /^\s*([^,“”"]{1,60}?)\s+(?:claimed|said|says|announced|issued|posted|published|released|warned|denied|confirmed)\b[^“”"]*?,\s+saying\b[^“”"]*$/i.exec(before);
+  if (saying) {
+    const s = resolveSpeaker(saying[1]!, actors, memory);
+    if (s) return s.actorId;
+  }
   const acc = /according\s+to\s+([^,“"]+),?\s*$/i.exec(before);
   if (acc) return resolveSpeaker(acc[1]!, actors, memory)?.actorId ?? null;
   const b = new RegExp(`(?:^|,\\s+|\\.\\s+)([^,“”"]{1,200}?)\\s+(?:that\\s+)?${VERB}(?:\\s+[^,:“”"]{0,40}?)?[,:]?\\s*(?:that\\s+)?$`, 'i').exec(before);
@@ -130,8 +137,12 @@ function attribution(after: string, before: string, actors: ReadonlyMap<string, 
     let phrase = b[1]!.replace(/\s+that$/i, '');
     // "the findings of a recent Pentagon Inspector General report (that says)": the noun phrase nearest the verb.
     if (phrase.split(/\s+/).length > 8) phrase = phrase.split(/\s+(?:of|with|by|from|in|on|to|at|for)\s+/i).at(-1)!;
-    return resolveSpeaker(phrase, actors, memory)?.actorId ?? null;
+    const id = resolveSpeaker(phrase, actors, memory)?.actorId ?? null;
+    if (id) return id;
   }
+  // "Farhad Shami, a spokesman for the SDF, said the operation “…”": the subject holds an appositive's commas.
+  const subject = new RegExp(`^\\s*([^“”"]{1,120}?),?\\s+${VERB}\\b[^,:“”"]{0,40}$`, 'i').exec(before);
+  if (subject) return resolveSpeaker(subject[1]!, actors, memory)?.actorId ?? null;
   return null;
 }
 
@@ -151,7 +162,8 @@ function paraphrase(s: Sentence, actors: ReadonlyMap<string, Actor>, memory: Spe
   } else {
     // "The Security Media Cell, which speaks for the forces, said": the speaker is before the relative clause.
     const left = masked.slice(0, verb!.index).replace(/,\s+(?:which|who)\s+[^,]+,\s*$/i, ' ');
-    const right = masked.slice(verb!.index + verb![0].length);
+    // "a relative told reporters." : the audience is not what was said.
+    const right = masked.slice(verb!.index + verb![0].length).replace(/^\s+(?:reporters|journalists|the\s+press|(?:an?|the)\s+(?:news\s+agency|newspaper|broadcaster|television\s+channel))\b/i, '');
     const cut = left.lastIndexOf(', ');
     if (cut >= 0 && /^\s*(?:[,.]|on\s+\p{Lu}\p{L}+[,.]|$)/u.test(right)) {
       // "..., police said." or "IS militants, an Iraqi official said, used light arms"

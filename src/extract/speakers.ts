@@ -22,6 +22,8 @@ export interface SpeakerMemory {
   /** Speakers in the order they were last named, latest last: "the ministry" is the ministry named before. */
   recent: string[];
   sourceId: string;
+  /** Who last spoke "in a statement": "the statement said" is their words. */
+  lastStatement?: string | null;
 }
 
 const ORGANISATION = /\b(?:ministry|command|council|observatory|agency|office|organi[sz]ation|committee|forces|army|police|coalition|government|monitor|directorate|department|authority|administration|cell|center|centre|unit|mission|nations|commission|group|military|media|network|crescent|cross|amnesty|watch|service|security)\b/i;
@@ -45,7 +47,12 @@ export function resolveSpeaker(phrase: string, actors: ReadonlyMap<string, Actor
   if (appositive) {
     p = appositive[1]!.trim();
     role = appositive[2]!.trim();
+    // "A spokesman for the SDF, Farhad Shami": the name comes second.
+    const second = role.split(/\s+/);
+    if (/^(?:an?|the)\s/i.test(p) && second.length >= 2 && second.length <= 4 && second.every((w) => NAME_WORD.test(w) && !TITLE.test(w))) [p, role] = [role, p.replace(/^(?:an?|the)\s+/i, '')];
   }
+  // "IS said in a statement posted online ... “…,” the statement said": the group speaks through it.
+  if (/^the\s+(?:statement|message|post)$/i.test(p) && memory.lastStatement) return { actorId: memory.lastStatement };
   const bare = p.replace(/^(?:the|a|an|one)\s+/i, '');
   const known = actorByName(p, actors) ?? actorByName(bare, actors) ?? knownSuffix(bare, actors) ?? (/^the\s+\p{L}+$/iu.test(p) ? backReference(bare, actors, memory) : null);
   if (known) return remember({ actorId: known }, actors.get(known)?.kind === 'person', memory);

@@ -33,17 +33,21 @@ const SAME_PERIOD = /\b(?:in|over|during)\s+the\s+same\s+period\b/i;
 const SUB_COUNT = /\b(?:included|including|among\s+them|among\s+those|of\s+whom|of\s+them)\b/i;
 const POPULATION = /\b(?:people|residents|inhabitants|displaced|refugees|detainees|prisoners|families|children|fighters|members|women|civilians|persons)\b/i;
 const POPULATION_VERB = /\b(?:live|lives|living|held|hold|holds|housed|houses|host|hosts|hosting|shelter|shelters|detained|remain|remains|estimated|number|numbers|is\s+home\s+to|are\s+held|are\s+in)\b/i;
+const EVENTS = /\b(?:attacks|incidents|operations|bombings|assassinations|ambushes|raids|airstrikes|strikes|explosions|kidnappings|abductions)$/i;
 const INCIDENT_VERB = /\b(?:attacked|ambushed|exploded|detonated|stormed|struck|killing|wounding|opened\s+fire|blew\s+up)\b/i;
 
 const FIGURE = new RegExp(`(?:(${QUALIFIER_SOURCE})\\s+)?(\\d{1,3}(?:,\\d{3})+|\\d+|${NUMBER_SOURCE})(?![\\p{L}\\p{N}])(?=\\s+((?:[\\p{L}'’-]+)(?:\\s+[\\p{L}'’-]+){0,3}))`, 'giu');
+const RANGE = new RegExp(`\\bbetween\\s+(\\d{1,3}(?:,\\d{3})+|\\d+|${NUMBER_SOURCE})\\s+and\\s+(\\d{1,3}(?:,\\d{3})+|\\d+|${NUMBER_SOURCE})\\s+((?:[\\p{L}'’-]+)(?:\\s+[\\p{L}'’-]+){0,3})`, 'giu');
 /** The figure's noun phrase ends before the first of these ("troops in Syria", "soldiers and nine ..."). */
-const PHRASE_END = /\s*\b(?:in|on|at|between|from|since|during|and|or|under|live|lives|living|were|was|are|is|have|had|has|who|which|that|across|over|by|as|to|for|with|including)\b.*$/;
+const PHRASE_END = /\s*\b(?:in|on|at|between|from|since|during|and|or|under|live|lives|living|were|was|are|is|remain|remains|still|have|had|has|who|which|that|across|over|by|as|to|for|with|including)\b.*$/;
 
 interface Figure {
   value: number;
   qualifier: StatisticDraft['qualifier'];
   words: string;
   index: number;
+  /** "between 400 and 500": the source's bounds, kept in the description. */
+  range?: string;
 }
 
 /** Numbers with the words after them, outside quotes and outside the dates of the sentence. */
@@ -51,6 +55,14 @@ function figures(text: string, dates: readonly DayMention[]): Figure[] {
   let masked = maskQuotes(text);
   for (const d of dates) masked = masked.slice(0, d.index) + ' '.repeat(d.text.length) + masked.slice(d.index + d.text.length);
   const out: Figure[] = [];
+  // "between 400 and 500 fighters": at least the lower bound, with both bounds in the words; the upper one is no figure of its own.
+  for (const m of masked.matchAll(RANGE)) {
+    const low = parseNumber(m[1]!);
+    const high = parseNumber(m[2]!);
+    if (low === null || high === null || high <= low) continue;
+    out.push({ value: low, qualifier: 'at-least', words: m[3]!.replace(PHRASE_END, '').trim(), index: m.index!, range: `between ${m[1]} and ${m[2]}` });
+    masked = masked.slice(0, m.index!) + ' '.repeat(m[0].length) + masked.slice(m.index! + m[0].length);
+  }
   for (const m of masked.matchAll(FIGURE)) {
     const value = parseNumber(m[2]!);
     if (value === null || /^(?:a|an|one)$/i.test(m[2]!)) continue;
@@ -72,7 +84,7 @@ export function findStatistics(sentences: readonly Sentence[], published: string
     const dates = findDays(masked, published);
     const mentions = findActors(masked, actors, isArticle);
     const reporter: string | null = mentions.find((m) => ['organisation', 'report'].includes(actors.get(m.actorId)?.kind ?? ''))?.actorId ?? (/\b(?:the\s+(?:observatory|monitor|office|report))\b/i.test(masked) ? lastReporter : null);
-    const perpetrator = /\bby\s+(?:IS|the\s+Islamic\s+State|ISIS|Daesh)\b/.test(masked) && actors.has('islamic-state') ? 'islamic-state' : null;
+    const perpetrator = (/\bby\s+(?:IS|the\s+Islamic\s+State|ISIS|Daesh)\b/.test(masked) || (isArticle && /\bby\s+the\s+(?:group|jihadists|militants)\b/.test(masked))) && actors.has('islamic-state') ? 'islamic-state' : null;
     const period = findPeriod(masked, published);
     const figs = figures(s.text, dates);
     if (!figs.length) continue;
@@ -92,7 +104,10 @@ export function findStatistics(sentences: readonly Sentence[], published: string
       const p = period ?? prev!.period;
       const outcome = /\bdeaths?\b/i.test(f.words) ? 'deaths' : /\b(?:wounded|injured|injuries)\b/i.test(masked) && !/\bkill/i.test(masked) ? 'injured' : 'killed';
       const rep: string | null = reporter ?? (SAME_PERIOD.test(masked) ? (prev?.reporterId ?? null) : null);
-      drafts.push(count(f, s, rep, outcome === 'deaths' ? null : perpetrator, p, null, outcome, actors, isArticle));
+      const d = count(f, s, rep, outcome === 'deaths' ? null : perpetrator, p, null, outcome, actors, isArticle);
+      // "documented 61 attacks": a count of events, not of the dead.
+      if (EVENTS.test(d.unit)) drafts.push({ ...d, kind: 'context', outcome: null, group: null, description: `${d.unit}${d.perpetratorId ? ' by IS' : ''}` });
+      else drafts.push(d);
       lastCount = drafts.length - 1;
       lastReporter = rep ?? lastReporter;
       used.add(s.index);
@@ -102,7 +117,7 @@ export function findStatistics(sentences: readonly Sentence[], published: string
       // "Approximately 70,000 internally displaced people, including nearly 50,000 under the age of 18, live in the camp."
       const [main, ...subs] = figs;
       const at = dates.find((d) => d.kind !== 'background') ?? null;
-      const first: StatisticDraft = { kind: 'context', reporterId: reporter, description: describe(main!.words, s.text), value: main!.value, qualifier: main!.qualifier, unit: unitOf(main!.words), outcome: 'population', group: null, perpetratorId: null, period: at ? { from: at, to: at } : null, parent: null, sentence: s };
+      const first: StatisticDraft = { kind: 'context', reporterId: reporter, description: `${describe(main!.words, s.text)}${main!.range ? ` (${main!.range}, as the source says)` : ''}`, value: main!.value, qualifier: main!.qualifier, unit: unitOf(main!.words), outcome: 'population', group: null, perpetratorId: null, period: at ? { from: at, to: at } : null, parent: null, sentence: s };
       drafts.push(first);
       const parentIndex = drafts.length - 1;
       if (SUB_COUNT.test(masked))

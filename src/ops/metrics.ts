@@ -27,7 +27,7 @@ export function createBotMetrics(opts: { defaultMetrics?: boolean } = {}): BotMe
     interactions: new Counter({ name: 'incident_bot_interactions_total', help: 'Interactions answered, by kind, command and outcome', labelNames: ['kind', 'command', 'outcome'], registers: [registry] }),
     interactionSeconds: new Histogram({
       name: 'incident_bot_interaction_seconds',
-      help: 'Time from receiving an interaction to the first response',
+      help: 'Time a command handler (or an autocomplete) takes to produce its answer',
       labelNames: ['kind', 'command'],
       // Discord allows 3 s before the first response: the buckets resolve that range.
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5],
