@@ -1,4 +1,5 @@
 import type { CommandModule } from './kit/command.ts';
+import { alerts } from './alerts/index.ts';
 import { sayingHowPlaceWasRead } from './kit/place-reading.ts';
 import { attacks } from './attacks.ts';
 import { chart } from './chart.ts';
@@ -20,6 +21,7 @@ export const commands: CommandModule[] = [
   sayingHowPlaceWasRead(map),
   sayingHowPlaceWasRead(chart),
   digest,
+  alerts,
   helpCommand(() => commands),
 ];
 

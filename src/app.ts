@@ -22,19 +22,20 @@ import type { Logger } from './discord/logger.ts';
  * and `ask` answer without it, and start faster.
  */
 async function discordSide() {
-  const [bot, logger, sharding, deploy, digest, crash, startup, metrics, ops, instrument] = await Promise.all([
+  const [bot, logger, sharding, deploy, digest, alerts, crash, startup, metrics, ops, instrument] = await Promise.all([
     import('./discord/bot.ts'),
     import('./discord/logger.ts'),
     import('./discord/sharding.ts'),
     import('./discord/deploy-commands.ts'),
     import('./digest/discord-plugin.ts'),
+    import('./alerts/discord-plugin.ts'),
     import('./crash-guard.ts'),
     import('./discord/startup-report.ts'),
     import('./ops/metrics.ts'),
     import('./ops/ops-plugin.ts'),
     import('./ops/instrument-commands.ts'),
   ]);
-  return { ...bot, ...logger, ...sharding, ...deploy, ...digest, ...crash, ...startup, ...metrics, ...ops, ...instrument };
+  return { ...bot, ...logger, ...sharding, ...deploy, ...digest, ...alerts, ...crash, ...startup, ...metrics, ...ops, ...instrument };
 }
 
 type OnlineConfig = AppConfig & { discord: BotConfig };
@@ -86,7 +87,7 @@ function warnOffline(config: AppConfig): void {
 
 /** One bot client in this process: the whole bot when unsharded, or one ShardingManager child. */
 async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingManager: boolean): Promise<Bot> {
-  const { createBot, createDigestPlugin, flushLogger, installCrashGuard, PluginSetupError, createStartupReportPlugin, DIGEST_PERMISSIONS, createBotMetrics, createOpsPlugin, instrumentCommands } =
+  const { createBot, createDigestPlugin, createAlertsPlugin, flushLogger, installCrashGuard, PluginSetupError, createStartupReportPlugin, DIGEST_PERMISSIONS, createBotMetrics, createOpsPlugin, instrumentCommands } =
     await discordSide();
   // Hot reload: edits to the data are validated and swapped in; an invalid change keeps the last good
   // dataset. One watcher per process, shared by the handlers and the digest, so a reload reaches both.
@@ -112,6 +113,9 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     dataset,
     plugins: [
       digest,
+      // Alerts: /alerts, and a runner posting newly published incidents; after the digest, whose database,
+      // REST manager and invalid-request count it shares.
+      createAlertsPlugin({ digest, dataset, ...(config.discord.alertsPerHour ? { maxPerHour: config.discord.alertsPerHour } : {}) }),
       { name: 'dataset-watcher', onStop: () => data.close() },
       // The invite link at ready, and a warning when the registered commands differ from these.
       createStartupReportPlugin({ permissions: [...DIGEST_PERMISSIONS], definitions: commands.map((c) => c.definition as unknown as Record<string, unknown>) }),

@@ -28,6 +28,7 @@ const EnvSchema = z.object({
       .optional(),
   ),
   SHARD_COUNT: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a whole number of shards, 1 or more' }).int('must be a whole number of shards, 1 or more').min(1, 'must be 1 or more').max(1024).default(1)),
+  ALERTS_PER_HOUR: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a whole number of alerts, 1 or more' }).int('must be a whole number of alerts, 1 or more').min(1, 'must be 1 or more').max(1000).optional()),
   LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(LOG_LEVELS).default('info')),
   /** The dataset's folder (read only). */
   DATASET_DIR: optionalText,
@@ -55,6 +56,8 @@ export interface BotConfig {
   apiUrl?: string;
   /** Shards in total; more than 1 runs discord.js's ShardingManager. */
   shardCount: number;
+  /** At most this many alerts a channel in any hour (ALERTS_PER_HOUR, default 10); the rest wait their turn. */
+  alertsPerHour?: number;
   logLevel: LogLevel;
 }
 
@@ -98,6 +101,7 @@ function botConfigOf(e: z.output<typeof EnvSchema>): BotConfig {
     ...(e.DISCORD_GUILD_ID ? { guildId: e.DISCORD_GUILD_ID } : {}),
     ...(e.DISCORD_API_URL ? { apiUrl: e.DISCORD_API_URL } : {}),
     shardCount: e.SHARD_COUNT,
+    ...(e.ALERTS_PER_HOUR !== undefined ? { alertsPerHour: e.ALERTS_PER_HOUR } : {}),
     logLevel: e.LOG_LEVEL,
   };
 }

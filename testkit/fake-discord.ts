@@ -37,8 +37,10 @@ export function guildIdForShard(shard: number, shardCount: number): string {
 export interface FakeChannel {
   id: string;
   name: string;
-  /** 0: text. */
+  /** 0: text (default), 5: announcement, 10/11/12: a thread (give parent_id), 15: forum. */
   type?: number;
+  /** A thread's channel. */
+  parent_id?: string;
   permission_overwrites?: { id: string; type: 0 | 1; allow: string; deny: string }[];
 }
 
@@ -165,6 +167,8 @@ export class FakeDiscord {
   readonly sessions: GatewaySession[] = [];
   /** Commands as registered by PUT: key "global" or a guild id. */
   readonly registered = new Map<string, Record<string, unknown>[]>();
+  /** Forum posts created by POST /channels/{id}/threads, in order. */
+  readonly forumPosts: { forumId: string; name: string; message: Record<string, unknown> }[] = [];
   /** Messages created by POST /channels/{id}/messages, per channel. */
   readonly channelMessages = new Map<string, Record<string, unknown>[]>();
 
@@ -558,8 +562,9 @@ export class FakeDiscord {
       member_count: 2,
       voice_states: [],
       members: [{ ...this.member(this.botUser.id), user: this.botUser }],
-      channels: g.channels.map((c) => this.channelObject(g, c)),
-      threads: [],
+      // As Discord: active threads arrive apart from the channels.
+      channels: g.channels.filter((c) => !isThreadType(c.type)).map((c) => this.channelObject(g, c)),
+      threads: g.channels.filter((c) => isThreadType(c.type)).map((c) => this.channelObject(g, c)),
       presences: [],
       stage_instances: [],
       guild_scheduled_events: [],
@@ -579,8 +584,11 @@ export class FakeDiscord {
       topic: null,
       last_message_id: null,
       rate_limit_per_user: 0,
-      parent_id: null,
+      parent_id: c.parent_id ?? null,
       flags: 0,
+      ...(isThreadType(c.type)
+        ? { owner_id: this.botUser.id, message_count: 0, member_count: 1, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: '2024-01-01T00:00:00.000000+00:00', locked: false } }
+        : {}),
     };
   }
 
@@ -766,6 +774,7 @@ export class FakeDiscord {
     }
     if ((x = /^\/channels\/(\d+)\/messages$/.exec(p)) && m === 'POST') {
       if (!this.guilds.some((g) => g.channels.some((c) => c.id === x![1]))) return [404, { message: 'Unknown Channel', code: 10003 }];
+      if (this.guilds.some((g) => g.channels.some((c) => c.id === x![1] && c.type === 15))) return [400, { message: 'Cannot send messages in a non-text channel', code: 50008 }];
       const sent = r.body as Record<string, unknown>;
       // enforce_nonce: a message with the same nonce from the same author in the last minutes is returned, not posted again.
       const nonceKey = sent.enforce_nonce === true && sent.nonce !== undefined ? `${x[1]}:${String(sent.nonce)}` : null;
@@ -777,6 +786,20 @@ export class FakeDiscord {
       list.push(msg);
       this.channelMessages.set(x[1]!, list);
       return [200, msg];
+    }
+    if ((x = /^\/channels\/(\d+)\/threads$/.exec(p)) && m === 'POST') {
+      // A forum post: a new thread in the forum whose first message is the one given (as Discord does, a
+      // message can only be posted in a forum this way; a text channel's thread is started from a message).
+      const guild = this.guilds.find((g) => g.channels.some((c) => c.id === x![1]));
+      const forum = guild?.channels.find((c) => c.id === x![1]);
+      if (!guild || !forum) return [404, { message: 'Unknown Channel', code: 10003 }];
+      if (forum.type !== 15) return [400, { message: 'Invalid Form Body (fake: only forum posts are served here)', code: 50035 }];
+      const body = r.body as { name: string; message?: Record<string, unknown> };
+      const threadId = snowflake(this.now());
+      const msg = { ...this.message(threadId, body.message ?? {}, { files: r.files }), guild_id: guild.id };
+      const post = { id: threadId, type: 11, guild_id: guild.id, parent_id: forum.id, name: body.name, owner_id: this.botUser.id, message_count: 1, member_count: 1, thread_metadata: { archived: false, auto_archive_duration: 4320, archive_timestamp: new Date(this.now()).toISOString(), locked: false }, message: msg };
+      this.forumPosts.push({ forumId: forum.id, name: body.name, message: msg });
+      return [201, post];
     }
     if ((x = /^\/channels\/(\d+)\/messages$/.exec(p)) && m === 'GET') {
       if (!this.guilds.some((g) => g.channels.some((c) => c.id === x![1]))) return [404, { message: 'Unknown Channel', code: 10003 }];
@@ -833,6 +856,10 @@ export class FakeDiscord {
       ...(extra.interaction ? { webhook_id: this.applicationId, application_id: this.applicationId } : {}),
     };
   }
+}
+
+function isThreadType(type: number | undefined): boolean {
+  return type === 10 || type === 11 || type === 12;
 }
 
 function matchRoute(route: string | RegExp, actual: string): boolean {

@@ -7,6 +7,8 @@ import type { Dataset } from '../src/core/dataset.ts';
 import { attributionFor } from '../commands/kit/source-line.ts';
 import type { Incident } from '../src/schema/index.ts';
 import { openDatabase } from '../src/storage/db.ts';
+import { InvalidRequestCounter } from '../src/digest/invalid-requests.ts';
+import { createDigestRest } from '../src/digest/sender.ts';
 import { seedDataset } from '../testkit/seed-dataset.ts';
 import { FakeDiscord, snowflake } from '../testkit/fake-discord.ts';
 
@@ -94,5 +96,41 @@ describe('alerts, through the real discord.js REST client against the local serv
     expect(await r.tick()).toMatchObject({ disabled: 1 });
     expect(store.forGuild(GUILD)[0]).toMatchObject({ enabled: false, disabledReason: expect.stringMatching(/50013/) });
     expect(r.onPublished([incident('diyala-police-2019-08-22')])).toBe(0);
+  });
+
+  it('pauses with the digest on too many invalid requests: nothing is sent, the alert waits queued', async () => {
+    store.set({ guildId: GUILD, channelId: CH_PLAIN, placeId: null, minCasualties: 0, roleId: null }, 'admin', now);
+    const before = posts(CH_PLAIN).length;
+    let mono = 0;
+    const invalid = new InvalidRequestCounter({ now: () => mono, warnAt: 1, pauseAt: 2, windowMs: 60_000 });
+    invalid.record(403);
+    invalid.record(429);
+    const r = new AlertRunner({ store, dataset: () => ds, sender: restAlertSender(rest), compose, logger: pino({ level: 'silent' }), clock: () => now, invalidRequests: invalid });
+    r.onPublished([incident('homs-army-2019-08-18')]);
+    expect(await r.tick()).toMatchObject({ paused: 1, sent: 0 });
+    expect(posts(CH_PLAIN).length).toBe(before);
+    mono += 61_000; // the window has cleared
+    expect(await r.tick()).toMatchObject({ paused: 0, sent: 1 });
+  });
+
+  it("through the digest's REST manager a long rate limit is not waited out past the send's deadline; the alert is left for later, clearly not posted", async () => {
+    store.set({ guildId: GUILD, channelId: CH_PLAIN, placeId: null, minCasualties: 0, roleId: null }, 'admin', now);
+    const before = posts(CH_PLAIN).length;
+    const digestRest = createDigestRest({ api: server.apiUrl, retries: 0 }, server.token);
+    server.injectResponse(
+      { method: 'POST', route: `/channels/${CH_PLAIN}/messages` },
+      { status: 429, body: { message: 'You are being rate limited.', retry_after: 600, global: false }, headers: { 'retry-after': '600', 'x-ratelimit-scope': 'user' }, times: 1 },
+    );
+    const r = new AlertRunner({ store, dataset: () => ds, sender: restAlertSender(digestRest), compose, logger: pino({ level: 'silent' }), clock: () => now });
+    r.onPublished([incident('homs-army-2019-08-18')]);
+    const t0 = performance.now();
+    expect(await r.tick()).toMatchObject({ 'retry-later': 1, sent: 0 });
+    expect(performance.now() - t0).toBeLessThan(3_000);
+    const d = store.get(CH_PLAIN, 'homs-army-2019-08-18')!;
+    expect(d).toMatchObject({ status: 'queued', maybePosted: false });
+    expect(d.nextAttemptAt).toBeGreaterThanOrEqual(now + 599_000);
+    expect(posts(CH_PLAIN).length).toBe(before + 1); // the one request, answered 429
+    digestRest.clearHashSweeper();
+    digestRest.clearHandlerSweeper();
   });
 });

@@ -96,7 +96,7 @@ describe('/digest', () => {
     expect(r.allowed_mentions).toEqual({ parse: [] });
     const store = storeOf(c);
     expect(store.lastDelivery('-')).toBeNull();
-    expect(Object.keys(c.services!)).toEqual(['digest']);
+    expect(Object.keys(c.services!)).toEqual(['digest', 'alerts']);
   });
 
   it('autocompletes IANA zones', async () => {

@@ -511,7 +511,7 @@ describe('posting to channels (for the digest)', () => {
     const client = await started.bot.ready();
     expect(await discordChannelCheck(client, snowflake(), channelId)).toEqual({ ok: false, problem: 'that channel is not in this server' });
     expect(await checkChannel(client, categoryId, { guildId, permissions: DIGEST_PERMISSIONS })).toMatchObject({ ok: false, reason: 'not-text' });
-    expect(await discordChannelCheck(client, guildId, categoryId)).toEqual({ ok: false, problem: 'it is not a text or announcement channel' });
+    expect(await discordChannelCheck(client, guildId, categoryId)).toEqual({ ok: false, problem: 'it is not a text, announcement, thread or forum channel' });
   });
 
   test('an unknown channel is reported by checkChannel and rejects the send with 10003', async () => {

@@ -113,15 +113,34 @@ export const option = {
     };
   },
 
-  /** A text channel of the server (Discord sends its id). */
+  /** A channel of the server the bot can post in: text, announcement, a thread, or a forum (a post each time). Discord sends its id. */
   channel(o: { description: string }): OptionSpec<ReturnType<typeof requiredText>> {
     return {
       schema: requiredText(32),
       required: true,
-      json: (name) => ({ type: ApplicationCommandOptionType.Channel, name, description: o.description, required: true, channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement] }),
+      json: (name) => ({ type: ApplicationCommandOptionType.Channel, name, description: o.description, required: true, channel_types: [...POSTABLE_CHANNEL_TYPES] }),
+    };
+  },
+
+  /** A role of the server (Discord sends its id); optional. */
+  role(o: { description: string }): OptionSpec<ReturnType<typeof optionalText>> {
+    return {
+      schema: optionalText(32),
+      required: false,
+      json: (name) => ({ type: ApplicationCommandOptionType.Role, name, description: o.description }),
     };
   },
 };
+
+/** Channels a digest or an alert may go to; a forum gets a new post per message (src/discord/channels.ts checks the same list). */
+export const POSTABLE_CHANNEL_TYPES = [
+  ChannelType.GuildText,
+  ChannelType.GuildAnnouncement,
+  ChannelType.AnnouncementThread,
+  ChannelType.PublicThread,
+  ChannelType.PrivateThread,
+  ChannelType.GuildForum,
+] as const;
 
 /** The page number every paged command takes; the buttons fill it in. */
 export const pageOption = () =>

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Dataset } from '../core/dataset.ts';
-import { classifySendError } from '../digest/sender.ts';
+import type { InvalidRequestCounter } from '../digest/invalid-requests.ts';
+import { classifySendError, restSender, SendAbortedError, type RestLike, type SendOptions } from '../digest/sender.ts';
 import type { Incident } from '../schema/index.ts';
 import { alertMatches } from './alert-match.ts';
 import type { AlertStore } from './alert-store.ts';
@@ -14,8 +15,9 @@ export interface AlertMessageBody {
   enforce_nonce: true;
 }
 
+/** The digest's sender fits (src/digest/sender.ts): the same deadlines, and a post per alert in a forum. */
 export interface AlertSender {
-  send(channelId: string, body: AlertMessageBody): Promise<{ id: string }>;
+  send(channelId: string, body: AlertMessageBody, opts?: SendOptions): Promise<{ id: string }>;
 }
 
 export interface AlertRunnerOptions {
@@ -32,9 +34,16 @@ export interface AlertRunnerOptions {
   holdsGuild?: (guildId: string) => boolean;
   /** Discord deduplicates a nonce for a few minutes: an unclear failure is resent only inside this window. */
   nonceWindowMs?: number;
+  /** Every request ends this long before the nonce window closes, leaving it time to reach Discord. */
+  nonceMarginMs?: number;
+  /** The bot's invalid requests (401/403/429), shared with the digest: no alert is sent while it says to pause. */
+  invalidRequests?: Pick<InvalidRequestCounter, 'paused' | 'pausedForMs'> | null;
 }
 
-export type AlertOutcome = 'sent' | 'deferred' | 'retry-later' | 'disabled' | 'failed' | 'unknown' | 'skipped';
+/** Alerts a channel gets in any hour unless the operator says otherwise (ALERTS_PER_HOUR). */
+export const DEFAULT_ALERTS_PER_HOUR = 10;
+
+export type AlertOutcome = 'sent' | 'deferred' | 'retry-later' | 'disabled' | 'failed' | 'unknown' | 'skipped' | 'paused';
 
 /**
  * Posts alerts for newly published incidents: each (channel, incident) is recorded before it is sent and
@@ -45,7 +54,7 @@ export class AlertRunner {
   private readonly o: Required<AlertRunnerOptions>;
 
   constructor(opts: AlertRunnerOptions) {
-    this.o = { clock: Date.now, maxPerHour: 10, holdsGuild: () => true, nonceWindowMs: 4 * 60_000, ...opts };
+    this.o = { clock: Date.now, maxPerHour: DEFAULT_ALERTS_PER_HOUR, holdsGuild: () => true, nonceWindowMs: 4 * 60_000, nonceMarginMs: 15_000, invalidRequests: null, ...opts };
   }
 
   /** Queues the alerts that newly published incidents call for; returns how many were queued. */
@@ -61,10 +70,16 @@ export class AlertRunner {
 
   /** Sends what is due, within each channel's hourly cap. */
   async tick(): Promise<Record<AlertOutcome, number>> {
-    const counts: Record<AlertOutcome, number> = { sent: 0, deferred: 0, 'retry-later': 0, disabled: 0, failed: 0, unknown: 0, skipped: 0 };
+    const counts: Record<AlertOutcome, number> = { sent: 0, deferred: 0, 'retry-later': 0, disabled: 0, failed: 0, unknown: 0, skipped: 0, paused: 0 };
     const subs = new Map(this.o.store.enabled().map((s) => [`${s.guildId}/${s.channelId}`, s]));
-    for (const d of this.o.store.due(this.o.clock())) {
-      if (!this.o.holdsGuild(d.guildId)) continue;
+    const due = this.o.store.due(this.o.clock()).filter((d) => this.o.holdsGuild(d.guildId));
+    if (due.length && this.o.invalidRequests?.paused()) {
+      // Discord is close to banning the token for invalid requests: the alerts wait, queued, like the digest.
+      this.o.logger.warn({ due: due.length, resumeInMs: this.o.invalidRequests.pausedForMs() }, 'alerts paused: too many invalid requests to Discord (401/403/429) in the last 10 minutes');
+      counts.paused = due.length;
+      return counts;
+    }
+    for (const d of due) {
       const sub = subs.get(`${d.guildId}/${d.channelId}`);
       counts[await this.deliver(d.channelId, d.incidentId, d.attempts, sub?.roleId ?? null, sub !== undefined)]++;
     }
@@ -104,8 +119,14 @@ export class AlertRunner {
       nonce: d.nonce,
       enforce_nonce: true,
     };
+    // The request ends before Discord's nonce window closes (counted from the first attempt), so a resend
+    // after an unclear failure is still deduplicated by Discord.
+    const windowStart = d.firstAttemptAt ?? now;
+    const remainingMs = () => this.o.nonceWindowMs - this.o.nonceMarginMs - (this.o.clock() - windowStart);
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new SendAbortedError('deadline')), Math.max(0, remainingMs()));
     try {
-      const msg = await this.o.sender.send(channelId, body);
+      const msg = await this.o.sender.send(channelId, body, { signal: deadline.signal, remainingMs, postTitle: `Alert — ${inc.summary}` });
       store.markSent(channelId, incidentId, msg.id, this.o.clock());
       logger.info({ channelId, incidentId, messageId: msg.id }, 'alert sent');
       return 'sent';
@@ -124,17 +145,13 @@ export class AlertRunner {
       const wait = f.retryAfterMs ?? Math.min(60_000 * 2 ** (attempts), 30 * 60_000);
       store.markRetry(channelId, incidentId, f.message, this.o.clock() + wait, f.unclear);
       return 'retry-later';
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
 
-/** Sends through the discord.js REST manager (client.rest), which shares the bot's rate-limit state. */
-export function restAlertSender(rest: { post(route: `/${string}`, options: { body: unknown }): Promise<unknown> }): AlertSender {
-  return {
-    async send(channelId, body) {
-      const msg = (await rest.post(`/channels/${channelId}/messages`, { body })) as { id?: unknown };
-      if (typeof msg?.id !== 'string') throw new Error('Discord answered without a message id');
-      return { id: msg.id };
-    },
-  };
+/** Sends through a discord.js REST manager, as the digest does (src/digest/sender.ts). */
+export function restAlertSender(rest: RestLike, channels: { isForum?: (channelId: string) => Promise<boolean> } = {}): AlertSender {
+  return restSender(rest, undefined, channels);
 }

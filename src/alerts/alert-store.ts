@@ -90,6 +90,11 @@ export class AlertStore {
     return (this.db.prepare('SELECT * FROM alert_subscriptions WHERE guild_id = ? ORDER BY channel_id').all(guildId) as SubRow[]).map(toSub);
   }
 
+  /** Every server's subscriptions, on or off (the operator's console). */
+  all(): AlertSubscription[] {
+    return (this.db.prepare('SELECT * FROM alert_subscriptions ORDER BY guild_id, channel_id').all() as SubRow[]).map(toSub);
+  }
+
   enabled(): AlertSubscription[] {
     return (this.db.prepare('SELECT * FROM alert_subscriptions WHERE enabled = 1 ORDER BY guild_id, channel_id').all() as SubRow[]).map(toSub);
   }

@@ -1,5 +1,7 @@
 import { openDatabase } from '../storage/db.ts';
-import type { ChannelPermissionChecker, DigestServices } from '../../commands/kit/services.ts';
+import type { AlertServices, ChannelPermissionChecker, DigestServices } from '../../commands/kit/services.ts';
+import { AlertStore } from '../alerts/alert-store.ts';
+import { DEFAULT_ALERTS_PER_HOUR } from '../alerts/alert-runner.ts';
 import { DigestStore } from './store.ts';
 
 export interface ConsoleServicesOptions {
@@ -10,16 +12,16 @@ export interface ConsoleServicesOptions {
 }
 
 /**
- * ctx.services for the console and `npm run ask`: a digest store (in-memory SQLite unless a folder is
+ * ctx.services for the console and `npm run ask`: a digest store and an alert store (in-memory SQLite unless a folder is
  * given) and a permission checker that has no Discord to ask. Without a guild, `/digest preview` uses
  * UTC and no filter unless `timezone:` / `place:` are given.
  */
-export function createConsoleServices(opts: ConsoleServicesOptions = {}): { digest: DigestServices & { store: DigestStore } } {
+export function createConsoleServices(opts: ConsoleServicesOptions = {}): { digest: DigestServices & { store: DigestStore }; alerts: AlertServices & { store: AlertStore } } {
   const db = opts.stateDir ? openDatabase({ stateDir: opts.stateDir }) : openDatabase({ memory: true });
+  const checkChannel = opts.checkChannel ?? (async () => ({ ok: true }) as const);
   return {
-    digest: {
-      store: new DigestStore(db),
-      checkChannel: opts.checkChannel ?? (async () => ({ ok: true })),
-    },
+    digest: { store: new DigestStore(db), checkChannel },
+    // Alerts are only stored here (`/alerts status` works offline); the Discord runtime posts them.
+    alerts: { store: new AlertStore(db), checkChannel, maxPerHour: DEFAULT_ALERTS_PER_HOUR },
   };
 }

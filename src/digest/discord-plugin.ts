@@ -1,7 +1,7 @@
 import { PermissionFlagsBits, type Client, type REST, type ResponseLike } from 'discord.js';
 import type { Dataset } from '../core/dataset.ts';
 import type { Bot, BotPlugin } from '../discord/bot.ts';
-import { checkChannel, ownsGuild } from '../discord/channels.ts';
+import { checkChannel, isForumChannel, ownsGuild } from '../discord/channels.ts';
 import { openDatabase, type Db } from '../storage/db.ts';
 import { InvalidRequestCounter, type InvalidRequestOptions } from './invalid-requests.ts';
 import { systemMonotonicClock, type MonotonicClock } from './monotonic.ts';
@@ -52,6 +52,10 @@ export interface DigestPlugin extends BotPlugin {
   store(): DigestStore | null;
   /** The bot's invalid requests (401/403/429) in the last 10 minutes, once the client is ready. */
   invalidRequests(): InvalidRequestCounter | null;
+  /** The digest's REST manager (rate-limit waits bounded by each send's deadline), once the client is ready: alerts send through it too. */
+  rest(): REST | null;
+  /** The database the digest opened (alerts keep their tables in it). */
+  db(): Db | null;
 }
 
 /**
@@ -72,6 +76,8 @@ export function createDigestPlugin(opts: DigestPluginOptions): DigestPlugin {
     runner: () => runner,
     store: () => store,
     invalidRequests: () => invalid,
+    rest: () => digestRest,
+    db: () => db,
     services(bot: Bot) {
       if (!opts.db && !opts.stateDir) throw new Error('the digest needs a database or a state folder');
       db = opts.db ?? openDatabase({ stateDir: opts.stateDir! });
@@ -99,7 +105,7 @@ export function createDigestPlugin(opts: DigestPluginOptions): DigestPlugin {
         rateLimit: shareOfGlobalLimit(client),
         store,
         dataset,
-        sender: restSender(digestRest, client.user.id),
+        sender: restSender(digestRest, client.user.id, { isForum: (id) => isForumChannel(client, id) }),
         holdsGuild: (g) => ownsGuild(client, g),
         logger,
         monotonic,

@@ -91,6 +91,12 @@ function withMarker(body: DigestMessageBody): DigestMessageBody {
   return { ...body, embeds: [...embeds.slice(0, -1), { ...last, footer }] };
 }
 
+/** A forum post's title for a server's local day: "Digest — 3 Dec 2026". */
+export function digestPostTitle(localDate: string): string {
+  const [y, m, d] = localDate.split('-').map(Number) as [number, number, number];
+  return `Digest — ${d} ${['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][m - 1]} ${y}`;
+}
+
 /** How far before the first request of a digest the channel is searched for it (clock skew with Discord). */
 const LOOKBACK_MS = 2 * 60_000;
 
@@ -411,7 +417,7 @@ export class DigestRunner {
         try {
           // A rate-limit wait longer than the time left, or than keeps the claim fresh, is not waited out.
           const waitBudget = () => Math.min(remainingMs(), this.o.staleAfterMs / 2);
-          const { id } = await sender.send(d.channelId, body, { signal: deadline.signal, remainingMs: waitBudget });
+          const { id } = await sender.send(d.channelId, body, { signal: deadline.signal, remainingMs: waitBudget, postTitle: digestPostTitle(localDate) });
           if (this.killed) return 'interrupted'; // a killed process never gets to record it
           store.markSent(guildId, localDate, id, now());
           logger.info({ ...log, messageId: id }, 'digest sent');

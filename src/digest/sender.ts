@@ -6,7 +6,8 @@ import { RateLimitError, REST, type RESTOptions } from 'discord.js';
 export interface DigestMessageBody {
   content?: string;
   embeds?: unknown[];
-  allowed_mentions: { parse: [] };
+  /** Nobody is pinged; an alert may name the one role its channel chose. */
+  allowed_mentions: { parse: []; roles?: string[] };
   /** Same for every attempt of one digest; with enforce_nonce Discord returns the first message instead of posting again. */
   nonce: string;
   enforce_nonce: true;
@@ -17,6 +18,8 @@ export interface SendOptions {
   signal?: AbortSignal;
   /** How long the request may still take (ms): a rate-limit wait longer than this is not waited out but thrown. */
   remainingMs?: () => number;
+  /** The post's title when the channel is a forum (a new post per message; at most 100 characters). */
+  postTitle?: string;
 }
 
 /** Posts a message. Throws on failure; the error's `status`/`code` (as discord.js sets them) decide what happens. */
@@ -34,6 +37,17 @@ export class SendAbortedError extends Error {
   constructor(readonly reason: 'deadline' | 'stop') {
     super(reason === 'deadline' ? 'gave up at the deadline that keeps a resend inside Discord\'s nonce window' : 'the digest runner is stopping');
     this.name = 'SendAbortedError';
+  }
+}
+
+/**
+ * A forum post (POST /channels/{id}/threads) carries no nonce, so Discord cannot deduplicate a resend:
+ * when such a request gets no clear answer it is not sent again (classifySendError: 'fail').
+ */
+export class ForumPostUnclearError extends Error {
+  constructor(cause: unknown) {
+    super(`no clear answer while creating the forum post (${cause instanceof Error ? cause.message : String(cause)}); it may have been posted, and a forum post cannot be resent safely`, { cause });
+    this.name = 'ForumPostUnclearError';
   }
 }
 
@@ -78,11 +92,26 @@ function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promis
  * further request once it aborts, also none after a rate-limit wait) and the send returns at once when it
  * aborts, even while discord.js still waits.
  */
-export function restSender(rest: RestLike, botUserId?: string): DigestSender {
+export function restSender(rest: RestLike, botUserId?: string, channels: { isForum?: (channelId: string) => Promise<boolean> } = {}): DigestSender {
   const inBudget = <T>(opts: SendOptions | undefined, call: () => Promise<T>): Promise<T> =>
     untilAborted(opts?.remainingMs ? sendBudget.run(opts.remainingMs, call) : call(), opts?.signal);
   return {
     async send(channelId, body, opts) {
+      if (await channels.isForum?.(channelId)) {
+        // A forum takes no messages: each one becomes a post of its own (a thread whose first message it is).
+        const { nonce: _n, enforce_nonce: _e, ...message } = body;
+        const name = (opts?.postTitle ?? 'Incident bot').slice(0, 100);
+        let thread: { id?: unknown; message?: { id?: unknown } };
+        try {
+          thread = (await inBudget(opts, () => rest.post(Routes.threads(channelId), { body: { name, message }, ...(opts?.signal ? { signal: opts.signal } : {}) }))) as typeof thread;
+        } catch (err) {
+          const f = classifySendError(err);
+          throw f.kind === 'transient' && f.unclear ? new ForumPostUnclearError(err) : err;
+        }
+        const id = thread?.message?.id ?? thread?.id;
+        if (typeof id !== 'string') throw new Error('Discord answered without a post id');
+        return { id };
+      }
       const msg = (await inBudget(opts, () => rest.post(Routes.channelMessages(channelId), { body, ...(opts?.signal ? { signal: opts.signal } : {}) }))) as { id?: unknown };
       if (typeof msg?.id !== 'string') throw new Error('Discord answered without a message id');
       return { id: msg.id };
@@ -134,6 +163,7 @@ export function classifySendError(err: unknown): SendFailure {
     return { kind: 'transient', message: `HTTP 429 (rate limited on ${err.route}, retry after ${Math.round(err.retryAfter)} ms)`, retryAfterMs: Math.ceil(Math.max(err.retryAfter, err.timeToReset)), unclear: false };
   // We stopped waiting for the answer: the request may have reached Discord.
   if (err instanceof SendAbortedError) return { kind: 'transient', message: `Aborted: ${err.message}`, retryAfterMs: null, unclear: true };
+  if (err instanceof ForumPostUnclearError) return { kind: 'fail', message: err.message };
   const e = (err ?? {}) as { status?: unknown; code?: unknown; message?: unknown; name?: unknown; rawError?: { retry_after?: unknown } };
   const status = typeof e.status === 'number' ? e.status : null;
   const code = typeof e.code === 'number' ? e.code : null;

@@ -1,4 +1,4 @@
-import { ChannelType, PermissionFlagsBits, type Client, type GuildTextBasedChannel } from 'discord.js';
+import { ChannelType, PermissionFlagsBits, type Client, type GuildBasedChannel } from 'discord.js';
 
 /**
  * Whether the bot may post in a channel outside an interaction (the daily digest): the one check,
@@ -7,7 +7,7 @@ import { ChannelType, PermissionFlagsBits, type Client, type GuildTextBasedChann
  */
 
 export type ChannelCheck =
-  | { ok: true; channel: GuildTextBasedChannel }
+  | { ok: true; channel: GuildBasedChannel }
   | {
       ok: false;
       reason: 'unknown-channel' | 'other-guild' | 'not-text' | 'missing-permissions';
@@ -30,19 +30,36 @@ function permissionName(bit: bigint): string {
   return key.replace(/([a-z])([A-Z])/g, '$1 $2');
 }
 
-/** Whether the bot can post in the channel: it exists, is a text or announcement channel (of the server, if given), and the bot has the permissions. */
+/** Channels a digest or an alert may go to: text and announcement channels, threads, and forums (a new post each time). */
+const POSTABLE = new Set<ChannelType>([
+  ChannelType.GuildText,
+  ChannelType.GuildAnnouncement,
+  ChannelType.AnnouncementThread,
+  ChannelType.PublicThread,
+  ChannelType.PrivateThread,
+  ChannelType.GuildForum,
+]);
+
+const isThread = (t: ChannelType) => t === ChannelType.AnnouncementThread || t === ChannelType.PublicThread || t === ChannelType.PrivateThread;
+
+/**
+ * Whether the bot can post in a channel: it exists, is a postable channel (of the server, if given), and
+ * the bot has the permissions. In a thread, Send Messages in Threads stands for Send Messages (Discord
+ * checks that one there); in a forum, Send Messages is what creates posts.
+ */
 export async function checkChannel(client: Client, channelId: string, needs: ChannelNeeds): Promise<ChannelCheck> {
   const channel = await client.channels.fetch(channelId).catch(() => null);
   if (!channel) return { ok: false, reason: 'unknown-channel', detail: 'the channel does not exist or the bot cannot see it (it needs View Channel)' };
   if (channel.isDMBased() || !('guild' in channel) || (needs.guildId !== undefined && channel.guild.id !== needs.guildId)) {
     return { ok: false, reason: 'other-guild', detail: 'that channel is not in this server' };
   }
-  if (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement) {
-    return { ok: false, reason: 'not-text', detail: 'it is not a text or announcement channel' };
+  if (!POSTABLE.has(channel.type)) {
+    return { ok: false, reason: 'not-text', detail: 'it is not a text, announcement, thread or forum channel' };
   }
   const me = channel.guild.members.me ?? (await channel.guild.members.fetchMe().catch(() => null));
   const perms = me ? channel.permissionsFor(me) : null;
-  const missing = needs.permissions.filter((bit) => !perms?.has(bit)).map(permissionName);
+  const needed = isThread(channel.type) ? needs.permissions.map((bit) => (bit === PermissionFlagsBits.SendMessages ? PermissionFlagsBits.SendMessagesInThreads : bit)) : needs.permissions;
+  const missing = needed.filter((bit) => !perms?.has(bit)).map(permissionName);
   if (missing.length) return { ok: false, reason: 'missing-permissions', detail: `the bot lacks ${missing.join(', ')} there`, missing };
   return { ok: true, channel };
 }
@@ -59,4 +76,10 @@ export function shardForGuild(guildId: string, shardCount: number): number {
 export function ownsGuild(client: Client, guildId: string): boolean {
   const shards = Array.isArray(client.options.shards) ? client.options.shards : [0];
   return shards.includes(shardForGuild(guildId, client.options.shardCount ?? 1));
+}
+
+/** Whether the channel is a forum, where each digest or alert becomes a post of its own (from the cache the Guilds intent fills). */
+export async function isForumChannel(client: Client, channelId: string): Promise<boolean> {
+  const channel = await client.channels.fetch(channelId).catch(() => null);
+  return channel?.type === ChannelType.GuildForum;
 }
