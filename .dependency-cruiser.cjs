@@ -39,7 +39,10 @@ module.exports = {
       severity: 'error',
       comment: 'Reading, validating, snapshotting and watching the data files belong in src/data; storage in src/storage.',
       from: { path: '^src/core/' },
-      to: { dependencyTypes: ['core', 'npm'], path: '^(fs|node:fs|fs/promises|node:fs/promises|child_process|node:child_process|net|node:net|http|node:http|https|node:https|worker_threads|node:worker_threads)$|better-sqlite3|discord\\.js|chokidar' },
+      to: {
+        dependencyTypes: ['core', 'npm'],
+        path: '^(fs|node:fs|fs/promises|node:fs/promises|child_process|node:child_process|net|node:net|http|node:http|https|node:https|worker_threads|node:worker_threads)$|better-sqlite3|discord\\.js|chokidar',
+      },
     },
     {
       name: 'kit-below-commands',
@@ -58,7 +61,8 @@ module.exports = {
     {
       name: 'commands-below-transports-and-services',
       severity: 'error',
-      comment: 'Commands and their kit know neither their transport (Discord, console) nor the services (digest) that use them; services reach them through the context.',
+      comment:
+        'Commands and their kit know neither their transport (Discord, console) nor the services (digest) that use them; services reach them through the context.',
       from: { path: `^commands/|${KIT}` },
       to: { path: `${TRANSPORTS_AND_SERVICES}|^src/(storage|app\\.ts|main\\.ts)` },
     },
@@ -72,7 +76,8 @@ module.exports = {
     {
       name: 'cli-knows-no-commands-or-services',
       severity: 'error',
-      comment: 'The console and `ask` are given their commands and context by src/app.ts (other CLIs use services, not commands or Discord); they know only the contract (commands/kit).',
+      comment:
+        'The console and `ask` are given their commands and context by src/app.ts (other CLIs use services, not commands or Discord); they know only the contract (commands/kit).',
       from: { path: '^src/cli/' },
       to: { path: '^(commands/|src/discord/|src/(app|main)\\.ts)', pathNot: '^commands/kit/' },
     },
@@ -138,7 +143,11 @@ module.exports = {
     exclude: { path: '^(node_modules|data|docs|var|out)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'],
+    },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };

@@ -69,12 +69,25 @@ async function serveDiscord({ guilds, limit }: { guilds: FakeGuild[]; limit: num
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { subs: { type: 'string', default: '10000' }, deliver: { type: 'string', default: '1000' }, limit: { type: 'string', default: '50' } } });
+  const { values } = parseArgs({
+    options: { subs: { type: 'string', default: '10000' }, deliver: { type: 'string', default: '1000' }, limit: { type: 'string', default: '50' } },
+  });
   const SUBS = Number(values.subs);
   const DELIVER = Number(values.deliver);
   const LIMIT = Number(values.limit);
 
-  const ZONES = ['Asia/Baghdad', 'Europe/London', 'America/New_York', 'UTC', 'Asia/Damascus', 'Europe/Berlin', 'Asia/Tokyo', 'America/Los_Angeles', 'Australia/Sydney', 'Asia/Kolkata'];
+  const ZONES = [
+    'Asia/Baghdad',
+    'Europe/London',
+    'America/New_York',
+    'UTC',
+    'Asia/Damascus',
+    'Europe/Berlin',
+    'Asia/Tokyo',
+    'America/Los_Angeles',
+    'Australia/Sydney',
+    'Asia/Kolkata',
+  ];
   const PLACES = [null, null, 'iraq', 'syria', 'diyala-province', 'homs', 'aleppo-governorate', 'nineveh-province'];
   const silentSender = { send: async () => ({ id: '0' }) };
 
@@ -93,7 +106,13 @@ async function main(): Promise<void> {
     for (let i = 0; i < SUBS; i++) {
       subs.push(
         store.setSubscription(
-          { guildId: String(100000000000000000n + BigInt(i)), channelId: String(200000000000000000n + BigInt(i)), time: `${String(i % 24).padStart(2, '0')}:${String((i * 7) % 60).padStart(2, '0')}`, timeZone: ZONES[i % ZONES.length]!, placeId: places[i % places.length] ?? null },
+          {
+            guildId: String(100000000000000000n + BigInt(i)),
+            channelId: String(200000000000000000n + BigInt(i)),
+            time: `${String(i % 24).padStart(2, '0')}:${String((i * 7) % 60).padStart(2, '0')}`,
+            timeZone: ZONES[i % ZONES.length]!,
+            placeId: places[i % places.length] ?? null,
+          },
           at - 3600_000,
         ),
       );
@@ -109,13 +128,19 @@ async function main(): Promise<void> {
     const warm = pass();
     console.log(`compose: ${SUBS} digests over ${ds.raw.incidents.length} incidents (data loaded in ${loadMs.toFixed(0)} ms)`);
     console.log(`  cold: ${cold.ms.toFixed(0)} ms in all, ${((cold.ms / SUBS) * 1000).toFixed(0)} µs per digest`);
-    console.log(`  warm: ${warm.ms.toFixed(0)} ms in all, ${((warm.ms / SUBS) * 1000).toFixed(0)} µs per digest (avg body ${(warm.bytes / SUBS / 1024).toFixed(1)} KiB)`);
+    console.log(
+      `  warm: ${warm.ms.toFixed(0)} ms in all, ${((warm.ms / SUBS) * 1000).toFixed(0)} µs per digest (avg body ${(warm.bytes / SUBS / 1024).toFixed(1)} KiB)`,
+    );
     db.close();
   }
 
   // ---------------------------------------------------------------- 2. deliver
   {
-    const guilds: FakeGuild[] = Array.from({ length: DELIVER }, (_, i) => ({ id: snowflake(), name: `Bench ${i}`, channels: [{ id: snowflake(), name: 'news' }] }));
+    const guilds: FakeGuild[] = Array.from({ length: DELIVER }, (_, i) => ({
+      id: snowflake(),
+      name: `Bench ${i}`,
+      channels: [{ id: snowflake(), name: 'news' }],
+    }));
     // The server runs on its own thread, as Discord is elsewhere: its arrival times are not our event loop's.
     const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); })`;
     const worker = new Worker(boot, { eval: true, workerData: { guilds, limit: LIMIT } });
@@ -136,11 +161,20 @@ async function main(): Promise<void> {
       dataset: () => ds,
       now: clock,
       plugins: [plugin],
-      logger: createLogger({ level: 'error', secrets: [config.token], destination: new Writable({ write: (c: Buffer, _e, cb) => void process.stderr.write(c, () => cb()) }) }),
+      logger: createLogger({
+        level: 'error',
+        secrets: [config.token],
+        destination: new Writable({ write: (c: Buffer, _e, cb) => void process.stderr.write(c, () => cb()) }),
+      }),
     });
     await bot.start();
     const store = plugin.store()!;
-    guilds.forEach((g, i) => store.setSubscription({ guildId: g.id, channelId: g.channels[0]!.id, time: '08:00', timeZone: 'UTC', placeId: places[i % places.length] ?? null }, Date.parse('2019-06-14T00:00:00Z')));
+    guilds.forEach((g, i) =>
+      store.setSubscription(
+        { guildId: g.id, channelId: g.channels[0]!.id, time: '08:00', timeZone: 'UTC', placeId: places[i % places.length] ?? null },
+        Date.parse('2019-06-14T00:00:00Z'),
+      ),
+    );
     let paused = 0;
     bot.client.rest.on('rateLimited', () => paused++);
     const start = performance.now();
@@ -150,7 +184,9 @@ async function main(): Promise<void> {
     const rate = (r.ok - 1) / ((r.last - r.first) / 1000);
     console.log(`deliver: ${DELIVER} digests to ${DELIVER} servers, server (own thread) enforcing ${LIMIT} req/s by arrival (global 429 beyond)`);
     console.log(`  sent ${report.outcomes.sent}, messages created ${r.messages}, wall ${wall.toFixed(1)} s`);
-    console.log(`  ${rate.toFixed(1)} requests/s between first and last arrival (${((rate / LIMIT) * 100).toFixed(1)}% of the limit); most in any 1 s: ${r.maxInOneSecond}`);
+    console.log(
+      `  ${rate.toFixed(1)} requests/s between first and last arrival (${((rate / LIMIT) * 100).toFixed(1)}% of the limit); most in any 1 s: ${r.maxInOneSecond}`,
+    );
     console.log(`  429s from the server: ${r.tooMany} (discord.js's own global limiter paused ${paused} times)`);
     await bot.stop();
     await ask('stop');

@@ -16,7 +16,9 @@ import { createLogger } from '../src/discord/logger.ts';
 import { FakeDiscord, type RecordedRequest } from '../testkit/fake-discord.ts';
 import { configFor } from '../testkit/harness.ts';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '16' }, warmup: { type: 'string', default: '200' } } });
+const { values } = parseArgs({
+  options: { n: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '16' }, warmup: { type: 'string', default: '200' } },
+});
 const N = Number(values.n);
 const CONCURRENCY = Number(values.concurrency);
 const WARMUP = Number(values.warmup);
@@ -42,7 +44,11 @@ const bot = createBot({
   config,
   commands: [...commands, ok],
   dataset: () => ds,
-  logger: createLogger({ level: 'warn', secrets: [config.token], destination: new Writable({ write: (c: Buffer, _e, cb) => void process.stderr.write(c, () => cb()) }) }),
+  logger: createLogger({
+    level: 'warn',
+    secrets: [config.token],
+    destination: new Writable({ write: (c: Buffer, _e, cb) => void process.stderr.write(c, () => cb()) }),
+  }),
 });
 await bot.start();
 
@@ -108,12 +114,16 @@ await bot.stop();
 await server.stop();
 
 const fmt = (x: number) => x.toFixed(2).padStart(7);
-console.log(`Discord runtime benchmark: ${N} interactions per handler through discord.js ${(await import('discord.js')).version} over loopback (after ${WARMUP} warm-up each)`);
+console.log(
+  `Discord runtime benchmark: ${N} interactions per handler through discord.js ${(await import('discord.js')).version} over loopback (after ${WARMUP} warm-up each)`,
+);
 console.log(`latency = INTERACTION_CREATE sent by the server -> interaction callback received by the server\n`);
 console.log('handler               median ms   p99 ms  mean ms   interactions/s (1 in flight)   interactions/s (' + CONCURRENCY + ' in flight)');
 for (const kind of KINDS) {
   const s = stats(latency[kind]);
-  console.log(`${LABEL[kind].padEnd(21)} ${fmt(s.median)}  ${fmt(s.p99)}  ${fmt(s.mean)}   ${(N / (busy[kind] / 1000)).toFixed(0).padStart(27)}   ${parallel[kind].toFixed(0).padStart(25)}`);
+  console.log(
+    `${LABEL[kind].padEnd(21)} ${fmt(s.median)}  ${fmt(s.p99)}  ${fmt(s.mean)}   ${(N / (busy[kind] / 1000)).toFixed(0).padStart(27)}   ${parallel[kind].toFixed(0).padStart(25)}`,
+  );
 }
 const ratio = stats(latency.attacks).median / stats(latency.ok).median;
 console.log(`\nmedian /attacks ÷ median ok: ${ratio.toFixed(2)}x (target: within 1.5x)`);

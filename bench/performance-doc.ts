@@ -21,7 +21,15 @@ const figures: Figures = JSON.parse(
 ) as Figures;
 
 const fmt = (x: number | undefined): string =>
-  x === undefined || Number.isNaN(x) ? '–' : Number.isInteger(x) || Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : Math.abs(x) >= 1 ? x.toFixed(1) : x === 0 ? '0' : x.toPrecision(2);
+  x === undefined || Number.isNaN(x)
+    ? '–'
+    : Number.isInteger(x) || Math.abs(x) >= 100
+      ? Math.round(x).toLocaleString('en-US')
+      : Math.abs(x) >= 1
+        ? x.toFixed(1)
+        : x === 0
+          ? '0'
+          : x.toPrecision(2);
 
 function markdownTable(head: string[], rows: string[][]): string[] {
   return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
@@ -39,10 +47,17 @@ function suiteTable(f: Record<string, number>): string[] {
     if (dot > 0) groups.set(k.slice(0, dot), [...(groups.get(k.slice(0, dot)) ?? []), k.slice(dot + 1)]);
   }
   const pivot = groups.size >= 2 && [...groups.values()].every((g) => g.length >= 3);
-  if (!pivot) return markdownTable(['figure', 'value'], keys.map((k) => [`\`${k}\``, fmt(f[k])]));
+  if (!pivot)
+    return markdownTable(
+      ['figure', 'value'],
+      keys.map((k) => [`\`${k}\``, fmt(f[k])]),
+    );
   const columns = [...groups.keys()];
   const rows = [...new Set([...groups.values()].flat())];
-  return markdownTable(['figure', ...columns], rows.map((r) => [`\`${r}\``, ...columns.map((c) => fmt(f[`${c}.${r}`]))]));
+  return markdownTable(
+    ['figure', ...columns],
+    rows.map((r) => [`\`${r}\``, ...columns.map((c) => fmt(f[`${c}.${r}`]))]),
+  );
 }
 
 const ABOUT: Record<string, string> = {
@@ -88,7 +103,7 @@ lines.push(
   '  INTERACTION_CREATE to the callback, for `/attacks`, a trivial handler (the floor discord.js itself sets) and',
   '  place autocomplete; the target is a median `/attacks` within 1.5× the floor.',
   '- `npm run bench:digest [-- --subs 10000 --deliver 1000 --limit 50]` composes 10,000 digests and delivers',
-  '  1,000 through the local server enforcing Discord\'s global limit of 50 requests per second by arrival:',
+  "  1,000 through the local server enforcing Discord's global limit of 50 requests per second by arrival:",
   '  requests per second, the most in any second, and 429s (target: none).',
   '',
 );

@@ -30,7 +30,17 @@ export const attacks = defineCommand({
     const stats = statisticsFor(ds, sel.placeId, sel.from, sel.to);
     // The sources behind the totals (every match, not only the page: read from posting lists, not records).
     const figureSources = result.sourceIds;
-    return attacksReply(ds, { sel, minCasualties: o.min_casualties, state, page, pages, result, stats, figureSources, buttons: pageButtons(state, page, pages) });
+    return attacksReply(ds, {
+      sel,
+      minCasualties: o.min_casualties,
+      state,
+      page,
+      pages,
+      result,
+      stats,
+      figureSources,
+      buttons: pageButtons(state, page, pages),
+    });
   },
   autocomplete(focused, _options, ctx) {
     const ds = ctx.dataset();

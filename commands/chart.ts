@@ -17,7 +17,11 @@ export const chart = defineCommand({
     place: selectionOptions.place,
     from: selectionOptions.from,
     to: selectionOptions.to,
-    by: option.choice({ description: 'One bar per week, month or year (default: fits the period)', choices: CHART_STEPS, error: 'must be week, month or year' }),
+    by: option.choice({
+      description: 'One bar per week, month or year (default: fits the period)',
+      choices: CHART_STEPS,
+      error: 'must be week, month or year',
+    }),
     actor: selectionOptions.actor,
   },
   async handle(o, ctx) {

@@ -19,7 +19,8 @@ export const incident = defineCommand({
     if (!inc) {
       const close = incidentChoices(ds, o.id).slice(0, 5);
       throw new NotFoundError(
-        `There is no incident "${echo(o.id)}".` + (close.length ? ` Close matches: ${close.map((c) => `\`${c.value}\``).join(', ')}.` : ' Use /attacks to find incident ids.'),
+        `There is no incident "${echo(o.id)}".` +
+          (close.length ? ` Close matches: ${close.map((c) => `\`${c.value}\``).join(', ')}.` : ' Use /attacks to find incident ids.'),
       );
     }
     return incidentReply(ds, inc, findRelatedIncidents(ds, inc));

@@ -11,7 +11,12 @@ export const quote = defineCommand({
   examples: ['/quote person:pompeo', '/quote person:"Secretary of State" topic:caliphate'],
   paginated: true,
   options: {
-    person: option.text({ description: 'Name, surname or role, e.g. pompeo, "Secretary of State"', required: true, autocomplete: true, page: { short: 'w', id: 'person' } }),
+    person: option.text({
+      description: 'Name, surname or role, e.g. pompeo, "Secretary of State"',
+      required: true,
+      autocomplete: true,
+      page: { short: 'w', id: 'person' },
+    }),
     topic: option.text({ description: 'A word the statement is about, e.g. caliphate, camp, risk', page: { short: 'q' } }),
     page: pageOption(),
   },

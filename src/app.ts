@@ -87,8 +87,19 @@ function warnOffline(config: AppConfig): void {
 
 /** One bot client in this process: the whole bot when unsharded, or one ShardingManager child. */
 async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingManager: boolean): Promise<Bot> {
-  const { createBot, createDigestPlugin, createAlertsPlugin, flushLogger, installCrashGuard, PluginSetupError, createStartupReportPlugin, DIGEST_PERMISSIONS, createBotMetrics, createOpsPlugin, instrumentCommands } =
-    await discordSide();
+  const {
+    createBot,
+    createDigestPlugin,
+    createAlertsPlugin,
+    flushLogger,
+    installCrashGuard,
+    PluginSetupError,
+    createStartupReportPlugin,
+    DIGEST_PERMISSIONS,
+    createBotMetrics,
+    createOpsPlugin,
+    instrumentCommands,
+  } = await discordSide();
   // Hot reload: edits to the data are validated and swapped in; an invalid change keeps the last good
   // dataset. One watcher per process, shared by the handlers and the digest, so a reload reaches both.
   let data: DatasetWatcher;
@@ -96,7 +107,10 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     data = watchDataset(config.datasetDir ?? DEFAULT_DATA_DIR, { logger, loadOptions: { snapshot: config.snapshots } });
   } catch (err) {
     if (!(err instanceof DatasetError)) throw err;
-    logger.fatal({ problems: err.issues.length, first: err.message.split('\n').slice(1, 6) }, 'the dataset is invalid; run `npm run data:check` for every problem');
+    logger.fatal(
+      { problems: err.issues.length, first: err.message.split('\n').slice(1, 6) },
+      'the dataset is invalid; run `npm run data:check` for every problem',
+    );
     await flushLogger(logger);
     process.exit(1);
   }
@@ -105,7 +119,11 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
   const metrics = config.httpPort !== null ? createBotMetrics() : null;
   // The daily digest: /digest's storage and permission check, and the scheduler that posts (only for
   // guilds on this process's shards). Its database lives in the state folder.
-  const digest = createDigestPlugin({ dataset, stateDir: config.stateDir, ...(metrics ? { runner: { onOutcome: (outcome) => metrics.digests.inc({ outcome }) } } : {}) });
+  const digest = createDigestPlugin({
+    dataset,
+    stateDir: config.stateDir,
+    ...(metrics ? { runner: { onOutcome: (outcome) => metrics.digests.inc({ outcome }) } } : {}),
+  });
   const bot = createBot({
     config: config.discord,
     logger,
@@ -124,7 +142,9 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
             createOpsPlugin({
               port: config.httpPort,
               metrics,
-              stores: [{ name: 'state database', check: () => (digest.store()?.db.prepare('SELECT 1').get() ? { ok: true } : { ok: false, detail: 'not open' }) }],
+              stores: [
+                { name: 'state database', check: () => (digest.store()?.db.prepare('SELECT 1').get() ? { ok: true } : { ok: false, detail: 'not open' }) },
+              ],
             }),
           ]
         : []),
@@ -177,7 +197,10 @@ async function runShardingManager(config: OnlineConfig, logger: Logger): Promise
     shard.on('death', () => logger.warn({ shardId: shard.id }, 'shard process exited'));
   });
   respawnWithBackoff(manager, { logger });
-  installCrashGuard({ logger, activity: () => ({ role: 'sharding manager', shards: manager.shards.map((s) => ({ id: s.id, ready: s.ready, pid: s.process?.pid ?? null })) }) });
+  installCrashGuard({
+    logger,
+    activity: () => ({ role: 'sharding manager', shards: manager.shards.map((s) => ({ id: s.id, ready: s.ready, pid: s.process?.pid ?? null })) }),
+  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -242,7 +265,9 @@ export async function deploy(): Promise<void> {
     console.log(describeDeploy(await deployCommands(config.discord, commands)));
   } catch (e) {
     const err = e as { status?: number; code?: number; message?: string };
-    console.error(`Could not register the commands: ${err.message ?? String(e)}${err.status ? ` (HTTP ${err.status}${err.code ? `, Discord code ${err.code}` : ''})` : ''}`);
+    console.error(
+      `Could not register the commands: ${err.message ?? String(e)}${err.status ? ` (HTTP ${err.status}${err.code ? `, Discord code ${err.code}` : ''})` : ''}`,
+    );
     process.exit(1);
   }
 }

@@ -27,8 +27,24 @@ const EnvSchema = z.object({
       .transform((u) => u.replace(/\/+$/, ''))
       .optional(),
   ),
-  SHARD_COUNT: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a whole number of shards, 1 or more' }).int('must be a whole number of shards, 1 or more').min(1, 'must be 1 or more').max(1024).default(1)),
-  ALERTS_PER_HOUR: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a whole number of alerts, 1 or more' }).int('must be a whole number of alerts, 1 or more').min(1, 'must be 1 or more').max(1000).optional()),
+  SHARD_COUNT: z.preprocess(
+    unsetIfEmpty,
+    z.coerce
+      .number({ error: 'must be a whole number of shards, 1 or more' })
+      .int('must be a whole number of shards, 1 or more')
+      .min(1, 'must be 1 or more')
+      .max(1024)
+      .default(1),
+  ),
+  ALERTS_PER_HOUR: z.preprocess(
+    unsetIfEmpty,
+    z.coerce
+      .number({ error: 'must be a whole number of alerts, 1 or more' })
+      .int('must be a whole number of alerts, 1 or more')
+      .min(1, 'must be 1 or more')
+      .max(1000)
+      .optional(),
+  ),
   LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(LOG_LEVELS).default('info')),
   /** The dataset's folder (read only). */
   DATASET_DIR: optionalText,
@@ -40,7 +56,15 @@ const EnvSchema = z.object({
   /** The news feeds the bot follows (a JSON file the operator edits or changes with `npm run feeds`). */
   FEEDS_FILE: optionalText,
   /** GET /healthz and /metrics on this port; unset: no HTTP server. */
-  HTTP_PORT: z.preprocess(unsetIfEmpty, z.coerce.number({ error: 'must be a port number (1-65535)' }).int('must be a port number (1-65535)').min(1, 'must be a port number (1-65535)').max(65535, 'must be a port number (1-65535)').optional()),
+  HTTP_PORT: z.preprocess(
+    unsetIfEmpty,
+    z.coerce
+      .number({ error: 'must be a port number (1-65535)' })
+      .int('must be a port number (1-65535)')
+      .min(1, 'must be a port number (1-65535)')
+      .max(65535, 'must be a port number (1-65535)')
+      .optional(),
+  ),
 });
 
 /** The settings of a run without Discord (the offline console, `ask`): no token or application id needed. */
@@ -123,7 +147,9 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
   if (e.DATA_DIR !== undefined) {
     if (stateDir === undefined) {
       stateDir = e.DATA_DIR;
-      warnings.push('DATA_DIR is deprecated: it is the state folder (the digest database), now named STATE_DIR. Rename it in your .env; DATA_DIR is used for now.');
+      warnings.push(
+        'DATA_DIR is deprecated: it is the state folder (the digest database), now named STATE_DIR. Rename it in your .env; DATA_DIR is used for now.',
+      );
     } else {
       warnings.push('DATA_DIR is deprecated and ignored: STATE_DIR is set and names the state folder.');
     }

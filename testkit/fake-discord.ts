@@ -172,7 +172,9 @@ export class FakeDiscord {
   /** Messages created by POST /channels/{id}/messages, per channel. */
   readonly channelMessages = new Map<string, Record<string, unknown>[]>();
 
-  private readonly options: Required<Pick<FakeDiscordOptions, 'recommendedShards' | 'heartbeatIntervalMs' | 'rejectInvalidBodies' | 'validateBodies' | 'readyApplication'>>;
+  private readonly options: Required<
+    Pick<FakeDiscordOptions, 'recommendedShards' | 'heartbeatIntervalMs' | 'rejectInvalidBodies' | 'validateBodies' | 'readyApplication'>
+  >;
   private readonly requestListeners: ((r: RecordedRequest) => void)[] = [];
   private server: Server | null = null;
   private wss: WebSocketServer | null = null;
@@ -273,7 +275,13 @@ export class FakeDiscord {
       if (found) return Promise.resolve(found);
     }
     return new Promise((resolve, reject) => {
-      const waiter = { pred, resolve: (r: RecordedRequest) => { clearTimeout(timer); resolve(r); } };
+      const waiter = {
+        pred,
+        resolve: (r: RecordedRequest) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+      };
       const timer = setTimeout(() => {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
         reject(new Error(`no matching request within ${timeoutMs} ms; got: ${this.requests.map((r) => `${r.method} ${r.route} ${r.status}`).join(', ')}`));
@@ -338,7 +346,12 @@ export class FakeDiscord {
   }
 
   /** Sends an autocomplete request (type 4); `focused` names the option being typed. */
-  autocomplete(name: string, options: Record<string, OptionValue | undefined>, focused: string, where: { guildId?: string; channelId?: string } = {}): SentInteraction {
+  autocomplete(
+    name: string,
+    options: Record<string, OptionValue | undefined>,
+    focused: string,
+    where: { guildId?: string; channelId?: string } = {},
+  ): SentInteraction {
     const data = this.commandData(name, options);
     const mark = (opts: Record<string, unknown>[]) => {
       for (const o of opts) {
@@ -426,7 +439,15 @@ export class FakeDiscord {
     const defs = (registered?.options ?? []) as { name: string; type: number; options?: { name: string; type: number }[] }[];
     const toOption = (k: string, v: OptionValue, scope: { name: string; type: number }[]) => {
       const declared = scope.find((d) => d.name === k)?.type;
-      const type = declared ?? (typeof v === 'boolean' ? OPTION_TYPE.boolean : typeof v === 'number' ? (Number.isInteger(v) ? OPTION_TYPE.integer : OPTION_TYPE.number) : OPTION_TYPE.string);
+      const type =
+        declared ??
+        (typeof v === 'boolean'
+          ? OPTION_TYPE.boolean
+          : typeof v === 'number'
+            ? Number.isInteger(v)
+              ? OPTION_TYPE.integer
+              : OPTION_TYPE.number
+            : OPTION_TYPE.string);
       return { name: k, type, value: v };
     };
     const { subcommand, ...rest } = options;
@@ -444,7 +465,17 @@ export class FakeDiscord {
   // ------------------------------------------------------------ gateway
 
   private onGateway(socket: WebSocket): void {
-    const session: GatewaySession = { socket, sessionId: Math.random().toString(16).slice(2), shard: null, identify: null, seq: 0, heartbeats: 0, ready: false, closeCode: null, resumed: false };
+    const session: GatewaySession = {
+      socket,
+      sessionId: Math.random().toString(16).slice(2),
+      shard: null,
+      identify: null,
+      seq: 0,
+      heartbeats: 0,
+      ready: false,
+      closeCode: null,
+      resumed: false,
+    };
     this.sessions.push(session);
     socket.on('close', (code) => {
       session.closeCode = code;
@@ -540,7 +571,19 @@ export class FakeDiscord {
       verification_level: 0,
       default_message_notifications: 0,
       explicit_content_filter: 0,
-      roles: [{ id: g.id, name: '@everyone', color: 0, hoist: false, position: 0, permissions: g.everyonePermissions ?? '2248473465835073', managed: false, mentionable: false, flags: 0 }],
+      roles: [
+        {
+          id: g.id,
+          name: '@everyone',
+          color: 0,
+          hoist: false,
+          position: 0,
+          permissions: g.everyonePermissions ?? '2248473465835073',
+          managed: false,
+          mentionable: false,
+          flags: 0,
+        },
+      ],
       emojis: [],
       stickers: [],
       features: [],
@@ -587,7 +630,12 @@ export class FakeDiscord {
       parent_id: c.parent_id ?? null,
       flags: 0,
       ...(isThreadType(c.type)
-        ? { owner_id: this.botUser.id, message_count: 0, member_count: 1, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: '2024-01-01T00:00:00.000000+00:00', locked: false } }
+        ? {
+            owner_id: this.botUser.id,
+            message_count: 0,
+            member_count: 1,
+            thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: '2024-01-01T00:00:00.000000+00:00', locked: false },
+          }
         : {}),
     };
   }
@@ -639,7 +687,12 @@ export class FakeDiscord {
       at: Date.now(),
     };
     if (decodedPath.startsWith('/api/v10/') && this.options.validateBodies) {
-      record.validation = sharedValidator().validate(record.method, route, body, files.map((f) => f.name));
+      record.validation = sharedValidator().validate(
+        record.method,
+        route,
+        body,
+        files.map((f) => f.name),
+      );
       if (parseError) record.validation.errors.push(`body is not valid: ${parseError}`);
     }
 
@@ -685,7 +738,9 @@ export class FakeDiscord {
   }
 
   private rateLimitHeaders(route: string): Record<string, string> {
-    const bucket = Buffer.from(route.replace(/\d{17,19}/g, ':id')).toString('hex').slice(0, 32);
+    const bucket = Buffer.from(route.replace(/\d{17,19}/g, ':id'))
+      .toString('hex')
+      .slice(0, 32);
     return {
       'x-ratelimit-limit': '50',
       'x-ratelimit-remaining': '49',
@@ -705,12 +760,32 @@ export class FakeDiscord {
     if (needsAuth && !authed) return [401, { message: '401: Unauthorized', code: 0 }];
 
     if (m === 'GET' && p === '/gateway/bot') {
-      return [200, { url: this.gatewayUrl, shards: this.options.recommendedShards, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } }];
+      return [
+        200,
+        {
+          url: this.gatewayUrl,
+          shards: this.options.recommendedShards,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+        },
+      ];
     }
     if (m === 'GET' && p === '/gateway') return [200, { url: this.gatewayUrl }];
     if (m === 'GET' && p === '/users/@me') return [200, this.botUser];
     if (m === 'GET' && p === '/applications/@me') {
-      return [200, { id: this.applicationId, name: this.botUser.username, icon: null, description: '', bot_public: true, bot_require_code_grant: false, verify_key: 'x', flags: 0, bot: this.botUser }];
+      return [
+        200,
+        {
+          id: this.applicationId,
+          name: this.botUser.username,
+          icon: null,
+          description: '',
+          bot_public: true,
+          bot_require_code_grant: false,
+          verify_key: 'x',
+          flags: 0,
+          bot: this.botUser,
+        },
+      ];
     }
     if ((x = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(p))) {
       if (x[1] !== this.applicationId) return [403, { message: 'Missing Access', code: 50001 }];
@@ -740,10 +815,25 @@ export class FakeDiscord {
       i.acknowledged = true;
       const body = r.body as { type: number; data?: Record<string, unknown> };
       if (body.type === 4 || body.type === 5 || body.type === 7) {
-        i.original = this.message(i.channelId, body.type === 5 ? { content: '', flags: ((body.data?.flags as number) ?? 0) | 128 } : (body.data ?? {}), { interaction: i, files: r.files });
+        i.original = this.message(i.channelId, body.type === 5 ? { content: '', flags: ((body.data?.flags as number) ?? 0) | 128 } : (body.data ?? {}), {
+          interaction: i,
+          files: r.files,
+        });
       }
       if (r.query.with_response === 'true') {
-        return [200, { interaction: { id: i.id, type: 2, response_message_id: i.original?.id, response_message_loading: body.type === 5, response_message_ephemeral: false }, resource: i.original ? { type: body.type, message: i.original } : undefined }];
+        return [
+          200,
+          {
+            interaction: {
+              id: i.id,
+              type: 2,
+              response_message_id: i.original?.id,
+              response_message_loading: body.type === 5,
+              response_message_ephemeral: false,
+            },
+            resource: i.original ? { type: body.type, message: i.original } : undefined,
+          },
+        ];
       }
       return [204, undefined];
     }
@@ -756,7 +846,13 @@ export class FakeDiscord {
         if (m === 'PATCH') {
           const data = r.body as Record<string, unknown>;
           const flags = (((i.original.flags as number) ?? 0) & ~128) | 0;
-          i.original = { ...i.original, ...this.message(i.channelId, data, { interaction: i, files: r.files }), id: i.original.id, flags, edited_timestamp: new Date().toISOString() };
+          i.original = {
+            ...i.original,
+            ...this.message(i.channelId, data, { interaction: i, files: r.files }),
+            id: i.original.id,
+            flags,
+            edited_timestamp: new Date().toISOString(),
+          };
           return [200, i.original];
         }
         if (m === 'DELETE') return [204, undefined];
@@ -774,7 +870,8 @@ export class FakeDiscord {
     }
     if ((x = /^\/channels\/(\d+)\/messages$/.exec(p)) && m === 'POST') {
       if (!this.guilds.some((g) => g.channels.some((c) => c.id === x![1]))) return [404, { message: 'Unknown Channel', code: 10003 }];
-      if (this.guilds.some((g) => g.channels.some((c) => c.id === x![1] && c.type === 15))) return [400, { message: 'Cannot send messages in a non-text channel', code: 50008 }];
+      if (this.guilds.some((g) => g.channels.some((c) => c.id === x![1] && c.type === 15)))
+        return [400, { message: 'Cannot send messages in a non-text channel', code: 50008 }];
       const sent = r.body as Record<string, unknown>;
       // enforce_nonce: a message with the same nonce from the same author in the last minutes is returned, not posted again.
       const nonceKey = sent.enforce_nonce === true && sent.nonce !== undefined ? `${x[1]}:${String(sent.nonce)}` : null;
@@ -797,7 +894,18 @@ export class FakeDiscord {
       const body = r.body as { name: string; message?: Record<string, unknown> };
       const threadId = snowflake(this.now());
       const msg = { ...this.message(threadId, body.message ?? {}, { files: r.files }), guild_id: guild.id };
-      const post = { id: threadId, type: 11, guild_id: guild.id, parent_id: forum.id, name: body.name, owner_id: this.botUser.id, message_count: 1, member_count: 1, thread_metadata: { archived: false, auto_archive_duration: 4320, archive_timestamp: new Date(this.now()).toISOString(), locked: false }, message: msg };
+      const post = {
+        id: threadId,
+        type: 11,
+        guild_id: guild.id,
+        parent_id: forum.id,
+        name: body.name,
+        owner_id: this.botUser.id,
+        message_count: 1,
+        member_count: 1,
+        thread_metadata: { archived: false, auto_archive_duration: 4320, archive_timestamp: new Date(this.now()).toISOString(), locked: false },
+        message: msg,
+      };
       this.forumPosts.push({ forumId: forum.id, name: body.name, message: msg });
       return [201, post];
     }
@@ -808,8 +916,16 @@ export class FakeDiscord {
       const all = (this.channelMessages.get(x[1]!) ?? []).map((msg) => ({ ...msg, nonce: undefined })); // the nonce is not returned here
       const id = (msg: Record<string, unknown>) => BigInt(msg.id as string);
       let page: Record<string, unknown>[];
-      if (r.query.after) page = all.filter((msg) => id(msg) > BigInt(r.query.after!)).sort((a, b) => (id(a) < id(b) ? -1 : 1)).slice(0, limit);
-      else page = all.filter((msg) => !r.query.before || id(msg) < BigInt(r.query.before)).sort((a, b) => (id(a) > id(b) ? -1 : 1)).slice(0, limit);
+      if (r.query.after)
+        page = all
+          .filter((msg) => id(msg) > BigInt(r.query.after!))
+          .sort((a, b) => (id(a) < id(b) ? -1 : 1))
+          .slice(0, limit);
+      else
+        page = all
+          .filter((msg) => !r.query.before || id(msg) < BigInt(r.query.before))
+          .sort((a, b) => (id(a) > id(b) ? -1 : 1))
+          .slice(0, limit);
       return [200, page.sort((a, b) => (id(a) > id(b) ? -1 : 1)).map((msg) => JSON.parse(JSON.stringify(msg)) as Record<string, unknown>)];
     }
     if ((x = /^\/guilds\/(\d+)$/.exec(p)) && m === 'GET') {
@@ -825,7 +941,11 @@ export class FakeDiscord {
   }
 
   /** A message object as Discord returns it, built from what the bot sent. */
-  message(channelId: string, data: Record<string, unknown>, extra: { interaction?: InteractionState; files?: MultipartPart[]; flags?: number } = {}): Record<string, unknown> {
+  message(
+    channelId: string,
+    data: Record<string, unknown>,
+    extra: { interaction?: InteractionState; files?: MultipartPart[]; flags?: number } = {},
+  ): Record<string, unknown> {
     const guildId = this.guilds.find((g) => g.channels.some((c) => c.id === channelId))?.id;
     const attachments = (extra.files ?? []).map((f, n) => ({
       id: snowflake(),

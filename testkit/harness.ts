@@ -20,7 +20,9 @@ export function configFor(server: FakeDiscord, extra: Partial<BotConfig> = {}): 
 
 export async function startBot(
   server: FakeDiscord,
-  opts: { commands: readonly CommandModule[]; dataset?: () => Dataset; now?: () => Date; services?: Record<string, unknown> } & Partial<Pick<BotOptions, 'shards' | 'shardCount' | 'plugins' | 'autoDeferMs'>>,
+  opts: { commands: readonly CommandModule[]; dataset?: () => Dataset; now?: () => Date; services?: Record<string, unknown> } & Partial<
+    Pick<BotOptions, 'shards' | 'shardCount' | 'plugins' | 'autoDeferMs'>
+  >,
 ): Promise<StartedBot> {
   const logs: string[] = [];
   const config = configFor(server);

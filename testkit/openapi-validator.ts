@@ -73,9 +73,7 @@ export class OpenApiValidator {
 
     for (const [template, item] of Object.entries(spec.paths)) {
       const segments = template.split('/').filter(Boolean);
-      const regex = new RegExp(
-        '^/' + segments.map((seg) => (/^\{[^}]+\}$/.test(seg) ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/') + '$',
-      );
+      const regex = new RegExp('^/' + segments.map((seg) => (/^\{[^}]+\}$/.test(seg) ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/') + '$');
       for (const method of ['get', 'put', 'post', 'patch', 'delete']) {
         const op = item[method];
         if (!op) continue;

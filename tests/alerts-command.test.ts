@@ -49,7 +49,9 @@ describe('/alerts', () => {
     expect(reply).toContain('Diyala');
     expect(reply).toContain(`mentioning <@&${ROLE}> (only that role)`);
     expect(checked).toEqual([CHANNEL]);
-    expect(services.alerts.store.forGuild(GUILD)).toEqual([{ guildId: GUILD, channelId: CHANNEL, placeId: 'diyala-province', minCasualties: 3, roleId: ROLE, enabled: true, disabledReason: null }]);
+    expect(services.alerts.store.forGuild(GUILD)).toEqual([
+      { guildId: GUILD, channelId: CHANNEL, placeId: 'diyala-province', minCasualties: 3, roleId: ROLE, enabled: true, disabledReason: null },
+    ]);
 
     const status = await run({ subcommand: 'status' });
     expect(status).toContain(`<#${CHANNEL}> — Diyala`);
@@ -110,7 +112,9 @@ describe('/alerts', () => {
   });
 
   it('registers channel types a digest or alert can go to (threads and forums too) and an optional role', () => {
-    const set = (alerts.definition.options as { name: string; options?: { name: string; type: number; channel_types?: number[]; required?: boolean }[] }[]).find((o) => o.name === 'set')!;
+    const set = (
+      alerts.definition.options as { name: string; options?: { name: string; type: number; channel_types?: number[]; required?: boolean }[] }[]
+    ).find((o) => o.name === 'set')!;
     expect(set.options!.find((o) => o.name === 'channel')!.channel_types).toEqual([0, 5, 10, 11, 12, 15]);
     expect(set.options!.find((o) => o.name === 'role')).toMatchObject({ type: 8 });
     expect(set.options!.find((o) => o.name === 'role')!.required).toBeUndefined();

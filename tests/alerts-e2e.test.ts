@@ -68,7 +68,13 @@ async function boot(g: FakeGuild, clock: { t: number }): Promise<{ server: FakeD
   return { server, digestPlugin, alertsPlugin };
 }
 
-async function command(server: FakeDiscord, name: string, guildId: string, options: Record<string, string | number>, memberPermissions = '32'): Promise<string> {
+async function command(
+  server: FakeDiscord,
+  name: string,
+  guildId: string,
+  options: Record<string, string | number>,
+  memberPermissions = '32',
+): Promise<string> {
   const cb = await server.chatInput(name, options, { guildId, memberPermissions }).callback();
   return (cb.body as { data?: { content?: string } }).data?.content ?? '';
 }
@@ -80,8 +86,12 @@ describe('alerts end to end through the local Discord server', () => {
     const { server, alertsPlugin } = await boot(g, clock);
 
     // Refused without Manage Server, and for a category; neither changes anything.
-    expect(await command(server, 'alerts', g.id, { subcommand: 'set', channel: g.text, place: 'iraq', role: g.role }, '0')).toContain('needs the Manage Server permission');
-    expect(await command(server, 'alerts', g.id, { subcommand: 'set', channel: g.category, place: 'iraq' })).toContain('it is not a text, announcement, thread or forum channel. Nothing was changed.');
+    expect(await command(server, 'alerts', g.id, { subcommand: 'set', channel: g.text, place: 'iraq', role: g.role }, '0')).toContain(
+      'needs the Manage Server permission',
+    );
+    expect(await command(server, 'alerts', g.id, { subcommand: 'set', channel: g.category, place: 'iraq' })).toContain(
+      'it is not a text, announcement, thread or forum channel. Nothing was changed.',
+    );
     expect(alertsPlugin.store()!.all()).toEqual([]);
 
     const reply = await command(server, 'alerts', g.id, { subcommand: 'set', channel: g.text, place: 'iraq', role: g.role });
@@ -112,7 +122,9 @@ describe('alerts end to end through the local Discord server', () => {
     const clock = { t: Date.parse('2019-08-22T12:00:00Z') };
     const { server, digestPlugin, alertsPlugin } = await boot(g, clock);
 
-    expect(await command(server, 'digest', g.id, { subcommand: 'set', channel: g.forum, time: '08:00', timezone: 'Asia/Baghdad' })).toContain(`Set up: the daily digest goes to <#${g.forum}>`);
+    expect(await command(server, 'digest', g.id, { subcommand: 'set', channel: g.forum, time: '08:00', timezone: 'Asia/Baghdad' })).toContain(
+      `Set up: the daily digest goes to <#${g.forum}>`,
+    );
     clock.t = Date.parse('2019-08-23T05:00:00Z');
     expect((await digestPlugin.runner()!.tick()).outcomes.sent).toBe(1);
     await digestPlugin.runner()!.tick();
@@ -140,7 +152,9 @@ describe('alerts end to end through the local Discord server', () => {
     const g = guild();
     const clock = { t: Date.parse('2026-12-03T09:00:00Z') };
     const { server, alertsPlugin } = await boot(g, clock);
-    expect(await command(server, 'alerts', g.id, { subcommand: 'set', channel: g.closedThread })).toContain('the bot lacks Send Messages In Threads there. Nothing was changed.');
+    expect(await command(server, 'alerts', g.id, { subcommand: 'set', channel: g.closedThread })).toContain(
+      'the bot lacks Send Messages In Threads there. Nothing was changed.',
+    );
     expect(alertsPlugin.store()!.all()).toEqual([]);
     expect(await command(server, 'alerts', g.id, { subcommand: 'set', channel: g.thread, place: 'diyala' })).toContain('Set up');
     expect(await alertsPlugin.onPublished([ds.incidents.get('diyala-police-2019-08-22')!])).toBe(1);

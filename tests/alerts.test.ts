@@ -22,7 +22,18 @@ let rest: REST;
 let ds: Dataset;
 
 beforeAll(async () => {
-  server = await new FakeDiscord({ guilds: [{ id: GUILD, name: 'g', channels: [{ id: CH_ROLE, name: 'alerts' }, { id: CH_PLAIN, name: 'big-alerts' }] }] }).start();
+  server = await new FakeDiscord({
+    guilds: [
+      {
+        id: GUILD,
+        name: 'g',
+        channels: [
+          { id: CH_ROLE, name: 'alerts' },
+          { id: CH_PLAIN, name: 'big-alerts' },
+        ],
+      },
+    ],
+  }).start();
   rest = new REST({ api: server.apiUrl, retries: 0 }).setToken(server.token);
   ds = seedDataset();
 });
@@ -37,7 +48,8 @@ const incident = (id: string) => ds.incidents.get(id)!;
 describe('alerts, through the real discord.js REST client against the local server', () => {
   let now: number;
   let store: AlertStore;
-  const runner = (maxPerHour = 10) => new AlertRunner({ store, dataset: () => ds, sender: restAlertSender(rest), compose, logger: pino({ level: 'silent' }), clock: () => now, maxPerHour });
+  const runner = (maxPerHour = 10) =>
+    new AlertRunner({ store, dataset: () => ds, sender: restAlertSender(rest), compose, logger: pino({ level: 'silent' }), clock: () => now, maxPerHour });
 
   beforeEach(() => {
     now = Date.parse('2026-12-01T09:00:00Z');
@@ -83,14 +95,19 @@ describe('alerts, through the real discord.js REST client against the local serv
     expect(await r.tick()).toMatchObject({ sent: 0 });
     now += 31 * 60_000;
     expect(await r.tick()).toMatchObject({ sent: 1 });
-    const bodies = posts(CH_PLAIN).slice(before).map((p) => (p.body as { content: string }).content);
+    const bodies = posts(CH_PLAIN)
+      .slice(before)
+      .map((p) => (p.body as { content: string }).content);
     expect(bodies.at(-1)).toContain(incident('diyala-police-2019-08-22').summary.slice(0, 40));
     expect((posts(CH_PLAIN).at(-1)!.body as { allowed_mentions: unknown }).allowed_mentions).toEqual({ parse: [] });
   });
 
   it('turns a channel off with the reason when the bot may not post there, and queues nothing more for it', async () => {
     store.set({ guildId: GUILD, channelId: CH_ROLE, placeId: null, minCasualties: 0, roleId: ROLE }, 'admin', now);
-    server.injectResponse({ method: 'POST', route: `/channels/${CH_ROLE}/messages` }, { status: 403, body: { message: 'Missing Permissions', code: 50013 }, times: 1 });
+    server.injectResponse(
+      { method: 'POST', route: `/channels/${CH_ROLE}/messages` },
+      { status: 403, body: { message: 'Missing Permissions', code: 50013 }, times: 1 },
+    );
     const r = runner();
     r.onPublished([incident('homs-army-2019-08-18')]);
     expect(await r.tick()).toMatchObject({ disabled: 1 });
@@ -105,7 +122,15 @@ describe('alerts, through the real discord.js REST client against the local serv
     const invalid = new InvalidRequestCounter({ now: () => mono, warnAt: 1, pauseAt: 2, windowMs: 60_000 });
     invalid.record(403);
     invalid.record(429);
-    const r = new AlertRunner({ store, dataset: () => ds, sender: restAlertSender(rest), compose, logger: pino({ level: 'silent' }), clock: () => now, invalidRequests: invalid });
+    const r = new AlertRunner({
+      store,
+      dataset: () => ds,
+      sender: restAlertSender(rest),
+      compose,
+      logger: pino({ level: 'silent' }),
+      clock: () => now,
+      invalidRequests: invalid,
+    });
     r.onPublished([incident('homs-army-2019-08-18')]);
     expect(await r.tick()).toMatchObject({ paused: 1, sent: 0 });
     expect(posts(CH_PLAIN).length).toBe(before);
@@ -119,7 +144,12 @@ describe('alerts, through the real discord.js REST client against the local serv
     const digestRest = createDigestRest({ api: server.apiUrl, retries: 0 }, server.token);
     server.injectResponse(
       { method: 'POST', route: `/channels/${CH_PLAIN}/messages` },
-      { status: 429, body: { message: 'You are being rate limited.', retry_after: 600, global: false }, headers: { 'retry-after': '600', 'x-ratelimit-scope': 'user' }, times: 1 },
+      {
+        status: 429,
+        body: { message: 'You are being rate limited.', retry_after: 600, global: false },
+        headers: { 'retry-after': '600', 'x-ratelimit-scope': 'user' },
+        times: 1,
+      },
     );
     const r = new AlertRunner({ store, dataset: () => ds, sender: restAlertSender(digestRest), compose, logger: pino({ level: 'silent' }), clock: () => now });
     r.onPublished([incident('homs-army-2019-08-18')]);

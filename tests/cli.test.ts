@@ -13,7 +13,13 @@ const ROOT = new URL('..', import.meta.url).pathname;
 
 /** Runs a CLI the way a user does (`npm run ask` is `tsx src/main.ts ask`), as a child process. */
 function cli(script: string, args: string[], input?: string, env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, encoding: 'utf8', input, env: { ...process.env, DISCORD_TOKEN: '', ...env }, timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    input,
+    env: { ...process.env, DISCORD_TOKEN: '', ...env },
+    timeout: 60_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const ask = (...args: string[]) => cli('src/main.ts', ['ask', ...args]);
@@ -21,8 +27,15 @@ const ask = (...args: string[]) => cli('src/main.ts', ['ask', ...args]);
 describe('parsing what people type', () => {
   it('gives the first required option bare, and lets later words extend an option', () => {
     expect(parseCommandLine('/attacks syria', commandByName).options).toEqual({ place: 'syria' });
-    expect(parseCommandLine('/attacks al hol camp from:last 30 days limit:3', commandByName).options).toEqual({ place: 'al hol camp', from: 'last 30 days', limit: 3 });
-    expect(parseCommandLine('/quote person:"Secretary of State" topic:caliphate', commandByName).options).toEqual({ person: 'Secretary of State', topic: 'caliphate' });
+    expect(parseCommandLine('/attacks al hol camp from:last 30 days limit:3', commandByName).options).toEqual({
+      place: 'al hol camp',
+      from: 'last 30 days',
+      limit: 3,
+    });
+    expect(parseCommandLine('/quote person:"Secretary of State" topic:caliphate', commandByName).options).toEqual({
+      person: 'Secretary of State',
+      topic: 'caliphate',
+    });
     expect(parseCommandLine('/QUOTE pompeo', commandByName).module.definition.name).toBe('quote');
   });
 
@@ -66,7 +79,8 @@ describe('npm run ask', () => {
     expect(r.code).toBe(0);
     const body = JSON.parse(r.stdout);
     expect(body.embeds[0].description).toContain('_from 2019-07-27_');
-    for (const id of ['diyala-police-2019-08-22', 'sulaymaniyah-security-post-2019-07-31', 'saladin-oilfields-2019-07-29']) expect(body.embeds[0].description).toContain(id);
+    for (const id of ['diyala-police-2019-08-22', 'sulaymaniyah-security-post-2019-07-31', 'saladin-oilfields-2019-07-29'])
+      expect(body.embeds[0].description).toContain(id);
   });
 
   it('exits 0 for "nothing found" and for an unknown place (an answer, with suggestions)', () => {
@@ -133,7 +147,8 @@ describe('npm run data:check', () => {
     const r = cli('src/cli/data-check.ts', []);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^data\/ is valid \(\d+ ms to load, validate and index\):/);
-    for (const kind of ['sources', 'places', 'actors', 'incidents', 'statistics', 'quotes']) expect(r.stdout).toMatch(new RegExp(`^  ${kind}\\s+[\\d,]+$`, 'm'));
+    for (const kind of ['sources', 'places', 'actors', 'incidents', 'statistics', 'quotes'])
+      expect(r.stdout).toMatch(new RegExp(`^  ${kind}\\s+[\\d,]+$`, 'm'));
   });
 
   it('exits 1 and names the problem when a record is bad', () => {

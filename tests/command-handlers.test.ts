@@ -32,7 +32,9 @@ describe('/attacks', () => {
     expect(d).toContain('7 killed · injured not stated — IS killed seven Syrian army troops in the city of Homs.');
     expect(d).toContain('IS Probably Making A Comeback In Iraq And Syria');
     expect(d).not.toContain('Diyala');
-    expect(field(r, /^Totals over 2 incidents$/)).toBe('Killed: 13, none recorded as IS militants (13 security forces)\nInjured: not stated for any of these 2');
+    expect(field(r, /^Totals over 2 incidents$/)).toBe(
+      'Killed: 13, none recorded as IS militants (13 security forces)\nInjured: not stated for any of these 2',
+    );
     expect(field(r, /Statistics/)).toContain('147 troops killed by IS in Syria, 24 Mar 2019 – 17 Jun 2019 (Syrian Observatory for Human Rights)');
     expect(r.flags).toBeUndefined();
   });
@@ -165,7 +167,9 @@ describe('/quote', () => {
     const r = await run('quote', { person: 'pompeo' });
     const d = description(r);
     expect(r.embeds![0]!.title).toBe('Mike Pompeo — US Secretary of State');
-    expect(d).toContain('> “We’ve taken down significant risk — not all of it, but a significant amount.”\n— 20 Aug 2019 (inferred: the article dates only his acknowledgment to August 20, not these words) · CBS This Morning');
+    expect(d).toContain(
+      '> “We’ve taken down significant risk — not all of it, but a significant amount.”\n— 20 Aug 2019 (inferred: the article dates only his acknowledgment to August 20, not these words) · CBS This Morning',
+    );
     expect(d).toContain('> “It’s complicated”');
     expect(d).toContain('**Paraphrase (ours)**, not a quotation: Acknowledged that there are places where IS is more powerful');
     expect(d).not.toMatch(/“Acknowledged/);
@@ -187,7 +191,9 @@ describe('/quote', () => {
     const r = await run('quote', { person: 'IG report' });
     expect(r.embeds![0]!.title).toBe('Pentagon Inspector General report — report');
     const un = await run('quote', { person: 'United Nations' });
-    expect(description(un)).toContain('“humanitarian relief needs are particularly acute”\n— date not given · venue not given · as cited by the Pentagon Inspector General report');
+    expect(description(un)).toContain(
+      '“humanitarian relief needs are particularly acute”\n— date not given · venue not given · as cited by the Pentagon Inspector General report',
+    );
   });
 
   it('suggests names for an unknown person', async () => {
@@ -200,7 +206,9 @@ describe('/quote', () => {
 describe('/stats, /sources, /help', () => {
   it('/stats gives totals and a breakdown by country and province', async () => {
     const r = await run('stats', {});
-    expect(field(r, /^Totals over 5 incidents$/)).toBe('Killed: 21, of whom 4 IS militants and 17 others (17 security forces) — figure given for 4 of 5\nInjured: 5, none recorded as IS militants (5 security forces) — figure given for 2 of 5');
+    expect(field(r, /^Totals over 5 incidents$/)).toBe(
+      'Killed: 21, of whom 4 IS militants and 17 others (17 security forces) — figure given for 4 of 5\nInjured: 5, none recorded as IS militants (5 security forces) — figure given for 2 of 5',
+    );
     // The seed data has no systematic source: each country's line says so, and what its figures come from.
     expect(field(r, /By country/)).toBe(
       'Iraq: 3 incidents · 8 killed · 5 injured — no systematic source covers this period; 3 incidents from the article only\n' +

@@ -12,7 +12,7 @@ const ctx = seedContext();
 const handle = (name: string, o: Record<string, string | number>) => commandByName.get(name)!.handle(o, ctx);
 
 describe('text a user typed is repeated escaped and capped', () => {
-  it('a Markdown link typed as a /quote topic shows as typed, not as a link under the bot\'s name', async () => {
+  it("a Markdown link typed as a /quote topic shows as typed, not as a link under the bot's name", async () => {
     const r = await handle('quote', { person: 'pompeo', topic: '[Official notice](https://example.org/notice)' });
     // A masked link needs an unescaped "[": none is left.
     expect(r.embeds![0]!.description).not.toMatch(/(?<!\\)\[Official notice\]\(/);
@@ -78,7 +78,9 @@ describe('time zones as Intl knows them', () => {
 
   it('still refuses a name that is no zone, and an offset', async () => {
     for (const tz of ['Baghdad', '+03:00']) {
-      await expect(async () => digest.handle({ subcommand: 'set', channel: '222222222222222222', time: '08:00', timezone: tz }, digestCtx())).rejects.toThrow(UserError);
+      await expect(async () => digest.handle({ subcommand: 'set', channel: '222222222222222222', time: '08:00', timezone: tz }, digestCtx())).rejects.toThrow(
+        UserError,
+      );
     }
   });
 });

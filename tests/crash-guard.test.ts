@@ -8,7 +8,11 @@ const CHILD = fileURLToPath(new URL('./fixtures/processes/crash-guard-child.ts',
 
 function runChild(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, ...args], { encoding: 'utf8', timeout: 30_000 });
-  const lines = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown> & { level: number; msg: string });
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown> & { level: number; msg: string });
   return { code: r.status, lines, stderr: r.stderr };
 }
 
@@ -31,7 +35,11 @@ describe('crash guard', () => {
     expect(r.code).toBe(CRASH_EXIT_CODE);
     expect(CRASH_EXIT_CODE).not.toBe(0);
     const fatal = r.lines.find((l) => l.level === 60);
-    expect(fatal).toMatchObject({ msg: 'uncaught exception; exiting for the supervisor to restart', origin: 'uncaughtException', activity: { phase: 'ready', handling: 'a test event' } });
+    expect(fatal).toMatchObject({
+      msg: 'uncaught exception; exiting for the supervisor to restart',
+      origin: 'uncaughtException',
+      activity: { phase: 'ready', handling: 'a test event' },
+    });
     expect(fatal!.err).toMatchObject({ type: 'TypeError', message: 'Cannot read properties of null' });
     expect(r.lines.map((l) => l.msg)).not.toContain('still running');
     // Only the structured log line, not Node's own stack dump on stderr.

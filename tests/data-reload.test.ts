@@ -90,7 +90,9 @@ describe('the data manifest', () => {
     writeManifest(dir);
     cpSync(join(dir, 'incidents', 'extra.ndjson'), join(dir, 'incidents', 'extra-2.ndjson'));
     rmSync(join(dir, 'incidents', 'extra.ndjson'));
-    expect(() => loadDataset(dir, { snapshot: false })).toThrow(/extra-2\.ndjson: file: field "\(file\)": is not in [\s\S]*extra\.ndjson: file: field "\(file\)": is listed in .* but missing/);
+    expect(() => loadDataset(dir, { snapshot: false })).toThrow(
+      /extra-2\.ndjson: file: field "\(file\)": is not in [\s\S]*extra\.ndjson: file: field "\(file\)": is listed in .* but missing/,
+    );
   });
 
   it('is optional: without one the dataset loads, with a warning', () => {
@@ -117,7 +119,9 @@ describe('the data manifest', () => {
     const result = await w.reload();
     expect(result.ok).toBe(false);
     expect(w.current()).toBe(good);
-    expect(logs.find((l) => l.msg.startsWith('dataset change rejected'))?.obj.issues).toEqual([expect.stringMatching(/extra\.ndjson: file: .*10 records where the manifest lists 40/)]);
+    expect(logs.find((l) => l.msg.startsWith('dataset change rejected'))?.obj.issues).toEqual([
+      expect.stringMatching(/extra\.ndjson: file: .*10 records where the manifest lists 40/),
+    ]);
   });
 });
 

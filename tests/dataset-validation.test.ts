@@ -43,7 +43,9 @@ describe('loading rejects bad records with the file, record id and field', () =>
 
   it('rejects an unknown key', () => {
     const dir = dataWith(INCIDENTS, (rs) => rs.map((r) => (r.id === 'homs-army-2019-08-18' ? { ...r, fatalities: 7 } : r)));
-    expect(issuesOf(dir)).toEqual([{ file: expect.stringMatching(/incidents[/\\]seed-article\.json$/), recordId: 'homs-army-2019-08-18', field: 'fatalities', message: 'unknown key' }]);
+    expect(issuesOf(dir)).toEqual([
+      { file: expect.stringMatching(/incidents[/\\]seed-article\.json$/), recordId: 'homs-army-2019-08-18', field: 'fatalities', message: 'unknown key' },
+    ]);
   });
 
   it('rejects an unknown key nested in a casualty', () => {
@@ -64,12 +66,16 @@ describe('loading rejects bad records with the file, record id and field', () =>
 
   it('rejects an incident whose source does not exist', () => {
     const dir = dataWith(INCIDENTS, (rs) => rs.map((r) => (r.id === 'diyala-police-2019-08-22' ? { ...r, sourceId: 'no-such-source' } : r)));
-    expect(issuesOf(dir)).toMatchObject([{ recordId: 'diyala-police-2019-08-22', field: 'sourceId', message: 'refers to source "no-such-source", which does not exist' }]);
+    expect(issuesOf(dir)).toMatchObject([
+      { recordId: 'diyala-police-2019-08-22', field: 'sourceId', message: 'refers to source "no-such-source", which does not exist' },
+    ]);
   });
 
   it('rejects an incident whose place does not exist', () => {
     const dir = dataWith(INCIDENTS, (rs) => rs.map((r) => (r.id === 'diyala-police-2019-08-22' ? { ...r, placeId: 'atlantis' } : r)));
-    expect(issuesOf(dir)).toMatchObject([{ recordId: 'diyala-police-2019-08-22', field: 'placeId', message: 'refers to place "atlantis", which does not exist' }]);
+    expect(issuesOf(dir)).toMatchObject([
+      { recordId: 'diyala-police-2019-08-22', field: 'placeId', message: 'refers to place "atlantis", which does not exist' },
+    ]);
   });
 
   it('rejects a negative casualty figure', () => {
@@ -94,7 +100,11 @@ describe('loading rejects bad records with the file, record id and field', () =>
       return rs;
     });
     expect(issuesOf(dir)).toMatchObject([
-      { recordId: 'sulaymaniyah-security-post-2019-07-31', field: 'date.date', message: 'is 2019-08-01, but saladin-oilfields-2019-07-29 (2019-07-29) plus 2 days is 2019-07-31' },
+      {
+        recordId: 'sulaymaniyah-security-post-2019-07-31',
+        field: 'date.date',
+        message: 'is 2019-08-01, but saladin-oilfields-2019-07-29 (2019-07-29) plus 2 days is 2019-07-31',
+      },
     ]);
   });
 
@@ -108,12 +118,22 @@ describe('loading rejects bad records with the file, record id and field', () =>
 
   it('rejects a direct quote that is not word for word in its evidence', () => {
     const dir = dataWith('quotes/seed-article.json', (rs) => rs.map((r) => (r.id === 'pompeo-its-complicated' ? { ...r, text: 'It is complicated,' } : r)));
-    expect(issuesOf(dir)).toMatchObject([{ recordId: 'pompeo-its-complicated', field: 'text', message: 'a direct quote must appear word for word in one of its evidence sentences' }]);
+    expect(issuesOf(dir)).toMatchObject([
+      { recordId: 'pompeo-its-complicated', field: 'text', message: 'a direct quote must appear word for word in one of its evidence sentences' },
+    ]);
   });
 
   it('rejects a sub-count larger than its total', () => {
-    const dir = dataWith('statistics/seed-article.json', (rs) => rs.map((r) => (r.id === 'sohr-pro-iran-troops-killed-2019-03-24-06-17' ? { ...r, value: 200 } : r)));
-    expect(issuesOf(dir)).toMatchObject([{ recordId: 'sohr-pro-iran-troops-killed-2019-03-24-06-17', field: 'value', message: '200 is more than its parent "sohr-troops-killed-2019-03-24-06-17" (147)' }]);
+    const dir = dataWith('statistics/seed-article.json', (rs) =>
+      rs.map((r) => (r.id === 'sohr-pro-iran-troops-killed-2019-03-24-06-17' ? { ...r, value: 200 } : r)),
+    );
+    expect(issuesOf(dir)).toMatchObject([
+      {
+        recordId: 'sohr-pro-iran-troops-killed-2019-03-24-06-17',
+        field: 'value',
+        message: '200 is more than its parent "sohr-troops-killed-2019-03-24-06-17" (147)',
+      },
+    ]);
   });
 
   it('rejects a place whose parents loop', () => {

@@ -15,7 +15,12 @@ const MANAGE_SERVER = '32';
 function ctx(now: string, check?: (g: string, c: string) => ChannelCheckResult, guildId: string | null = GUILD): CommandContext {
   const ds = seedDataset();
   const services = createConsoleServices(check ? { checkChannel: async (g, c) => check(g, c) } : {});
-  const c: CommandContext = { dataset: () => ds, now: () => new Date(now), invocation: { guildId, channelId: CHANNEL, userId: '333333333333333333', memberPermissions: MANAGE_SERVER }, services };
+  const c: CommandContext = {
+    dataset: () => ds,
+    now: () => new Date(now),
+    invocation: { guildId, channelId: CHANNEL, userId: '333333333333333333', memberPermissions: MANAGE_SERVER },
+    services,
+  };
   stores.set(c, services.digest.store);
   return c;
 }
@@ -66,19 +71,29 @@ describe('/digest', () => {
     expect(storeOf(c).getSubscription(GUILD)).toMatchObject({ enabled: true, time: '09:15', timeZone: 'Europe/London', placeId: null, disabledReason: null });
   });
 
-  it('set after a failure today (permissions fixed): today\'s digest goes out after all, to the channel now set', async () => {
+  it("set after a failure today (permissions fixed): today's digest goes out after all, to the channel now set", async () => {
     const c = track(ctx('2019-08-23T06:00:00Z'));
     await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '08:00', timezone: 'Asia/Baghdad' }, c);
     const store = storeOf(c);
     const compose = () => ({ body: '{}', nonce: 'n', digestDay: '2019-08-22', recordedUntil: 0 });
     store.claim({ guildId: GUILD, localDate: '2019-08-23' }, 'p', Date.parse('2019-08-23T05:00:00Z'), 60_000, compose);
-    store.markEnded(GUILD, '2019-08-23', 'failed', 'HTTP 403 (code 50013): Missing Permissions', Date.parse('2019-08-23T05:00:00Z'), 'Turned off: the bot lacks permissions');
+    store.markEnded(
+      GUILD,
+      '2019-08-23',
+      'failed',
+      'HTTP 403 (code 50013): Missing Permissions',
+      Date.parse('2019-08-23T05:00:00Z'),
+      'Turned off: the bot lacks permissions',
+    );
     expect(store.getSubscription(GUILD)!.enabled).toBe(false);
     const other = '444444444444444444';
     const r = await digest.handle({ subcommand: 'set', channel: other, time: '08:00', timezone: 'Asia/Baghdad' }, c);
     expect(r.content).toContain("Today's digest, which had failed, goes out within a minute.");
     expect(store.getDelivery(GUILD, '2019-08-23')).toMatchObject({ status: 'retry', channelId: other, nextAttemptAt: Date.parse('2019-08-23T06:00:00Z') });
-    const due = dueDigests(store.enabledSubscriptions(), new Date('2019-08-23T06:00:00Z'), store.deliveriesFrom('2019-08-22'), { owner: 'x', staleAfterMs: 60_000 });
+    const due = dueDigests(store.enabledSubscriptions(), new Date('2019-08-23T06:00:00Z'), store.deliveriesFrom('2019-08-22'), {
+      owner: 'x',
+      staleAfterMs: 60_000,
+    });
     expect(due).toMatchObject([{ guildId: GUILD, localDate: '2019-08-23', kind: 'retry' }]);
   });
 

@@ -35,7 +35,13 @@ function oracle(ds: Dataset, from: string, to: string) {
  * lists or counts them. Without it no period would be covered and no change could be shown.
  */
 function covered(raw: RawDataset): Dataset {
-  const src: Source = { ...raw.sources[0]!, id: 'fixture-systematic', kind: 'dataset', title: 'Fixture systematic source', attribution: 'Fixture systematic source' };
+  const src: Source = {
+    ...raw.sources[0]!,
+    id: 'fixture-systematic',
+    kind: 'dataset',
+    title: 'Fixture systematic source',
+    attribution: 'Fixture systematic source',
+  };
   const bookend = (id: string, date: string, placeId: string): Incident => ({
     ...raw.incidents.find((i) => i.id === 'diyala-police-2019-08-22')!,
     id,
@@ -60,7 +66,7 @@ function withSynthetic(extra: { id: string; date: string; placeId?: string }[]):
 describe('composeDigest', () => {
   const ds = covered(seedDataset().raw);
 
-  it('lists the day\'s incidents with the day as a Discord timestamp in the server\'s zone, and never pings', () => {
+  it("lists the day's incidents with the day as a Discord timestamp in the server's zone, and never pings", () => {
     const p = composeDigest(ds, win('2019-08-22'), { placeId: null }, 'Asia/Baghdad');
     expect(p.allowed_mentions).toEqual({ parse: [] });
     const e = p.embeds![0]!;
@@ -75,7 +81,10 @@ describe('composeDigest', () => {
   it('shows 7- and 30-day totals with the change against the period before, matching the raw records', () => {
     const p = composeDigest(ds, win('2019-08-22'), { placeId: null }, 'UTC');
     const [f7, f30] = p.embeds![0]!.fields!;
-    for (const [field, n] of [[f7!, 7], [f30!, 30]] as const) {
+    for (const [field, n] of [
+      [f7!, 7],
+      [f30!, 30],
+    ] as const) {
       const cur = oracle(ds, addDays('2019-08-22', -(n - 1)), '2019-08-22');
       const prev = oracle(ds, addDays('2019-08-22', -(2 * n - 1)), addDays('2019-08-22', -n));
       const sign = (x: number) => (x > 0 ? `+${x}` : x < 0 ? `−${-x}` : '±0');
@@ -141,10 +150,13 @@ describe('composeDigest', () => {
     expect(countries).not.toContain('Iraq');
   });
 
-  it('stays inside Discord\'s embed limits on a day with hundreds of incidents', () => {
+  it("stays inside Discord's embed limits on a day with hundreds of incidents", () => {
     const many = withSynthetic(Array.from({ length: 300 }, (_, i) => ({ id: `synthetic-${i}`, date: '2019-08-22' })));
     const late = withSynthetic(Array.from({ length: 300 }, (_, i) => ({ id: `late-${i}`, date: '2019-08-01' })));
-    for (const [d, rec] of [[many, []], [late, late.raw.incidents.map((i) => i.id)]] as const) {
+    for (const [d, rec] of [
+      [many, []],
+      [late, late.raw.incidents.map((i) => i.id)],
+    ] as const) {
       const p = composeDigest(d, win('2019-08-22', { recordedIds: rec }), { placeId: null }, 'UTC');
       const e = p.embeds![0]!;
       expect(embedLength(e)).toBeLessThanOrEqual(DISCORD_LIMITS.embedTotal);
@@ -164,7 +176,8 @@ describe('composeDigest', () => {
       date: { date, precision: 'exact' },
       casualties: [{ ...c0, killed, injured }],
     });
-    const field = (d: Dataset, prefix: string) => composeDigest(d, win('2019-08-22'), { placeId: null }, 'UTC').embeds![0]!.fields!.find((f) => f.name.startsWith(prefix))!.value;
+    const field = (d: Dataset, prefix: string) =>
+      composeDigest(d, win('2019-08-22'), { placeId: null }, 'UTC').embeds![0]!.fields!.find((f) => f.name.startsWith(prefix))!.value;
     // this period states no injured figure, the 30 days before do (2 injured)
     const noInjured = covered({ ...seed.raw, incidents: [make('a', '2019-08-20', 1500, null), make('b', '2019-07-10', 1, 2)] });
     const t30 = field(noInjured, 'Last 30 days');

@@ -49,7 +49,8 @@ class FakeSender implements DigestSender {
     const f = this.failures.shift();
     if (f) throw f;
     const at = this.now?.() ?? 0;
-    const dup = body.enforce_nonce && this.posted.find((p) => p.channelId === channelId && p.body.nonce === body.nonce && (!this.now || at - p.at <= this.nonceWindowMs));
+    const dup =
+      body.enforce_nonce && this.posted.find((p) => p.channelId === channelId && p.body.nonce === body.nonce && (!this.now || at - p.at <= this.nonceWindowMs));
     let id = dup ? dup.id : null;
     if (!id) {
       id = String(1_000_000 + ++this.n);
@@ -91,8 +92,22 @@ function setup(opts: { dir?: string; clock?: Clock; sender?: FakeSender; dataset
   return { db, dir, store, clock, sender, runner };
 }
 
-const subscribe = (store: DigestStore, guildId: string, at: number, extra: Partial<{ time: string; timeZone: string; channelId: string; placeId: string | null }> = {}) =>
-  store.setSubscription({ guildId, channelId: extra.channelId ?? `c${guildId}`, time: extra.time ?? '08:00', timeZone: extra.timeZone ?? 'Asia/Baghdad', placeId: extra.placeId ?? null }, at);
+const subscribe = (
+  store: DigestStore,
+  guildId: string,
+  at: number,
+  extra: Partial<{ time: string; timeZone: string; channelId: string; placeId: string | null }> = {},
+) =>
+  store.setSubscription(
+    {
+      guildId,
+      channelId: extra.channelId ?? `c${guildId}`,
+      time: extra.time ?? '08:00',
+      timeZone: extra.timeZone ?? 'Asia/Baghdad',
+      placeId: extra.placeId ?? null,
+    },
+    at,
+  );
 
 describe('digest delivery', () => {
   it('records the delivery before sending, marks it sent with the message id, and never sends it twice', async () => {
@@ -123,7 +138,7 @@ describe('digest delivery', () => {
     expect(sender.posted.map((p) => p.channelId)).toEqual(['cg1', 'cg1']);
   });
 
-  it('catches up today\'s digest after a restart, and a restarted process does not resend a sent one', async () => {
+  it("catches up today's digest after a restart, and a restarted process does not resend a sent one", async () => {
     const first = setup();
     subscribe(first.store, 'g1', first.clock.t);
     subscribe(first.store, 'g2', first.clock.t, { time: '23:00' });
@@ -288,7 +303,7 @@ describe('digest delivery', () => {
     expect([...all].sort()).toEqual([...new Set([...expected, ...lateOnes])].sort());
     expect(new Set(all).size).toBe(all.length);
   });
-  it('a 23:50 digest that failed just before midnight is still sent after it, as that day\'s digest, and the next day\'s follows', async () => {
+  it("a 23:50 digest that failed just before midnight is still sent after it, as that day's digest, and the next day's follows", async () => {
     const { store, clock, sender, runner } = setup();
     subscribe(store, 'g1', clock.t, { time: '23:50', timeZone: 'America/New_York' });
     clock.set('2019-08-23T03:58:00Z'); // 23:58 EDT on 22 August (the bot was busy until then)
@@ -347,7 +362,7 @@ describe('digest delivery', () => {
     expect(sender.posted).toHaveLength(0);
   });
 
-  it('never resends after Discord\'s nonce window when a request got no clear answer (a timeout that did post)', async () => {
+  it("never resends after Discord's nonce window when a request got no clear answer (a timeout that did post)", async () => {
     const { store, clock, sender, runner } = setup({ runner: { nextAttempt: { baseMs: 60_000, maxMs: 30 * 60_000, maxAttemptsPerDay: 24 } } });
     sender.now = () => clock.t;
     subscribe(store, 'g1', clock.t);
@@ -475,7 +490,11 @@ describe('digest delivery', () => {
     expect(store.getMeta('seen_baseline_at')).toBeNull();
     runner.recordDataset();
     expect(recordsReadFromDisk()).toBe(0);
-    expect([...incidentIds(snap)].sort()).toEqual(seedDataset().raw.incidents.map((i) => i.id).sort());
+    expect([...incidentIds(snap)].sort()).toEqual(
+      seedDataset()
+        .raw.incidents.map((i) => i.id)
+        .sort(),
+    );
     expect((store.db.prepare('SELECT COUNT(*) AS n FROM incident_first_seen').get() as { n: number }).n).toBe(seedDataset().raw.incidents.length);
   });
 });

@@ -98,18 +98,25 @@ describe('dueDigests', () => {
     expect(due(lon, '2026-10-25T01:30:00Z', [sent])).toEqual([]); // 01:30 again (GMT): already delivered
   });
 
-  it('does not schedule today when the subscription was set after today\'s time', () => {
+  it("does not schedule today when the subscription was set after today's time", () => {
     const s = sub('08:00', 'Europe/London', { activeSince: Date.parse('2026-06-01T09:00:00Z') });
     expect(due(s, '2026-06-01T09:01:00Z')).toEqual([]);
     expect(due(s, '2026-06-02T07:00:00Z')).toHaveLength(1);
     expect(nextRun(s, T('2026-06-01T09:01:00Z'), false)?.toISOString()).toBe('2026-06-02T07:00:00.000Z');
   });
 
-  it('catches up today\'s digest after a restart, but never repeats one recorded', () => {
+  it("catches up today's digest after a restart, but never repeats one recorded", () => {
     const s = sub('08:00', 'Asia/Baghdad');
     expect(due(s, '2026-06-01T18:00:00Z')).toMatchObject([{ kind: 'first' }]); // down from 07:00 to 21:00 local
     const d = (status: DeliveryState['status'], extra: Partial<DeliveryState> = {}): DeliveryState => ({
-      guildId: s.guildId, localDate: '2026-06-01', status, attempts: 1, owner: 'other', claimedAt: Date.parse('2026-06-01T05:00:00Z'), nextAttemptAt: null, ...extra,
+      guildId: s.guildId,
+      localDate: '2026-06-01',
+      status,
+      attempts: 1,
+      owner: 'other',
+      claimedAt: Date.parse('2026-06-01T05:00:00Z'),
+      nextAttemptAt: null,
+      ...extra,
     });
     expect(due(s, '2026-06-01T18:00:00Z', [d('sent')])).toEqual([]);
     expect(due(s, '2026-06-01T18:00:00Z', [d('failed')])).toEqual([]);
@@ -125,10 +132,17 @@ describe('dueDigests', () => {
     expect(due(s, '2026-06-02T04:00:00Z', [])).toEqual([]);
   });
 
-  it('finishes yesterday\'s digest after midnight: a retry, a stale attempt, or one missed just before midnight; once, before today\'s', () => {
+  it("finishes yesterday's digest after midnight: a retry, a stale attempt, or one missed just before midnight; once, before today's", () => {
     const s = sub('23:50', 'America/New_York'); // 23:50 EDT = 03:50Z the next UTC day
     const row = (status: DeliveryState['status'], extra: Partial<DeliveryState> = {}): DeliveryState => ({
-      guildId: s.guildId, localDate: '2026-06-01', status, attempts: 3, owner: 'other', claimedAt: Date.parse('2026-06-02T03:50:00Z'), nextAttemptAt: null, ...extra,
+      guildId: s.guildId,
+      localDate: '2026-06-01',
+      status,
+      attempts: 3,
+      owner: 'other',
+      claimedAt: Date.parse('2026-06-02T03:50:00Z'),
+      nextAttemptAt: null,
+      ...extra,
     });
     // the 23:50 attempt failed (5xx) and was left for 00:00; the tick at 00:05 is on the next local day
     const retry = row('retry', { nextAttemptAt: Date.parse('2026-06-02T04:00:00Z') });
@@ -147,7 +161,14 @@ describe('dueDigests', () => {
     // while yesterday's is unfinished, today's waits; then it goes
     const late = sub('00:00', 'Asia/Baghdad');
     const y = (status: DeliveryState['status'], extra: Partial<DeliveryState> = {}): DeliveryState => ({
-      guildId: late.guildId, localDate: '2026-06-01', status, attempts: 3, owner: 'other', claimedAt: Date.parse('2026-05-31T21:00:00Z'), nextAttemptAt: null, ...extra,
+      guildId: late.guildId,
+      localDate: '2026-06-01',
+      status,
+      attempts: 3,
+      owner: 'other',
+      claimedAt: Date.parse('2026-05-31T21:00:00Z'),
+      nextAttemptAt: null,
+      ...extra,
     });
     expect(due(late, '2026-06-01T21:10:00Z', [y('retry', { nextAttemptAt: Date.parse('2026-06-01T21:20:00Z') })])).toEqual([]);
     expect(due(late, '2026-06-01T21:20:00Z', [y('retry', { nextAttemptAt: Date.parse('2026-06-01T21:20:00Z') })])).toMatchObject([{ localDate: '2026-06-01' }]);
@@ -175,7 +196,10 @@ describe('dueDigests', () => {
       }
     }
     for (const s of subs) {
-      const days = [...deliveries.values()].filter((d) => d.guildId === s.guildId).map((d) => d.localDate).sort();
+      const days = [...deliveries.values()]
+        .filter((d) => d.guildId === s.guildId)
+        .map((d) => d.localDate)
+        .sort();
       // every local day from the first full one to the last: no gap, no repeat
       expect(new Set(days).size).toBe(days.length);
       expect(days.length).toBeGreaterThanOrEqual(11);

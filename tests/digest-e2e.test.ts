@@ -31,7 +31,14 @@ class Clock {
 }
 
 function guilds(n: number): FakeGuild[] {
-  return Array.from({ length: n }, (_, i) => ({ id: snowflake(), name: `Guild ${i}`, channels: [{ id: snowflake(), name: 'general' }, { id: snowflake(), name: 'news' }] }));
+  return Array.from({ length: n }, (_, i) => ({
+    id: snowflake(),
+    name: `Guild ${i}`,
+    channels: [
+      { id: snowflake(), name: 'general' },
+      { id: snowflake(), name: 'news' },
+    ],
+  }));
 }
 
 async function fakeDiscord(gs: FakeGuild[]): Promise<FakeDiscord> {
@@ -55,7 +62,13 @@ function tempDb(): { db: Db; reopen: () => Db } {
   return { db: reopen(), reopen };
 }
 
-async function boot(server: FakeDiscord, db: Db, clock: Clock, runner: DigestPluginOptions['runner'] = {}, sharding: { shards?: number[]; shardCount?: number } = {}): Promise<StartedBot & { plugin: DigestPlugin }> {
+async function boot(
+  server: FakeDiscord,
+  db: Db,
+  clock: Clock,
+  runner: DigestPluginOptions['runner'] = {},
+  sharding: { shards?: number[]; shardCount?: number } = {},
+): Promise<StartedBot & { plugin: DigestPlugin }> {
   const ds = seedDataset();
   const plugin = createDigestPlugin({
     db,
@@ -87,7 +100,7 @@ async function command(server: FakeDiscord, guildId: string, options: Record<str
 }
 
 describe('digest end to end through the local Discord server', () => {
-  it('/digest set, then the clock reaches 08:00 Baghdad: exactly this message, once, valid against Discord\'s OpenAPI schema', async () => {
+  it("/digest set, then the clock reaches 08:00 Baghdad: exactly this message, once, valid against Discord's OpenAPI schema", async () => {
     const gs = guilds(1);
     const g = gs[0]!;
     const news = g.channels[1]!.id;
@@ -106,7 +119,12 @@ describe('digest end to end through the local Discord server', () => {
 
     const sent = posts(server, news);
     expect(sent).toHaveLength(1);
-    const expected = composeDigest(seedDataset(), { day: '2019-08-22', previousDay: null, recordedIds: [], at: new Date('2019-08-23T05:00:00Z') }, { placeId: null }, 'Asia/Baghdad');
+    const expected = composeDigest(
+      seedDataset(),
+      { day: '2019-08-22', previousDay: null, recordedIds: [], at: new Date('2019-08-23T05:00:00Z') },
+      { placeId: null },
+      'Asia/Baghdad',
+    );
     // the footer carries the digest's marker, to find it in the channel after an unclear send
     const nonce = digestNonce(g.id, '2019-08-23');
     const embeds = expected.embeds!.map((e) => ({ ...e, footer: { text: `${e.footer!.text} · ${digestMarker(nonce)}` } }));
@@ -242,7 +260,11 @@ describe('digest end to end through the local Discord server', () => {
   });
 
   it('with two shards (two clients sharing the database), each digest is sent by the shard that holds the guild, once', async () => {
-    const gs: FakeGuild[] = [0, 1, 0, 1, 1].map((shard, i) => ({ id: guildIdForShard(shard, 2), name: `Shard ${shard} guild ${i}`, channels: [{ id: snowflake(), name: 'news' }] }));
+    const gs: FakeGuild[] = [0, 1, 0, 1, 1].map((shard, i) => ({
+      id: guildIdForShard(shard, 2),
+      name: `Shard ${shard} guild ${i}`,
+      channels: [{ id: snowflake(), name: 'news' }],
+    }));
     const server = await fakeDiscord(gs);
     const clock = new Clock(Date.parse('2019-08-22T12:00:00Z'));
     const { db, reopen } = tempDb();

@@ -51,7 +51,14 @@ class Clocks {
 }
 
 function guilds(n: number): FakeGuild[] {
-  return Array.from({ length: n }, (_, i) => ({ id: snowflake(), name: `Guild ${i}`, channels: [{ id: snowflake(), name: 'general' }, { id: snowflake(), name: 'news' }] }));
+  return Array.from({ length: n }, (_, i) => ({
+    id: snowflake(),
+    name: `Guild ${i}`,
+    channels: [
+      { id: snowflake(), name: 'general' },
+      { id: snowflake(), name: 'news' },
+    ],
+  }));
 }
 
 async function fakeDiscord(gs: FakeGuild[], clocks: Clocks): Promise<FakeDiscord> {
@@ -113,8 +120,8 @@ async function subscribe(server: FakeDiscord, g: FakeGuild, time: string): Promi
 /** Rejects if `p` takes longer than `ms` of real time. */
 function within<T>(ms: number, p: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
-  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms)))]).finally(() =>
-    clearTimeout(timer),
+  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms)))]).finally(
+    () => clearTimeout(timer),
   );
 }
 
@@ -196,7 +203,7 @@ describe('digest hardening, end to end', () => {
     expect(created(server, news(g))).toHaveLength(1);
   });
 
-  it('point 4: one channel\'s 429 Retry-After 3600 and another\'s hanging answer hold up no other server, and stop finishes promptly', async () => {
+  it("point 4: one channel's 429 Retry-After 3600 and another's hanging answer hold up no other server, and stop finishes promptly", async () => {
     const clocks = new Clocks('2019-08-22T12:00:00Z');
     const gs = guilds(4);
     const [limited, fine, slow, later] = gs as [FakeGuild, FakeGuild, FakeGuild, FakeGuild];
@@ -261,7 +268,11 @@ describe('digest hardening, end to end', () => {
     server.injectResponse((r) => outage && r.method === 'POST' && /^\/channels\/\d+\/messages$/.test(r.route), { status: 502, times: 1_000 });
     // Reading a channel fails once too; the bot may not read the third one at all.
     server.injectResponse((r) => r.method === 'GET' && r.route === `/channels/${news(postedAnyway)}/messages`, { status: 503 });
-    server.injectResponse((r) => r.method === 'GET' && r.route === `/channels/${news(unreadable)}/messages`, { status: 403, body: { message: 'Missing Access', code: 50001 }, times: 100 });
+    server.injectResponse((r) => r.method === 'GET' && r.route === `/channels/${news(unreadable)}/messages`, {
+      status: 403,
+      body: { message: 'Missing Access', code: 50001 },
+      times: 100,
+    });
 
     clocks.set('2019-08-23T08:00:00Z');
     for (let m = 0; m <= 20; m++) {

@@ -37,7 +37,7 @@ describe('SlidingWindowLimiter', () => {
 });
 
 describe('shareOfGlobalLimit', () => {
-  it('splits Discord\'s per-bot 50/s among shard processes', async () => {
+  it("splits Discord's per-bot 50/s among shard processes", async () => {
     const { shareOfGlobalLimit } = await import('../src/digest/discord-plugin.ts');
     const client = (shards: number[], shardCount: number) => ({ options: { shards, shardCount } }) as never;
     expect(shareOfGlobalLimit(client([0], 1))).toMatchObject({ limit: 50, minIntervalMs: 1000 / 48 });
@@ -50,7 +50,12 @@ describe('invalid requests (401/403/429) in a sliding 10 minutes', () => {
   it('warns at 1,000, pauses at 5,000 until the window has cleared, and counts only what Discord counts', () => {
     let t = 1_000_000;
     const events: string[] = [];
-    const c = new InvalidRequestCounter({ now: () => t, onWarn: (n) => events.push(`warn ${n}`), onPause: (n) => events.push(`pause ${n}`), onResume: (n) => events.push(`resume ${n}`) });
+    const c = new InvalidRequestCounter({
+      now: () => t,
+      onWarn: (n) => events.push(`warn ${n}`),
+      onPause: (n) => events.push(`pause ${n}`),
+      onResume: (n) => events.push(`resume ${n}`),
+    });
     for (const status of [200, 204, 400, 404, 500]) c.record(status);
     c.record(429, 'shared'); // a shared-resource 429 does not count towards the ban
     expect(c.count()).toBe(0);

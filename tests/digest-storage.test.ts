@@ -171,7 +171,7 @@ describe('digest storage', () => {
     expect(s1.seenLog()).toBe(cached);
   });
 
-  it('node-cron\'s missed-execution warning goes through the logger at debug level, not to the console', async () => {
+  it("node-cron's missed-execution warning goes through the logger at debug level, not to the console", async () => {
     const store = new DigestStore(open(tmp()));
     const ds = seedDataset();
     const lines: { level: string; msg: string | undefined }[] = [];
@@ -179,7 +179,9 @@ describe('digest storage', () => {
       (['debug', 'info', 'warn', 'error'] as const).map((level) => [level, (_o: object, msg?: string) => void lines.push({ level, msg })]),
     ) as unknown as ConstructorParameters<typeof DigestRunner>[0]['logger'];
     const consoleCalls: unknown[][] = [];
-    const spies = (['warn', 'info', 'debug', 'error', 'log'] as const).map((m) => vi.spyOn(console, m).mockImplementation((...a: unknown[]) => void consoleCalls.push(a)));
+    const spies = (['warn', 'info', 'debug', 'error', 'log'] as const).map((m) =>
+      vi.spyOn(console, m).mockImplementation((...a: unknown[]) => void consoleCalls.push(a)),
+    );
     try {
       const runner = new DigestRunner({ store, dataset: () => ds, sender: { send: async () => ({ id: '1' }) }, logger });
       runner.start('* * * * * *');

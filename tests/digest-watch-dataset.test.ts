@@ -23,7 +23,10 @@ describe('watchDataset (hot reload)', () => {
   it('swaps in a valid change, keeps the last good dataset on an invalid one and logs exactly what is wrong', { timeout: 120_000 }, async () => {
     const dir = copyData();
     const logs: { obj: Record<string, unknown>; msg?: string }[] = [];
-    const logger = { info: (obj: object, msg?: string) => logs.push({ obj: obj as Record<string, unknown>, msg }), error: (obj: object, msg?: string) => logs.push({ obj: obj as Record<string, unknown>, msg }) };
+    const logger = {
+      info: (obj: object, msg?: string) => logs.push({ obj: obj as Record<string, unknown>, msg }),
+      error: (obj: object, msg?: string) => logs.push({ obj: obj as Record<string, unknown>, msg }),
+    };
     const w: DatasetWatcher = watchDataset(dir, { logger, debounceMs: 50 });
     cleanup.push(() => void w.close());
     const first = w.current();
@@ -40,7 +43,9 @@ describe('watchDataset (hot reload)', () => {
     await waitFor(() => logs.some((l) => l.msg?.startsWith('dataset change rejected')));
     expect(w.current()).toBe(second);
     const rejected = logs.find((l) => l.msg?.startsWith('dataset change rejected'))!;
-    expect(rejected.obj.issues).toEqual([expect.stringMatching(/seed-article\.json: record "hot-reload-test-incident": field "date\.date": is not a real calendar date/)]);
+    expect(rejected.obj.issues).toEqual([
+      expect.stringMatching(/seed-article\.json: record "hot-reload-test-incident": field "date\.date": is not a real calendar date/),
+    ]);
 
     writeFileSync(file, '[{"id": ');
     await waitFor(() => logs.filter((l) => l.msg?.startsWith('dataset change rejected')).length >= 2);

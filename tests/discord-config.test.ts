@@ -15,7 +15,16 @@ const APP = '1234567890123456789';
 
 describe('loadConfig', () => {
   test('reads a full configuration', () => {
-    expect(loadConfig({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP, DISCORD_GUILD_ID: '987654321098765432', DISCORD_API_URL: 'http://127.0.0.1:3000/api/', SHARD_COUNT: '4', LOG_LEVEL: 'debug' })).toEqual({
+    expect(
+      loadConfig({
+        DISCORD_TOKEN: TOKEN,
+        DISCORD_APPLICATION_ID: APP,
+        DISCORD_GUILD_ID: '987654321098765432',
+        DISCORD_API_URL: 'http://127.0.0.1:3000/api/',
+        SHARD_COUNT: '4',
+        LOG_LEVEL: 'debug',
+      }),
+    ).toEqual({
       token: TOKEN,
       applicationId: APP,
       guildId: '987654321098765432',
@@ -26,7 +35,9 @@ describe('loadConfig', () => {
   });
 
   test('defaults, and empty strings (as in a copied .env.example) mean unset', () => {
-    expect(loadConfig({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP, DISCORD_GUILD_ID: '', DISCORD_API_URL: '', SHARD_COUNT: '', LOG_LEVEL: '' })).toEqual({
+    expect(
+      loadConfig({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP, DISCORD_GUILD_ID: '', DISCORD_API_URL: '', SHARD_COUNT: '', LOG_LEVEL: '' }),
+    ).toEqual({
       token: TOKEN,
       applicationId: APP,
       shardCount: 1,
@@ -73,7 +84,14 @@ describe('loadAppConfig: every setting, one schema', () => {
   });
 
   test('with DISCORD_TOKEN: the Discord settings beside the rest; STATE_DIR, DATASET_DIR and INCIDENT_BOT_SNAPSHOT read here', () => {
-    const c = loadAppConfig({ DISCORD_TOKEN: TOKEN, DISCORD_APPLICATION_ID: APP, STATE_DIR: '/srv/bot-state', DATASET_DIR: 'data', INCIDENT_BOT_SNAPSHOT: 'off', LOG_LEVEL: 'warn' });
+    const c = loadAppConfig({
+      DISCORD_TOKEN: TOKEN,
+      DISCORD_APPLICATION_ID: APP,
+      STATE_DIR: '/srv/bot-state',
+      DATASET_DIR: 'data',
+      INCIDENT_BOT_SNAPSHOT: 'off',
+      LOG_LEVEL: 'warn',
+    });
     expect(c.discord).toEqual({ token: TOKEN, applicationId: APP, shardCount: 1, logLevel: 'warn' });
     expect(c).toMatchObject({ stateDir: '/srv/bot-state', datasetDir: resolve('data'), snapshots: false, logLevel: 'warn', warnings: [] });
   });
@@ -108,15 +126,31 @@ describe('client options', () => {
 
   test('ReplyPayload -> discord.js options: files as attachments, mentions always off', () => {
     const p = { content: 'hi', allowed_mentions: { parse: [] as [] }, flags: 64, files: [{ name: 'a.png', data: Buffer.from([1, 2]), description: 'd' }] };
-    expect(toReplyOptions(p)).toMatchObject({ content: 'hi', flags: 64, allowedMentions: { parse: [] }, files: [{ attachment: p.files[0]!.data, name: 'a.png', description: 'd' }] });
+    expect(toReplyOptions(p)).toMatchObject({
+      content: 'hi',
+      flags: 64,
+      allowedMentions: { parse: [] },
+      files: [{ attachment: p.files[0]!.data, name: 'a.png', description: 'd' }],
+    });
   });
 
   test('options flatten with the subcommand beside its options', () => {
-    expect(flattenOptions([{ name: 'place', type: 1, options: [{ name: 'name', type: 3, value: 'homs' }, { name: 'limit', type: 4, value: 3 }] }] as never)).toEqual({ subcommand: 'place', name: 'homs', limit: 3 });
+    expect(
+      flattenOptions([
+        {
+          name: 'place',
+          type: 1,
+          options: [
+            { name: 'name', type: 3, value: 'homs' },
+            { name: 'limit', type: 4, value: 3 },
+          ],
+        },
+      ] as never),
+    ).toEqual({ subcommand: 'place', name: 'homs', limit: 3 });
     expect(flattenOptions([{ name: 'id', type: 3, value: 'x' }] as never)).toEqual({ id: 'x' });
   });
 
-  test('autocomplete choices are kept within Discord\'s limits', () => {
+  test("autocomplete choices are kept within Discord's limits", () => {
     const out = sanitizeChoices(Array.from({ length: 30 }, (_, n) => ({ name: 'n'.repeat(120), value: `v${n}` })));
     expect(out).toHaveLength(25);
     expect(out.every((c) => c.name.length === 100)).toBe(true);
@@ -124,17 +158,35 @@ describe('client options', () => {
 });
 
 describe('start-up', () => {
-  test('a plugin whose services() throws fails start() as that plugin\'s set-up, before any login', async () => {
+  test("a plugin whose services() throws fails start() as that plugin's set-up, before any login", async () => {
     const lines: string[] = [];
-    const logger = createLogger({ level: 'info', destination: new Writable({ write(c: Buffer, _e, cb) { lines.push(c.toString()); cb(); } }) });
+    const logger = createLogger({
+      level: 'info',
+      destination: new Writable({
+        write(c: Buffer, _e, cb) {
+          lines.push(c.toString());
+          cb();
+        },
+      }),
+    });
     const bot = createBot({
       config: { token: TOKEN, applicationId: APP, apiUrl: 'http://127.0.0.1:9/api', shardCount: 1, logLevel: 'info' },
       commands: [],
       logger,
-      plugins: [{ name: 'broken', services: () => { throw new Error('EACCES: permission denied, mkdir /var/lib/incident-bot'); } }],
+      plugins: [
+        {
+          name: 'broken',
+          services: () => {
+            throw new Error('EACCES: permission denied, mkdir /var/lib/incident-bot');
+          },
+        },
+      ],
     });
     try {
-      const err = await bot.start().then(() => null, (e: unknown) => e);
+      const err = await bot.start().then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(PluginSetupError);
       expect(err).toMatchObject({ plugin: 'broken', message: 'plugin "broken" could not be set up: EACCES: permission denied, mkdir /var/lib/incident-bot' });
       expect((err as PluginSetupError).cause).toBeInstanceOf(Error);
@@ -148,7 +200,15 @@ describe('start-up', () => {
 describe('logger', () => {
   test('never writes the token, whatever field it is in', () => {
     const lines: string[] = [];
-    const log = createLogger({ secrets: [TOKEN], destination: new Writable({ write(c: Buffer, _e, cb) { lines.push(c.toString()); cb(); } }) });
+    const log = createLogger({
+      secrets: [TOKEN],
+      destination: new Writable({
+        write(c: Buffer, _e, cb) {
+          lines.push(c.toString());
+          cb();
+        },
+      }),
+    });
     log.info({ token: TOKEN, headers: { authorization: `Bot ${TOKEN}` } }, 'login');
     log.error({ err: new Error(`failed with ${TOKEN}`) }, `message mentioning ${TOKEN}`);
     log.warn({ nested: { deep: [TOKEN] } }, 'x');
@@ -177,7 +237,10 @@ describe('OpenAPI validation', () => {
     ['26 autocomplete choices', { type: 8, data: { choices: Array.from({ length: 26 }, (_, n) => ({ name: `n${n}`, value: `v${n}` })) } }],
     ['a choice name over 100', { type: 8, data: { choices: [{ name: 'n'.repeat(101), value: 'v' }] } }],
     ['an unknown callback type', { type: 42 }],
-    ['a button custom_id over 100', { type: 4, data: { components: [{ type: 1, components: [{ type: 2, style: 2, label: 'x', custom_id: 'c'.repeat(101) }] }] } }],
+    [
+      'a button custom_id over 100',
+      { type: 4, data: { components: [{ type: 1, components: [{ type: 2, style: 2, label: 'x', custom_id: 'c'.repeat(101) }] }] } },
+    ],
   ])('rejects %s', (_what, body) => {
     expect(v.validate('POST', cb, body).errors.length).toBeGreaterThan(0);
   });

@@ -55,7 +55,11 @@ const testCommands: CommandModule[] = [
     },
   },
   {
-    definition: { name: 'sluggish', description: 'Not marked defer, but slower than the auto-defer threshold', options: [{ type: 3, name: 'fail', description: 'user error instead' }] },
+    definition: {
+      name: 'sluggish',
+      description: 'Not marked defer, but slower than the auto-defer threshold',
+      options: [{ type: 3, name: 'fail', description: 'user error instead' }],
+    },
     handle: async (o) => {
       await new Promise((r) => setTimeout(r, 1_300));
       if (o.fail) throw new UserError('Too slow and wrong.');
@@ -297,7 +301,7 @@ describe('commands', () => {
 });
 
 describe('autocomplete', () => {
-  test('places: the handler\'s suggestions, answered with type 8', async () => {
+  test("places: the handler's suggestions, answered with type 8", async () => {
     const cb = await server.autocomplete('attacks', { place: 'sy' }, 'place').callback();
     const want = await real('attacks').autocomplete!({ name: 'place', value: 'sy' }, {}, ctx);
     expect(cb.body).toEqual({ type: 8, data: { choices: want } });
@@ -330,7 +334,11 @@ describe('errors', () => {
     const cb = await i.callback();
     expect(cb.body).toEqual({
       type: 4,
-      data: messageBody({ content: `Something went wrong on our side and it has been logged. If it keeps happening, report this id: \`${i.id}\``, flags: 64, allowed_mentions: { parse: [] } }),
+      data: messageBody({
+        content: `Something went wrong on our side and it has been logged. If it keeps happening, report this id: \`${i.id}\``,
+        flags: 64,
+        allowed_mentions: { parse: [] },
+      }),
     });
     expect(JSON.stringify(cb.body)).not.toContain('database exploded');
     await eventually(() => started.logRecords().some((l) => l.interactionId === i.id && l.level === 50));
@@ -342,7 +350,10 @@ describe('errors', () => {
   test('a user error: its plain-language message, ephemeral, and no error logged', async () => {
     const i = server.chatInput('picky', { date: 'yesterday-ish' });
     const cb = await i.callback();
-    expect(cb.body).toEqual({ type: 4, data: messageBody({ content: '"yesterday-ish" is not a date I understand. Try 2019-08-01.', flags: 64, allowed_mentions: { parse: [] } }) });
+    expect(cb.body).toEqual({
+      type: 4,
+      data: messageBody({ content: '"yesterday-ish" is not a date I understand. Try 2019-08-01.', flags: 64, allowed_mentions: { parse: [] } }),
+    });
     expect(started.logRecords().some((l) => l.interactionId === i.id && (l.level as number) >= 50)).toBe(false);
   });
 
@@ -359,10 +370,11 @@ describe('errors', () => {
   });
 
   test('a 429 on the callback is retried after Retry-After, with the same body', async () => {
-    server.injectResponse(
-      (r) => r.method === 'POST' && r.route.endsWith('/callback'),
-      { status: 429, headers: { 'retry-after': '0.3', 'x-ratelimit-scope': 'user', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset-after': '0.3' }, body: { message: 'You are being rate limited.', retry_after: 0.3, global: false } },
-    );
+    server.injectResponse((r) => r.method === 'POST' && r.route.endsWith('/callback'), {
+      status: 429,
+      headers: { 'retry-after': '0.3', 'x-ratelimit-scope': 'user', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset-after': '0.3' },
+      body: { message: 'You are being rate limited.', retry_after: 0.3, global: false },
+    });
     const i = server.chatInput('attacks', { place: 'syria' });
     const isCb = (r: RecordedRequest) => r.route === `/interactions/${i.id}/${i.token}/callback`;
     await server.waitForRequest((r) => isCb(r) && r.status === 204);
@@ -399,7 +411,10 @@ describe('errors', () => {
   });
 
   test('"already acknowledged" (40060, e.g. answered by another process) is not crashed on', async () => {
-    server.injectResponse((r) => r.method === 'POST' && r.route.endsWith('/callback'), { status: 400, body: { message: 'Interaction has already been acknowledged.', code: 40060 } });
+    server.injectResponse((r) => r.method === 'POST' && r.route.endsWith('/callback'), {
+      status: 400,
+      body: { message: 'Interaction has already been acknowledged.', code: 40060 },
+    });
     const i = server.chatInput('help');
     const cb = await i.callback();
     expect(cb.status).toBe(400);
@@ -470,9 +485,15 @@ describe('deferred answers and files', () => {
 });
 
 describe('posting to channels (for the digest)', () => {
-  const body: DigestMessageBody = { content: 'Daily digest', embeds: [{ title: 'Yesterday' }], allowed_mentions: { parse: [] }, nonce: 'digest-2019-12-30', enforce_nonce: true };
+  const body: DigestMessageBody = {
+    content: 'Daily digest',
+    embeds: [{ title: 'Yesterday' }],
+    allowed_mentions: { parse: [] },
+    nonce: 'digest-2019-12-30',
+    enforce_nonce: true,
+  };
 
-  test('checkChannel reads the channel; the digest\'s sender posts the body as it is, no mentions', async () => {
+  test("checkChannel reads the channel; the digest's sender posts the body as it is, no mentions", async () => {
     const client = await started.bot.ready();
     const check = await checkChannel(client, channelId, { guildId, permissions: DIGEST_PERMISSIONS });
     expect(check.ok).toBe(true);
@@ -500,7 +521,7 @@ describe('posting to channels (for the digest)', () => {
     expect(await discordChannelCheck(client, guildId, readOnlyChannelId)).toEqual({ ok: false, problem: 'the bot lacks Send Messages there' });
   });
 
-  test('the permissions checked are the caller\'s: the digest (embeds, no files) may post where Attach Files is denied', async () => {
+  test("the permissions checked are the caller's: the digest (embeds, no files) may post where Attach Files is denied", async () => {
     const client = await started.bot.ready();
     expect(await discordChannelCheck(client, guildId, noFilesChannelId)).toEqual({ ok: true });
     const withFiles = await checkChannel(client, noFilesChannelId, { permissions: [...DIGEST_PERMISSIONS, PermissionFlagsBits.AttachFiles] });
@@ -524,18 +545,28 @@ describe('posting to channels (for the digest)', () => {
   test('403 Missing Permissions (50013) surfaces as a DiscordAPIError the caller can act on', async () => {
     const client = await started.bot.ready();
     server.injectResponse({ method: 'POST', route: `/channels/${channelId}/messages` }, { status: 403, body: { message: 'Missing Permissions', code: 50013 } });
-    const err = await restSender(client.rest).send(channelId, body).catch((e: unknown) => e);
+    const err = await restSender(client.rest)
+      .send(channelId, body)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DiscordAPIError);
     expect((err as DiscordAPIError).code).toBe(50013);
   });
 
   test('rate-limit headers are obeyed: an exhausted bucket delays the next request until its reset', async () => {
     const client = await started.bot.ready();
-    server.injectResponse({ method: 'POST', route: `/channels/${channelId}/messages` }, {
-      status: 200,
-      body: server.message(channelId, { content: 'x' }),
-      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset-after': '0.4', 'x-ratelimit-reset': String(Date.now() / 1000 + 0.4), 'x-ratelimit-limit': '5' },
-    });
+    server.injectResponse(
+      { method: 'POST', route: `/channels/${channelId}/messages` },
+      {
+        status: 200,
+        body: server.message(channelId, { content: 'x' }),
+        headers: {
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset-after': '0.4',
+          'x-ratelimit-reset': String(Date.now() / 1000 + 0.4),
+          'x-ratelimit-limit': '5',
+        },
+      },
+    );
     const sender = restSender(client.rest);
     await sender.send(channelId, { ...body, content: 'one', nonce: 'rate-1' });
     await sender.send(channelId, { ...body, content: 'two', nonce: 'rate-2' });

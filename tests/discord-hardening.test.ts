@@ -24,7 +24,18 @@ describe('configuration actions check the member at run time', () => {
   const db = openDatabase({ memory: true });
 
   beforeAll(async () => {
-    server = await new FakeDiscord({ guilds: [{ id: guildId, name: 'Guild', channels: [{ id: snowflake(), name: 'general' }, { id: news, name: 'news' }] }] }).start();
+    server = await new FakeDiscord({
+      guilds: [
+        {
+          id: guildId,
+          name: 'Guild',
+          channels: [
+            { id: snowflake(), name: 'general' },
+            { id: news, name: 'news' },
+          ],
+        },
+      ],
+    }).start();
     const ds = seedDataset();
     const now = () => new Date('2019-08-22T12:00:00Z');
     plugin = createDigestPlugin({ db, dataset: () => ds, clock: now, cron: null });
@@ -36,7 +47,8 @@ describe('configuration actions check the member at run time', () => {
     if (db.open) db.close();
   });
 
-  const answer = async (sent: { callback: () => Promise<{ body: unknown }> }) => (await sent.callback()).body as { type: number; data?: { content?: string; flags?: number } };
+  const answer = async (sent: { callback: () => Promise<{ body: unknown }> }) =>
+    (await sent.callback()).body as { type: number; data?: { content?: string; flags?: number } };
   const set = { subcommand: 'set', channel: news, time: '08:00', timezone: 'UTC' };
 
   it('/digest set and /digest off from a member with permissions "0" are refused, privately, and change nothing', async () => {
@@ -45,7 +57,9 @@ describe('configuration actions check the member at run time', () => {
     expect(r.data?.content).toContain('needs the Manage Server permission');
     expect(plugin.store()!.getSubscription(guildId)).toBeNull();
 
-    expect((await answer(server.chatInput('digest', set, { guildId, memberPermissions: MANAGE_SERVER }))).data?.content).toContain('Set up: the daily digest goes to');
+    expect((await answer(server.chatInput('digest', set, { guildId, memberPermissions: MANAGE_SERVER }))).data?.content).toContain(
+      'Set up: the daily digest goes to',
+    );
     const off = await answer(server.chatInput('digest', { subcommand: 'off' }, { guildId, memberPermissions: NOBODY }));
     expect(off.data?.content).toContain('needs the Manage Server permission');
     expect(plugin.store()!.getSubscription(guildId)).toMatchObject({ enabled: true, channelId: news });

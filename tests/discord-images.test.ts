@@ -51,7 +51,10 @@ async function direct(name: string, options: RawOptions): Promise<ReplyPayload> 
 
 /** The request that answers a deferred interaction: the edit of @original, or an ephemeral follow-up. */
 function answerTo(token: string): Promise<RecordedRequest> {
-  return server.waitForRequest((r) => (r.method === 'PATCH' || r.method === 'POST') && r.route.startsWith(`/webhooks/${server.applicationId}/${token}`), 20_000);
+  return server.waitForRequest(
+    (r) => (r.method === 'PATCH' || r.method === 'POST') && r.route.startsWith(`/webhooks/${server.applicationId}/${token}`),
+    20_000,
+  );
 }
 
 describe.each([

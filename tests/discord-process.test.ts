@@ -62,7 +62,12 @@ afterAll(async () => {
 
 describe('npm start', () => {
   test('logs in, answers, and on SIGTERM destroys the client (gateway closed with 1000) and exits 0; the token is never logged', async () => {
-    const bot = run('src/main.ts', { DISCORD_TOKEN: server.token, DISCORD_APPLICATION_ID: server.applicationId, DISCORD_API_URL: server.apiUrl, LOG_LEVEL: 'info' });
+    const bot = run('src/main.ts', {
+      DISCORD_TOKEN: server.token,
+      DISCORD_APPLICATION_ID: server.applicationId,
+      DISCORD_API_URL: server.apiUrl,
+      LOG_LEVEL: 'info',
+    });
     try {
       const [session] = await server.waitForSessions(1, 30_000);
       const cb = await server.chatInput('help').callback(10_000);
@@ -71,7 +76,11 @@ describe('npm start', () => {
       bot.kill('SIGTERM');
       expect(await bot.exit).toBe(0);
       expect(session!.closeCode).toBe(1000);
-      const lines = bot.stdout().trim().split('\n').map((l) => JSON.parse(l) as { msg: string; level: number });
+      const lines = bot
+        .stdout()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { msg: string; level: number });
       expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['logging in', 'ready', 'shutting down', 'stopped']));
       // Start-up and shutdown of everything in the process (the digest plugin included) without an error.
       expect(lines.filter((l) => l.level >= 50)).toEqual([]);
@@ -84,23 +93,42 @@ describe('npm start', () => {
 
   test('HTTP_PORT serves /healthz (200 once the gateway is ready and the store answers) and /metrics; at ready it logs the invite link and warns of undeployed commands', async () => {
     const port = await freePort();
-    const bot = run('src/main.ts', { DISCORD_TOKEN: server.token, DISCORD_APPLICATION_ID: server.applicationId, DISCORD_API_URL: server.apiUrl, HTTP_PORT: String(port) });
+    const bot = run('src/main.ts', {
+      DISCORD_TOKEN: server.token,
+      DISCORD_APPLICATION_ID: server.applicationId,
+      DISCORD_API_URL: server.apiUrl,
+      HTTP_PORT: String(port),
+    });
     try {
-      const health = () => fetch(`http://127.0.0.1:${port}/healthz`).then(async (r) => ({ status: r.status, body: (await r.json()) as { status: string; checks: { name: string; ok: boolean }[] } }));
+      const health = () =>
+        fetch(`http://127.0.0.1:${port}/healthz`).then(async (r) => ({
+          status: r.status,
+          body: (await r.json()) as { status: string; checks: { name: string; ok: boolean }[] },
+        }));
       await server.waitForSessions(1, 30_000);
-      const ready = await vi.waitFor(async () => {
-        const h = await health();
-        expect(h.status).toBe(200);
-        return h;
-      }, { timeout: 20_000, interval: 100 });
-      expect(ready.body.checks.map((c) => [c.name, c.ok])).toEqual([['gateway', true], ['state database', true]]);
+      const ready = await vi.waitFor(
+        async () => {
+          const h = await health();
+          expect(h.status).toBe(200);
+          return h;
+        },
+        { timeout: 20_000, interval: 100 },
+      );
+      expect(ready.body.checks.map((c) => [c.name, c.ok])).toEqual([
+        ['gateway', true],
+        ['state database', true],
+      ]);
       const cb = await server.chatInput('help').callback(10_000);
       expect(cb.status).toBe(204);
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       expect(metrics).toContain('incident_bot_interactions_total{kind="command",command="help",outcome="ok"} 1');
       expect(metrics).toContain('incident_bot_process_resident_memory_bytes');
       await vi.waitFor(() => expect(bot.stdout()).toContain('differ from the code'), { timeout: 10_000 });
-      const lines = bot.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = bot
+        .stdout()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       const invite = lines.find((l) => l.msg === 'invite link')!;
       expect(invite.permissions).toBe('19456');
       expect(String(invite.invite)).toContain(`client_id=${server.applicationId}`);
@@ -124,18 +152,30 @@ describe('npm start', () => {
         { id: guildB, name: 'B', channels: [{ id: snowflake(), name: 'b' }] },
       ],
     }).start();
-    const bot = run('src/main.ts', { DISCORD_TOKEN: sharded.token, DISCORD_APPLICATION_ID: sharded.applicationId, DISCORD_API_URL: sharded.apiUrl, SHARD_COUNT: '2' });
+    const bot = run('src/main.ts', {
+      DISCORD_TOKEN: sharded.token,
+      DISCORD_APPLICATION_ID: sharded.applicationId,
+      DISCORD_API_URL: sharded.apiUrl,
+      SHARD_COUNT: '2',
+    });
     try {
       // discord.js spaces shard spawns 5.5 s apart (Discord's identify rate limit).
       const sessions = await sharded.waitForSessions(2, 45_000);
-      expect(sessions.map((s) => s.identify?.shard).sort()).toEqual([[0, 2], [1, 2]]);
+      expect(sessions.map((s) => s.identify?.shard).sort()).toEqual([
+        [0, 2],
+        [1, 2],
+      ]);
       const a = await sharded.chatInput('help', {}, { guildId: guildA }).callback(10_000);
       const b = await sharded.chatInput('help', {}, { guildId: guildB }).callback(10_000);
       expect([a.status, b.status]).toEqual([204, 204]);
       bot.kill('SIGTERM');
       expect(await bot.exit).toBe(0);
       expect(sessions.map((s) => s.closeCode)).toEqual([1000, 1000]);
-      const msgs = bot.stdout().trim().split('\n').map((l) => (JSON.parse(l) as { msg: string }).msg);
+      const msgs = bot
+        .stdout()
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { msg: string }).msg);
       expect(msgs.filter((m) => m === 'shard process started')).toHaveLength(2);
       expect(msgs).toContain('stopping shard processes');
       expect(bot.stdout() + bot.stderr()).not.toContain(sharded.token);
@@ -148,15 +188,33 @@ describe('npm start', () => {
   test('an event discord.js does not expect (READY with install_params: null) is logged with what the bot was doing and counted; the bot keeps answering', async () => {
     const odd = await new FakeDiscord({ readyApplication: { install_params: null } }).start();
     const bot = run('src/main.ts', { DISCORD_TOKEN: odd.token, DISCORD_APPLICATION_ID: odd.applicationId, DISCORD_API_URL: odd.apiUrl });
-    const records = () => bot.stdout().trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: number; msg: string; unhandledRejections?: number; activity?: { phase: string; recentDispatches: { event: string }[] }; err?: { type?: string; message?: string } });
+    const records = () =>
+      bot
+        .stdout()
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              level: number;
+              msg: string;
+              unhandledRejections?: number;
+              activity?: { phase: string; recentDispatches: { event: string }[] };
+              err?: { type?: string; message?: string };
+            },
+        );
     try {
       await odd.waitForSessions(1, 30_000);
       // discord.js fails inside its READY handler; the failure surfaces as a rejection nobody awaited.
-      const logged = await vi.waitFor(() => {
-        const r = records().find((l) => l.msg === 'unhandled promise rejection');
-        expect(r).toBeDefined();
-        return r!;
-      }, { timeout: 20_000, interval: 50 });
+      const logged = await vi.waitFor(
+        () => {
+          const r = records().find((l) => l.msg === 'unhandled promise rejection');
+          expect(r).toBeDefined();
+          return r!;
+        },
+        { timeout: 20_000, interval: 50 },
+      );
       expect(logged.level).toBe(50);
       expect(logged.unhandledRejections).toBe(1);
       expect(logged.err).toMatchObject({ type: 'TypeError', message: expect.stringContaining('scopes') });
@@ -177,7 +235,12 @@ describe('npm start', () => {
     const wrong = 'wrong-token.for-this-test.only-1234';
     const bot = run('src/main.ts', { DISCORD_TOKEN: wrong, DISCORD_APPLICATION_ID: server.applicationId, DISCORD_API_URL: server.apiUrl });
     expect(await bot.exit).toBe(1);
-    const fatal = bot.stdout().trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string; err?: { message?: string } }).find((l) => l.level === 60);
+    const fatal = bot
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { level: number; msg: string; err?: { message?: string } })
+      .find((l) => l.level === 60);
     expect(fatal?.msg).toBe('could not log in to Discord');
     expect(fatal?.err?.message).toMatch(/token/i);
     expect(bot.stdout() + bot.stderr()).not.toContain(wrong);
@@ -186,9 +249,18 @@ describe('npm start', () => {
   test('a plugin that cannot be set up (STATE_DIR not a directory) is named in the log line, not reported as a login failure', async () => {
     const file = join(STATE_DIR, 'a-file-not-a-folder');
     writeFileSync(file, '');
-    const bot = run('src/main.ts', { DISCORD_TOKEN: server.token, DISCORD_APPLICATION_ID: server.applicationId, DISCORD_API_URL: server.apiUrl, STATE_DIR: join(file, 'var') });
+    const bot = run('src/main.ts', {
+      DISCORD_TOKEN: server.token,
+      DISCORD_APPLICATION_ID: server.applicationId,
+      DISCORD_API_URL: server.apiUrl,
+      STATE_DIR: join(file, 'var'),
+    });
     expect(await bot.exit).toBe(1);
-    const lines = bot.stdout().trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string; plugin?: string; err?: { message?: string } });
+    const lines = bot
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { level: number; msg: string; plugin?: string; err?: { message?: string } });
     const fatal = lines.find((l) => l.level === 60);
     expect(fatal?.msg).toBe('could not set up the digest plugin');
     expect(fatal?.plugin).toBe('digest');
@@ -209,7 +281,11 @@ describe('npm start', () => {
 describe('npm run deploy-commands', () => {
   test('registers every command to DISCORD_GUILD_ID and prints what it registered', async () => {
     const guildId = server.guilds[0]!.id;
-    const r = run('src/main.ts', { DISCORD_TOKEN: server.token, DISCORD_APPLICATION_ID: server.applicationId, DISCORD_API_URL: server.apiUrl, DISCORD_GUILD_ID: guildId }, ['deploy-commands']);
+    const r = run(
+      'src/main.ts',
+      { DISCORD_TOKEN: server.token, DISCORD_APPLICATION_ID: server.applicationId, DISCORD_API_URL: server.apiUrl, DISCORD_GUILD_ID: guildId },
+      ['deploy-commands'],
+    );
     expect(await r.exit).toBe(0);
     const put = server.requestsTo('PUT', `/applications/${server.applicationId}/guilds/${guildId}/commands`).at(-1)!;
     expect(put.body).toEqual(commands.map((c) => c.definition));

@@ -49,7 +49,10 @@ describe('two shards in one process', () => {
   });
 
   test('each client identifies with its own shard and receives only its guild', () => {
-    expect(server.sessions.map((s) => s.identify?.shard)).toEqual([[0, 2], [1, 2]]);
+    expect(server.sessions.map((s) => s.identify?.shard)).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
     expect(bots[0]!.bot.client.guilds.cache.map((g) => g.id)).toEqual([guildA]);
     expect(bots[1]!.bot.client.guilds.cache.map((g) => g.id)).toEqual([guildB]);
     expect(ownsGuild(bots[0]!.bot.client, guildA)).toBe(true);
@@ -57,10 +60,13 @@ describe('two shards in one process', () => {
     expect(ownsGuild(bots[1]!.bot.client, guildB)).toBe(true);
   });
 
-  test('an interaction in each guild is answered by that guild\'s shard', async () => {
+  test("an interaction in each guild is answered by that guild's shard", async () => {
     const a = await server.chatInput('whoami', {}, { guildId: guildA }).callback();
     const b = await server.chatInput('whoami', {}, { guildId: guildB }).callback();
-    const body = (content: string) => ({ type: 4, data: { content, tts: false, enforce_nonce: false, embeds: [], components: [], allowed_mentions: { parse: [] }, attachments: [] } });
+    const body = (content: string) => ({
+      type: 4,
+      data: { content, tts: false, enforce_nonce: false, embeds: [], components: [], allowed_mentions: { parse: [] }, attachments: [] },
+    });
     expect(a.body).toEqual(body(`shard 0 answered guild ${guildA}`));
     expect(b.body).toEqual(body(`shard 1 answered guild ${guildB}`));
     expect(server.invalidRequests()).toEqual([]);
@@ -118,7 +124,14 @@ describe('the ShardingManager (SHARD_COUNT > 1)', () => {
     // The children inherit this environment (ShardingManager adds SHARDS and SHARD_COUNT).
     // STATE_DIR: the digest's database in a temporary folder, not the repository's var/.
     const dataDir = mkdtempSync(join(tmpdir(), 'incident-bot-shards-'));
-    const vars = { DISCORD_TOKEN: server.token, DISCORD_APPLICATION_ID: server.applicationId, DISCORD_API_URL: server.apiUrl, DISCORD_GUILD_ID: '', LOG_LEVEL: 'warn', STATE_DIR: dataDir };
+    const vars = {
+      DISCORD_TOKEN: server.token,
+      DISCORD_APPLICATION_ID: server.applicationId,
+      DISCORD_API_URL: server.apiUrl,
+      DISCORD_GUILD_ID: '',
+      LOG_LEVEL: 'warn',
+      STATE_DIR: dataDir,
+    };
     const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
     Object.assign(process.env, vars);
     const manager = buildShardingManager({ ...configFor(server), shardCount: 2 });
@@ -126,7 +139,15 @@ describe('the ShardingManager (SHARD_COUNT > 1)', () => {
     try {
       await manager.spawn({ amount: 2, delay: 0, timeout: 40_000 });
       await server.waitForSessions(2);
-      expect(server.sessions.filter((s) => s.ready).map((s) => s.identify?.shard).sort()).toEqual([[0, 2], [1, 2]]);
+      expect(
+        server.sessions
+          .filter((s) => s.ready)
+          .map((s) => s.identify?.shard)
+          .sort(),
+      ).toEqual([
+        [0, 2],
+        [1, 2],
+      ]);
       const a = await server.chatInput('help', {}, { guildId: guildA }).callback(10_000);
       const b = await server.chatInput('help', {}, { guildId: guildB }).callback(10_000);
       expect([a.status, b.status]).toEqual([204, 204]);

@@ -54,16 +54,30 @@ describe('npm run extract', () => {
     ['a missing file', () => [join(dir, 'nope.txt')], undefined, /^Cannot read .*nope\.txt: ENOENT\.\n$/],
     ['a binary file', () => ['--published', '2024-05-15', file('bin.dat', Buffer.from([0, 1, 2, 255, 254, 0]))], undefined, /not UTF-8 text\.\n$/],
     ['empty text', () => ['--published', '2024-05-15', file('empty.txt', ' \n\n ')], undefined, /has no article text\.\n$/],
-    ['an HTML page without text', () => ['--published', '2024-05-15', file('empty.html', '<html><head><title>Nothing</title></head><body><div> </div></body></html>')], undefined, /has no article text\.\n$/],
-    ['no --published and no date in the text', () => [file('undated.txt', 'Gunmen killed two soldiers in Kirkuk on Sunday.')], undefined, /^The article states no publication date: give it with --published YYYY-MM-DD\.\n$/],
+    [
+      'an HTML page without text',
+      () => ['--published', '2024-05-15', file('empty.html', '<html><head><title>Nothing</title></head><body><div> </div></body></html>')],
+      undefined,
+      /has no article text\.\n$/,
+    ],
+    [
+      'no --published and no date in the text',
+      () => [file('undated.txt', 'Gunmen killed two soldiers in Kirkuk on Sunday.')],
+      undefined,
+      /^The article states no publication date: give it with --published YYYY-MM-DD\.\n$/,
+    ],
     ['a malformed --published', () => ['--published', '15/05/2024', SEED], undefined, /^--published must be a real date YYYY-MM-DD, not "15\/05\/2024"\.\n$/],
     ['an impossible --published', () => ['--published', '2019-02-30', SEED], undefined, /not "2019-02-30"/],
     ['no file', () => ['--published', '2024-05-15'], undefined, /^usage: /],
-  ])('exits 2 with one line for %s', (_what, args, input, message) => {
-    const r = extract(args(), input);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  }, 130_000);
+  ])(
+    'exits 2 with one line for %s',
+    (_what, args, input, message) => {
+      const r = extract(args(), input);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    },
+    130_000,
+  );
 });

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Dataset } from '../src/core/dataset.ts';
+import type { Dataset } from '../src/core/dataset.ts';
 import { loadDataset } from '../src/data/load-dataset.ts';
 import { type Extraction, extractArticle } from '../src/extract/extract-article.ts';
 import { extractionData } from '../src/extract/link.ts';
@@ -47,14 +47,22 @@ describe('days, anchored on the publication date', () => {
   });
 
   it('background is not an incident', () => {
-    const x = extract('Iraq declared victory over IS in December 2017. In August 2014, the group killed thousands of Yazidis around Sinjar. On Aug. 3, 2014, IS fighters attacked Sinjar, killing hundreds.', '2024-05-15');
+    const x = extract(
+      'Iraq declared victory over IS in December 2017. In August 2014, the group killed thousands of Yazidis around Sinjar. On Aug. 3, 2014, IS fighters attacked Sinjar, killing hundreds.',
+      '2024-05-15',
+    );
     expect(x.incidents).toEqual([]);
   });
 });
 
 describe('places', () => {
   it('the most specific place named, not one in the background', () => {
-    const inc = only(extract('On Sunday, IS militants attacked an army post near Tikrit in Saladin province, for the first time since the army retook Mosul in 2017, killing one soldier.', '2024-05-15'));
+    const inc = only(
+      extract(
+        'On Sunday, IS militants attacked an army post near Tikrit in Saladin province, for the first time since the army retook Mosul in 2017, killing one soldier.',
+        '2024-05-15',
+      ),
+    );
     expect(inc.placeId).toBe('tikrit');
     expect(inc.location.precision).toBe('near');
   });
@@ -70,14 +78,20 @@ describe('places', () => {
   });
 
   it('the dateline is where the report was filed, not where the attack was', () => {
-    expect(only(extract('BAGHDAD – A roadside bomb killed two soldiers in Anbar province on Sunday, the military said.', '2024-05-15')).placeId).toBe('anbar-province');
+    expect(only(extract('BAGHDAD – A roadside bomb killed two soldiers in Anbar province on Sunday, the military said.', '2024-05-15')).placeId).toBe(
+      'anbar-province',
+    );
   });
 });
 
 describe('perpetrator and claim', () => {
   it('only when the text says who', () => {
     expect(only(extract('Unidentified gunmen shot dead a police officer in Kirkuk on Sunday.', '2024-05-15')).perpetratorId).toBeNull();
-    expect(only(extract('No group claimed the bombing in Kirkuk on Sunday, which killed two people, but IS has carried out similar attacks in the past.', '2024-05-15')).perpetratorId).toBeNull();
+    expect(
+      only(
+        extract('No group claimed the bombing in Kirkuk on Sunday, which killed two people, but IS has carried out similar attacks in the past.', '2024-05-15'),
+      ).perpetratorId,
+    ).toBeNull();
   });
 
   it('an operation by security forces that kills IS militants is not an IS attack', () => {
@@ -87,7 +101,9 @@ describe('perpetrator and claim', () => {
   });
 
   it('a claim by the group sets claimed and the perpetrator', () => {
-    const inc = only(extract('Islamic State claimed responsibility for an attack on Sunday that killed four Peshmerga fighters in Erbil province.', '2024-05-15'));
+    const inc = only(
+      extract('Islamic State claimed responsibility for an attack on Sunday that killed four Peshmerga fighters in Erbil province.', '2024-05-15'),
+    );
     expect(inc).toMatchObject({ perpetratorId: 'islamic-state', claimed: true });
   });
 });
@@ -108,7 +124,12 @@ describe('casualties', () => {
   });
 
   it('"dozens", "several" and "a number of" give no figure, only the note; an unstated figure is null, never 0', () => {
-    const inc = only(extract('Dozens of IS militants attacked an army post in Diyala province on Sunday, and several soldiers were killed. A number of the attackers were wounded.', '2024-05-15'));
+    const inc = only(
+      extract(
+        'Dozens of IS militants attacked an army post in Diyala province on Sunday, and several soldiers were killed. A number of the attackers were wounded.',
+        '2024-05-15',
+      ),
+    );
     expect(inc.casualties).toEqual([]);
     expect(inc.casualtyNote).toMatch(/several soldiers were killed/);
     expect(inc.casualtyNote).toMatch(/A number of the attackers were wounded/);
@@ -118,14 +139,20 @@ describe('casualties', () => {
 
 describe('one incident per event', () => {
   it('the headline and the body telling the same attack give one record', () => {
-    const x = extract('Bomb kills four soldiers in Anbar\n\nA roadside bomb killed four Iraqi soldiers in Anbar province on Sunday, the military said. The blast also wounded two soldiers.', '2024-05-15');
+    const x = extract(
+      'Bomb kills four soldiers in Anbar\n\nA roadside bomb killed four Iraqi soldiers in Anbar province on Sunday, the military said. The blast also wounded two soldiers.',
+      '2024-05-15',
+    );
     const inc = only(x);
     expect([killed(inc), inc.casualties[0]!.injured]).toEqual([4, 2]);
     expect(inc.evidence).toHaveLength(2);
   });
 
   it('two attacks in one sentence give two', () => {
-    const x = extract('On Saturday, a roadside bomb killed two policemen near Tikrit in Saladin province, while in Diyala province gunmen shot dead a shepherd.', '2024-05-15');
+    const x = extract(
+      'On Saturday, a roadside bomb killed two policemen near Tikrit in Saladin province, while in Diyala province gunmen shot dead a shepherd.',
+      '2024-05-15',
+    );
     expect(x.incidents.map((i) => [i.placeId, i.date.date, killed(i)])).toEqual([
       ['tikrit', '2024-05-11', 2],
       ['diyala-province', '2024-05-11', 1],
@@ -135,16 +162,34 @@ describe('one incident per event', () => {
 
 describe('statistics', () => {
   it("a monitor's count over a period with its sub-counts", () => {
-    const x = extract('The Syrian Observatory for Human Rights documented the killing by IS of 147 troops in Syria between March 24 and June 17. Those killed, the observatory said, included two Russian soldiers.', '2019-08-23');
+    const x = extract(
+      'The Syrian Observatory for Human Rights documented the killing by IS of 147 troops in Syria between March 24 and June 17. Those killed, the observatory said, included two Russian soldiers.',
+      '2019-08-23',
+    );
     expect(x.incidents).toEqual([]);
     const [total, sub] = x.statistics;
-    expect(total).toMatchObject({ kind: 'casualty-count', reporterId: 'sohr', value: 147, outcome: 'killed', perpetratorId: 'islamic-state', period: { from: { date: '2019-03-24' }, to: { date: '2019-06-17' } }, placeIds: ['syria'] });
+    expect(total).toMatchObject({
+      kind: 'casualty-count',
+      reporterId: 'sohr',
+      value: 147,
+      outcome: 'killed',
+      perpetratorId: 'islamic-state',
+      period: { from: { date: '2019-03-24' }, to: { date: '2019-06-17' } },
+      placeIds: ['syria'],
+    });
     expect(sub).toMatchObject({ value: 2, parentId: total!.id, reporterId: 'sohr' });
   });
 
   it('a context figure with the date it refers to', () => {
     const x = extract('A United Nations report published in July estimated that the group still had about 2,500 fighters in Syria and Iraq.', '2024-09-05');
-    expect(x.statistics).toEqual([expect.objectContaining({ kind: 'context', value: 2500, qualifier: 'approximately', period: { from: { date: '2024-07-01', end: '2024-07-31', precision: 'range' }, to: { date: '2024-07-01', end: '2024-07-31', precision: 'range' } } })]);
+    expect(x.statistics).toEqual([
+      expect.objectContaining({
+        kind: 'context',
+        value: 2500,
+        qualifier: 'approximately',
+        period: { from: { date: '2024-07-01', end: '2024-07-31', precision: 'range' }, to: { date: '2024-07-01', end: '2024-07-31', precision: 'range' } },
+      }),
+    ]);
   });
 });
 
@@ -157,7 +202,10 @@ describe('quotes', () => {
   });
 
   it('unnamed sources and organisations are speakers too', () => {
-    const x = extract('“They move at night,” a senior US defence official said. The Ministry of Peshmerga said in a statement: “The threat has not ended.”', '2024-05-15');
+    const x = extract(
+      '“They move at night,” a senior US defence official said. The Ministry of Peshmerga said in a statement: “The threat has not ended.”',
+      '2024-05-15',
+    );
     const speakers = x.quotes.filter((q) => q.kind === 'direct').map((q) => x.actors.find((a) => a.id === q.speakerId));
     expect(speakers.map((a) => [a?.name, a?.kind])).toEqual([
       ['Senior US defence official', 'person'],
@@ -186,7 +234,13 @@ describe('the seed article', () => {
 
   it('each draft links to the hand-curated record of the same event', () => {
     const x = extract(text, '2019-08-23');
-    expect(x.incidents.map((i) => i.matches)).toEqual([['saladin-oilfields-2019-07-29'], ['sulaymaniyah-security-post-2019-07-31'], ['diyala-police-2019-08-22'], ['daraa-security-post-2019-07-28'], ['homs-army-2019-08-18']]);
+    expect(x.incidents.map((i) => i.matches)).toEqual([
+      ['saladin-oilfields-2019-07-29'],
+      ['sulaymaniyah-security-post-2019-07-31'],
+      ['diyala-police-2019-08-22'],
+      ['daraa-security-post-2019-07-28'],
+      ['homs-army-2019-08-18'],
+    ]);
   });
 
   it('a draft in a town the gazetteer lacks links through the province the town lies in', () => {
@@ -221,23 +275,46 @@ describe('genre habits: spellings, relative days, phrase counts, claims, speaker
   it('another spelling is matched only where the text says it is a place, and never across provinces', () => {
     expect(extract('On Sunday, Baiji residents said a bomb killed two soldiers.', '2024-05-15').incidents.map((i) => i.placeId)).not.toContain('bayji');
     // Several Sadiyahs lie in different provinces: no guess.
-    expect(extract('On Sunday, a roadside bomb killed two soldiers near Saadiya, officials said.', '2024-05-15').incidents.map((i) => i.placeId)).not.toContain('sadiyah');
+    expect(extract('On Sunday, a roadside bomb killed two soldiers near Saadiya, officials said.', '2024-05-15').incidents.map((i) => i.placeId)).not.toContain(
+      'sadiyah',
+    );
   });
 
   it('"A day earlier" is anchored on the day of the attack told before', () => {
-    const x = extract('IS militants killed two soldiers near Kirkuk on Tuesday night. A day earlier, a roadside bomb killed a shepherd in Diyala province.', '2024-05-15');
+    const x = extract(
+      'IS militants killed two soldiers near Kirkuk on Tuesday night. A day earlier, a roadside bomb killed a shepherd in Diyala province.',
+      '2024-05-15',
+    );
     expect(x.incidents.map((i) => i.date.date)).toEqual(['2024-05-14', '2024-05-13']);
   });
 
   it('the doer after a passive verb: "were killed when IS militants attacked"', () => {
-    const inc = only(extract('Two soldiers were killed and three others were also wounded when Islamic State militants attacked their post near Kirkuk on Sunday.', '2024-05-15'));
+    const inc = only(
+      extract(
+        'Two soldiers were killed and three others were also wounded when Islamic State militants attacked their post near Kirkuk on Sunday.',
+        '2024-05-15',
+      ),
+    );
     expect([inc.perpetratorId, killed(inc), injured(inc)]).toEqual(['islamic-state', 2, 3]);
   });
 
   it('counts in phrases: "a commander and two of his aides", "three soldiers and a civilian", "killing two policemen and a driver"', () => {
-    expect(killed(only(extract('Iraqi warplanes struck a hideout in Anbar province on Sunday, killing an IS commander and two of his aides.', '2024-05-15')))).toBe(3);
-    expect(killed(only(extract('A senior commander of a tribal force and three of his guards were killed on Sunday when gunmen ambushed their car in Diyala province.', '2024-05-15')))).toBe(4);
-    expect(injured(only(extract('On Sunday, a bomb exploded near a market in Kirkuk. Two policemen and a child were wounded in the blast.', '2024-05-15')))).toBe(3);
+    expect(
+      killed(only(extract('Iraqi warplanes struck a hideout in Anbar province on Sunday, killing an IS commander and two of his aides.', '2024-05-15'))),
+    ).toBe(3);
+    expect(
+      killed(
+        only(
+          extract(
+            'A senior commander of a tribal force and three of his guards were killed on Sunday when gunmen ambushed their car in Diyala province.',
+            '2024-05-15',
+          ),
+        ),
+      ),
+    ).toBe(4);
+    expect(
+      injured(only(extract('On Sunday, a bomb exploded near a market in Kirkuk. Two policemen and a child were wounded in the blast.', '2024-05-15'))),
+    ).toBe(3);
     expect(killed(only(extract('A car bomb killed two policemen and a taxi driver in Mosul on Sunday.', '2024-05-15')))).toBe(3);
   });
 
@@ -255,25 +332,38 @@ describe('genre habits: spellings, relative days, phrase counts, claims, speaker
   });
 
   it('claims through Amaq or in a statement posted online; a claim naming a town goes to the attack there', () => {
-    const x = extract('IS gunmen killed two SDF fighters in Hajin on Sunday, while in Diban a bomb killed a farmer. The group claimed the Hajin attack through its Amaq news agency.', '2024-05-15');
+    const x = extract(
+      'IS gunmen killed two SDF fighters in Hajin on Sunday, while in Diban a bomb killed a farmer. The group claimed the Hajin attack through its Amaq news agency.',
+      '2024-05-15',
+    );
     expect(x.incidents.map((i) => i.claimed)).toEqual([true, null]);
     const y = only(extract('Islamic State said in a statement posted online that its fighters killed three policemen near Kirkuk on Monday.', '2024-05-15'));
     expect(y).toMatchObject({ perpetratorId: 'islamic-state', claimed: true });
   });
 
   it('an event told as "last month" is not the one reported now', () => {
-    const inc = only(extract('Coalition aircraft killed four IS militants near Qaim on Sunday. A bomb wounded two border guards near Qaim last month.', '2024-05-15'));
+    const inc = only(
+      extract('Coalition aircraft killed four IS militants near Qaim on Sunday. A bomb wounded two border guards near Qaim last month.', '2024-05-15'),
+    );
     expect([inc.perpetratorId, killed(inc), injured(inc)]).toEqual(['us-forces', 4, null]);
   });
 
   it('Iraqi jets and army aviation are Iraqi forces, never IS', () => {
-    expect(only(extract('On Sunday, Iraqi F-16 jets bombed a hideout near Rutba, killing five militants.', '2024-05-15')).perpetratorId).toBe('iraqi-security-forces');
+    expect(only(extract('On Sunday, Iraqi F-16 jets bombed a hideout near Rutba, killing five militants.', '2024-05-15')).perpetratorId).toBe(
+      'iraqi-security-forces',
+    );
   });
 
   it('quotes: "the statement said" is the group that issued it; ", saying “…”" is the subject; "a relative told reporters" then "he said"', () => {
-    const a = extract('IS said in a statement posted online that its fighters attacked a patrol in Kirkuk on Sunday. “We will strike them everywhere,” the statement said.', '2024-05-15');
+    const a = extract(
+      'IS said in a statement posted online that its fighters attacked a patrol in Kirkuk on Sunday. “We will strike them everywhere,” the statement said.',
+      '2024-05-15',
+    );
     expect(a.quotes.find((q) => q.kind === 'direct')).toMatchObject({ text: 'We will strike them everywhere', speakerId: 'islamic-state' });
-    const b = extract('IS claimed the attack in Kirkuk on Sunday through its Amaq agency, saying its men had killed “five apostate soldiers” at dawn.', '2024-05-15');
+    const b = extract(
+      'IS claimed the attack in Kirkuk on Sunday through its Amaq agency, saying its men had killed “five apostate soldiers” at dawn.',
+      '2024-05-15',
+    );
     expect(b.quotes.find((q) => q.kind === 'direct')).toMatchObject({ text: 'five apostate soldiers', speakerId: 'islamic-state' });
     const c = extract('Gunmen killed a farmer in Kirkuk on Sunday, a relative told reporters. “He had no enemies,” he said.', '2024-05-15');
     const q = c.quotes.find((x) => x.kind === 'direct')!;
@@ -282,8 +372,17 @@ describe('genre habits: spellings, relative days, phrase counts, claims, speaker
   });
 
   it('statistics: a count of attacks since the start of the year, and "between 400 and 500 fighters"', () => {
-    const x = extract('The Syrian Observatory for Human Rights said it had documented 45 attacks by IS in Deir ez-Zor province since the start of the year.', '2024-05-15');
-    expect(x.statistics[0]).toMatchObject({ value: 45, unit: 'attacks', outcome: null, perpetratorId: 'islamic-state', period: { from: { date: '2024-01-01' }, to: { date: '2024-05-15' } } });
+    const x = extract(
+      'The Syrian Observatory for Human Rights said it had documented 45 attacks by IS in Deir ez-Zor province since the start of the year.',
+      '2024-05-15',
+    );
+    expect(x.statistics[0]).toMatchObject({
+      value: 45,
+      unit: 'attacks',
+      outcome: null,
+      perpetratorId: 'islamic-state',
+      period: { from: { date: '2024-01-01' }, to: { date: '2024-05-15' } },
+    });
     const y = extract('Between 300 and 400 IS fighters remain in the desert of Anbar province, according to a security source.', '2024-05-15');
     expect(y.statistics[0]).toMatchObject({ value: 300, qualifier: 'at-least', description: expect.stringContaining('between 300 and 400') });
   });
@@ -304,14 +403,20 @@ describe('genre habits: abductions and family members', () => {
 
 describe('genre habits: days counted from another day, owners of attacks, the Badia', () => {
   it('"on the eve of the attack" is the day before it, "in the same area" its place', () => {
-    const x = extract('IS militants attacked a village near Kirkuk on Thursday, killing two shepherds. On the eve of the attack, a landmine killed a child in the same area.', '2024-05-15');
+    const x = extract(
+      'IS militants attacked a village near Kirkuk on Thursday, killing two shepherds. On the eve of the attack, a landmine killed a child in the same area.',
+      '2024-05-15',
+    );
     expect(x.incidents.map((i) => [i.date.date, i.placeId, killed(i)])).toEqual([
       ['2024-05-09', 'kirkuk', 2],
       ['2024-05-08', 'kirkuk', 1],
     ]);
   });
   it('"said on Tuesday it had killed ... the previous day" is counted from the day of the statement', () => {
-    expect(only(extract('The Counter-Terrorism Service said on Tuesday it had killed four IS fighters in Kirkuk province the previous day.', '2024-05-15')).date.date).toBe('2024-05-13');
+    expect(
+      only(extract('The Counter-Terrorism Service said on Tuesday it had killed four IS fighters in Kirkuk province the previous day.', '2024-05-15')).date
+        .date,
+    ).toBe('2024-05-13');
   });
   it('"in an IS attack" names the perpetrator', () => {
     expect(only(extract('Two soldiers were killed in an IS attack near Makhmour on Saturday.', '2024-05-15')).perpetratorId).toBe('islamic-state');
@@ -324,40 +429,76 @@ describe('genre habits: days counted from another day, owners of attacks, the Ba
 
 describe('genre habits: running totals, earlier attacks, later deaths', () => {
   it('"brings to 14 the number of soldiers killed this month" is not the attack\'s toll', () => {
-    expect(killed(only(extract('IS militants killed three soldiers near Kirkuk on Sunday. The attack brings to 14 the number of soldiers killed in the province this month.', '2024-05-15')))).toBe(3);
+    expect(
+      killed(
+        only(
+          extract(
+            'IS militants killed three soldiers near Kirkuk on Sunday. The attack brings to 14 the number of soldiers killed in the province this month.',
+            '2024-05-15',
+          ),
+        ),
+      ),
+    ).toBe(3);
   });
   it('"Last week, a similar attack ..." is an earlier attack, not part of this one', () => {
-    expect(killed(only(extract('A roadside bomb killed nine soldiers near Palmyra on Friday. Last week, a similar attack killed four soldiers in the same area.', '2024-05-15')))).toBe(9);
+    expect(
+      killed(
+        only(
+          extract(
+            'A roadside bomb killed nine soldiers near Palmyra on Friday. Last week, a similar attack killed four soldiers in the same area.',
+            '2024-05-15',
+          ),
+        ),
+      ),
+    ).toBe(9);
   });
   it('"a second soldier died of his wounds" adds one', () => {
-    expect(killed(only(extract('A soldier was killed on Monday night when IS militants attacked his unit near Kirkuk, and a second soldier died of his wounds on Tuesday.', '2024-05-15')))).toBe(2);
+    expect(
+      killed(
+        only(
+          extract(
+            'A soldier was killed on Monday night when IS militants attacked his unit near Kirkuk, and a second soldier died of his wounds on Tuesday.',
+            '2024-05-15',
+          ),
+        ),
+      ),
+    ).toBe(2);
   });
 });
 
 describe('genre habits: possessives, inner particles, "the X area"', () => {
   it('"in Kirkuk\'s Daquq district" names places in Kirkuk province', () => {
-    const x = extract('Militants killed two farmers in the village of Bir Ahmed in Kirkuk\'s Daquq district on Sunday.', '2024-05-15');
+    const x = extract("Militants killed two farmers in the village of Bir Ahmed in Kirkuk's Daquq district on Sunday.", '2024-05-15');
     const inc = only(x);
     expect(ds.gazetteer.ancestorOfKind(x.places.find((p) => p.id === inc.placeId)!.parentId!, 'province')?.id).toBe('kirkuk-governorate');
   });
   it('"Jisr al-Shughur" is the gazetteer\'s Jisr ash-Shughur; "the Makhmour area" is Makhmur', () => {
     expect(only(extract('IS fighters attacked a checkpoint in Jisr al-Shughur on Monday, killing two.', '2024-05-15')).placeId).toBe('jisr-ash-shughur');
-    expect(only(extract('Five Iraqi soldiers were killed Saturday in an IS attack in the Makhmour area, a security source said.', '2024-05-15')).placeId).toBe('makhmur');
+    expect(only(extract('Five Iraqi soldiers were killed Saturday in an IS attack in the Makhmour area, a security source said.', '2024-05-15')).placeId).toBe(
+      'makhmur',
+    );
   });
 });
 
 describe('genre habits: the day of a statement anchors "the previous day"; "claimed an attack"', () => {
   it('"On Tuesday, the ministry said ... the previous day" is Monday', () => {
-    expect(only(extract('On Tuesday, the Interior Ministry said militants had killed two policemen near Kirkuk the previous day.', '2024-05-15')).date.date).toBe('2024-05-13');
+    expect(
+      only(extract('On Tuesday, the Interior Ministry said militants had killed two policemen near Kirkuk the previous day.', '2024-05-15')).date.date,
+    ).toBe('2024-05-13');
   });
   it('"IS claimed an attack ... that killed two soldiers" sets claimed', () => {
-    expect(only(extract('IS claimed an attack near Baiji on Monday night that killed two soldiers.', '2024-05-15'))).toMatchObject({ perpetratorId: 'islamic-state', claimed: true });
+    expect(only(extract('IS claimed an attack near Baiji on Monday night that killed two soldiers.', '2024-05-15'))).toMatchObject({
+      perpetratorId: 'islamic-state',
+      claimed: true,
+    });
   });
 });
 
 describe('genre habits: Amaq and appositive speakers', () => {
   it('Amaq speaks for IS: its claim is the group\'s, "said its fighters had ..." without "that" too', () => {
-    const inc = only(extract('The Amaq news agency said its fighters had detonated a bomb against a Peshmerga vehicle near Kifri on Saturday, killing three.', '2024-05-15'));
+    const inc = only(
+      extract('The Amaq news agency said its fighters had detonated a bomb against a Peshmerga vehicle near Kifri on Saturday, killing three.', '2024-05-15'),
+    );
     expect(inc).toMatchObject({ perpetratorId: 'islamic-state', claimed: true });
   });
   it('"A spokesman for the SDF, Farhad Shami, said the operation “…”": the named person, the role from the text', () => {

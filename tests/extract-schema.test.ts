@@ -1,7 +1,7 @@
 /** Every draft the extractor makes, on the seed article and the whole corpus, is a valid record. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Dataset } from '../src/core/dataset.ts';
+import type { Dataset } from '../src/core/dataset.ts';
 import { loadDataset } from '../src/data/load-dataset.ts';
 import { extractArticle } from '../src/extract/extract-article.ts';
 import { extractionData } from '../src/extract/link.ts';
@@ -12,7 +12,11 @@ const articles = [
   { name: 'seed', text: readFileSync(new URL('../data/source-texts/is-comeback-iraq-syria-2019.txt', import.meta.url), 'utf8'), published: '2019-08-23' },
   ...readdirSync(CORPUS)
     .filter((f) => f.endsWith('.txt'))
-    .map((f) => ({ name: f, text: readFileSync(new URL(f, CORPUS), 'utf8'), published: (JSON.parse(readFileSync(new URL(f.replace(/\.txt$/, '.json'), CORPUS), 'utf8')) as { published: string }).published })),
+    .map((f) => ({
+      name: f,
+      text: readFileSync(new URL(f, CORPUS), 'utf8'),
+      published: (JSON.parse(readFileSync(new URL(f.replace(/\.txt$/, '.json'), CORPUS), 'utf8')) as { published: string }).published,
+    })),
 ];
 
 let ds: Dataset;

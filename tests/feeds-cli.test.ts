@@ -16,10 +16,14 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === '/feed.xml') {
       res.writeHead(200, { 'content-type': 'application/rss+xml' });
-      res.end(`<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>One</title><link>${base}/one</link><guid>one</guid></item></channel></rss>`);
+      res.end(
+        `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>One</title><link>${base}/one</link><guid>one</guid></item></channel></rss>`,
+      );
     } else if (req.url === '/one') {
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.end('<html><body><article><p>MOSUL, Iraq — A patrol found an abandoned weapons cache west of the city on Sunday, an army spokesman said. Nobody was hurt.</p></article></body></html>');
+      res.end(
+        '<html><body><article><p>MOSUL, Iraq — A patrol found an abandoned weapons cache west of the city on Sunday, an army spokesman said. Nobody was hurt.</p></article></body></html>',
+      );
     } else res.writeHead(404).end();
   });
   server.listen(0, '127.0.0.1');
@@ -36,25 +40,30 @@ afterAll(async () => {
 /** Runs the CLI as a child process, asynchronously: the feed server answers from this process meanwhile. */
 function feeds(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/feeds.ts', ...args], { encoding: 'utf8', env: { ...process.env, FEEDS_FILE: join(dir, 'feeds.json'), DATA_DIR: join(dir, 'state'), STATE_DIR: join(dir, 'state') } }, (err, out, errOut) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out, err: errOut });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/feeds.ts', ...args],
+      { encoding: 'utf8', env: { ...process.env, FEEDS_FILE: join(dir, 'feeds.json'), DATA_DIR: join(dir, 'state'), STATE_DIR: join(dir, 'state') } },
+      (err, out, errOut) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out, err: errOut });
+      },
+    );
   });
 }
 
 describe('npm run feeds', () => {
   it('adds, lists, polls once, and removes a feed; refuses bad input with exit 2 and changes nothing', { timeout: 120_000 }, async () => {
-    expect((await feeds('add', `${base}/feed.xml`, '--interval', '10'))).toMatchObject({ code: 0 });
+    expect(await feeds('add', `${base}/feed.xml`, '--interval', '10')).toMatchObject({ code: 0 });
     expect(JSON.parse(readFileSync(join(dir, 'feeds.json'), 'utf8'))).toEqual({ feeds: [{ url: `${base}/feed.xml`, intervalMinutes: 10 }], articles: [] });
     expect((await feeds('list')).out).toContain('not polled yet');
 
-    const bad = (await feeds('add', 'ftp://example.org/feed', '--interval', '10'));
+    const bad = await feeds('add', 'ftp://example.org/feed', '--interval', '10');
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/Not added: url must be an http\(s\) URL/);
     expect((await feeds('add', `${base}/other.xml`, '--interval', '1')).err).toMatch(/intervalMinutes must be at least 5/);
     expect(JSON.parse(readFileSync(join(dir, 'feeds.json'), 'utf8')).feeds).toHaveLength(1);
 
-    const poll = (await feeds('poll', '--json'));
+    const poll = await feeds('poll', '--json');
     expect(poll.code).toBe(0);
     const result = JSON.parse(poll.out) as { feeds: { outcome: string; added: number[] }[] };
     expect(result.feeds).toMatchObject([{ outcome: 'ok', added: [1] }]);

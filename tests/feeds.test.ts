@@ -78,7 +78,10 @@ function setup(opts: { now?: () => number; pauseAfter?: number; timeoutMs?: numb
 }
 
 const feed = (path: string, intervalMinutes = 15): FeedConfig => ({ url: `${base}${path}`, intervalMinutes });
-const serve = (body: string, type: string, headers: Record<string, string> = {}): Handler => (_req, res) => res.writeHead(200, { 'content-type': type, ...headers }).end(body);
+const serve =
+  (body: string, type: string, headers: Record<string, string> = {}): Handler =>
+  (_req, res) =>
+    res.writeHead(200, { 'content-type': type, ...headers }).end(body);
 
 describe('feed polling over real HTTP', () => {
   it('takes each new article once, as its main text, and asks again with a conditional GET', async () => {
@@ -111,11 +114,17 @@ describe('feed polling over real HTTP', () => {
   });
 
   it('takes an article served under two URLs once (by the hash of its text), and a redirect to a known URL once', async () => {
-    routes.set('/feed.xml', serve(rss([
-      { guid: 'x-1', link: `${base}/story?id=1`, title: 'Bomb hits market' },
-      { guid: 'x-2', link: `${base}/amp/story-1`, title: 'Bomb hits market (AMP)' },
-      { guid: 'x-3', link: `${base}/short/1`, title: 'Bomb hits market (short link)' },
-    ]), 'application/rss+xml'));
+    routes.set(
+      '/feed.xml',
+      serve(
+        rss([
+          { guid: 'x-1', link: `${base}/story?id=1`, title: 'Bomb hits market' },
+          { guid: 'x-2', link: `${base}/amp/story-1`, title: 'Bomb hits market (AMP)' },
+          { guid: 'x-3', link: `${base}/short/1`, title: 'Bomb hits market (short link)' },
+        ]),
+        'application/rss+xml',
+      ),
+    );
     routes.set('/story?id=1', serve(ARTICLE_A, 'text/html'));
     // The same words with other markup and spacing.
     routes.set('/amp/story-1', serve(ARTICLE_A.replace('<article>', '<article class="amp">').replaceAll('\n', '\n\n'), 'text/html'));
@@ -130,24 +139,45 @@ describe('feed polling over real HTTP', () => {
 
   const badCases: [string, () => void, RegExp, { timeoutMs?: number; maxBytes?: number }?][] = [
     ['malformed XML', () => routes.set('/feed.xml', serve('<rss><channel><item><title>Cut off', 'application/rss+xml')), /^malformed: /],
-    ['an HTML error page with status 200', () => routes.set('/feed.xml', serve('<html><body>Service unavailable, try later</body></html>', 'text/html')), /^content-type: .* is text\/html/],
-    ['an HTML error page with status 503', () => routes.set('/feed.xml', (_q, s) => s.writeHead(503, { 'content-type': 'text/html' }).end('<h1>503</h1>')), /^http-status: .*HTTP 503/],
-    ['a redirect loop', () => {
-      routes.set('/feed.xml', (_q, s) => s.writeHead(302, { location: '/other.xml' }).end());
-      routes.set('/other.xml', (_q, s) => s.writeHead(302, { location: '/feed.xml' }).end());
-    }, /^redirect-loop: /],
-    ['a 50 MB body', () => routes.set('/feed.xml', (_q, s) => {
-      s.writeHead(200, { 'content-type': 'application/rss+xml' });
-      const chunk = Buffer.alloc(1024 * 1024, 'a');
-      let sent = 0;
-      const pump = () => {
-        while (sent < 50 && s.write(chunk)) sent++;
-        if (sent >= 50) s.end();
-        else s.once('drain', () => { sent++; pump(); });
-      };
-      s.on('error', () => undefined);
-      pump();
-    }), /^too-large: .*limit of 5242880/],
+    [
+      'an HTML error page with status 200',
+      () => routes.set('/feed.xml', serve('<html><body>Service unavailable, try later</body></html>', 'text/html')),
+      /^content-type: .* is text\/html/,
+    ],
+    [
+      'an HTML error page with status 503',
+      () => routes.set('/feed.xml', (_q, s) => s.writeHead(503, { 'content-type': 'text/html' }).end('<h1>503</h1>')),
+      /^http-status: .*HTTP 503/,
+    ],
+    [
+      'a redirect loop',
+      () => {
+        routes.set('/feed.xml', (_q, s) => s.writeHead(302, { location: '/other.xml' }).end());
+        routes.set('/other.xml', (_q, s) => s.writeHead(302, { location: '/feed.xml' }).end());
+      },
+      /^redirect-loop: /,
+    ],
+    [
+      'a 50 MB body',
+      () =>
+        routes.set('/feed.xml', (_q, s) => {
+          s.writeHead(200, { 'content-type': 'application/rss+xml' });
+          const chunk = Buffer.alloc(1024 * 1024, 'a');
+          let sent = 0;
+          const pump = () => {
+            while (sent < 50 && s.write(chunk)) sent++;
+            if (sent >= 50) s.end();
+            else
+              s.once('drain', () => {
+                sent++;
+                pump();
+              });
+          };
+          s.on('error', () => undefined);
+          pump();
+        }),
+      /^too-large: .*limit of 5242880/,
+    ],
     ['no answer (timeout)', () => routes.set('/feed.xml', () => undefined), /^timeout: .*within 300 ms/, { timeoutMs: 300 }],
   ];
 
@@ -213,7 +243,11 @@ describe('per-host pacing', () => {
       t += 300;
       return name;
     };
-    const results = await Promise.all([pacer.run('http://a.test/1', req('a1')), pacer.run('http://a.test/2', req('a2')), pacer.run('http://a.test/3', req('a3'))]);
+    const results = await Promise.all([
+      pacer.run('http://a.test/1', req('a1')),
+      pacer.run('http://a.test/2', req('a2')),
+      pacer.run('http://a.test/3', req('a3')),
+    ]);
     expect(results).toEqual(['a1', 'a2', 'a3']);
     expect(log).toEqual(['a1 starts at 0', 'a2 starts at 1300', 'a3 starts at 2600']);
     // Another host is not held up by a.test's queue: b1 goes while a4 still waits its turn.

@@ -95,7 +95,11 @@ describe('1. what is counted: the focus actor by default', () => {
 
 describe('2. coverage: a gap is never a trend', () => {
   it('computes what each source covers per country from the records', () => {
-    const ged = (c: string) => ds.raw.incidents.filter((i) => i.sourceId === UCDP && inCountry(i, c)).map((i) => i.date.date).sort();
+    const ged = (c: string) =>
+      ds.raw.incidents
+        .filter((i) => i.sourceId === UCDP && inCountry(i, c))
+        .map((i) => i.date.date)
+        .sort();
     const span = (c: string) => coverageSpans(ds).find((s) => s.sourceId === UCDP && s.countryId === c)!;
     expect([span('iraq').from, span('iraq').to]).toEqual([ged('iraq')[0], ged('iraq').at(-1)]);
     expect([span('syria').from, span('syria').to]).toEqual([ged('syria')[0], ged('syria').at(-1)]);
@@ -103,10 +107,12 @@ describe('2. coverage: a gap is never a trend', () => {
     expect(coverageSpans(ds).find((s) => s.sourceId === ARTICLE)!.systematic).toBe(false);
   });
 
-  it('/stats states the period each country\'s figures cover, and what lies outside it', async () => {
+  it("/stats states the period each country's figures cover, and what lies outside it", async () => {
     const r = await run('stats', {});
     const byCountry = field(r, /^By country/);
-    expect(byCountry).toMatch(/Iraq: .* — covered by UCDP Georeferenced Event Dataset \(GED\) 19\.1 \(1 Jan 1989 – 25 Dec 2018\); 3 incidents outside that, from the article only/);
+    expect(byCountry).toMatch(
+      /Iraq: .* — covered by UCDP Georeferenced Event Dataset \(GED\) 19\.1 \(1 Jan 1989 – 25 Dec 2018\); 3 incidents outside that, from the article only/,
+    );
     expect(byCountry).toMatch(/Syria: .* — covered by UCDP Georeferenced Event Dataset \(GED\) 19\.1 \(1 Jan 2016 – 30 Nov 2019\)$/m);
     const iraq2019 = await run('stats', { place: 'iraq', from: '2019' });
     expect(field(iraq2019, /^Period covered$/)).toContain('Iraq: no systematic source covers this period');
@@ -114,9 +120,13 @@ describe('2. coverage: a gap is never a trend', () => {
 
   it('/attacks says what period its figures cover, and that an empty uncovered period is no data', async () => {
     const none = await run('attacks', { place: 'iraq', from: '2020' });
-    expect(field(none, /^Period its figures cover$/)).toBe('Iraq: no systematic source covers this period (UCDP Georeferenced Event Dataset (GED) 19.1 covers 1 Jan 1989 – 25 Dec 2018)');
+    expect(field(none, /^Period its figures cover$/)).toBe(
+      'Iraq: no systematic source covers this period (UCDP Georeferenced Event Dataset (GED) 19.1 covers 1 Jan 1989 – 25 Dec 2018)',
+    );
     const diyala = await run('attacks', { place: 'diyala' });
-    expect(field(diyala, /^Period its figures cover$/)).toBe('Iraq: covered by UCDP Georeferenced Event Dataset (GED) 19.1 (1 Jan 1989 – 25 Dec 2018); 1 incident outside that, from the article only');
+    expect(field(diyala, /^Period its figures cover$/)).toBe(
+      'Iraq: covered by UCDP Georeferenced Event Dataset (GED) 19.1 (1 Jan 1989 – 25 Dec 2018); 1 incident outside that, from the article only',
+    );
   });
 
   it('shades the chart periods no systematic source covers as no data', () => {
@@ -130,20 +140,24 @@ describe('2. coverage: a gap is never a trend', () => {
   });
 
   it('a digest for a day no source covers says so, instead of zeros', () => {
-    const body = JSON.stringify(composeDigest(ds, { day: '2026-12-02', previousDay: '2026-12-01', recordedIds: [], at: new Date('2026-12-03T06:00:00Z') }, { placeId: null }, 'UTC'));
+    const body = JSON.stringify(
+      composeDigest(ds, { day: '2026-12-02', previousDay: '2026-12-01', recordedIds: [], at: new Date('2026-12-03T06:00:00Z') }, { placeId: null }, 'UTC'),
+    );
     expect(body).toContain('No source covers **Wednesday 2 December 2026**');
     expect(body).toContain('the newest data is from 30 Nov 2019. This is a gap in the data, not a quiet day.');
     expect(body).not.toMatch(/Killed: 0|Incidents: 0|±0/);
   });
 
   it('compares periods only where a systematic source covers both, and says why not otherwise', () => {
-    const body = JSON.stringify(composeDigest(ds, { day: '2019-08-22', previousDay: '2019-08-21', recordedIds: [], at: new Date('2019-08-23T06:00:00Z') }, { placeId: null }, 'UTC'));
+    const body = JSON.stringify(
+      composeDigest(ds, { day: '2019-08-22', previousDay: '2019-08-21', recordedIds: [], at: new Date('2019-08-23T06:00:00Z') }, { placeId: null }, 'UTC'),
+    );
     expect(body).toContain('No change shown: no systematic source covers Iraq (24 Jun 2019 – 22 Aug 2019)');
     expect(body).toMatch(/\*\*Iraq\*\*: 3 incidents, 8 killed, 5 injured — no change shown/);
     expect(body).toMatch(/\*\*Syria\*\*: [\d,]+ incidents \([+−±]/); // Syria is covered both times: compared
   });
 
-  it('a statistic without a period carries its source\'s date and stays out of periods it does not concern', async () => {
+  it("a statistic without a period carries its source's date and stays out of periods it does not concern", async () => {
     const r = await run('attacks', { place: 'syria' });
     expect(field(r, /Statistics/)).toContain('living in the al Hol camp, as of late August 2019 (the article)');
     const old = await run('stats', { place: 'syria', from: '2016', to: '2017' });

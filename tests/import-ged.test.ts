@@ -18,8 +18,26 @@ import type { CommandContext } from '../commands/kit/command.ts';
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'ged', 'ged191-slice.csv');
 const DATA = join(import.meta.dirname, '..', 'data');
 type CsvRow = Record<
-  | 'id' | 'type_of_violence' | 'side_a' | 'side_b' | 'date_prec' | 'date_start' | 'date_end' | 'where_prec' | 'adm_1' | 'latitude' | 'longitude'
-  | 'deaths_a' | 'deaths_b' | 'deaths_civilians' | 'low' | 'best' | 'high' | 'source_article' | 'source_headline' | 'source_office',
+  | 'id'
+  | 'type_of_violence'
+  | 'side_a'
+  | 'side_b'
+  | 'date_prec'
+  | 'date_start'
+  | 'date_end'
+  | 'where_prec'
+  | 'adm_1'
+  | 'latitude'
+  | 'longitude'
+  | 'deaths_a'
+  | 'deaths_b'
+  | 'deaths_civilians'
+  | 'low'
+  | 'best'
+  | 'high'
+  | 'source_article'
+  | 'source_headline'
+  | 'source_office',
   string
 >;
 const rows = parse(readFileSync(FIXTURE), { columns: true, bom: true }) as CsvRow[];
@@ -91,7 +109,7 @@ describe('importGed on the fixture slice', () => {
     expect(byId.get(`ged-${oneSidedIS.id}`)!.perpetratorId).toBe('islamic-state');
   });
 
-  it('keeps low/best/high as the fatality estimate, or explains why not when UCDP\'s figures contradict each other', () => {
+  it("keeps low/best/high as the fatality estimate, or explains why not when UCDP's figures contradict each other", () => {
     for (const r of rows) {
       const inc = byId.get(`ged-${r.id}`)!;
       const [low, best, high] = [Number(r.low), Number(r.best), Number(r.high)];
@@ -111,7 +129,9 @@ describe('importGed on the fixture slice', () => {
       else expect(inc.evidence[0]).toContain(`event ${r.id}`);
       expect(inc.citation).toMatchObject({ eventId: r.id, headline: r.source_headline.trim() || null, office: r.source_office.trim() || null });
       expect(inc.summary.length).toBeLessThanOrEqual(200);
-      expect(inc.summary).toMatch(/^(Several events reported together: )?([Cc]lash(es)? between .+ and .+|[Vv]iolence by .+ against civilians) (in|near|along or within|on) .+; .+\.$/);
+      expect(inc.summary).toMatch(
+        /^(Several events reported together: )?([Cc]lash(es)? between .+ and .+|[Vv]iolence by .+ against civilians) (in|near|along or within|on) .+; .+\.$/,
+      );
     }
   });
 
@@ -136,7 +156,10 @@ describe('importGed on the fixture slice', () => {
     expect(lineage).toContain('saladin-province');
     expect(inc.location.coordinates).toEqual({ lat: Number(saladinRow.latitude), lon: Number(saladinRow.longitude) });
     const tamim = rows.find((r) => r.adm_1 === "At-Ta'mim province")!;
-    expect(all.get(byId.get(`ged-${tamim.id}`)!.placeId)?.id === 'kirkuk-governorate' || lineageOf(all, byId.get(`ged-${tamim.id}`)!.placeId).includes('kirkuk-governorate')).toBe(true);
+    expect(
+      all.get(byId.get(`ged-${tamim.id}`)!.placeId)?.id === 'kirkuk-governorate' ||
+        lineageOf(all, byId.get(`ged-${tamim.id}`)!.placeId).includes('kirkuk-governorate'),
+    ).toBe(true);
   });
 
   it('--only-actor keeps just the events with that side', async () => {
@@ -160,27 +183,44 @@ function lineageOf(all: Map<string, Place>, id: string): string[] {
 
 describe('writing the import', () => {
   it('inserts aliases into the gazetteer text without touching anything else', () => {
-    const text = '[\n  { "id": "a", "name": "A", "aliases": ["x"], "coordinates": { "lat": 1.0, "lon": 2.0 } },\n  { "id": "b", "name": "B", "aliases": [] }\n]\n';
-    const out = addAliasesToGazetteerText(text, new Map([['a', ['Ä town']], ['b', ['y]']]]));
-    expect(out).toBe('[\n  { "id": "a", "name": "A", "aliases": ["x", "Ä town"], "coordinates": { "lat": 1.0, "lon": 2.0 } },\n  { "id": "b", "name": "B", "aliases": ["y]"] }\n]\n');
+    const text =
+      '[\n  { "id": "a", "name": "A", "aliases": ["x"], "coordinates": { "lat": 1.0, "lon": 2.0 } },\n  { "id": "b", "name": "B", "aliases": [] }\n]\n';
+    const out = addAliasesToGazetteerText(
+      text,
+      new Map([
+        ['a', ['Ä town']],
+        ['b', ['y]']],
+      ]),
+    );
+    expect(out).toBe(
+      '[\n  { "id": "a", "name": "A", "aliases": ["x", "Ä town"], "coordinates": { "lat": 1.0, "lon": 2.0 } },\n  { "id": "b", "name": "B", "aliases": ["y]"] }\n]\n',
+    );
   });
 
   it('writes a loadable data folder, and a second identical import changes no byte', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ged-import-'));
-    for (const kind of ['places', 'actors', 'sources', 'incidents', 'statistics', 'quotes']) cpSync(join(DATA, kind), join(dir, kind), { recursive: true, filter: (src) => !src.includes('ucdp-ged') });
+    for (const kind of ['places', 'actors', 'sources', 'incidents', 'statistics', 'quotes'])
+      cpSync(join(DATA, kind), join(dir, kind), { recursive: true, filter: (src) => !src.includes('ucdp-ged') });
     const script = join(import.meta.dirname, '..', 'src', 'import', 'import-ged-cli.ts');
     const first = execFileSync(process.execPath, ['--import', 'tsx', script, FIXTURE, '--out', dir], { encoding: 'utf8' });
     expect(first).toMatch(/Read 31 rows/);
     expect(first).toMatch(/Imported 31 incidents/);
     expect(first).toMatch(/CC BY 4\.0/);
-    const snapshot = () => Object.fromEntries(['places', 'actors', 'sources', 'incidents'].flatMap((k) => readdirSync(join(dir, k)).map((f) => [`${k}/${f}`, readFileSync(join(dir, k, f), 'utf8')])));
+    const snapshot = () =>
+      Object.fromEntries(
+        ['places', 'actors', 'sources', 'incidents'].flatMap((k) => readdirSync(join(dir, k)).map((f) => [`${k}/${f}`, readFileSync(join(dir, k, f), 'utf8')])),
+      );
     const before = snapshot();
     const second = execFileSync(process.execPath, ['--import', 'tsx', script, FIXTURE, '--out', dir], { encoding: 'utf8' });
     expect(second).toMatch(/Wrote nothing/);
     expect(snapshot()).toEqual(before);
     const ds = loadDataset(dir, { snapshot: false });
     expect(ds.incidents.get('ged-125904')).toBeDefined();
-    const saladin = queryIncidents(ds, { placeId: ds.gazetteer.resolve('Şalāḩ ad Dīn province').kind === 'found' ? 'saladin-province' : 'none' }, { offset: 0, limit: 50 });
+    const saladin = queryIncidents(
+      ds,
+      { placeId: ds.gazetteer.resolve('Şalāḩ ad Dīn province').kind === 'found' ? 'saladin-province' : 'none' },
+      { offset: 0, limit: 50 },
+    );
     expect(saladin.incidents.map((i) => i.sourceId)).toEqual(expect.arrayContaining(['is-comeback-2019', GED_SOURCE_ID]));
     expect(readExisting<Place>(dir, 'places').some((p) => p.id === 'aleppo-governorate')).toBe(false); // GED's own file is not "existing"
   });
@@ -188,10 +228,14 @@ describe('writing the import', () => {
 
 describe('a later import replaces the earlier one as a whole', () => {
   const header = readFileSync(FIXTURE, 'utf8').split('\n')[0]!;
-  const lines = readFileSync(FIXTURE, 'utf8').split('\n').slice(1).filter((l) => l.trim());
+  const lines = readFileSync(FIXTURE, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.trim());
   const freshData = () => {
     const dir = mkdtempSync(join(tmpdir(), 'ged-reimport-'));
-    for (const kind of ['places', 'actors', 'sources', 'incidents', 'statistics', 'quotes']) cpSync(join(DATA, kind), join(dir, kind), { recursive: true, filter: (src) => !src.includes('ucdp-ged') });
+    for (const kind of ['places', 'actors', 'sources', 'incidents', 'statistics', 'quotes'])
+      cpSync(join(DATA, kind), join(dir, kind), { recursive: true, filter: (src) => !src.includes('ucdp-ged') });
     return dir;
   };
   /** What the CLI does, in process. */
@@ -207,7 +251,10 @@ describe('a later import replaces the earlier one as a whole', () => {
     writeFileSync(path, `${[header, ...lines.filter(keep)].join('\n')}\n`);
     return path;
   };
-  const gedIncidentFiles = (dir: string) => readdirSync(join(dir, 'incidents')).filter((f) => f.startsWith('ucdp-ged-')).sort();
+  const gedIncidentFiles = (dir: string) =>
+    readdirSync(join(dir, 'incidents'))
+      .filter((f) => f.startsWith('ucdp-ged-'))
+      .sort();
 
   it('removes the incident file of a country the new import has no events for, so the folder stays valid', async () => {
     const dir = freshData();
@@ -232,7 +279,10 @@ describe('a later import replaces the earlier one as a whole', () => {
   it('refuses a CSV with a header only: exits non-zero and writes nothing', async () => {
     const dir = freshData();
     await importInto(dir, FIXTURE);
-    const files = () => Object.fromEntries(['places', 'actors', 'sources', 'incidents'].flatMap((k) => readdirSync(join(dir, k)).map((f) => [`${k}/${f}`, readFileSync(join(dir, k, f), 'utf8')])));
+    const files = () =>
+      Object.fromEntries(
+        ['places', 'actors', 'sources', 'incidents'].flatMap((k) => readdirSync(join(dir, k)).map((f) => [`${k}/${f}`, readFileSync(join(dir, k, f), 'utf8')])),
+      );
     const before = files();
     const empty = csvOf(mkdtempSync(join(tmpdir(), 'ged-csv-')), () => false);
     await expect(importInto(dir, empty)).rejects.toThrow(/no event rows/);
@@ -254,11 +304,23 @@ describe('GED places, precisions and aggregates (hand-written fixture)', () => {
   let lineage: (gedId: number) => string[];
   beforeAll(async () => {
     res = await importGed(createReadStream(PLACES_CSV), { existingPlaces: gazetteerPlaces, existingActors: seedActors });
-    ds = new Dataset({ sources: [...seedSources, GED_SOURCE], places: [...gazetteerPlaces, ...res.places], actors: [...seedActors, ...res.actors], incidents: res.incidents, statistics: [], quotes: [] });
+    ds = new Dataset({
+      sources: [...seedSources, GED_SOURCE],
+      places: [...gazetteerPlaces, ...res.places],
+      actors: [...seedActors, ...res.actors],
+      incidents: res.incidents,
+      statistics: [],
+      quotes: [],
+    });
     inc = (gedId) => res.incidents.find((i) => i.id === `ged-${gedId}`)!;
     lineage = (gedId) => ds.gazetteer.lineage(inc(gedId).placeId).map((p) => p.id);
   });
-  const ctx = (): CommandContext => ({ dataset: () => ds, now: () => new Date('2019-12-01T00:00:00Z'), invocation: { guildId: null, channelId: null, userId: null }, services: {} });
+  const ctx = (): CommandContext => ({
+    dataset: () => ds,
+    now: () => new Date('2019-12-01T00:00:00Z'),
+    invocation: { guildId: null, channelId: null, userId: null },
+    services: {},
+  });
 
   it('keeps a village name shared by two provinces as two places, each event in its own province', () => {
     expect(res.summary.skipped).toEqual({});
@@ -309,7 +371,8 @@ describe('GED places, precisions and aggregates (hand-written fixture)', () => {
 
   it('/incident says what the location precision means', async () => {
     const { commandByName } = await import('../commands/index.ts');
-    const place = async (id: number) => (await commandByName.get('incident')!.handle({ id: `ged-${id}` }, ctx())).embeds![0]!.fields!.find((f) => f.name === 'Place')!.value;
+    const place = async (id: number) =>
+      (await commandByName.get('incident')!.handle({ id: `ged-${id}` }, ctx())).embeds![0]!.fields!.find((f) => f.name === 'Place')!.value;
     expect(await place(9100009)).toMatch(/Location known to: somewhere along or within the named road, river, border or area/);
     expect(await place(9100013)).toMatch(/Location known to: on the named body of water/);
     expect(await place(9100005)).toMatch(/within about 25 km/);
@@ -338,10 +401,18 @@ describe('GED places, precisions and aggregates (hand-written fixture)', () => {
 describe('how a date filter counts a span of days', () => {
   it('/help says it, and the query counts a span by its first day', async () => {
     const { commandByName } = await import('../commands/index.ts');
-    const ctx = { dataset: () => undefined as never, now: () => new Date(), invocation: { guildId: null, channelId: null, userId: null }, services: {} } as CommandContext;
+    const ctx = {
+      dataset: () => undefined as never,
+      now: () => new Date(),
+      invocation: { guildId: null, channelId: null, userId: null },
+      services: {},
+    } as CommandContext;
     const help = await commandByName.get('help')!.handle({}, ctx);
     expect(help.embeds![0]!.description).toMatch(/counted by the first day of its span in every date filter/);
-    const res = await importGed(createReadStream(join(import.meta.dirname, 'fixtures', 'ged', 'places-precision-clarity.csv')), { existingPlaces: seedPlaces, existingActors: seedActors });
+    const res = await importGed(createReadStream(join(import.meta.dirname, 'fixtures', 'ged', 'places-precision-clarity.csv')), {
+      existingPlaces: seedPlaces,
+      existingActors: seedActors,
+    });
     const places = [...seedPlaces, ...res.places];
     const ds = new Dataset({ sources: [GED_SOURCE], places, actors: [...seedActors, ...res.actors], incidents: res.incidents, statistics: [], quotes: [] });
     const ids = (from: string, to: string) => queryIncidents(ds, { from, to }, { offset: 0, limit: 100 }).incidents.map((i) => i.id);

@@ -8,7 +8,10 @@ const LOGGER = fileURLToPath(new URL('../src/discord/logger.ts', import.meta.url
 /** What one log line looks like on stdout for a format, from a real process. */
 function logLine(format: 'pretty' | 'json'): string {
   const script = `const { createLogger, flushLogger } = await import(${JSON.stringify(LOGGER)}); const l = createLogger({ format: '${format}', secrets: ['sekrit-token-123'] }); l.info({ token: 'sekrit-token-123', guild: 'g1' }, 'digest sent'); await flushLogger(l);`;
-  return execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+  return execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+  });
 }
 
 describe('log format', () => {

@@ -6,7 +6,28 @@ import { normalizeName } from '../src/core/normalize-name.ts';
 const ds = loadDataset();
 
 describe('fuzzy place suggestions over the shipped gazetteer', () => {
-  const TYPOS = ['aleppoo', 'mosull', 'raqqaa', 'deir ezor', 'ramadii', 'kirkukk', 'tikrt', 'palmira', 'Diyalla', 'sulaimaniya', 'hasakkah', 'fallujja', 'syrai', 'damascas', 'homss', 'qamishlii', 'abu kamall', 'baghdadd', 'samara', 'hawijja'];
+  const TYPOS = [
+    'aleppoo',
+    'mosull',
+    'raqqaa',
+    'deir ezor',
+    'ramadii',
+    'kirkukk',
+    'tikrt',
+    'palmira',
+    'Diyalla',
+    'sulaimaniya',
+    'hasakkah',
+    'fallujja',
+    'syrai',
+    'damascas',
+    'homss',
+    'qamishlii',
+    'abu kamall',
+    'baghdadd',
+    'samara',
+    'hawijja',
+  ];
 
   it('the trigram prefilter finds the same best match as Fuse.js over every name', () => {
     // The reference: one Fuse index over every normalised name and alias, searched whole.

@@ -58,9 +58,12 @@ describe('page buttons are accepted only for what they can stand for', () => {
     await expect(async () => attacks.handle(parsed.options, seedContext())).rejects.toThrow('Option "page": must be a whole number.');
   });
 
-  it("an id too long for the custom id travels as a hash the dataset resolves, so even the longest place ids keep their buttons", () => {
+  it('an id too long for the custom id travels as a hash the dataset resolves, so even the longest place ids keep their buttons', () => {
     const ds = loadDataset();
-    const longest = [...ds.gazetteer.all()].map((p) => p.id).sort((a, b) => b.length - a.length).slice(0, 400);
+    const longest = [...ds.gazetteer.all()]
+      .map((p) => p.id)
+      .sort((a, b) => b.length - a.length)
+      .slice(0, 400);
     const actor = 'islamic-state';
     for (const place of longest) {
       const state = { place, from: '2017-01-01', to: '2017-12-31', actor, min_casualties: 10, limit: 10 };

@@ -59,7 +59,11 @@ describe('queryIncidents', () => {
   });
 
   it('filters by inclusive date range', () => {
-    expect(ids(null, { from: '2019-07-29', to: '2019-08-18' })).toEqual(['homs-army-2019-08-18', 'sulaymaniyah-security-post-2019-07-31', 'saladin-oilfields-2019-07-29']);
+    expect(ids(null, { from: '2019-07-29', to: '2019-08-18' })).toEqual([
+      'homs-army-2019-08-18',
+      'sulaymaniyah-security-post-2019-07-31',
+      'saladin-oilfields-2019-07-29',
+    ]);
     expect(ids(null, { from: '2019-08-19' })).toEqual(['diyala-police-2019-08-22']);
     expect(ids(null, { to: '2019-07-28' })).toEqual(['daraa-security-post-2019-07-28']);
   });
@@ -131,7 +135,13 @@ describe('dates people type', () => {
 
   it('"last 30 days" against the injected clock finds the attacks of that window', () => {
     const { from, to } = parseDateRange('last 30 days', undefined, now);
-    expect(ids(null, { from, to })).toEqual(['diyala-police-2019-08-22', 'homs-army-2019-08-18', 'sulaymaniyah-security-post-2019-07-31', 'saladin-oilfields-2019-07-29', 'daraa-security-post-2019-07-28']);
+    expect(ids(null, { from, to })).toEqual([
+      'diyala-police-2019-08-22',
+      'homs-army-2019-08-18',
+      'sulaymaniyah-security-post-2019-07-31',
+      'saladin-oilfields-2019-07-29',
+      'daraa-security-post-2019-07-28',
+    ]);
     const later = parseDateRange('last 30 days', undefined, new Date('2019-09-10T00:00:00Z'));
     expect(ids(null, later)).toEqual(['diyala-police-2019-08-22', 'homs-army-2019-08-18']);
   });
@@ -149,7 +159,12 @@ describe('quotes', () => {
 
   it('returns direct quotations apart from paraphrases, filtered by topic', () => {
     const all = findQuotes(ds, 'mike-pompeo');
-    expect(all.direct.map((q) => q.id)).toEqual(['pompeo-caliphate-gone-resurgence', 'pompeo-its-complicated', 'pompeo-external-attacks-harder', 'pompeo-significant-risk']);
+    expect(all.direct.map((q) => q.id)).toEqual([
+      'pompeo-caliphate-gone-resurgence',
+      'pompeo-its-complicated',
+      'pompeo-external-attacks-harder',
+      'pompeo-significant-risk',
+    ]);
     expect(all.paraphrases.map((q) => q.id)).toEqual(['pompeo-places-more-powerful']);
     const caliphate = findQuotes(ds, 'mike-pompeo', 'Caliphate');
     expect(caliphate.direct.map((q) => q.id)).toEqual(['pompeo-caliphate-gone-resurgence', 'pompeo-external-attacks-harder']);
@@ -165,7 +180,10 @@ describe('statistics and breakdowns', () => {
     expect(statisticsFor(ds, 'homs').map((s) => s.relation)).toEqual(['wider', 'wider', 'wider', 'wider']);
     expect(statisticsFor(ds, 'iraq')).toEqual([]);
     // A range that misses the observatory's period leaves its counts out but keeps undated context.
-    expect(statisticsFor(ds, 'syria', '2019-07-01', '2019-08-31').map((s) => s.statistic.id)).toEqual(['al-hol-camp-population-2019-08', 'al-hol-camp-under-18-2019-08']);
+    expect(statisticsFor(ds, 'syria', '2019-07-01', '2019-08-31').map((s) => s.statistic.id)).toEqual([
+      'al-hol-camp-population-2019-08',
+      'al-hol-camp-under-18-2019-08',
+    ]);
   });
 
   it('breaks totals down by country and by province', () => {
@@ -174,7 +192,11 @@ describe('statistics and breakdowns', () => {
       ['iraq', 3, 4],
       ['syria', 2, 13],
     ]);
-    expect(breakdownByPlaceKind(ds, 'iraq', 'province', null, null).map((r) => r.placeId)).toEqual(['diyala-province', 'saladin-province', 'sulaymaniyah-province']);
+    expect(breakdownByPlaceKind(ds, 'iraq', 'province', null, null).map((r) => r.placeId)).toEqual([
+      'diyala-province',
+      'saladin-province',
+      'sulaymaniyah-province',
+    ]);
     // A city has no province inside it: no row, rather than the whole governorate's figures.
     expect(breakdownByPlaceKind(ds, 'homs', 'province', null, null)).toEqual([]);
     expect(breakdownByPlaceKind(ds, 'syria', 'country', null, null)).toEqual([]);

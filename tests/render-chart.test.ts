@@ -18,9 +18,21 @@ function layoutFor(sel: IncidentSelection, step: ChartStep | null, data = ds): C
 }
 
 function barsIn(svg: string) {
-  return [...svg.matchAll(/<rect class="bar" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)" fill="(#[0-9A-F]{6})" data-period="([\d-]+)" data-metric="(killed|injured)" data-group="([a-z-]+)" data-value="(\d+)"/g)].map(
-    (m) => ({ x: Number(m[1]), y: Number(m[2]), width: Number(m[3]), height: Number(m[4]), fill: m[5], period: m[6], metric: m[7], group: m[8], value: Number(m[9]) }),
-  );
+  return [
+    ...svg.matchAll(
+      /<rect class="bar" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)" fill="(#[0-9A-F]{6})" data-period="([\d-]+)" data-metric="(killed|injured)" data-group="([a-z-]+)" data-value="(\d+)"/g,
+    ),
+  ].map((m) => ({
+    x: Number(m[1]),
+    y: Number(m[2]),
+    width: Number(m[3]),
+    height: Number(m[4]),
+    fill: m[5],
+    period: m[6],
+    metric: m[7],
+    group: m[8],
+    value: Number(m[9]),
+  }));
 }
 
 describe('periods', () => {
@@ -121,7 +133,9 @@ describe('chart SVG for a fixed query (Syria, Jul–Sep 2019 by month, fixture d
   });
 
   it('replaces the injured panel with a sentence when no incident gives an injured figure', () => {
-    const noInjured = fixtureDataset(FIXTURE_INCIDENTS.map((i) => ({ ...i, casualties: i.casualties.map((c) => ({ ...c, injured: null, killed: c.killed ?? 1 })) })));
+    const noInjured = fixtureDataset(
+      FIXTURE_INCIDENTS.map((i) => ({ ...i, casualties: i.casualties.map((c) => ({ ...c, injured: null, killed: c.killed ?? 1 })) })),
+    );
     const l = layoutFor(SUMMER, 'month', noInjured);
     expect(l.panels.injured).toBeUndefined();
     expect(barsIn(l.svg).every((b) => b.metric === 'killed')).toBe(true);

@@ -21,7 +21,11 @@ function layoutFor(sel: IncidentSelection): MapLayout {
 
 /** The SVG's marker circles with their attributes, read back from the markup itself. */
 function markersIn(svg: string) {
-  return [...svg.matchAll(/<circle class="marker (exact|approximate)" cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)" data-value="(\d+)" data-incidents="(\d+)" data-group="([a-z-]+)" fill="(#[0-9A-F]{6})"/g)].map((m) => ({
+  return [
+    ...svg.matchAll(
+      /<circle class="marker (exact|approximate)" cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)" data-value="(\d+)" data-incidents="(\d+)" data-group="([a-z-]+)" fill="(#[0-9A-F]{6})"/g,
+    ),
+  ].map((m) => ({
     precision: m[1],
     x: Number(m[2]),
     y: Number(m[3]),
@@ -181,7 +185,12 @@ describe('map PNG', () => {
 describe('markers with no figure, with a figure of 0, and both', () => {
   const n1 = FIXTURE_INCIDENTS.find((i) => i.id === 'n1')!;
   // A stated zero at the same point as n1 (no figures): the zero is a figure, so it decides the colour.
-  const zero = Incident.parse({ ...n1, id: 'z1', casualties: [{ group: 'civilians', actorId: null, label: 'civilians', killed: 0, injured: null }], casualtyNote: null });
+  const zero = Incident.parse({
+    ...n1,
+    id: 'z1',
+    casualties: [{ group: 'civilians', actorId: null, label: 'civilians', killed: 0, injured: null }],
+    casualtyNote: null,
+  });
 
   it('a stated 0 is a figure: the group\'s colour and "0 killed or injured"', () => {
     const [m] = aggregate(fixtureDataset([zero]), [zero]).markers;
@@ -196,10 +205,22 @@ describe('markers with no figure, with a figure of 0, and both', () => {
   it('merged on the picture: white and "figures not stated" only when no merged location states a figure', () => {
     const base = { approximate: false, incidents: 1, value: 0, byGroup: {}, label: 'x: 1 incident, figures not stated' };
     const project = (lon: number, lat: number): [number, number] => [lon * 100, -lat * 100];
-    const noFigures = mergeClose([{ ...base, lon: 1, lat: 1, group: null }, { ...base, lon: 1.01, lat: 1.01, group: null }], project);
+    const noFigures = mergeClose(
+      [
+        { ...base, lon: 1, lat: 1, group: null },
+        { ...base, lon: 1.01, lat: 1.01, group: null },
+      ],
+      project,
+    );
     expect(noFigures.map((m) => [m.locations, m.group, m.label])).toEqual([[2, null, '2 locations around x: 2 incidents, figures not stated']]);
     // The first merged location has no figure, the second a stated 0: not white.
-    const withZero = mergeClose([{ ...base, lon: 1, lat: 1, group: null }, { ...base, lon: 1.01, lat: 1.01, group: 'civilians', label: 'y: 1 incident, 0 killed or injured' }], project);
+    const withZero = mergeClose(
+      [
+        { ...base, lon: 1, lat: 1, group: null },
+        { ...base, lon: 1.01, lat: 1.01, group: 'civilians', label: 'y: 1 incident, 0 killed or injured' },
+      ],
+      project,
+    );
     expect(withZero.map((m) => [m.locations, m.group, m.label])).toEqual([[2, 'civilians', '2 locations around x: 2 incidents, 0 killed or injured']]);
   });
 });
@@ -232,7 +253,14 @@ describe('merging and text outlines', () => {
     expect(textToPaths(svg)).not.toContain('<text');
     expect(textToPaths(svg)).toBe(textToPaths(svg));
     const direct = decodePng(
-      new Resvg(svg, { font: { loadSystemFonts: false, fontFiles: [...FONT_FILES], defaultFontFamily: FONT_FAMILY }, fitTo: { mode: 'original' }, shapeRendering: 2, textRendering: 1 }).render().asPng(),
+      new Resvg(svg, {
+        font: { loadSystemFonts: false, fontFiles: [...FONT_FILES], defaultFontFamily: FONT_FAMILY },
+        fitTo: { mode: 'original' },
+        shapeRendering: 2,
+        textRendering: 1,
+      })
+        .render()
+        .asPng(),
     );
     const cached = decodePng(svgToPng(svg).data);
     let differing = 0;

@@ -12,8 +12,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(script: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', script, ...args], { encoding: 'utf8', env: { ...process.env, DATA_DIR: dir, STATE_DIR: dir } }, (err, out, errOut) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out, err: errOut }),
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', script, ...args],
+      { encoding: 'utf8', env: { ...process.env, DATA_DIR: dir, STATE_DIR: dir } },
+      (err, out, errOut) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out, err: errOut }),
     );
   });
 }
@@ -21,7 +24,14 @@ function run(script: string, ...args: string[]): Promise<{ code: number; out: st
 describe('npm run review and npm run export', () => {
   it('lists, approves with an edit, refuses a second decision and bad edits, and exports what was published', { timeout: 120_000 }, async () => {
     const store = new ReviewStore(openDatabase({ stateDir: dir }));
-    const d = store.addDraft({ articleId: null, kind: 'incident', record: INCIDENT, bundle: { source: SOURCE, places: [], actors: [] }, duplicateOf: 'ged-1', now: 1 });
+    const d = store.addDraft({
+      articleId: null,
+      kind: 'incident',
+      record: INCIDENT,
+      bundle: { source: SOURCE, places: [], actors: [] },
+      duplicateOf: 'ged-1',
+      now: 1,
+    });
     const list = await run('src/cli/review.ts', 'list');
     expect(list.out).toContain(`#${d.id} incident baqubah-market-2026-12-01 (2026-12-01)`);
     expect(list.out).toContain('[possible duplicate of ged-1]');

@@ -15,9 +15,15 @@ afterEach(() => {
 describe('the review queue', () => {
   it('refuses a draft that is not a valid record, naming the field, and queues nothing', () => {
     const store = new ReviewStore(openDatabase({ memory: true }));
-    expect(() => store.addDraft({ articleId: null, kind: 'incident', record: { ...INCIDENT, date: { date: '2026-02-30', precision: 'exact' } }, bundle: { source: SOURCE, places: [], actors: [] }, now: 1 })).toThrow(
-      /draft incident: date.date is not a real calendar date/,
-    );
+    expect(() =>
+      store.addDraft({
+        articleId: null,
+        kind: 'incident',
+        record: { ...INCIDENT, date: { date: '2026-02-30', precision: 'exact' } },
+        bundle: { source: SOURCE, places: [], actors: [] },
+        now: 1,
+      }),
+    ).toThrow(/draft incident: date.date is not a real calendar date/);
     expect(store.pending()).toEqual([]);
   });
 
@@ -60,7 +66,17 @@ describe('the review queue', () => {
     const dir = mkdtempSync(join(tmpdir(), 'review-race-'));
     dirs.push(dir);
     const store = new ReviewStore(openDatabase({ stateDir: dir }));
-    const ids = Array.from({ length: 60 }, (_, i) => store.addDraft({ articleId: i, kind: 'incident', record: { ...INCIDENT, id: `baqubah-market-2026-12-01-${i}` }, bundle: { source: SOURCE, places: [], actors: [] }, now: 1 }).id);
+    const ids = Array.from(
+      { length: 60 },
+      (_, i) =>
+        store.addDraft({
+          articleId: i,
+          kind: 'incident',
+          record: { ...INCIDENT, id: `baqubah-market-2026-12-01-${i}` },
+          bundle: { source: SOURCE, places: [], actors: [] },
+          now: 1,
+        }).id,
+    );
     const code = `
       const { parentPort, workerData } = require('node:worker_threads');
       (async () => {
@@ -84,7 +100,15 @@ describe('the review queue', () => {
       new Promise<number[]>((resolve, reject) => {
         const w = new Worker(code, {
           eval: true,
-          workerData: { storeUrl: new URL('../src/review/review-store.ts', import.meta.url).href, dbUrl: new URL('../src/storage/db.ts', import.meta.url).href, dir, ids, start, reviewer, decision },
+          workerData: {
+            storeUrl: new URL('../src/review/review-store.ts', import.meta.url).href,
+            dbUrl: new URL('../src/storage/db.ts', import.meta.url).href,
+            dir,
+            ids,
+            start,
+            reviewer,
+            decision,
+          },
         });
         w.once('message', (m: number[] | { error: string }) => (Array.isArray(m) ? resolve(m) : reject(new Error(m.error))));
         w.once('error', reject);

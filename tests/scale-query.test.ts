@@ -39,7 +39,10 @@ describe('synthetic data', () => {
     expect(JSON.stringify(generateIncidents(shipped.incidents, 500, 43))).not.toBe(JSON.stringify(a));
     const raw = syntheticDataset(shipped, 500, 42);
     const { info, ...kinds } = raw;
-    const files = { ...Object.fromEntries(Object.entries(kinds).map(([k, recs]) => [k, (recs as unknown[]).map((value, index) => ({ file: k, index, value }))])), info: info && { file: 'dataset.json', index: 0, value: info } };
+    const files = {
+      ...Object.fromEntries(Object.entries(kinds).map(([k, recs]) => [k, (recs as unknown[]).map((value, index) => ({ file: k, index, value }))])),
+      info: info && { file: 'dataset.json', index: 0, value: info },
+    };
     expect(() => validateRecords(files as Parameters<typeof validateRecords>[0])).not.toThrow();
   });
 });
@@ -103,7 +106,9 @@ describe('queryIncidents at random against brute force', () => {
       expect(got.incidents.map((i) => i.id)).toEqual(expected.slice(page.offset, page.offset + page.limit).map((i) => i.id));
       for (const g of CASUALTY_GROUPS) {
         expect(got.totals[g].killed).toBe(expected.reduce((s, i) => s + i.casualties.filter((c) => c.group === g).reduce((t, c) => t + (c.killed ?? 0), 0), 0));
-        expect(got.totals[g].injured).toBe(expected.reduce((s, i) => s + i.casualties.filter((c) => c.group === g).reduce((t, c) => t + (c.injured ?? 0), 0), 0));
+        expect(got.totals[g].injured).toBe(
+          expected.reduce((s, i) => s + i.casualties.filter((c) => c.group === g).reduce((t, c) => t + (c.injured ?? 0), 0), 0),
+        );
       }
       expect(got.withoutFigures).toBe(expected.filter((i) => !hasAllFigures(i)).length);
       expect(got.figuresGiven).toEqual({
@@ -116,7 +121,14 @@ describe('queryIncidents at random against brute force', () => {
   it('PostingList.totals is exact for ranges that split a day, not only whole days', () => {
     const list = ds.incidents.forPlace('syria')!;
     const incs = ds.incidents.incidents;
-    for (const [lo, hi] of [[0, 1], [3, 17], [5, 5], [100, 101], [7, list.length - 3], [0, list.length]] as const) {
+    for (const [lo, hi] of [
+      [0, 1],
+      [3, 17],
+      [5, 5],
+      [100, 101],
+      [7, list.length - 3],
+      [0, list.length],
+    ] as const) {
       const t = list.totals(lo, hi);
       let killed = 0;
       for (let i = lo; i < hi; i++) killed += incs[list.positions[i]!]!.casualties.reduce((s, c) => s + (c.killed ?? 0), 0);
@@ -129,7 +141,8 @@ describe('the validated-records snapshot', () => {
   it('returns what validation returns, and a changed data file is validated again', () => {
     const dir = mkdtempSync(join(tmpdir(), 'snap-data-'));
     const snaps = mkdtempSync(join(tmpdir(), 'snap-cache-'));
-    for (const kind of ['places', 'actors', 'sources', 'incidents', 'statistics', 'quotes']) cpSync(join(DEFAULT_DATA_DIR, kind), join(dir, kind), { recursive: true, filter: (src) => !src.includes('ucdp-ged') });
+    for (const kind of ['places', 'actors', 'sources', 'incidents', 'statistics', 'quotes'])
+      cpSync(join(DEFAULT_DATA_DIR, kind), join(dir, kind), { recursive: true, filter: (src) => !src.includes('ucdp-ged') });
     const validated = validateRecords(readDataDir(dir));
     const opts = { snapshotDir: snaps, snapshotMinMs: 0 };
     expect(loadRawDataset(dir, opts)).toEqual(validated);
@@ -146,7 +159,7 @@ describe('the validated-records snapshot', () => {
 });
 
 describe('findRelatedIncidents', () => {
-  it('finds another source\'s record at a nested place within two days that shares a party, and nothing else', () => {
+  it("finds another source's record at a nested place within two days that shares a party, and nothing else", () => {
     const seed = shipped.incidents.find((i) => i.id === 'daraa-security-post-2019-07-28')!;
     const ged = (id: string, date: string, placeId: string, actors: string[]): Incident => ({
       ...seed,
@@ -203,7 +216,15 @@ describe('the binary snapshot (records read on demand)', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'bin-gc-')), 'ds.bin');
     writeRecordsSnapshot(ds, file);
     // In a child with --expose-gc: keep only ds.incidents.incidents, collect the Dataset, then read records.
-    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', `
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--expose-gc',
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `
       import { openRecordsSnapshot } from ${JSON.stringify(join(REPO, 'src', 'data', 'records-snapshot.ts'))};
       let ds = openRecordsSnapshot(${JSON.stringify(file)});
       let done = false;
@@ -214,7 +235,10 @@ describe('the binary snapshot (records read on demand)', () => {
       const until = Date.now() + 5000;
       while (!done && Date.now() < until) { globalThis.gc(); await new Promise((r) => setTimeout(r, 10)); }
       for (let i = 0; i < 5; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 10)); }
-      console.log(JSON.stringify({ collected: done && !!registry, ids: [0, 1, 2, records.length - 1].map((i) => records[i].id) }));`], { cwd: REPO, encoding: 'utf8' });
+      console.log(JSON.stringify({ collected: done && !!registry, ids: [0, 1, 2, records.length - 1].map((i) => records[i].id) }));`,
+      ],
+      { cwd: REPO, encoding: 'utf8' },
+    );
     const incs = ds.incidents.incidents;
     expect(JSON.parse(out)).toEqual({ collected: true, ids: [incs[0]!.id, incs[1]!.id, incs[2]!.id, incs[incs.length - 1]!.id] });
   });
@@ -222,14 +246,15 @@ describe('the binary snapshot (records read on demand)', () => {
   it('is what loadDataset uses from binarySnapshotMin incidents on, and is rebuilt when the data changes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bin-data-'));
     const snaps = mkdtempSync(join(tmpdir(), 'bin-cache-'));
-    for (const kind of ['places', 'actors', 'sources', 'incidents', 'statistics', 'quotes']) cpSync(join(DEFAULT_DATA_DIR, kind), join(dir, kind), { recursive: true, filter: (src) => !src.includes('ucdp-ged') });
+    for (const kind of ['places', 'actors', 'sources', 'incidents', 'statistics', 'quotes'])
+      cpSync(join(DEFAULT_DATA_DIR, kind), join(dir, kind), { recursive: true, filter: (src) => !src.includes('ucdp-ged') });
     const opts = { snapshotDir: snaps, binarySnapshotMin: 1 };
     const first = loadDataset(dir, opts);
     const written = readdirSync(snaps).filter((f) => f.endsWith('.sqlite'));
     expect(written).toHaveLength(1);
     // Mark a record in the snapshot only: the next load shows it, so it read the records from there.
     const db = new Database(join(snaps, written[0]!));
-    db.prepare('UPDATE records SET json = json_set(json, \'$.summary\', ?) WHERE pos = 0').run('read from the snapshot');
+    db.prepare("UPDATE records SET json = json_set(json, '$.summary', ?) WHERE pos = 0").run('read from the snapshot');
     db.close();
     const second = loadDataset(dir, opts);
     expect(first.incidents.incidents[0]!.summary).not.toBe('read from the snapshot'); // validated and indexed
@@ -247,7 +272,9 @@ describe('the binary snapshot (records read on demand)', () => {
 describe('the binary snapshot key', () => {
   it('covers the code that computes and stores the columns: editing incident-index.ts or records-snapshot.ts changes it', async () => {
     const bin = snapshotCodeFiles('bin').map((f) => relative(REPO, f));
-    expect(bin).toEqual(expect.arrayContaining(['src/core/incident-index.ts', 'src/data/records-snapshot.ts', 'src/data/validate-records.ts', 'src/schema/index.ts']));
+    expect(bin).toEqual(
+      expect.arrayContaining(['src/core/incident-index.ts', 'src/data/records-snapshot.ts', 'src/data/validate-records.ts', 'src/schema/index.ts']),
+    );
     // A copy of the code (its REPO_ROOT is the copy), whose files this test may edit.
     const repo = mkdtempSync(join(tmpdir(), 'bin-key-repo-'));
     cpSync(join(REPO, 'src'), join(repo, 'src'), { recursive: true });

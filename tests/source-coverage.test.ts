@@ -48,7 +48,12 @@ function countingRecords(ds: Dataset): { ds: Dataset; reads: () => number } {
   return { ds: new Dataset({ ...ds.raw, incidents }, ds.incidents.columns), reads: () => reads };
 }
 
-const ctxOf = (ds: Dataset): CommandContext => ({ dataset: () => ds, now: () => new Date('2019-08-25T09:00:00Z'), invocation: { guildId: null, channelId: null, userId: null }, services: {} });
+const ctxOf = (ds: Dataset): CommandContext => ({
+  dataset: () => ds,
+  now: () => new Date('2019-08-25T09:00:00Z'),
+  invocation: { guildId: null, channelId: null, userId: null },
+  services: {},
+});
 
 describe('per-source posting lists', () => {
   it('hold exactly the incidents citing each source, newest first, also when opened from a binary snapshot', () => {
@@ -95,7 +100,15 @@ describe('sourceCoverage', () => {
 describe('sourcesMatching', () => {
   it('gives the sources with an incident in the place and dates, as brute force does, without reading records', () => {
     const incs: readonly Incident[] = mem.incidents.incidents;
-    const places = [null, 'iraq', 'syria', 'saladin-province', 'mosul', 'aleppo-governorate', ...[...mem.gazetteer.all()].filter((_, i) => i % 37 === 0).map((p) => p.id)];
+    const places = [
+      null,
+      'iraq',
+      'syria',
+      'saladin-province',
+      'mosul',
+      'aleppo-governorate',
+      ...[...mem.gazetteer.all()].filter((_, i) => i % 37 === 0).map((p) => p.id),
+    ];
     const days = incs.map((i) => i.date.date).sort();
     let seed = 5;
     const rand = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
@@ -109,7 +122,9 @@ describe('sourcesMatching', () => {
       let to: string | null = rand() < 0.6 ? day() : null;
       if (from && to && from > to && rand() < 0.8) [from, to] = [to, from];
       const inside = placeId ? mem.gazetteer.descendantSet(placeId) : null;
-      const hit = new Set(incs.filter((i) => (!inside || inside.has(i.placeId)) && (!from || i.date.date >= from) && (!to || i.date.date <= to)).map((i) => i.sourceId));
+      const hit = new Set(
+        incs.filter((i) => (!inside || inside.has(i.placeId)) && (!from || i.date.date >= from) && (!to || i.date.date <= to)).map((i) => i.sourceId),
+      );
       const want = [...mem.sources.keys()].filter((id) => hit.has(id));
       expect(sourcesMatching(mem, placeId, from, to), `${placeId} ${from} ${to}`).toEqual(want);
       expect(sourcesMatching(disk, placeId, from, to), `${placeId} ${from} ${to}`).toEqual(want);

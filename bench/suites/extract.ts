@@ -45,16 +45,41 @@ function rows(name: string, t: Tally): { lines: string[]; figures: Record<string
   };
   const lines = table([
     [`${name} (${t.articles} article${t.articles === 1 ? '' : 's'})`, 'recall', 'precision', 'counts'],
-    ['incidents: day + province', f1(pct(t.dayAndProvince, t.expectedIncidents)), f1(pct(t.dayAndProvince, t.extractedIncidents)), `${t.dayAndProvince}/${t.expectedIncidents} found, ${t.extractedIncidents} extracted`],
+    [
+      'incidents: day + province',
+      f1(pct(t.dayAndProvince, t.expectedIncidents)),
+      f1(pct(t.dayAndProvince, t.extractedIncidents)),
+      `${t.dayAndProvince}/${t.expectedIncidents} found, ${t.extractedIncidents} extracted`,
+    ],
     ['  place (most specific)', f1(pct(t.place, t.placeExpected)), '', `${t.place}/${t.placeExpected}`],
     ['  perpetrator', f1(pct(t.perpetrator, t.expectedIncidents)), f1(pct(t.perpetrator, t.dayAndProvince)), `${t.perpetrator}`],
     ['  killed total', f1(pct(t.killed, t.expectedIncidents)), f1(pct(t.killed, t.dayAndProvince)), `${t.killed}`],
     ['  injured total', f1(pct(t.injured, t.expectedIncidents)), f1(pct(t.injured, t.dayAndProvince)), `${t.injured}`],
     ['  claimed', f1(pct(t.claimed, t.expectedIncidents)), f1(pct(t.claimed, t.dayAndProvince)), `${t.claimed}`],
-    ['  spurious incidents', '', '', `${t.extractedIncidents - t.dayAndProvince} (${(t.articles ? (t.extractedIncidents - t.dayAndProvince) / t.articles : 0).toFixed(2)} per article)`],
-    ['direct quotes (verbatim + speaker)', f1(pct(t.directFound, t.directExpected)), f1(pct(t.directFound, t.directExtracted)), `${t.directFound}/${t.directExpected} found, ${t.directExtracted} extracted, ${t.directNotVerbatim} not verbatim`],
-    ['paraphrases (speaker + sentence)', f1(pct(t.paraphraseFound, t.paraphraseExpected)), '', `${t.paraphraseFound}/${t.paraphraseExpected}, ${t.paraphraseMarkedDirect} marked direct`],
-    ['statistics: value', f1(pct(t.statisticsFound, t.statisticsExpected)), f1(pct(t.statisticsFound, t.statisticsExtracted)), `${t.statisticsFound}/${t.statisticsExpected} found, ${t.statisticsExtracted} extracted`],
+    [
+      '  spurious incidents',
+      '',
+      '',
+      `${t.extractedIncidents - t.dayAndProvince} (${(t.articles ? (t.extractedIncidents - t.dayAndProvince) / t.articles : 0).toFixed(2)} per article)`,
+    ],
+    [
+      'direct quotes (verbatim + speaker)',
+      f1(pct(t.directFound, t.directExpected)),
+      f1(pct(t.directFound, t.directExtracted)),
+      `${t.directFound}/${t.directExpected} found, ${t.directExtracted} extracted, ${t.directNotVerbatim} not verbatim`,
+    ],
+    [
+      'paraphrases (speaker + sentence)',
+      f1(pct(t.paraphraseFound, t.paraphraseExpected)),
+      '',
+      `${t.paraphraseFound}/${t.paraphraseExpected}, ${t.paraphraseMarkedDirect} marked direct`,
+    ],
+    [
+      'statistics: value',
+      f1(pct(t.statisticsFound, t.statisticsExpected)),
+      f1(pct(t.statisticsFound, t.statisticsExtracted)),
+      `${t.statisticsFound}/${t.statisticsExpected} found, ${t.statisticsExtracted} extracted`,
+    ],
     ['  period', f1(pct(t.statisticPeriod, t.statisticsFound)), '', `${t.statisticPeriod}/${t.statisticsFound}`],
   ]);
   return { lines, figures };

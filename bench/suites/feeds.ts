@@ -76,11 +76,33 @@ const suite: Suite = async () => {
     lines: [
       ...table([
         ['feeds', 'articles each', 'queued', 'unread (next poll)', 'failed polls', 'time s', 'articles/s', 'peak RSS MB', 'max req/host/s', 'min gap ms'],
-        [String(FEEDS), String(ARTICLES), String(queued), String(unread), String(failed), (ms / 1000).toFixed(1), (queued / (ms / 1000)).toFixed(0), (peakRss / 2 ** 20).toFixed(0), String(maxPerSecond), minGap.toFixed(0)],
+        [
+          String(FEEDS),
+          String(ARTICLES),
+          String(queued),
+          String(unread),
+          String(failed),
+          (ms / 1000).toFixed(1),
+          (queued / (ms / 1000)).toFixed(0),
+          (peakRss / 2 ** 20).toFixed(0),
+          String(maxPerSecond),
+          minGap.toFixed(0),
+        ],
       ]),
       'Each feed is its own host (a port of 127.0.0.1), so the time is bounded below by 1 + articles requests at one a second.',
     ],
-    figures: { feeds: FEEDS, articles_per_feed: ARTICLES, queued, unread_articles: unread, failed_polls: failed, time_ms: ms, articles_per_s: queued / (ms / 1000), peak_rss_mb: peakRss / 2 ** 20, max_requests_per_host_per_s: maxPerSecond, min_gap_ms: minGap },
+    figures: {
+      feeds: FEEDS,
+      articles_per_feed: ARTICLES,
+      queued,
+      unread_articles: unread,
+      failed_polls: failed,
+      time_ms: ms,
+      articles_per_s: queued / (ms / 1000),
+      peak_rss_mb: peakRss / 2 ** 20,
+      max_requests_per_host_per_s: maxPerSecond,
+      min_gap_ms: minGap,
+    },
   };
 };
 

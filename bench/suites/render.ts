@@ -94,7 +94,16 @@ const suite: Suite = async () => {
   const ms = (v: number) => v.toFixed(1);
   const row = (name: string, xs: Timed[]) => {
     const t = stat(xs, 'total');
-    return [name, ms(t.median), ms(t.p90), ms(t.min), ms(stat(xs, 'cpu').median), ms(stat(xs, 'data').median), ms(stat(xs, 'svg').median), ms(stat(xs, 'png').median)];
+    return [
+      name,
+      ms(t.median),
+      ms(t.p90),
+      ms(t.min),
+      ms(stat(xs, 'cpu').median),
+      ms(stat(xs, 'data').median),
+      ms(stat(xs, 'svg').median),
+      ms(stat(xs, 'png').median),
+    ];
   };
   const m = stat(maps, 'total');
   const c = stat(charts, 'total');

@@ -13,23 +13,45 @@ import { table, type Suite } from '../suite.ts';
 import { QUERY_KINDS } from '../../testkit/scale/query-mix.ts';
 
 const WORKER = fileURLToPath(new URL('./scale/worker.ts', import.meta.url));
-const fmt = (x: number | undefined, digits = 3) => (x === undefined || Number.isNaN(x) ? '-' : x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toFixed(digits));
+const fmt = (x: number | undefined, digits = 3) =>
+  x === undefined || Number.isNaN(x) ? '-' : x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toFixed(digits);
 
 const suite: Suite = async () => {
-  const sizes = (process.env.BENCH_SIZES ?? 'shipped,100000,1000000').split(',').map((s) => s.trim()).filter(Boolean);
+  const sizes = (process.env.BENCH_SIZES ?? 'shipped,100000,1000000')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const figures: Record<string, number> = {};
   const lines: string[] = [];
   const loadRows: string[][] = [
-    ['dataset', 'incidents', 'load ms (validate+index)', 'CPU ms', 'index ms', 'RSS MB', 'heap MB', 'warm start ms (snapshot)', 'warm RSS MB', 'warm heap MB', 'SQLite build ms', 'answers differing', 'load avg'],
+    [
+      'dataset',
+      'incidents',
+      'load ms (validate+index)',
+      'CPU ms',
+      'index ms',
+      'RSS MB',
+      'heap MB',
+      'warm start ms (snapshot)',
+      'warm RSS MB',
+      'warm heap MB',
+      'SQLite build ms',
+      'answers differing',
+      'load avg',
+    ],
   ];
   const queryBlocks: string[] = [];
   const notes: string[] = [];
   for (const size of sizes) {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--expose-gc', '--max-old-space-size=8192', WORKER, size, join(tmpdir(), `incident-bot-bench-${process.pid}-${size}.sqlite`)], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 24,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', '--expose-gc', '--max-old-space-size=8192', WORKER, size, join(tmpdir(), `incident-bot-bench-${process.pid}-${size}.sqlite`)],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const { figures: f, notes: n } = JSON.parse(out.trim().split('\n').pop()!) as { figures: Record<string, number>; notes: string[] };
     for (const [k, v] of Object.entries(f)) figures[`${size}.${k}`] = v;
     notes.push(...n.map((x) => `${size}: ${x}`));
@@ -50,7 +72,21 @@ const suite: Suite = async () => {
       String((f.mismatches ?? 0) + (f.snapshot_mismatches ?? 0)),
       fmt(f.loadavg_1m, 2),
     ]);
-    const rows = [['query (' + size + ')', 'ours p50', 'ours p99', 'ours snapshot p50', 'ours snapshot p99', 'SQLite p50', 'SQLite p99', 'scan p50', 'scan p99', 'ours/SQLite p50', 'ours/SQLite p99']];
+    const rows = [
+      [
+        'query (' + size + ')',
+        'ours p50',
+        'ours p99',
+        'ours snapshot p50',
+        'ours snapshot p99',
+        'SQLite p50',
+        'SQLite p99',
+        'scan p50',
+        'scan p99',
+        'ours/SQLite p50',
+        'ours/SQLite p99',
+      ],
+    ];
     for (const k of QUERY_KINDS)
       rows.push([
         k,
@@ -67,7 +103,12 @@ const suite: Suite = async () => {
       ]);
     queryBlocks.push('', ...table(rows));
   }
-  lines.push(...table(loadRows), ...queryBlocks, '', 'Latencies in ms per query (one call, measured with process.hrtime); SQLite and scan return the same answers (checked every run; "answers differing" counts the variants where they do not). Load for synthetic sets = zod validation + index of records already in memory (generation not counted); for the shipped data = read + validate + index. Warm start: shipped = validated-records JSON snapshot + index; synthetic = a fresh process opening the binary snapshot (index columns in memory, records read from disk when asked for; "ours snapshot" latencies are from that process, and its answers are checked against ours). CPU ms is user CPU of the load (wall time suffers when the machine is shared: see load avg).');
+  lines.push(
+    ...table(loadRows),
+    ...queryBlocks,
+    '',
+    'Latencies in ms per query (one call, measured with process.hrtime); SQLite and scan return the same answers (checked every run; "answers differing" counts the variants where they do not). Load for synthetic sets = zod validation + index of records already in memory (generation not counted); for the shipped data = read + validate + index. Warm start: shipped = validated-records JSON snapshot + index; synthetic = a fresh process opening the binary snapshot (index columns in memory, records read from disk when asked for; "ours snapshot" latencies are from that process, and its answers are checked against ours). CPU ms is user CPU of the load (wall time suffers when the machine is shared: see load avg).',
+  );
   if (notes.length) lines.push('Notes:', ...notes.map((x) => `  ${x}`));
   return { name: 'scale', lines, figures };
 };

@@ -6,7 +6,7 @@ import { getAlertServices } from '../kit/services.ts';
 
 export const off = defineSubcommand({
   name: 'off',
-  description: "Stop alerts in a channel (its filter is kept for /alerts status; /alerts set turns it back on)",
+  description: 'Stop alerts in a channel (its filter is kept for /alerts status; /alerts set turns it back on)',
   configures: true,
   options: {
     channel: option.channel({ description: 'The channel whose alerts stop' }),

@@ -10,7 +10,13 @@ import { status } from './status.ts';
 export const digest = defineCommandGroup({
   name: 'digest',
   description: 'A daily digest of incidents, posted in a channel of this server at a local time',
-  examples: ['/digest set channel:#news time:08:00 timezone:Asia/Baghdad', '/digest set channel:#news time:07:30 timezone:Europe/London place:syria', '/digest status', '/digest preview', '/digest off'],
+  examples: [
+    '/digest set channel:#news time:08:00 timezone:Asia/Baghdad',
+    '/digest set channel:#news time:07:30 timezone:Europe/London place:syria',
+    '/digest status',
+    '/digest preview',
+    '/digest off',
+  ],
   registration: {
     // Who sees the command by default; set and off also check the member's permissions on every run.
     default_member_permissions: String(PermissionFlagsBits.ManageGuild),

@@ -22,7 +22,14 @@ export function systematicCoverageText(ds: Dataset, countryId: string): string |
  * incidents outside that, from the article only" (counted in `placeId`, by default the whole country).
  * An open end is the data's own first or last day.
  */
-export function countryCoverageText(ds: Dataset, countryId: string, from: string | null, to: string | null, actorId: string | null, placeId: string = countryId): string {
+export function countryCoverageText(
+  ds: Dataset,
+  countryId: string,
+  from: string | null,
+  to: string | null,
+  actorId: string | null,
+  placeId: string = countryId,
+): string {
   const spans = coverageSpans(ds).filter((s) => s.countryId === countryId);
   if (!spans.length) return 'no source covers it';
   const lo = from ?? spans.reduce((m, s) => (s.from < m ? s.from : m), spans[0]!.from);

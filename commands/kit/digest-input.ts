@@ -17,8 +17,12 @@ export function zoneOrThrow(tz: string): string {
   const zone = canonicalTimeZone(tz);
   if (zone) return zone;
   const q = tz.toLowerCase().replace(/\s+/g, '_');
-  const near = allTimeZones().filter((z) => z.toLowerCase().includes(q)).slice(0, 5);
-  throw new UserError(`"${echo(tz, 64)}" is not a time zone I know. Use an IANA name such as Asia/Baghdad, Europe/London or America/New_York${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}.`);
+  const near = allTimeZones()
+    .filter((z) => z.toLowerCase().includes(q))
+    .slice(0, 5);
+  throw new UserError(
+    `"${echo(tz, 64)}" is not a time zone I know. Use an IANA name such as Asia/Baghdad, Europe/London or America/New_York${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}.`,
+  );
 }
 
 export const digestPlaceOption = (description: string) => option.text({ description, autocomplete: true });
@@ -27,8 +31,17 @@ export const digestPlaceOption = (description: string) => option.text({ descript
 export function timeZoneChoices(typed: string): AutocompleteChoice[] {
   const q = typed.trim().toLowerCase().replace(/\s+/g, '_');
   const zones = allTimeZones();
-  const starts = zones.filter((z) => z.toLowerCase().startsWith(q) || z.toLowerCase().split('/').some((p) => p.startsWith(q)));
+  const starts = zones.filter(
+    (z) =>
+      z.toLowerCase().startsWith(q) ||
+      z
+        .toLowerCase()
+        .split('/')
+        .some((p) => p.startsWith(q)),
+  );
   const contains = zones.filter((z) => z.toLowerCase().includes(q) && !starts.includes(z));
-  const list = q ? [...starts, ...contains] : ['UTC', 'Asia/Baghdad', 'Asia/Damascus', 'Europe/London', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Asia/Dubai', 'Asia/Tokyo'];
+  const list = q
+    ? [...starts, ...contains]
+    : ['UTC', 'Asia/Baghdad', 'Asia/Damascus', 'Europe/London', 'Europe/Berlin', 'America/New_York', 'America/Los_Angeles', 'Asia/Dubai', 'Asia/Tokyo'];
   return list.slice(0, DISCORD_LIMITS.autocompleteChoices).map((z) => ({ name: z, value: z }));
 }

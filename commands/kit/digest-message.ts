@@ -11,7 +11,6 @@ import { makeReply, type ReplyPayload } from './payload.ts';
 import { attributionFor } from './source-line.ts';
 import { addDays, localNoon, unixSeconds } from '../../src/core/local-time.ts';
 import type { DigestWindow } from '../../src/core/digest/window.ts';
-import { sourcesMatching } from '../../src/core/source-coverage.ts';
 import { weekday } from '../../src/core/calendar-day.ts';
 import { perDataset } from '../../src/core/per-dataset.ts';
 import { countedLabel, defaultActorId } from '../../src/core/focus.ts';
@@ -39,7 +38,12 @@ function fullDay(iso: string): string {
   return `${WEEKDAYS[weekday(iso)]} ${d} ${MONTHS[m - 1]} ${y}`;
 }
 
-const countries = perDataset((ds) => [...ds.gazetteer.all()].filter((p) => p.kind === 'country').map((p) => p.id).sort());
+const countries = perDataset((ds) =>
+  [...ds.gazetteer.all()]
+    .filter((p) => p.kind === 'country')
+    .map((p) => p.id)
+    .sort(),
+);
 
 /**
  * The digest for one server and day, as the message body to post. Pure: the same dataset, window,
@@ -108,11 +112,15 @@ export function composeDigestWithSummary(
   const dayCovered = partlyCovered(ds, scopeCountries, day, day);
   const newest = newestDataDay(ds, placeId);
   if (dayPage.total === 0 && lateCount === 0 && !dayCovered) {
-    lines.push(`No source covers **${fullDay(day)}** (${dayTs})${where} yet; ${newest ? `the newest data is from ${shortDay(newest)}` : 'there is no data'}. This is a gap in the data, not a quiet day.`);
+    lines.push(
+      `No source covers **${fullDay(day)}** (${dayTs})${where} yet; ${newest ? `the newest data is from ${shortDay(newest)}` : 'there is no data'}. This is a gap in the data, not a quiet day.`,
+    );
   } else if (dayPage.total === 0 && lateCount === 0) {
     lines.push(`Nothing new: no ${what}${where} recorded on **${fullDay(day)}** (${dayTs}), and no late reports since the last digest.`);
   } else {
-    lines.push(`**${fullDay(day)}** (${dayTs})${where}: ${plural(dayPage.total, 'incident')}${actorId === null ? ' (all recorded violence)' : what.replace(/^incidents/, '')}.`);
+    lines.push(
+      `**${fullDay(day)}** (${dayTs})${where}: ${plural(dayPage.total, 'incident')}${actorId === null ? ' (all recorded violence)' : what.replace(/^incidents/, '')}.`,
+    );
     for (const inc of dayPage.incidents) {
       lines.push(incidentListEntry(ds, inc));
       sourceIds.add(inc.sourceId);
@@ -130,7 +138,8 @@ export function composeDigestWithSummary(
   }
 
   const gaps = coverageGapText(ds, scopeCountries, day, day);
-  if (gaps && (dayPage.total > 0 || lateCount > 0 || dayCovered)) lines.push(`_No systematic source covers ${gaps}: what is listed there is all a single source reports, not a count._`);
+  if (gaps && (dayPage.total > 0 || lateCount > 0 || dayCovered))
+    lines.push(`_No systematic source covers ${gaps}: what is listed there is all a single source reports, not a count._`);
 
   const picture = periodPicture(ds, day, placeId, actorId);
   const fields: APIEmbedField[] = [...picture.fields];
@@ -144,7 +153,8 @@ export function composeDigestWithSummary(
     fields,
     footer: {
       text: truncate(
-        `Compiled ${format(at, 'd MMM yyyy HH:mm')} ${timeZone}. ` + (sources.length ? `Sources: ${attributionFor(ds, sources)}` : 'No sources: nothing in the period.'),
+        `Compiled ${format(at, 'd MMM yyyy HH:mm')} ${timeZone}. ` +
+          (sources.length ? `Sources: ${attributionFor(ds, sources)}` : 'No sources: nothing in the period.'),
         2048,
       ),
     },
@@ -188,7 +198,10 @@ function periodPicture(ds: Dataset, day: string, placeId: string | null, actorId
     const prev = q(prevFrom, prevTo);
     const name = `Last ${n} days (to ${shortDay(day)}), change against the ${n} days before`;
     if (cur.total === 0 && !partlyCovered(ds, scopeCountries, curFrom, day)) {
-      fields.push({ name, value: `No source covers these ${n} days${newest ? `; the newest data is from ${shortDay(newest)}` : ''}: no figures, and no change to show.` });
+      fields.push({
+        name,
+        value: `No source covers these ${n} days${newest ? `; the newest data is from ${shortDay(newest)}` : ''}: no figures, and no change to show.`,
+      });
       continue;
     }
     // A change means something only when a systematic source covers both periods throughout.
@@ -218,7 +231,10 @@ function periodPicture(ds: Dataset, day: string, placeId: string | null, actorId
       `**${name}**: ${plural(cur.total, 'incident')} (${signed(cur.total - prev.total)}), ${figureWithChange(cur, prev, 'killed')}, ${figureWithChange(cur, prev, 'injured')}`,
     );
   }
-  fields.push({ name: 'By country, last 30 days (change against the 30 days before)', value: countryLines.join('\n') || 'No incidents recorded in either period.' });
+  fields.push({
+    name: 'By country, last 30 days (change against the 30 days before)',
+    value: countryLines.join('\n') || 'No incidents recorded in either period.',
+  });
   const quote = pickQuote(ds, addDays(day, -29), day, placeId);
   if (quote) {
     sourceIds.add(quote.sourceId);
@@ -230,14 +246,23 @@ function periodPicture(ds: Dataset, day: string, placeId: string | null, actorId
   return out;
 }
 
-type Period = { totals: GroupTotals; total: number; withoutFigures: number; figuresGiven: { killed: number; injured: number }; focusOwn: { killed: number; injured: number } };
+type Period = {
+  totals: GroupTotals;
+  total: number;
+  withoutFigures: number;
+  figuresGiven: { killed: number; injured: number };
+  focusOwn: { killed: number; injured: number };
+};
 
 /** "Iraq 24 Jun 2019 – 22 Aug 2019" for the parts of [from, to] no systematic source covers; null when none. */
 function coverageGapText(ds: Dataset, countryIds: readonly string[], from: string, to: string): string | null {
   const parts: string[] = [];
   for (const c of countryIds) {
     const gaps = uncoveredParts(ds, c, from, to);
-    if (gaps.length) parts.push(`${ds.gazetteer.get(c)?.name ?? c} (${gaps.map((g) => (g.from === g.to ? shortDay(g.from) : `${shortDay(g.from)} – ${shortDay(g.to)}`)).join(', ')})`);
+    if (gaps.length)
+      parts.push(
+        `${ds.gazetteer.get(c)?.name ?? c} (${gaps.map((g) => (g.from === g.to ? shortDay(g.from) : `${shortDay(g.from)} – ${shortDay(g.to)}`)).join(', ')})`,
+      );
   }
   return parts.length ? parts.join('; ') : null;
 }

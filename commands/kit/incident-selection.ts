@@ -9,10 +9,19 @@ import { resolveActorOption, resolvePlaceOption } from './resolve-option.ts';
 
 /** The selection options, worded the same in every command that takes them. */
 export const selectionOptions = {
-  place: option.text({ description: 'Country, region, province or city (e.g. syria, diyala, homs)', required: true, autocomplete: true, page: { short: 'p', id: 'place' } }),
+  place: option.text({
+    description: 'Country, region, province or city (e.g. syria, diyala, homs)',
+    required: true,
+    autocomplete: true,
+    page: { short: 'p', id: 'place' },
+  }),
   from: option.text({ description: 'Start date: 2019-07-01, 2019-07, 2019, or "last 30 days"', page: { short: 'f', day: true } }),
   to: option.text({ description: 'End date: 2019-08-31, 2019-08, 2019, today', page: { short: 't', day: true } }),
-  actor: option.text({ description: 'Perpetrator or party (default: the dataset\'s focus actor); "any" for all recorded violence', autocomplete: true, page: { short: 'a', id: 'actor' } }),
+  actor: option.text({
+    description: 'Perpetrator or party (default: the dataset\'s focus actor); "any" for all recorded violence',
+    autocomplete: true,
+    page: { short: 'a', id: 'actor' },
+  }),
 };
 
 /**

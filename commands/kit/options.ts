@@ -118,7 +118,13 @@ export const option = {
     return {
       schema: requiredText(32),
       required: true,
-      json: (name) => ({ type: ApplicationCommandOptionType.Channel, name, description: o.description, required: true, channel_types: [...POSTABLE_CHANNEL_TYPES] }),
+      json: (name) => ({
+        type: ApplicationCommandOptionType.Channel,
+        name,
+        description: o.description,
+        required: true,
+        channel_types: [...POSTABLE_CHANNEL_TYPES],
+      }),
     };
   },
 

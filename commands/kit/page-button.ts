@@ -87,7 +87,12 @@ function idsByHash(ds: Dataset, kind: 'place' | 'actor' | 'person'): Map<string,
   const perKind = hashIndexes(ds);
   let m = perKind.get(kind);
   if (!m) {
-    const ids = kind === 'place' ? [...ds.gazetteer.all()].map((p) => p.id) : kind === 'actor' ? [...ds.actors.keys(), ANY_ACTOR] : [...new Set(ds.quotes.map((x) => x.speakerId))];
+    const ids =
+      kind === 'place'
+        ? [...ds.gazetteer.all()].map((p) => p.id)
+        : kind === 'actor'
+          ? [...ds.actors.keys(), ANY_ACTOR]
+          : [...new Set(ds.quotes.map((x) => x.speakerId))];
     perKind.set(kind, (m = new Map(ids.map((id) => [idHash(id), id]))));
   }
   return m;

@@ -61,7 +61,10 @@ export function clampEmbeds(embeds: APIEmbed[]): APIEmbed[] {
     if (e.description) e.description = truncate(e.description, L.embedDescription);
     if (e.footer) e.footer = { ...e.footer, text: truncate(e.footer.text, L.embedFooterText) };
     if (e.author) e.author = { ...e.author, name: truncate(e.author.name, L.embedAuthorName) };
-    if (e.fields) e.fields = e.fields.slice(0, L.embedFields).map((f) => ({ ...f, name: truncate(f.name, L.embedFieldName), value: truncate(f.value || '—', L.embedFieldValue) }));
+    if (e.fields)
+      e.fields = e.fields
+        .slice(0, L.embedFields)
+        .map((f) => ({ ...f, name: truncate(f.name, L.embedFieldName), value: truncate(f.value || '—', L.embedFieldValue) }));
     const len = embedLength(e);
     if (total + len > L.embedTotal) {
       // Trim this embed's description to what is left rather than lose it entirely.
@@ -100,6 +103,6 @@ export function limitViolations(p: ReplyPayload): string[] {
       if ('custom_id' in c && c.custom_id && c.custom_id.length > L.customId) v.push(`custom_id longer than ${L.customId}`);
     }
   }
-  if (!p.allowed_mentions || p.allowed_mentions.parse.length !== 0) v.push('allowed_mentions must be { parse: [] }');
+  if (p.allowed_mentions?.parse.length !== 0) v.push('allowed_mentions must be { parse: [] }');
   return v;
 }

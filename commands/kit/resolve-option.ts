@@ -10,7 +10,12 @@ export const GEONAMES_CREDIT = 'Place names: GeoNames (geonames.org), CC BY 4.0.
 
 function notFound(kind: string, query: string, suggestions: string[], label: (id: string) => string, hint: string): NotFoundError {
   // Labels contain commas ("Sulaymaniyah, Kurdistan Region, Iraq"), so choices are joined with "or".
-  const dym = suggestions.length ? ` Did you mean ${suggestions.slice(0, 3).map((s) => `**${label(s)}**`).join(' or ')}?` : '';
+  const dym = suggestions.length
+    ? ` Did you mean ${suggestions
+        .slice(0, 3)
+        .map((s) => `**${label(s)}**`)
+        .join(' or ')}?`
+    : '';
   return new NotFoundError(`I don't know the ${kind} "${echo(query)}".${dym}${dym ? '' : ` ${hint}`}`.trimEnd());
 }
 
@@ -52,7 +57,9 @@ function outsideAnswer(ds: Dataset, query: string, r: Extract<PlaceReading, { ki
   // A town in a covered country that no incident names: say so, and offer the places nearby that have some.
   const count = (id: string) => ds.incidents.forPlace(id)?.length ?? 0;
   const withIncidents = r.nearby.filter((id) => count(id) > 0).slice(0, 3);
-  const near = withIncidents.length ? ` Nearby places with incidents: ${withIncidents.map((id) => `**${ds.gazetteer.get(id)!.name}** (place:${id}, ${plural(count(id), 'incident')})`).join(', ')}.` : '';
+  const near = withIncidents.length
+    ? ` Nearby places with incidents: ${withIncidents.map((id) => `**${ds.gazetteer.get(id)!.name}** (place:${id}, ${plural(count(id), 'incident')})`).join(', ')}.`
+    : '';
   const district = withIncidents.length ? ds.gazetteer.ancestorOfKind(withIncidents[0]!, 'district') : undefined;
   const area = district ? ` The whole district: place:${district.id} (${plural(count(district.id), 'incident')}).` : '';
   return `${name}: no incident in the dataset is placed there by name.${near}${area}\n${GEONAMES_CREDIT}`;

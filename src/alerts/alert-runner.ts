@@ -54,7 +54,15 @@ export class AlertRunner {
   private readonly o: Required<AlertRunnerOptions>;
 
   constructor(opts: AlertRunnerOptions) {
-    this.o = { clock: Date.now, maxPerHour: DEFAULT_ALERTS_PER_HOUR, holdsGuild: () => true, nonceWindowMs: 4 * 60_000, nonceMarginMs: 15_000, invalidRequests: null, ...opts };
+    this.o = {
+      clock: Date.now,
+      maxPerHour: DEFAULT_ALERTS_PER_HOUR,
+      holdsGuild: () => true,
+      nonceWindowMs: 4 * 60_000,
+      nonceMarginMs: 15_000,
+      invalidRequests: null,
+      ...opts,
+    };
   }
 
   /** Queues the alerts that newly published incidents call for; returns how many were queued. */
@@ -75,7 +83,10 @@ export class AlertRunner {
     const due = this.o.store.due(this.o.clock()).filter((d) => this.o.holdsGuild(d.guildId));
     if (due.length && this.o.invalidRequests?.paused()) {
       // Discord is close to banning the token for invalid requests: the alerts wait, queued, like the digest.
-      this.o.logger.warn({ due: due.length, resumeInMs: this.o.invalidRequests.pausedForMs() }, 'alerts paused: too many invalid requests to Discord (401/403/429) in the last 10 minutes');
+      this.o.logger.warn(
+        { due: due.length, resumeInMs: this.o.invalidRequests.pausedForMs() },
+        'alerts paused: too many invalid requests to Discord (401/403/429) in the last 10 minutes',
+      );
       counts.paused = due.length;
       return counts;
     }
@@ -142,7 +153,7 @@ export class AlertRunner {
         store.markEnded(channelId, incidentId, 'failed', f.message);
         return 'failed';
       }
-      const wait = f.retryAfterMs ?? Math.min(60_000 * 2 ** (attempts), 30 * 60_000);
+      const wait = f.retryAfterMs ?? Math.min(60_000 * 2 ** attempts, 30 * 60_000);
       store.markRetry(channelId, incidentId, f.message, this.o.clock() + wait, f.unclear);
       return 'retry-later';
     } finally {

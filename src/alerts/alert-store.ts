@@ -26,7 +26,15 @@ export interface AlertDelivery {
   maybePosted: boolean;
 }
 
-type SubRow = { guild_id: string; channel_id: string; place_id: string | null; min_casualties: number; role_id: string | null; enabled: number; disabled_reason: string | null };
+type SubRow = {
+  guild_id: string;
+  channel_id: string;
+  place_id: string | null;
+  min_casualties: number;
+  role_id: string | null;
+  enabled: number;
+  disabled_reason: string | null;
+};
 type DelRow = {
   channel_id: string;
   incident_id: string;
@@ -100,21 +108,29 @@ export class AlertStore {
   }
 
   disable(guildId: string, channelId: string, reason: string, now: number): void {
-    this.db.prepare('UPDATE alert_subscriptions SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE guild_id = ? AND channel_id = ?').run(reason, now, guildId, channelId);
+    this.db
+      .prepare('UPDATE alert_subscriptions SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE guild_id = ? AND channel_id = ?')
+      .run(reason, now, guildId, channelId);
   }
 
   /** Queues the alert unless this channel has it already; true when newly queued. */
   enqueue(guildId: string, channelId: string, incidentId: string, now: number): boolean {
     return (
       this.db
-        .prepare(`INSERT INTO alert_deliveries (channel_id, incident_id, guild_id, status, nonce, queued_at) VALUES (?, ?, ?, 'queued', ?, ?) ON CONFLICT DO NOTHING`)
+        .prepare(
+          `INSERT INTO alert_deliveries (channel_id, incident_id, guild_id, status, nonce, queued_at) VALUES (?, ?, ?, 'queued', ?, ?) ON CONFLICT DO NOTHING`,
+        )
         .run(channelId, incidentId, guildId, randomBytes(9).toString('base64url'), now).changes > 0
     );
   }
 
   /** Alerts waiting to be sent whose time has come, oldest first. */
   due(now: number): AlertDelivery[] {
-    return (this.db.prepare("SELECT * FROM alert_deliveries WHERE status IN ('queued', 'sending') AND next_attempt_at <= ? ORDER BY queued_at, rowid").all(now) as DelRow[]).map(toDel);
+    return (
+      this.db
+        .prepare("SELECT * FROM alert_deliveries WHERE status IN ('queued', 'sending') AND next_attempt_at <= ? ORDER BY queued_at, rowid")
+        .all(now) as DelRow[]
+    ).map(toDel);
   }
 
   get(channelId: string, incidentId: string): AlertDelivery | null {
@@ -136,27 +152,37 @@ export class AlertStore {
   }
 
   markSent(channelId: string, incidentId: string, messageId: string, now: number): void {
-    this.db.prepare("UPDATE alert_deliveries SET status = 'sent', message_id = ?, sent_at = ?, last_error = NULL WHERE channel_id = ? AND incident_id = ?").run(messageId, now, channelId, incidentId);
+    this.db
+      .prepare("UPDATE alert_deliveries SET status = 'sent', message_id = ?, sent_at = ?, last_error = NULL WHERE channel_id = ? AND incident_id = ?")
+      .run(messageId, now, channelId, incidentId);
   }
 
   markRetry(channelId: string, incidentId: string, error: string, at: number, unclear: boolean): void {
     this.db
-      .prepare("UPDATE alert_deliveries SET status = 'queued', next_attempt_at = ?, last_error = ?, maybe_posted = MAX(maybe_posted, ?) WHERE channel_id = ? AND incident_id = ?")
+      .prepare(
+        "UPDATE alert_deliveries SET status = 'queued', next_attempt_at = ?, last_error = ?, maybe_posted = MAX(maybe_posted, ?) WHERE channel_id = ? AND incident_id = ?",
+      )
       .run(at, error, unclear ? 1 : 0, channelId, incidentId);
   }
 
   /** Deferred by the hourly cap: not an attempt, so the attempt count stays as it was. */
   defer(channelId: string, incidentId: string, at: number, why: string): void {
-    this.db.prepare("UPDATE alert_deliveries SET next_attempt_at = ?, last_error = ? WHERE channel_id = ? AND incident_id = ? AND status = 'queued'").run(at, why, channelId, incidentId);
+    this.db
+      .prepare("UPDATE alert_deliveries SET next_attempt_at = ?, last_error = ? WHERE channel_id = ? AND incident_id = ? AND status = 'queued'")
+      .run(at, why, channelId, incidentId);
   }
 
   markEnded(channelId: string, incidentId: string, status: 'failed' | 'unknown', error: string): void {
-    this.db.prepare('UPDATE alert_deliveries SET status = ?, last_error = ? WHERE channel_id = ? AND incident_id = ?').run(status, error, channelId, incidentId);
+    this.db
+      .prepare('UPDATE alert_deliveries SET status = ?, last_error = ? WHERE channel_id = ? AND incident_id = ?')
+      .run(status, error, channelId, incidentId);
   }
 
   /** Alerts sent to a channel since `since` (ms): the hourly cap counts these. */
   sentSince(channelId: string, since: number): { count: number; oldest: number | null } {
-    const r = this.db.prepare("SELECT COUNT(*) AS n, MIN(sent_at) AS oldest FROM alert_deliveries WHERE channel_id = ? AND status = 'sent' AND sent_at > ?").get(channelId, since) as { n: number; oldest: number | null };
+    const r = this.db
+      .prepare("SELECT COUNT(*) AS n, MIN(sent_at) AS oldest FROM alert_deliveries WHERE channel_id = ? AND status = 'sent' AND sent_at > ?")
+      .get(channelId, since) as { n: number; oldest: number | null };
     return { count: r.n, oldest: r.oldest };
   }
 }

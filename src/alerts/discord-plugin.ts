@@ -89,7 +89,9 @@ export function createAlertsPlugin(opts: AlertsPluginOptions): AlertsPlugin {
       });
       if (opts.cron === null) return;
       const log = logger;
-      task = cron.schedule(opts.cron ?? '*/15 * * * * *', () => void tick().catch((err: unknown) => log.error({ err }, 'alert tick failed')), { name: 'alerts' });
+      task = cron.schedule(opts.cron ?? '*/15 * * * * *', () => void tick().catch((err: unknown) => log.error({ err }, 'alert tick failed')), {
+        name: 'alerts',
+      });
       void tick().catch((err: unknown) => log.error({ err }, 'alert tick failed'));
     },
     async onStop() {

@@ -25,7 +25,12 @@ export interface AskOptions {
   commands: ReadonlyMap<string, CommandModule>;
 }
 
-const ASK_OPTIONS = { json: { type: 'boolean', default: false }, now: { type: 'string' }, out: { type: 'string', default: 'out' }, help: { type: 'boolean', default: false } } as const;
+const ASK_OPTIONS = {
+  json: { type: 'boolean', default: false },
+  now: { type: 'string' },
+  out: { type: 'string', default: 'out' },
+  help: { type: 'boolean', default: false },
+} as const;
 
 export async function runAsk(argv: string[], opts: AskOptions): Promise<void> {
   let args: ReturnType<typeof parseArgs<{ args: string[]; options: typeof ASK_OPTIONS; allowPositionals: true }>>;
@@ -43,14 +48,16 @@ export async function runAsk(argv: string[], opts: AskOptions): Promise<void> {
   let now: Date | undefined;
   if (args.values.now !== undefined) {
     now = new Date(args.values.now);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(args.values.now) || Number.isNaN(now.getTime())) fail(2, `--now must be an ISO date-time such as 2019-08-25T08:00:00Z, not "${args.values.now}".`);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(args.values.now) || Number.isNaN(now.getTime()))
+      fail(2, `--now must be an ISO date-time such as 2019-08-25T08:00:00Z, not "${args.values.now}".`);
   }
   let ctx: CommandContext;
   try {
     ctx = opts.context(now);
   } catch (e) {
     // The details are for `npm run data:check`; a question asked here gets one line.
-    if (e instanceof DatasetError) fail(1, `error: the dataset is invalid (${e.issues.length} problem${e.issues.length === 1 ? '' : 's'}); \`npm run data:check\` lists them.`);
+    if (e instanceof DatasetError)
+      fail(1, `error: the dataset is invalid (${e.issues.length} problem${e.issues.length === 1 ? '' : 's'}); \`npm run data:check\` lists them.`);
     throw e;
   }
   try {

@@ -25,7 +25,14 @@ export async function completeLine(line: string, commands: ReadonlyMap<string, C
   const subcommands = defs.filter((o) => o.type === 1);
   const options: RawOptions = {};
   if (subcommands.length) {
-    if (before.length === 1) return [subcommands.map((s) => s.name).filter((s) => s.startsWith(token.toLowerCase())).map((s) => `${s} `), token];
+    if (before.length === 1)
+      return [
+        subcommands
+          .map((s) => s.name)
+          .filter((s) => s.startsWith(token.toLowerCase()))
+          .map((s) => `${s} `),
+        token,
+      ];
     const chosen = subcommands.find((s) => s.name === before[1]!.toLowerCase());
     if (!chosen) return [[], token];
     options.subcommand = chosen.name;
@@ -47,10 +54,18 @@ export async function completeLine(line: string, commands: ReadonlyMap<string, C
   return [[...names, ...positional], token];
 }
 
-async function valuesFor(module: CommandModule, def: APIApplicationCommandOption, typed: string, options: RawOptions, ctx: CommandContext, prefix: string): Promise<string[]> {
+async function valuesFor(
+  module: CommandModule,
+  def: APIApplicationCommandOption,
+  typed: string,
+  options: RawOptions,
+  ctx: CommandContext,
+  prefix: string,
+): Promise<string[]> {
   let values: string[] = [];
   if ('choices' in def && def.choices?.length) values = def.choices.map((c) => String(c.value)).filter((v) => v.toLowerCase().startsWith(typed.toLowerCase()));
-  else if ('autocomplete' in def && def.autocomplete && module.autocomplete) values = (await module.autocomplete({ name: def.name, value: typed }, options, ctx)).map((c: { value: string }) => c.value);
+  else if ('autocomplete' in def && def.autocomplete && module.autocomplete)
+    values = (await module.autocomplete({ name: def.name, value: typed }, options, ctx)).map((c: { value: string }) => c.value);
   return values.map((v) => `${prefix}${/\s/.test(v) ? `"${v}"` : v}`);
 }
 

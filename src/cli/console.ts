@@ -71,7 +71,13 @@ export async function runConsole(opts: ConsoleOptions): Promise<void> {
       );
     },
   });
-  if (history) rl.on('history', (h: string[]) => saveHistory(history, h.filter((l) => l !== '/quit' && l !== '/exit')));
+  if (history)
+    rl.on('history', (h: string[]) =>
+      saveHistory(
+        history,
+        h.filter((l) => l !== '/quit' && l !== '/exit'),
+      ),
+    );
   if (interactive) rl.prompt();
   for await (const input of rl) {
     let line = input.trim();

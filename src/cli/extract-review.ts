@@ -15,23 +15,32 @@ export function renderReview(x: Extraction, names: { place: (id: string) => stri
     const day = d.precision === 'range' ? `${d.date} to ${d.end}` : d.precision === 'derived' ? `${d.date} (derived: "${d.derivedFrom?.phrase}")` : d.date;
     out.push(`INCIDENT ${i.id}  confidence ${i.confidence}`);
     out.push(`  day:         ${day}${d.note ? `  (${d.note})` : ''}`);
-    out.push(`  place:       ${placeName(i.placeId)} [${i.location.precision}]${x.places.some((p) => p.id === i.placeId) ? '  NEW PLACE, no coordinates' : ''}`);
+    out.push(
+      `  place:       ${placeName(i.placeId)} [${i.location.precision}]${x.places.some((p) => p.id === i.placeId) ? '  NEW PLACE, no coordinates' : ''}`,
+    );
     out.push(`  perpetrator: ${actorName(i.perpetratorId)}${i.claimed ? ' (claimed)' : ''}`);
     if (i.target) out.push(`  target:      ${i.target}`);
     if (i.weapons) out.push(`  weapons:     ${i.weapons.join(', ')}`);
-    for (const c of i.casualties) out.push(`  casualties:  ${c.label} [${c.group}]: killed ${c.killed ?? 'not stated'}, injured ${c.injured ?? 'not stated'}${c.note ? `  (${c.note})` : ''}`);
+    for (const c of i.casualties)
+      out.push(
+        `  casualties:  ${c.label} [${c.group}]: killed ${c.killed ?? 'not stated'}, injured ${c.injured ?? 'not stated'}${c.note ? `  (${c.note})` : ''}`,
+      );
     if (i.casualtyNote) out.push(`  note:        ${i.casualtyNote}`);
     out.push(`  possible duplicates: ${i.matches.length ? i.matches.join(', ') : 'none'}`);
     out.push('  evidence:', ...evidence(i.evidence), '');
   }
   for (const q of x.quotes) {
-    out.push(`${q.kind === 'direct' ? 'QUOTE' : 'PARAPHRASE'} ${actorName(q.speakerId)}${q.viaId ? ` (via ${actorName(q.viaId)})` : ''}${q.venue ? `, ${q.venue}` : ''}`);
+    out.push(
+      `${q.kind === 'direct' ? 'QUOTE' : 'PARAPHRASE'} ${actorName(q.speakerId)}${q.viaId ? ` (via ${actorName(q.viaId)})` : ''}${q.venue ? `, ${q.venue}` : ''}`,
+    );
     out.push(q.kind === 'direct' ? `  “${q.text}”` : `  ${q.text}`);
     out.push('  evidence:', ...evidence(q.evidence), '');
   }
   for (const s of x.statistics) {
     const period = s.period ? ` ${s.period.from.date} to ${s.period.to.date}` : '';
-    out.push(`STATISTIC ${s.qualifier === 'exact' ? '' : `${s.qualifier} `}${s.value} ${s.description}${period}${s.reporterId ? `, reported by ${actorName(s.reporterId)}` : ''}${s.parentId ? ` (part of ${s.parentId})` : ''}`);
+    out.push(
+      `STATISTIC ${s.qualifier === 'exact' ? '' : `${s.qualifier} `}${s.value} ${s.description}${period}${s.reporterId ? `, reported by ${actorName(s.reporterId)}` : ''}${s.parentId ? ` (part of ${s.parentId})` : ''}`,
+    );
     out.push('  evidence:', ...evidence(s.evidence), '');
   }
   for (const p of x.places) out.push(`NEW PLACE ${p.name} (${p.kind}) in ${p.parentId ? placeName(p.parentId) : 'unknown'}: no coordinates yet`);

@@ -22,12 +22,21 @@ function fail(message: string): never {
 }
 
 function main() {
-  let args;
-  try {
-    args = parseArgs({
-      options: { json: { type: 'boolean', default: false }, published: { type: 'string' }, title: { type: 'string' }, url: { type: 'string' }, publisher: { type: 'string' }, help: { type: 'boolean', default: false } },
+  const parse = () =>
+    parseArgs({
+      options: {
+        json: { type: 'boolean', default: false },
+        published: { type: 'string' },
+        title: { type: 'string' },
+        url: { type: 'string' },
+        publisher: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
       allowPositionals: true,
     });
+  let args: ReturnType<typeof parse>;
+  try {
+    args = parse();
   } catch (e) {
     fail(`${(e as Error).message.split('\n')[0]} (${USAGE})`);
   }
@@ -45,7 +54,8 @@ function main() {
     fail(`Cannot read ${file === '-' ? 'standard input' : file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
   }
   const decoded = new TextDecoder('utf-8', { fatal: false }).decode(raw);
-  if (raw.includes(0) || (decoded.match(/\uFFFD/g)?.length ?? 0) > decoded.length / 100) fail(`Cannot read ${file === '-' ? 'standard input' : file}: not UTF-8 text.`);
+  if (raw.includes(0) || (decoded.match(/\uFFFD/g)?.length ?? 0) > decoded.length / 100)
+    fail(`Cannot read ${file === '-' ? 'standard input' : file}: not UTF-8 text.`);
   let text = decoded.replace(/^\uFEFF/, '');
   let title = args.values.title ?? null;
   let htmlDate: string | null = null;

@@ -42,7 +42,11 @@ async function main(argv: string[]): Promise<void> {
   switch (verb) {
     case 'add': {
       if (!arg) fail(`add needs a feed URL\n${USAGE}`);
-      const feed = FeedSchema.safeParse({ url: arg, ...(parsed.values.name ? { name: parsed.values.name } : {}), ...(parsed.values.interval ? { intervalMinutes: Number(parsed.values.interval) } : {}) });
+      const feed = FeedSchema.safeParse({
+        url: arg,
+        ...(parsed.values.name ? { name: parsed.values.name } : {}),
+        ...(parsed.values.interval ? { intervalMinutes: Number(parsed.values.interval) } : {}),
+      });
       if (!feed.success) fail(`Not added: ${feed.error.issues.map((i) => `${i.path.join('.') || 'url'} ${i.message}`).join('; ')}`);
       if (file.feeds.some((f) => f.url === feed.data.url)) {
         // Adding a feed again also resumes it if it was paused.
@@ -76,14 +80,26 @@ async function main(argv: string[]): Promise<void> {
       const s = store();
       for (const f of file.feeds) {
         const st = s.state(f.url);
-        const status = st.pausedReason ? `PAUSED: ${st.pausedReason}` : st.lastError ? `failing (${st.failures}): ${st.lastError}` : st.lastOkAt ? `ok, last polled ${new Date(st.lastOkAt).toISOString()}` : 'not polled yet';
+        const status = st.pausedReason
+          ? `PAUSED: ${st.pausedReason}`
+          : st.lastError
+            ? `failing (${st.failures}): ${st.lastError}`
+            : st.lastOkAt
+              ? `ok, last polled ${new Date(st.lastOkAt).toISOString()}`
+              : 'not polled yet';
         process.stdout.write(`${f.url}${f.name ? ` (${f.name})` : ''} · every ${f.intervalMinutes} min · ${status}\n`);
       }
       return;
     }
     case 'poll': {
       const s = store();
-      const poller = new FeedPoller({ store: s, logger: pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2)) /* this command's output is its answer: progress lines only from warn, unless asked for more */ });
+      const poller = new FeedPoller({
+        store: s,
+        logger: pino(
+          { level: config.logLevel === 'info' ? 'warn' : config.logLevel },
+          pino.destination(2),
+        ) /* this command's output is its answer: progress lines only from warn, unless asked for more */,
+      });
       const results = await poller.pollDue(file.feeds, { force: parsed.values.all ?? false });
       const articles = [];
       for (const url of file.articles) {
@@ -96,7 +112,14 @@ async function main(argv: string[]): Promise<void> {
       }
       if (results.length === 0 && articles.length === 0) process.stdout.write('Nothing due (use --all to poll every feed now).\n');
       for (const r of results) {
-        const line = r.outcome === 'ok' ? `${r.added.length} new article(s), ${r.duplicates} duplicate(s), ${r.articleFailures} unreadable` : r.outcome === 'failed' ? `failed: ${r.reason}${r.pausedNow ? ' (now paused)' : ''}` : r.outcome === 'paused' ? `paused: ${r.reason}` : 'not modified';
+        const line =
+          r.outcome === 'ok'
+            ? `${r.added.length} new article(s), ${r.duplicates} duplicate(s), ${r.articleFailures} unreadable`
+            : r.outcome === 'failed'
+              ? `failed: ${r.reason}${r.pausedNow ? ' (now paused)' : ''}`
+              : r.outcome === 'paused'
+                ? `paused: ${r.reason}`
+                : 'not modified';
         process.stdout.write(`${r.feedUrl}: ${line}\n`);
       }
       for (const a of articles) process.stdout.write(`${a.url}: ${typeof a.result === 'number' ? 'queued' : a.result}\n`);

@@ -36,7 +36,13 @@ export interface ParsedCommandLine {
   options: RawOptions;
 }
 
-const OPTION_TYPES: Partial<Record<T, string>> = { [T.String]: 'text', [T.Integer]: 'whole number', [T.Boolean]: 'true/false', [T.Channel]: 'channel', [T.Number]: 'number' };
+const OPTION_TYPES: Partial<Record<T, string>> = {
+  [T.String]: 'text',
+  [T.Integer]: 'whole number',
+  [T.Boolean]: 'true/false',
+  [T.Channel]: 'channel',
+  [T.Number]: 'number',
+};
 
 /** What a person typed, as an error message repeats it: never more than a line. */
 const echo = (typed: string) => truncate(typed, 40);
@@ -54,7 +60,9 @@ export function parseCommandLine(line: string, commands: ReadonlyMap<string, Com
   const module = commands.get(name);
   if (!module) {
     const guess = closestName(name, [...commands.keys()]);
-    throw new UserError(`Unknown command /${echo(name)}.${guess ? ` Did you mean /${guess}?` : ''} Commands: ${[...commands.keys()].map((c) => `/${c}`).join(', ')}.`);
+    throw new UserError(
+      `Unknown command /${echo(name)}.${guess ? ` Did you mean /${guess}?` : ''} Commands: ${[...commands.keys()].map((c) => `/${c}`).join(', ')}.`,
+    );
   }
 
   const options: RawOptions = {};
@@ -78,7 +86,9 @@ export function parseCommandLine(line: string, commands: ReadonlyMap<string, Com
       values.set(current, m[2] ? [m[2]] : []);
     } else if (m && /^[a-z_]+$/i.test(m[1]!)) {
       const guess = closestName(m[1]!.toLowerCase(), [...byName.keys()]);
-      throw new UserError(`/${name} has no option "${echo(m[1]!)}".${guess ? ` Did you mean ${guess}:?` : ''} Options: ${[...byName.keys()].join(', ') || 'none'}.`);
+      throw new UserError(
+        `/${name} has no option "${echo(m[1]!)}".${guess ? ` Did you mean ${guess}:?` : ''} Options: ${[...byName.keys()].join(', ') || 'none'}.`,
+      );
     } else if (current) {
       values.get(current)!.push(tok);
     } else {
@@ -95,7 +105,8 @@ export function parseCommandLine(line: string, commands: ReadonlyMap<string, Com
     if (def.type === T.Integer || def.type === T.Number) {
       // Decimal digits only: Number() would also read "0x10" as 16 and "1e3" as 1000.
       const n = /^[+-]?\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
-      if (!Number.isFinite(n) || (def.type === T.Integer && !Number.isInteger(n))) throw new UserError(`Option "${key}" must be a ${OPTION_TYPES[def.type]}, not "${echo(text)}".`);
+      if (!Number.isFinite(n) || (def.type === T.Integer && !Number.isInteger(n)))
+        throw new UserError(`Option "${key}" must be a ${OPTION_TYPES[def.type]}, not "${echo(text)}".`);
       options[key] = n;
     } else if (def.type === T.Boolean) {
       if (!/^(true|false|yes|no)$/i.test(text)) throw new UserError(`Option "${key}" must be true or false.`);
@@ -104,6 +115,7 @@ export function parseCommandLine(line: string, commands: ReadonlyMap<string, Com
       options[key] = text;
     }
   }
-  for (const d of defs) if ('required' in d && d.required && !values.has(d.name)) throw new UserError(`/${name} needs the option "${d.name}", e.g. /${name} ${d.name}:…`);
+  for (const d of defs)
+    if ('required' in d && d.required && !values.has(d.name)) throw new UserError(`/${name} needs the option "${d.name}", e.g. /${name} ${d.name}:…`);
   return { module, options };
 }

@@ -71,7 +71,9 @@ function main(argv: string[]): void {
     }
     case 'show': {
       const d = needId();
-      process.stdout.write(`${summary(d)}\nstatus: ${d.status}${d.decidedBy ? ` (by ${d.decidedBy} on ${new Date(d.decidedAt!).toISOString()})` : ''}\nsource: ${d.bundle.source.title}${d.bundle.source.url ? ` <${d.bundle.source.url}>` : ''}\n`);
+      process.stdout.write(
+        `${summary(d)}\nstatus: ${d.status}${d.decidedBy ? ` (by ${d.decidedBy} on ${new Date(d.decidedAt!).toISOString()})` : ''}\nsource: ${d.bundle.source.title}${d.bundle.source.url ? ` <${d.bundle.source.url}>` : ''}\n`,
+      );
       const evidence = (d.record as { evidence?: string[] }).evidence ?? [];
       for (const e of evidence) process.stdout.write(`  > ${e}\n`);
       process.stdout.write(`${JSON.stringify(d.record, null, 2)}\n`);
@@ -93,9 +95,15 @@ function main(argv: string[]): void {
           }
         }
       }
-      const r = store.decide(d.id, verb === 'approve' ? { decision: 'approve', ...(edited !== undefined ? { editedRecord: edited } : {}) } : { decision: 'reject' }, reviewer, Date.now());
+      const r = store.decide(
+        d.id,
+        verb === 'approve' ? { decision: 'approve', ...(edited !== undefined ? { editedRecord: edited } : {}) } : { decision: 'reject' },
+        reviewer,
+        Date.now(),
+      );
       if (r.ok) process.stdout.write(`#${d.id} ${r.draft.status}${r.draft.edited ? ' (edited)' : ''} by ${reviewer}.\n`);
-      else if (r.why === 'already-decided') fail(`#${d.id} was already ${r.draft.status} by ${r.draft.decidedBy} on ${new Date(r.draft.decidedAt!).toISOString()}; nothing changed.`);
+      else if (r.why === 'already-decided')
+        fail(`#${d.id} was already ${r.draft.status} by ${r.draft.decidedBy} on ${new Date(r.draft.decidedAt!).toISOString()}; nothing changed.`);
       else if (r.why === 'invalid-edit') fail(`Not approved: ${r.problem}`);
       else fail(`No draft #${d.id}.`);
       return;

@@ -27,6 +27,7 @@ export function saveFiles(p: ReplyPayload, outDir: string): string[] {
  */
 export function toDiscordBody(p: ReplyPayload): Record<string, unknown> {
   const { files, ...body } = p;
-  if (files?.length) return { ...body, attachments: files.map((f, id) => ({ id, filename: f.name, ...(f.description ? { description: f.description } : {}) })) };
+  if (files?.length)
+    return { ...body, attachments: files.map((f, id) => ({ id, filename: f.name, ...(f.description ? { description: f.description } : {}) })) };
   return body;
 }

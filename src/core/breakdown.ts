@@ -16,7 +16,14 @@ export interface PlaceBreakdownRow {
  * and date range, counting one actor (null: any). With no actor or the focus actor each row is two binary
  * searches and a prefix-sum difference: no scan.
  */
-export function breakdownByPlaceKind(ds: Dataset, scopeId: string | null, kind: PlaceKind, from: string | null, to: string | null, actorId: string | null = null): PlaceBreakdownRow[] {
+export function breakdownByPlaceKind(
+  ds: Dataset,
+  scopeId: string | null,
+  kind: PlaceKind,
+  from: string | null,
+  to: string | null,
+  actorId: string | null = null,
+): PlaceBreakdownRow[] {
   const g = ds.gazetteer;
   let candidates: string[];
   if (!scopeId) candidates = [...g.all()].filter((p) => p.kind === kind).map((p) => p.id);
@@ -35,7 +42,13 @@ export function breakdownByPlaceKind(ds: Dataset, scopeId: string | null, kind: 
     if (!list) continue;
     const [lo, hi] = ds.incidents.dateRange(list, from, to);
     if (hi <= lo) continue;
-    rows.push({ placeId: id, count: hi - lo, totals: list.totals(lo, hi), withoutFigures: list.withoutFigures(lo, hi), figuresGiven: list.figuresGiven(lo, hi) });
+    rows.push({
+      placeId: id,
+      count: hi - lo,
+      totals: list.totals(lo, hi),
+      withoutFigures: list.withoutFigures(lo, hi),
+      figuresGiven: list.figuresGiven(lo, hi),
+    });
   }
   return rows.sort((a, b) => b.count - a.count || a.placeId.localeCompare(b.placeId));
 }

@@ -15,7 +15,13 @@ export function checkReferences(ds: RawDataset, fileOf: (kind: RecordKind, id: s
     incidents: new Map(ds.incidents.map((r) => [r.id, r] as const)),
     statistics: new Map(ds.statistics.map((r) => [r.id, r] as const)),
   };
-  const ref = (kind: RecordKind, id: string, field: string, target: 'sources' | 'places' | 'actors' | 'incidents' | 'statistics', value: string | null | undefined) => {
+  const ref = (
+    kind: RecordKind,
+    id: string,
+    field: string,
+    target: 'sources' | 'places' | 'actors' | 'incidents' | 'statistics',
+    value: string | null | undefined,
+  ) => {
     if (value == null) return;
     const set = ids[target];
     if (!set.has(value)) {
@@ -74,12 +80,22 @@ export function checkReferences(ds: RawDataset, fileOf: (kind: RecordKind, id: s
     s.placeIds.forEach((p, i) => ref('statistics', s.id, `placeIds[${i}]`, 'places', p));
     const periodEnd = s.period ? (s.period.to.end ?? s.period.to.date) : null;
     if (s.period && periodEnd! < s.period.from.date)
-      issues.push({ file: fileOf('statistics', s.id), recordId: s.id, field: 'period.to', message: `ends (${periodEnd}) before it starts (${s.period.from.date})` });
+      issues.push({
+        file: fileOf('statistics', s.id),
+        recordId: s.id,
+        field: 'period.to',
+        message: `ends (${periodEnd}) before it starts (${s.period.from.date})`,
+      });
     if (s.parentId) {
       const parentStat = ids.statistics.get(s.parentId);
       if (!parentStat) ref('statistics', s.id, 'parentId', 'statistics', s.parentId);
       else if (s.value > parentStat.value)
-        issues.push({ file: fileOf('statistics', s.id), recordId: s.id, field: 'value', message: `${s.value} is more than its parent "${s.parentId}" (${parentStat.value})` });
+        issues.push({
+          file: fileOf('statistics', s.id),
+          recordId: s.id,
+          field: 'value',
+          message: `${s.value} is more than its parent "${s.parentId}" (${parentStat.value})`,
+        });
     }
   }
   for (const q of ds.quotes) {
@@ -91,7 +107,8 @@ export function checkReferences(ds: RawDataset, fileOf: (kind: RecordKind, id: s
   const focus = ds.info?.focus;
   if (focus) {
     const file = `data/${DATASET_INFO_FILE}`;
-    if (!ids.actors.has(focus.actorId)) issues.push({ file, recordId: null, field: 'focus.actorId', message: `refers to actor "${focus.actorId}", which does not exist` });
+    if (!ids.actors.has(focus.actorId))
+      issues.push({ file, recordId: null, field: 'focus.actorId', message: `refers to actor "${focus.actorId}", which does not exist` });
     // Totals subtract the focus actor's own dead from one group: an entry in another group would be counted wrong.
     for (const inc of ds.incidents)
       inc.casualties.forEach((c, i) => {

@@ -122,7 +122,7 @@ export function partlyCovered(ds: Dataset, countryIds: readonly string[], from: 
 /** The newest day with an incident in a place (anywhere: null), or null when it has none. */
 export function newestDataDay(ds: Dataset, placeId: string | null): string | null {
   const list = placeId ? ds.incidents.forPlace(placeId) : ds.incidents.all;
-  return list && list.length ? isoOfDayKey(ds.incidents.dayKeys[list.positions[0]!]!) : null;
+  return list?.length ? isoOfDayKey(ds.incidents.dayKeys[list.positions[0]!]!) : null;
 }
 
 function dayAfter(iso: string): string {

@@ -11,7 +11,6 @@ export interface DaySpan {
 
 const iso = (d: Date) => formatISO(d, { representation: 'date' });
 
-
 /**
  * What a person may type for a date: 2019-08-22, 2019-08, 2019, today, yesterday, "last 30 days",
  * "last 2 weeks", "last 6 months", "last year", "10 days ago". Relative forms count back from `now`
@@ -52,9 +51,7 @@ export function parseDateInput(input: string, nowInstant: Date): DaySpan {
     const day = iso(d);
     return { from: day, to: day };
   }
-  throw new UserError(
-    `"${input}" is not a date I understand. Use 2019-08-22, 2019-08, 2019, today, yesterday, "last 30 days" or "3 months ago".`,
-  );
+  throw new UserError(`"${input}" is not a date I understand. Use 2019-08-22, 2019-08, 2019, today, yesterday, "last 30 days" or "3 months ago".`);
 }
 
 /** Turns optional from/to inputs into one inclusive range; either end may stay open. */

@@ -36,7 +36,8 @@ export function formatDateSpec(d: DateSpec, ds?: Dataset): string {
 /** Short date for lists: "29 Jul 2019", "≈31 Jul 2019" when derived, "22–23 Aug 2019" for a range within a month. */
 export function shortDate(d: DateSpec): string {
   if (d.precision === 'range' && d.date === d.end) return day(d.date);
-  if (d.precision === 'range') return d.date.slice(0, 7) === d.end!.slice(0, 7) ? `${Number(d.date.slice(8, 10))}–${day(d.end!)}` : `${day(d.date)}–${day(d.end!)}`;
+  if (d.precision === 'range')
+    return d.date.slice(0, 7) === d.end!.slice(0, 7) ? `${Number(d.date.slice(8, 10))}–${day(d.end!)}` : `${day(d.date)}–${day(d.end!)}`;
   if (d.precision === 'derived') return `≈${day(d.date)}`;
   if (d.precision === 'inferred') return `≈${day(d.date)} (inferred)`;
   return day(d.date);
@@ -112,7 +113,10 @@ export function formatTotals(info: TotalsInfo, focus: FocusOwnDead | null = null
     }).filter((p): p is string => p !== null);
     const groups = parts.length ? ` (${parts.join(', ')})` : '';
     if (!focus || sum === 0) return `${word}: ${sum.toLocaleString('en-US')}${groups}${coverage}`;
-    const split = own === 0 ? `, none recorded as ${focus.ownDeadLabel}` : `, of whom ${own.toLocaleString('en-US')} ${focus.ownDeadLabel} and ${(sum - own).toLocaleString('en-US')} other${sum - own === 1 ? '' : 's'}`;
+    const split =
+      own === 0
+        ? `, none recorded as ${focus.ownDeadLabel}`
+        : `, of whom ${own.toLocaleString('en-US')} ${focus.ownDeadLabel} and ${(sum - own).toLocaleString('en-US')} other${sum - own === 1 ? '' : 's'}`;
     return `${word}: ${sum.toLocaleString('en-US')}${split}${sum - own > 0 ? groups : ''}${coverage}`;
   };
   return [side('killed'), side('injured')].join('\n');
@@ -130,7 +134,10 @@ export function killedInjuredText(sums: { killed: number; injured: number }, giv
 }
 
 export function killedInjuredPhrase(info: TotalsInfo): string {
-  return killedInjuredText({ killed: totalKilled(info.totals), injured: totalInjured(info.totals) }, info.total ? info.figuresGiven : { killed: 1, injured: 1 });
+  return killedInjuredText(
+    { killed: totalKilled(info.totals), injured: totalInjured(info.totals) },
+    info.total ? info.figuresGiven : { killed: 1, injured: 1 },
+  );
 }
 
 /** "\nDeaths from UCDP GED 19.1 are UCDP's best estimates." for the sources behind a total that say how to read their figures. */
@@ -147,7 +154,11 @@ export function formatStatistic(s: Statistic, ds: Dataset): string {
   // A period's end may itself be a range: it ends with that range's last day.
   const published = s.period ? null : ds.sources.get(s.sourceId)?.published;
   // A figure without a period is true as of its source's date, and says so.
-  const period = s.period ? `, ${day(s.period.from.date)} – ${day(s.period.to.end ?? s.period.to.date)}` : published ? `, as of ${looseDate(published)}` : ', date not given';
+  const period = s.period
+    ? `, ${day(s.period.from.date)} – ${day(s.period.to.end ?? s.period.to.date)}`
+    : published
+      ? `, as of ${looseDate(published)}`
+      : ', date not given';
   const by = s.reporterId ? ` (${ds.actorName(s.reporterId)})` : ' (the article)';
   return `${value} ${s.description}${period}${by}`;
 }

@@ -15,7 +15,15 @@ export type PlaceReading =
   | { kind: 'not-found'; suggestions: string[] };
 
 /** Words that say which kind of place is meant: "raqqa city" is the city, "raqqa province" the province. */
-const KIND_WORDS: Record<string, PlaceKind> = { city: 'city', town: 'city', village: 'city', province: 'province', governorate: 'province', muhafazat: 'province', district: 'district' };
+const KIND_WORDS: Record<string, PlaceKind> = {
+  city: 'city',
+  town: 'city',
+  village: 'city',
+  province: 'province',
+  governorate: 'province',
+  muhafazat: 'province',
+  district: 'district',
+};
 /** How far from a town we have no record of we look for places that do have records. */
 const NEARBY_KM = 30;
 
@@ -161,7 +169,8 @@ export class Gazetteer {
         index.set(n, list);
       }
     // A country before a town, then the larger town: "georgia" is the country, "tripoli" the larger city.
-    for (const list of index.values()) list.sort((a, b) => Number(b.kind === 'country') - Number(a.kind === 'country') || (b.population ?? 0) - (a.population ?? 0));
+    for (const list of index.values())
+      list.sort((a, b) => Number(b.kind === 'country') - Number(a.kind === 'country') || (b.population ?? 0) - (a.population ?? 0));
     return (this.outside = index);
   }
 

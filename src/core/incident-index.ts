@@ -231,7 +231,6 @@ export class IncidentIndex {
     this.dayKeys = dayKeys;
     this.figures = new IncidentFigures(figs);
 
-
     // Lists: one per place at any level of a lineage, then one per actor.
     const listKeys: string[] = [];
     const placeList = new Map<string, number>();
@@ -507,4 +506,3 @@ function newestFirstOrder(incidents: readonly Incident[], keys: Int32Array): Int
   }
   return order;
 }
-

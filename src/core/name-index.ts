@@ -97,7 +97,8 @@ export class NameIndex {
 
   private addPrefixes(n: string, e: NamedEntry) {
     const words = n.split(' ');
-    for (let w = 0; w < words.length; w++) this.prefixes.push({ text: words.slice(w).join(' '), id: e.id, weight: e.weight ?? 0, whole: w === 0, length: n.length });
+    for (let w = 0; w < words.length; w++)
+      this.prefixes.push({ text: words.slice(w).join(' '), id: e.id, weight: e.weight ?? 0, whole: w === 0, length: n.length });
   }
 
   /**

@@ -1,6 +1,16 @@
 import type { Incident } from '../schema/index.ts';
 import type { Dataset } from './dataset.ts';
-import { emptyTotals, focusFromAccumulator, INJURED_GIVEN, KILLED_GIVEN, OPEN, STRIDE, totalsFromAccumulator, type GroupTotals, type PostingList } from './incident-index.ts';
+import {
+  emptyTotals,
+  focusFromAccumulator,
+  INJURED_GIVEN,
+  KILLED_GIVEN,
+  OPEN,
+  STRIDE,
+  totalsFromAccumulator,
+  type GroupTotals,
+  type PostingList,
+} from './incident-index.ts';
 import { lowerBound } from './lower-bound.ts';
 import { sourcesOfSlice } from './source-coverage.ts';
 
@@ -50,7 +60,15 @@ export function queryIncidents(ds: Dataset, q: IncidentQuery, page: { offset: nu
   const placeList = q.placeId ? (focusInPlace ? idx.forFocusInPlace(q.placeId) : idx.forPlace(q.placeId)) : undefined;
   const actorList = q.actorId && !focusInPlace ? idx.forActor(q.actorId) : undefined;
   if ((q.placeId && !placeList) || (q.actorId && !focusInPlace && !actorList))
-    return { incidents: [], total: 0, totals: emptyTotals(), withoutFigures: 0, figuresGiven: { killed: 0, injured: 0 }, focusOwn: { killed: 0, injured: 0 }, sourceIds: [] };
+    return {
+      incidents: [],
+      total: 0,
+      totals: emptyTotals(),
+      withoutFigures: 0,
+      figuresGiven: { killed: 0, injured: 0 },
+      focusOwn: { killed: 0, injured: 0 },
+      sourceIds: [],
+    };
 
   const base: PostingList = placeList && actorList ? (placeList.length <= actorList.length ? placeList : actorList) : (placeList ?? actorList ?? idx.all);
   const other: PostingList | null = placeList && actorList ? (base === placeList ? actorList : placeList) : null;

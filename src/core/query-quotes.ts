@@ -8,9 +8,7 @@ import { normalizeName } from './normalize-name.ts';
  */
 export function findQuotes(ds: Dataset, speakerId: string, topic?: string): { direct: Quote[]; paraphrases: Quote[] } {
   const t = topic ? normalizeName(topic) : '';
-  const matches = ds.quotes.filter(
-    (q) => q.speakerId === speakerId && (!t || normalizeName([q.text, q.context, ...q.topics].join(' ')).includes(t)),
-  );
+  const matches = ds.quotes.filter((q) => q.speakerId === speakerId && (!t || normalizeName([q.text, q.context, ...q.topics].join(' ')).includes(t)));
   const byDate = (a: Quote, b: Quote) => (b.date?.date ?? '').localeCompare(a.date?.date ?? '');
   return {
     direct: matches.filter((q) => q.kind === 'direct').sort(byDate),

@@ -40,7 +40,7 @@ export const sourceCoverage = perDataset(function sourceCoverage(ds: Dataset): R
   const out = new Map<string, SourceCoverage>();
   for (const sourceId of idx.sourceIds()) {
     const list = idx.forSource(sourceId);
-    if (!list || !list.length) continue;
+    if (!list?.length) continue;
     const pos = list.positions;
     const seen = new Uint8Array(countryIds.length);
     let found = 0;
@@ -96,7 +96,6 @@ export function sourcesOfSlice(ds: Dataset, list: PostingList, lo: number, hi: n
   }
   return out;
 }
-
 
 /**
  * Whether two ascending position slices share an entry: walks the shorter one and gallops through the

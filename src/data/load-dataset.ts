@@ -84,7 +84,9 @@ const digestOf = (files: readonly string[], prefix: string, data: readonly Hashe
 
 function datasetInfoDigest(dataDir: string): string {
   try {
-    return createHash('sha256').update(readFileSync(join(dataDir, DATASET_INFO_FILE))).digest('hex');
+    return createHash('sha256')
+      .update(readFileSync(join(dataDir, DATASET_INFO_FILE)))
+      .digest('hex');
   } catch {
     return 'none';
   }
@@ -148,11 +150,16 @@ export function loadRawDataset(dataDir: string, opts: LoadOptions = {}, known?: 
   const raw = validateRecords(readDataDir(dataDir));
   // Small datasets (tests' temporary folders) validate fast enough: no snapshot, nothing to clean up.
   // Large ones get a records snapshot from loadDataset instead.
-  if (performance.now() - started < (opts.snapshotMinMs ?? SNAPSHOT_MIN_MS) || raw.incidents.length >= (opts.binarySnapshotMin ?? BINARY_SNAPSHOT_MIN)) return raw;
+  if (performance.now() - started < (opts.snapshotMinMs ?? SNAPSHOT_MIN_MS) || raw.incidents.length >= (opts.binarySnapshotMin ?? BINARY_SNAPSHOT_MIN))
+    return raw;
   try {
     mkdirSync(paths.dir, { recursive: true });
     const tmp = `${paths.json}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(raw).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), 'latin1');
+    writeFileSync(
+      tmp,
+      JSON.stringify(raw).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+      'latin1',
+    );
     renameSync(tmp, paths.json);
     pruneSnapshots(paths, paths.json);
   } catch {

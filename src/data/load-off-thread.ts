@@ -9,12 +9,14 @@ import type { LoadOptions } from './load-dataset.ts';
 import { openRecordsSnapshot } from './records-snapshot.ts';
 
 // The ESM entry of tsx/esm/api (require.resolve finds the CommonJS one next to it).
-const TSX_API = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+const TSX_API = pathToFileURL(
+  createRequire(import.meta.url)
+    .resolve('tsx/esm/api')
+    .replace(/\.cjs$/, '.mjs'),
+).href;
 const WORKER = new URL('./load-worker.ts', import.meta.url).href;
 
-type WorkerReply =
-  | { id: number; slice: Incident[] }
-  | WorkerAnswer;
+type WorkerReply = { id: number; slice: Incident[] } | WorkerAnswer;
 type WorkerAnswer = { id: number; warnings: string[] } & (
   | { ok: true; snapshot: string }
   | { ok: true; raw: RawDataset; columns: IncidentColumns }

@@ -28,7 +28,9 @@ parentPort!.on('message', ({ id, dataDir, opts }: { id: number; dataDir: string;
     }
   } catch (err) {
     parentPort!.postMessage(
-      err instanceof DatasetError ? { id, ok: false, warnings, issues: err.issues } : { id, ok: false, warnings, message: String((err as Error)?.stack ?? err) },
+      err instanceof DatasetError
+        ? { id, ok: false, warnings, issues: err.issues }
+        : { id, ok: false, warnings, message: String((err as Error)?.stack ?? err) },
     );
   }
 });

@@ -117,7 +117,10 @@ export function checkManifest(dataDir: string, files: readonly HashedFile[]): st
     }
     if (want.sha256 === f.sha256) continue;
     const records = countRecords(readFileSync(f.path), f.rel.endsWith('.ndjson'));
-    const what = records === want.records ? `its bytes differ (${f.bytes} bytes, the manifest lists ${want.bytes})` : `it holds ${records} records where the manifest lists ${want.records}`;
+    const what =
+      records === want.records
+        ? `its bytes differ (${f.bytes} bytes, the manifest lists ${want.bytes})`
+        : `it holds ${records} records where the manifest lists ${want.records}`;
     issues.push({ file: f.path, recordId: null, field: '(file)', message: `does not match ${where}: ${what}; cut short or still being written? (${fix})` });
   }
   for (const rel of Object.keys(manifest.files))

@@ -22,13 +22,13 @@ export function validateRecords(files: RawFiles): RawDataset {
     const schema = RECORD_KINDS[kind].schema as z.ZodType;
     const seen = new Map<string, string>();
     raw[kind] = [];
-    for (const rec of files[kind] ?? []) { // a kind may be absent (place-names is optional)
+    for (const rec of files[kind] ?? []) {
+      // a kind may be absent (place-names is optional)
       const id = recordIdOf(rec.value, rec.index);
       const result = schema.safeParse(rec.value);
       if (!result.success) {
         for (const iss of result.error.issues) {
-          const field =
-            iss.code === 'unrecognized_keys' ? iss.keys.map((k) => pathToField([...iss.path, k])).join(', ') : pathToField(iss.path);
+          const field = iss.code === 'unrecognized_keys' ? iss.keys.map((k) => pathToField([...iss.path, k])).join(', ') : pathToField(iss.path);
           const message = iss.code === 'unrecognized_keys' ? `unknown key${iss.keys.length > 1 ? 's' : ''}` : iss.message;
           issues.push({ file: rec.file, recordId: id, field, message });
         }
@@ -48,7 +48,14 @@ export function validateRecords(files: RawFiles): RawDataset {
   if (files.info) {
     const result = DatasetInfo.safeParse(files.info.value);
     if (result.success) dataset.info = result.data;
-    else for (const iss of result.error.issues) issues.push({ file: files.info.file, recordId: null, field: pathToField(iss.path), message: iss.code === 'unrecognized_keys' ? 'unknown key' : iss.message });
+    else
+      for (const iss of result.error.issues)
+        issues.push({
+          file: files.info.file,
+          recordId: null,
+          field: pathToField(iss.path),
+          message: iss.code === 'unrecognized_keys' ? 'unknown key' : iss.message,
+        });
   }
   if (!issues.length) issues.push(...checkReferences(dataset, (kind, id) => fileOf.get(`${kind}:${id}`) ?? `data/${kind}`));
   if (issues.length) throw new DatasetError(issues);

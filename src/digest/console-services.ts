@@ -16,7 +16,10 @@ export interface ConsoleServicesOptions {
  * given) and a permission checker that has no Discord to ask. Without a guild, `/digest preview` uses
  * UTC and no filter unless `timezone:` / `place:` are given.
  */
-export function createConsoleServices(opts: ConsoleServicesOptions = {}): { digest: DigestServices & { store: DigestStore }; alerts: AlertServices & { store: AlertStore } } {
+export function createConsoleServices(opts: ConsoleServicesOptions = {}): {
+  digest: DigestServices & { store: DigestStore };
+  alerts: AlertServices & { store: AlertStore };
+} {
   const db = opts.stateDir ? openDatabase({ stateDir: opts.stateDir }) : openDatabase({ memory: true });
   const checkChannel = opts.checkChannel ?? (async () => ({ ok: true }) as const);
   return {

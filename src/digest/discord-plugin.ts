@@ -92,8 +92,10 @@ export function createDigestPlugin(opts: DigestPluginOptions): DigestPlugin {
       invalid = new InvalidRequestCounter({
         now: monotonic.now,
         ...opts.invalidRequests,
-        onWarn: (count) => logger.warn({ count }, 'many invalid requests to Discord (401/403/429) in the last 10 minutes; at 10,000 Discord bans the token for a while'),
-        onPause: (count) => logger.error({ count }, 'digests paused: too many invalid requests to Discord in the last 10 minutes; they resume once the window has cleared'),
+        onWarn: (count) =>
+          logger.warn({ count }, 'many invalid requests to Discord (401/403/429) in the last 10 minutes; at 10,000 Discord bans the token for a while'),
+        onPause: (count) =>
+          logger.error({ count }, 'digests paused: too many invalid requests to Discord in the last 10 minutes; they resume once the window has cleared'),
         onResume: (count) => logger.info({ count }, 'invalid requests back under the warning level: digests resume'),
       });
       const count = (_req: unknown, res: ResponseLike) => invalid?.record(res.status, res.headers.get('x-ratelimit-scope'));

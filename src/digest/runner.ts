@@ -158,7 +158,9 @@ export class DigestRunner {
     });
     // A tick skipped while the event loop was busy is harmless: the next one delivers whatever is due.
     // With a listener node-cron does not print its own warning.
-    this.task.on('execution:missed', (ctx) => log.debug({ cron: 'digest', missedAt: ctx.date.toISOString() }, 'digest tick missed (event loop busy); the next tick catches up'));
+    this.task.on('execution:missed', (ctx) =>
+      log.debug({ cron: 'digest', missedAt: ctx.date.toISOString() }, 'digest tick missed (event loop busy); the next tick catches up'),
+    );
     void this.tick().catch((err: unknown) => log.error({ err }, 'digest tick failed'));
   }
 
@@ -203,7 +205,11 @@ export class DigestRunner {
     const r = this.o.store.recordSeen(incidentIds(ds), at);
     this.lastSeenDataset = ds;
     this.lastSeenAt = at;
-    if (r.added) this.o.logger.info({ added: r.added, baseline: r.baseline }, r.baseline ? 'incidents recorded as the baseline (not late reports)' : 'new incidents first seen');
+    if (r.added)
+      this.o.logger.info(
+        { added: r.added, baseline: r.baseline },
+        r.baseline ? 'incidents recorded as the baseline (not late reports)' : 'new incidents first seen',
+      );
     return at;
   }
 
@@ -233,7 +239,10 @@ export class DigestRunner {
     );
     if (due.length) this.o.logger.info({ due: due.length }, 'digests due');
     if (due.length && this.o.invalidRequests?.paused()) {
-      this.o.logger.warn({ due: due.length, resumeInMs: this.o.invalidRequests.pausedForMs() }, 'digests paused: too many invalid requests to Discord (401/403/429) in the last 10 minutes');
+      this.o.logger.warn(
+        { due: due.length, resumeInMs: this.o.invalidRequests.pausedForMs() },
+        'digests paused: too many invalid requests to Discord (401/403/429) in the last 10 minutes',
+      );
       outcomes.paused = due.length;
       return { due: due.length, outcomes, ms: Math.round(performance.now() - t0) };
     }
@@ -278,7 +287,13 @@ export class DigestRunner {
     const window = windowFor(this.o.store, sub, localDate, recordedAt, at);
     const payload = composeDigest(ds, window, { placeId: sub.placeId }, sub.timeZone);
     const nonce = digestNonce(sub.guildId, localDate);
-    const body = withMarker({ ...(payload.content ? { content: payload.content } : {}), embeds: payload.embeds ?? [], allowed_mentions: { parse: [] }, nonce, enforce_nonce: true });
+    const body = withMarker({
+      ...(payload.content ? { content: payload.content } : {}),
+      embeds: payload.embeds ?? [],
+      allowed_mentions: { parse: [] },
+      nonce,
+      enforce_nonce: true,
+    });
     return { payload, body: JSON.stringify(body), nonce, digestDay: window.day, recordedUntil: window.recordedUntil };
   }
 
@@ -369,9 +384,14 @@ export class DigestRunner {
         if (this.killed) return 'interrupted';
         if (err instanceof SendAbortedError) return interrupted();
         const f = classifySendError(err);
-        if (f.kind !== 'transient') return giveUpUnknown(`${why}, and the channel cannot be read to check (${f.message}); it may have been posted.`, { error: f.message });
-        if (attempts >= this.o.nextAttempt.maxAttemptsPerDay) return giveUpUnknown(`${why}, and reading the channel kept failing (${f.message}); it may have been posted.`, { error: f.message });
-        return leaveForLater({ message: `reading the channel to check for a copy: ${f.message}`, retryAfterMs: f.retryAfterMs }, Math.floor((attempts - 1) / this.o.retry.requests));
+        if (f.kind !== 'transient')
+          return giveUpUnknown(`${why}, and the channel cannot be read to check (${f.message}); it may have been posted.`, { error: f.message });
+        if (attempts >= this.o.nextAttempt.maxAttemptsPerDay)
+          return giveUpUnknown(`${why}, and reading the channel kept failing (${f.message}); it may have been posted.`, { error: f.message });
+        return leaveForLater(
+          { message: `reading the channel to check for a copy: ${f.message}`, retryAfterMs: f.retryAfterMs },
+          Math.floor((attempts - 1) / this.o.retry.requests),
+        );
       }
     };
 
@@ -391,7 +411,12 @@ export class DigestRunner {
       const pausedFor = this.o.invalidRequests?.paused() ? this.o.invalidRequests.pausedForMs() : 0;
       if (pausedFor > 0) {
         // No request: Discord is close to banning the token for invalid requests.
-        f = { kind: 'transient', message: 'paused: too many invalid requests to Discord (401/403/429) in the last 10 minutes', retryAfterMs: pausedFor, unclear: false };
+        f = {
+          kind: 'transient',
+          message: 'paused: too many invalid requests to Discord (401/403/429) in the last 10 minutes',
+          retryAfterMs: pausedFor,
+          unclear: false,
+        };
       } else {
         try {
           await untilAborted(this.limiter.take(), stopSignal);

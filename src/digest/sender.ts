@@ -35,7 +35,7 @@ export interface DigestSender {
 /** Why a request was given up by us (not by Discord): see classifySendError. */
 export class SendAbortedError extends Error {
   constructor(readonly reason: 'deadline' | 'stop') {
-    super(reason === 'deadline' ? 'gave up at the deadline that keeps a resend inside Discord\'s nonce window' : 'the digest runner is stopping');
+    super(reason === 'deadline' ? "gave up at the deadline that keeps a resend inside Discord's nonce window" : 'the digest runner is stopping');
     this.name = 'SendAbortedError';
   }
 }
@@ -46,7 +46,10 @@ export class SendAbortedError extends Error {
  */
 export class ForumPostUnclearError extends Error {
   constructor(cause: unknown) {
-    super(`no clear answer while creating the forum post (${cause instanceof Error ? cause.message : String(cause)}); it may have been posted, and a forum post cannot be resent safely`, { cause });
+    super(
+      `no clear answer while creating the forum post (${cause instanceof Error ? cause.message : String(cause)}); it may have been posted, and a forum post cannot be resent safely`,
+      { cause },
+    );
     this.name = 'ForumPostUnclearError';
   }
 }
@@ -103,7 +106,9 @@ export function restSender(rest: RestLike, botUserId?: string, channels: { isFor
         const name = (opts?.postTitle ?? 'Incident bot').slice(0, 100);
         let thread: { id?: unknown; message?: { id?: unknown } };
         try {
-          thread = (await inBudget(opts, () => rest.post(Routes.threads(channelId), { body: { name, message }, ...(opts?.signal ? { signal: opts.signal } : {}) }))) as typeof thread;
+          thread = (await inBudget(opts, () =>
+            rest.post(Routes.threads(channelId), { body: { name, message }, ...(opts?.signal ? { signal: opts.signal } : {}) }),
+          )) as typeof thread;
         } catch (err) {
           const f = classifySendError(err);
           throw f.kind === 'transient' && f.unclear ? new ForumPostUnclearError(err) : err;
@@ -112,7 +117,9 @@ export function restSender(rest: RestLike, botUserId?: string, channels: { isFor
         if (typeof id !== 'string') throw new Error('Discord answered without a post id');
         return { id };
       }
-      const msg = (await inBudget(opts, () => rest.post(Routes.channelMessages(channelId), { body, ...(opts?.signal ? { signal: opts.signal } : {}) }))) as { id?: unknown };
+      const msg = (await inBudget(opts, () => rest.post(Routes.channelMessages(channelId), { body, ...(opts?.signal ? { signal: opts.signal } : {}) }))) as {
+        id?: unknown;
+      };
       if (typeof msg?.id !== 'string') throw new Error('Discord answered without a message id');
       return { id: msg.id };
     },
@@ -121,7 +128,9 @@ export function restSender(rest: RestLike, botUserId?: string, channels: { isFor
       // Oldest first from `after`, 100 a page; a digest channel rarely has more in a few minutes.
       for (let page = 0; page < 10; page++) {
         const query = new URLSearchParams({ after, limit: '100' });
-        const list = (await inBudget(opts, () => rest.get(Routes.channelMessages(channelId), { query, ...(opts?.signal ? { signal: opts.signal } : {}) }))) as FoundMessage[];
+        const list = (await inBudget(opts, () =>
+          rest.get(Routes.channelMessages(channelId), { query, ...(opts?.signal ? { signal: opts.signal } : {}) }),
+        )) as FoundMessage[];
         if (!Array.isArray(list) || list.length === 0) return null;
         const hit = list.find((m) => (!botUserId || m.author?.id === botUserId) && (m.embeds ?? []).some((e) => e.footer?.text?.includes(marker)));
         if (hit) return { id: hit.id };
@@ -160,7 +169,12 @@ export function classifySendError(err: unknown): SendFailure {
   // Thrown by discord.js before the request (a known bucket is exhausted) or on a 429 it would otherwise
   // wait out: either way Discord posted nothing.
   if (err instanceof RateLimitError)
-    return { kind: 'transient', message: `HTTP 429 (rate limited on ${err.route}, retry after ${Math.round(err.retryAfter)} ms)`, retryAfterMs: Math.ceil(Math.max(err.retryAfter, err.timeToReset)), unclear: false };
+    return {
+      kind: 'transient',
+      message: `HTTP 429 (rate limited on ${err.route}, retry after ${Math.round(err.retryAfter)} ms)`,
+      retryAfterMs: Math.ceil(Math.max(err.retryAfter, err.timeToReset)),
+      unclear: false,
+    };
   // We stopped waiting for the answer: the request may have reached Discord.
   if (err instanceof SendAbortedError) return { kind: 'transient', message: `Aborted: ${err.message}`, retryAfterMs: null, unclear: true };
   if (err instanceof ForumPostUnclearError) return { kind: 'fail', message: err.message };

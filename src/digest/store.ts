@@ -117,12 +117,8 @@ export class DigestStore {
         ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, time = excluded.time, time_zone = excluded.time_zone,
           place_id = excluded.place_id, enabled = 1, active_since = excluded.active_since, disabled_reason = NULL, disabled_at = NULL,
           updated_at = excluded.updated_at, updated_by = excluded.updated_by`),
-      disableSub: p(
-        'UPDATE digest_subscriptions SET enabled = 0, disabled_reason = ?, disabled_at = ?, updated_at = ? WHERE guild_id = ? AND enabled = 1',
-      ),
-      deliveriesFrom: p(
-        'SELECT guild_id, local_date, status, attempts, owner, claimed_at, next_attempt_at FROM digest_deliveries WHERE local_date >= ?',
-      ),
+      disableSub: p('UPDATE digest_subscriptions SET enabled = 0, disabled_reason = ?, disabled_at = ?, updated_at = ? WHERE guild_id = ? AND enabled = 1'),
+      deliveriesFrom: p('SELECT guild_id, local_date, status, attempts, owner, claimed_at, next_attempt_at FROM digest_deliveries WHERE local_date >= ?'),
       getDelivery: p('SELECT * FROM digest_deliveries WHERE guild_id = ? AND local_date = ?'),
       lastDelivery: p('SELECT * FROM digest_deliveries WHERE guild_id = ? ORDER BY local_date DESC LIMIT 1'),
       lastSent: p("SELECT * FROM digest_deliveries WHERE guild_id = ? AND status = 'sent' AND local_date < ? ORDER BY local_date DESC LIMIT 1"),
@@ -235,7 +231,7 @@ export class DigestStore {
   ): ClaimResult {
     const tx = this.db.transaction((): ClaimResult => {
       const sub = this.getSubscription(key.guildId);
-      if (!sub || !sub.enabled) return null;
+      if (!sub?.enabled) return null;
       const row = this.getDelivery(key.guildId, key.localDate);
       if (!row) {
         const c = compose(sub);
@@ -286,10 +282,12 @@ export class DigestStore {
 
   /** Ends today's attempts for good: 'failed' (and optionally turns the subscription off), or 'unknown'. */
   markEnded(guildId: string, localDate: string, status: 'failed' | 'unknown', error: string, now: number, disableReason?: string): void {
-    this.db.transaction(() => {
-      this.s.markEnded.run(status, error, now, guildId, localDate);
-      if (disableReason) this.disable(guildId, disableReason, now);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.s.markEnded.run(status, error, now, guildId, localDate);
+        if (disableReason) this.disable(guildId, disableReason, now);
+      })
+      .immediate();
   }
 
   // --- when incidents were first seen ---
@@ -330,11 +328,14 @@ export class DigestStore {
     }
     const rows = this.s.seenLate.all() as { incident_id: string; first_seen_at: number }[];
     this.seenStamp = { dataVersion, seenVersion };
-    return (this.seenCache = new SeenLog(Float64Array.from(rows, (r) => r.first_seen_at), rows.map((r) => r.incident_id)));
+    return (this.seenCache = new SeenLog(
+      Float64Array.from(rows, (r) => r.first_seen_at),
+      rows.map((r) => r.incident_id),
+    ));
   }
 
   getMeta(key: string): string | null {
-    return ((this.s.getMeta.get(key) as { value: string } | undefined)?.value ?? null);
+    return (this.s.getMeta.get(key) as { value: string } | undefined)?.value ?? null;
   }
 
   setMeta(key: string, value: string): void {

@@ -86,7 +86,11 @@ export interface BotActivity {
 /** Only the Guilds intent: slash commands need no privileged intents and no message content. */
 export const INTENTS = [GatewayIntentBits.Guilds];
 
-export function clientOptionsFor(config: BotConfig, extra: Partial<ClientOptions> = {}, sharding: { shards?: number[]; shardCount?: number } = {}): ClientOptions {
+export function clientOptionsFor(
+  config: BotConfig,
+  extra: Partial<ClientOptions> = {},
+  sharding: { shards?: number[]; shardCount?: number } = {},
+): ClientOptions {
   return {
     intents: INTENTS,
     // Nothing the bot sends can ping anyone, even a message built outside the reply helpers.
@@ -129,7 +133,9 @@ export function createBot(options: BotOptions): Bot {
   client.on(Events.ShardError, (err, shardId) => logger.warn({ err, shardId }, 'gateway connection error'));
   client.on(Events.ShardDisconnect, (ev, shardId) => logger.error({ code: ev.code, shardId }, 'gateway closed for good'));
   client.on(Events.ShardReconnecting, (shardId) => logger.info({ shardId }, 'gateway reconnecting'));
-  client.rest.on('rateLimited', (info) => logger.warn({ route: info.route, retryAfter: info.retryAfter, global: info.global, scope: info.scope }, 'rate limited'));
+  client.rest.on('rateLimited', (info) =>
+    logger.warn({ route: info.route, retryAfter: info.retryAfter, global: info.global, scope: info.scope }, 'rate limited'),
+  );
   // Raw comes before discord.js handles the event: if handling it throws, the crash log names the event.
   client.on(Events.Raw, (packet: { t?: string | null }, shardId: number) => {
     if (!packet.t) return;
@@ -156,7 +162,10 @@ export function createBot(options: BotOptions): Bot {
         }
       }
       const shards = Array.isArray(client.options.shards) ? client.options.shards : [];
-      logger.info({ applicationId: config.applicationId, api: config.apiUrl ?? 'https://discord.com/api', shards, shardCount: client.options.shardCount }, 'logging in');
+      logger.info(
+        { applicationId: config.applicationId, api: config.apiUrl ?? 'https://discord.com/api', shards, shardCount: client.options.shardCount },
+        'logging in',
+      );
       activity.phase = 'logging in';
       await client.login(config.token);
       return readyPromise;
@@ -188,7 +197,8 @@ export function createBot(options: BotOptions): Bot {
     if (activity.phase === 'logging in') activity.phase = 'ready';
     logger.info({ user: c.user.tag, guilds: c.guilds.cache.size, shards: c.ws.shards.map((s) => s.id) }, 'ready');
     resolveReady(c);
-    for (const p of plugins) if (p.onReady) void Promise.resolve(p.onReady(c, bot)).catch((err: unknown) => logger.error({ err, plugin: p.name }, 'plugin failed on ready'));
+    for (const p of plugins)
+      if (p.onReady) void Promise.resolve(p.onReady(c, bot)).catch((err: unknown) => logger.error({ err, plugin: p.name }, 'plugin failed on ready'));
     for (const l of readyListeners) void Promise.resolve(l(c)).catch((err: unknown) => logger.error({ err }, 'ready listener failed'));
   });
 

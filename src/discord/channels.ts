@@ -58,7 +58,9 @@ export async function checkChannel(client: Client, channelId: string, needs: Cha
   }
   const me = channel.guild.members.me ?? (await channel.guild.members.fetchMe().catch(() => null));
   const perms = me ? channel.permissionsFor(me) : null;
-  const needed = isThread(channel.type) ? needs.permissions.map((bit) => (bit === PermissionFlagsBits.SendMessages ? PermissionFlagsBits.SendMessagesInThreads : bit)) : needs.permissions;
+  const needed = isThread(channel.type)
+    ? needs.permissions.map((bit) => (bit === PermissionFlagsBits.SendMessages ? PermissionFlagsBits.SendMessagesInThreads : bit))
+    : needs.permissions;
   const missing = needed.filter((bit) => !perms?.has(bit)).map(permissionName);
   if (missing.length) return { ok: false, reason: 'missing-permissions', detail: `the bot lacks ${missing.join(', ')} there`, missing };
   return { ok: true, channel };

@@ -10,7 +10,19 @@ const OPTION_DEFAULTS: Json = { required: false, autocomplete: false };
 
 function comparable(o: Json): Json {
   const out: Json = {};
-  for (const key of ['type', 'name', 'description', 'required', 'autocomplete', 'min_value', 'max_value', 'min_length', 'max_length', 'channel_types', 'choices']) {
+  for (const key of [
+    'type',
+    'name',
+    'description',
+    'required',
+    'autocomplete',
+    'min_value',
+    'max_value',
+    'min_length',
+    'max_length',
+    'channel_types',
+    'choices',
+  ]) {
     const v = o[key] ?? OPTION_DEFAULTS[key];
     if (v !== undefined && v !== null) out[key] = v;
   }
@@ -42,6 +54,8 @@ export async function deployedCommandDrift(
   where: { applicationId: string; guildId?: string },
   code: readonly Json[],
 ): Promise<string[]> {
-  const route: `/${string}` = where.guildId ? `/applications/${where.applicationId}/guilds/${where.guildId}/commands` : `/applications/${where.applicationId}/commands`;
+  const route: `/${string}` = where.guildId
+    ? `/applications/${where.applicationId}/guilds/${where.guildId}/commands`
+    : `/applications/${where.applicationId}/commands`;
   return commandDrift((await rest.get(route)) as Json[], code);
 }

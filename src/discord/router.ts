@@ -60,7 +60,13 @@ export function flattenOptions(data: readonly CommandInteractionOption[]): RawOp
 function invocationOf(i: Interaction): Invocation {
   // The member's permissions as Discord sent them with this interaction (member.permissions): what
   // configuration actions check on every run. Null outside a server.
-  return { guildId: i.guildId, channelId: i.channelId, userId: i.user.id, locale: i.locale, memberPermissions: i.memberPermissions?.bitfield.toString() ?? null };
+  return {
+    guildId: i.guildId,
+    channelId: i.channelId,
+    userId: i.user.id,
+    locale: i.locale,
+    memberPermissions: i.memberPermissions?.bitfield.toString() ?? null,
+  };
 }
 
 function errorPayload(content: string): ReplyPayload {

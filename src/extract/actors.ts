@@ -17,9 +17,61 @@ export interface ActorMention {
 
 /** Wire-report names for parties the dataset already holds under other names. */
 const GENRE_NAMES: Record<string, string[]> = {
-  'islamic-state': ['Islamic State', 'IS militants', 'IS fighters', 'IS cell', 'IS cells', 'IS sleeper cells', 'IS members', 'IS jihadists', 'IS gunmen', 'IS remnants', 'Daesh', 'Amaq', 'Amaq news agency', 'Amaq agency', 'Aamaq'],
-  'iraqi-security-forces': ['Iraqi forces', 'Iraqi troops', 'Iraqi soldiers', 'Iraqi soldier', 'Iraqi military', 'Iraqi security forces', 'Iraqi Counter-Terrorism Service', 'Counter-Terrorism Service', 'federal police', 'Iraqi federal police', 'Iraqi warplanes', 'Iraqi air force', 'Iraqi police officers', 'Iraqi officers', 'Iraqi policeman', 'Iraqi police officer', 'Iraqi border guards', 'Iraqi army troops', 'Iraqi army soldiers', 'Iraqi army aviation', 'Iraqi F-16 jets', 'Iraqi F-16s', 'Iraqi jets', 'Iraqi aircraft', 'Iraqi helicopters', 'Iraqi helicopter gunships'],
-  'syrian-army': ['Syrian government forces', 'Syrian forces', 'Syrian soldiers', 'Syrian soldier', 'Syrian regime forces', 'regime forces', 'Syrian government troops', 'Syrian army soldiers'],
+  'islamic-state': [
+    'Islamic State',
+    'IS militants',
+    'IS fighters',
+    'IS cell',
+    'IS cells',
+    'IS sleeper cells',
+    'IS members',
+    'IS jihadists',
+    'IS gunmen',
+    'IS remnants',
+    'Daesh',
+    'Amaq',
+    'Amaq news agency',
+    'Amaq agency',
+    'Aamaq',
+  ],
+  'iraqi-security-forces': [
+    'Iraqi forces',
+    'Iraqi troops',
+    'Iraqi soldiers',
+    'Iraqi soldier',
+    'Iraqi military',
+    'Iraqi security forces',
+    'Iraqi Counter-Terrorism Service',
+    'Counter-Terrorism Service',
+    'federal police',
+    'Iraqi federal police',
+    'Iraqi warplanes',
+    'Iraqi air force',
+    'Iraqi police officers',
+    'Iraqi officers',
+    'Iraqi policeman',
+    'Iraqi police officer',
+    'Iraqi border guards',
+    'Iraqi army troops',
+    'Iraqi army soldiers',
+    'Iraqi army aviation',
+    'Iraqi F-16 jets',
+    'Iraqi F-16s',
+    'Iraqi jets',
+    'Iraqi aircraft',
+    'Iraqi helicopters',
+    'Iraqi helicopter gunships',
+  ],
+  'syrian-army': [
+    'Syrian government forces',
+    'Syrian forces',
+    'Syrian soldiers',
+    'Syrian soldier',
+    'Syrian regime forces',
+    'regime forces',
+    'Syrian government troops',
+    'Syrian army soldiers',
+  ],
   'kurdish-security-forces': ['Peshmerga', 'Kurdish Peshmerga', 'Peshmerga fighters', 'Kurdish security forces', 'Asayish', 'Kurdish soldier'],
   sdf: ['Syrian Democratic Forces', 'SDF fighters', 'Kurdish-led forces', 'Kurdish-led SDF'],
   'us-forces': ['US-led coalition', 'coalition forces', 'coalition warplanes', 'coalition aircraft', 'American forces', 'US soldiers', 'US service members'],
@@ -28,7 +80,8 @@ const GENRE_NAMES: Record<string, string[]> = {
 };
 
 /** Words that refer back to the group the article is about, when that group is IS. */
-const IS_REFERENCES = /\b(?:the\s+(?:jihadist|extremist|militant|terrorist|terror|Sunni\s+extremist)\s+(?:group|organi[sz]ation|network)|the\s+(?:jihadists|militants|extremists|insurgents)|the\s+group)\b/gi;
+const IS_REFERENCES =
+  /\b(?:the\s+(?:jihadist|extremist|militant|terrorist|terror|Sunni\s+extremist)\s+(?:group|organi[sz]ation|network)|the\s+(?:jihadists|militants|extremists|insurgents)|the\s+group)\b/gi;
 
 interface ActorMatcher {
   exactCase: RegExp | null;
@@ -37,7 +90,7 @@ interface ActorMatcher {
 }
 const cache = new WeakMap<ReadonlyMap<string, Actor>, ActorMatcher>();
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function matcher(actors: ReadonlyMap<string, Actor>): ActorMatcher {
   let m = cache.get(actors);
@@ -50,10 +103,20 @@ function matcher(actors: ReadonlyMap<string, Actor>): ActorMatcher {
   for (const [id, names] of Object.entries(GENRE_NAMES)) if (actors.has(id)) for (const n of names) add(n, id);
   for (const a of actors.values()) for (const n of [a.name, ...a.aliases]) add(n, a.id);
   // Acronyms ("IS", "UN") only in capitals, so the verb "is" never reads as the group.
-  const names = [...actors.values()].flatMap((a) => [a.name, ...a.aliases]).concat(Object.entries(GENRE_NAMES).filter(([id]) => actors.has(id)).flatMap(([, n]) => n));
+  const names = [...actors.values()]
+    .flatMap((a) => [a.name, ...a.aliases])
+    .concat(
+      Object.entries(GENRE_NAMES)
+        .filter(([id]) => actors.has(id))
+        .flatMap(([, n]) => n),
+    );
   const acronyms = names.filter((n) => /^[A-Z.]{2,6}$/.test(n));
   const words = names.filter((n) => !/^[A-Z.]{2,6}$/.test(n) && n.length >= 3 && !/^(?:the report|the observatory|Fine|Trump|Pompeo)$/i.test(n));
-  const alt = (xs: string[]) => [...new Set(xs)].sort((a, b) => b.length - a.length).map(escape).join('|');
+  const alt = (xs: string[]) =>
+    [...new Set(xs)]
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRegExp)
+      .join('|');
   m = {
     byName,
     exactCase: acronyms.length ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${alt(acronyms)})(?![\\p{L}\\p{N}])`, 'gu') : null,
@@ -83,7 +146,8 @@ export function findActors(text: string, actors: ReadonlyMap<string, Actor>, isA
   if (isArticle && actors.has('islamic-state'))
     for (const m of text.matchAll(IS_REFERENCES)) {
       const index = m.index!;
-      if (!out.some((o) => index < o.end && index + m[0].length > o.index)) out.push({ actorId: 'islamic-state', text: m[0], index, end: index + m[0].length, generic: true });
+      if (!out.some((o) => index < o.end && index + m[0].length > o.index))
+        out.push({ actorId: 'islamic-state', text: m[0], index, end: index + m[0].length, generic: true });
     }
   return out.sort((a, b) => a.index - b.index);
 }

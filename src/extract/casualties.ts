@@ -18,14 +18,17 @@ export interface CasualtyFigure {
   note: string | null;
 }
 
-const SECURITY = 'soldiers?|troops|policem[ae]n|police\\s+officers?|officers?|guards?|border\\s+guards|personnel|servicem[ae]n|service\\s+members|peshmerga|conscripts|recruits|commandos|security\\s+forces|members\\s+of\\s+the\\s+security\\s+forces|army\\s+troops|police';
+const SECURITY =
+  'soldiers?|troops|policem[ae]n|police\\s+officers?|officers?|guards?|border\\s+guards|personnel|servicem[ae]n|service\\s+members|peshmerga|conscripts|recruits|commandos|security\\s+forces|members\\s+of\\s+the\\s+security\\s+forces|army\\s+troops|police';
 const MILITANT = 'militants?|jihadists?|insurgents?|attackers?|gunm[ae]n|(?:suicide\\s+)?bombers?|terrorists?|extremists?';
-const CIVILIAN = 'civilians?|villagers?|shepherds?|farmers?|children|child|women|woman|workers?|residents?|pilgrims?|worshippers?|passengers?|(?:truffle\\s+)?hunters?|drivers?|students?|tribesm[ae]n|elders?|employees?|engineers?|family\\s+members|relatives|herders?|fishermen|teachers?|doctors?|nurses?|journalists?|mukhtars?|officials?';
+const CIVILIAN =
+  'civilians?|villagers?|shepherds?|farmers?|children|child|women|woman|workers?|residents?|pilgrims?|worshippers?|passengers?|(?:truffle\\s+)?hunters?|drivers?|students?|tribesm[ae]n|elders?|employees?|engineers?|family\\s+members|relatives|herders?|fishermen|teachers?|doctors?|nurses?|journalists?|mukhtars?|officials?';
 const FIGHTER = 'fighters?|members?|commanders?|leaders?|volunteers?|combatants?';
 const UNKNOWN = 'people|persons?|m[ae]n|others?|more|individuals|victims|bodies';
 const NOUN = `(?:${SECURITY}|${MILITANT}|${CIVILIAN}|${FIGHTER}|${UNKNOWN})`;
 /** Up to four modifiers before the noun ("Syrian army", "pro-Iran", "senior IS"). */
-const STOP = '(?:and|or|but|in|on|at|with|by|for|from|to|were|was|while|when|who|which|including|killed|killing|wounded|wounding|injured|injuring|dead|his|her|their)';
+const STOP =
+  '(?:and|or|but|in|on|at|with|by|for|from|to|were|was|while|when|who|which|including|killed|killing|wounded|wounding|injured|injuring|dead|his|her|their)';
 const MODS = `(?:(?!${STOP}\\b)(?:[\\p{L}'’-]+|\\d+)\\s+){0,4}?`;
 const NUM = `(?:(${QUALIFIER_SOURCE})\\s+)?(${NUMBER_SOURCE}|an?|one)(?![\\p{L}\\p{N}])`;
 const NP = `(${MODS}${NOUN})\\b`;
@@ -43,7 +46,10 @@ const RULES: Rule[] = [
   // "leaving two Iraqi policemen dead and three others injured"
   {
     re: new RegExp(`\\b(?:leaving|left)\\s+${NUM}\\s+${NP}\\s+dead(?:,?\\s+and\\s+${NUM}(?:\\s+${NP})?\\s+${W})?`, 'giu'),
-    read: (m) => [{ q: m[1], n: m[2]!, np: m[3], outcome: 'killed' }, ...(m[5] ? [{ q: m[4], n: m[5], np: m[6] ?? 'others', outcome: 'injured' as const }] : [])],
+    read: (m) => [
+      { q: m[1], n: m[2]!, np: m[3], outcome: 'killed' },
+      ...(m[5] ? [{ q: m[4], n: m[5], np: m[6] ?? 'others', outcome: 'injured' as const }] : []),
+    ],
   },
   // "killed two Kurdish soldiers", "killing four IS militants", "killing three"
   { re: new RegExp(`\\b${K}\\s+${NUM}(?:\\s+${NP})?`, 'giu'), read: (m) => [{ q: m[1], n: m[2]!, np: m[3], outcome: 'killed' }] },
@@ -51,7 +57,10 @@ const RULES: Rule[] = [
   { re: new RegExp(`\\b${W}\\s+${NUM}(?:\\s+${NP})?`, 'giu'), read: (m) => [{ q: m[1], n: m[2]!, np: m[3], outcome: 'injured' }] },
   // "Three soldiers and a civilian were wounded": both groups share the verb.
   {
-    re: new RegExp(`${NUM}\\s+${NP}\\s+and\\s+${NUM}\\s+${NP}\\s+(?:(?:were|have\\s+been|had\\s+been|are)\\s+)?(?:also\\s+)?(killed|dead|died|slain|shot\\s+dead|wounded|injured|hurt)\\b`, 'giu'),
+    re: new RegExp(
+      `${NUM}\\s+${NP}\\s+and\\s+${NUM}\\s+${NP}\\s+(?:(?:were|have\\s+been|had\\s+been|are)\\s+)?(?:also\\s+)?(killed|dead|died|slain|shot\\s+dead|wounded|injured|hurt)\\b`,
+      'giu',
+    ),
     read: (m) => {
       const outcome: Outcome = /wound|injur|hurt/i.test(m[7]!) ? 'injured' : 'killed';
       return [
@@ -63,7 +72,10 @@ const RULES: Rule[] = [
   // "Six Syrian troops were killed", "three others injured", "two soldiers died"
   {
     // "Four members of the same family were shot dead": an of-phrase may follow the noun.
-    re: new RegExp(`${NUM}\\s+${NP}(?:\\s+of\\s+(?:the\\s+|a\\s+|an\\s+)?(?:[\\p{L}'’-]+\\s+){0,3}?(?:family|families|tribe|clan|forces|force|group|unit|brigade|army|police|militia|household))?(?:\\s*,\\s*(?:including|among\\s+them)[^,]+,)?\\s+(?:(?:were|was|have\\s+been|had\\s+been|are|got)\\s+)?(?:also\\s+)?(killed|dead|died|slain|executed|shot\\s+dead|wounded|injured|hurt)\\b`, 'giu'),
+    re: new RegExp(
+      `${NUM}\\s+${NP}(?:\\s+of\\s+(?:the\\s+|a\\s+|an\\s+)?(?:[\\p{L}'’-]+\\s+){0,3}?(?:family|families|tribe|clan|forces|force|group|unit|brigade|army|police|militia|household))?(?:\\s*,\\s*(?:including|among\\s+them)[^,]+,)?\\s+(?:(?:were|was|have\\s+been|had\\s+been|are|got)\\s+)?(?:also\\s+)?(killed|dead|died|slain|executed|shot\\s+dead|wounded|injured|hurt)\\b`,
+      'giu',
+    ),
     read: (m) => [{ q: m[1], n: m[2]!, np: m[3], outcome: /wound|injur|hurt/i.test(m[4]!) ? 'injured' : 'killed' }],
   },
   // "the bodies of four shepherds ... were found": the dead are counted where they are found.
@@ -72,28 +84,43 @@ const RULES: Rule[] = [
     read: (m) => [{ q: m[1], n: m[2]!, np: m[3], outcome: 'killed' }],
   },
   // "two killed and five wounded" (no noun)
-  { re: new RegExp(`${NUM}\\s+(?:were\\s+)?(killed|dead|wounded|injured)\\b`, 'giu'), read: (m) => [{ q: m[1], n: m[2]!, outcome: /wound|injur/i.test(m[3]!) ? 'injured' : 'killed' }] },
+  {
+    re: new RegExp(`${NUM}\\s+(?:were\\s+)?(killed|dead|wounded|injured)\\b`, 'giu'),
+    read: (m) => [{ q: m[1], n: m[2]!, outcome: /wound|injur/i.test(m[3]!) ? 'injured' : 'killed' }],
+  },
   // "the death toll rose to 14"
-  { re: new RegExp(`\\bdeath\\s+toll\\s+(?:[\\p{L}]+\\s+){0,3}?(?:rose|climbed|reached|stood|increased|jumped)\\s+(?:at\\s+|to\\s+)${NUM}`, 'giu'), read: (m) => [{ q: m[1], n: m[2]!, outcome: 'killed' }] },
+  {
+    re: new RegExp(`\\bdeath\\s+toll\\s+(?:[\\p{L}]+\\s+){0,3}?(?:rose|climbed|reached|stood|increased|jumped)\\s+(?:at\\s+|to\\s+)${NUM}`, 'giu'),
+    read: (m) => [{ q: m[1], n: m[2]!, outcome: 'killed' }],
+  },
 ];
 
-const COMPANIONS = 'sons?|daughters?|brothers?|sisters?|wife|husband|father|mother|cousins?|nephews?|children|guards?|bodyguards?|drivers?|aides?|assistants?|deputies|deputy|companions?|escorts?|associates?|men';
+const COMPANIONS =
+  'sons?|daughters?|brothers?|sisters?|wife|husband|father|mother|cousins?|nephews?|children|guards?|bodyguards?|drivers?|aides?|assistants?|deputies|deputy|companions?|escorts?|associates?|men';
 /** "and his two sons", "and two of his aides": the people named with a single victim. */
-const RELATIVES = new RegExp(`^(?:\\s+of\\s+(?:an?|the)\\s+[\\p{L}\\s-]{0,40}?)?\\s+and\\s+(?:(?:(${NUMBER_SOURCE})\\s+of\\s+)?(?:his|her|their)\\s+(?:(${NUMBER_SOURCE})\\s+)?)(?:[\\p{L}-]+\\s+)?(?:${COMPANIONS})\\b`, 'iu');
+const RELATIVES = new RegExp(
+  `^(?:\\s+of\\s+(?:an?|the)\\s+[\\p{L}\\s-]{0,40}?)?\\s+and\\s+(?:(?:(${NUMBER_SOURCE})\\s+of\\s+)?(?:his|her|their)\\s+(?:(${NUMBER_SOURCE})\\s+)?)(?:[\\p{L}-]+\\s+)?(?:${COMPANIONS})\\b`,
+  'iu',
+);
 const FAMILY = /\b(?:sons?|daughters?|brothers?|sisters?|wife|husband|father|mother|cousins?|nephews?|children)\b/i;
 /** "A commander of a tribal force and two of his aides were killed": the verb after both. */
-const WITH_COMPANIONS = new RegExp(`\\b(?:an?|one)\\s+(${MODS}${NOUN})((?:\\s+of\\s+(?:an?|the)\\s+[\\p{L}\\s-]{0,40}?)?\\s+and\\s+(?:(${NUMBER_SOURCE})\\s+of\\s+)?(?:his|her|their)\\s+(?:(${NUMBER_SOURCE})\\s+)?(?:[\\p{L}-]+\\s+)?(?:${COMPANIONS}))\\s+(?:(?:were|have\\s+been|had\\s+been)\\s+)?(?:also\\s+)?(killed|dead|died|slain|shot\\s+dead|wounded|injured|hurt)\\b`, 'giu');
+const WITH_COMPANIONS = new RegExp(
+  `\\b(?:an?|one)\\s+(${MODS}${NOUN})((?:\\s+of\\s+(?:an?|the)\\s+[\\p{L}\\s-]{0,40}?)?\\s+and\\s+(?:(${NUMBER_SOURCE})\\s+of\\s+)?(?:his|her|their)\\s+(?:(${NUMBER_SOURCE})\\s+)?(?:[\\p{L}-]+\\s+)?(?:${COMPANIONS}))\\s+(?:(?:were|have\\s+been|had\\s+been)\\s+)?(?:also\\s+)?(killed|dead|died|slain|shot\\s+dead|wounded|injured|hurt)\\b`,
+  'giu',
+);
 
 const VAGUE_RULES = [
   new RegExp(`\\b${VAGUE_SOURCE}\\s+(?:of\\s+)?(?:${MODS}${NOUN}\\s+)?(?:(?:were|was|have\\s+been)\\s+)?(?:killed|dead|died|wounded|injured|hurt)\\b`, 'giu'),
   new RegExp(`\\b(?:${K}|${W})\\s+${VAGUE_SOURCE}(?:\\s+(?:of\\s+)?${MODS}${NOUN})?`, 'giu'),
   new RegExp(`\\b(?:an\\s+)?(?:unknown|undisclosed|unspecified)\\s+number\\s+of\\s+${MODS}${NOUN}`, 'giu'),
 ];
-const NO_CASUALTIES = /\b(?:no\s+(?:human\s+)?casualties|did\s+not\s+cause\s+any\s+(?:human\s+)?casualties|(?:no\s+one|nobody)\s+was\s+(?:hurt|killed|injured|wounded)|without\s+(?:causing\s+)?(?:any\s+)?casualties|caused\s+no\s+casualties)\b/i;
+const NO_CASUALTIES =
+  /\b(?:no\s+(?:human\s+)?casualties|did\s+not\s+cause\s+any\s+(?:human\s+)?casualties|(?:no\s+one|nobody)\s+was\s+(?:hurt|killed|injured|wounded)|without\s+(?:causing\s+)?(?:any\s+)?casualties|caused\s+no\s+casualties)\b/i;
 
 /** Casualty figures named in the clause, per group, in text order; `others` means the group just named. */
 /** "The attack brings to 14 the number of soldiers killed this month": a running total, not this attack's toll. */
-const RUNNING_TOTAL = /\b(?:brings?|bringing|raises?|raising|pushes|pushing)\s+(?:to\s+[\p{L}\d,-]+\s+)?(?:the\s+)?(?:number|toll|total|tally|count)\b|\bthe\s+(?:number|total|tally)\s+of\s+[^,.;]{0,60}?\b(?:killed|dead|wounded|injured)\s+(?:this|so\s+far|since|in\s+the\s+(?:past|last))\b/iu;
+const RUNNING_TOTAL =
+  /\b(?:brings?|bringing|raises?|raising|pushes|pushing)\s+(?:to\s+[\p{L}\d,-]+\s+)?(?:the\s+)?(?:number|toll|total|tally|count)\b|\bthe\s+(?:number|total|tally)\s+of\s+[^,.;]{0,60}?\b(?:killed|dead|wounded|injured)\s+(?:this|so\s+far|since|in\s+the\s+(?:past|last))\b/iu;
 
 export function findCasualties(clause: string, actors: ReadonlyMap<string, Actor>, isArticle: boolean): { figures: CasualtyFigure[]; notes: string[] } {
   if (RUNNING_TOTAL.test(clause)) return { figures: [], notes: [] };
@@ -122,7 +149,14 @@ export function findCasualties(clause: string, actors: ReadonlyMap<string, Actor
   // "wounded a shepherd and his son", "killing a commander and two of his aides": those named with the victim count too.
   for (const h of [...hits]) {
     const rel = RELATIVES.exec(clause.slice(h.index + h.words.length));
-    if (rel && h.np && !/s$/i.test(h.np.trim())) hits.push({ index: h.index + h.words.length, n: rel[1] ?? rel[2] ?? 'one', np: FAMILY.test(rel[0]) ? 'relatives' : 'companions', outcome: h.outcome, words: rel[0] });
+    if (rel && h.np && !/s$/i.test(h.np.trim()))
+      hits.push({
+        index: h.index + h.words.length,
+        n: rel[1] ?? rel[2] ?? 'one',
+        np: FAMILY.test(rel[0]) ? 'relatives' : 'companions',
+        outcome: h.outcome,
+        words: rel[0],
+      });
   }
   // "killing three soldiers and a civilian driver": a second group after the same verb.
   for (const h of [...hits]) {
@@ -158,7 +192,8 @@ export function findCasualties(clause: string, actors: ReadonlyMap<string, Actor
   }
   const notes: string[] = [];
   for (const re of VAGUE_RULES)
-    for (const m of clause.matchAll(re)) if (!taken.some(([x, y]) => m.index! < y && m.index! + m[0].length > x)) notes.push(`The article gives no figure: "${m[0].trim()}".`);
+    for (const m of clause.matchAll(re))
+      if (!taken.some(([x, y]) => m.index! < y && m.index! + m[0].length > x)) notes.push(`The article gives no figure: "${m[0].trim()}".`);
   if (NO_CASUALTIES.test(clause)) notes.push(`The article says: "${clause.match(NO_CASUALTIES)![0]}".`);
   return { figures: figures.filter((f) => f.killed !== null || f.injured !== null || f.note), notes };
 }
@@ -175,7 +210,8 @@ export function classify(np: string, actors: ReadonlyMap<string, Actor>, isArtic
   if (actor === 'islamic-state' || new RegExp(`^(?:${MILITANT})$`, 'iu').test(noun)) group = 'militants';
   else if (kind === 'state-forces' || new RegExp(`^(?:${SECURITY})$`, 'iu').test(noun)) group = 'security-forces';
   else if (new RegExp(`^(?:${CIVILIAN})$`, 'iu').test(noun) || /\bcivilian\b/i.test(label)) group = 'civilians';
-  else if (kind === 'armed-group' || new RegExp(`^(?:${FIGHTER})$`, 'iu').test(noun)) group = /\b(?:tribal|SDF|Kurdish-led|rebel)\b/i.test(label) || kind === 'armed-group' ? 'armed-groups' : 'unknown';
+  else if (kind === 'armed-group' || new RegExp(`^(?:${FIGHTER})$`, 'iu').test(noun))
+    group = /\b(?:tribal|SDF|Kurdish-led|rebel)\b/i.test(label) || kind === 'armed-group' ? 'armed-groups' : 'unknown';
   else group = 'unknown';
   return { group, actorId: actor && (kind === 'state-forces' || kind === 'armed-group') ? actor : null, label };
 }
@@ -189,12 +225,19 @@ export function findAbducted(clause: string, actors: ReadonlyMap<string, Actor>,
   for (const re of ABDUCTED) {
     const m = re.exec(clause);
     const n = m ? parseNumber(/^(?:an?|one)$/i.test(m[2]!) ? 'one' : m[2]!) : null;
-    if (m && n !== null) return { ...classify(m[3]!.trim(), actors, isArticle), killed: n, injured: null, note: `The article says "${m[0].trim()}" and that the bodies were found later.` };
+    if (m && n !== null)
+      return {
+        ...classify(m[3]!.trim(), actors, isArticle),
+        killed: n,
+        injured: null,
+        note: `The article says "${m[0].trim()}" and that the bodies were found later.`,
+      };
   }
   return null;
 }
 /** "Their bodies were found": the dead are those taken before. */
-export const BODIES_FOUND = /\b(?:their|the|his|her)\s+bod(?:y|ies)\s+(?:were|was|had\s+been|have\s+been)\s+(?:later\s+)?(?:found|recovered|discovered|retrieved)\b/i;
+export const BODIES_FOUND =
+  /\b(?:their|the|his|her)\s+bod(?:y|ies)\s+(?:were|was|had\s+been|have\s+been)\s+(?:later\s+)?(?:found|recovered|discovered|retrieved)\b/i;
 
 export function hasNoCasualties(text: string): boolean {
   return NO_CASUALTIES.test(text);

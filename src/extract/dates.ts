@@ -48,7 +48,8 @@ export function findDays(sentence: string, published: string): DayMention[] {
   return found;
 }
 
-const DATE_WORD = /\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|yesterday|today|tonight|tomorrow|ago|last|this|next|night|morning|evening|afternoon|week|month|year|noon|midnight|dawn)/i;
+const DATE_WORD =
+  /\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|yesterday|today|tonight|tomorrow|ago|last|this|next|night|morning|evening|afternoon|week|month|year|noon|midnight|dawn)/i;
 const memo = new Map<string, DayMention[]>();
 
 /** Called once per article, so no article (nor a benchmark's repeated one) reuses another's answers. */
@@ -65,7 +66,11 @@ function parseDays(sentence: string, published: string): DayMention[] {
     if (RELATIVE_WORDS.test(text) && !/^(?:last|this)\s+(?:night|morning|evening)$/i.test(text)) {
       // "three years ago", "last year": background when far back; never the day of an incident.
       // "last month", "weeks ago": another time than the news, even when recent.
-      if ((s.isCertain('year') && daysBetween(isoDay(s.date()), published) > BACKGROUND_DAYS) || /^(?:last\s+(?:week|month|year)|(?:\w+|several|a\s+few)\s+(?:weeks|months|years)\s+ago)$/i.test(text)) out.push({ date: isoDay(s.date()), kind: 'background', text, index: r.index });
+      if (
+        (s.isCertain('year') && daysBetween(isoDay(s.date()), published) > BACKGROUND_DAYS) ||
+        /^(?:last\s+(?:week|month|year)|(?:\w+|several|a\s+few)\s+(?:weeks|months|years)\s+ago)$/i.test(text)
+      )
+        out.push({ date: isoDay(s.date()), kind: 'background', text, index: r.index });
       continue;
     }
     const month = s.get('month');
@@ -106,10 +111,19 @@ function parseDays(sentence: string, published: string): DayMention[] {
 const N = `(?:${NUMBER_SOURCE}|a|one)`;
 const RELATIVE: [RegExp, (n: number, m: RegExpMatchArray) => number][] = [
   // "This attack came two days before X": X happened after the one reported before.
-  [new RegExp(`\\b(?:this|that|the|it)\\b[^.,;]{0,40}?\\bcame\\s+(${N})\\s+days?\\s+(before|after)\\b`, 'i'), (n, m) => (m[2]!.toLowerCase() === 'before' ? n : -n)],
-  [new RegExp(`\\b(${N})\\s+days?\\s+(later|after\\s+(?:the|that|this)\\b|earlier|before\\s+(?:the|that|this)\\b)`, 'i'), (n, m) => (/^(later|after)/i.test(m[2]!) ? n : -n)],
+  [
+    new RegExp(`\\b(?:this|that|the|it)\\b[^.,;]{0,40}?\\bcame\\s+(${N})\\s+days?\\s+(before|after)\\b`, 'i'),
+    (n, m) => (m[2]!.toLowerCase() === 'before' ? n : -n),
+  ],
+  [
+    new RegExp(`\\b(${N})\\s+days?\\s+(later|after\\s+(?:the|that|this)\\b|earlier|before\\s+(?:the|that|this)\\b)`, 'i'),
+    (n, m) => (/^(later|after)/i.test(m[2]!) ? n : -n),
+  ],
   [/\b(?:the\s+(?:next|following)\s+day|the\s+day\s+after|the\s+next\s+morning|the\s+following\s+morning)\b/i, () => 1],
-  [/\b(?:the\s+(?:previous|preceding)\s+day|the\s+day\s+before|the\s+night\s+before|on\s+the\s+eve\s+of\s+(?:the|that|this)\s+(?:attack|ambush|bombing|blast|raid|assault|killing|explosion))\b/i, () => -1],
+  [
+    /\b(?:the\s+(?:previous|preceding)\s+day|the\s+day\s+before|the\s+night\s+before|on\s+the\s+eve\s+of\s+(?:the|that|this)\s+(?:attack|ambush|bombing|blast|raid|assault|killing|explosion))\b/i,
+    () => -1,
+  ],
 ];
 
 /** An offset from the incident reported just before ("a day later", "two days after the attack"). */
@@ -142,7 +156,10 @@ export function findPeriod(sentence: string, published: string): { from: DayMent
     }
   }
   // "since the start of the year", "so far this year": chrono reads no day in these.
-  const yearStart = /\b(?:since\s+the\s+(?:start|beginning|turn)\s+of\s+(?:the|this)\s+year|so\s+far\s+this\s+year|(?:since|from)\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:this\s+)?(\d{4}))\b/i.exec(sentence);
+  const yearStart =
+    /\b(?:since\s+the\s+(?:start|beginning|turn)\s+of\s+(?:the|this)\s+year|so\s+far\s+this\s+year|(?:since|from)\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:this\s+)?(\d{4}))\b/i.exec(
+      sentence,
+    );
   if (yearStart) {
     const year = yearStart[1] ?? published.slice(0, 4);
     return { from: { date: `${year}-01-01`, kind: 'day', text: yearStart[0], index: yearStart.index }, to: null };

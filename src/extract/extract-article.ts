@@ -56,7 +56,14 @@ export function extractArticle(input: ArticleInput, data: ExtractionData): Extra
 
   const sourceId = uniqueId(`${slug(title, 48)}-${published}`, new Set(data.sourceIds));
   const aboutIs = data.actors.has('islamic-state') && /\b(?:IS|ISIS|ISIL|Islamic State|Daesh)\b/.test(input.text);
-  const ctx: EventContext = { gazetteer: g, actors: data.actors, published, aboutIs, fallbackParent: datelinePlace ? (provinceOf(g, datelinePlace) ?? datelinePlace) : null, dateline: dl && firstBody ? { sentence: firstBody.index, length: dl[0].length } : null };
+  const ctx: EventContext = {
+    gazetteer: g,
+    actors: data.actors,
+    published,
+    aboutIs,
+    fallbackParent: datelinePlace ? (provinceOf(g, datelinePlace) ?? datelinePlace) : null,
+    dateline: dl && firstBody ? { sentence: firstBody.index, length: dl[0].length } : null,
+  };
 
   const stats = findStatistics(sentences, published, data.actors, aboutIs);
   const drafts = findIncidents(sentences, stats.sentenceIds, ctx);
@@ -67,7 +74,8 @@ export function extractArticle(input: ArticleInput, data: ExtractionData): Extra
   const placeIds = new Set<string>();
   const incidentIds = new Set<string>();
   const incidents: DraftIncident[] = [];
-  const countryOfText = (ss: Sentence[]) => (/\bSyria/.test(ss.map((s) => s.text).join(' ')) ? 'syria' : /\bIraq/.test(ss.map((s) => s.text).join(' ')) ? 'iraq' : null);
+  const countryOfText = (ss: Sentence[]) =>
+    /\bSyria/.test(ss.map((s) => s.text).join(' ')) ? 'syria' : /\bIraq/.test(ss.map((s) => s.text).join(' ')) ? 'iraq' : null;
   for (const d of drafts) {
     let placeId: string | null = null;
     let kind = d.place?.kind ?? null;
@@ -91,10 +99,15 @@ export function extractArticle(input: ArticleInput, data: ExtractionData): Extra
     const placeName = newPlaces.find((p) => p.id === placeId)?.name ?? g.get(placeId)?.name ?? placeId;
     const id = uniqueId(`${slug(placeName, 40)}-${d.day.date}`, incidentIds);
     const date: DateSpec = d.day.derivedFrom
-      ? { date: d.day.date, precision: 'derived', derivedFrom: { ref: incidents[d.day.derivedFrom.incident]?.id ?? id, offsetDays: d.day.derivedFrom.offsetDays, phrase: d.day.derivedFrom.phrase } }
+      ? {
+          date: d.day.date,
+          precision: 'derived',
+          derivedFrom: { ref: incidents[d.day.derivedFrom.incident]?.id ?? id, offsetDays: d.day.derivedFrom.offsetDays, phrase: d.day.derivedFrom.phrase },
+        }
       : { date: d.day.date, precision: d.day.precision, ...(d.day.end ? { end: d.day.end } : {}), ...(d.day.note ? { note: d.day.note } : {}) };
     if (date.precision === 'derived' && !incidents[d.day.derivedFrom!.incident]) continue;
-    const precision = kind === 'country' ? 'country' : kind === 'region' ? 'feature' : kind === 'province' ? 'province' : kind === 'district' ? 'district' : 'near';
+    const precision =
+      kind === 'country' ? 'country' : kind === 'region' ? 'feature' : kind === 'province' ? 'province' : kind === 'district' ? 'district' : 'near';
     const inc: Incident = {
       id,
       sourceId,
@@ -104,7 +117,9 @@ export function extractArticle(input: ArticleInput, data: ExtractionData): Extra
       perpetratorId: d.perpetratorId,
       target: d.target,
       weapons: d.weapons.length ? d.weapons : null,
-      casualties: d.casualties.filter((c) => c.killed !== null || c.injured !== null).map((c) => ({ group: c.group, actorId: c.actorId, label: c.label, killed: c.killed, injured: c.injured, note: c.note })),
+      casualties: d.casualties
+        .filter((c) => c.killed !== null || c.injured !== null)
+        .map((c) => ({ group: c.group, actorId: c.actorId, label: c.label, killed: c.killed, injured: c.injured, note: c.note })),
       casualtyNote: [...d.notes, ...d.casualties.filter((c) => c.killed === null && c.injured === null && c.note).map((c) => c.note!)].join(' ') || null,
       fatalityEstimate: null,
       claimed: d.claimed,
@@ -113,7 +128,10 @@ export function extractArticle(input: ArticleInput, data: ExtractionData): Extra
       evidence: d.sentences.map((s) => s.text),
       citation: null,
     };
-    const confidence = Math.max(0.1, Math.min(1, d.confidence - (d.perpetratorId ? 0 : 0.1) - (inc.casualties.length ? 0 : 0.1) - (precision === 'country' ? 0.2 : 0)));
+    const confidence = Math.max(
+      0.1,
+      Math.min(1, d.confidence - (d.perpetratorId ? 0 : 0.1) - (inc.casualties.length ? 0 : 0.1) - (precision === 'country' ? 0.2 : 0)),
+    );
     // A new town is not in the gazetteer yet: look for the same event in the area it lies in.
     const linkPlace = newPlaces.find((p) => p.id === placeId)?.parentId ?? placeId;
     incidents.push({ ...inc, confidence: Math.round(confidence * 100) / 100, matches: data.related({ ...inc, placeId: linkPlace }) });
@@ -165,7 +183,9 @@ export function extractArticle(input: ArticleInput, data: ExtractionData): Extra
       outcome: st.outcome,
       group: st.group,
       perpetratorId: st.perpetratorId,
-      period: st.period ? { from: daySpec(st.period.from), to: st.period.to ? daySpec(st.period.to) : { date: published, precision: 'exact', note: 'As of publication.' } } : null,
+      period: st.period
+        ? { from: daySpec(st.period.from), to: st.period.to ? daySpec(st.period.to) : { date: published, precision: 'exact', note: 'As of publication.' } }
+        : null,
       placeIds: places,
       parentId: parent?.id ?? null,
       evidence: [st.sentence.text],
@@ -221,10 +241,16 @@ function summary(d: IncidentDraft, placeName: string, actors: ReadonlyMap<string
   const head = op ? `Operation by ${perp} in ${placeName}` : `${perp ? `${perp} attack` : 'Attack'}${d.target ? ` on ${d.target}` : ''} in ${placeName}`;
   const figs = d.casualties
     .filter((c) => c.killed !== null || c.injured !== null)
-    .map((c) => [c.killed !== null ? `${c.killed} ${c.label} killed` : null, c.injured !== null ? `${c.injured} ${c.label === 'people' ? '' : `${c.label} `}injured` : null].filter(Boolean).join(', '));
+    .map((c) =>
+      [
+        c.killed !== null ? `${c.killed} ${c.label} killed` : null,
+        c.injured !== null ? `${c.injured} ${c.label === 'people' ? '' : `${c.label} `}injured` : null,
+      ]
+        .filter(Boolean)
+        .join(', '),
+    );
   const text = `${head}: ${figs.length ? figs.join('; ') : 'no casualty figure given'}.`;
   return text.length <= 200 ? text : `${text.slice(0, 197)}...`;
 }
 
 const titleCase = (s: string) => (s === s.toUpperCase() ? s.charAt(0) + s.slice(1).toLowerCase() : s);
-

@@ -72,18 +72,27 @@ export function findIncidents(sentences: readonly Sentence[], skip: ReadonlySet<
       }
       if (cur && !f.separate && (!day || day.date === cur.day.date) && (!place || !cur.place || sameArea(place, cur.place, ctx))) {
         // "IS claimed the Hajin attack" after attacks in Hajin and Al-Busayrah: the one in the town it names.
-        const named = !f.days.length && place?.placeId && cur.place?.placeId !== place.placeId ? out.find((o) => o.place?.placeId === place.placeId) : undefined;
+        const named =
+          !f.days.length && place?.placeId && cur.place?.placeId !== place.placeId ? out.find((o) => o.place?.placeId === place.placeId) : undefined;
         attach(named ?? cur, f, s, ctx);
         continue;
       }
       if (!day) {
         // A further attack told without a day of its own ("In a separate attack in Kirkuk, ..."): it shares the day of the one before.
         if (!cur || f.background || (!f.separate && !f.figures.length)) continue;
-        day = { date: cur.day.date, precision: cur.day.precision === 'range' ? 'range' : 'exact', ...(cur.day.end ? { end: cur.day.end } : {}), note: 'The article gives no day of its own for this attack; dated as the attack it reports just before.' };
+        day = {
+          date: cur.day.date,
+          precision: cur.day.precision === 'range' ? 'range' : 'exact',
+          ...(cur.day.end ? { end: cur.day.end } : {}),
+          note: 'The article gives no day of its own for this attack; dated as the attack it reports just before.',
+        };
         if (cur.day.precision === 'derived') day.precision = 'exact';
       }
       // "in the same area": where the attack told before happened.
-      const samePlace: PlaceMention | null = !place && cur && /\b(?:in|near|around|at)\s+the\s+same\s+(?:area|village|town|city|district|province|region|place|neighbou?rhood|spot)\b/i.test(clause) ? cur.place : null;
+      const samePlace: PlaceMention | null =
+        !place && cur && /\b(?:in|near|around|at)\s+the\s+same\s+(?:area|village|town|city|district|province|region|place|neighbou?rhood|spot)\b/i.test(clause)
+          ? cur.place
+          : null;
       cur = {
         day,
         place: place ?? samePlace,
@@ -107,9 +116,22 @@ export function findIncidents(sentences: readonly Sentence[], skip: ReadonlySet<
 
 function dayOf(f: ClauseFacts, cur: IncidentDraft | null, curIndex: number): DayDraft | null {
   // "The service said on Tuesday it had killed four militants the previous day": counted from the day it spoke.
-  const spoke = f.days.find((x) => (x.kind === 'day' || x.kind === 'weekday') && (SPEECH_BEFORE.test(f.text.slice(0, x.index)) || SPEECH_AFTER.test(f.text.slice(x.index + x.text.length))));
-  if (f.relative && spoke) return { date: addDays(spoke.date, f.relative.offsetDays), precision: 'exact', note: `The article says "${f.relative.phrase}", counted from the day of the statement ("${spoke.text}").` };
-  if (f.relative && cur) return { date: addDays(cur.day.date, f.relative.offsetDays), precision: 'derived', derivedFrom: { incident: curIndex, offsetDays: f.relative.offsetDays, phrase: f.relative.phrase } };
+  const spoke = f.days.find(
+    (x) =>
+      (x.kind === 'day' || x.kind === 'weekday') && (SPEECH_BEFORE.test(f.text.slice(0, x.index)) || SPEECH_AFTER.test(f.text.slice(x.index + x.text.length))),
+  );
+  if (f.relative && spoke)
+    return {
+      date: addDays(spoke.date, f.relative.offsetDays),
+      precision: 'exact',
+      note: `The article says "${f.relative.phrase}", counted from the day of the statement ("${spoke.text}").`,
+    };
+  if (f.relative && cur)
+    return {
+      date: addDays(cur.day.date, f.relative.offsetDays),
+      precision: 'derived',
+      derivedFrom: { incident: curIndex, offsetDays: f.relative.offsetDays, phrase: f.relative.phrase },
+    };
   const d: DayMention | undefined = f.days.find((x) => x.kind === 'day' || x.kind === 'weekday') ?? f.days.find((x) => x.kind === 'month');
   if (!d) return null;
   if (d.kind === 'month') return { date: d.date, end: d.end!, precision: 'range', note: `The article says only "${d.text}".` };
@@ -137,7 +159,9 @@ function attach(cur: IncidentDraft, f: ClauseFacts, s: Sentence, ctx: EventConte
   if (place && (!cur.place || (SPECIFICITY[place.kind] < SPECIFICITY[cur.place.kind] && sameArea(place, cur.place, ctx)))) cur.place = place;
   for (const fig of f.figures) {
     // The same victims told again ("four Iraqi soldiers" ... "two soldiers"), not others of the same group (a shepherd and his son).
-    const same = cur.casualties.find((c) => c.group === fig.group && ((c.actorId !== null && c.actorId === fig.actorId) || headNoun(c.label) === headNoun(fig.label)));
+    const same = cur.casualties.find(
+      (c) => c.group === fig.group && ((c.actorId !== null && c.actorId === fig.actorId) || headNoun(c.label) === headNoun(fig.label)),
+    );
     // "a second soldier died of his wounds": one more, not the same one told again.
     const more = /^(?:second|third|fourth|fifth|another|two\s+more|three\s+more)\b/i.test(fig.label);
     if (same && more) {

@@ -1,13 +1,45 @@
 /** Numbers written as digits or words, and the qualifiers wire reports put before them. */
 
 const UNITS: Record<string, number> = {
-  zero: 0, no: 0, a: 1, an: 1, one: 1, single: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
-  twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90, dozen: 12,
+  zero: 0,
+  no: 0,
+  a: 1,
+  an: 1,
+  one: 1,
+  single: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
+  dozen: 12,
 };
 const SCALES: Record<string, number> = { hundred: 100, thousand: 1000, million: 1_000_000 };
 
-const WORD = Object.keys(UNITS).filter((w) => w !== 'no' && w !== 'a' && w !== 'an' && w !== 'single').join('|');
+const WORD = Object.keys(UNITS)
+  .filter((w) => w !== 'no' && w !== 'a' && w !== 'an' && w !== 'single')
+  .join('|');
 /** Digits ("1,200", "47") or number words ("twenty-three", "a dozen", "one hundred and twelve"). */
 export const NUMBER_SOURCE = `(?:\\d{1,3}(?:,\\d{3})+|\\d+|(?:a\\s+)?(?:${WORD}|hundred|thousand)(?:[\\s-]+(?:and\\s+)?(?:${WORD}|hundred|thousand|million))*)`;
 
@@ -53,4 +85,5 @@ export function parseNumber(text: string): number | null {
 }
 
 /** Amounts that give no figure ("dozens", "several", "a number of"): noted, never counted. */
-export const VAGUE_SOURCE = '(?:dozens|scores|hundreds|thousands|tens\\s+of\\s+thousands|several|a\\s+number\\s+of|a\\s+few|many|numerous|a\\s+handful\\s+of|multiple)';
+export const VAGUE_SOURCE =
+  '(?:dozens|scores|hundreds|thousands|tens\\s+of\\s+thousands|several|a\\s+number\\s+of|a\\s+few|many|numerous|a\\s+handful\\s+of|multiple)';

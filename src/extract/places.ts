@@ -66,8 +66,10 @@ function placeNames(g: Gazetteer): PlaceNames {
 const TOKEN = /[\p{L}\p{N}][\p{L}\p{N}'’ʿ‘]*/gu;
 const PARTICLE = /^(?:al|el|ad|as|ash|an|ar|az|at|ez|ed|es|bin|ibn|abu|umm)$/i;
 const LOCATIVE_BEFORE = /\b(?:in|near|at|from|of|outside|around|to|into|toward|towards|north|south|east|west)\s+$/i;
-const LEAD_IN = /(?:\bthe\s+)?(?:(?:northern|southern|eastern|western|central|north|south|east|west|north-?eastern|north-?western|south-?eastern|south-?western|northeastern|northwestern|southeastern|southwestern|restive|desert|oil-rich|Iraqi|Syrian|Kurdish|neighbouring|neighboring)\s+)*(?:province|governorate|city|town|village|district|region|area|camp)\s+of\s+$/i;
-const COMMON_CAPITALISED = /^(?:The|In|On|At|Near|From|Outside|Iraqi|Syrian|Kurdish|Turkish|Northern|Southern|Eastern|Western|Central|Greater|Upper|Lower|North|South|East|West|Old|New|Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|When|While|After|Before|Since|And|But|Both|Neighbouring|Neighboring)$/;
+const LEAD_IN =
+  /(?:\bthe\s+)?(?:(?:northern|southern|eastern|western|central|north|south|east|west|north-?eastern|north-?western|south-?eastern|south-?western|northeastern|northwestern|southeastern|southwestern|restive|desert|oil-rich|Iraqi|Syrian|Kurdish|neighbouring|neighboring)\s+)*(?:province|governorate|city|town|village|district|region|area|camp)\s+of\s+$/i;
+const COMMON_CAPITALISED =
+  /^(?:The|In|On|At|Near|From|Outside|Iraqi|Syrian|Kurdish|Turkish|Northern|Southern|Eastern|Western|Central|Greater|Upper|Lower|North|South|East|West|Old|New|Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|When|While|After|Before|Since|And|But|Both|Neighbouring|Neighboring)$/;
 
 /** Words that are capitalised at times but never a place here (names of weekdays, months, actors). */
 const NOT_PLACES = new Set(['is', 'isis', 'isil', 'said', 'has', 'cat', 'hit', 'sur', 'sara', 'arab']);
@@ -132,7 +134,8 @@ export function findPlaces(text: string, g: Gazetteer): PlaceMention[] {
     const place = g.get(id);
     if (!place) continue;
     for (const m of text.matchAll(re))
-      if (!found.some((f) => m.index! < f.end && m.index! + m[0].length > f.index)) found.push({ placeId: id, kind: place.kind, text: m[0], index: m.index!, end: m.index! + m[0].length });
+      if (!found.some((f) => m.index! < f.end && m.index! + m[0].length > f.index))
+        found.push({ placeId: id, kind: place.kind, text: m[0], index: m.index!, end: m.index! + m[0].length });
   }
   return found.sort((a, b) => a.index - b.index);
 }
@@ -150,7 +153,14 @@ function findNamedPlaces(text: string, g: Gazetteer): PlaceMention[] {
     const first = tokens[i]!;
     // "Albu Hardan": a known name ("Hardan") inside a longer proper name is a different place.
     const prev = tokens[i - 1];
-    if (prev && /^\p{Lu}/u.test(prev.word) && /^ $/.test(text.slice(prev.end, first.index)) && !COMMON_CAPITALISED.test(prev.word) && !keys.has(normalizeName(prev.word))) continue;
+    if (
+      prev &&
+      /^\p{Lu}/u.test(prev.word) &&
+      /^ $/.test(text.slice(prev.end, first.index)) &&
+      !COMMON_CAPITALISED.test(prev.word) &&
+      !keys.has(normalizeName(prev.word))
+    )
+      continue;
     const capital = /^\p{Lu}/u.test(first.word);
     if (!capital && !(PARTICLE.test(first.word) && /^\p{Lu}/u.test(tokens[i + 1]?.word ?? ''))) continue;
     const before = out.length;
@@ -167,15 +177,30 @@ function findNamedPlaces(text: string, g: Gazetteer): PlaceMention[] {
       if (!found) continue;
       const place = g.get(found.id)!;
       const lead = LEAD_IN.exec(text.slice(Math.max(0, first.index - 80), first.index));
-      out.push({ placeId: place.id, kind: place.kind, text: (lead ? lead[0] : '') + raw, index: lead ? first.index - lead[0].length : first.index, end: last.end });
+      out.push({
+        placeId: place.id,
+        kind: place.kind,
+        text: (lead ? lead[0] : '') + raw,
+        index: lead ? first.index - lead[0].length : first.index,
+        end: last.end,
+      });
       i += len - 1;
       break;
     }
     if (out.length > before) continue;
     // Not under this spelling: another spelling of a place, only where the text says it is one.
     const lead = LEAD_IN.exec(text.slice(Math.max(0, first.index - 80), first.index));
-    const placeWord = /^\s+(?:area|district|town|village|city|province|governorate|region|countryside|outskirts|desert|mountains?)\b/i.test(text.slice(tokens[Math.min(i + 2, tokens.length - 1)]!.end)) || /^(?:\s+\p{Lu}[\p{L}'’-]*){0,2}\s+(?:area|district|town|village|countryside)\b/u.test(text.slice(first.end));
-    if (!capital || (!lead && !placeWord && !/\b(?:in|near|at|from|of|outside|around|to|into|toward|towards|north|south|east|west|between)\s+(?:the\s+)?$/i.test(text.slice(0, first.index)))) continue;
+    const placeWord =
+      /^\s+(?:area|district|town|village|city|province|governorate|region|countryside|outskirts|desert|mountains?)\b/i.test(
+        text.slice(tokens[Math.min(i + 2, tokens.length - 1)]!.end),
+      ) || /^(?:\s+\p{Lu}[\p{L}'’-]*){0,2}\s+(?:area|district|town|village|countryside)\b/u.test(text.slice(first.end));
+    if (
+      !capital ||
+      (!lead &&
+        !placeWord &&
+        !/\b(?:in|near|at|from|of|outside|around|to|into|toward|towards|north|south|east|west|between)\s+(?:the\s+)?$/i.test(text.slice(0, first.index)))
+    )
+      continue;
     for (let len = Math.min(3, tokens.length - i); len >= 1; len--) {
       const last = tokens[i + len - 1]!;
       const raw = text.slice(first.index, last.end);
@@ -183,7 +208,13 @@ function findNamedPlaces(text: string, g: Gazetteer): PlaceMention[] {
       if (NOT_PLACES.has(normalizeName(raw))) continue;
       const place = variantPlace(raw, g, names);
       if (!place) continue;
-      out.push({ placeId: place.id, kind: place.kind, text: (lead ? lead[0] : '') + raw, index: lead ? first.index - lead[0].length : first.index, end: last.end });
+      out.push({
+        placeId: place.id,
+        kind: place.kind,
+        text: (lead ? lead[0] : '') + raw,
+        index: lead ? first.index - lead[0].length : first.index,
+        end: last.end,
+      });
       i += len - 1;
       break;
     }
@@ -191,10 +222,17 @@ function findNamedPlaces(text: string, g: Gazetteer): PlaceMention[] {
   return out;
 }
 
-const NAME = "((?:(?:al|el|ad|as|ash|an|ar|az|Abu|Umm|Tal|Tel|Bir|Ain|Deir|Kafr)[ -])?\\p{Lu}[\\p{L}'’-]+(?:[ -](?:al|el|ad|as|ash|an|ar|az)?[ -]?\\p{Lu}[\\p{L}'’-]+){0,2})";
+const NAME =
+  "((?:(?:al|el|ad|as|ash|an|ar|az|Abu|Umm|Tal|Tel|Bir|Ain|Deir|Kafr)[ -])?\\p{Lu}[\\p{L}'’-]+(?:[ -](?:al|el|ad|as|ash|an|ar|az)?[ -]?\\p{Lu}[\\p{L}'’-]+){0,2})";
 const DRAFT_PATTERNS: [RegExp, PlaceKind][] = [
   [new RegExp(`\\b(?:town|village|hamlet|city|settlement|neighbourhood|neighborhood)\\s+of\\s+${NAME}`, 'gu'), 'city'],
-  [new RegExp(`\\b${NAME},\\s+an?\\s+(?:(?:small|remote|rural|mainly|mostly|predominantly|\\p{L}+-populated)\\s+)*(?:\\p{L}+\\s+)?(?:town|village|hamlet)\\b`, 'gu'), 'city'],
+  [
+    new RegExp(
+      `\\b${NAME},\\s+an?\\s+(?:(?:small|remote|rural|mainly|mostly|predominantly|\\p{L}+-populated)\\s+)*(?:\\p{L}+\\s+)?(?:town|village|hamlet)\\b`,
+      'gu',
+    ),
+    'city',
+  ],
   [new RegExp(`\\b(?:the\\s+)?${NAME}\\s+(?:village|town)\\b`, 'gu'), 'city'],
   [new RegExp(`\\b(?:area|district|oilfield|oil\\s+field|camp)\\s+of\\s+${NAME}`, 'gu'), 'site'],
 ];
@@ -222,7 +260,9 @@ export function findDraftPlaces(text: string, g: Gazetteer, known: readonly Plac
 /** The district or province (or region, country) a new town lies in, from the places named with it. */
 function parentFor(known: readonly PlaceMention[], g: Gazetteer): string | null {
   const areas = known
-    .map((k) => (k.kind === 'city' || k.kind === 'site' ? (g.ancestorOfKind(k.placeId, 'district') ?? g.ancestorOfKind(k.placeId, 'province')) : g.get(k.placeId)))
+    .map((k) =>
+      k.kind === 'city' || k.kind === 'site' ? (g.ancestorOfKind(k.placeId, 'district') ?? g.ancestorOfKind(k.placeId, 'province')) : g.get(k.placeId),
+    )
     .filter((p): p is Place => !!p);
   areas.sort((a, b) => SPECIFICITY[a.kind] - SPECIFICITY[b.kind]);
   return areas[0]?.id ?? null;

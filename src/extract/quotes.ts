@@ -17,7 +17,8 @@ export interface QuoteDraft {
   sentences: Sentence[];
 }
 
-const VERB = '(?:said|says|say|told|tells|reported|added|adds|noted|notes|stated|wrote|writes|warned|warns|acknowledged|explained|confirmed|announced|insisted|stressed|continued|recalled|argued|asserted|urged|cautioned|conceded|admitted)';
+const VERB =
+  '(?:said|says|say|told|tells|reported|added|adds|noted|notes|stated|wrote|writes|warned|warns|acknowledged|explained|confirmed|announced|insisted|stressed|continued|recalled|argued|asserted|urged|cautioned|conceded|admitted)';
 const VERB_RE = new RegExp(`\\b${VERB}\\b`, 'i');
 
 interface Span {
@@ -67,7 +68,11 @@ export function findQuotes(sentences: readonly Sentence[], actors: ReadonlyMap<s
       return k;
     };
     const spans = quoteSpans(text);
-    const titles = spans.filter((sp) => isTitle(sp.inner) && /\b(?:on|in|to|of|show|programme|program|newspaper|channel|broadcaster|daily)\s*$/i.test(text.slice(Math.max(0, sp.index - 12), sp.index)));
+    const titles = spans.filter(
+      (sp) =>
+        isTitle(sp.inner) &&
+        /\b(?:on|in|to|of|show|programme|program|newspaper|channel|broadcaster|daily)\s*$/i.test(text.slice(Math.max(0, sp.index - 12), sp.index)),
+    );
     const quotes = spans.filter((sp) => !titles.includes(sp));
 
     for (let k = 0; k < ss.length; k++) {
@@ -80,7 +85,13 @@ export function findQuotes(sentences: readonly Sentence[], actors: ReadonlyMap<s
       if (para) {
         const prev = out[out.length - 1];
         // "He noted that ..." continues the paraphrase just before it.
-        if (prev && prev.kind === 'paraphrase' && prev.speakerId === para.speakerId && /^(?:He|She|It|They)\b/.test(s.text) && prev.sentences.at(-1)!.index === s.index - 1) {
+        if (
+          prev &&
+          prev.kind === 'paraphrase' &&
+          prev.speakerId === para.speakerId &&
+          /^(?:He|She|It|They)\b/.test(s.text) &&
+          prev.sentences.at(-1)!.index === s.index - 1
+        ) {
           prev.text = `${prev.text.replace(/\.$/, '')}; ${para.text}`;
           prev.sentences.push(s);
         } else out.push(para);
@@ -91,7 +102,10 @@ export function findQuotes(sentences: readonly Sentence[], actors: ReadonlyMap<s
         const lastEnd = starts[endSentence]! + last.text.length;
         const after = text.slice(sp.end, lastEnd);
         const before = text.slice(sStart, sp.index);
-        const venue = titles.find((t) => t.index >= sStart && t.index < lastEnd)?.inner.replace(/[.,]$/, '') ?? (/\bin\s+a\s+(statement|message|post|video|televised\s+address|speech|interview)\b/i.exec(after + before)?.[0].replace(/^in\s+/i, '') ?? null);
+        const venue =
+          titles.find((t) => t.index >= sStart && t.index < lastEnd)?.inner.replace(/[.,]$/, '') ??
+          /\bin\s+a\s+(statement|message|post|video|televised\s+address|speech|interview)\b/i.exec(after + before)?.[0].replace(/^in\s+/i, '') ??
+          null;
         let speaker = attribution(after, before, actors, memory);
         const whole = before.trim() === '' && /^[\s.,!?]*$/.test(after);
         let via: string | null = null;
@@ -100,7 +114,14 @@ export function findQuotes(sentences: readonly Sentence[], actors: ReadonlyMap<s
         if (para && para.speakerId !== speaker && /according\s+to\s+[^,“"]+,?\s*$/i.test(before)) via = para.speakerId;
         // Two words or fewer in quotation marks is a term, not a statement, unless a speech verb sits beside it.
         if (sp.inner.split(/\s+/).length <= 2 && !VERB_RE.test(after.slice(0, 40))) continue;
-        const q: QuoteDraft = { kind: 'direct', speakerId: speaker, viaId: via, text: sp.inner.replace(/,$/, ''), venue, sentences: ss.slice(k, endSentence + 1) };
+        const q: QuoteDraft = {
+          kind: 'direct',
+          speakerId: speaker,
+          viaId: via,
+          text: sp.inner.replace(/,$/, ''),
+          venue,
+          sentences: ss.slice(k, endSentence + 1),
+        };
         out.push(q);
         lastDirect = q;
       }
@@ -111,7 +132,10 @@ export function findQuotes(sentences: readonly Sentence[], actors: ReadonlyMap<s
 
 /** The speaker of a quote from the words after it (“…,” he said) or before it (X said: “…”). */
 function attribution(after: string, before: string, actors: ReadonlyMap<string, Actor>, memory: SpeakerMemory): string | null {
-  const a = new RegExp(`^[\\s,.]*(?:([^“”"]{1,160}?)\\s+${VERB}|${VERB}\\s+([^“”".;]{1,140}?)(?=[.;]|,\\s+(?:who|which|speaking|adding)\\b|\\s+(?:on|in|at|when|after|to)\\s|$))`, 'i').exec(after);
+  const a = new RegExp(
+    `^[\\s,.]*(?:([^“”"]{1,160}?)\\s+${VERB}|${VERB}\\s+([^“”".;]{1,140}?)(?=[.;]|,\\s+(?:who|which|speaking|adding)\\b|\\s+(?:on|in|at|when|after|to)\\s|$))`,
+    'i',
+  ).exec(after);
   if (a) {
     let phrase = a[1] ?? a[2] ?? '';
     if (a[1]) {
@@ -125,7 +149,10 @@ function attribution(after: string, before: string, actors: ReadonlyMap<string, 
     if (s) return s.actorId;
   }
   // "IS claimed the attack through Amaq, saying its fighters had targeted “…”": the subject of the sentence speaks.
-  const saying = /^\s*([^,“”"]{1,60}?)\s+(?:claimed|said|says|announced|issued|posted|published|released|warned|denied|confirmed)\b[^“”"]*?,\s+saying\b[^“”"]*$/i.exec(before);
+  const saying =
+    /^\s*([^,“”"]{1,60}?)\s+(?:claimed|said|says|announced|issued|posted|published|released|warned|denied|confirmed)\b[^“”"]*?,\s+saying\b[^“”"]*$/i.exec(
+      before,
+    );
   if (saying) {
     const s = resolveSpeaker(saying[1]!, actors, memory);
     if (s) return s.actorId;
@@ -153,7 +180,8 @@ function paraphrase(s: Sentence, actors: ReadonlyMap<string, Actor>, memory: Spe
   const acc = /\baccording\s+to\s+([^,]+?)(?:,|\.?$)/i.exec(masked);
   if (!verb && !acc) return null;
   // "“...,” Pompeo said when asked": the verb attributes the quote beside it; that is not reported speech.
-  if (verb && quoteSpans(s.text).some((q) => Math.abs(q.end - verb.index) < 40 || Math.abs(verb.index - q.index) < 40) && /[“"]/.test(s.text.slice(0, 2))) return null;
+  if (verb && quoteSpans(s.text).some((q) => Math.abs(q.end - verb.index) < 40 || Math.abs(verb.index - q.index) < 40) && /[“"]/.test(s.text.slice(0, 2)))
+    return null;
   let speakerPhrase: string;
   let reported: string;
   if (acc && (!verb || acc.index < verb.index)) {
@@ -163,7 +191,9 @@ function paraphrase(s: Sentence, actors: ReadonlyMap<string, Actor>, memory: Spe
     // "The Security Media Cell, which speaks for the forces, said": the speaker is before the relative clause.
     const left = masked.slice(0, verb!.index).replace(/,\s+(?:which|who)\s+[^,]+,\s*$/i, ' ');
     // "a relative told reporters." : the audience is not what was said.
-    const right = masked.slice(verb!.index + verb![0].length).replace(/^\s+(?:reporters|journalists|the\s+press|(?:an?|the)\s+(?:news\s+agency|newspaper|broadcaster|television\s+channel))\b/i, '');
+    const right = masked
+      .slice(verb!.index + verb![0].length)
+      .replace(/^\s+(?:reporters|journalists|the\s+press|(?:an?|the)\s+(?:news\s+agency|newspaper|broadcaster|television\s+channel))\b/i, '');
     const cut = left.lastIndexOf(', ');
     if (cut >= 0 && /^\s*(?:[,.]|on\s+\p{Lu}\p{L}+[,.]|$)/u.test(right)) {
       // "..., police said." or "IS militants, an Iraqi official said, used light arms"
@@ -179,9 +209,17 @@ function paraphrase(s: Sentence, actors: ReadonlyMap<string, Actor>, memory: Spe
     .replace(/^\p{Lu}[\p{L}' .-]{1,40}?(?:,\s*\p{Lu}[\p{L} ]{1,30}?)?\s*(?:\([^)]{1,40}\))?\s*[–—]\s+/u, '')
     .replace(/\s{3,}/g, ' […] ')
     .replace(/,?\s*(?:where,?\s*)?according\s+to\s+[^,]+,?\s*(?:\[…\])?\s*\.?$/i, '')
-    .replace(/\s+/g, ' ').replace(/\s+([,.])/g, '$1').trim();
+    .replace(/\s+/g, ' ')
+    .replace(/\s+([,.])/g, '$1')
+    .trim();
   // Words inside quotation marks are a direct quote, never a paraphrase; too little left means the sentence only attributes a quote.
-  if (reported.replace(/[^\p{L}]+/gu, ' ').trim().split(' ').length < 4) return null;
+  if (
+    reported
+      .replace(/[^\p{L}]+/gu, ' ')
+      .trim()
+      .split(' ').length < 4
+  )
+    return null;
   if (speakerPhrase.split(/\s+/).length > 12) return null;
   const speaker = resolveSpeaker(speakerPhrase, actors, memory);
   if (!speaker) return null;

@@ -26,10 +26,13 @@ export interface SpeakerMemory {
   lastStatement?: string | null;
 }
 
-const ORGANISATION = /\b(?:ministry|command|council|observatory|agency|office|organi[sz]ation|committee|forces|army|police|coalition|government|monitor|directorate|department|authority|administration|cell|center|centre|unit|mission|nations|commission|group|military|media|network|crescent|cross|amnesty|watch|service|security)\b/i;
+const ORGANISATION =
+  /\b(?:ministry|command|council|observatory|agency|office|organi[sz]ation|committee|forces|army|police|coalition|government|monitor|directorate|department|authority|administration|cell|center|centre|unit|mission|nations|commission|group|military|media|network|crescent|cross|amnesty|watch|service|security)\b/i;
 const REPORT = /\b(?:report|study|assessment|survey|review|statement|bulletin)$/i;
-const PERSON_NOUN = /\b(?:official|officer|source|spokesman|spokeswoman|spokesperson|commander|general|colonel|captain|lieutenant|major|sergeant|minister|governor|mayor|lawmaker|MP|resident|witness|doctor|medic|analyst|researcher|expert|leader|chief|head|director|member|elder|sheikh|mukhtar|activist|diplomat|envoy|adviser|advisor|survivor|farmer|shepherd|father|mother|man|woman|representative|negotiator|relative|neighbou?r|friend|brother|sister|son|daughter|cousin|uncle|wife|husband|shopkeeper|owner|driver|worker|teacher|student|villager|survivor|eyewitness|journalist|reporter|observer|tribesman|nurse|paramedic)s?\b/i;
-const TITLE = /^(?:Minister|President|Prime|General|Gen\.?|Colonel|Col\.?|Brigadier|Brig\.?|Major|Maj\.?|Lieutenant|Lt\.?|Captain|Capt\.?|Secretary|Governor|Gov\.?|Spokesman|Spokeswoman|Commander|Sheikh|Mayor|Director|Chief|Envoy|Ambassador|Representative|Iraqi|Syrian|Kurdish|US|American|British|UN)$/;
+const PERSON_NOUN =
+  /\b(?:official|officer|source|spokesman|spokeswoman|spokesperson|commander|general|colonel|captain|lieutenant|major|sergeant|minister|governor|mayor|lawmaker|MP|resident|witness|doctor|medic|analyst|researcher|expert|leader|chief|head|director|member|elder|sheikh|mukhtar|activist|diplomat|envoy|adviser|advisor|survivor|farmer|shepherd|father|mother|man|woman|representative|negotiator|relative|neighbou?r|friend|brother|sister|son|daughter|cousin|uncle|wife|husband|shopkeeper|owner|driver|worker|teacher|student|villager|survivor|eyewitness|journalist|reporter|observer|tribesman|nurse|paramedic)s?\b/i;
+const TITLE =
+  /^(?:Minister|President|Prime|General|Gen\.?|Colonel|Col\.?|Brigadier|Brig\.?|Major|Maj\.?|Lieutenant|Lt\.?|Captain|Capt\.?|Secretary|Governor|Gov\.?|Spokesman|Spokeswoman|Commander|Sheikh|Mayor|Director|Chief|Envoy|Ambassador|Representative|Iraqi|Syrian|Kurdish|US|American|British|UN)$/;
 const PRONOUN = /^(?:he|she|they|it)$/i;
 const NAME_WORD = /^(?:\p{Lu}[\p{L}'’.-]*|al-\p{Lu}[\p{L}'’-]*|al|bin|ibn|abu|el)$/u;
 
@@ -49,18 +52,25 @@ export function resolveSpeaker(phrase: string, actors: ReadonlyMap<string, Actor
     role = appositive[2]!.trim();
     // "A spokesman for the SDF, Farhad Shami": the name comes second.
     const second = role.split(/\s+/);
-    if (/^(?:an?|the)\s/i.test(p) && second.length >= 2 && second.length <= 4 && second.every((w) => NAME_WORD.test(w) && !TITLE.test(w))) [p, role] = [role, p.replace(/^(?:an?|the)\s+/i, '')];
+    if (/^(?:an?|the)\s/i.test(p) && second.length >= 2 && second.length <= 4 && second.every((w) => NAME_WORD.test(w) && !TITLE.test(w)))
+      [p, role] = [role, p.replace(/^(?:an?|the)\s+/i, '')];
   }
   // "IS said in a statement posted online ... “…,” the statement said": the group speaks through it.
   if (/^the\s+(?:statement|message|post)$/i.test(p) && memory.lastStatement) return { actorId: memory.lastStatement };
   const bare = p.replace(/^(?:the|a|an|one)\s+/i, '');
-  const known = actorByName(p, actors) ?? actorByName(bare, actors) ?? knownSuffix(bare, actors) ?? (/^the\s+\p{L}+$/iu.test(p) ? backReference(bare, actors, memory) : null);
+  const known =
+    actorByName(p, actors) ??
+    actorByName(bare, actors) ??
+    knownSuffix(bare, actors) ??
+    (/^the\s+\p{L}+$/iu.test(p) ? backReference(bare, actors, memory) : null);
   if (known) return remember({ actorId: known }, actors.get(known)?.kind === 'person', memory);
   const words = bare.split(/\s+/);
   // A named person: capitalised words at the end, a title or role before them ("Iraqi army spokesman Yahya Rasool").
   let n = 0;
   while (n < words.length && NAME_WORD.test(words[words.length - 1 - n]!) && !TITLE.test(words[words.length - 1 - n]!)) n++;
-  const unnamed = /^(?:a|an|one|two|three|several|some)\s/i.test(p) || /^(?:the\s+)?(?:police|officials|sources|witnesses|residents|security sources|medics|doctors)$/i.test(p);
+  const unnamed =
+    /^(?:a|an|one|two|three|several|some)\s/i.test(p) ||
+    /^(?:the\s+)?(?:police|officials|sources|witnesses|residents|security sources|medics|doctors)$/i.test(p);
   if (!unnamed && n >= 2 && !ORGANISATION.test(bare)) {
     const name = words.slice(-n).join(' ');
     const title = words.slice(0, -n).join(' ') || null;

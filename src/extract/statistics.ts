@@ -27,19 +27,28 @@ export interface StatisticDraft {
   sentence: Sentence;
 }
 
-const COUNT_VERB = /\b(?:documented|recorded|counted|tallied|surveyed|registered|verified|confirmed|reported|estimated|estimates|puts?|put\s+the\s+(?:toll|number)|says?\s+at\s+least)\b/i;
+const COUNT_VERB =
+  /\b(?:documented|recorded|counted|tallied|surveyed|registered|verified|confirmed|reported|estimated|estimates|puts?|put\s+the\s+(?:toll|number)|says?\s+at\s+least)\b/i;
 const MONITOR = /\b(?:observatory|monitor|office|report|united\s+nations|UN|agency|ministry|watchdog|group|organi[sz]ation|tally|count)\b/i;
 const SAME_PERIOD = /\b(?:in|over|during)\s+the\s+same\s+period\b/i;
 const SUB_COUNT = /\b(?:included|including|among\s+them|among\s+those|of\s+whom|of\s+them)\b/i;
 const POPULATION = /\b(?:people|residents|inhabitants|displaced|refugees|detainees|prisoners|families|children|fighters|members|women|civilians|persons)\b/i;
-const POPULATION_VERB = /\b(?:live|lives|living|held|hold|holds|housed|houses|host|hosts|hosting|shelter|shelters|detained|remain|remains|estimated|number|numbers|is\s+home\s+to|are\s+held|are\s+in)\b/i;
+const POPULATION_VERB =
+  /\b(?:live|lives|living|held|hold|holds|housed|houses|host|hosts|hosting|shelter|shelters|detained|remain|remains|estimated|number|numbers|is\s+home\s+to|are\s+held|are\s+in)\b/i;
 const EVENTS = /\b(?:attacks|incidents|operations|bombings|assassinations|ambushes|raids|airstrikes|strikes|explosions|kidnappings|abductions)$/i;
 const INCIDENT_VERB = /\b(?:attacked|ambushed|exploded|detonated|stormed|struck|killing|wounding|opened\s+fire|blew\s+up)\b/i;
 
-const FIGURE = new RegExp(`(?:(${QUALIFIER_SOURCE})\\s+)?(\\d{1,3}(?:,\\d{3})+|\\d+|${NUMBER_SOURCE})(?![\\p{L}\\p{N}])(?=\\s+((?:[\\p{L}'’-]+)(?:\\s+[\\p{L}'’-]+){0,3}))`, 'giu');
-const RANGE = new RegExp(`\\bbetween\\s+(\\d{1,3}(?:,\\d{3})+|\\d+|${NUMBER_SOURCE})\\s+and\\s+(\\d{1,3}(?:,\\d{3})+|\\d+|${NUMBER_SOURCE})\\s+((?:[\\p{L}'’-]+)(?:\\s+[\\p{L}'’-]+){0,3})`, 'giu');
+const FIGURE = new RegExp(
+  `(?:(${QUALIFIER_SOURCE})\\s+)?(\\d{1,3}(?:,\\d{3})+|\\d+|${NUMBER_SOURCE})(?![\\p{L}\\p{N}])(?=\\s+((?:[\\p{L}'’-]+)(?:\\s+[\\p{L}'’-]+){0,3}))`,
+  'giu',
+);
+const RANGE = new RegExp(
+  `\\bbetween\\s+(\\d{1,3}(?:,\\d{3})+|\\d+|${NUMBER_SOURCE})\\s+and\\s+(\\d{1,3}(?:,\\d{3})+|\\d+|${NUMBER_SOURCE})\\s+((?:[\\p{L}'’-]+)(?:\\s+[\\p{L}'’-]+){0,3})`,
+  'giu',
+);
 /** The figure's noun phrase ends before the first of these ("troops in Syria", "soldiers and nine ..."). */
-const PHRASE_END = /\s*\b(?:in|on|at|between|from|since|during|and|or|under|live|lives|living|were|was|are|is|remain|remains|still|have|had|has|who|which|that|across|over|by|as|to|for|with|including)\b.*$/;
+const PHRASE_END =
+  /\s*\b(?:in|on|at|between|from|since|during|and|or|under|live|lives|living|were|was|are|is|remain|remains|still|have|had|has|who|which|that|across|over|by|as|to|for|with|including)\b.*$/;
 
 interface Figure {
   value: number;
@@ -68,12 +77,22 @@ function figures(text: string, dates: readonly DayMention[]): Figure[] {
     if (value === null || /^(?:a|an|one)$/i.test(m[2]!)) continue;
     if (/^(?:years?|months?|weeks?|days?|hours?|percent|per|km|kilometres|kilometers|miles|times|of\s+the)\b/i.test(m[3]!)) continue;
     const q = qualifierOf(m[1]);
-    out.push({ value, qualifier: q === 'more-than' ? 'at-least' : q === 'up-to' ? 'approximately' : q, words: m[3]!.replace(PHRASE_END, '').trim(), index: m.index! });
+    out.push({
+      value,
+      qualifier: q === 'more-than' ? 'at-least' : q === 'up-to' ? 'approximately' : q,
+      words: m[3]!.replace(PHRASE_END, '').trim(),
+      index: m.index!,
+    });
   }
   return out;
 }
 
-export function findStatistics(sentences: readonly Sentence[], published: string, actors: ReadonlyMap<string, Actor>, isArticle: boolean): { drafts: StatisticDraft[]; sentenceIds: Set<number> } {
+export function findStatistics(
+  sentences: readonly Sentence[],
+  published: string,
+  actors: ReadonlyMap<string, Actor>,
+  isArticle: boolean,
+): { drafts: StatisticDraft[]; sentenceIds: Set<number> } {
   const drafts: StatisticDraft[] = [];
   const used = new Set<number>();
   let lastCount: number | null = null;
@@ -83,8 +102,14 @@ export function findStatistics(sentences: readonly Sentence[], published: string
     const masked = maskQuotes(s.text);
     const dates = findDays(masked, published);
     const mentions = findActors(masked, actors, isArticle);
-    const reporter: string | null = mentions.find((m) => ['organisation', 'report'].includes(actors.get(m.actorId)?.kind ?? ''))?.actorId ?? (/\b(?:the\s+(?:observatory|monitor|office|report))\b/i.test(masked) ? lastReporter : null);
-    const perpetrator = (/\bby\s+(?:IS|the\s+Islamic\s+State|ISIS|Daesh)\b/.test(masked) || (isArticle && /\bby\s+the\s+(?:group|jihadists|militants)\b/.test(masked))) && actors.has('islamic-state') ? 'islamic-state' : null;
+    const reporter: string | null =
+      mentions.find((m) => ['organisation', 'report'].includes(actors.get(m.actorId)?.kind ?? ''))?.actorId ??
+      (/\b(?:the\s+(?:observatory|monitor|office|report))\b/i.test(masked) ? lastReporter : null);
+    const perpetrator =
+      (/\bby\s+(?:IS|the\s+Islamic\s+State|ISIS|Daesh)\b/.test(masked) || (isArticle && /\bby\s+the\s+(?:group|jihadists|militants)\b/.test(masked))) &&
+      actors.has('islamic-state')
+        ? 'islamic-state'
+        : null;
     const period = findPeriod(masked, published);
     const figs = figures(s.text, dates);
     if (!figs.length) continue;
@@ -93,7 +118,10 @@ export function findStatistics(sentences: readonly Sentence[], published: string
 
     if (near && SUB_COUNT.test(masked) && /\b(?:killed|dead|deaths|those)\b/i.test(masked) && !period) {
       // "Those killed, the observatory said, included two Russian soldiers and nine pro-Iran troops."
-      for (const f of figs) drafts.push(count(f, s, prev.reporterId, prev.perpetratorId, prev.period, drafts.indexOf(prev), prev.outcome, actors, isArticle, `among the ${prev.description}`));
+      for (const f of figs)
+        drafts.push(
+          count(f, s, prev.reporterId, prev.perpetratorId, prev.period, drafts.indexOf(prev), prev.outcome, actors, isArticle, `among the ${prev.description}`),
+        );
       used.add(s.index);
       continue;
     }
@@ -102,7 +130,11 @@ export function findStatistics(sentences: readonly Sentence[], published: string
     if ((period || (near && SAME_PERIOD.test(masked))) && (counting || near)) {
       const f = figs[0]!;
       const p = period ?? prev!.period;
-      const outcome = /\bdeaths?\b/i.test(f.words) ? 'deaths' : /\b(?:wounded|injured|injuries)\b/i.test(masked) && !/\bkill/i.test(masked) ? 'injured' : 'killed';
+      const outcome = /\bdeaths?\b/i.test(f.words)
+        ? 'deaths'
+        : /\b(?:wounded|injured|injuries)\b/i.test(masked) && !/\bkill/i.test(masked)
+          ? 'injured'
+          : 'killed';
       const rep: string | null = reporter ?? (SAME_PERIOD.test(masked) ? (prev?.reporterId ?? null) : null);
       const d = count(f, s, rep, outcome === 'deaths' ? null : perpetrator, p, null, outcome, actors, isArticle);
       // "documented 61 attacks": a count of events, not of the dead.
@@ -117,11 +149,32 @@ export function findStatistics(sentences: readonly Sentence[], published: string
       // "Approximately 70,000 internally displaced people, including nearly 50,000 under the age of 18, live in the camp."
       const [main, ...subs] = figs;
       const at = dates.find((d) => d.kind !== 'background') ?? null;
-      const first: StatisticDraft = { kind: 'context', reporterId: reporter, description: `${describe(main!.words, s.text)}${main!.range ? ` (${main!.range}, as the source says)` : ''}`, value: main!.value, qualifier: main!.qualifier, unit: unitOf(main!.words), outcome: 'population', group: null, perpetratorId: null, period: at ? { from: at, to: at } : null, parent: null, sentence: s };
+      const first: StatisticDraft = {
+        kind: 'context',
+        reporterId: reporter,
+        description: `${describe(main!.words, s.text)}${main!.range ? ` (${main!.range}, as the source says)` : ''}`,
+        value: main!.value,
+        qualifier: main!.qualifier,
+        unit: unitOf(main!.words),
+        outcome: 'population',
+        group: null,
+        perpetratorId: null,
+        period: at ? { from: at, to: at } : null,
+        parent: null,
+        sentence: s,
+      };
       drafts.push(first);
       const parentIndex = drafts.length - 1;
       if (SUB_COUNT.test(masked))
-        for (const f of subs) drafts.push({ ...first, description: `${f.words} among the ${first.description}`, value: f.value, qualifier: f.qualifier, unit: POPULATION.test(f.words) ? unitOf(f.words) : first.unit, parent: parentIndex });
+        for (const f of subs)
+          drafts.push({
+            ...first,
+            description: `${f.words} among the ${first.description}`,
+            value: f.value,
+            qualifier: f.qualifier,
+            unit: POPULATION.test(f.words) ? unitOf(f.words) : first.unit,
+            parent: parentIndex,
+          });
       used.add(s.index);
     }
     if (reporter) lastReporter = reporter;
@@ -129,7 +182,18 @@ export function findStatistics(sentences: readonly Sentence[], published: string
   return { drafts, sentenceIds: used };
 }
 
-function count(f: Figure, s: Sentence, reporterId: string | null, perpetratorId: string | null, period: StatisticDraft['period'], parent: number | null, outcome: StatisticDraft['outcome'], actors: ReadonlyMap<string, Actor>, isArticle: boolean, suffix?: string): StatisticDraft {
+function count(
+  f: Figure,
+  s: Sentence,
+  reporterId: string | null,
+  perpetratorId: string | null,
+  period: StatisticDraft['period'],
+  parent: number | null,
+  outcome: StatisticDraft['outcome'],
+  actors: ReadonlyMap<string, Actor>,
+  isArticle: boolean,
+  suffix?: string,
+): StatisticDraft {
   const who = classify(f.words.replace(/\s+(?:in|on|at|between|from|since|during)\b.*$/i, ''), actors, isArticle);
   const words = f.words.replace(/\s+(?:in|on|at|between|from|since|during|and)\b.*$/i, '');
   return {
@@ -148,5 +212,11 @@ function count(f: Figure, s: Sentence, reporterId: string | null, perpetratorId:
   };
 }
 
-const unitOf = (words: string) => words.replace(/\s+(?:in|on|at|between|from|since|during|and|under|live|living)\b.*$/i, '').split(/\s+/).slice(-2).join(' ') || 'people';
-const describe = (words: string, sentence: string) => `${words.replace(/\s+(?:in|on|at|live|living|under)\b.*$/i, '')}${/\bcamp\b/i.test(sentence) ? ' in the camp' : ''}`;
+const unitOf = (words: string) =>
+  words
+    .replace(/\s+(?:in|on|at|between|from|since|during|and|under|live|living)\b.*$/i, '')
+    .split(/\s+/)
+    .slice(-2)
+    .join(' ') || 'people';
+const describe = (words: string, sentence: string) =>
+  `${words.replace(/\s+(?:in|on|at|live|living|under)\b.*$/i, '')}${/\bcamp\b/i.test(sentence) ? ' in the camp' : ''}`;

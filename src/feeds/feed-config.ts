@@ -11,7 +11,12 @@ export const FeedSchema = z.strictObject({
   url: httpUrl,
   name: z.string().trim().min(1).max(100).optional(),
   /** How often to poll; polls are spread with jitter so feeds on one host do not all fire together. */
-  intervalMinutes: z.number().int().min(5, 'must be at least 5 (minutes)').max(24 * 60).default(15),
+  intervalMinutes: z
+    .number()
+    .int()
+    .min(5, 'must be at least 5 (minutes)')
+    .max(24 * 60)
+    .default(15),
 });
 
 export const FeedsFileSchema = z.strictObject({

@@ -108,7 +108,12 @@ export class FeedPoller {
       logger.info({ feed: feed.url, entries: entries.length, added: added.length, duplicates, articleFailures }, 'feed polled');
       return { feedUrl: feed.url, outcome: 'ok', entries: entries.length, added, duplicates, articleFailures };
     } catch (err) {
-      const reason = err instanceof FetchProblem ? `${err.reason}: ${err.message}` : err instanceof FeedParseError ? `malformed: ${err.message}` : `error: ${err instanceof Error ? err.message : String(err)}`;
+      const reason =
+        err instanceof FetchProblem
+          ? `${err.reason}: ${err.message}`
+          : err instanceof FeedParseError
+            ? `malformed: ${err.message}`
+            : `error: ${err instanceof Error ? err.message : String(err)}`;
       const now = this.o.now();
       const s = store.recordFailure(feed.url, reason, now, this.nextPoll(now, feed, state.failures + 1), this.o.pauseAfter);
       const pausedNow = s.pausedReason !== null;
@@ -118,7 +123,13 @@ export class FeedPoller {
   }
 
   /** Fetches one article page and stores its text once; a single article URL outside a feed too (feedUrl null). */
-  async takeArticle(feedUrl: string | null, guid: string | null, entryUrl: string, title: string | null, publishedAt: string | null): Promise<number | 'duplicate' | 'failed'> {
+  async takeArticle(
+    feedUrl: string | null,
+    guid: string | null,
+    entryUrl: string,
+    title: string | null,
+    publishedAt: string | null,
+  ): Promise<number | 'duplicate' | 'failed'> {
     const { store, logger } = this.o;
     try {
       const res = await this.o.pacer.run(entryUrl, () => fetchLimited(entryUrl, this.o.articleLimits, {}, this.o.fetchImpl));

@@ -119,7 +119,14 @@ export class FeedStore {
   recordFailure(feedUrl: string, error: string, now: number, nextPollAt: number, pauseAfter: number): FeedState {
     const s = this.state(feedUrl);
     const failures = s.failures + 1;
-    const next: FeedState = { ...s, failures, nextPollAt, lastPolledAt: now, lastError: error, pausedReason: failures >= pauseAfter ? `${failures} failed polls in a row; last: ${error}` : null };
+    const next: FeedState = {
+      ...s,
+      failures,
+      nextPollAt,
+      lastPolledAt: now,
+      lastError: error,
+      pausedReason: failures >= pauseAfter ? `${failures} failed polls in a row; last: ${error}` : null,
+    };
     this.upsert(next);
     return next;
   }
@@ -135,26 +142,34 @@ export class FeedStore {
 
   /** Whether this entry of this feed was taken already (by guid, or by the URL the feed lists). */
   knowsEntry(feedUrl: string | null, guid: string | null, entryUrl: string): boolean {
-    const byGuid = guid !== null && feedUrl !== null && this.db.prepare('SELECT 1 FROM feed_articles WHERE feed_url = ? AND guid = ?').get(feedUrl, guid) !== undefined;
+    const byGuid =
+      guid !== null && feedUrl !== null && this.db.prepare('SELECT 1 FROM feed_articles WHERE feed_url = ? AND guid = ?').get(feedUrl, guid) !== undefined;
     return byGuid || this.db.prepare('SELECT 1 FROM feed_articles WHERE entry_url = ? OR url = ?').get(entryUrl, entryUrl) !== undefined;
   }
 
   /** Adds the article unless it is already there (same guid in the feed, same URL, or the same text). */
   addArticle(a: NewArticle): AddArticleOutcome {
-    return this.db.transaction((): AddArticleOutcome => {
-      const dup = (sql: string, ...args: unknown[]) => (this.db.prepare(sql).get(...args) as { id: number } | undefined)?.id;
-      let id: number | undefined;
-      if (a.guid !== null && a.feedUrl !== null && (id = dup('SELECT id FROM feed_articles WHERE feed_url = ? AND guid = ?', a.feedUrl, a.guid)) !== undefined) return { added: false, duplicateOf: id, by: 'guid' };
-      if ((id = dup('SELECT id FROM feed_articles WHERE url = ?', a.url)) !== undefined) return { added: false, duplicateOf: id, by: 'url' };
-      if ((id = dup('SELECT id FROM feed_articles WHERE text_hash = ?', a.textHash)) !== undefined) return { added: false, duplicateOf: id, by: 'text' };
-      const r = this.db
-        .prepare(
-          `INSERT INTO feed_articles (feed_url, guid, url, entry_url, title, published_at, text_hash, text, fetched_at)
-           VALUES (@feedUrl, @guid, @url, @entryUrl, @title, @publishedAt, @textHash, @text, @fetchedAt)`,
+    return this.db
+      .transaction((): AddArticleOutcome => {
+        const dup = (sql: string, ...args: unknown[]) => (this.db.prepare(sql).get(...args) as { id: number } | undefined)?.id;
+        let id: number | undefined;
+        if (
+          a.guid !== null &&
+          a.feedUrl !== null &&
+          (id = dup('SELECT id FROM feed_articles WHERE feed_url = ? AND guid = ?', a.feedUrl, a.guid)) !== undefined
         )
-        .run(a);
-      return { added: true, id: Number(r.lastInsertRowid) };
-    }).immediate();
+          return { added: false, duplicateOf: id, by: 'guid' };
+        if ((id = dup('SELECT id FROM feed_articles WHERE url = ?', a.url)) !== undefined) return { added: false, duplicateOf: id, by: 'url' };
+        if ((id = dup('SELECT id FROM feed_articles WHERE text_hash = ?', a.textHash)) !== undefined) return { added: false, duplicateOf: id, by: 'text' };
+        const r = this.db
+          .prepare(
+            `INSERT INTO feed_articles (feed_url, guid, url, entry_url, title, published_at, text_hash, text, fetched_at)
+           VALUES (@feedUrl, @guid, @url, @entryUrl, @title, @publishedAt, @textHash, @text, @fetchedAt)`,
+          )
+          .run(a);
+        return { added: true, id: Number(r.lastInsertRowid) };
+      })
+      .immediate();
   }
 
   articles(status?: StoredArticle['status']): StoredArticle[] {

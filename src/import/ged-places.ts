@@ -164,8 +164,12 @@ export class GedPlaces {
       this.learned.set(id, [...(this.learned.get(id) ?? []), spelling]);
     };
     const claim = (wanted: string, fallbacks: string[]) => {
-      for (const id of [wanted, ...fallbacks]) if (id && !taken.has(id)) return taken.add(id), id;
-      for (let n = 2; ; n++) if (!taken.has(`${wanted}-${n}`)) return taken.add(`${wanted}-${n}`), `${wanted}-${n}`;
+      const take = (id: string) => {
+        taken.add(id);
+        return id;
+      };
+      for (const id of [wanted, ...fallbacks]) if (id && !taken.has(id)) return take(id);
+      for (let n = 2; ; n++) if (!taken.has(`${wanted}-${n}`)) return take(`${wanted}-${n}`);
     };
 
     // Provinces.
@@ -187,7 +191,14 @@ export class GedPlaces {
       taken.add(id);
       const parentId = spec?.parentId && this.existing.has(spec.parentId) ? spec.parentId : country;
       const name = spec?.name ?? adm1;
-      created.push({ id, name, kind: 'province', parentId, aliases: unique([adm1, ...(spec?.aliases ?? [])]).filter((x) => x !== name), coordinates: pointOf(a) });
+      created.push({
+        id,
+        name,
+        kind: 'province',
+        parentId,
+        aliases: unique([adm1, ...(spec?.aliases ?? [])]).filter((x) => x !== name),
+        coordinates: pointOf(a),
+      });
     }
     const provinceOf = (adm1: string) => idByKey.get(`province|${adm1}`)!;
 
@@ -235,7 +246,14 @@ export class GedPlaces {
       const base = slugify(name.replace(/\s+district$/i, ''));
       const id = claim(`${base}-district`, [`${base}-district-${province.replace(/-(province|governorate)$/, '')}`]);
       for (const key of keys) idByKey.set(`district|${key}`, id);
-      created.push({ id, name, kind: 'district', parentId: province, aliases: unique([...spellings, ...(qada ? [`${qada[1]} district`] : [])]).filter((s) => s !== name), coordinates: pointOf(a) });
+      created.push({
+        id,
+        name,
+        kind: 'district',
+        parentId: province,
+        aliases: unique([...spellings, ...(qada ? [`${qada[1]} district`] : [])]).filter((s) => s !== name),
+        coordinates: pointOf(a),
+      });
     }
     const nameOfAny = (id: string) => this.existing.get(id)?.name ?? created.find((p) => p.id === id)?.name ?? id;
 
@@ -248,7 +266,8 @@ export class GedPlaces {
           existingByName.set(k, [...(existingByName.get(k) ?? []), p]);
         }
     const takenNames = new Set<string>();
-    for (const p of [...this.existing.values(), ...created]) if (p.kind !== 'city' && p.kind !== 'site') for (const n of [p.name, ...p.aliases]) takenNames.add(normalizeName(n));
+    for (const p of [...this.existing.values(), ...created])
+      if (p.kind !== 'city' && p.kind !== 'site') for (const n of [p.name, ...p.aliases]) takenNames.add(normalizeName(n));
     for (const gk of [...this.locations.keys()].sort()) {
       const points = this.locations.get(gk)!;
       const [countryName, , gedName] = gk.split('|') as [GedRow['country'], string, string];
@@ -257,7 +276,8 @@ export class GedPlaces {
       const all = [...points.values()].reduce(mergeAgg, agg());
       const feature = isFeaturePrecision(all.precs.top() ?? 1);
       const pointKeys = [...points.keys()].filter((k) => k !== '').sort();
-      const units: { keys: string[]; agg: Agg }[] = feature || !pointKeys.length ? [{ keys: [...points.keys()].sort(), agg: all }] : pointKeys.map((k) => ({ keys: [k], agg: points.get(k)! }));
+      const units: { keys: string[]; agg: Agg }[] =
+        feature || !pointKeys.length ? [{ keys: [...points.keys()].sort(), agg: all }] : pointKeys.map((k) => ({ keys: [k], agg: points.get(k)! }));
       // Rows a source put on the feature, in a name that is otherwise a point: the busiest point.
       if (!feature && points.has('') && pointKeys.length) {
         const busiest = units.reduce((x, y) => (y.agg.rows > x.agg.rows ? y : x));
@@ -293,7 +313,13 @@ export class GedPlaces {
         const id = claim(base, [`${base}-${(province ?? country).replace(/-(province|governorate)$/, '')}`]);
         for (const k of unit.keys) idByKey.set(`location|${gk}|${k}`, id);
         // "Tadmur/Palmyra town": each spelling on its own is a name people type.
-        const parts = settlement && gedName.includes('/') ? gedName.split('/').map((x) => x.trim().replace(SETTLEMENT, '')).filter(Boolean) : [];
+        const parts =
+          settlement && gedName.includes('/')
+            ? gedName
+                .split('/')
+                .map((x) => x.trim().replace(SETTLEMENT, ''))
+                .filter(Boolean)
+            : [];
         created.push({ id, name, kind, parentId, aliases: unique([gedName, ...parts]).filter((x) => x !== name), coordinates: pointOf(a) });
       }
     }

@@ -5,7 +5,11 @@ import { IsoDay } from '../schema/index.ts';
  * One row of a UCDP GED 19.1 CSV (the columns we use; see ../shared/data/ucdp-ged/COLUMNS.md).
  * Strings as in the file, counts as integers; a row that does not fit is skipped with the reason.
  */
-const int = z.string().trim().regex(/^-?\d+$/, 'must be an integer').transform(Number);
+const int = z
+  .string()
+  .trim()
+  .regex(/^-?\d+$/, 'must be an integer')
+  .transform(Number);
 const count = z.string().trim().regex(/^\d+$/, 'must be a whole number >= 0').transform(Number);
 const num = z
   .string()

@@ -21,9 +21,9 @@ export const GED_SOURCE: Source = {
   figures: "deaths from UCDP GED 19.1 are UCDP's best estimates",
   notes: [
     'Our copy: Iraq 1989-01-01..2018-12-25 (UCDP GED 19.1 country extract as published on the Humanitarian Data Exchange) and Syria 2016-01-01..2019-11-30 (UCDP GED Syria release 652.1601.1911); Syria before 2016, Iraq in 2019 and anything after 2019-11-30 are missing.',
-    'Imported with `npm run import:ged`. Each incident keeps UCDP\'s event id (incident id ged-<id>, citation.eventId); its evidence is UCDP\'s source reference (source_article), quoted as UCDP gives it, and its citation holds source_headline, source_office, source_date and source_original.',
-    'Casualty figures are UCDP\'s best estimates of deaths per side (deaths_a, deaths_b, deaths_civilians, deaths_unknown); low/best/high go to the fatality estimate. UCDP records no injuries, so every injured figure is left open (null), never 0.',
+    "Imported with `npm run import:ged`. Each incident keeps UCDP's event id (incident id ged-<id>, citation.eventId); its evidence is UCDP's source reference (source_article), quoted as UCDP gives it, and its citation holds source_headline, source_office, source_date and source_original.",
+    "Casualty figures are UCDP's best estimates of deaths per side (deaths_a, deaths_b, deaths_civilians, deaths_unknown); low/best/high go to the fatality estimate. UCDP records no injuries, so every injured figure is left open (null), never 0.",
     'Location precision follows UCDP\'s where_prec: 1 exact, 2 within about 25 km of the named place, 3 district, 4 province, 5 a linear or fuzzy feature (a road, river, border or an area such as "Northern Iraq"), 6 country, 7 water or airspace; only 1 and 2 keep the event\'s own point. Events UCDP reports together (event_clarity 2) are marked severalEvents and their summary says so.',
-    'The one-line summaries are ours, generated from UCDP\'s fields (type of violence, sides, place, deaths); UCDP does not say which side attacked in state-based and non-state fighting, so only one-sided violence has a perpetrator.',
+    "The one-line summaries are ours, generated from UCDP's fields (type of violence, sides, place, deaths); UCDP does not say which side attacked in state-based and non-state fighting, so only one-sided violence has a perpetrator.",
   ],
 };

@@ -18,12 +18,14 @@ import { readExisting, writeGedOutput } from './write-ged.ts';
 const USAGE = 'usage: npm run import:ged -- <ged.csv> [--only-actor IS] [--out data]';
 
 async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
+  const parse = () =>
+    parseArgs({
       allowPositionals: true,
       options: { 'only-actor': { type: 'string' }, out: { type: 'string', default: 'data' }, help: { type: 'boolean', short: 'h' } },
     });
+  let args: ReturnType<typeof parse>;
+  try {
+    args = parse();
   } catch (e) {
     console.error(`${(e as Error).message}\n${USAGE}`);
     return 2;
@@ -68,7 +70,11 @@ async function main(): Promise<number> {
   const s = result.summary;
   const lines = [
     `Read ${s.read} rows from ${csv} in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
-    `Imported ${s.imported} incidents (${Object.entries(s.byCountry).map(([c, n]) => `${c} ${n}`).join(', ') || 'none'}).`,
+    `Imported ${s.imported} incidents (${
+      Object.entries(s.byCountry)
+        .map(([c, n]) => `${c} ${n}`)
+        .join(', ') || 'none'
+    }).`,
     ...(args.values['only-actor'] ? [`Left out ${s.filtered} rows without the side "${args.values['only-actor']}".`] : []),
     `Skipped ${Object.values(s.skipped).reduce((a, b) => a + b, 0)} rows${Object.keys(s.skipped).length ? ':' : '.'}`,
     ...Object.entries(s.skipped).map(([why, n]) => `  ${n} × ${why}`),

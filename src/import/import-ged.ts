@@ -125,7 +125,9 @@ const gedNumber = (i: Incident) => Number(i.id.slice(4));
 function toIncident(d: Draft, placeId: string, places: GedPlaces, note: (what: string) => void): unknown {
   const r = d.row;
   const date: DateSpec =
-    r.date_prec === 1 ? { date: r.date_start, precision: 'exact' } : { date: r.date_start, end: r.date_end, precision: 'range', note: DATE_PREC_NOTE[r.date_prec] };
+    r.date_prec === 1
+      ? { date: r.date_start, precision: 'exact' }
+      : { date: r.date_start, end: r.date_end, precision: 'range', note: DATE_PREC_NOTE[r.date_prec] };
   const oneSided = r.type_of_violence === 3;
   const casualties: Casualty[] = [];
   const entry = (side: string, actorId: string | null, killed: number, label = side): Casualty => ({

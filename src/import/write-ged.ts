@@ -80,8 +80,7 @@ export interface WriteReport {
  * A CSV without a single row (a header only) is refused before anything is written.
  */
 export function writeGedOutput(dataDir: string, result: ImportResult, countryOf: (inc: Incident) => string): WriteReport {
-  if (result.summary.read === 0)
-    throw new Error('the CSV has no event rows (a header only?): nothing written, the data folder keeps its previous import');
+  if (result.summary.read === 0) throw new Error('the CSV has no event rows (a header only?): nothing written, the data folder keeps its previous import');
   const report: WriteReport = { written: [], unchanged: [], removed: [] };
   const put = (rel: string, content: string) => {
     const path = join(dataDir, rel);

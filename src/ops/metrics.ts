@@ -24,7 +24,12 @@ export function createBotMetrics(opts: { defaultMetrics?: boolean } = {}): BotMe
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'incident_bot_' });
   return {
     registry,
-    interactions: new Counter({ name: 'incident_bot_interactions_total', help: 'Interactions answered, by kind, command and outcome', labelNames: ['kind', 'command', 'outcome'], registers: [registry] }),
+    interactions: new Counter({
+      name: 'incident_bot_interactions_total',
+      help: 'Interactions answered, by kind, command and outcome',
+      labelNames: ['kind', 'command', 'outcome'],
+      registers: [registry],
+    }),
     interactionSeconds: new Histogram({
       name: 'incident_bot_interaction_seconds',
       help: 'Time a command handler (or an autocomplete) takes to produce its answer',

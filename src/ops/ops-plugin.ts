@@ -7,7 +7,12 @@ import { startOpsServer, type HealthCheck, type OpsServer } from './ops-server.t
  * sees "not ready" until the gateway is connected, and "ready" only while the gateway is ready and every
  * store answers.
  */
-export function createOpsPlugin(opts: { port: number; host?: string; metrics: BotMetrics; stores: readonly HealthCheck[] }): BotPlugin & { url(): string | null } {
+export function createOpsPlugin(opts: {
+  port: number;
+  host?: string;
+  metrics: BotMetrics;
+  stores: readonly HealthCheck[];
+}): BotPlugin & { url(): string | null } {
   let server: OpsServer | null = null;
   return {
     name: 'ops-http',
@@ -17,7 +22,12 @@ export function createOpsPlugin(opts: { port: number; host?: string; metrics: Bo
         name: 'gateway',
         check: () => (bot.client.isReady() ? { ok: true } : { ok: false, detail: 'not connected to the Discord gateway yet' }),
       };
-      server = await startOpsServer({ port: opts.port, ...(opts.host ? { host: opts.host } : {}), registry: opts.metrics.registry, checks: [gateway, ...opts.stores] });
+      server = await startOpsServer({
+        port: opts.port,
+        ...(opts.host ? { host: opts.host } : {}),
+        registry: opts.metrics.registry,
+        checks: [gateway, ...opts.stores],
+      });
       bot.logger.info({ url: server.url }, 'health and metrics served (/healthz, /metrics)');
       return {};
     },

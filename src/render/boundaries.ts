@@ -24,7 +24,9 @@ let cache: Country[] | null = null;
 export function countries(): Country[] {
   if (cache) return cache;
   const require = createRequire(import.meta.url);
-  const topo = JSON.parse(readFileSync(require.resolve('world-atlas/countries-50m.json'), 'utf8')) as Topology<{ countries: GeometryCollection<{ name: string }> }>;
+  const topo = JSON.parse(readFileSync(require.resolve('world-atlas/countries-50m.json'), 'utf8')) as Topology<{
+    countries: GeometryCollection<{ name: string }>;
+  }>;
   const fc = feature(topo, topo.objects.countries) as FeatureCollection<Geometry, { name: string }>;
   cache = fc.features.map((f) => ({ name: f.properties.name, feature: f, bounds: geoBounds(f) }));
   return cache;

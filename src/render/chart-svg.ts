@@ -92,7 +92,9 @@ export function buildChartSvg(spec: ChartSpec): ChartLayout {
   const legend: string[] = [];
   for (const g of present) {
     const label = spec.groupLabels[g];
-    legend.push(`<g class="legend-group legend-${g}">${el('rect', { x: lx, y: y - 11, width: 14, height: 14, fill: GROUP_COLOUR[g] })}${text(lx + 20, y + 1, label, { 'font-size': 14, fill: INK })}</g>`);
+    legend.push(
+      `<g class="legend-group legend-${g}">${el('rect', { x: lx, y: y - 11, width: 14, height: 14, fill: GROUP_COLOUR[g] })}${text(lx + 20, y + 1, label, { 'font-size': 14, fill: INK })}</g>`,
+    );
     lx += 20 + textWidth(label, 14) + 22;
   }
   y += 30;
@@ -121,8 +123,15 @@ export function buildChartSvg(spec: ChartSpec): ChartLayout {
     // Periods no systematic source covers: a hatched band behind the bars, labelled once per run.
     spec.buckets.forEach((b, i) => {
       if (!b.noData) return;
-      body.push(el('rect', { class: 'no-data', x: plotX + i * slot, y: py, width: slot, height: PANEL_H, fill: 'url(#no-data)', 'data-period': b.start }, `<title>${b.label}: no data (no systematic source covers it)</title>`));
-      if (i === 0 || !spec.buckets[i - 1]!.noData) body.push(text(plotX + i * slot + 3, py + 14, 'no data', { 'font-size': 12, fill: MUTED, class: 'no-data-label' }));
+      body.push(
+        el(
+          'rect',
+          { class: 'no-data', x: plotX + i * slot, y: py, width: slot, height: PANEL_H, fill: 'url(#no-data)', 'data-period': b.start },
+          `<title>${b.label}: no data (no systematic source covers it)</title>`,
+        ),
+      );
+      if (i === 0 || !spec.buckets[i - 1]!.noData)
+        body.push(text(plotX + i * slot + 3, py + 14, 'no data', { 'font-size': 12, fill: MUTED, class: 'no-data-label' }));
     });
     spec.buckets.forEach((b, i) => {
       let acc = 0;
@@ -137,7 +146,18 @@ export function buildChartSvg(spec: ChartSpec): ChartLayout {
         body.push(
           el(
             'rect',
-            { class: 'bar', x, y: top, width: barW, height: h, fill: GROUP_COLOUR[g], 'data-period': b.start, 'data-metric': metric, 'data-group': g, 'data-value': v },
+            {
+              class: 'bar',
+              x,
+              y: top,
+              width: barW,
+              height: h,
+              fill: GROUP_COLOUR[g],
+              'data-period': b.start,
+              'data-metric': metric,
+              'data-group': g,
+              'data-value': v,
+            },
             `<title>${b.label}: ${thousands(v)} ${spec.groupLabels[g]} ${metric}</title>`,
           ),
         );

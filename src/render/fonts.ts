@@ -21,7 +21,7 @@ export const FONT_FILES: readonly string[] = [join(FONT_DIR, 'DejaVuSans.ttf'), 
 export function textWidth(text: string, fontSize: number, bold = false): number {
   let em = 0;
   for (const ch of text) {
-    if ('il.,:;\'|!ı'.includes(ch)) em += 0.32;
+    if ("il.,:;'|!ı".includes(ch)) em += 0.32;
     else if ('fjrt()[] '.includes(ch)) em += 0.4;
     else if ('mwMW'.includes(ch)) em += 0.95;
     else if (/[A-Z]/.test(ch)) em += 0.72;

@@ -104,8 +104,14 @@ export function buildMapSvg(spec: MapSpec, world: readonly Country[]): MapLayout
   const frameShape = {
     type: 'MultiPoint' as const,
     coordinates: [
-      [f.west, f.south], [f.east, f.south], [f.west, f.north], [f.east, f.north],
-      [midLon, f.south], [midLon, f.north], [f.west, midLat], [f.east, midLat],
+      [f.west, f.south],
+      [f.east, f.south],
+      [f.west, f.north],
+      [f.east, f.north],
+      [midLon, f.south],
+      [midLon, f.north],
+      [f.west, midLat],
+      [f.east, midLat],
     ],
   };
   const inset = 12;
@@ -113,8 +119,17 @@ export function buildMapSvg(spec: MapSpec, world: readonly Country[]): MapLayout
   const y0 = mapRect.y;
   const x1 = mapRect.x + mapRect.width;
   const y1 = mapRect.y + mapRect.height;
-  const projection = geoMercator().fitExtent([[x0 + inset, y0 + inset], [x1 - inset, y1 - inset]], frameShape);
-  projection.clipExtent([[x0, y0], [x1, y1]]);
+  const projection = geoMercator().fitExtent(
+    [
+      [x0 + inset, y0 + inset],
+      [x1 - inset, y1 - inset],
+    ],
+    frameShape,
+  );
+  projection.clipExtent([
+    [x0, y0],
+    [x1, y1],
+  ]);
   const path = geoPath(projection).digits(1);
 
   // Only countries near the frame are projected at all.
@@ -176,7 +191,8 @@ export function buildMapSvg(spec: MapSpec, world: readonly Country[]): MapLayout
     const cy = Math.floor(y / CELL);
     for (let i = -1; i <= 1; i++)
       for (let j = -1; j <= 1; j++)
-        for (const m of grid.get(`${cx + i},${cy + j}`) ?? []) if (Math.hypot(m.x - x, m.y - y) < Math.max(4, m.r / 2)) under = Math.max(under, m.r + Math.hypot(m.x - x, m.y - y));
+        for (const m of grid.get(`${cx + i},${cy + j}`) ?? [])
+          if (Math.hypot(m.x - x, m.y - y) < Math.max(4, m.r / 2)) under = Math.max(under, m.r + Math.hypot(m.x - x, m.y - y));
     return under;
   };
 
@@ -364,14 +380,28 @@ function legendSvg(spec: MapSpec, placed: readonly PlacedMarker[], r: (v: number
     if (!groups.has(g)) continue;
     item(el('circle', { cx: x + 9, cy, r: 7, fill: GROUP_COLOUR[g], 'fill-opacity': 0.78 }), spec.groupLabels[g], `legend-group legend-${g}`);
   }
-  if (groups.has(null)) item(el('circle', { cx: x + 9, cy, r: 7, fill: NO_FIGURES_COLOUR, stroke: '#555555', 'stroke-width': 1.2 }), 'no figures given', 'legend-group legend-none');
+  if (groups.has(null))
+    item(
+      el('circle', { cx: x + 9, cy, r: 7, fill: NO_FIGURES_COLOUR, stroke: '#555555', 'stroke-width': 1.2 }),
+      'no figures given',
+      'legend-group legend-none',
+    );
   cy += 8;
 
   heading('Location known');
   const kinds = new Set(placed.map((m) => m.approximate));
-  if (kinds.has(false)) item(el('circle', { cx: x + 9, cy, r: 7, fill: '#888888', stroke: '#FFFFFF', 'stroke-width': 1.2 }), 'at or near a named spot', 'legend-precision legend-exact');
+  if (kinds.has(false))
+    item(
+      el('circle', { cx: x + 9, cy, r: 7, fill: '#888888', stroke: '#FFFFFF', 'stroke-width': 1.2 }),
+      'at or near a named spot',
+      'legend-precision legend-exact',
+    );
   if (kinds.has(true)) {
-    item(el('circle', { cx: x + 9, cy, r: 7, fill: '#888888', 'fill-opacity': 0.22, stroke: '#888888', 'stroke-width': 2, 'stroke-dasharray': '4 3' }), 'only to an area', 'legend-precision legend-approximate');
+    item(
+      el('circle', { cx: x + 9, cy, r: 7, fill: '#888888', 'fill-opacity': 0.22, stroke: '#888888', 'stroke-width': 2, 'stroke-dasharray': '4 3' }),
+      'only to an area',
+      'legend-precision legend-approximate',
+    );
     out.push(text(x + 26, cy - 2, '(a province, district, country, road,', { 'font-size': 12, fill: MUTED }));
     out.push(text(x + 26, cy + 13, 'river, border or lake: at its centre)', { 'font-size': 12, fill: MUTED }));
     cy += 34;
@@ -412,8 +442,18 @@ function scaleBar(projection: (p: [number, number]) => [number, number] | null, 
   const halo = { stroke: '#FFFFFF', 'stroke-width': 3, 'stroke-linejoin': 'round', 'paint-order': 'stroke' };
   return (
     `<g class="scale">` +
-    el('path', { d: `M${x.toFixed(1)},${(y - 5).toFixed(1)}V${y.toFixed(1)}H${(x + w).toFixed(1)}V${(y - 5).toFixed(1)}`, fill: 'none', stroke: '#FFFFFF', 'stroke-width': 4 }) +
-    el('path', { d: `M${x.toFixed(1)},${(y - 5).toFixed(1)}V${y.toFixed(1)}H${(x + w).toFixed(1)}V${(y - 5).toFixed(1)}`, fill: 'none', stroke: INK, 'stroke-width': 1.5 }) +
+    el('path', {
+      d: `M${x.toFixed(1)},${(y - 5).toFixed(1)}V${y.toFixed(1)}H${(x + w).toFixed(1)}V${(y - 5).toFixed(1)}`,
+      fill: 'none',
+      stroke: '#FFFFFF',
+      'stroke-width': 4,
+    }) +
+    el('path', {
+      d: `M${x.toFixed(1)},${(y - 5).toFixed(1)}V${y.toFixed(1)}H${(x + w).toFixed(1)}V${(y - 5).toFixed(1)}`,
+      fill: 'none',
+      stroke: INK,
+      'stroke-width': 1.5,
+    }) +
     text(x + w + 6, y + 1, `${km} km`, { 'font-size': 12, fill: INK, ...halo }) +
     '</g>'
   );
@@ -444,7 +484,11 @@ export function pathCentroid(d: string): [number, number] {
   let ay = 0;
   let area = 0;
   for (const ring of d.split('M')) {
-    const nums = ring.replace(/Z/g, '').split(/[L,]/).filter((t) => t !== '').map(Number);
+    const nums = ring
+      .replace(/Z/g, '')
+      .split(/[L,]/)
+      .filter((t) => t !== '')
+      .map(Number);
     const k = nums.length >> 1;
     if (k < 3) continue;
     for (let i = 0; i < k; i++) {
@@ -477,4 +521,3 @@ function overlaps(a: Box, b: Box): boolean {
 function inside(x: number, y: number, x0: number, y0: number, x1: number, y1: number): boolean {
   return x >= x0 && x <= x1 && y >= y0 && y <= y1;
 }
-

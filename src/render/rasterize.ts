@@ -61,7 +61,10 @@ export function textToPaths(svg: string): string {
     const parts = out.split(/<g id="t(\d+)">/);
     // parts: [prefix, id0, body0, id1, body1, ...]; each body ends with the </g> closing its group.
     for (let k = 1; k + 1 < parts.length; k += 2) {
-      const body = parts[k + 1]!.replace(/<\/svg>\s*$/, '').trimEnd().replace(/<\/g>$/, '').trim();
+      const body = parts[k + 1]!.replace(/<\/svg>\s*$/, '')
+        .trimEnd()
+        .replace(/<\/g>$/, '')
+        .trim();
       // Only well-formed bodies are used; anything else keeps its <text> (slower, same picture).
       if ((body.match(/<g[\s>]/g) ?? []).length === (body.match(/<\/g>/g) ?? []).length) found.set(Number(parts[k]), body);
     }

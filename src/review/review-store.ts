@@ -136,43 +136,45 @@ export class ReviewStore {
   }
 
   decide(id: number, decision: Decision, reviewer: string, now: number): DecideOutcome {
-    return this.db.transaction((): DecideOutcome => {
-      const current = this.draft(id);
-      if (!current) return { ok: false, why: 'not-found' };
-      if (current.status !== 'pending') return { ok: false, why: 'already-decided', draft: current };
-      let record = current.record;
-      let edited = false;
-      if (decision.decision === 'approve' && decision.editedRecord !== undefined) {
-        try {
-          record = check(SCHEMAS[current.kind], decision.editedRecord, `edited ${current.kind}`) as DraftRecord;
-        } catch (err) {
-          if (err instanceof DraftValidationError) return { ok: false, why: 'invalid-edit', problem: err.message };
-          throw err;
+    return this.db
+      .transaction((): DecideOutcome => {
+        const current = this.draft(id);
+        if (!current) return { ok: false, why: 'not-found' };
+        if (current.status !== 'pending') return { ok: false, why: 'already-decided', draft: current };
+        let record = current.record;
+        let edited = false;
+        if (decision.decision === 'approve' && decision.editedRecord !== undefined) {
+          try {
+            record = check(SCHEMAS[current.kind], decision.editedRecord, `edited ${current.kind}`) as DraftRecord;
+          } catch (err) {
+            if (err instanceof DraftValidationError) return { ok: false, why: 'invalid-edit', problem: err.message };
+            throw err;
+          }
+          edited = JSON.stringify(record) !== JSON.stringify(current.record);
         }
-        edited = JSON.stringify(record) !== JSON.stringify(current.record);
-      }
-      const status = decision.decision === 'approve' ? 'approved' : 'rejected';
-      // The status condition makes the decision single even across processes sharing the database.
-      const changed = this.db
-        .prepare("UPDATE review_drafts SET status = ?, decided_by = ?, decided_at = ?, edited = ?, record = ? WHERE id = ? AND status = 'pending'")
-        .run(status, reviewer, now, edited ? 1 : 0, JSON.stringify(record), id).changes;
-      if (changed === 0) return { ok: false, why: 'already-decided', draft: this.draft(id)! };
-      if (status === 'approved') {
-        const publish = this.db.prepare(
-          `INSERT INTO published_records (kind, id, record, draft_id, reviewed_by, reviewed_at, published_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+        const status = decision.decision === 'approve' ? 'approved' : 'rejected';
+        // The status condition makes the decision single even across processes sharing the database.
+        const changed = this.db
+          .prepare("UPDATE review_drafts SET status = ?, decided_by = ?, decided_at = ?, edited = ?, record = ? WHERE id = ? AND status = 'pending'")
+          .run(status, reviewer, now, edited ? 1 : 0, JSON.stringify(record), id).changes;
+        if (changed === 0) return { ok: false, why: 'already-decided', draft: this.draft(id)! };
+        if (status === 'approved') {
+          const publish = this.db.prepare(
+            `INSERT INTO published_records (kind, id, record, draft_id, reviewed_by, reviewed_at, published_at) VALUES (?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (kind, id) DO NOTHING`,
-        );
-        publish.run('source', current.bundle.source.id, JSON.stringify(current.bundle.source), id, reviewer, now, now);
-        for (const p of current.bundle.places) publish.run('place', p.id, JSON.stringify(p), id, reviewer, now, now);
-        for (const a of current.bundle.actors) publish.run('actor', a.id, JSON.stringify(a), id, reviewer, now, now);
-        const upsert = this.db.prepare(
-          `INSERT INTO published_records (kind, id, record, draft_id, reviewed_by, reviewed_at, published_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+          );
+          publish.run('source', current.bundle.source.id, JSON.stringify(current.bundle.source), id, reviewer, now, now);
+          for (const p of current.bundle.places) publish.run('place', p.id, JSON.stringify(p), id, reviewer, now, now);
+          for (const a of current.bundle.actors) publish.run('actor', a.id, JSON.stringify(a), id, reviewer, now, now);
+          const upsert = this.db.prepare(
+            `INSERT INTO published_records (kind, id, record, draft_id, reviewed_by, reviewed_at, published_at) VALUES (?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (kind, id) DO UPDATE SET record = excluded.record, draft_id = excluded.draft_id, reviewed_by = excluded.reviewed_by, reviewed_at = excluded.reviewed_at, published_at = excluded.published_at`,
-        );
-        upsert.run(current.kind, record.id, JSON.stringify(record), id, reviewer, now, now);
-      }
-      return { ok: true, draft: this.draft(id)! };
-    }).immediate();
+          );
+          upsert.run(current.kind, record.id, JSON.stringify(record), id, reviewer, now, now);
+        }
+        return { ok: true, draft: this.draft(id)! };
+      })
+      .immediate();
   }
 
   published(since = 0): PublishedRecord[] {
@@ -185,7 +187,15 @@ export class ReviewStore {
       reviewed_at: number | null;
       published_at: number;
     }[];
-    return rows.map((r) => ({ kind: r.kind, id: r.id, record: JSON.parse(r.record), draftId: r.draft_id, reviewedBy: r.reviewed_by, reviewedAt: r.reviewed_at, publishedAt: r.published_at }));
+    return rows.map((r) => ({
+      kind: r.kind,
+      id: r.id,
+      record: JSON.parse(r.record),
+      draftId: r.draft_id,
+      reviewedBy: r.reviewed_by,
+      reviewedAt: r.reviewed_at,
+      publishedAt: r.published_at,
+    }));
   }
 
   /** Every published record by kind, as the dataset's files hold them (for loading beside data/, and for `npm run export`). */

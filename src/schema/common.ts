@@ -46,16 +46,12 @@ export const DateSpec = z
   .superRefine((d, ctx) => {
     if (d.precision === 'derived' && !d.derivedFrom)
       ctx.addIssue({ code: 'custom', path: ['derivedFrom'], message: 'a derived date must say what it is derived from' });
-    if (d.precision !== 'derived' && d.derivedFrom)
-      ctx.addIssue({ code: 'custom', path: ['derivedFrom'], message: 'only a derived date has derivedFrom' });
+    if (d.precision !== 'derived' && d.derivedFrom) ctx.addIssue({ code: 'custom', path: ['derivedFrom'], message: 'only a derived date has derivedFrom' });
     if (d.precision === 'inferred' && !d.note)
       ctx.addIssue({ code: 'custom', path: ['note'], message: 'an inferred date must say in its note what it is inferred from' });
-    if (d.precision === 'range' && !d.end)
-      ctx.addIssue({ code: 'custom', path: ['end'], message: 'a range needs an end date' });
-    if (d.precision !== 'range' && d.end)
-      ctx.addIssue({ code: 'custom', path: ['end'], message: 'only a range has an end date' });
-    if (d.end && d.end < d.date)
-      ctx.addIssue({ code: 'custom', path: ['end'], message: `end ${d.end} is before start ${d.date}` });
+    if (d.precision === 'range' && !d.end) ctx.addIssue({ code: 'custom', path: ['end'], message: 'a range needs an end date' });
+    if (d.precision !== 'range' && d.end) ctx.addIssue({ code: 'custom', path: ['end'], message: 'only a range has an end date' });
+    if (d.end && d.end < d.date) ctx.addIssue({ code: 'custom', path: ['end'], message: `end ${d.end} is before start ${d.date}` });
   });
 export type DateSpec = z.infer<typeof DateSpec>;
 

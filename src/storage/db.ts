@@ -74,7 +74,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
-    description: 'news feeds: each feed\'s polling state, and every article taken from them (once)',
+    description: "news feeds: each feed's polling state, and every article taken from them (once)",
     up: `
       CREATE TABLE feed_state (
         feed_url        TEXT PRIMARY KEY,

@@ -38,12 +38,16 @@ export async function migratePostgres(pool: pg.Pool, migrations: readonly PgMigr
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+    );
     const { rows } = await client.query<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_migrations');
     const current = rows[0]?.v ?? 0;
     const known = Math.max(0, ...migrations.map((m) => m.version));
     if (current > known) {
-      throw new StoreError(`the database was migrated by a newer version of incident-bot (schema version ${current}; this version knows up to ${known}); refusing to use it. Upgrade the bot, or point DATABASE_URL at another database.`);
+      throw new StoreError(
+        `the database was migrated by a newer version of incident-bot (schema version ${current}; this version knows up to ${known}); refusing to use it. Upgrade the bot, or point DATABASE_URL at another database.`,
+      );
     }
     for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
       if (m.version <= current) continue;
@@ -73,7 +77,7 @@ export async function openPostgres(url: string, migrations: readonly PgMigration
     c.release();
   } catch (err) {
     await pool.end().catch(() => undefined);
-    const reason = err instanceof Error ? (err as NodeJS.ErrnoException).code ?? err.message : String(err);
+    const reason = err instanceof Error ? ((err as NodeJS.ErrnoException).code ?? err.message) : String(err);
     throw new StoreError(`could not connect to the database at DATABASE_URL=${redactUrl(url)}: ${reason}`);
   }
   try {

@@ -188,7 +188,9 @@ export function sqliteEngine(ds: Dataset, path: string): Engine & { close(): voi
   const page = db.prepare(
     'SELECT i.json FROM incident_places ip JOIN incidents i ON i.pos = ip.pos WHERE ip.place_id = ? AND ip.day BETWEEN ? AND ? ORDER BY ip.day DESC, ip.pos LIMIT ? OFFSET ?',
   );
-  const totals = db.prepare(`SELECT count(*) AS n, ${fig.map((f) => `coalesce(sum(${f}), 0) AS ${f}`).join(', ')} FROM incident_places WHERE place_id = ? AND day BETWEEN ? AND ?`);
+  const totals = db.prepare(
+    `SELECT count(*) AS n, ${fig.map((f) => `coalesce(sum(${f}), 0) AS ${f}`).join(', ')} FROM incident_places WHERE place_id = ? AND day BETWEEN ? AND ?`,
+  );
   const provinces = db.prepare(
     `SELECT ip.place_id AS placeId, count(*) AS n, ${fig.map((f) => `sum(ip.${f}) AS ${f}`).join(', ')} FROM place_ancestors pa JOIN incident_places ip ON ip.place_id = pa.place_id
      WHERE pa.ancestor_id = ? AND pa.kind = 'province' AND ip.day BETWEEN ? AND ? GROUP BY ip.place_id ORDER BY n DESC, ip.place_id`,

@@ -63,9 +63,27 @@ export interface Tally {
 }
 
 export const emptyTally = (): Tally => ({
-  articles: 0, expectedIncidents: 0, extractedIncidents: 0, dayAndProvince: 0, place: 0, placeExpected: 0, perpetrator: 0, killed: 0, injured: 0, claimed: 0,
-  directExpected: 0, directExtracted: 0, directFound: 0, directNotVerbatim: 0, paraphraseExpected: 0, paraphraseFound: 0, paraphraseMarkedDirect: 0,
-  statisticsExpected: 0, statisticsExtracted: 0, statisticsFound: 0, statisticPeriod: 0,
+  articles: 0,
+  expectedIncidents: 0,
+  extractedIncidents: 0,
+  dayAndProvince: 0,
+  place: 0,
+  placeExpected: 0,
+  perpetrator: 0,
+  killed: 0,
+  injured: 0,
+  claimed: 0,
+  directExpected: 0,
+  directExtracted: 0,
+  directFound: 0,
+  directNotVerbatim: 0,
+  paraphraseExpected: 0,
+  paraphraseFound: 0,
+  paraphraseMarkedDirect: 0,
+  statisticsExpected: 0,
+  statisticsExtracted: 0,
+  statisticsFound: 0,
+  statisticPeriod: 0,
 });
 
 export function addTally(a: Tally, b: Tally): Tally {
@@ -86,13 +104,33 @@ export function expectedFromDataset(ds: Dataset, sourceId: string, published: st
     published,
     incidents: ds.incidents.incidents
       .filter((i) => i.sourceId === sourceId)
-      .map((i) => ({ date: i.date.date, province: g.ancestorOfKind(i.placeId, 'province')?.id ?? null, placeId: i.placeId, perpetrator: i.perpetratorId, killed: total(i, 'killed'), injured: total(i, 'injured'), claimed: i.claimed })),
-    quotes: ds.quotes.filter((q) => q.sourceId === sourceId).map((q) => (q.kind === 'direct' ? { kind: 'direct', text: q.text, speaker: q.speakerId } : { kind: 'paraphrase', speaker: q.speakerId, contains: q.evidence.join(' ') })),
-    statistics: ds.statistics.filter((s) => s.sourceId === sourceId).map((s) => ({ value: s.value, ...(s.period ? { from: s.period.from.date, to: s.period.to.date } : {}) })),
+      .map((i) => ({
+        date: i.date.date,
+        province: g.ancestorOfKind(i.placeId, 'province')?.id ?? null,
+        placeId: i.placeId,
+        perpetrator: i.perpetratorId,
+        killed: total(i, 'killed'),
+        injured: total(i, 'injured'),
+        claimed: i.claimed,
+      })),
+    quotes: ds.quotes
+      .filter((q) => q.sourceId === sourceId)
+      .map((q) =>
+        q.kind === 'direct'
+          ? { kind: 'direct', text: q.text, speaker: q.speakerId }
+          : { kind: 'paraphrase', speaker: q.speakerId, contains: q.evidence.join(' ') },
+      ),
+    statistics: ds.statistics
+      .filter((s) => s.sourceId === sourceId)
+      .map((s) => ({ value: s.value, ...(s.period ? { from: s.period.from.date, to: s.period.to.date } : {}) })),
   };
 }
 
-const verbatim = (s: string) => s.replace(/[\s,]+$/, '').replace(/\s+/g, ' ').trim();
+const verbatim = (s: string) =>
+  s
+    .replace(/[\s,]+$/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 export function score(x: Extraction, expected: Expected, article: string, ds: Dataset): { tally: Tally; misses: string[] } {
   const t = emptyTally();
@@ -150,7 +188,11 @@ export function score(x: Extraction, expected: Expected, article: string, ds: Da
       else misses.push(q ? `quote "${e.text!.slice(0, 40)}": speaker ${q.speakerId}, expected ${e.speaker}` : `quote "${e.text!.slice(0, 40)}": not found`);
     } else {
       t.paraphraseExpected++;
-      const hit = x.quotes.filter((q) => speakerMatches(q.speakerId, e.speaker) && (q.evidence.some((s) => s.includes(e.contains!) || e.contains!.includes(s)) || q.text.includes(e.contains!)));
+      const hit = x.quotes.filter(
+        (q) =>
+          speakerMatches(q.speakerId, e.speaker) &&
+          (q.evidence.some((s) => s.includes(e.contains!) || e.contains!.includes(s)) || q.text.includes(e.contains!)),
+      );
       if (hit.some((q) => q.kind === 'paraphrase')) t.paraphraseFound++;
       else misses.push(`paraphrase by ${e.speaker} ("${e.contains!.slice(0, 40)}"): not found`);
       if (hit.some((q) => q.kind === 'direct' && !inMarks.some((m) => m.includes(q.text)))) t.paraphraseMarkedDirect++;

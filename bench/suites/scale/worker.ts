@@ -35,7 +35,8 @@ f.loadavg_1m = Math.round(os.loadavg()[0]! * 100) / 100;
 const filesOf = (raw: RawDataset): RawFiles => {
   const out = {} as RawFiles;
   const { info, ...kinds } = raw;
-  for (const [kind, recs] of Object.entries(kinds)) out[kind as keyof typeof kinds] = (recs as unknown[]).map((value, index) => ({ file: `synthetic/${kind}`, index, value }));
+  for (const [kind, recs] of Object.entries(kinds))
+    out[kind as keyof typeof kinds] = (recs as unknown[]).map((value, index) => ({ file: `synthetic/${kind}`, index, value }));
   if (info) out.info = { file: 'synthetic/dataset.json', index: 0, value: info };
   return out;
 };
@@ -121,7 +122,10 @@ f.fuzzy_disagreements = fuzzyDisagreements;
 if (which !== 'shipped') {
   const snapPath = `${sqlitePath}.snapshot.bin`;
   time('snapshot_write_ms', () => writeRecordsSnapshot(ds, snapPath));
-  const out = execFileSync(process.execPath, ['--import', 'tsx', '--expose-gc', fileURLToPath(import.meta.url), 'open', snapPath], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--expose-gc', fileURLToPath(import.meta.url), 'open', snapPath], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   const child = JSON.parse(out.trim().split('\n').pop()!) as { figures: Record<string, number>; answers: string[] };
   for (const [k, v] of Object.entries(child.figures)) f[`snapshot.${k}`] = v;
   const mine: string[] = [];
@@ -136,7 +140,11 @@ for (const kind of QUERY_KINDS) {
   const o = timeKind(ours, variants, 3000, 3000);
   const s = timeKind(sqlite, variants, 1500, big ? 4000 : 2000);
   const c = timeKind(scan, variants, 200, big ? 3000 : 2000);
-  for (const [name, t] of [['ours', o], ['sqlite', s], ['scan', c]] as const) {
+  for (const [name, t] of [
+    ['ours', o],
+    ['sqlite', s],
+    ['scan', c],
+  ] as const) {
     f[`${kind}.${name}.p50_ms`] = t.p50;
     f[`${kind}.${name}.p99_ms`] = t.p99;
     f[`${kind}.${name}.n`] = t.n;

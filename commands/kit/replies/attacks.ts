@@ -34,13 +34,13 @@ export function attacksReply(ds: Dataset, a: AttacksAnswer): ReplyPayload {
   const label = ds.gazetteer.label(placeId);
   // The actor is in the title (what is counted), not among the filters.
   const counted = countedLabel(ds, actorId);
-  const filters = [from && `from ${from}`, to && `to ${to}`, a.minCasualties && `at least ${a.minCasualties} killed + injured`]
-    .filter(Boolean)
-    .join(' · ');
+  const filters = [from && `from ${from}`, to && `to ${to}`, a.minCasualties && `at least ${a.minCasualties} killed + injured`].filter(Boolean).join(' · ');
   const statText = statisticsList(ds, stats);
   // The period the place's figures rest on: a quiet stretch outside it is no data, not calm.
   const country = ds.gazetteer.country(placeId);
-  const coverage = country ? { name: 'Period its figures cover', value: `${country.name}: ${countryCoverageText(ds, country.id, from, to, actorId, placeId)}` } : null;
+  const coverage = country
+    ? { name: 'Period its figures cover', value: `${country.name}: ${countryCoverageText(ds, country.id, from, to, actorId, placeId)}` }
+    : null;
   const state: RawOptions = Object.fromEntries(Object.entries(a.state).map(([k, v]) => [k, v ?? undefined]));
   const nextHint = page < pages ? ` · next: ${commandLine('attacks', { ...state, page: page + 1 })}` : '';
 
@@ -51,7 +51,13 @@ export function attacksReply(ds: Dataset, a: AttacksAnswer): ReplyPayload {
           title: `No incidents found: ${counted} in ${label}`,
           description: `Nothing in the dataset matches${filters ? ` (${filters})` : ''}. Try a wider date range or a larger place${actorId !== null ? ', or actor:any for all recorded violence' : ''}.`,
           fields: [...(coverage ? [coverage] : []), ...(statText ? [{ name: 'Statistics for this area', value: statText }] : [])],
-          footer: { text: attributionFor(ds, stats.map((s) => s.statistic.sourceId)) || 'incident-bot' },
+          footer: {
+            text:
+              attributionFor(
+                ds,
+                stats.map((s) => s.statistic.sourceId),
+              ) || 'incident-bot',
+          },
         },
       ],
     });
@@ -66,7 +72,9 @@ export function attacksReply(ds: Dataset, a: AttacksAnswer): ReplyPayload {
     embeds: [
       {
         title: `${counted} in ${label}`,
-        description: (filters ? `_${filters}_\n\n` : '') + (result.incidents.length ? result.incidents.map((i) => incidentListEntry(ds, i)).join('\n\n') : `Page ${page} is past the last page (${pages}).`),
+        description:
+          (filters ? `_${filters}_\n\n` : '') +
+          (result.incidents.length ? result.incidents.map((i) => incidentListEntry(ds, i)).join('\n\n') : `Page ${page} is past the last page (${pages}).`),
         fields,
         footer: { text: `Page ${page} of ${pages} · newest first${nextHint}\nSources: ${attributionFor(ds, usedSources)}` },
       },

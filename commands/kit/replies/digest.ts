@@ -54,7 +54,11 @@ export function setReply(a: SetAnswer): ReplyPayload {
   return makeReply({
     content: [
       `${a.existed ? 'Updated' : 'Set up'}: the daily digest goes to <#${a.channelId}> every day at ${a.time} (${a.timeZone}), covering ${a.placeLabel}.`,
-      a.reopened ? "Today's digest, which had failed, goes out within a minute." : a.next ? `Next: ${ts(a.next)} (${localLabel(a.next, a.timeZone)}), ${ts(a.next, 'R')}.` : '',
+      a.reopened
+        ? "Today's digest, which had failed, goes out within a minute."
+        : a.next
+          ? `Next: ${ts(a.next)} (${localLabel(a.next, a.timeZone)}), ${ts(a.next, 'R')}.`
+          : '',
       'See it now with `/digest preview`; stop it with `/digest off`.',
     ]
       .filter(Boolean)

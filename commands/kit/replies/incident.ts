@@ -22,7 +22,11 @@ export function incidentReply(ds: Dataset, inc: Incident, related: readonly Inci
   const place = ds.gazetteer.label(inc.placeId);
   const fields: APIEmbedField[] = [
     { name: 'Date', value: formatDateSpec(inc.date, ds) + (inc.date.note && inc.date.precision !== 'inferred' ? `\n${inc.date.note}` : ''), inline: true },
-    { name: 'Place', value: `${place}\n${inc.location.description ?? ''}\nLocation known to: ${PRECISION_NOTE[inc.location.precision]}`.replace(/\n\n/, '\n'), inline: true },
+    {
+      name: 'Place',
+      value: `${place}\n${inc.location.description ?? ''}\nLocation known to: ${PRECISION_NOTE[inc.location.precision]}`.replace(/\n\n/, '\n'),
+      inline: true,
+    },
     { name: 'Perpetrator', value: inc.perpetratorId ? ds.actorName(inc.perpetratorId) : 'Not stated', inline: true },
     { name: 'Target', value: inc.target ?? 'Not stated', inline: true },
     { name: 'Weapons', value: inc.weapons?.join(', ') ?? 'Not stated', inline: true },
@@ -35,7 +39,10 @@ export function incidentReply(ds: Dataset, inc: Incident, related: readonly Inci
     },
   ];
   if (inc.severalEvents)
-    fields.push({ name: 'Several events', value: 'This record reports several events together (UCDP aggregates them here): its date span, place and figures cover all of them.' });
+    fields.push({
+      name: 'Several events',
+      value: 'This record reports several events together (UCDP aggregates them here): its date span, place and figures cover all of them.',
+    });
   if (inc.fatalityEstimate) {
     const f = inc.fatalityEstimate;
     fields.push({ name: 'Fatality estimate', value: `best ${f.best} (low ${f.low}, high ${f.high})`, inline: true });
@@ -50,7 +57,10 @@ export function incidentReply(ds: Dataset, inc: Incident, related: readonly Inci
   if (related.length)
     fields.push({
       name: 'Possibly the same event, in another source',
-      value: truncate(related.map((r) => `\`${r.id}\` · ${shortDate(r.date)} · ${ds.gazetteer.label(r.placeId)} · ${sourceName(ds, r.sourceId)}`).join('\n'), DISCORD_LIMITS.embedFieldValue),
+      value: truncate(
+        related.map((r) => `\`${r.id}\` · ${shortDate(r.date)} · ${ds.gazetteer.label(r.placeId)} · ${sourceName(ds, r.sourceId)}`).join('\n'),
+        DISCORD_LIMITS.embedFieldValue,
+      ),
     });
   return makeReply({
     embeds: [

@@ -14,7 +14,13 @@ export function mapReply(ds: Dataset, subject: PictureSubject, layout: MapLayout
     if (m.approximate) approx += m.locations;
   }
   const biggest = [...layout.markers].sort((a, b) => b.value - a.value)[0];
-  const most = biggest && biggest.value > 0 ? `; most killed or injured ${biggest.label.replace(/^\d+ locations around /, 'around ').replace(/:.*$/, '').replace(/^(?!around )/, 'at ')}` : '';
+  const most =
+    biggest && biggest.value > 0
+      ? `; most killed or injured ${biggest.label
+          .replace(/^\d+ locations around /, 'around ')
+          .replace(/:.*$/, '')
+          .replace(/^(?!around )/, 'at ')}`
+      : '';
   const summary =
     `Map of incidents${who} in ${label}, ${period}: ${countLine(result)}, at ${locations.toLocaleString('en-US')} location${locations === 1 ? '' : 's'}` +
     `${approx ? ` (${approx.toLocaleString('en-US')} known only to an area: a province, district, country, road, river, border or lake)` : ''}${most}.`;

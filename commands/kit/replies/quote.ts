@@ -49,7 +49,12 @@ export function quoteReply(ds: Dataset, a: QuoteAnswer): ReplyPayload {
   const embed: APIEmbed = {
     title,
     description: `${org ? `${org}\n` : ''}${summary}\n\n${shown.map((q) => entry(q, ds)).join('\n\n')}`,
-    footer: { text: `${pages > 1 ? `Page ${page} of ${pages} · ` : ''}Source: ${attributionFor(ds, shown.map((q) => q.sourceId))}` },
+    footer: {
+      text: `${pages > 1 ? `Page ${page} of ${pages} · ` : ''}Source: ${attributionFor(
+        ds,
+        shown.map((q) => q.sourceId),
+      )}`,
+    },
   };
   return makeReply({ embeds: [embed], components: a.buttons ? [a.buttons] : [] });
 }

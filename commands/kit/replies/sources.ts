@@ -39,7 +39,9 @@ export function sourcesReply(ds: Dataset, cov: ReadonlyMap<string, SourceCoverag
       `The dataset holds ${plural(counts.incidents, 'incident')}, ${plural(counts.statistics, 'statistic')}, ${plural(counts.quotes, 'statement')} ` +
       `(direct quotations kept word for word, paraphrases marked as such), ${plural(counts.places, 'place')} and ${plural(counts.actors, 'actor')}, ` +
       `from ${plural(counts.sources, 'source')}. Every record cites its source and the sentence that supports it: use /incident to see them.` +
-      (ds.focus ? `\nIt is about ${ds.focus.name}: /attacks, /stats, /map, /chart and the digest count incidents involving it unless asked \`actor:any\` (all recorded violence) or another actor.` : ''),
+      (ds.focus
+        ? `\nIt is about ${ds.focus.name}: /attacks, /stats, /map, /chart and the digest count incidents involving it unless asked \`actor:any\` (all recorded violence) or another actor.`
+        : ''),
   };
   return makeReply({ embeds: [header, ...embeds] });
 }

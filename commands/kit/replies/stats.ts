@@ -16,7 +16,10 @@ const MAX_ROWS = 15;
 function rowsText(ds: Dataset, rows: PlaceBreakdownRow[], note: (r: PlaceBreakdownRow) => string = () => ''): string {
   const lines = rows
     .slice(0, MAX_ROWS)
-    .map((r) => `${ds.gazetteer.get(r.placeId)?.name ?? r.placeId}: ${plural(r.count, 'incident')} · ${killedInjuredText({ killed: totalKilled(r.totals), injured: totalInjured(r.totals) }, r.figuresGiven).replace(', ', ' · ')}${note(r)}`);
+    .map(
+      (r) =>
+        `${ds.gazetteer.get(r.placeId)?.name ?? r.placeId}: ${plural(r.count, 'incident')} · ${killedInjuredText({ killed: totalKilled(r.totals), injured: totalInjured(r.totals) }, r.figuresGiven).replace(', ', ' · ')}${note(r)}`,
+    );
   if (rows.length > MAX_ROWS) lines.push(`…and ${rows.length - MAX_ROWS} more`);
   return truncate(lines.join('\n'), DISCORD_LIMITS.embedFieldValue);
 }
@@ -40,9 +43,15 @@ export function statsReply(ds: Dataset, a: StatsAnswer): ReplyPayload {
   const { placeId, from, to, actorId, all, countries, provinces, statistics } = a;
   const scope = placeId ? ds.gazetteer.label(placeId) : 'all places';
   const period = from || to ? `${from ?? 'the start'} to ${to ?? 'the latest'}` : 'all dates';
-  const fields: APIEmbedField[] = [{ name: `Totals over ${plural(all.total, 'incident')}`, value: formatTotals(all, ds.focus) + figuresNote(ds, a.incidentSources) }];
+  const fields: APIEmbedField[] = [
+    { name: `Totals over ${plural(all.total, 'incident')}`, value: formatTotals(all, ds.focus) + figuresNote(ds, a.incidentSources) },
+  ];
   // Each country's figures rest on what covers it: its period is said beside it, never left to be assumed equal.
-  if (countries.length) fields.push({ name: 'By country, with the period its figures cover', value: rowsText(ds, countries, (r) => ` — ${countryCoverageText(ds, r.placeId, from, to, actorId)}`) });
+  if (countries.length)
+    fields.push({
+      name: 'By country, with the period its figures cover',
+      value: rowsText(ds, countries, (r) => ` — ${countryCoverageText(ds, r.placeId, from, to, actorId)}`),
+    });
   else if (placeId && ds.gazetteer.country(placeId)) {
     const c = ds.gazetteer.country(placeId)!;
     fields.push({ name: 'Period covered', value: `${c.name}: ${countryCoverageText(ds, c.id, from, to, actorId, placeId)}` });
