@@ -3,7 +3,6 @@
  * processes, configured only through the environment, against the local Discord-compatible server.
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { commands } from '../commands/index.ts';
 import { FakeDiscord, guildIdForShard, snowflake } from '../testkit/fake-discord.ts';
+import { freePort } from '../testkit/free-port.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The digest's database goes here, not in the repository's var/. */
@@ -37,18 +37,6 @@ function run(script: string, env: Record<string, string>, args: string[] = []): 
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { exit, stdout: () => out, stderr: () => err, kill: (s) => child.kill(s) };
-}
-
-/** A port nothing listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 let server: FakeDiscord;
