@@ -1,15 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import type { AlertSubscriptionView } from '../../commands/kit/services.ts';
 import type { Db } from '../storage/db.ts';
 
-export interface AlertSubscription {
-  guildId: string;
-  channelId: string;
-  placeId: string | null;
-  minCasualties: number;
-  roleId: string | null;
-  enabled: boolean;
-  disabledReason: string | null;
-}
+/** One channel's alert filter: the shape /alerts reads and writes (declared once, in the commands' kit). */
+export type AlertSubscription = AlertSubscriptionView;
 
 export interface AlertDelivery {
   channelId: string;
