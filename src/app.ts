@@ -22,7 +22,7 @@ import type { Logger } from './discord/logger.ts';
  * and `ask` answer without it, and start faster.
  */
 async function discordSide() {
-  const [bot, logger, sharding, deploy, digest, alerts, crash, startup, metrics, ops, instrument] = await Promise.all([
+  const [bot, logger, sharding, deploy, digest, alerts, crash, startup, metrics, ops, instrument, publishLoop, living, feedConfig] = await Promise.all([
     import('./discord/bot.ts'),
     import('./discord/logger.ts'),
     import('./discord/sharding.ts'),
@@ -34,8 +34,26 @@ async function discordSide() {
     import('./ops/metrics.ts'),
     import('./ops/ops-plugin.ts'),
     import('./ops/instrument-commands.ts'),
+    import('./review/publish-plugin.ts'),
+    import('./data/living-dataset.ts'),
+    import('./feeds/feed-config.ts'),
   ]);
-  return { ...bot, ...logger, ...sharding, ...deploy, ...digest, ...alerts, ...crash, ...startup, ...metrics, ...ops, ...instrument };
+  return {
+    ...bot,
+    ...logger,
+    ...sharding,
+    ...deploy,
+    ...digest,
+    ...alerts,
+    ...crash,
+    ...startup,
+    ...metrics,
+    ...ops,
+    ...instrument,
+    ...publishLoop,
+    ...living,
+    ...feedConfig,
+  };
 }
 
 type OnlineConfig = AppConfig & { discord: BotConfig };
@@ -99,6 +117,11 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     createBotMetrics,
     createOpsPlugin,
     instrumentCommands,
+    createPublishLoopPlugin,
+    livingDataset,
+    readFeedsFile,
+    FeedsFileError,
+    ALERTED_UNTIL_KEY,
   } = await discordSide();
   // Hot reload: edits to the data are validated and swapped in; an invalid change keeps the last good
   // dataset. One watcher per process, shared by the handlers and the digest, so a reload reaches both.
@@ -114,7 +137,24 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     await flushLogger(logger);
     process.exit(1);
   }
-  const dataset: () => Dataset = data.current;
+  // The feeds file is validated at boot (a bad entry stops the bot, naming it), then read at each pass.
+  try {
+    readFeedsFile(config.feedsFile);
+  } catch (err) {
+    if (!(err instanceof FeedsFileError)) throw err;
+    logger.fatal({ feedsFile: config.feedsFile }, err.message);
+    await flushLogger(logger);
+    process.exit(2);
+  }
+  // What the commands, the digest and alerts see: data/ and the records reviewers published, swapped in
+  // at each publication without a restart (the publish-loop plugin's review store, once it is open).
+  const living = livingDataset({
+    base: data,
+    logger,
+    published: () => publishLoop.reviews()?.published() ?? null,
+    reportedUntil: async () => Number((await digest.store()?.getMeta(ALERTED_UNTIL_KEY)) ?? 0),
+  });
+  const dataset: () => Dataset = living.current;
   // Metrics are counted only when something serves them (HTTP_PORT).
   const metrics = config.httpPort !== null ? createBotMetrics() : null;
   // The daily digest: /digest's storage and permission check, and the scheduler that posts (only for
@@ -124,6 +164,11 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     stateDir: config.stateDir,
     ...(metrics ? { runner: { onOutcome: (outcome) => metrics.digests.inc({ outcome }) } } : {}),
   });
+  // Alerts: /alerts, and a runner posting newly published incidents; after the digest, whose database,
+  // REST manager and invalid-request count it shares.
+  const alerts = createAlertsPlugin({ digest, dataset, ...(config.discord.alertsPerHour ? { maxPerHour: config.discord.alertsPerHour } : {}) });
+  // Feeds → drafts → review → published: after the digest (its database) and alerts (told of each publication).
+  const publishLoop = createPublishLoopPlugin({ digest, alerts, living, feeds: () => readFeedsFile(config.feedsFile) });
   const bot = createBot({
     config: config.discord,
     logger,
@@ -131,9 +176,8 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     dataset,
     plugins: [
       digest,
-      // Alerts: /alerts, and a runner posting newly published incidents; after the digest, whose database,
-      // REST manager and invalid-request count it shares.
-      createAlertsPlugin({ digest, dataset, ...(config.discord.alertsPerHour ? { maxPerHour: config.discord.alertsPerHour } : {}) }),
+      alerts,
+      publishLoop,
       { name: 'dataset-watcher', onStop: () => data.close() },
       // The invite link at ready, and a warning when the registered commands differ from these.
       createStartupReportPlugin({ permissions: [...DIGEST_PERMISSIONS], definitions: commands.map((c) => c.definition as unknown as Record<string, unknown>) }),

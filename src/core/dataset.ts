@@ -1,4 +1,4 @@
-import type { Actor, DatasetInfo, Incident, Quote, RawDataset, Source, Statistic } from '../schema/index.ts';
+import type { Actor, DatasetInfo, Incident, Quote, RawDataset, RecordReview, Source, Statistic } from '../schema/index.ts';
 import { Gazetteer } from './gazetteer.ts';
 import { IncidentIndex, type IncidentColumns } from './incident-index.ts';
 import { NameIndex } from './name-index.ts';
@@ -15,6 +15,8 @@ export class Dataset {
   readonly actorNames: NameIndex;
   /** Speakers of quotes by name, alias and role ("pompeo", "Secretary of State"). */
   readonly speakerNames: NameIndex;
+  /** Reviews of records published through the review queue, by `kind:id`. */
+  private readonly reviews: ReadonlyMap<string, RecordReview>;
 
   /**
    * `prebuilt`: index columns from a snapshot, with `raw.incidents` already newest first and possibly
@@ -23,11 +25,14 @@ export class Dataset {
   constructor(
     readonly raw: RawDataset,
     prebuilt?: IncidentColumns,
+    /** Who approved the records published through the review queue (data/'s own records have none). */
+    reviews: readonly RecordReview[] = [],
   ) {
     this.sources = new Map(raw.sources.map((s) => [s.id, s]));
     this.actors = new Map(raw.actors.map((a) => [a.id, a]));
     this.gazetteer = new Gazetteer(raw.places, raw['place-names'] ?? []);
     this.incidents = new IncidentIndex(raw.incidents, this.gazetteer, prebuilt, raw.info?.focus.actorId ?? null);
+    this.reviews = new Map(reviews.map((r) => [`${r.kind}:${r.id}`, r]));
     this.statistics = raw.statistics;
     this.quotes = raw.quotes;
     this.actorNames = new NameIndex(raw.actors.map((a) => ({ id: a.id, names: [a.name, ...a.aliases] })));
@@ -58,6 +63,11 @@ export class Dataset {
       quotes: this.raw.quotes.length,
       'place-names': this.raw['place-names']?.length ?? 0,
     };
+  }
+
+  /** Who approved this record and when, if it was published through the review queue. */
+  review(kind: RecordReview['kind'], id: string): RecordReview | null {
+    return this.reviews.get(`${kind}:${id}`) ?? null;
   }
 
   incident(id: string): Incident | undefined {

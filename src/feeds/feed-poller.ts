@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { articleTextFromHtml, normalisedTextHash } from './article-text.ts';
 import type { FeedConfig } from './feed-config.ts';
-import type { FeedStore } from './feed-store.ts';
+import type { FeedStore, NewArticle } from './feed-store.ts';
 import { ARTICLE_LIMITS, FEED_LIMITS, FetchProblem, fetchLimited, type FetchLimits } from './fetch-limited.ts';
 import { HostPacer } from './host-pacer.ts';
 import { FeedParseError, parseFeedEntries } from './parse-feed.ts';
@@ -29,8 +29,8 @@ export interface FeedPollerOptions {
   /** Feeds polled at the same time (default 256: most of a poll is waiting for its host's turn; the pacer keeps each host to one request a second). */
   concurrency?: number;
   random?: () => number;
-  /** Told of each new article, e.g. to draft records from it. */
-  onArticle?: (articleId: number) => void | Promise<void>;
+  /** Told of each new article (its id and what was stored), e.g. to draft records from it. */
+  onArticle?: (articleId: number, article: NewArticle) => void | Promise<void>;
 }
 
 /**
@@ -139,7 +139,7 @@ export class FeedPoller {
         logger.warn({ feed: feedUrl, url: entryUrl }, 'article has no readable text; skipped');
         return 'failed';
       }
-      const outcome = store.addArticle({
+      const article: NewArticle = {
         feedUrl,
         guid,
         url: res.url,
@@ -149,12 +149,13 @@ export class FeedPoller {
         textHash: normalisedTextHash(page.text),
         text: page.text,
         fetchedAt: this.o.now(),
-      });
+      };
+      const outcome = store.addArticle(article);
       if (!outcome.added) {
         logger.info({ feed: feedUrl, url: entryUrl, duplicateOf: outcome.duplicateOf, by: outcome.by }, 'article already taken');
         return 'duplicate';
       }
-      await this.o.onArticle?.(outcome.id);
+      await this.o.onArticle?.(outcome.id, article);
       return outcome.id;
     } catch (err) {
       const reason = err instanceof FetchProblem ? `${err.reason}: ${err.message}` : String(err);

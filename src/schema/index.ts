@@ -18,6 +18,7 @@ export * from './source.ts';
 export * from './statistic.ts';
 export * from './dataset-info.ts';
 export * from './draft.ts';
+export * from './review.ts';
 
 /** Every kind of record, with the folder under data/ that holds it and its schema. */
 export const RECORD_KINDS = {

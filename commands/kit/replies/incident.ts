@@ -1,6 +1,6 @@
 import type { APIEmbedField } from 'discord-api-types/v10';
 import type { Dataset } from '../../../src/core/dataset.ts';
-import { formatCasualty, formatDateSpec, shortDate, truncate } from '../../../src/core/format.ts';
+import { day, formatCasualty, formatDateSpec, shortDate, truncate } from '../../../src/core/format.ts';
 import type { Incident, LocationPrecision } from '../../../src/schema/index.ts';
 import { DISCORD_LIMITS } from '../discord-limits.ts';
 import { makeReply, type ReplyPayload } from '../payload.ts';
@@ -52,7 +52,7 @@ export function incidentReply(ds: Dataset, inc: Incident, related: readonly Inci
     name: inc.evidence.length > 1 ? 'Source sentences' : 'Source sentence',
     value: truncate(inc.evidence.map((e) => `> ${e}`).join('\n'), DISCORD_LIMITS.embedFieldValue),
   });
-  fields.push({ name: 'Source', value: source ? `${source.title}${source.publisher ? ` — ${source.publisher}` : ''}` : inc.sourceId });
+  fields.push({ name: 'Source', value: truncate(sourceText(ds, inc), DISCORD_LIMITS.embedFieldValue) });
   // Two sources can describe one event; both records are kept, each with its own source, and linked here.
   if (related.length)
     fields.push({
@@ -72,4 +72,18 @@ export function incidentReply(ds: Dataset, inc: Incident, related: readonly Inci
       },
     ],
   });
+}
+
+/**
+ * The source as a reader finds it: title (linked when it has an address), publisher, publication date;
+ * for a record that came through the review queue, who approved it and when.
+ */
+function sourceText(ds: Dataset, inc: Incident): string {
+  const source = ds.sources.get(inc.sourceId);
+  if (!source) return inc.sourceId;
+  const title = source.url ? `[${source.title.replace(/[[\]]/g, '')}](${source.url})` : source.title;
+  const parts = [title, source.publisher ?? null, source.published ? formatDateSpec(source.published) : null].filter(Boolean);
+  const review = ds.review('incident', inc.id);
+  const reviewed = review ? `\nReviewed by ${review.reviewedBy} on ${day(review.reviewedAt.slice(0, 10))} (${review.reviewedAt.slice(11, 16)} UTC)` : '';
+  return `${parts.join(' — ')}${reviewed}`;
 }
