@@ -26,6 +26,7 @@ export const E2E_TESTS = [
   'tests/feeds-cli.test.ts',
   'tests/feeds.test.ts',
   'tests/import-ged.test.ts',
+  'tests/living-loop.test.ts',
   'tests/invite-and-drift.test.ts',
   'tests/logger-format.test.ts',
   'tests/postgres-store.test.ts',
