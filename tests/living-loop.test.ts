@@ -184,7 +184,7 @@ describe('a feed item becomes a published record, an alert and a digest line, on
     expect(count(friday, `\`${INCIDENT_ID}\``)).toBe(1);
     expect(friday).toContain('Reported late');
     expect(friday).toContain(TITLE);
-    expect(friday).toContain('Test Wire');
+    expect(friday).toContain(`[${TITLE}](${site}/2026/12/02/hawija-checkpoint.html) — Test Wire`);
 
     // A restart: the same database, a new process. Nothing is alerted or posted again; the record stays.
     await bot.bot.stop();

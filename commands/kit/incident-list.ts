@@ -1,7 +1,7 @@
 import type { Dataset } from '../../src/core/dataset.ts';
 import type { Incident } from '../../src/schema/index.ts';
 import { casualtyLine, shortDate, truncate } from '../../src/core/format.ts';
-import { sourceName } from './source-line.ts';
+import { sourceCredit } from './source-line.ts';
 
 /** One incident as a few lines of a list: date and place, casualties, summary, id and source. */
 export function incidentListEntry(ds: Dataset, inc: Incident): string {
@@ -10,6 +10,6 @@ export function incidentListEntry(ds: Dataset, inc: Incident): string {
   return [
     `**${shortDate(inc.date)}** · ${place}${perpetrator}`,
     `${casualtyLine(inc)} — ${truncate(inc.summary, 200)}`,
-    `\`${inc.id}\` · ${sourceName(ds, inc.sourceId)}`,
+    `\`${inc.id}\` · ${sourceCredit(ds, inc.sourceId)}`,
   ].join('\n');
 }
