@@ -105,7 +105,7 @@ describe('an article into the review queue', () => {
   });
 });
 
-const rec = (kind: PublishedRecordLike['kind'], record: { id: string }, at = 1000): PublishedRecordLike => ({
+const rec = (kind: PublishedRecordLike['kind'], record: { id: string } & Record<string, unknown>, at = 1000): PublishedRecordLike => ({
   kind,
   id: record.id,
   record,
