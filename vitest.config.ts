@@ -25,6 +25,7 @@ export const E2E_TESTS = [
   'tests/extract-cli.test.ts',
   'tests/feeds-cli.test.ts',
   'tests/feeds.test.ts',
+  'tests/forum-once.test.ts',
   'tests/import-ged.test.ts',
   'tests/living-loop.test.ts',
   'tests/invite-and-drift.test.ts',

@@ -169,6 +169,8 @@ export class FakeDiscord {
   readonly registered = new Map<string, Record<string, unknown>[]>();
   /** Forum posts created by POST /channels/{id}/threads, in order. */
   readonly forumPosts: { forumId: string; name: string; message: Record<string, unknown> }[] = [];
+  /** Forum posts as thread objects (what GET /guilds/{id}/threads/active lists), with their first message. */
+  private readonly forumThreads: { guildId: string; thread: Record<string, unknown> & { id: string }; message: Record<string, unknown> }[] = [];
   /** Messages created by POST /channels/{id}/messages, per channel. */
   readonly channelMessages = new Map<string, Record<string, unknown>[]>();
 
@@ -893,7 +895,8 @@ export class FakeDiscord {
       if (forum.type !== 15) return [400, { message: 'Invalid Form Body (fake: only forum posts are served here)', code: 50035 }];
       const body = r.body as { name: string; message?: Record<string, unknown> };
       const threadId = snowflake(this.now());
-      const msg = { ...this.message(threadId, body.message ?? {}, { files: r.files }), guild_id: guild.id };
+      // As Discord: a forum post's first message has the post's own id.
+      const msg = { ...this.message(threadId, body.message ?? {}, { files: r.files }), id: threadId, guild_id: guild.id };
       const post = {
         id: threadId,
         type: 11,
@@ -907,7 +910,23 @@ export class FakeDiscord {
         message: msg,
       };
       this.forumPosts.push({ forumId: forum.id, name: body.name, message: msg });
+      const { message: _m, ...thread } = post;
+      this.forumThreads.push({ guildId: guild.id, thread, message: msg });
       return [201, post];
+    }
+    if ((x = /^\/guilds\/(\d+)\/threads\/active$/.exec(p)) && m === 'GET') {
+      if (!this.guilds.some((g) => g.id === x![1])) return [404, { message: 'Unknown Guild', code: 10004 }];
+      // Every forum post here stays open (none is archived).
+      return [200, { threads: this.forumThreads.filter((t) => t.guildId === x![1]).map((t) => t.thread), members: [] }];
+    }
+    if ((x = /^\/channels\/(\d+)\/threads\/archived\/public$/.exec(p)) && m === 'GET') {
+      if (!this.guilds.some((g) => g.channels.some((c) => c.id === x![1]))) return [404, { message: 'Unknown Channel', code: 10003 }];
+      return [200, { threads: [], members: [], has_more: false }];
+    }
+    if ((x = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(p)) && m === 'GET') {
+      const post = this.forumThreads.find((t) => t.thread.id === x![1]);
+      const msg = post?.message.id === x[2] ? post!.message : (this.channelMessages.get(x[1]!) ?? []).find((mm) => mm.id === x![2]);
+      return msg ? [200, { ...msg, nonce: undefined }] : [404, { message: 'Unknown Message', code: 10008 }];
     }
     if ((x = /^\/channels\/(\d+)\/messages$/.exec(p)) && m === 'GET') {
       if (!this.guilds.some((g) => g.channels.some((c) => c.id === x![1]))) return [404, { message: 'Unknown Channel', code: 10003 }];

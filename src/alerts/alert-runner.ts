@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Dataset } from '../core/dataset.ts';
 import type { InvalidRequestCounter } from '../digest/invalid-requests.ts';
-import { classifySendError, restSender, SendAbortedError, type RestLike, type SendOptions } from '../digest/sender.ts';
+import { classifySendError, restSender, SendAbortedError, type ForumChannels, type RestLike, type SendOptions } from '../digest/sender.ts';
 import type { Incident } from '../schema/index.ts';
 import { alertMatches } from './alert-match.ts';
 import type { AlertStore } from './alert-store.ts';
@@ -125,7 +125,7 @@ export class AlertRunner {
     const ds = this.o.dataset();
     const body: AlertMessageBody = {
       content: `${roleId ? `<@&${roleId}> ` : ''}New incident: ${inc.summary}`.slice(0, 2000),
-      embeds: [this.o.compose(ds, inc)],
+      embeds: [withMarker(this.o.compose(ds, inc), alertMarker(d.nonce))],
       allowed_mentions: roleId ? { parse: [], roles: [roleId] } : { parse: [] },
       nonce: d.nonce,
       enforce_nonce: true,
@@ -137,7 +137,15 @@ export class AlertRunner {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new SendAbortedError('deadline')), Math.max(0, remainingMs()));
     try {
-      const msg = await this.o.sender.send(channelId, body, { signal: deadline.signal, remainingMs, postTitle: `Alert — ${inc.summary}` });
+      // A row still 'sending' is an attempt whose process died mid-request: it may have posted.
+      const maybePosted = d.maybePosted || d.status === 'sending';
+      const msg = await this.o.sender.send(channelId, body, {
+        signal: deadline.signal,
+        remainingMs,
+        postTitle: `Alert — ${inc.summary}`,
+        maybePosted,
+        marker: alertMarker(d.nonce),
+      });
       store.markSent(channelId, incidentId, msg.id, this.o.clock());
       logger.info({ channelId, incidentId, messageId: msg.id }, 'alert sent');
       return 'sent';
@@ -163,6 +171,19 @@ export class AlertRunner {
 }
 
 /** Sends through a discord.js REST manager, as the digest does (src/digest/sender.ts). */
-export function restAlertSender(rest: RestLike, channels: { isForum?: (channelId: string) => Promise<boolean> } = {}): AlertSender {
-  return restSender(rest, undefined, channels);
+export function restAlertSender(rest: RestLike, channels: ForumChannels = {}, botUserId?: string): AlertSender {
+  return restSender(rest, botUserId, channels);
+}
+
+/** What marks an alert as this one in its embed footer, so a forum post can be found again (it has no nonce). */
+export function alertMarker(nonce: string): string {
+  return `ref ${nonce}`;
+}
+
+function withMarker(embed: unknown, marker: string): unknown {
+  if (!embed || typeof embed !== 'object') return embed;
+  const e = embed as { footer?: { text?: string } };
+  const suffix = ` · ${marker}`;
+  const text = e.footer?.text ?? '';
+  return { ...e, footer: { ...e.footer, text: (text.length + suffix.length > 2048 ? `${text.slice(0, 2048 - suffix.length - 1)}…` : text) + suffix } };
 }

@@ -4,7 +4,7 @@ import { incidentReply } from '../../commands/kit/replies/incident.ts';
 import type { Dataset } from '../core/dataset.ts';
 import { sharedDatasetWatcher } from '../data/watch-dataset.ts';
 import type { Bot, BotPlugin } from '../discord/bot.ts';
-import { isForumChannel, ownsGuild } from '../discord/channels.ts';
+import { guildOfChannel, isForumChannel, ownsGuild } from '../discord/channels.ts';
 import { discordChannelCheck, type DigestPlugin } from '../digest/discord-plugin.ts';
 import type { Incident } from '../schema/index.ts';
 import { AlertRunner, DEFAULT_ALERTS_PER_HOUR, restAlertSender, type AlertOutcome, type AlertRunnerOptions } from './alert-runner.ts';
@@ -79,7 +79,7 @@ export function createAlertsPlugin(opts: AlertsPluginOptions): AlertsPlugin {
       runner = new AlertRunner({
         store,
         dataset,
-        sender: restAlertSender(rest, { isForum: (id) => isForumChannel(client, id) }),
+        sender: restAlertSender(rest, { isForum: (id) => isForumChannel(client, id), guildOf: (id) => guildOfChannel(client, id) }, client.user.id),
         compose: composeAlert,
         logger,
         maxPerHour,

@@ -1,7 +1,7 @@
 import { PermissionFlagsBits, type Client, type REST, type ResponseLike } from 'discord.js';
 import type { Dataset } from '../core/dataset.ts';
 import type { Bot, BotPlugin } from '../discord/bot.ts';
-import { checkChannel, isForumChannel, ownsGuild } from '../discord/channels.ts';
+import { checkChannel, guildOfChannel, isForumChannel, ownsGuild } from '../discord/channels.ts';
 import { openDatabase, type Db } from '../storage/db.ts';
 import { InvalidRequestCounter, type InvalidRequestOptions } from './invalid-requests.ts';
 import { systemMonotonicClock, type MonotonicClock } from './monotonic.ts';
@@ -107,7 +107,7 @@ export function createDigestPlugin(opts: DigestPluginOptions): DigestPlugin {
         rateLimit: shareOfGlobalLimit(client),
         store,
         dataset,
-        sender: restSender(digestRest, client.user.id, { isForum: (id) => isForumChannel(client, id) }),
+        sender: restSender(digestRest, client.user.id, { isForum: (id) => isForumChannel(client, id), guildOf: (id) => guildOfChannel(client, id) }),
         holdsGuild: (g) => ownsGuild(client, g),
         logger,
         monotonic,

@@ -442,7 +442,14 @@ export class DigestRunner {
         try {
           // A rate-limit wait longer than the time left, or than keeps the claim fresh, is not waited out.
           const waitBudget = () => Math.min(remainingMs(), this.o.staleAfterMs / 2);
-          const { id } = await sender.send(d.channelId, body, { signal: deadline.signal, remainingMs: waitBudget, postTitle: digestPostTitle(localDate) });
+          const { id } = await sender.send(d.channelId, body, {
+            signal: deadline.signal,
+            remainingMs: waitBudget,
+            postTitle: digestPostTitle(localDate),
+            // A forum post has no nonce: when a copy may be out there, the sender looks for it before creating one.
+            maybePosted,
+            marker: digestMarker(d.nonce),
+          });
           if (this.killed) return 'interrupted'; // a killed process never gets to record it
           store.markSent(guildId, localDate, id, now());
           logger.info({ ...log, messageId: id }, 'digest sent');

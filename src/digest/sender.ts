@@ -20,6 +20,13 @@ export interface SendOptions {
   remainingMs?: () => number;
   /** The post's title when the channel is a forum (a new post per message; at most 100 characters). */
   postTitle?: string;
+  /**
+   * An earlier request for this message may have posted it (no clear answer, or a process died mid-send).
+   * A forum post carries no nonce, so the forum is first searched for the post (its title and `marker`).
+   */
+  maybePosted?: boolean;
+  /** What marks this message as this one in its embed footer (see digestMarker). */
+  marker?: string;
 }
 
 /** Posts a message. Throws on failure; the error's `status`/`code` (as discord.js sets them) decide what happens. */
@@ -42,12 +49,13 @@ export class SendAbortedError extends Error {
 
 /**
  * A forum post (POST /channels/{id}/threads) carries no nonce, so Discord cannot deduplicate a resend:
- * when such a request gets no clear answer it is not sent again (classifySendError: 'fail').
+ * when such a request gets no clear answer, the next attempt first looks for the post in the forum
+ * (SendOptions.maybePosted) and creates it only if it is not there.
  */
 export class ForumPostUnclearError extends Error {
   constructor(cause: unknown) {
     super(
-      `no clear answer while creating the forum post (${cause instanceof Error ? cause.message : String(cause)}); it may have been posted, and a forum post cannot be resent safely`,
+      `no clear answer while creating the forum post (${cause instanceof Error ? cause.message : String(cause)}); it may have been posted, so the forum is searched for it before any resend`,
       { cause },
     );
     this.name = 'ForumPostUnclearError';
@@ -95,15 +103,37 @@ function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promis
  * further request once it aborts, also none after a rate-limit wait) and the send returns at once when it
  * aborts, even while discord.js still waits.
  */
-export function restSender(rest: RestLike, botUserId?: string, channels: { isForum?: (channelId: string) => Promise<boolean> } = {}): DigestSender {
+export function restSender(rest: RestLike, botUserId?: string, channels: ForumChannels = {}): DigestSender {
   const inBudget = <T>(opts: SendOptions | undefined, call: () => Promise<T>): Promise<T> =>
     untilAborted(opts?.remainingMs ? sendBudget.run(opts.remainingMs, call) : call(), opts?.signal);
+  /** A post of this bot in the forum whose starter message carries `marker` (and, if given, titled `title`). */
+  const findPost = async (forumId: string, marker: string, title: string | null, sinceMs: number, opts?: SendOptions): Promise<{ id: string } | null> => {
+    const guildId = await channels.guildOf?.(forumId);
+    if (!guildId) return null;
+    const get = <T>(route: `/${string}`) => inBudget(opts, () => rest.get(route, { ...(opts?.signal ? { signal: opts.signal } : {}) })) as Promise<T>;
+    // Posts still open, then the forum's archived ones (newest first; a post made minutes ago is among the first).
+    const active = await get<{ threads?: ForumThread[] }>(Routes.guildActiveThreads(guildId));
+    const archived = await get<{ threads?: ForumThread[] }>(Routes.channelThreads(forumId, 'public'));
+    const after = BigInt(snowflakeAt(sinceMs));
+    for (const t of [...(active.threads ?? []), ...(archived.threads ?? [])]) {
+      if (t.parent_id !== forumId || BigInt(t.id) < after || (title !== null && t.name !== title) || (botUserId && t.owner_id !== botUserId)) continue;
+      // A forum post's first message has the post's id.
+      const first = await get<FoundMessage>(Routes.channelMessage(t.id, t.id));
+      if ((first.embeds ?? []).some((e) => e.footer?.text?.includes(marker))) return { id: first.id };
+    }
+    return null;
+  };
   return {
     async send(channelId, body, opts) {
       if (await channels.isForum?.(channelId)) {
         // A forum takes no messages: each one becomes a post of its own (a thread whose first message it is).
         const { nonce: _n, enforce_nonce: _e, ...message } = body;
         const name = (opts?.postTitle ?? 'Incident bot').slice(0, 100);
+        if (opts?.maybePosted && opts.marker) {
+          // No nonce protects a forum post: an earlier request may have created it, so look before creating another.
+          const found = await findPost(channelId, opts.marker, name, 0, opts);
+          if (found) return found;
+        }
         let thread: { id?: unknown; message?: { id?: unknown } };
         try {
           thread = (await inBudget(opts, () =>
@@ -124,6 +154,7 @@ export function restSender(rest: RestLike, botUserId?: string, channels: { isFor
       return { id: msg.id };
     },
     async find(channelId, marker, sinceMs, opts) {
+      if (await channels.isForum?.(channelId)) return findPost(channelId, marker, null, sinceMs, opts);
       let after = snowflakeAt(sinceMs);
       // Oldest first from `after`, 100 a page; a digest channel rarely has more in a few minutes.
       for (let page = 0; page < 10; page++) {
@@ -140,6 +171,19 @@ export function restSender(rest: RestLike, botUserId?: string, channels: { isFor
       return null;
     },
   };
+}
+
+/** What the sender needs to know about channels: which are forums, and the server a forum is in (to list its posts). */
+export interface ForumChannels {
+  isForum?: (channelId: string) => Promise<boolean>;
+  guildOf?: (channelId: string) => string | null | Promise<string | null>;
+}
+
+interface ForumThread {
+  id: string;
+  parent_id?: string | null;
+  name?: string;
+  owner_id?: string;
 }
 
 interface FoundMessage {
@@ -177,7 +221,8 @@ export function classifySendError(err: unknown): SendFailure {
     };
   // We stopped waiting for the answer: the request may have reached Discord.
   if (err instanceof SendAbortedError) return { kind: 'transient', message: `Aborted: ${err.message}`, retryAfterMs: null, unclear: true };
-  if (err instanceof ForumPostUnclearError) return { kind: 'fail', message: err.message };
+  // Retried later like any unclear failure; the retry looks for the post before creating one (maybePosted).
+  if (err instanceof ForumPostUnclearError) return { kind: 'transient', message: err.message, retryAfterMs: null, unclear: true };
   const e = (err ?? {}) as { status?: unknown; code?: unknown; message?: unknown; name?: unknown; rawError?: { retry_after?: unknown } };
   const status = typeof e.status === 'number' ? e.status : null;
   const code = typeof e.code === 'number' ? e.code : null;

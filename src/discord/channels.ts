@@ -85,3 +85,9 @@ export async function isForumChannel(client: Client, channelId: string): Promise
   const channel = await client.channels.fetch(channelId).catch(() => null);
   return channel?.type === ChannelType.GuildForum;
 }
+
+/** The server a channel belongs to (null for a DM or an unknown channel): a forum's posts are listed per server. */
+export async function guildOfChannel(client: Client, channelId: string): Promise<string | null> {
+  const channel = await client.channels.fetch(channelId).catch(() => null);
+  return channel && 'guildId' in channel ? channel.guildId : null;
+}
