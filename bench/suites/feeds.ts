@@ -27,7 +27,8 @@ const article = (feed: number, n: number) =>
 const rss = (base: string, feed: number) =>
   `<?xml version="1.0"?><rss version="2.0"><channel><title>Feed ${feed}</title><link>${base}/</link><description>bench</description>${Array.from(
     { length: ARTICLES },
-    (_, n) => `<item><title>Report ${feed}-${n}</title><link>${base}/a/${n}</link><guid>f${feed}-a${n}</guid><pubDate>Tue, 01 Dec 2026 08:00:00 GMT</pubDate></item>`,
+    (_, n) =>
+      `<item><title>Report ${feed}-${n}</title><link>${base}/a/${n}</link><guid>f${feed}-a${n}</guid><pubDate>Tue, 01 Dec 2026 08:00:00 GMT</pubDate></item>`,
   ).join('')}</channel></rss>`;
 
 const suite: Suite = async () => {

@@ -10,6 +10,10 @@ import { loadAppConfigOrExit } from '../config.ts';
 import { FeedsFileError, FeedSchema, readFeedsFile, writeFeedsFile, type FeedsFile } from '../feeds/feed-config.ts';
 import { FeedPoller } from '../feeds/feed-poller.ts';
 import { FeedStore } from '../feeds/feed-store.ts';
+import { loadDataset } from '../data/load-dataset.ts';
+import { mergePublished } from '../data/living-dataset.ts';
+import { ArticleDrafter } from '../review/article-drafter.ts';
+import { ReviewStore } from '../review/review-store.ts';
 import { openDatabase } from '../storage/db.ts';
 
 const USAGE = 'usage: npm run feeds -- add <url> [--name N] [--interval MINUTES] | list | remove <url> | resume <url> | poll [--all] [--json]';
@@ -92,14 +96,29 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'poll': {
-      const s = store();
-      const poller = new FeedPoller({
-        store: s,
-        logger: pino(
-          { level: config.logLevel === 'info' ? 'warn' : config.logLevel },
-          pino.destination(2),
-        ) /* this command's output is its answer: progress lines only from warn, unless asked for more */,
+      const db = openDatabase({ stateDir: config.stateDir });
+      const s = new FeedStore(db);
+      const reviews = new ReviewStore(db);
+      // this command's output is its answer: progress lines only from warn, unless asked for more
+      const logger = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2));
+      // Each new article is drafted into the review queue, against data/ and what was already published.
+      const base = loadDataset(config.datasetDir ?? undefined, { snapshot: config.snapshots });
+      let dataset = base;
+      try {
+        dataset = mergePublished(base, await reviews.published()).dataset;
+      } catch (err) {
+        logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'published records do not merge with data/; drafting against data/ alone');
+      }
+      const names = new Map(file.feeds.map((f) => [f.url, f.name ?? null]));
+      const drafter = new ArticleDrafter({
+        reviews,
+        articles: s,
+        dataset: () => dataset,
+        logger,
+        publisherOf: (url) => (url ? (names.get(url) ?? null) : null),
       });
+      for (const a of await s.articles('new')) await drafter.draft(a.id, a);
+      const poller = new FeedPoller({ store: s, logger, onArticle: async (id, a) => void (await drafter.draft(id, a)) });
       const results = await poller.pollDue(file.feeds, { force: parsed.values.all ?? false });
       const articles = [];
       for (const url of file.articles) {

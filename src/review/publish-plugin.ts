@@ -81,6 +81,8 @@ export function createPublishLoopPlugin(opts: PublishLoopPluginOptions): Publish
         logger?.error({ err }, 'the feeds file cannot be read; no feeds polled this pass');
         return [];
       }
+      // Articles taken but never drafted (taken by `npm run feeds -- poll`, or a process that stopped meanwhile).
+      for (const a of await feedStore!.articles('new')) await drafter!.draft(a.id, a);
       const results = await poller!.pollDue(file.feeds, o);
       for (const url of file.articles) if (!(await feedStore!.knowsEntry(null, null, url))) await poller!.takeArticle(null, null, url, null, null);
       return results;
