@@ -134,7 +134,13 @@ describe('the review channel through the local Discord server', () => {
     // More ticks, and a draft queued later, told through onDraftsQueued: only the new one is posted.
     await plugin.tick();
     expect(posts(server, g.review)).toHaveLength(1);
-    store.addDraft({ articleId: 9, kind: 'incident', record: { ...INCIDENT, id: 'baqubah-market-2026-12-01-b' }, bundle: { source: SOURCE, places: [], actors: [] }, now: T0 });
+    store.addDraft({
+      articleId: 9,
+      kind: 'incident',
+      record: { ...INCIDENT, id: 'baqubah-market-2026-12-01-b' },
+      bundle: { source: SOURCE, places: [], actors: [] },
+      now: T0,
+    });
     expect(await plugin.onDraftsQueued()).toBe(1);
     expect(posts(server, g.review)).toHaveLength(2);
 
@@ -191,10 +197,14 @@ describe('the review channel through the local Discord server', () => {
     }
     // A modal submitted without the role (a form kept open after the role was taken away): refused too.
     const form = callbackOf(
-      await server.modalSubmit(customIds(message)[0]!.replace(/^rv:a:/, 'rv:m:'), { killed: '9' }, { guildId: g.id, channelId: g.review, message: message as never })
+      await server
+        .modalSubmit(customIds(message)[0]!.replace(/^rv:a:/, 'rv:m:'), { killed: '9' }, { guildId: g.id, channelId: g.review, message: message as never })
         .callback(),
     );
-    expect(form).toMatchObject({ type: 4, data: { flags: 64, content: `Only members with the reviewer role <@&${g.reviewer}> may review drafts. Nothing was changed.` } });
+    expect(form).toMatchObject({
+      type: 4,
+      data: { flags: 64, content: `Only members with the reviewer role <@&${g.reviewer}> may review drafts. Nothing was changed.` },
+    });
     expect(store.draft(drafts[0]!.id)).toMatchObject({ status: 'pending', decidedBy: null });
     expect(store.published()).toEqual([]);
     expect(published).toEqual([]);
@@ -206,7 +216,9 @@ describe('the review channel through the local Discord server', () => {
     const message = posted(server, g.review)[0]!;
     clock.t = Date.parse('2026-12-03T09:41:00Z');
     const approve = customIds(message)[0]!;
-    const cb = await server.button(approve, { guildId: g.id, channelId: g.review, message: message as never, memberRoles: [g.reviewer], username: 'dana' }).callback();
+    const cb = await server
+      .button(approve, { guildId: g.id, channelId: g.review, message: message as never, memberRoles: [g.reviewer], username: 'dana' })
+      .callback();
     expect(cb.validation?.errors).toEqual([]);
     expect(callbackOf(cb).type).toBe(7);
     const now = posted(server, g.review)[0]!;

@@ -18,16 +18,7 @@ import { checkChannel } from '../discord/channels.ts';
 import type { Logger } from '../discord/logger.ts';
 import type { DigestPlugin } from '../digest/discord-plugin.ts';
 import { applyEdit, EditFieldError, editModal } from './review-edit.ts';
-import {
-  decidedMessage,
-  draftTag,
-  parseReviewCustomId,
-  REVIEW_PREFIX,
-  reviewMessage,
-  reviewNonce,
-  utcMinute,
-  type ReviewAction,
-} from './review-message.ts';
+import { decidedMessage, draftTag, parseReviewCustomId, REVIEW_PREFIX, reviewMessage, reviewNonce, utcMinute, type ReviewAction } from './review-message.ts';
 import { ReviewStore, type Decision, type DecideOutcome, type Draft } from './review-store.ts';
 
 type Awaitable<T> = T | Promise<T>;

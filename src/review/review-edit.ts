@@ -70,7 +70,10 @@ function perGroup(kind: 'killed' | 'injured'): FieldSpec<Incident> {
       const label = labelFor(this, r, ctx);
       const parts = text.split(',');
       if (parts.length !== r.casualties.length)
-        throw new EditFieldError(label, `give ${r.casualties.length} value${r.casualties.length === 1 ? '' : 's'} (one per group, comma-separated), not ${parts.length}`);
+        throw new EditFieldError(
+          label,
+          `give ${r.casualties.length} value${r.casualties.length === 1 ? '' : 's'} (one per group, comma-separated), not ${parts.length}`,
+        );
       return { ...r, casualties: r.casualties.map((c, n) => ({ ...c, [kind]: readCount(label, parts[n]!) })) };
     },
   };
@@ -122,7 +125,7 @@ const INCIDENT_FIELDS: FieldSpec<Incident>[] = [
   },
 ];
 
-const nullableText = (label: string, text: string): string | null => {
+const nullableText = (text: string): string | null => {
   const t = text.trim();
   return t === '' || t.toLowerCase() === NOT_STATED ? null : t;
 };
@@ -147,7 +150,7 @@ const QUOTE_FIELDS: FieldSpec<Quote>[] = [
     maxLength: 20,
     value: (r) => r.date?.date ?? NOT_STATED,
     apply: (r, text) => {
-      if (nullableText('Day', text) === null) return { ...r, date: null };
+      if (nullableText(text) === null) return { ...r, date: null };
       const date = readDay('Day (YYYY-MM-DD, or "not stated")', text);
       return date === r.date?.date ? r : { ...r, date: r.date ? { ...r.date, date } : { date, precision: 'exact' } };
     },
@@ -158,7 +161,7 @@ const QUOTE_FIELDS: FieldSpec<Quote>[] = [
     style: 1,
     maxLength: 200,
     value: (r) => r.venue ?? NOT_STATED,
-    apply: (r, text) => ({ ...r, venue: nullableText('Venue', text) }),
+    apply: (r, text) => ({ ...r, venue: nullableText(text) }),
   },
   {
     id: 'context',

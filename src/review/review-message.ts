@@ -53,7 +53,7 @@ function clip(s: string, n: number): string {
 
 const field = (name: string, value: string | null | undefined, inline = false) => ({
   name: clip(name, DISCORD_LIMITS.embedFieldName),
-  value: clip(value && value.trim() ? value : NOT_STATED, DISCORD_LIMITS.embedFieldValue),
+  value: clip(value?.trim() ? value : NOT_STATED, DISCORD_LIMITS.embedFieldValue),
   inline,
 });
 
@@ -152,7 +152,9 @@ export function reviewEmbed(draft: Draft, ds: Dataset | null): ReviewEmbed {
   fields.push(field('Record id', `\`${(draft.record as { id: string }).id}\``, true));
   if (draft.status !== 'pending') {
     const verb = draft.status === 'approved' ? `Approved${draft.edited ? ' (edited)' : ''}` : 'Rejected';
-    fields.push(field('Decision', `${verb} by ${draft.decidedBy ?? 'someone'} on ${draft.decidedAt !== null ? utcMinute(draft.decidedAt) : 'an unknown date'}`));
+    fields.push(
+      field('Decision', `${verb} by ${draft.decidedBy ?? 'someone'} on ${draft.decidedAt !== null ? utcMinute(draft.decidedAt) : 'an unknown date'}`),
+    );
   }
   const fixedLength = (e: Omit<ReviewEmbed, 'description'>) =>
     e.title.length + e.footer.text.length + e.fields.reduce((n, f) => n + f.name.length + f.value.length, 0);
