@@ -250,6 +250,7 @@ describe('the review channel through the local Discord server', () => {
     if (winner.status === 'approved') await until(() => published.length > 0);
     expect(published).toHaveLength(winner.status === 'approved' ? 1 : 0);
     expect(posted(server, g.review)[0]!.components).toEqual([]);
+    expect(server.invalidRequests()).toEqual([]);
   });
 
   it('Edit opens a modal with the draft’s fields; a bad value is refused naming the field; a good one publishes the edited record', async () => {
