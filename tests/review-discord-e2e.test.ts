@@ -46,7 +46,7 @@ async function boot(
   g: ReturnType<typeof newsroom>,
   db: Db,
   clock: { t: number },
-): Promise<{ plugin: ReviewPlugin; published: Draft[]; stop: () => Promise<void> }> {
+): Promise<{ plugin: ReviewPlugin; published: Draft[]; stop: () => Promise<void>; logRecords: () => Record<string, unknown>[] }> {
   const published: Draft[] = [];
   const plugin = createReviewPlugin({
     channelId: g.review,
@@ -57,15 +57,15 @@ async function boot(
     cron: null,
     onPublished: (drafts) => void published.push(...drafts),
   });
-  const { bot } = await startBot(server, { commands: [], dataset: () => ds, plugins: [plugin] });
+  const { bot, logRecords } = await startBot(server, { commands: [], dataset: () => ds, plugins: [plugin] });
   let stopped = false;
   const stop = async () => {
     if (!stopped) await bot.stop();
     stopped = true;
   };
   cleanups.push(stop);
-  for (let i = 0; i < 200 && !(bot.client.isReady() && bot.client.channels.cache.has(g.review)); i++) await new Promise((r) => setTimeout(r, 10));
-  return { plugin, published, stop };
+  for (let i = 0; i < 200 && !(bot.client.isReady() && bot.client.guilds.cache.has(g.id)); i++) await new Promise((r) => setTimeout(r, 10));
+  return { plugin, published, stop, logRecords };
 }
 
 function queue(db: Db, n = 1): Draft[] {
@@ -184,6 +184,19 @@ describe('the review channel through the local Discord server', () => {
     expect(await second.plugin.tick()).toBe(0);
     expect(posted(server, g.review)).toHaveLength(1);
     expect(new ReviewStore(db).draft(draft!.id)!.reviewMessageId).toBe(posted(server, g.review)[0]!.id);
+  });
+
+  it('a review channel the bot cannot find is logged as an error, and nothing is posted or lost', async () => {
+    const g = newsroom();
+    const server = await new FakeDiscord({ guilds: [g] }).start();
+    cleanups.push(() => server.stop());
+    const { db } = stateDb();
+    queue(db);
+    const { plugin, logRecords } = await boot(server, { ...g, review: snowflake() }, db, { t: T0 });
+    expect(await plugin.tick()).toBe(0);
+    expect(server.requestsTo('POST', /\/messages$/)).toEqual([]);
+    expect(new ReviewStore(db).unposted()).toHaveLength(1);
+    expect(logRecords().find((l) => l.level === 50 && String(l.msg).startsWith('the review channel (REVIEW_CHANNEL_ID) is in no server'))).toBeTruthy();
   });
 
   it('a member without the reviewer role is refused, privately, and nothing changes', async () => {

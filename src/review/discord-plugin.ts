@@ -307,9 +307,15 @@ export function createReviewPlugin(opts: ReviewPluginOptions): ReviewPlugin {
       logger = log;
       if (holdsChannel()) {
         const check = await checkChannel(c, opts.channelId, { permissions: REVIEW_PERMISSIONS });
-        if (!check.ok) log.error({ channelId: opts.channelId, problem: check.detail }, 'the review channel (REVIEW_CHANNEL_ID) cannot be used');
+        if (!check.ok) log.error({ channelId: opts.channelId, problem: check.detail }, 'the review channel (REVIEW_CHANNEL_ID) is not fit for review');
         else if (check.channel.type === ChannelType.GuildForum)
           log.error({ channelId: opts.channelId }, 'the review channel (REVIEW_CHANNEL_ID) is a forum; give a text channel or a thread');
+      } else if (c.ws.shards.size >= (c.options.shardCount ?? 1)) {
+        // This process runs every shard, so no other process will post there: drafts would wait unseen.
+        log.error(
+          { channelId: opts.channelId },
+          'the review channel (REVIEW_CHANNEL_ID) is in no server this bot is in, or the bot cannot see it: drafts are not posted (review them with `npm run review`)',
+        );
       }
       if (opts.cron !== null) {
         task = cron.schedule(opts.cron ?? '*/30 * * * * *', () => void tick().catch((err: unknown) => log.error({ err }, 'review tick failed')), {
