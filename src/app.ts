@@ -14,6 +14,7 @@ import { watchDataset, type DatasetWatcher } from './data/watch-dataset.ts';
 import { runAsk } from './cli/ask.ts';
 import { runConsole } from './cli/console.ts';
 import { createConsoleServices } from './digest/console-services.ts';
+import { ReviewStore } from './review/review-store.ts';
 import type { Bot } from './discord/bot.ts';
 import type { Logger } from './discord/logger.ts';
 
@@ -131,7 +132,16 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
   // its store is the digest's database. The publishing step connects `review.onPublished` and calls
   // `review.onDraftsQueued()` when it queues drafts.
   const review = config.discord.review
-    ? createReviewPlugin({ digest, dataset, channelId: config.discord.review.channelId, reviewerRoleId: config.discord.review.reviewerRoleId })
+    ? createReviewPlugin({
+        store: () => {
+          const db = digest.db();
+          if (!db) throw new Error('the digest plugin must be listed before the review plugin (the review queue is in its database)');
+          return new ReviewStore(db);
+        },
+        dataset,
+        channelId: config.discord.review.channelId,
+        reviewerRoleId: config.discord.review.reviewerRoleId,
+      })
     : null;
   const bot = createBot({
     config: config.discord,

@@ -20,6 +20,8 @@ afterEach(async () => {
 });
 
 const ds = seedDataset();
+/** The review queue on a database (every call awaited: the store is becoming asynchronous). */
+const openQueue = (db: Db) => new ReviewStore(db);
 const T0 = Date.parse('2026-12-03T09:00:00Z');
 
 type Embed = { title: string; url?: string; description: string; fields: { name: string; value: string }[] };
@@ -51,7 +53,7 @@ async function boot(
   const plugin = createReviewPlugin({
     channelId: g.review,
     reviewerRoleId: g.reviewer,
-    store: new ReviewStore(db),
+    store: openQueue(db),
     dataset: () => ds,
     clock: () => clock.t,
     cron: null,
@@ -68,18 +70,21 @@ async function boot(
   return { plugin, published, stop, logRecords };
 }
 
-function queue(db: Db, n = 1): Draft[] {
-  const store = new ReviewStore(db);
-  return Array.from({ length: n }, (_, i) =>
-    store.addDraft({
-      articleId: i + 1,
-      kind: 'incident',
-      record: { ...INCIDENT, id: i === 0 ? INCIDENT.id : `${INCIDENT.id}-${i}` },
-      bundle: { source: SOURCE, places: [PLACE], actors: [] },
-      duplicateOf: i === 0 ? 'diyala-police-2019-08-22' : null,
-      now: T0 - 60_000 + i,
-    }),
-  );
+async function queue(db: Db, n = 1): Promise<Draft[]> {
+  const store = openQueue(db);
+  const drafts: Draft[] = [];
+  for (let i = 0; i < n; i++)
+    drafts.push(
+      await store.addDraft({
+        articleId: i + 1,
+        kind: 'incident',
+        record: { ...INCIDENT, id: i === 0 ? INCIDENT.id : `${INCIDENT.id}-${i}` },
+        bundle: { source: SOURCE, places: [PLACE], actors: [] },
+        duplicateOf: i === 0 ? 'diyala-police-2019-08-22' : null,
+        now: T0 - 60_000 + i,
+      }),
+    );
+  return drafts;
 }
 
 /** The listener is told after the interaction is answered: wait for it (bounded). */
@@ -98,11 +103,11 @@ async function setUp(n = 1) {
   const server = await new FakeDiscord({ guilds: [g] }).start();
   cleanups.push(() => server.stop());
   const { db } = stateDb();
-  const drafts = queue(db, n);
+  const drafts = await queue(db, n);
   const clock = { t: T0 };
   const booted = await boot(server, g, db, clock);
   await booted.plugin.tick();
-  return { g, server, db, drafts, clock, ...booted, store: new ReviewStore(db) };
+  return { g, server, db, drafts, clock, ...booted, store: openQueue(db) };
 }
 
 describe('the review channel through the local Discord server', () => {
@@ -129,12 +134,12 @@ describe('the review channel through the local Discord server', () => {
       'Published with it (new)': 'place Baqubah market',
     });
     expect(body.components[0]!.components.map((c) => c.label)).toEqual(['Approve', 'Edit', 'Reject']);
-    expect(store.draft(drafts[0]!.id)).toMatchObject({ reviewChannelId: g.review, reviewMessageId: posted(server, g.review)[0]!.id });
+    expect(await store.draft(drafts[0]!.id)).toMatchObject({ reviewChannelId: g.review, reviewMessageId: posted(server, g.review)[0]!.id });
 
     // More ticks, and a draft queued later, told through onDraftsQueued: only the new one is posted.
     await plugin.tick();
     expect(posts(server, g.review)).toHaveLength(1);
-    store.addDraft({
+    await store.addDraft({
       articleId: 9,
       kind: 'incident',
       record: { ...INCIDENT, id: 'baqubah-market-2026-12-01-b' },
@@ -157,14 +162,14 @@ describe('the review channel through the local Discord server', () => {
     const server = await new FakeDiscord({ guilds: [g] }).start();
     cleanups.push(() => server.stop());
     const { db } = stateDb();
-    const [draft] = queue(db);
+    const [draft] = await queue(db);
     server.injectResponse({ method: 'POST', route: `/channels/${g.review}/messages` }, { status: 500, afterEffect: true });
     const { plugin } = await boot(server, g, db, { t: T0 });
     await plugin.tick();
-    if (!new ReviewStore(db).draft(draft!.id)!.reviewMessageId) await plugin.tick(); // discord.js may leave the retry to the next pass
+    if (!(await openQueue(db).draft(draft!.id))!.reviewMessageId) await plugin.tick(); // discord.js may leave the retry to the next pass
     expect(posts(server, g.review).length).toBeGreaterThanOrEqual(2);
     expect(posted(server, g.review)).toHaveLength(1);
-    expect(new ReviewStore(db).draft(draft!.id)!.reviewMessageId).toBe(posted(server, g.review)[0]!.id);
+    expect((await openQueue(db).draft(draft!.id))!.reviewMessageId).toBe(posted(server, g.review)[0]!.id);
   });
 
   it('a post a crash left unrecorded, found after the nonce window in the channel, is recorded and not posted again', async () => {
@@ -173,7 +178,7 @@ describe('the review channel through the local Discord server', () => {
     const server = await new FakeDiscord({ guilds: [g], now: () => now.t }).start();
     cleanups.push(() => server.stop());
     const { db } = stateDb();
-    const [draft] = queue(db);
+    const [draft] = await queue(db);
     const first = await boot(server, g, db, now);
     await first.plugin.tick();
     await first.stop();
@@ -183,7 +188,7 @@ describe('the review channel through the local Discord server', () => {
     const second = await boot(server, g, db, now);
     expect(await second.plugin.tick()).toBe(0);
     expect(posted(server, g.review)).toHaveLength(1);
-    expect(new ReviewStore(db).draft(draft!.id)!.reviewMessageId).toBe(posted(server, g.review)[0]!.id);
+    expect((await openQueue(db).draft(draft!.id))!.reviewMessageId).toBe(posted(server, g.review)[0]!.id);
   });
 
   it('a review channel the bot cannot find is logged as an error, and nothing is posted or lost', async () => {
@@ -191,11 +196,11 @@ describe('the review channel through the local Discord server', () => {
     const server = await new FakeDiscord({ guilds: [g] }).start();
     cleanups.push(() => server.stop());
     const { db } = stateDb();
-    queue(db);
+    await queue(db);
     const { plugin, logRecords } = await boot(server, { ...g, review: snowflake() }, db, { t: T0 });
     expect(await plugin.tick()).toBe(0);
     expect(server.requestsTo('POST', /\/messages$/)).toEqual([]);
-    expect(new ReviewStore(db).unposted()).toHaveLength(1);
+    expect(await openQueue(db).unposted()).toHaveLength(1);
     expect(logRecords().find((l) => l.level === 50 && String(l.msg).startsWith('the review channel (REVIEW_CHANNEL_ID) is in no server'))).toBeTruthy();
   });
 
@@ -218,8 +223,8 @@ describe('the review channel through the local Discord server', () => {
       type: 4,
       data: { flags: 64, content: `Only members with the reviewer role <@&${g.reviewer}> may review drafts. Nothing was changed.` },
     });
-    expect(store.draft(drafts[0]!.id)).toMatchObject({ status: 'pending', decidedBy: null });
-    expect(store.published()).toEqual([]);
+    expect(await store.draft(drafts[0]!.id)).toMatchObject({ status: 'pending', decidedBy: null });
+    expect(await store.published()).toEqual([]);
     expect(published).toEqual([]);
     expect(customIds(posted(server, g.review)[0]!)).toHaveLength(3);
   });
@@ -238,8 +243,8 @@ describe('the review channel through the local Discord server', () => {
     expect(now.id).toBe(message.id);
     expect(now.components).toEqual([]);
     expect(now.embeds[0]!.fields.find((f) => f.name === 'Decision')?.value).toBe('Approved by @dana on 2026-12-03 09:41 UTC');
-    expect(store.draft(drafts[0]!.id)).toMatchObject({ status: 'approved', decidedBy: '@dana', decidedAt: clock.t });
-    expect(store.publishedDataset().incidents).toEqual([INCIDENT]);
+    expect(await store.draft(drafts[0]!.id)).toMatchObject({ status: 'approved', decidedBy: '@dana', decidedAt: clock.t });
+    expect((await store.publishedDataset()).incidents).toEqual([INCIDENT]);
     await until(() => published.length > 0);
     expect(published.map((d) => d.id)).toEqual([drafts[0]!.id]);
   });
@@ -253,13 +258,13 @@ describe('the review channel through the local Discord server', () => {
     const a = server.button(approve!, { ...where, memberRoles: [g.reviewer], username: 'dana', userId: '223456789012345678' });
     const b = server.button(reject!, { ...where, memberRoles: [g.reviewer], username: 'lee', userId: '323456789012345678' });
     const [ca, cb] = (await Promise.all([a.callback(), b.callback()])).map(callbackOf);
-    const winner = store.draft(drafts[0]!.id)!;
+    const winner = (await store.draft(drafts[0]!.id))!;
     expect(['approved', 'rejected']).toContain(winner.status);
     const [won, lost] = winner.decidedBy === '@dana' ? [ca!, cb!] : [cb!, ca!];
     expect(won.type).toBe(7);
     expect(lost).toMatchObject({ type: 4, data: { flags: 64 } });
     expect(lost.data?.content).toBe(`Draft #${winner.id} was already ${winner.status} by ${winner.decidedBy} at 2026-12-03 09:00 UTC. Nothing was changed.`);
-    expect(store.published().filter((r) => r.kind === 'incident')).toHaveLength(winner.status === 'approved' ? 1 : 0);
+    expect((await store.published()).filter((r) => r.kind === 'incident')).toHaveLength(winner.status === 'approved' ? 1 : 0);
     if (winner.status === 'approved') await until(() => published.length > 0);
     expect(published).toHaveLength(winner.status === 'approved' ? 1 : 0);
     expect(posted(server, g.review)[0]!.components).toEqual([]);
@@ -293,18 +298,18 @@ describe('the review channel through the local Discord server', () => {
     // Readable but not a valid record (neither figure stated): the schema's check, naming the field.
     const empty = callbackOf(await server.modalSubmit(modal.custom_id, { ...values, killed: 'not stated', injured: 'not stated' }, where).callback());
     expect(empty.data?.content).toMatch(/^Not approved: edited incident: casualties\.0\.killed a casualty entry needs a killed or an injured figure/);
-    expect(store.draft(drafts[0]!.id)!.status).toBe('pending');
-    expect(store.published()).toEqual([]);
+    expect((await store.draft(drafts[0]!.id))!.status).toBe('pending');
+    expect(await store.published()).toEqual([]);
     expect(customIds(posted(server, g.review)[0]!)).toHaveLength(3);
 
     // Good values: approved with the edited record, the message updated.
     const good = await server.modalSubmit(modal.custom_id, { ...values, killed: '4', injured: 'not stated', place: 'Diyala' }, where).callback();
     expect(good.validation?.errors).toEqual([]);
     expect(callbackOf(good).type).toBe(7);
-    const record = store.publishedDataset().incidents[0]!;
+    const record = (await store.publishedDataset()).incidents[0]!;
     expect(record.casualties[0]).toMatchObject({ killed: 4, injured: null });
     expect(record.placeId).toBe('diyala-province');
-    expect(store.draft(drafts[0]!.id)).toMatchObject({ status: 'approved', edited: true, decidedBy: '@dana' });
+    expect(await store.draft(drafts[0]!.id)).toMatchObject({ status: 'approved', edited: true, decidedBy: '@dana' });
     await until(() => published.length > 0);
     expect(published[0]!.record).toEqual(record);
     const shown = posted(server, g.review)[0]!;

@@ -16,10 +16,9 @@ import { sharedDatasetWatcher } from '../data/watch-dataset.ts';
 import type { Bot, BotPlugin } from '../discord/bot.ts';
 import { checkChannel } from '../discord/channels.ts';
 import type { Logger } from '../discord/logger.ts';
-import type { DigestPlugin } from '../digest/discord-plugin.ts';
 import { applyEdit, EditFieldError, editModal } from './review-edit.ts';
 import { decidedMessage, draftTag, parseReviewCustomId, REVIEW_PREFIX, reviewMessage, reviewNonce, utcMinute, type ReviewAction } from './review-message.ts';
-import { ReviewStore, type Decision, type DecideOutcome, type Draft } from './review-store.ts';
+import type { Decision, DecideOutcome, Draft } from './review-store.ts';
 
 type Awaitable<T> = T | Promise<T>;
 
@@ -36,9 +35,8 @@ export interface ReviewPluginOptions {
   channelId: string;
   /** REVIEWER_ROLE_ID: only its members may approve, edit or reject (checked on every click). */
   reviewerRoleId: string;
-  /** The review queue; default: a ReviewStore on the digest's database (list the digest plugin first). */
-  store?: ReviewQueue;
-  digest?: Pick<DigestPlugin, 'db'>;
+  /** The review queue, or how to open it once the plugins before this one are set up (e.g. on the digest's database). */
+  store: ReviewQueue | (() => ReviewQueue);
   /** Names of places and actors in the messages; default: the process's hot-reloading dataset. */
   dataset?: () => Dataset;
   /** Decision times (ms). */
@@ -85,7 +83,7 @@ type ReviewInteraction = ButtonInteraction | ModalSubmitInteraction;
 export function createReviewPlugin(opts: ReviewPluginOptions): ReviewPlugin {
   const clock = opts.clock ?? Date.now;
   const listeners: PublishedListener[] = opts.onPublished ? [opts.onPublished] : [];
-  let store: ReviewQueue | null = opts.store ?? null;
+  let store: ReviewQueue | null = typeof opts.store === 'function' ? null : opts.store;
   let dataset: (() => Dataset) | null = opts.dataset ?? null;
   let client: Client<true> | null = null;
   let logger: Logger | null = null;
@@ -292,11 +290,7 @@ export function createReviewPlugin(opts: ReviewPluginOptions): ReviewPlugin {
     },
     components: { prefix: REVIEW_PREFIX, handle },
     services(bot: Bot) {
-      if (!store) {
-        const db = opts.digest?.db();
-        if (!db) throw new Error('the review channel needs a review store, or the digest plugin listed before it (its database)');
-        store = new ReviewStore(db);
-      }
+      if (typeof opts.store === 'function') store = opts.store();
       dataset ??= () => sharedDatasetWatcher(bot.logger).current();
       return {};
     },
