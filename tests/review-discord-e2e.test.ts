@@ -249,6 +249,26 @@ describe('the review channel through the local Discord server', () => {
     expect(published.map((d) => d.id)).toEqual([drafts[0]!.id]);
   });
 
+  it('an approval whose answer Discord refuses (expired) is still published and told; the next click shows the decision', async () => {
+    const { g, server, drafts, store, published } = await setUp();
+    const message = posted(server, g.review)[0]!;
+    const where = { guildId: g.id, channelId: g.review, message: message as never, memberRoles: [g.reviewer] };
+    server.injectResponse({ method: 'POST', route: /\/callback$/ }, { status: 404, body: { message: 'Unknown interaction', code: 10062 } });
+    await server.button(customIds(message)[0]!, { ...where, username: 'dana' }).callback();
+    await until(() => published.length > 0);
+    expect(await store.draft(drafts[0]!.id)).toMatchObject({ status: 'approved', decidedBy: '@dana' });
+    expect(published.map((d) => d.id)).toEqual([drafts[0]!.id]);
+    expect(customIds(posted(server, g.review)[0]!)).toHaveLength(3); // the update never reached Discord
+
+    const late = callbackOf(await server.button(customIds(message)[2]!, { ...where, username: 'lee', userId: '323456789012345678' }).callback());
+    expect(late.data?.content).toBe(`Draft #${drafts[0]!.id} was already approved by @dana at 2026-12-03 09:00 UTC. Nothing was changed.`);
+    await server.waitForRequest((r) => r.method === 'PATCH' && r.route === `/channels/${g.review}/messages/${message.id}`);
+    await until(() => posted(server, g.review)[0]!.components.length === 0);
+    expect(posted(server, g.review)[0]!.embeds[0]!.fields.find((f) => f.name === 'Decision')?.value).toBe('Approved by @dana on 2026-12-03 09:00 UTC');
+    expect(published).toHaveLength(1);
+    expect(server.invalidRequests()).toEqual([]);
+  });
+
   it('two reviewers clicking at the same moment: one decision; the other is told who decided and when', async () => {
     const { g, server, drafts, store, published } = await setUp();
     const message = posted(server, g.review)[0]!;

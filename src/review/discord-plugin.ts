@@ -227,13 +227,17 @@ export function createReviewPlugin(opts: ReviewPluginOptions): ReviewPlugin {
     const d = outcome.draft;
     logger?.info({ draftId: d.id, status: d.status, edited: d.edited, reviewer, userId: i.user.id }, 'draft decided');
     const body = decidedMessage(d, currentDataset());
-    if (i.isButton() || (i.isModalSubmit() && i.isFromMessage())) {
-      await i.update({ embeds: body.embeds, components: [], allowedMentions: { parse: [] } });
-    } else {
-      await say(i, `Draft #${d.id} ${d.status}.`);
-      if (d.reviewChannelId && d.reviewMessageId) await i.client.rest.patch(Routes.channelMessage(d.reviewChannelId, d.reviewMessageId), { body });
+    try {
+      if (i.isButton() || (i.isModalSubmit() && i.isFromMessage())) {
+        await i.update({ embeds: body.embeds, components: [], allowedMentions: { parse: [] } });
+      } else {
+        await say(i, `Draft #${d.id} ${d.status}.`);
+        if (d.reviewChannelId && d.reviewMessageId) await i.client.rest.patch(Routes.channelMessage(d.reviewChannelId, d.reviewMessageId), { body });
+      }
+    } finally {
+      // The record is published whether or not the answer reached Discord (an expired interaction): say so.
+      if (d.status === 'approved') await published(d);
     }
-    if (d.status === 'approved') await published(d);
   }
 
   async function handle(i: ReviewInteraction): Promise<void> {
