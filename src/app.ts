@@ -14,6 +14,7 @@ import { watchDataset, type DatasetWatcher } from './data/watch-dataset.ts';
 import { runAsk } from './cli/ask.ts';
 import { runConsole } from './cli/console.ts';
 import { createConsoleServices } from './digest/console-services.ts';
+import { ReviewStore } from './review/review-store.ts';
 import type { Bot } from './discord/bot.ts';
 import type { Logger } from './discord/logger.ts';
 
@@ -22,13 +23,14 @@ import type { Logger } from './discord/logger.ts';
  * and `ask` answer without it, and start faster.
  */
 async function discordSide() {
-  const [bot, logger, sharding, deploy, digest, alerts, crash, startup, metrics, ops, instrument, publishLoop, living, feedConfig] = await Promise.all([
+  const [bot, logger, sharding, deploy, digest, alerts, review, crash, startup, metrics, ops, instrument, publishLoop, living, feedConfig] = await Promise.all([
     import('./discord/bot.ts'),
     import('./discord/logger.ts'),
     import('./discord/sharding.ts'),
     import('./discord/deploy-commands.ts'),
     import('./digest/discord-plugin.ts'),
     import('./alerts/discord-plugin.ts'),
+    import('./review/discord-plugin.ts'),
     import('./crash-guard.ts'),
     import('./discord/startup-report.ts'),
     import('./ops/metrics.ts'),
@@ -45,6 +47,7 @@ async function discordSide() {
     ...deploy,
     ...digest,
     ...alerts,
+    ...review,
     ...crash,
     ...startup,
     ...metrics,
@@ -109,6 +112,7 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     createBot,
     createDigestPlugin,
     createAlertsPlugin,
+    createReviewPlugin,
     flushLogger,
     installCrashGuard,
     PluginSetupError,
@@ -167,8 +171,30 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
   // Alerts: /alerts, and a runner posting newly published incidents; after the digest, whose database,
   // REST manager and invalid-request count it shares.
   const alerts = createAlertsPlugin({ digest, dataset, ...(config.discord.alertsPerHour ? { maxPerHour: config.discord.alertsPerHour } : {}) });
+  // The review channel (REVIEW_CHANNEL_ID and REVIEWER_ROLE_ID): drafts posted with Approve / Edit / Reject;
+  // its store is the digest's database.
+  const review = config.discord.review
+    ? createReviewPlugin({
+        store: () => {
+          const db = digest.db();
+          if (!db) throw new Error('the digest plugin must be listed before the review plugin (the review queue is in its database)');
+          return new ReviewStore(db);
+        },
+        dataset,
+        channelId: config.discord.review.channelId,
+        reviewerRoleId: config.discord.review.reviewerRoleId,
+      })
+    : null;
   // Feeds → drafts → review → published: after the digest (its database) and alerts (told of each publication).
-  const publishLoop = createPublishLoopPlugin({ digest, alerts, living, feeds: () => readFeedsFile(config.feedsFile) });
+  // New drafts are posted to the review channel at once; an approval there is swapped in at once.
+  const publishLoop = createPublishLoopPlugin({
+    digest,
+    alerts,
+    living,
+    feeds: () => readFeedsFile(config.feedsFile),
+    ...(review ? { onDrafted: () => review.onDraftsQueued() } : {}),
+  });
+  review?.onPublished(async () => void (await publishLoop.published()));
   const bot = createBot({
     config: config.discord,
     logger,
@@ -177,6 +203,7 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     plugins: [
       digest,
       alerts,
+      ...(review ? [review] : []),
       publishLoop,
       { name: 'dataset-watcher', onStop: () => data.close() },
       // The invite link at ready, and a warning when the registered commands differ from these.

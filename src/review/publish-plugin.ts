@@ -28,6 +28,8 @@ export interface PublishLoopPluginOptions {
   /** How often to look for records published by another process (`npm run review`); null: never (tests call published()). */
   refreshEveryMs?: number | null;
   clock?: () => number;
+  /** Told when an article's drafts are queued (the review channel posts them at once). */
+  onDrafted?: () => unknown;
   poller?: Partial<Omit<FeedPollerOptions, 'store' | 'logger' | 'onArticle'>>;
 }
 
@@ -119,6 +121,7 @@ export function createPublishLoopPlugin(opts: PublishLoopPluginOptions): Publish
         logger,
         now: clock,
         publisherOf: (feedUrl) => (feedUrl ? (names().get(feedUrl) ?? null) : null),
+        ...(opts.onDrafted ? { onDrafted: async () => void (await opts.onDrafted!()) } : {}),
       });
       const d = drafter;
       poller = new FeedPoller({ store: feedStore, logger, now: clock, ...opts.poller, onArticle: async (id, article) => void (await d.draft(id, article)) });
