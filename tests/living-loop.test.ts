@@ -1,6 +1,7 @@
 /**
  * The living dataset end to end: a feed item served over HTTP on 127.0.0.1 → polled → drafted into the
- * review queue → approved → answered by the real discord.js client (against testkit/fake-discord.ts)
+ * review queue → posted in the review channel → Approve refused without the reviewer role, clicked by a
+ * reviewer → answered by the real discord.js client (against testkit/fake-discord.ts)
  * → alerted once, mentioning only the chosen role → listed once by the next morning's digest → a restart
  * changes nothing. Times come from an injected clock; the article is a fixture written for this test.
  */
@@ -15,6 +16,8 @@ import { commands } from '../commands/index.ts';
 import { createAlertsPlugin } from '../src/alerts/discord-plugin.ts';
 import { livingDataset } from '../src/data/living-dataset.ts';
 import { createDigestPlugin } from '../src/digest/discord-plugin.ts';
+import { createReviewPlugin } from '../src/review/discord-plugin.ts';
+import { ReviewStore } from '../src/review/review-store.ts';
 import { HostPacer } from '../src/feeds/host-pacer.ts';
 import { ALERTED_UNTIL_KEY, createPublishLoopPlugin } from '../src/review/publish-plugin.ts';
 import { openDatabase, type Db } from '../src/storage/db.ts';
@@ -55,19 +58,25 @@ afterAll(async () => {
 });
 
 const seed = seedDataset();
-const g: FakeGuild & { news: string; alerts: string; role: string; other: string } = (() => {
-  const [id, news, alerts] = [snowflake(), snowflake(), snowflake()];
+const g: FakeGuild & { news: string; alerts: string; review: string; role: string; reviewer: string } = (() => {
+  const [id, news, alerts, review, role, reviewer] = [snowflake(), snowflake(), snowflake(), snowflake(), snowflake(), snowflake()];
   return {
     id,
     name: 'Newsroom',
     channels: [
       { id: news, name: 'digest' },
       { id: alerts, name: 'alerts' },
+      { id: review, name: 'review' },
+    ],
+    roles: [
+      { id: role, name: 'kirkuk-watch' },
+      { id: reviewer, name: 'reviewers' },
     ],
     news,
     alerts,
-    role: snowflake(),
-    other: snowflake(),
+    review,
+    role,
+    reviewer,
   };
 })();
 
@@ -76,9 +85,18 @@ async function bootBot(server: FakeDiscord, db: Db, clock: { t: number }) {
   const now = () => new Date(clock.t);
   const digest = createDigestPlugin({ db, dataset: () => living.current(), clock: now, cron: null });
   const alerts = createAlertsPlugin({ digest, dataset: () => living.current(), cron: null, runner: { clock: () => clock.t } });
+  const review = createReviewPlugin({
+    channelId: g.review,
+    reviewerRoleId: g.reviewer,
+    store: () => new ReviewStore(digest.db()!),
+    dataset: () => living.current(),
+    clock: () => clock.t,
+    cron: null,
+  });
   const loop = createPublishLoopPlugin({
     digest,
     alerts,
+    onDrafted: () => review.onDraftsQueued(),
     living: {
       current: () => living.current(),
       refresh: () => living.refresh(),
@@ -95,9 +113,11 @@ async function bootBot(server: FakeDiscord, db: Db, clock: { t: number }) {
     published: () => loop.reviews()?.published() ?? null,
     reportedUntil: async () => Number((await digest.store()?.getMeta(ALERTED_UNTIL_KEY)) ?? 0),
   });
-  const started = await startBot(server, { commands, dataset: () => living.current(), now, plugins: [digest, alerts, loop] });
+  // As src/app.ts: an approval in the review channel is swapped in at once.
+  review.onPublished(async () => void (await loop.published()));
+  const started = await startBot(server, { commands, dataset: () => living.current(), now, plugins: [digest, alerts, review, loop] });
   for (let i = 0; i < 200 && !(alerts.runner() && digest.runner()); i++) await new Promise((r) => setTimeout(r, 10));
-  return { ...started, digest, alerts, loop, living };
+  return { ...started, digest, alerts, review, loop, living };
 }
 
 async function ask(server: FakeDiscord, name: string, options: Record<string, string | number>, memberPermissions = '32') {
@@ -140,24 +160,42 @@ describe('a feed item becomes a published record, an alert and a digest line, on
     const draft = pending.find((d) => d.kind === 'incident')!;
     expect(draft.record).toMatchObject({ id: INCIDENT_ID, placeId: expect.any(String), perpetratorId: 'islamic-state', date: { date: '2026-12-01' } });
     expect(draft.record).not.toHaveProperty('confidence');
-    expect(draft.bundle.source).toMatchObject({ title: TITLE, publisher: 'Test Wire', url: `${site}/2026/12/02/hawija-checkpoint.html`, published: { date: '2026-12-02' } });
+    expect(draft.bundle.source).toMatchObject({
+      title: TITLE,
+      publisher: 'Test Wire',
+      url: `${site}/2026/12/02/hawija-checkpoint.html`,
+      published: { date: '2026-12-02' },
+    });
     expect((await bot.loop.feedStore()!.articles('drafted')).map((a) => a.title)).toEqual([TITLE]);
     // A draft is not published: the commands still do not know it, and no alert went out.
     expect(await ask(server, 'incident', { id: INCIDENT_ID })).toContain('There is no incident');
 
-    // Approved (through the store, as the review channel does) → swapped into the running bot.
+    // Each draft was posted to the review channel as it was queued, with Approve / Edit / Reject.
+    type Posted = { id: string; embeds: unknown[]; components: { components: { custom_id: string }[] }[] };
+    const reviewPosts = (server.channelMessages.get(g.review) ?? []) as unknown as Posted[];
+    expect(reviewPosts).toHaveLength(pending.length);
+    const message = reviewPosts.find((m) => JSON.stringify(m.embeds).includes(INCIDENT_ID))!;
+    const [approve] = message.components.flatMap((r) => r.components.map((c) => c.custom_id));
+    // A member without the reviewer role is refused, privately; nothing is published.
+    const where = { guildId: g.id, channelId: g.review, message: message as never };
+    const refused = await server.button(approve!, { ...where, memberRoles: [], username: 'sam' }).callback();
+    expect(JSON.stringify(refused.body)).toContain('Only members with the reviewer role');
+    expect(await reviews.draft(draft.id)).toMatchObject({ status: 'pending' });
+    expect(await ask(server, 'incident', { id: INCIDENT_ID })).toContain('There is no incident');
+    // A reviewer approves: the record is published and swapped into the running bot, without a restart.
     clock.t += 60_000;
-    const decided = await reviews.decide(draft.id, { decision: 'approve' }, 'Dana Reviewer', clock.t);
-    expect(decided.ok).toBe(true);
-    const refreshed = await bot.loop.published();
-    expect(refreshed).toMatchObject({ ok: true, newIncidents: [{ id: INCIDENT_ID }] });
+    const approved = await server.button(approve!, { ...where, memberRoles: [g.reviewer], username: 'dana' }).callback();
+    expect((approved.body as { type: number }).type).toBe(7);
+    for (let i = 0; i < 500 && !bot.living.current().incident(INCIDENT_ID); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await reviews.draft(draft.id)).toMatchObject({ status: 'approved', decidedBy: '@dana' });
+    expect(bot.living.current().incident(INCIDENT_ID)).toBeTruthy();
 
     const attacks = await ask(server, 'attacks', { place: 'kirkuk-governorate', from: '2026-11-01' });
     expect(attacks).toContain(INCIDENT_ID);
     expect(attacks).toContain('Test Wire');
     const incident = await ask(server, 'incident', { id: INCIDENT_ID });
     expect(incident).toContain(`[${TITLE}](${site}/2026/12/02/hawija-checkpoint.html) — Test Wire — 2 Dec 2026`);
-    expect(incident).toContain('Reviewed by Dana Reviewer on 3 Dec 2026');
+    expect(incident).toContain('Reviewed by @dana on 3 Dec 2026');
     expect(incident).toContain('Islamic State gunmen killed four Iraqi soldiers');
     const stats = await ask(server, 'stats', { place: 'kirkuk-governorate', from: '2026-11-01' });
     expect(stats).toMatch(/Killed\D{0,20}4/);
@@ -193,7 +231,7 @@ describe('a feed item becomes a published record, an alert and a digest line, on
     await bot.alerts.tick();
     expect(alertPosts()).toHaveLength(1);
     expect((await bot.digest.runner()!.tick()).outcomes.sent).toBe(0);
-    expect(await ask(server, 'incident', { id: INCIDENT_ID })).toContain('Reviewed by Dana Reviewer');
+    expect(await ask(server, 'incident', { id: INCIDENT_ID })).toContain('Reviewed by @dana');
     // Polling again takes nothing new (the feed's item is known).
     clock.t += 20 * 60_000;
     expect(await bot.loop.pollOnce({ force: true })).toMatchObject([{ outcome: 'ok', added: [] }]);
