@@ -93,7 +93,8 @@ describe('an article into the review queue', () => {
 
   it('an article that yields nothing queues nothing and says why', async () => {
     const { reviews, drafter, logs, statuses } = setup();
-    const calm = 'Reconstruction talks open in Baghdad\n\nBAGHDAD – Ministers met donors in Baghdad on Monday to plan the rebuilding of schools and bridges in the north.';
+    const calm =
+      'Reconstruction talks open in Baghdad\n\nBAGHDAD – Ministers met donors in Baghdad on Monday to plan the rebuilding of schools and bridges in the north.';
     const out = await drafter.draft(3, article({ text: calm }));
     expect(out).toMatchObject({ drafts: [], reason: 'no incident, quote or statistic found in the text' });
     expect(logs.some((l) => l.msg === 'article drafted nothing' && l.obj.reason === out.reason && l.obj.articleId === 3)).toBe(true);

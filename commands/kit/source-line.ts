@@ -14,7 +14,7 @@ export function sourceName(ds: Dataset, sourceId: string): string {
  */
 export function sourceCredit(ds: Dataset, sourceId: string): string {
   const s = ds.sources.get(sourceId);
-  if (!s || s.kind !== 'article') return sourceName(ds, sourceId);
+  if (s?.kind !== 'article') return sourceName(ds, sourceId);
   const name = truncate(s.title, 60).replace(/[[\]]/g, '');
   return `${s.url ? `[${name}](${s.url})` : name}${s.publisher ? ` — ${truncate(s.publisher, 40)}` : ''}`;
 }
