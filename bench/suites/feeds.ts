@@ -62,11 +62,12 @@ const suite: Suite = async () => {
   const poller = new FeedPoller({
     store,
     logger,
-    onArticle: async (id, a) => {
-      const out = await drafter.draft(id, a);
-      drafted += out.drafts.length;
-      lastDraftedAt = performance.now();
-    },
+    // As the bot does: drafting runs beside the poll, not in its way.
+    onArticle: (id, a) =>
+      void drafter.draft(id, a).then((out) => {
+        drafted += out.drafts.length;
+        lastDraftedAt = performance.now();
+      }),
   });
   const rss0 = process.memoryUsage().rss;
   const started = performance.now();
@@ -74,6 +75,7 @@ const suite: Suite = async () => {
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   const results = await poller.pollDue(urls.map((url) => ({ url, intervalMinutes: 15 })));
   const ms = performance.now() - started;
+  await drafter.idle();
   const draftsMs = Math.max(ms, lastDraftedAt - started);
   clearInterval(sampler);
   const draftedArticles = store.articles('drafted').length;
@@ -129,7 +131,8 @@ const suite: Suite = async () => {
         ],
       ]),
       'Each feed is its own host (a port of 127.0.0.1), so the time is bounded below by 1 + articles requests at one a second.',
-      'Each article is drafted (extractor → review queue) as it is taken, one at a time, while the other feeds wait for their hosts.',
+      'Each article is drafted (extractor → review queue) beside the poll, one at a time; "all drafts queued" is when the last one is in the queue.',
+      'Requests are timed where they arrive, in this process: a long extraction delays the server seeing them too.',
     ],
     figures: {
       feeds: FEEDS,

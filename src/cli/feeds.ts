@@ -118,13 +118,14 @@ async function main(argv: string[]): Promise<void> {
         publisherOf: (url) => (url ? (names.get(url) ?? null) : null),
       });
       for (const a of await s.articles('new')) await drafter.draft(a.id, a);
-      const poller = new FeedPoller({ store: s, logger, onArticle: async (id, a) => void (await drafter.draft(id, a)) });
+      const poller = new FeedPoller({ store: s, logger, onArticle: (id, a) => void drafter.draft(id, a) });
       const results = await poller.pollDue(file.feeds, { force: parsed.values.all ?? false });
       const articles = [];
       for (const url of file.articles) {
         if (s.knowsEntry(null, null, url)) continue;
         articles.push({ url, result: await poller.takeArticle(null, null, url, null, null) });
       }
+      await drafter.idle();
       if (parsed.values.json) {
         process.stdout.write(`${JSON.stringify({ feeds: results, articles })}\n`);
         return;

@@ -53,11 +53,24 @@ export class ArticleDrafter {
 
   constructor(private readonly o: ArticleDrafterOptions) {}
 
-  /** Drafts records from one stored article and queues them; resolves when they are in the store. */
+  /**
+   * Drafts records from one stored article and queues them; resolves when they are in the store. Articles
+   * wait their turn; each turn starts on a fresh event-loop pass, so timers and sockets (the poller's
+   * requests, Discord's heartbeats) are served between two extractions.
+   */
   draft(articleId: number, article: NewArticle): Promise<DraftOutcome> {
-    const run = this.chain.then(() => this.draftNow(articleId, article));
+    const run = this.chain.then(() => new Promise<void>((r) => setImmediate(r))).then(() => this.draftNow(articleId, article));
     this.chain = run.catch(() => undefined);
     return run;
+  }
+
+  /** Resolves once every article handed over so far is drafted. */
+  async idle(): Promise<void> {
+    let seen: Promise<unknown>;
+    do {
+      seen = this.chain;
+      await seen;
+    } while (seen !== this.chain);
   }
 
   private async ownIds() {

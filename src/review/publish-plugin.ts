@@ -37,7 +37,7 @@ export interface PublishLoopPlugin extends BotPlugin {
   reviews(): ReviewStore | null;
   feedStore(): FeedStore | null;
   drafter(): ArticleDrafter | null;
-  /** One pass over the due feeds and the single articles; each new article is drafted before it returns. */
+  /** One pass over the due feeds and the single articles; resolves once each new article is drafted. */
   pollOnce(opts?: { force?: boolean }): Promise<PollOutcome[]>;
   /** After a review decision: swaps in what was published, records it for the digest and sends its alerts. */
   published(): Promise<RefreshResult>;
@@ -87,6 +87,7 @@ export function createPublishLoopPlugin(opts: PublishLoopPluginOptions): Publish
       for (const a of await feedStore!.articles('new')) await drafter!.draft(a.id, a);
       const results = await poller!.pollDue(file.feeds, o);
       for (const url of file.articles) if (!(await feedStore!.knowsEntry(null, null, url))) await poller!.takeArticle(null, null, url, null, null);
+      await drafter!.idle();
       return results;
     };
     pass = run().finally(() => (pass = null));
@@ -124,7 +125,8 @@ export function createPublishLoopPlugin(opts: PublishLoopPluginOptions): Publish
         ...(opts.onDrafted ? { onDrafted: async () => void (await opts.onDrafted!()) } : {}),
       });
       const d = drafter;
-      poller = new FeedPoller({ store: feedStore, logger, now: clock, ...opts.poller, onArticle: async (id, article) => void (await d.draft(id, article)) });
+      // Drafting does not hold the poll up: articles are drafted in turn while other feeds wait for their hosts.
+      poller = new FeedPoller({ store: feedStore, logger, now: clock, ...opts.poller, onArticle: (id, article) => void d.draft(id, article) });
       const log = logger;
       opts.living.onPublished(async (incidents) => {
         // First seen now: the next digest lists them (as the day's incidents or as late reports), once.
