@@ -64,6 +64,16 @@ export class ArticleDrafter {
     return run;
   }
 
+  /**
+   * Reads the ids in use from the store again at the next article: drafts another process queued
+   * meanwhile (`npm run feeds -- poll`) are then avoided too. The bot calls it at each feed pass.
+   */
+  rereadIds(): void {
+    this.chain = this.chain.then(() => {
+      this.own = null;
+    });
+  }
+
   /** Resolves once every article handed over so far is drafted. */
   async idle(): Promise<void> {
     let seen: Promise<unknown>;

@@ -83,6 +83,7 @@ export function createPublishLoopPlugin(opts: PublishLoopPluginOptions): Publish
         logger?.error({ err }, 'the feeds file cannot be read; no feeds polled this pass');
         return [];
       }
+      drafter!.rereadIds();
       // Articles taken but never drafted (taken by `npm run feeds -- poll`, or a process that stopped meanwhile).
       for (const a of await feedStore!.articles('new')) await drafter!.draft(a.id, a);
       const results = await poller!.pollDue(file.feeds, o);
