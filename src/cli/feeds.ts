@@ -9,7 +9,8 @@ import { pino } from 'pino';
 import { loadAppConfigOrExit } from '../config.ts';
 import { FeedsFileError, FeedSchema, readFeedsFile, writeFeedsFile, type FeedsFile } from '../feeds/feed-config.ts';
 import { FeedPoller } from '../feeds/feed-poller.ts';
-import { FeedStore } from '../feeds/feed-store.ts';
+import { FeedStore, type NewArticle } from '../feeds/feed-store.ts';
+import type { Dataset } from '../core/dataset.ts';
 import { loadDataset } from '../data/load-dataset.ts';
 import { mergePublished } from '../data/living-dataset.ts';
 import { ArticleDrafter } from '../review/article-drafter.ts';
@@ -101,31 +102,38 @@ async function main(argv: string[]): Promise<void> {
       const reviews = new ReviewStore(db);
       // this command's output is its answer: progress lines only from warn, unless asked for more
       const logger = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2));
-      // Each new article is drafted into the review queue, against data/ and what was already published.
-      const base = loadDataset(config.datasetDir ?? undefined, { snapshot: config.snapshots });
-      let dataset = base;
-      try {
-        dataset = mergePublished(base, await reviews.published()).dataset;
-      } catch (err) {
-        logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'published records do not merge with data/; drafting against data/ alone');
-      }
+      // Each new article is drafted into the review queue, against data/ and what was already published
+      // (loaded only when there is an article to draft: a poll with nothing new stays quick).
+      let dataset: Dataset | null = null;
+      const loading = async () => {
+        const base = loadDataset(config.datasetDir ?? undefined, { snapshot: config.snapshots });
+        try {
+          dataset = mergePublished(base, await reviews.published()).dataset;
+        } catch (err) {
+          dataset = base;
+          logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'published records do not merge with data/; drafting against data/ alone');
+        }
+      };
+      let loaded: Promise<void> | null = null;
       const names = new Map(file.feeds.map((f) => [f.url, f.name ?? null]));
       const drafter = new ArticleDrafter({
         reviews,
         articles: s,
-        dataset: () => dataset,
+        dataset: () => dataset!,
         logger,
         publisherOf: (url) => (url ? (names.get(url) ?? null) : null),
       });
-      for (const a of await s.articles('new')) await drafter.draft(a.id, a);
-      const poller = new FeedPoller({ store: s, logger, onArticle: (id, a) => void drafter.draft(id, a) });
+      const drafting: Promise<unknown>[] = [];
+      const draft = (id: number, a: NewArticle) => void drafting.push((loaded ??= loading()).then(() => drafter.draft(id, a)));
+      for (const a of await s.articles('new')) draft(a.id, a);
+      const poller = new FeedPoller({ store: s, logger, onArticle: draft });
       const results = await poller.pollDue(file.feeds, { force: parsed.values.all ?? false });
       const articles = [];
       for (const url of file.articles) {
         if (s.knowsEntry(null, null, url)) continue;
         articles.push({ url, result: await poller.takeArticle(null, null, url, null, null) });
       }
-      await drafter.idle();
+      await Promise.all(drafting);
       if (parsed.values.json) {
         process.stdout.write(`${JSON.stringify({ feeds: results, articles })}\n`);
         return;
