@@ -108,7 +108,8 @@ async function main(argv: string[]): Promise<void> {
       const loading = async () => {
         const base = loadDataset(config.datasetDir ?? undefined, { snapshot: config.snapshots });
         try {
-          dataset = mergePublished(base, await reviews.published()).dataset;
+          const published = await reviews.published();
+          dataset = published.length ? mergePublished(base, published).dataset : base;
         } catch (err) {
           dataset = base;
           logger.warn({ error: err instanceof Error ? err.message : String(err) }, 'published records do not merge with data/; drafting against data/ alone');
