@@ -53,6 +53,14 @@ const EnvSchema = z.object({
   /** The old name of STATE_DIR, still accepted with a warning. */
   DATA_DIR: optionalText,
   INCIDENT_BOT_SNAPSHOT: z.preprocess(unsetIfEmpty, z.enum(['on', 'off'], { error: 'must be on or off' }).default('on')),
+  /** PostgreSQL for everything the bot keeps (several processes or machines share it); unset: SQLite in STATE_DIR. */
+  DATABASE_URL: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL such as postgres://user:password@host:5432/incident_bot')
+      .optional(),
+  ),
   /** The news feeds the bot follows (a JSON file the operator edits or changes with `npm run feeds`). */
   FEEDS_FILE: optionalText,
   /** GET /healthz and /metrics on this port; unset: no HTTP server. */
@@ -94,6 +102,8 @@ export interface AppConfig {
   stateDir: string;
   /** Cache the validated dataset on disk between starts (INCIDENT_BOT_SNAPSHOT, default on). */
   snapshots: boolean;
+  /** DATABASE_URL: PostgreSQL for everything the bot keeps; null: SQLite in the state folder. */
+  databaseUrl: string | null;
   /** The news feeds file (FEEDS_FILE, default ./feeds.json). */
   feedsFile: string;
   /** HTTP_PORT: /healthz and /metrics; null: off. */
@@ -159,6 +169,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     datasetDir: e.DATASET_DIR === undefined ? undefined : resolve(e.DATASET_DIR),
     stateDir: resolve(stateDir ?? './var'),
     snapshots: e.INCIDENT_BOT_SNAPSHOT === 'on',
+    databaseUrl: e.DATABASE_URL ?? null,
     feedsFile: resolve(e.FEEDS_FILE ?? './feeds.json'),
     httpPort: e.HTTP_PORT ?? null,
     logLevel: e.LOG_LEVEL,

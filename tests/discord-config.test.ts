@@ -76,6 +76,7 @@ describe('loadAppConfig: every setting, one schema', () => {
       datasetDir: undefined,
       stateDir: resolve('./var'),
       snapshots: true,
+      databaseUrl: null,
       feedsFile: resolve('./feeds.json'),
       httpPort: null,
       logLevel: 'info',
