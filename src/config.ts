@@ -13,6 +13,16 @@ const snowflake = (what: string, required = '') =>
 const unsetIfEmpty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalText = z.preprocess(unsetIfEmpty, z.string().optional());
 
+/** postgres:// or postgresql:// with a host. */
+function isPostgresUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'postgres:' || u.protocol === 'postgresql:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -53,16 +63,19 @@ const EnvSchema = z.object({
   /** The old name of STATE_DIR, still accepted with a warning. */
   DATA_DIR: optionalText,
   INCIDENT_BOT_SNAPSHOT: z.preprocess(unsetIfEmpty, z.enum(['on', 'off'], { error: 'must be on or off' }).default('on')),
-  /** PostgreSQL for everything the bot keeps (several processes or machines share it); unset: SQLite in STATE_DIR. */
+  /** The news feeds the bot follows (a JSON file the operator edits or changes with `npm run feeds`). */
+  FEEDS_FILE: optionalText,
+  /**
+   * PostgreSQL for everything the bot keeps (several processes or machines share it); unset: SQLite in
+   * STATE_DIR. The message never echoes the value: it holds the database password.
+   */
   DATABASE_URL: z.preprocess(
     unsetIfEmpty,
     z
       .string()
-      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL such as postgres://user:password@host:5432/incident_bot')
+      .refine(isPostgresUrl, { error: 'must be a PostgreSQL URL such as postgres://user:password@host:5432/dbname (the value is not shown: it may hold a password)' })
       .optional(),
   ),
-  /** The news feeds the bot follows (a JSON file the operator edits or changes with `npm run feeds`). */
-  FEEDS_FILE: optionalText,
   /** GET /healthz and /metrics on this port; unset: no HTTP server. */
   HTTP_PORT: z.preprocess(
     unsetIfEmpty,
@@ -102,12 +115,12 @@ export interface AppConfig {
   stateDir: string;
   /** Cache the validated dataset on disk between starts (INCIDENT_BOT_SNAPSHOT, default on). */
   snapshots: boolean;
-  /** DATABASE_URL: PostgreSQL for everything the bot keeps; null: SQLite in the state folder. */
-  databaseUrl: string | null;
   /** The news feeds file (FEEDS_FILE, default ./feeds.json). */
   feedsFile: string;
   /** HTTP_PORT: /healthz and /metrics; null: off. */
   httpPort: number | null;
+  /** DATABASE_URL: PostgreSQL for the bot's state; null: SQLite in stateDir. Holds a password: never log it (redactUrl). */
+  databaseUrl: string | null;
   logLevel: LogLevel;
   /** Accepted but deprecated settings, for the caller to log once it has a logger. */
   warnings: string[];
@@ -169,9 +182,9 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     datasetDir: e.DATASET_DIR === undefined ? undefined : resolve(e.DATASET_DIR),
     stateDir: resolve(stateDir ?? './var'),
     snapshots: e.INCIDENT_BOT_SNAPSHOT === 'on',
-    databaseUrl: e.DATABASE_URL ?? null,
     feedsFile: resolve(e.FEEDS_FILE ?? './feeds.json'),
     httpPort: e.HTTP_PORT ?? null,
+    databaseUrl: e.DATABASE_URL ?? null,
     logLevel: e.LOG_LEVEL,
     warnings,
   };

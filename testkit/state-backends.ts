@@ -6,15 +6,15 @@
 import { openDatabase } from '../src/storage/db.ts';
 import { PG_MIGRATIONS } from '../src/storage/pg-schema/index.ts';
 import { openPostgres } from '../src/storage/postgres.ts';
-import type { StateBackend } from '../src/storage/state-backend.ts';
+import { closeStoreBackend, type StoreBackend } from '../src/storage/backend.ts';
 import { startTestPostgres, type TestPostgres } from './postgres.ts';
 
-export type BackendKind = StateBackend['kind'];
+export type BackendKind = StoreBackend['kind'];
 export const BACKEND_KINDS: readonly BackendKind[] = ['sqlite', 'postgres'];
 
 export interface TestBackends {
   /** A new, empty, migrated backend of this kind. */
-  open(kind: BackendKind): Promise<StateBackend>;
+  open(kind: BackendKind): Promise<StoreBackend>;
   /** A new, empty, migrated PostgreSQL database's URL (for a second pool, or a child process's DATABASE_URL). */
   postgresUrl(): Promise<string>;
   close(): Promise<void>;
@@ -23,7 +23,7 @@ export interface TestBackends {
 export function testBackends(): TestBackends {
   let server: Promise<TestPostgres> | undefined;
   let databases = 0;
-  const opened: StateBackend[] = [];
+  const opened: StoreBackend[] = [];
   const postgresUrl = async () => {
     server ??= startTestPostgres();
     const url = await (await server).createDatabase(`store_${process.pid}_${++databases}`);
@@ -33,19 +33,16 @@ export function testBackends(): TestBackends {
   return {
     postgresUrl,
     async open(kind) {
-      let backend: StateBackend;
+      let backend: StoreBackend;
       if (kind === 'postgres') {
-        const pool = await openPostgres(await postgresUrl(), PG_MIGRATIONS);
-        backend = { kind, pool, close: () => pool.end() };
-      } else {
-        const db = openDatabase({ memory: true });
-        backend = { kind, db, close: async () => void db.close() };
-      }
+        const url = await postgresUrl();
+        backend = { kind, pool: await openPostgres(url, PG_MIGRATIONS), url };
+      } else backend = { kind, db: openDatabase({ memory: true }) };
       opened.push(backend);
       return backend;
     },
     async close() {
-      await Promise.all(opened.splice(0).map((b) => b.close().catch(() => undefined)));
+      await Promise.all(opened.splice(0).map((b) => closeStoreBackend(b).catch(() => undefined)));
       if (server) await (await server).stop();
     },
   };

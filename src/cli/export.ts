@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { loadAppConfigOrExit } from '../config.ts';
 import { reviewStoreOn } from '../review/open-review-store.ts';
 import type { RawDataset } from '../schema/index.ts';
+import { closeStoreBackend } from '../storage/backend.ts';
 import { openStateOrExit } from './open-state.ts';
 
 const { values } = parseArgs({ options: { out: { type: 'string', default: 'data' } } });
@@ -19,7 +20,7 @@ let published: RawDataset;
 try {
   published = await reviewStoreOn(backend).publishedDataset();
 } finally {
-  await backend.close();
+  await closeStoreBackend(backend);
 }
 let total = 0;
 for (const [kind, records] of Object.entries(published)) {

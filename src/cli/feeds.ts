@@ -11,7 +11,7 @@ import { FeedsFileError, FeedSchema, readFeedsFile, writeFeedsFile, type FeedsFi
 import { FeedPoller } from '../feeds/feed-poller.ts';
 import type { FeedStore } from '../feeds/feed-store.ts';
 import { feedStoreOn } from '../feeds/open-feed-store.ts';
-import type { StateBackend } from '../storage/state-backend.ts';
+import { closeStoreBackend, type StoreBackend } from '../storage/backend.ts';
 import { openStateOrExit } from './open-state.ts';
 
 const USAGE = 'usage: npm run feeds -- add <url> [--name N] [--interval MINUTES] | list | remove <url> | resume <url> | poll [--all] [--json]';
@@ -40,12 +40,12 @@ async function main(argv: string[]): Promise<void> {
     throw err;
   }
   // Opened only by the verbs that need it (PostgreSQL with DATABASE_URL, else SQLite in the state folder).
-  let backend: StateBackend | undefined;
+  let backend: StoreBackend | undefined;
   const store = async (): Promise<FeedStore> => feedStoreOn((backend ??= await openStateOrExit(config)));
   try {
     await run(verb, arg, parsed.values, { file, path, config }, store);
   } finally {
-    await backend?.close();
+    if (backend) await closeStoreBackend(backend);
   }
 }
 

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { loadAppConfigOrExit } from '../config.ts';
 import { reviewStoreOn } from '../review/open-review-store.ts';
 import type { Draft, ReviewStore } from '../review/review-store.ts';
+import { closeStoreBackend } from '../storage/backend.ts';
 import { openStateOrExit } from './open-state.ts';
 
 const USAGE = 'usage: npm run review -- list | show <id> | approve <id> [--set path=value ...] | reject <id>  [--as NAME]';
@@ -59,7 +60,7 @@ async function main(argv: string[]): Promise<void> {
   try {
     await run(verb, idText, parsed.values, reviewStoreOn(backend));
   } finally {
-    await backend.close();
+    await closeStoreBackend(backend);
   }
 }
 

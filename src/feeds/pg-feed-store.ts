@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { retryOnConnectionLoss } from '../storage/postgres.ts';
 import { initialFeedState, type AddArticleOutcome, type FeedState, type FeedStore, type NewArticle, type StoredArticle } from './feed-store.ts';
 
 type StateRow = {
@@ -6,9 +7,9 @@ type StateRow = {
   etag: string | null;
   last_modified: string | null;
   failures: number;
-  next_poll_at: string;
-  last_polled_at: string | null;
-  last_ok_at: string | null;
+  next_poll_at: string | number;
+  last_polled_at: string | number | null;
+  last_ok_at: string | number | null;
   last_error: string | null;
   paused_reason: string | null;
 };
@@ -23,12 +24,12 @@ type ArticleRow = {
   published_at: string | null;
   text_hash: string;
   text: string;
-  fetched_at: string;
+  fetched_at: string | number;
   status: StoredArticle['status'];
 };
 
-// BIGINT arrives as a string (pg keeps every digit); ms since the epoch fit a JS number exactly.
-const ms = (v: string | null): number | null => (v === null ? null : Number(v));
+// BIGINT: a number from openPostgres's pools (its type parser), a string from pg's default one; either way a number here.
+const ms = (v: string | number | null): number | null => (v === null ? null : Number(v));
 
 const toState = (r: StateRow): FeedState => ({
   feedUrl: r.feed_url,
@@ -60,24 +61,31 @@ const toArticle = (r: ArticleRow): StoredArticle => ({
  * The feeds' store in PostgreSQL (migration 20), shared by every process. Each change is one statement,
  * so it is atomic without an explicit transaction: a failure is counted with `failures + 1` in the
  * database, and an article is inserted with ON CONFLICT DO NOTHING, so two processes adding the same
- * article at once store it once.
+ * article at once store it once. A statement whose connection was lost is run again: all are idempotent
+ * but a failure count, which may then count one failed poll twice (a feed paused one poll early at worst).
  */
 export class PgFeedStore implements FeedStore {
   constructor(private readonly pool: pg.Pool) {}
 
+  /** One statement, tried again while the connection is lost (each is safe to run again, see the class comment). */
+  private query<R extends pg.QueryResultRow>(what: string, sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+    return retryOnConnectionLoss(what, () => this.pool.query<R>(sql, params));
+  }
+
   async state(feedUrl: string): Promise<FeedState> {
-    const { rows } = await this.pool.query<StateRow>('SELECT * FROM feed_state WHERE feed_url = $1', [feedUrl]);
+    const { rows } = await this.query<StateRow>("reading a feed's state", 'SELECT * FROM feed_state WHERE feed_url = $1', [feedUrl]);
     return rows[0] ? toState(rows[0]) : initialFeedState(feedUrl);
   }
 
   async states(): Promise<FeedState[]> {
     // COLLATE "C": the byte order SQLite uses, whatever the database's locale.
-    return (await this.pool.query<StateRow>('SELECT * FROM feed_state ORDER BY feed_url COLLATE "C"')).rows.map(toState);
+    return (await this.query<StateRow>('feed store', 'SELECT * FROM feed_state ORDER BY feed_url COLLATE "C"')).rows.map(toState);
   }
 
   async recordSuccess(feedUrl: string, v: { etag: string | null; lastModified: string | null } | null, now: number, nextPollAt: number): Promise<void> {
     // A 304 (v null) keeps the validators the database has.
-    await this.pool.query(
+    await this.query(
+      'feed store',
       `INSERT INTO feed_state (feed_url, etag, last_modified, failures, next_poll_at, last_polled_at, last_ok_at, last_error, paused_reason)
        VALUES ($1, $2, $3, 0, $4, $5, $5, NULL, NULL)
        ON CONFLICT (feed_url) DO UPDATE SET
@@ -90,7 +98,8 @@ export class PgFeedStore implements FeedStore {
   }
 
   async recordFailure(feedUrl: string, error: string, now: number, nextPollAt: number, pauseAfter: number): Promise<FeedState> {
-    const { rows } = await this.pool.query<StateRow>(
+    const { rows } = await this.query<StateRow>(
+      'feed store',
       `INSERT INTO feed_state AS s (feed_url, failures, next_poll_at, last_polled_at, last_error, paused_reason)
        VALUES ($1, 1, $2, $3, $4, CASE WHEN 1 >= $5 THEN '1 failed polls in a row; last: ' || $4 END)
        ON CONFLICT (feed_url) DO UPDATE SET
@@ -103,15 +112,16 @@ export class PgFeedStore implements FeedStore {
   }
 
   async resume(feedUrl: string): Promise<void> {
-    await this.pool.query('UPDATE feed_state SET paused_reason = NULL, failures = 0, next_poll_at = 0 WHERE feed_url = $1', [feedUrl]);
+    await this.query('feed store', 'UPDATE feed_state SET paused_reason = NULL, failures = 0, next_poll_at = 0 WHERE feed_url = $1', [feedUrl]);
   }
 
   async forget(feedUrl: string): Promise<void> {
-    await this.pool.query('DELETE FROM feed_state WHERE feed_url = $1', [feedUrl]);
+    await this.query('feed store', 'DELETE FROM feed_state WHERE feed_url = $1', [feedUrl]);
   }
 
   async knowsEntry(feedUrl: string | null, guid: string | null, entryUrl: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
+    const { rowCount } = await this.query(
+      'feed store',
       'SELECT 1 FROM feed_articles WHERE ($1::text IS NOT NULL AND $2::text IS NOT NULL AND feed_url = $1 AND guid = $2) OR entry_url = $3 OR url = $3 LIMIT 1',
       [feedUrl, guid, entryUrl],
     );
@@ -119,7 +129,8 @@ export class PgFeedStore implements FeedStore {
   }
 
   private async duplicateOf(a: NewArticle): Promise<AddArticleOutcome | null> {
-    const { rows } = await this.pool.query<{ id: number; by: 'guid' | 'url' | 'text' }>(
+    const { rows } = await this.query<{ id: number; by: 'guid' | 'url' | 'text' }>(
+      'looking up an article',
       `SELECT id, CASE WHEN $1::text IS NOT NULL AND $2::text IS NOT NULL AND feed_url = $1 AND guid = $2 THEN 'guid' WHEN url = $3 THEN 'url' ELSE 'text' END AS by
        FROM feed_articles WHERE ($1::text IS NOT NULL AND $2::text IS NOT NULL AND feed_url = $1 AND guid = $2) OR url = $3 OR text_hash = $4`,
       [a.feedUrl, a.guid, a.url, a.textHash],
@@ -135,7 +146,8 @@ export class PgFeedStore implements FeedStore {
   async addArticle(a: NewArticle): Promise<AddArticleOutcome> {
     const known = await this.duplicateOf(a);
     if (known) return known;
-    const { rows } = await this.pool.query<{ id: number }>(
+    const { rows } = await this.query<{ id: number }>(
+      'storing an article',
       `INSERT INTO feed_articles (feed_url, guid, url, entry_url, title, published_at, text_hash, text, fetched_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id`,
       [a.feedUrl, a.guid, a.url, a.entryUrl, a.title, a.publishedAt, a.textHash, a.text, a.fetchedAt],
@@ -149,12 +161,12 @@ export class PgFeedStore implements FeedStore {
 
   async articles(status?: StoredArticle['status']): Promise<StoredArticle[]> {
     const { rows } = status
-      ? await this.pool.query<ArticleRow>('SELECT * FROM feed_articles WHERE status = $1 ORDER BY id', [status])
-      : await this.pool.query<ArticleRow>('SELECT * FROM feed_articles ORDER BY id');
+      ? await this.query<ArticleRow>('feed store', 'SELECT * FROM feed_articles WHERE status = $1 ORDER BY id', [status])
+      : await this.query<ArticleRow>('feed store', 'SELECT * FROM feed_articles ORDER BY id');
     return rows.map(toArticle);
   }
 
   async setArticleStatus(id: number, status: StoredArticle['status']): Promise<void> {
-    await this.pool.query('UPDATE feed_articles SET status = $1 WHERE id = $2', [status, id]);
+    await this.query('feed store', 'UPDATE feed_articles SET status = $1 WHERE id = $2', [status, id]);
   }
 }
