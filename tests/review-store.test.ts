@@ -213,6 +213,37 @@ describe('deciding a draft at the same moment in two processes', () => {
     }
   });
 
+  it('PostgreSQL: a decision whose connection is cut mid-transaction is run again, and decides the draft once', async () => {
+    const url = await backends.postgresUrl();
+    const pool = await openPostgres(url, PG_MIGRATIONS);
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      const store = new PgReviewStore(pool);
+      const [id] = await addDrafts(store, 1);
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM review_drafts WHERE id = $1 FOR UPDATE', [id]);
+      const decision = store.decide(id!, { decision: 'approve' }, 'alice', 10);
+      // The decider waits at its claim: cut its connection there (as a server restart or a network drop would).
+      let pid: number | undefined;
+      while (pid === undefined) {
+        await new Promise((r) => setTimeout(r, 20));
+        const { rows } = await holder.query<{ pid: number }>(
+          "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE review_drafts%'",
+        );
+        pid = rows[0]?.pid;
+      }
+      await holder.query('SELECT pg_terminate_backend($1)', [pid]);
+      await holder.query('COMMIT');
+      expect(await decision).toMatchObject({ ok: true, draft: { status: 'approved', decidedBy: 'alice', decidedAt: 10 } });
+      expect(await store.decide(id!, { decision: 'reject' }, 'bob', 11)).toMatchObject({ ok: false, why: 'already-decided' });
+      expect((await store.publishedDataset()).incidents).toHaveLength(1);
+    } finally {
+      await holder.end();
+      await pool.end();
+    }
+  });
+
   it('PostgreSQL: two pools deciding the same 200 drafts at once decide each exactly once', async () => {
     const url = await backends.postgresUrl();
     const [poolA, poolB] = [await openPostgres(url, PG_MIGRATIONS, { max: 8 }), await openPostgres(url, PG_MIGRATIONS, { max: 8 })];
