@@ -64,7 +64,7 @@ function runFeeds(sub: string, databaseUrl: string, ...args: string[]): Promise<
 }
 
 describe.each(BACKEND_KINDS)('npm run feeds (state: %s)', (kind) => {
-  it('adds, lists, polls once, and removes a feed; refuses bad input with exit 2 and changes nothing', { timeout: 120_000 }, async () => {
+  it('adds, lists, polls once, and removes a feed; refuses bad input with exit 2 and changes nothing', { timeout: 180_000 }, async () => {
     // SQLite in the state folder, or PostgreSQL (DATABASE_URL); FEEDS_FILE in a folder of its own either way.
     const databaseUrl = kind === 'postgres' ? await backends.postgresUrl() : '';
     mkdirSync(join(dir, kind));

@@ -5,6 +5,7 @@ import type { FeedStore } from './feed-store.ts';
 import { ARTICLE_LIMITS, FEED_LIMITS, FetchProblem, fetchLimited, type FetchLimits } from './fetch-limited.ts';
 import { HostPacer } from './host-pacer.ts';
 import { FeedParseError, parseFeedEntries } from './parse-feed.ts';
+import { StoreError } from '../storage/postgres.ts';
 
 /** How one feed's poll ended: the named outcomes an operator sees in logs, `feeds list` and metrics. */
 export type PollOutcome =
@@ -110,6 +111,8 @@ export class FeedPoller {
       logger.info({ feed: feed.url, entries: entries.length, added: added.length, duplicates, articleFailures }, 'feed polled');
       return { feedUrl: feed.url, outcome: 'ok', entries: entries.length, added, duplicates, articleFailures };
     } catch (err) {
+      // The database not answering (after its retries) is no fault of the feed: the pass stops, nothing is counted against it.
+      if (err instanceof StoreError) throw err;
       const reason =
         err instanceof FetchProblem
           ? `${err.reason}: ${err.message}`
@@ -159,6 +162,7 @@ export class FeedPoller {
       await this.o.onArticle?.(outcome.id);
       return outcome.id;
     } catch (err) {
+      if (err instanceof StoreError) throw err;
       const reason = err instanceof FetchProblem ? `${err.reason}: ${err.message}` : String(err);
       logger.warn({ feed: feedUrl, url: entryUrl, reason }, 'article could not be read; it is tried again at the next poll');
       return 'failed';
