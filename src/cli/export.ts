@@ -11,7 +11,7 @@ import { loadAppConfigOrExit } from '../config.ts';
 import { reviewStoreOn } from '../review/open-review-store.ts';
 import type { RawDataset } from '../schema/index.ts';
 import { closeStoreBackend } from '../storage/backend.ts';
-import { openStateOrExit } from './open-state.ts';
+import { openStateOrExit, reportStoreFailure } from './open-state.ts';
 
 const { values } = parseArgs({ options: { out: { type: 'string', default: 'data' } } });
 const out = resolve(values.out);
@@ -19,6 +19,8 @@ const backend = await openStateOrExit(loadAppConfigOrExit());
 let published: RawDataset;
 try {
   published = await reviewStoreOn(backend).publishedDataset();
+} catch (err) {
+  reportStoreFailure(err);
 } finally {
   await closeStoreBackend(backend);
 }

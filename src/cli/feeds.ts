@@ -12,7 +12,7 @@ import { FeedPoller } from '../feeds/feed-poller.ts';
 import type { FeedStore } from '../feeds/feed-store.ts';
 import { feedStoreOn } from '../feeds/open-feed-store.ts';
 import { closeStoreBackend, type StoreBackend } from '../storage/backend.ts';
-import { openStateOrExit } from './open-state.ts';
+import { openStateOrExit, reportStoreFailure } from './open-state.ts';
 
 const USAGE = 'usage: npm run feeds -- add <url> [--name N] [--interval MINUTES] | list | remove <url> | resume <url> | poll [--all] [--json]';
 
@@ -44,6 +44,8 @@ async function main(argv: string[]): Promise<void> {
   const store = async (): Promise<FeedStore> => feedStoreOn((backend ??= await openStateOrExit(config)));
   try {
     await run(verb, arg, parsed.values, { file, path, config }, store);
+  } catch (err) {
+    reportStoreFailure(err);
   } finally {
     if (backend) await closeStoreBackend(backend);
   }

@@ -20,3 +20,10 @@ export async function openStateOrExit(config: Pick<AppConfig, 'databaseUrl' | 's
     throw err;
   }
 }
+
+/** A database that stopped answering mid-run (after its retries): its reason on stderr and exit 1, not a stack trace. */
+export function reportStoreFailure(err: unknown): never {
+  if (!(err instanceof StoreError)) throw err;
+  process.stderr.write(`${err.message}\n`);
+  process.exit(1);
+}

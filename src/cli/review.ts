@@ -11,7 +11,7 @@ import { loadAppConfigOrExit } from '../config.ts';
 import { reviewStoreOn } from '../review/open-review-store.ts';
 import type { Draft, ReviewStore } from '../review/review-store.ts';
 import { closeStoreBackend } from '../storage/backend.ts';
-import { openStateOrExit } from './open-state.ts';
+import { openStateOrExit, reportStoreFailure } from './open-state.ts';
 
 const USAGE = 'usage: npm run review -- list | show <id> | approve <id> [--set path=value ...] | reject <id>  [--as NAME]';
 
@@ -59,6 +59,8 @@ async function main(argv: string[]): Promise<void> {
   const backend = await openStateOrExit(loadAppConfigOrExit());
   try {
     await run(verb, idText, parsed.values, reviewStoreOn(backend));
+  } catch (err) {
+    reportStoreFailure(err);
   } finally {
     await closeStoreBackend(backend);
   }
