@@ -6,7 +6,7 @@ import { Dataset } from '../src/core/dataset.ts';
 import { openRecordsSnapshot, writeRecordsSnapshot } from '../src/data/records-snapshot.ts';
 import { DigestRunner, digestNonce, incidentIds, type DigestRunnerOptions } from '../src/digest/runner.ts';
 import type { DigestMessageBody, DigestSender } from '../src/digest/sender.ts';
-import { DigestStore } from '../src/digest/store.ts';
+import { SqliteDigestStore } from '../src/digest/sqlite-digest-store.ts';
 import { openDatabase, type Db } from '../src/storage/db.ts';
 import type { Incident } from '../src/schema/index.ts';
 import { seedDataset } from '../testkit/seed-dataset.ts';
@@ -75,7 +75,7 @@ class Clock {
 
 function setup(opts: { dir?: string; clock?: Clock; sender?: FakeSender; dataset?: () => Dataset; runner?: Partial<DigestRunnerOptions> } = {}) {
   const { db, dir } = tempDb(opts.dir);
-  const store = new DigestStore(db);
+  const store = new SqliteDigestStore(db);
   const clock = opts.clock ?? new Clock(Date.parse('2019-08-22T12:00:00Z'));
   const sender = opts.sender ?? new FakeSender();
   const ds = seedDataset();
@@ -92,8 +92,8 @@ function setup(opts: { dir?: string; clock?: Clock; sender?: FakeSender; dataset
   return { db, dir, store, clock, sender, runner };
 }
 
-const subscribe = (
-  store: DigestStore,
+const subscribe = async (
+  store: SqliteDigestStore,
   guildId: string,
   at: number,
   extra: Partial<{ time: string; timeZone: string; channelId: string; placeId: string | null }> = {},
@@ -119,12 +119,12 @@ describe('digest delivery', () => {
     let seenRowDuringSend: string | undefined;
     const send = sender.send.bind(sender);
     sender.send = async (c, b) => {
-      seenRowDuringSend = store.getDelivery('g1', '2019-08-23')?.status;
+      seenRowDuringSend = (await store.getDelivery('g1', '2019-08-23'))?.status;
       return send(c, b);
     };
     expect((await runner.tick()).outcomes.sent).toBe(1);
     expect(seenRowDuringSend).toBe('sending');
-    const d = store.getDelivery('g1', '2019-08-23')!;
+    const d = (await store.getDelivery('g1', '2019-08-23'))!;
     expect(d).toMatchObject({ status: 'sent', attempts: 1, messageId: sender.posted[0]!.id, digestDay: '2019-08-22', lastError: null });
     expect(sender.posted[0]!.body).toMatchObject({ nonce: digestNonce('g1', '2019-08-23'), enforce_nonce: true, allowed_mentions: { parse: [] } });
     expect(sender.posted[0]!.body.nonce.length).toBeLessThanOrEqual(25);
@@ -163,7 +163,7 @@ describe('digest delivery', () => {
     sender.failures.push(e500, timeout, e500, e500);
     expect((await runner.tick()).outcomes['retry-later']).toBe(1);
     expect(sender.requests).toHaveLength(3);
-    const d = store.getDelivery('g1', '2019-08-23')!;
+    const d = (await store.getDelivery('g1', '2019-08-23'))!;
     expect(d).toMatchObject({ status: 'retry', attempts: 3, nextAttemptAt: clock.t + 60_000 });
     expect(d.lastError).toContain('500');
     clock.advance(30_000);
@@ -173,7 +173,7 @@ describe('digest delivery', () => {
     expect(sender.requests).toHaveLength(5);
     expect(new Set(sender.requests.map((r) => JSON.stringify(r.body))).size).toBe(1); // every attempt sends the same body
     expect(sender.posted).toHaveLength(1);
-    expect(store.getDelivery('g1', '2019-08-23')).toMatchObject({ status: 'sent', attempts: 5 });
+    expect(await store.getDelivery('g1', '2019-08-23')).toMatchObject({ status: 'sent', attempts: 5 });
   });
 
   it.each([
@@ -187,10 +187,10 @@ describe('digest delivery', () => {
     sender.failures.push(apiError(status, code, message));
     expect((await runner.tick()).outcomes.disabled).toBe(1);
     expect(sender.requests).toHaveLength(1);
-    const sub = store.getSubscription('g1')!;
+    const sub = (await store.getSubscription('g1'))!;
     expect(sub.enabled).toBe(false);
     expect(sub.disabledReason).toMatch(why);
-    expect(store.getDelivery('g1', '2019-08-23')).toMatchObject({ status: 'failed' });
+    expect(await store.getDelivery('g1', '2019-08-23')).toMatchObject({ status: 'failed' });
     clock.set('2019-08-24T05:00:00Z');
     await runner.tick();
     expect(sender.requests).toHaveLength(1);
@@ -207,7 +207,7 @@ describe('digest delivery', () => {
     clock.set('2019-08-23T05:00:00Z');
     sender.failures.push(apiError(400, 50035, 'Invalid Form Body'));
     expect((await runner.tick()).outcomes.failed).toBe(1);
-    expect(store.getSubscription('g1')!.enabled).toBe(true);
+    expect((await store.getSubscription('g1'))!.enabled).toBe(true);
     clock.advance(3600_000);
     await runner.tick();
     expect(sender.requests).toHaveLength(1);
@@ -229,7 +229,7 @@ describe('digest delivery', () => {
     sender.hold = null;
     // Discord received (and posted) all three; the killed process recorded none as sent
     expect(sender.posted).toHaveLength(3);
-    expect(['g1', 'g2', 'g3'].map((g) => a.store.getDelivery(g, '2019-08-23')!.status)).toEqual(['sending', 'sending', 'sending']);
+    expect(await Promise.all(['g1', 'g2', 'g3'].map(async (g) => (await a.store.getDelivery(g, '2019-08-23'))!.status))).toEqual(['sending', 'sending', 'sending']);
     const clock = new Clock(Date.parse('2019-08-23T05:00:30Z'));
     const b = setup({ dir: a.dir, clock, sender, runner: { owner: 'b' } });
     expect((await b.runner.tick()).due).toBe(0); // a's attempts are trusted for a minute
@@ -237,7 +237,7 @@ describe('digest delivery', () => {
     expect((await b.runner.tick()).outcomes.sent).toBe(3);
     expect(sender.posted).toHaveLength(3); // deduplicated by nonce
     expect(sender.requests).toHaveLength(6);
-    for (const g of ['g1', 'g2', 'g3']) expect(b.store.getDelivery(g, '2019-08-23')).toMatchObject({ status: 'sent', attempts: 2 });
+    for (const g of ['g1', 'g2', 'g3']) expect(await b.store.getDelivery(g, '2019-08-23')).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
   it('does not resend an attempt of a dead process older than the nonce window: never a second copy', async () => {
@@ -256,8 +256,8 @@ describe('digest delivery', () => {
     const b = setup({ dir: a.dir, clock: new Clock(Date.parse('2019-08-23T05:30:00Z')), sender, runner: { owner: 'b' } });
     expect((await b.runner.tick()).outcomes.unknown).toBe(1);
     expect(sender.requests).toHaveLength(1);
-    expect(b.store.getDelivery('g1', '2019-08-23')).toMatchObject({ status: 'unknown' });
-    expect(b.store.getDelivery('g1', '2019-08-23')!.lastError).toMatch(/stopped while/);
+    expect(await b.store.getDelivery('g1', '2019-08-23')).toMatchObject({ status: 'unknown' });
+    expect((await b.store.getDelivery('g1', '2019-08-23'))!.lastError).toMatch(/stopped while/);
   });
 
   it('with shards, only the process holding the guild sends', async () => {
@@ -275,8 +275,8 @@ describe('digest delivery', () => {
     const seed = seedDataset();
     let current = seed;
     const { store, clock, sender, runner } = setup({ dataset: () => current });
-    runner.recordDataset();
-    expect(store.seenLog().size).toBe(0); // all baseline
+    await runner.recordDataset();
+    expect((await store.seenLog()).size).toBe(0); // all baseline
     subscribe(store, 'g1', clock.t, { timeZone: 'UTC' });
     const base = seed.raw.incidents[0]!;
     const mk = (id: string, date: string): Incident => ({ ...base, id, date: { date, precision: 'exact' } });
@@ -311,11 +311,11 @@ describe('digest delivery', () => {
     expect((await runner.tick()).outcomes['retry-later']).toBe(1);
     clock.set('2019-08-23T04:00:30Z'); // 00:00:30 on 23 August
     expect((await runner.tick()).outcomes.sent).toBe(1);
-    expect(store.getDelivery('g1', '2019-08-22')).toMatchObject({ status: 'sent', digestDay: '2019-08-21' });
-    expect(store.getDelivery('g1', '2019-08-23')).toBeNull();
+    expect(await store.getDelivery('g1', '2019-08-22')).toMatchObject({ status: 'sent', digestDay: '2019-08-21' });
+    expect(await store.getDelivery('g1', '2019-08-23')).toBeNull();
     clock.set('2019-08-24T03:50:00Z');
     expect((await runner.tick()).outcomes.sent).toBe(1);
-    expect(store.getDelivery('g1', '2019-08-23')).toMatchObject({ status: 'sent', digestDay: '2019-08-22' });
+    expect(await store.getDelivery('g1', '2019-08-23')).toMatchObject({ status: 'sent', digestDay: '2019-08-22' });
     expect(sender.posted).toHaveLength(2);
   });
 
@@ -328,7 +328,7 @@ describe('digest delivery', () => {
     expect((await runner.tick()).outcomes.sent).toBe(1);
     clock.advance(60_000);
     expect((await runner.tick()).due).toBe(0);
-    expect(store.getDelivery('g1', '2019-08-22')).toMatchObject({ status: 'sent', digestDay: '2019-08-21' });
+    expect(await store.getDelivery('g1', '2019-08-22')).toMatchObject({ status: 'sent', digestDay: '2019-08-21' });
     expect(sender.posted).toHaveLength(1);
   });
 
@@ -342,7 +342,7 @@ describe('digest delivery', () => {
     const e502 = apiError(502, 0, 'Bad Gateway');
     sender.failures.push(e502, e502, e502, e502, e502, e502); // both: no clear answer, perhaps posted
     expect((await a.runner.tick()).outcomes['retry-later']).toBe(2);
-    expect(a.store.getDelivery('g1', '2019-08-23')).toMatchObject({ maybePosted: true, firstAttemptMono: 0, monoOrigin: 'boot-1' });
+    expect(await a.store.getDelivery('g1', '2019-08-23')).toMatchObject({ maybePosted: true, firstAttemptMono: 0, monoOrigin: 'boot-1' });
     // 61 minutes pass; the wall clock is set back an hour: it says one minute.
     mono += 61 * 60_000;
     a.clock.set('2019-08-23T05:01:00Z');
@@ -374,7 +374,7 @@ describe('digest delivery', () => {
     // every minute for an hour: retries stay inside the 5 minutes from the first request, then it stops
     for (let m = 0; m < 60; m++, clock.advance(60_000)) await runner.tick();
     expect(sender.posted).toHaveLength(1);
-    const d = store.getDelivery('g1', '2019-08-23')!;
+    const d = (await store.getDelivery('g1', '2019-08-23'))!;
     expect(d.status).toBe('unknown');
     expect(d.lastError).toMatch(/may have been posted/);
     expect(d.firstAttemptAt).toBe(Date.parse('2019-08-23T05:00:00Z'));
@@ -392,7 +392,7 @@ describe('digest delivery', () => {
     for (let round = 0; round < 3; round++) {
       const before = clock.t;
       expect((await runner.tick()).outcomes['retry-later']).toBe(1);
-      const d = store.getDelivery('g1', '2019-08-23')!;
+      const d = (await store.getDelivery('g1', '2019-08-23'))!;
       waits.push((d.nextAttemptAt! - before) / 60_000);
       clock.t = d.nextAttemptAt!;
     }
@@ -432,7 +432,7 @@ describe('digest delivery', () => {
     expect((await a.runner.tick()).outcomes.sent).toBe(1);
     expect(otherReport).toMatchObject({ due: 0 });
     expect(calls).toBe(2);
-    expect(a.store.getDelivery('g1', '2019-08-23')).toMatchObject({ status: 'sent', owner: 'a', attempts: 2 });
+    expect(await a.store.getDelivery('g1', '2019-08-23')).toMatchObject({ status: 'sent', owner: 'a', attempts: 2 });
   });
 
   it('a retry goes to the channel /digest set moved the subscription to, unless an earlier request may have posted it', async () => {
@@ -444,20 +444,20 @@ describe('digest delivery', () => {
     const e500 = apiError(500, 0, 'Internal Server Error');
     sender.failures.push(e429, e429, e429, e500, e500, e500); // g1: clearly not posted; g2: perhaps posted
     await runner.tick();
-    expect([store.getDelivery('g1', '2019-08-23')!.status, store.getDelivery('g2', '2019-08-23')!.status]).toEqual(['retry', 'retry']);
-    store.setSubscription({ guildId: 'g1', channelId: 'new1', time: '08:00', timeZone: 'Asia/Baghdad', placeId: null }, clock.t);
-    store.setSubscription({ guildId: 'g2', channelId: 'new2', time: '08:00', timeZone: 'Asia/Baghdad', placeId: null }, clock.t);
+    expect([(await store.getDelivery('g1', '2019-08-23'))!.status, (await store.getDelivery('g2', '2019-08-23'))!.status]).toEqual(['retry', 'retry']);
+    await store.setSubscription({ guildId: 'g1', channelId: 'new1', time: '08:00', timeZone: 'Asia/Baghdad', placeId: null }, clock.t);
+    await store.setSubscription({ guildId: 'g2', channelId: 'new2', time: '08:00', timeZone: 'Asia/Baghdad', placeId: null }, clock.t);
     clock.advance(60_000);
     expect((await runner.tick()).outcomes.sent).toBe(2);
     expect(sender.posted.map((p) => p.channelId).sort()).toEqual(['new1', 'old2']);
-    expect(store.getDelivery('g1', '2019-08-23')!.channelId).toBe('new1');
+    expect((await store.getDelivery('g1', '2019-08-23'))!.channelId).toBe('new1');
   });
 
   it('a hot reload during a fan-out never lists an incident twice: each digest is composed from the dataset it recorded', async () => {
     const seed = seedDataset();
     let current = seed;
     const { store, clock, sender, runner } = setup({ dataset: () => current, runner: { concurrency: 1 } });
-    runner.recordDataset();
+    await runner.recordDataset();
     subscribe(store, 'g1', clock.t, { timeZone: 'UTC' });
     subscribe(store, 'g2', clock.t, { timeZone: 'UTC' });
     const base = seed.raw.incidents[0]!;
@@ -481,14 +481,14 @@ describe('digest delivery', () => {
     }
   });
 
-  it('records the incident ids of an on-disk snapshot from the index, reading no record', () => {
+  it('records the incident ids of an on-disk snapshot from the index, reading no record', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'digest-snap-'));
     dirs.push(dir);
     writeRecordsSnapshot(seedDataset(), join(dir, 'seed.snap'));
     const { ds: snap, reads: recordsReadFromDisk } = countingRecords(openRecordsSnapshot(join(dir, 'seed.snap')));
     const { store, runner } = setup({ dataset: () => snap });
-    expect(store.getMeta('seen_baseline_at')).toBeNull();
-    runner.recordDataset();
+    expect(await store.getMeta('seen_baseline_at')).toBeNull();
+    await runner.recordDataset();
     expect(recordsReadFromDisk()).toBe(0);
     expect([...incidentIds(snap)].sort()).toEqual(
       seedDataset()
