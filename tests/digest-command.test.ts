@@ -48,7 +48,7 @@ describe('/digest', () => {
     const r = await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '08:00', timezone: 'Asia/Baghdad' }, c);
     expect(r.flags).toBe(64);
     expect(r.content).toContain('lacks Embed Links');
-    expect(storeOf(c).getSubscription(GUILD)).toBeNull();
+    expect(await storeOf(c).getSubscription(GUILD)).toBeNull();
   });
 
   it('set, status, off and set again', async () => {
@@ -65,10 +65,10 @@ describe('/digest', () => {
     expect(off.content).toContain('is off');
     const st2 = await digest.handle({ subcommand: 'status' }, c);
     expect(st2.content).toMatch(/\*\*State:\*\* off — Turned off with \/digest off/);
-    const sub = storeOf(c).getSubscription(GUILD)!;
+    const sub = (await storeOf(c).getSubscription(GUILD))!;
     expect(sub).toMatchObject({ enabled: false, time: '08:00', placeId: 'syria' });
     await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '09:15', timezone: 'Europe/London' }, c);
-    expect(storeOf(c).getSubscription(GUILD)).toMatchObject({ enabled: true, time: '09:15', timeZone: 'Europe/London', placeId: null, disabledReason: null });
+    expect(await storeOf(c).getSubscription(GUILD)).toMatchObject({ enabled: true, time: '09:15', timeZone: 'Europe/London', placeId: null, disabledReason: null });
   });
 
   it("set after a failure today (permissions fixed): today's digest goes out after all, to the channel now set", async () => {

@@ -112,7 +112,7 @@ const subscribe = async (
 describe('digest delivery', () => {
   it('records the delivery before sending, marks it sent with the message id, and never sends it twice', async () => {
     const { store, clock, sender, runner } = setup();
-    subscribe(store, 'g1', clock.t);
+    await subscribe(store, 'g1', clock.t);
     clock.set('2019-08-23T04:59:00Z');
     expect((await runner.tick()).due).toBe(0);
     clock.set('2019-08-23T05:00:00Z'); // 08:00 in Baghdad
@@ -140,8 +140,8 @@ describe('digest delivery', () => {
 
   it("catches up today's digest after a restart, and a restarted process does not resend a sent one", async () => {
     const first = setup();
-    subscribe(first.store, 'g1', first.clock.t);
-    subscribe(first.store, 'g2', first.clock.t, { time: '23:00' });
+    await subscribe(first.store, 'g1', first.clock.t);
+    await subscribe(first.store, 'g2', first.clock.t, { time: '23:00' });
     first.clock.set('2019-08-23T05:00:00Z');
     await first.runner.tick();
     await first.runner.stop();
@@ -156,7 +156,7 @@ describe('digest delivery', () => {
 
   it('retries 5xx and timeouts with backoff, then leaves it for a later tick; nothing lost or doubled', async () => {
     const { store, clock, sender, runner } = setup({ runner: { nextAttempt: { baseMs: 60_000, maxMs: 600_000, maxAttemptsPerDay: 10 } } });
-    subscribe(store, 'g1', clock.t);
+    await subscribe(store, 'g1', clock.t);
     clock.set('2019-08-23T05:00:00Z');
     const e500 = apiError(500, 0, 'Internal Server Error');
     const timeout = Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
@@ -182,7 +182,7 @@ describe('digest delivery', () => {
     [404, 10003, 'Unknown Channel', /10003/],
   ])('turns the subscription off at once on %i/%i and records why', async (status, code, message, why) => {
     const { store, clock, sender, runner } = setup();
-    subscribe(store, 'g1', clock.t);
+    await subscribe(store, 'g1', clock.t);
     clock.set('2019-08-23T05:00:00Z');
     sender.failures.push(apiError(status, code, message));
     expect((await runner.tick()).outcomes.disabled).toBe(1);
@@ -195,7 +195,7 @@ describe('digest delivery', () => {
     await runner.tick();
     expect(sender.requests).toHaveLength(1);
     // /digest set turns it back on
-    subscribe(store, 'g1', Date.parse('2019-08-24T06:00:00Z'));
+    await subscribe(store, 'g1', Date.parse('2019-08-24T06:00:00Z'));
     clock.set('2019-08-25T05:00:00Z');
     await runner.tick();
     expect(sender.posted).toHaveLength(1);
@@ -203,7 +203,7 @@ describe('digest delivery', () => {
 
   it('stops for the day on a body Discord rejects, keeping the subscription', async () => {
     const { store, clock, sender, runner } = setup();
-    subscribe(store, 'g1', clock.t);
+    await subscribe(store, 'g1', clock.t);
     clock.set('2019-08-23T05:00:00Z');
     sender.failures.push(apiError(400, 50035, 'Invalid Form Body'));
     expect((await runner.tick()).outcomes.failed).toBe(1);
@@ -216,7 +216,7 @@ describe('digest delivery', () => {
   it('a process killed mid-request is recovered with the same nonce, so Discord posts it once', async () => {
     const sender = new FakeSender();
     const a = setup({ sender, runner: { owner: 'a' } });
-    for (const g of ['g1', 'g2', 'g3']) subscribe(a.store, g, a.clock.t);
+    for (const g of ['g1', 'g2', 'g3']) await subscribe(a.store, g, a.clock.t);
     a.clock.set('2019-08-23T05:00:00Z');
     let release!: () => void;
     sender.hold = new Promise((r) => (release = r));
@@ -243,7 +243,7 @@ describe('digest delivery', () => {
   it('does not resend an attempt of a dead process older than the nonce window: never a second copy', async () => {
     const sender = new FakeSender();
     const a = setup({ sender, runner: { owner: 'a' } });
-    subscribe(a.store, 'g1', a.clock.t);
+    await subscribe(a.store, 'g1', a.clock.t);
     a.clock.set('2019-08-23T05:00:00Z');
     let release!: () => void;
     sender.hold = new Promise((r) => (release = r));
@@ -263,8 +263,8 @@ describe('digest delivery', () => {
   it('with shards, only the process holding the guild sends', async () => {
     const sender = new FakeSender();
     const a = setup({ sender, runner: { holdsGuild: (g) => g === 'g1' } });
-    subscribe(a.store, 'g1', a.clock.t);
-    subscribe(a.store, 'g2', a.clock.t);
+    await subscribe(a.store, 'g1', a.clock.t);
+    await subscribe(a.store, 'g2', a.clock.t);
     const b = setup({ dir: a.dir, sender, clock: a.clock, runner: { holdsGuild: (g) => g === 'g2' } });
     a.clock.set('2019-08-23T05:00:00Z');
     await Promise.all([a.runner.tick(), b.runner.tick(), a.runner.tick()]);
@@ -277,7 +277,7 @@ describe('digest delivery', () => {
     const { store, clock, sender, runner } = setup({ dataset: () => current });
     await runner.recordDataset();
     expect((await store.seenLog()).size).toBe(0); // all baseline
-    subscribe(store, 'g1', clock.t, { timeZone: 'UTC' });
+    await subscribe(store, 'g1', clock.t, { timeZone: 'UTC' });
     const base = seed.raw.incidents[0]!;
     const mk = (id: string, date: string): Incident => ({ ...base, id, date: { date, precision: 'exact' } });
     const days = ['2019-08-23', '2019-08-24', '2019-08-25', '2019-08-26', '2019-08-27', '2019-08-28'];
@@ -305,7 +305,7 @@ describe('digest delivery', () => {
   });
   it("a 23:50 digest that failed just before midnight is still sent after it, as that day's digest, and the next day's follows", async () => {
     const { store, clock, sender, runner } = setup();
-    subscribe(store, 'g1', clock.t, { time: '23:50', timeZone: 'America/New_York' });
+    await subscribe(store, 'g1', clock.t, { time: '23:50', timeZone: 'America/New_York' });
     clock.set('2019-08-23T03:58:00Z'); // 23:58 EDT on 22 August (the bot was busy until then)
     sender.failures.push(...Array.from({ length: 3 }, () => apiError(503, 0, 'Service Unavailable')));
     expect((await runner.tick()).outcomes['retry-later']).toBe(1);
@@ -321,7 +321,7 @@ describe('digest delivery', () => {
 
   it('a 23:50 digest the bot was down for (23:45 to 00:05) is sent at 00:05, once', async () => {
     const { store, clock, sender, runner } = setup();
-    subscribe(store, 'g1', clock.t, { time: '23:50', timeZone: 'America/New_York' });
+    await subscribe(store, 'g1', clock.t, { time: '23:50', timeZone: 'America/New_York' });
     clock.set('2019-08-23T03:45:00Z');
     await runner.tick();
     clock.set('2019-08-23T04:05:00Z');
@@ -336,8 +336,8 @@ describe('digest delivery', () => {
     const sender = new FakeSender();
     let mono = 0;
     const a = setup({ sender, runner: { owner: 'a', monotonic: { now: () => mono, origin: 'boot-1' } } });
-    subscribe(a.store, 'g1', a.clock.t);
-    subscribe(a.store, 'g2', a.clock.t);
+    await subscribe(a.store, 'g1', a.clock.t);
+    await subscribe(a.store, 'g2', a.clock.t);
     a.clock.set('2019-08-23T05:00:00Z');
     const e502 = apiError(502, 0, 'Bad Gateway');
     sender.failures.push(e502, e502, e502, e502, e502, e502); // both: no clear answer, perhaps posted
@@ -351,7 +351,7 @@ describe('digest delivery', () => {
     expect((await b.runner.tick()).outcomes.unknown).toBe(2); // no marker lookup in this fake: unknown, but never resent
     expect(sender.requests).toHaveLength(6);
     // Another machine (no comparable monotonic clock) whose wall clock is behind the first request: too late too.
-    subscribe(a.store, 'g3', Date.parse('2019-08-22T12:00:00Z'));
+    await subscribe(a.store, 'g3', Date.parse('2019-08-22T12:00:00Z'));
     a.clock.set('2019-08-23T05:10:00Z');
     sender.failures.push(e502, e502, e502);
     expect((await a.runner.tick()).outcomes['retry-later']).toBe(1);
@@ -365,7 +365,7 @@ describe('digest delivery', () => {
   it("never resends after Discord's nonce window when a request got no clear answer (a timeout that did post)", async () => {
     const { store, clock, sender, runner } = setup({ runner: { nextAttempt: { baseMs: 60_000, maxMs: 30 * 60_000, maxAttemptsPerDay: 24 } } });
     sender.now = () => clock.t;
-    subscribe(store, 'g1', clock.t);
+    await subscribe(store, 'g1', clock.t);
     clock.set('2019-08-23T05:00:00Z');
     const timeout = Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
     const e502 = apiError(502, 0, 'Bad Gateway');
@@ -384,7 +384,7 @@ describe('digest delivery', () => {
   it('backs off 1, 2, 4 minutes between rounds of a clear failure (429), and keeps retrying past the nonce window', async () => {
     const { store, clock, sender, runner } = setup({ runner: { nextAttempt: { baseMs: 60_000, maxMs: 30 * 60_000, maxAttemptsPerDay: 24 } } });
     sender.now = () => clock.t;
-    subscribe(store, 'g1', clock.t);
+    await subscribe(store, 'g1', clock.t);
     clock.set('2019-08-23T05:00:00Z');
     const e429 = Object.assign(apiError(429, 0, 'You are being rate limited.'), { rawError: { retry_after: 0.001 } });
     sender.failures.push(...Array.from({ length: 9 }, () => e429));
@@ -418,7 +418,7 @@ describe('digest delivery', () => {
       },
     });
     other = setup({ dir: a.dir, sender, clock, runner: { owner: 'b' } });
-    subscribe(a.store, 'g1', clock.t);
+    await subscribe(a.store, 'g1', clock.t);
     clock.set('2019-08-23T05:00:00Z');
     const send = sender.send.bind(sender);
     let calls = 0;
@@ -437,8 +437,8 @@ describe('digest delivery', () => {
 
   it('a retry goes to the channel /digest set moved the subscription to, unless an earlier request may have posted it', async () => {
     const { store, clock, sender, runner } = setup({ runner: { concurrency: 1 } });
-    subscribe(store, 'g1', clock.t, { channelId: 'old1' });
-    subscribe(store, 'g2', clock.t, { channelId: 'old2' });
+    await subscribe(store, 'g1', clock.t, { channelId: 'old1' });
+    await subscribe(store, 'g2', clock.t, { channelId: 'old2' });
     clock.set('2019-08-23T05:00:00Z');
     const e429 = Object.assign(apiError(429, 0, 'rate limited'), { rawError: { retry_after: 0.001 } });
     const e500 = apiError(500, 0, 'Internal Server Error');
@@ -458,8 +458,8 @@ describe('digest delivery', () => {
     let current = seed;
     const { store, clock, sender, runner } = setup({ dataset: () => current, runner: { concurrency: 1 } });
     await runner.recordDataset();
-    subscribe(store, 'g1', clock.t, { timeZone: 'UTC' });
-    subscribe(store, 'g2', clock.t, { timeZone: 'UTC' });
+    await subscribe(store, 'g1', clock.t, { timeZone: 'UTC' });
+    await subscribe(store, 'g2', clock.t, { timeZone: 'UTC' });
     const base = seed.raw.incidents[0]!;
     const added: Incident = { ...base, id: 'reloaded-2019-08-22', date: { date: '2019-08-22', precision: 'exact' } };
     const send = sender.send.bind(sender);
