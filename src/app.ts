@@ -150,9 +150,7 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
             createOpsPlugin({
               port: config.httpPort,
               metrics,
-              stores: [
-                { name: 'state database', check: () => pingStoreBackend(digest.backend()) },
-              ],
+              stores: [{ name: 'state database', check: () => pingStoreBackend(digest.backend()) }],
             }),
           ]
         : []),

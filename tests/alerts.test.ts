@@ -182,7 +182,14 @@ describe.each(backends)('alert store: $name', (backend) => {
           times: 1,
         },
       );
-      const r = new AlertRunner({ store, dataset: () => ds, sender: restAlertSender(digestRest), compose, logger: pino({ level: 'silent' }), clock: () => now });
+      const r = new AlertRunner({
+        store,
+        dataset: () => ds,
+        sender: restAlertSender(digestRest),
+        compose,
+        logger: pino({ level: 'silent' }),
+        clock: () => now,
+      });
       await r.onPublished([incident('homs-army-2019-08-18')]);
       const t0 = performance.now();
       expect(await r.tick()).toMatchObject({ 'retry-later': 1, sent: 0 });

@@ -229,7 +229,11 @@ describe('digest delivery', () => {
     sender.hold = null;
     // Discord received (and posted) all three; the killed process recorded none as sent
     expect(sender.posted).toHaveLength(3);
-    expect(await Promise.all(['g1', 'g2', 'g3'].map(async (g) => (await a.store.getDelivery(g, '2019-08-23'))!.status))).toEqual(['sending', 'sending', 'sending']);
+    expect(await Promise.all(['g1', 'g2', 'g3'].map(async (g) => (await a.store.getDelivery(g, '2019-08-23'))!.status))).toEqual([
+      'sending',
+      'sending',
+      'sending',
+    ]);
     const clock = new Clock(Date.parse('2019-08-23T05:00:30Z'));
     const b = setup({ dir: a.dir, clock, sender, runner: { owner: 'b' } });
     expect((await b.runner.tick()).due).toBe(0); // a's attempts are trusted for a minute
