@@ -14,7 +14,9 @@ import { watchDataset, type DatasetWatcher } from './data/watch-dataset.ts';
 import { runAsk } from './cli/ask.ts';
 import { runConsole } from './cli/console.ts';
 import { createConsoleServices } from './digest/console-services.ts';
-import { pingStoreBackend } from './storage/backend.ts';
+import { closeStoreBackend, openStoreBackend, pingStoreBackend, type StoreBackend } from './storage/backend.ts';
+import { SchemaTooNewError } from './storage/db.ts';
+import { StoreError } from './storage/postgres.ts';
 import type { Bot } from './discord/bot.ts';
 import type { Logger } from './discord/logger.ts';
 
@@ -116,13 +118,16 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     process.exit(1);
   }
   const dataset: () => Dataset = data.current;
+  // PostgreSQL (DATABASE_URL) is opened here, before anything else needs it: unreachable, or migrated by a
+  // newer version, it stops the bot with one line (exit 2). SQLite is opened by the digest plugin in STATE_DIR.
+  const backend = config.databaseUrl ? await openPostgresOrExit(config, logger, flushLogger) : null;
   // Metrics are counted only when something serves them (HTTP_PORT).
   const metrics = config.httpPort !== null ? createBotMetrics() : null;
   // The daily digest: /digest's storage and permission check, and the scheduler that posts (only for
   // guilds on this process's shards). Its database lives in the state folder.
   const digest = createDigestPlugin({
     dataset,
-    stateDir: config.stateDir,
+    ...(backend ? { backend } : { stateDir: config.stateDir }),
     ...(metrics ? { runner: { onOutcome: (outcome) => metrics.digests.inc({ outcome }) } } : {}),
   });
   const bot = createBot({
@@ -136,6 +141,8 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
       // REST manager and invalid-request count it shares.
       createAlertsPlugin({ digest, dataset, ...(config.discord.alertsPerHour ? { maxPerHour: config.discord.alertsPerHour } : {}) }),
       { name: 'dataset-watcher', onStop: () => data.close() },
+      // Last: the services above stop first, then the database they share is closed.
+      ...(backend ? [{ name: 'database', onStop: () => closeStoreBackend(backend) }] : []),
       // The invite link at ready, and a warning when the registered commands differ from these.
       createStartupReportPlugin({ permissions: [...DIGEST_PERMISSIONS], definitions: commands.map((c) => c.definition as unknown as Record<string, unknown>) }),
       ...(metrics && config.httpPort !== null
@@ -143,9 +150,7 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
             createOpsPlugin({
               port: config.httpPort,
               metrics,
-              stores: [
-                { name: 'state database', check: () => pingStoreBackend(digest.backend()) },
-              ],
+              stores: [{ name: 'state database', check: () => pingStoreBackend(digest.backend()) }],
             }),
           ]
         : []),
@@ -186,6 +191,21 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     process.exit(1);
   }
   return bot;
+}
+
+/**
+ * Connects to PostgreSQL and applies pending migrations; when it cannot be reached, or a newer version of
+ * the bot migrated it, logs one line naming DATABASE_URL without its password and exits with code 2.
+ */
+async function openPostgresOrExit(config: OnlineConfig, logger: Logger, flush: (l: Logger) => Promise<void>): Promise<StoreBackend> {
+  try {
+    return await openStoreBackend({ databaseUrl: config.databaseUrl, stateDir: config.stateDir });
+  } catch (err) {
+    if (!(err instanceof StoreError || err instanceof SchemaTooNewError)) throw err;
+    logger.fatal(err.message);
+    await flush(logger);
+    process.exit(2);
+  }
 }
 
 /** SHARD_COUNT > 1: discord.js's ShardingManager, one child process per shard, respawned with backoff. */

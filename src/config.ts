@@ -73,7 +73,9 @@ const EnvSchema = z.object({
     unsetIfEmpty,
     z
       .string()
-      .refine(isPostgresUrl, { error: 'must be a PostgreSQL URL such as postgres://user:password@host:5432/dbname (the value is not shown: it may hold a password)' })
+      .refine(isPostgresUrl, {
+        error: 'must be a PostgreSQL URL such as postgres://user:password@host:5432/dbname (the value is not shown: it may hold a password)',
+      })
       .optional(),
   ),
   /** GET /healthz and /metrics on this port; unset: no HTTP server. */

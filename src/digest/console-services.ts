@@ -1,10 +1,8 @@
 import { openDatabase } from '../storage/db.ts';
 import type { AlertServices, ChannelPermissionChecker, DigestServices } from '../../commands/kit/services.ts';
-import type { AlertStore } from '../alerts/alert-store.ts';
 import { SqliteAlertStore } from '../alerts/sqlite-alert-store.ts';
 import { DEFAULT_ALERTS_PER_HOUR } from '../alerts/alert-runner.ts';
 import { SqliteDigestStore } from './sqlite-digest-store.ts';
-import type { DigestStore } from './store.ts';
 
 export interface ConsoleServicesOptions {
   /** Keep subscriptions in this state folder's database (e.g. STATE_DIR); default: in memory, gone on exit. */
@@ -19,8 +17,8 @@ export interface ConsoleServicesOptions {
  * UTC and no filter unless `timezone:` / `place:` are given.
  */
 export function createConsoleServices(opts: ConsoleServicesOptions = {}): {
-  digest: DigestServices & { store: DigestStore };
-  alerts: AlertServices & { store: AlertStore };
+  digest: DigestServices & { store: SqliteDigestStore };
+  alerts: AlertServices & { store: SqliteAlertStore };
 } {
   const db = opts.stateDir ? openDatabase({ stateDir: opts.stateDir }) : openDatabase({ memory: true });
   const checkChannel = opts.checkChannel ?? (async () => ({ ok: true }) as const);

@@ -241,9 +241,10 @@ export class DigestRunner {
     const holds = this.o.holdsGuild;
     const subs = (await this.o.store.enabledSubscriptions()).filter((s) => !holds || holds(s.guildId));
     const key = (d: DueItem) => deliveryKey(d.guildId, d.localDate);
-    const due = dueDigests(subs, now, await this.o.store.deliveriesFrom(earliestLocalDay(now)), { owner: this.owner, staleAfterMs: this.o.staleAfterMs }).filter(
-      (d) => !this.inFlight.has(key(d)),
-    );
+    const due = dueDigests(subs, now, await this.o.store.deliveriesFrom(earliestLocalDay(now)), {
+      owner: this.owner,
+      staleAfterMs: this.o.staleAfterMs,
+    }).filter((d) => !this.inFlight.has(key(d)));
     if (due.length) this.o.logger.info({ due: due.length }, 'digests due');
     if (due.length && this.o.invalidRequests?.paused()) {
       this.o.logger.warn(
