@@ -348,7 +348,7 @@ export class DigestRunner {
     for (const k of this.orphaned) {
       const d = byKey.get(k);
       if (this.inFlight.has(k)) continue;
-      if (!d || d.status !== 'sending' || d.owner !== this.owner) {
+      if (d?.status !== 'sending' || d.owner !== this.owner) {
         this.orphaned.delete(k); // finished, or taken over by another process
         continue;
       }
