@@ -13,6 +13,7 @@ export const E2E_TESTS = [
   'tests/cli.test.ts',
   'tests/crash-guard.test.ts',
   'tests/data-reload.test.ts',
+  'tests/digest-delivery.test.ts',
   'tests/digest-e2e.test.ts',
   'tests/digest-hardening.test.ts',
   'tests/digest-storage.test.ts',
