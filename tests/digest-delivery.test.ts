@@ -57,7 +57,11 @@ const backends: Backend[] = [
       dbs.push(db);
       return {
         store: new SqliteDigestStore(db),
-        sql: async (q) => (q.startsWith('SELECT') ? (db.prepare(q).all() as Record<string, unknown>[]) : (db.prepare(q).run(), [])),
+        async sql(q) {
+          if (q.startsWith('SELECT')) return db.prepare(q).all() as Record<string, unknown>[];
+          db.prepare(q).run();
+          return [];
+        },
       };
     },
   },
