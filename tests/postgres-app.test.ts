@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
@@ -187,4 +188,109 @@ describe('the digest on PostgreSQL when its connections are lost mid-run', () =>
     await runner.stop();
     await pool.end();
   }, 60_000);
+
+  test('an outage longer than the retries: the attempt is left as it was (sending, not sent), and taken up again under a new claim once stale', async () => {
+    const url = await db.createDatabase('outage');
+    const link = await cuttableLink(url);
+    const pool = await openPostgres(link.url, PG_MIGRATIONS);
+    const store = new PgDigestStore(pool, { tries: 3, baseDelayMs: 20 });
+    let t = Date.parse('2019-08-23T08:01:00Z');
+    await store.setSubscription({ guildId: 'g', channelId: 'c', time: '08:00', timeZone: 'UTC', placeId: null }, Date.parse('2019-08-22T00:00:00Z'));
+    const nonces: string[] = [];
+    const sender: DigestSender = {
+      async send(_channelId, body) {
+        nonces.push(body.nonce);
+        if (nonces.length === 1) link.cut(); // the network to the database goes down while the request is out
+        return { id: `m${nonces.length}` };
+      },
+    };
+    const ds = seedDataset();
+    const runner = new DigestRunner({ store, dataset: () => ds, sender, clock: () => new Date(t), staleAfterMs: 60_000 });
+    expect((await runner.tick()).outcomes).toMatchObject({ failed: 1, sent: 0 });
+    link.restore();
+    const check = new pg.Client({ connectionString: url });
+    await check.connect();
+    const row = async () =>
+      (await check.query("SELECT status, owner, message_id FROM digest_deliveries WHERE guild_id = 'g' AND local_date = '2019-08-23'")).rows[0] as {
+        status: string;
+        owner: string;
+        message_id: string | null;
+      };
+    expect(await row()).toEqual({ status: 'sending', owner: runner.owner, message_id: null });
+    t += 59_000;
+    expect((await runner.tick()).due).toBe(0); // its claim is still fresh: nobody resends yet
+    t += 1_000;
+    expect((await runner.tick()).outcomes).toMatchObject({ sent: 1 });
+    expect(await row()).toEqual({ status: 'sent', owner: `${runner.owner}~1`, message_id: 'm2' });
+    expect(nonces).toHaveLength(2);
+    expect(nonces[1]).toBe(nonces[0]); // the same nonce: Discord answers a resend within its window with the first message
+    expect((await runner.tick()).due).toBe(0);
+    await runner.stop();
+    await check.end();
+    await pool.end();
+    await link.close();
+  }, 60_000);
+
+  test('an outage within the retries: the store waits for the database and records the digest once', async () => {
+    const url = await db.createDatabase('short_outage');
+    const link = await cuttableLink(url);
+    const pool = await openPostgres(link.url, PG_MIGRATIONS);
+    const store = new PgDigestStore(pool, { baseDelayMs: 50 });
+    const t = Date.parse('2019-08-23T08:01:00Z');
+    await store.setSubscription({ guildId: 'g', channelId: 'c', time: '08:00', timeZone: 'UTC', placeId: null }, Date.parse('2019-08-22T00:00:00Z'));
+    let sends = 0;
+    const sender: DigestSender = {
+      async send() {
+        sends++;
+        link.cut();
+        setTimeout(() => link.restore(), 1_000);
+        return { id: 'm1' };
+      },
+    };
+    const ds = seedDataset();
+    const runner = new DigestRunner({ store, dataset: () => ds, sender, clock: () => new Date(t) });
+    expect((await runner.tick()).outcomes).toMatchObject({ sent: 1, failed: 0 });
+    expect(await store.getDelivery('g', '2019-08-23')).toMatchObject({ status: 'sent', messageId: 'm1' });
+    expect(sends).toBe(1);
+    await runner.stop();
+    await pool.end();
+    await link.close();
+  }, 60_000);
 });
+
+/**
+ * A TCP relay to the database that the test can cut (every connection reset, new ones refused) and
+ * restore: the network between the bot and PostgreSQL going down and up again.
+ */
+async function cuttableLink(url: string): Promise<{ url: string; cut(): void; restore(): void; close(): Promise<void> }> {
+  const target = new URL(url);
+  const sockets = new Set<Socket>();
+  let up = true;
+  const server: Server = createServer((client) => {
+    if (!up) return void client.destroy();
+    const upstream = createConnection({ host: target.hostname, port: Number(target.port) });
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const relayed = new URL(url);
+  relayed.port = String(port);
+  return {
+    url: relayed.toString(),
+    cut() {
+      up = false;
+      for (const s of sockets) s.resetAndDestroy();
+    },
+    restore() {
+      up = true;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
