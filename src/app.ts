@@ -17,7 +17,7 @@ import { createConsoleServices } from './digest/console-services.ts';
 import { closeStoreBackend, openStoreBackend, pingStoreBackend, type StoreBackend } from './storage/backend.ts';
 import { SchemaTooNewError } from './storage/db.ts';
 import { StoreError } from './storage/postgres.ts';
-import { ReviewStore } from './review/review-store.ts';
+import { reviewStoreOn } from './review/open-review-store.ts';
 import type { Bot } from './discord/bot.ts';
 import type { Logger } from './discord/logger.ts';
 
@@ -135,16 +135,15 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
   });
   const alerts = createAlertsPlugin({ digest, dataset, ...(config.discord.alertsPerHour ? { maxPerHour: config.discord.alertsPerHour } : {}) });
   // The review channel (REVIEW_CHANNEL_ID and REVIEWER_ROLE_ID): drafts posted with Approve / Edit / Reject;
-  // its store is the digest's database. The publishing step connects `review.onPublished` and calls
+  // its store is on the digest's backend. The publishing step connects `review.onPublished` and calls
   // `review.onDraftsQueued()` when it queues drafts.
   const review = config.discord.review
     ? createReviewPlugin({
         store: () => {
           const backend = digest.backend();
           if (!backend) throw new Error('the digest plugin must be listed before the review plugin (the review queue is in its database)');
-          // The review queue's PostgreSQL store is pg-services' part of issue 14; until it lands it stays in SQLite.
-          if (backend.kind !== 'sqlite') throw new Error('the review channel does not work with DATABASE_URL yet (its queue is kept in SQLite only)');
-          return new ReviewStore(backend.db);
+          // SQLite in the state folder, or PostgreSQL (DATABASE_URL) shared by every process: a draft is decided once either way.
+          return reviewStoreOn(backend);
         },
         dataset,
         channelId: config.discord.review.channelId,
