@@ -14,7 +14,10 @@ import { watchDataset, type DatasetWatcher } from './data/watch-dataset.ts';
 import { runAsk } from './cli/ask.ts';
 import { runConsole } from './cli/console.ts';
 import { createConsoleServices } from './digest/console-services.ts';
-import { ReviewStore } from './review/review-store.ts';
+import { closeStoreBackend, openStoreBackend, pingStoreBackend, type StoreBackend } from './storage/backend.ts';
+import { SchemaTooNewError } from './storage/db.ts';
+import { StoreError } from './storage/postgres.ts';
+import { reviewStoreOn } from './review/open-review-store.ts';
 import type { Bot } from './discord/bot.ts';
 import type { Logger } from './discord/logger.ts';
 
@@ -141,6 +144,9 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     await flushLogger(logger);
     process.exit(1);
   }
+  // PostgreSQL (DATABASE_URL) is opened here, before anything else needs it: unreachable, or migrated by a
+  // newer version, it stops the bot with one line (exit 2). SQLite is opened by the digest plugin in STATE_DIR.
+  const backend = config.databaseUrl ? await openPostgresOrExit(config, logger, flushLogger) : null;
   // The feeds file is validated at boot (a bad entry stops the bot, naming it), then read at each pass.
   try {
     readFeedsFile(config.feedsFile);
@@ -165,20 +171,21 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
   // guilds on this process's shards). Its database lives in the state folder.
   const digest = createDigestPlugin({
     dataset,
-    stateDir: config.stateDir,
+    ...(backend ? { backend } : { stateDir: config.stateDir }),
     ...(metrics ? { runner: { onOutcome: (outcome) => metrics.digests.inc({ outcome }) } } : {}),
   });
   // Alerts: /alerts, and a runner posting newly published incidents; after the digest, whose database,
   // REST manager and invalid-request count it shares.
   const alerts = createAlertsPlugin({ digest, dataset, ...(config.discord.alertsPerHour ? { maxPerHour: config.discord.alertsPerHour } : {}) });
   // The review channel (REVIEW_CHANNEL_ID and REVIEWER_ROLE_ID): drafts posted with Approve / Edit / Reject;
-  // its store is the digest's database.
+  // its store is on the digest's backend.
   const review = config.discord.review
     ? createReviewPlugin({
         store: () => {
-          const db = digest.db();
-          if (!db) throw new Error('the digest plugin must be listed before the review plugin (the review queue is in its database)');
-          return new ReviewStore(db);
+          const backend = digest.backend();
+          if (!backend) throw new Error('the digest plugin must be listed before the review plugin (the review queue is in its database)');
+          // SQLite in the state folder, or PostgreSQL (DATABASE_URL) shared by every process: a draft is decided once either way.
+          return reviewStoreOn(backend);
         },
         dataset,
         channelId: config.discord.review.channelId,
@@ -206,6 +213,8 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
       ...(review ? [review] : []),
       publishLoop,
       { name: 'dataset-watcher', onStop: () => data.close() },
+      // Last: the services above stop first, then the database they share is closed.
+      ...(backend ? [{ name: 'database', onStop: () => closeStoreBackend(backend) }] : []),
       // The invite link at ready, and a warning when the registered commands differ from these.
       createStartupReportPlugin({ permissions: [...DIGEST_PERMISSIONS], definitions: commands.map((c) => c.definition as unknown as Record<string, unknown>) }),
       ...(metrics && config.httpPort !== null
@@ -213,9 +222,7 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
             createOpsPlugin({
               port: config.httpPort,
               metrics,
-              stores: [
-                { name: 'state database', check: () => (digest.store()?.db.prepare('SELECT 1').get() ? { ok: true } : { ok: false, detail: 'not open' }) },
-              ],
+              stores: [{ name: 'state database', check: () => pingStoreBackend(digest.backend()) }],
             }),
           ]
         : []),
@@ -256,6 +263,21 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     process.exit(1);
   }
   return bot;
+}
+
+/**
+ * Connects to PostgreSQL and applies pending migrations; when it cannot be reached, or a newer version of
+ * the bot migrated it, logs one line naming DATABASE_URL without its password and exits with code 2.
+ */
+async function openPostgresOrExit(config: OnlineConfig, logger: Logger, flush: (l: Logger) => Promise<void>): Promise<StoreBackend> {
+  try {
+    return await openStoreBackend({ databaseUrl: config.databaseUrl, stateDir: config.stateDir });
+  } catch (err) {
+    if (!(err instanceof StoreError || err instanceof SchemaTooNewError)) throw err;
+    logger.fatal(err.message);
+    await flush(logger);
+    process.exit(2);
+  }
 }
 
 /** SHARD_COUNT > 1: discord.js's ShardingManager, one child process per shard, respawned with backoff. */

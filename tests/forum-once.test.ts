@@ -73,7 +73,7 @@ describe('forum posts are not doubled', () => {
     const diyala = ds.incidents.get('diyala-police-2019-08-22')!;
     expect(await a.alertsPlugin.onPublished([diyala])).toBe(1);
     expect(server.forumPosts).toHaveLength(1);
-    const row = a.alertsPlugin.store()!.get(g.forum, diyala.id)!;
+    const row = (await a.alertsPlugin.store()!.get(g.forum, diyala.id))!;
     expect(row).toMatchObject({ status: 'queued', maybePosted: true });
 
     // The retry, inside the nonce window: it looks first, finds its post (title and footer marker), records it.
@@ -83,7 +83,7 @@ describe('forum posts are not doubled', () => {
     expect(server.requestsTo('POST', `/channels/${g.forum}/threads`)).toHaveLength(before);
     expect(server.forumPosts).toHaveLength(1);
     const post = server.forumPosts[0]!;
-    expect(a.alertsPlugin.store()!.get(g.forum, diyala.id)).toMatchObject({ status: 'sent', messageId: post.message.id });
+    expect(await a.alertsPlugin.store()!.get(g.forum, diyala.id)).toMatchObject({ status: 'sent', messageId: post.message.id });
     expect(server.requestsTo('GET', `/guilds/${g.id}/threads/active`).length).toBeGreaterThan(0);
     expect(server.invalidRequests()).toEqual([]);
   });
@@ -112,7 +112,7 @@ describe('forum posts are not doubled', () => {
     expect((await tick).outcomes.interrupted).toBe(1);
     answer();
     await a.bot.stop();
-    expect(a.digestPlugin.store()!.getDelivery(g.id, '2019-08-23')).toMatchObject({ status: 'sending' });
+    expect(await a.digestPlugin.store()!.getDelivery(g.id, '2019-08-23')).toMatchObject({ status: 'sending' });
 
     // A new process, after the attempt went stale: it looks in the forum first and records the post it finds.
     clock.t += 90_000;
@@ -121,6 +121,6 @@ describe('forum posts are not doubled', () => {
     expect((await b.digestPlugin.runner()!.tick()).outcomes.sent).toBe(1);
     expect(server.forumPosts).toHaveLength(1);
     expect(server.requestsTo('POST', `/channels/${g.forum}/threads`)).toHaveLength(1);
-    expect(b.digestPlugin.store()!.getDelivery(g.id, '2019-08-23')).toMatchObject({ status: 'sent', messageId: server.forumPosts[0]!.message.id });
+    expect(await b.digestPlugin.store()!.getDelivery(g.id, '2019-08-23')).toMatchObject({ status: 'sent', messageId: server.forumPosts[0]!.message.id });
   });
 });

@@ -17,7 +17,7 @@ import { createAlertsPlugin } from '../src/alerts/discord-plugin.ts';
 import { livingDataset } from '../src/data/living-dataset.ts';
 import { createDigestPlugin } from '../src/digest/discord-plugin.ts';
 import { createReviewPlugin } from '../src/review/discord-plugin.ts';
-import { ReviewStore } from '../src/review/review-store.ts';
+import { reviewStoreOn } from '../src/review/open-review-store.ts';
 import { HostPacer } from '../src/feeds/host-pacer.ts';
 import { ALERTED_UNTIL_KEY, createPublishLoopPlugin } from '../src/review/publish-plugin.ts';
 import { openDatabase, type Db } from '../src/storage/db.ts';
@@ -88,7 +88,7 @@ async function bootBot(server: FakeDiscord, db: Db, clock: { t: number }) {
   const review = createReviewPlugin({
     channelId: g.review,
     reviewerRoleId: g.reviewer,
-    store: () => new ReviewStore(digest.db()!),
+    store: () => reviewStoreOn(digest.backend()!),
     dataset: () => living.current(),
     clock: () => clock.t,
     cron: null,

@@ -10,7 +10,7 @@ import type { Dataset } from '../src/core/dataset.ts';
 import { livingDataset, mergePublished, type PublishedRecordLike } from '../src/data/living-dataset.ts';
 import { Incident, Source } from '../src/schema/index.ts';
 import { ArticleDrafter } from '../src/review/article-drafter.ts';
-import { ReviewStore } from '../src/review/review-store.ts';
+import { SqliteReviewStore } from '../src/review/sqlite-review-store.ts';
 import { openDatabase } from '../src/storage/db.ts';
 import { seedDataset } from '../testkit/seed-dataset.ts';
 
@@ -31,7 +31,7 @@ const article = (over: Partial<{ text: string; url: string; publishedAt: string 
 
 function setup(dataset: () => Dataset = () => seed) {
   const db = openDatabase({ memory: true });
-  const reviews = new ReviewStore(db);
+  const reviews = new SqliteReviewStore(db);
   const logs: { msg: string; obj: Record<string, unknown> }[] = [];
   const statuses = new Map<number, string>();
   const logger = {

@@ -46,6 +46,15 @@ describe('the review message', () => {
     expect(m.components[0]!.components.map((c) => c.custom_id.length <= DISCORD_LIMITS.customId)).toEqual([true, true, true]);
   });
 
+  it('a single evidence sentence longer than the room is shown cut, not left out', () => {
+    const long = `A very long invented sentence ${'about the attack '.repeat(400)}ends here.`;
+    const e = reviewMessage(draft({ record: { ...INCIDENT, evidence: [long] } }), ds).embeds[0]!;
+    expect(e.description).toContain('> A very long invented sentence about the attack');
+    expect(e.description).not.toContain('more (`npm run review');
+    expect(embedLength(e)).toBeLessThanOrEqual(DISCORD_LIMITS.embedTotal);
+    expect(e.description.length).toBeLessThanOrEqual(DISCORD_LIMITS.embedDescription);
+  });
+
   it('a figure the source does not give is "not stated", never 0', () => {
     const m = reviewMessage(draft({ record: { ...INCIDENT, casualties: [{ ...INCIDENT.casualties[0]!, injured: null }], weapons: null } }), ds);
     const fields = Object.fromEntries(m.embeds[0]!.fields.map((f) => [f.name, f.value]));

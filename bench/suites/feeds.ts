@@ -10,9 +10,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { FeedPoller } from '../../src/feeds/feed-poller.ts';
-import { FeedStore } from '../../src/feeds/feed-store.ts';
+import { SqliteFeedStore } from '../../src/feeds/sqlite-feed-store.ts';
 import { ArticleDrafter } from '../../src/review/article-drafter.ts';
-import { ReviewStore } from '../../src/review/review-store.ts';
+import { SqliteReviewStore } from '../../src/review/sqlite-review-store.ts';
 import { openDatabase } from '../../src/storage/db.ts';
 import { seedDataset } from '../../testkit/seed-dataset.ts';
 import { table, type Suite } from '../suite.ts';
@@ -52,8 +52,8 @@ const suite: Suite = async () => {
     urls.push(`${base}/feed.xml`);
   }
   const db = openDatabase({ memory: true });
-  const store = new FeedStore(db);
-  const reviews = new ReviewStore(db);
+  const store = new SqliteFeedStore(db);
+  const reviews = new SqliteReviewStore(db);
   const dataset = seedDataset();
   const logger = pino({ level: 'silent' });
   const drafter = new ArticleDrafter({ reviews, articles: store, dataset: () => dataset, logger });
@@ -78,8 +78,8 @@ const suite: Suite = async () => {
   await drafter.idle();
   const draftsMs = Math.max(ms, lastDraftedAt - started);
   clearInterval(sampler);
-  const draftedArticles = store.articles('drafted').length;
-  const queued = store.articles().length;
+  const draftedArticles = (await store.articles('drafted')).length;
+  const queued = (await store.articles()).length;
   let maxPerSecond = 0;
   let minGap = Infinity;
   for (const times of arrivals.values()) {

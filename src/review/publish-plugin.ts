@@ -6,10 +6,12 @@ import type { DigestPlugin } from '../digest/discord-plugin.ts';
 import type { Bot, BotPlugin } from '../discord/bot.ts';
 import type { FeedsFile } from '../feeds/feed-config.ts';
 import { FeedPoller, type FeedPollerOptions, type PollOutcome } from '../feeds/feed-poller.ts';
-import { FeedStore } from '../feeds/feed-store.ts';
+import type { FeedStore } from '../feeds/feed-store.ts';
+import { feedStoreOn } from '../feeds/open-feed-store.ts';
 import type { Incident } from '../schema/index.ts';
 import { ArticleDrafter } from './article-drafter.ts';
-import { ReviewStore } from './review-store.ts';
+import { reviewStoreOn } from './open-review-store.ts';
+import type { ReviewStore } from './review-store.ts';
 
 /** The digest database's meta key: incidents published up to this instant (ms) were handed to alerts. */
 export const ALERTED_UNTIL_KEY = 'publish_loop_alerted_until';
@@ -103,11 +105,13 @@ export function createPublishLoopPlugin(opts: PublishLoopPluginOptions): Publish
     pollOnce,
     published: () => opts.living.refresh(),
     async services(bot: Bot) {
-      const db = opts.digest.db();
-      if (!db) throw new Error('the digest plugin must be listed before the publish-loop plugin (it uses the digest database)');
+      const backend = opts.digest.backend();
+      if (!backend) throw new Error('the digest plugin must be listed before the publish-loop plugin (it uses the digest database)');
       logger = bot.logger.child({ component: 'publish-loop' });
-      reviews = new ReviewStore(db);
-      feedStore = new FeedStore(db);
+      const reviewStore = reviewStoreOn(backend);
+      const articles = feedStoreOn(backend);
+      reviews = reviewStore;
+      feedStore = articles;
       const feeds = opts.feeds;
       const names = () => {
         try {
@@ -117,8 +121,8 @@ export function createPublishLoopPlugin(opts: PublishLoopPluginOptions): Publish
         }
       };
       drafter = new ArticleDrafter({
-        reviews,
-        articles: feedStore,
+        reviews: reviewStore,
+        articles,
         dataset: opts.living.current,
         logger,
         now: clock,
@@ -127,11 +131,11 @@ export function createPublishLoopPlugin(opts: PublishLoopPluginOptions): Publish
       });
       const d = drafter;
       // Drafting does not hold the poll up: articles are drafted in turn while other feeds wait for their hosts.
-      poller = new FeedPoller({ store: feedStore, logger, now: clock, ...opts.poller, onArticle: (id, article) => void d.draft(id, article) });
+      poller = new FeedPoller({ store: articles, logger, now: clock, ...opts.poller, onArticle: (id, article) => void d.draft(id, article) });
       const log = logger;
       opts.living.onPublished(async (incidents) => {
         // First seen now: the next digest lists them (as the day's incidents or as late reports), once.
-        opts.digest.runner()?.recordDataset();
+        await opts.digest.runner()?.recordDataset();
         waiting.push(...incidents);
         await handToAlerts();
         log.info({ incidents: incidents.map((i) => i.id) }, 'published incidents handed to the digest and alerts');

@@ -175,8 +175,9 @@ export function reviewEmbed(draft: Draft, ds: Dataset | null): ReviewEmbed {
   let description = `${article}\n**Evidence**`;
   let shown = 0;
   for (const sentence of evidence) {
-    const line = `\n> ${sentence}`;
-    if (description.length + line.length > room) break;
+    // A first sentence longer than the room is shown cut rather than not at all.
+    const line = shown === 0 ? clip(`\n> ${sentence}`, Math.max(0, room - description.length)) : `\n> ${sentence}`;
+    if (description.length + line.length > room || line.length < 4) break;
     description += line;
     shown++;
   }
