@@ -63,6 +63,8 @@ export function createPublishLoopPlugin(opts: PublishLoopPluginOptions): Publish
   /** Published incidents waiting for the alerts runner (it starts once the client is ready). */
   const waiting: Incident[] = [];
   const clock = opts.clock ?? Date.now;
+  /** Each feed's name (its publisher), as the feeds file said at the last pass. */
+  let feedNames = new Map<string, string | null>();
 
   const handToAlerts = async () => {
     if (!opts.alerts.runner() || waiting.length === 0) return;
@@ -85,6 +87,7 @@ export function createPublishLoopPlugin(opts: PublishLoopPluginOptions): Publish
         logger?.error({ err }, 'the feeds file cannot be read; no feeds polled this pass');
         return [];
       }
+      feedNames = new Map(file.feeds.map((f) => [f.url, f.name ?? null]));
       drafter!.rereadIds();
       // Articles taken but never drafted (taken by `npm run feeds -- poll`, or a process that stopped meanwhile).
       for (const a of await feedStore!.articles('new')) await drafter!.draft(a.id, a);
@@ -112,21 +115,13 @@ export function createPublishLoopPlugin(opts: PublishLoopPluginOptions): Publish
       const articles = feedStoreOn(backend);
       reviews = reviewStore;
       feedStore = articles;
-      const feeds = opts.feeds;
-      const names = () => {
-        try {
-          return new Map((feeds?.().feeds ?? []).map((f) => [f.url, f.name ?? null]));
-        } catch {
-          return new Map<string, string | null>();
-        }
-      };
       drafter = new ArticleDrafter({
         reviews: reviewStore,
         articles,
         dataset: opts.living.current,
         logger,
         now: clock,
-        publisherOf: (feedUrl) => (feedUrl ? (names().get(feedUrl) ?? null) : null),
+        publisherOf: (feedUrl) => (feedUrl ? (feedNames.get(feedUrl) ?? null) : null),
         ...(opts.onDrafted ? { onDrafted: async () => void (await opts.onDrafted!()) } : {}),
       });
       const d = drafter;
