@@ -410,79 +410,151 @@ export interface IncidentColumns {
 
 /** Sorts the records newest first and reads each once into columns. */
 function buildColumns(incidents: readonly Incident[], focusActorId: string | null): { sorted: Incident[]; columns: IncidentColumns } {
-  const n = incidents.length;
-  // Order first (it needs only the days), then one pass over the records in that order into flat
-  // columns: day, place, parties, figures. That pass is the only one that touches the records;
-  // everything after works on typed arrays, which is what keeps a million fast.
-  const day0 = new Int32Array(n);
-  for (let i = 0; i < n; i++) day0[i] = dayKey(incidents[i]!.date.date);
-  const order = newestFirstOrder(incidents, day0);
-  const sorted = new Array<Incident>(n);
-  const dayKeys = new Int32Array(n);
-  const place = new Int32Array(n);
-  const figs = new Int32Array(n * STRIDE);
-  const partyStart = new Int32Array(n + 1);
-  let parties = new Int32Array(Math.max(16, Math.ceil(n * 2.5)));
-  let partyCount = 0;
-  const placeNumber = new Map<string, number>();
-  const placeIds: string[] = [];
-  const actorNumber = new Map<string, number>();
-  const actorIds: string[] = [];
-  const source = new Int32Array(n);
-  const sourceNumber = new Map<string, number>();
-  const sourceIds: string[] = [];
-  const actorOf = (id: string) => {
-    let a = actorNumber.get(id);
-    if (a === undefined) {
-      actorNumber.set(id, (a = actorIds.length));
-      actorIds.push(id);
-    }
-    return a;
-  };
-  for (let i = 0; i < n; i++) {
-    const o = order[i]!;
-    const inc = incidents[o]!;
-    sorted[i] = inc;
-    dayKeys[i] = day0[o]!;
-    let p = placeNumber.get(inc.placeId);
-    if (p === undefined) {
-      placeNumber.set(inc.placeId, (p = placeIds.length));
-      placeIds.push(inc.placeId);
-    }
-    place[i] = p;
-    let s = sourceNumber.get(inc.sourceId);
-    if (s === undefined) {
-      sourceNumber.set(inc.sourceId, (s = sourceIds.length));
-      sourceIds.push(inc.sourceId);
-    }
-    source[i] = s;
-    IncidentFigures.write(figs, i * STRIDE, inc, focusActorId);
-    if (partyCount + inc.casualties.length + 1 > parties.length) {
-      const bigger = new Int32Array(parties.length * 2 + inc.casualties.length + 1);
-      bigger.set(parties);
-      parties = bigger;
-    }
-    const first = partyCount;
-    if (inc.perpetratorId) parties[partyCount++] = actorOf(inc.perpetratorId);
-    for (const c of inc.casualties) {
-      if (!c.actorId) continue;
-      const a = actorOf(c.actorId);
-      let dup = false;
-      for (let k = first; k < partyCount; k++) if (parties[k] === a) dup = true;
-      if (!dup) parties[partyCount++] = a;
-    }
-    partyStart[i + 1] = partyCount;
-  }
-  return { sorted, columns: { dayKeys, place, placeIds, partyStart, parties: parties.slice(0, partyCount), actorIds, source, sourceIds, figs } };
+  const builder = new IncidentColumnsBuilder(focusActorId);
+  for (const inc of incidents) builder.add(inc);
+  const { columns, order } = builder.finish();
+  return { sorted: Array.from(order, (o) => incidents[o]!), columns };
 }
 
 /**
- * Positions of `incidents` in newest-first order (then by id): a counting sort on the day, then ids
- * sorted within each day. O(n) plus small per-day sorts, where one comparison sort over a million
- * records would take seconds.
+ * Reads incidents one at a time, in any order, into flat columns: day, place, source, parties, figures
+ * and id. Only these columns are kept, not the records, so a loader can stream a million records
+ * through it and keep the records themselves elsewhere (see src/data/records-snapshot.ts). `finish`
+ * sorts them newest first.
  */
-function newestFirstOrder(incidents: readonly Incident[], keys: Int32Array): Int32Array {
-  const n = incidents.length;
+export class IncidentColumnsBuilder {
+  private n = 0;
+  private dayKeys = new Int32Array(1024);
+  private place = new Int32Array(1024);
+  private source = new Int32Array(1024);
+  private figs = new Int32Array(1024 * STRIDE);
+  private partyStart = new Int32Array(1025);
+  private parties = new Int32Array(2048);
+  private partyCount = 0;
+  private readonly ids: string[] = [];
+  private readonly placeNumber = new Map<string, number>();
+  private readonly placeIds: string[] = [];
+  private readonly actorNumber = new Map<string, number>();
+  private readonly actorIds: string[] = [];
+  private readonly sourceNumber = new Map<string, number>();
+  private readonly sourceIds: string[] = [];
+
+  constructor(private readonly focusActorId: string | null) {}
+
+  get length(): number {
+    return this.n;
+  }
+
+  /** The id of the incident added at `i`. */
+  idAt(i: number): string {
+    return this.ids[i]!;
+  }
+
+  /** The day (YYYYMMDD) of the incident added at `i`. */
+  dayKeyAt(i: number): number {
+    return this.dayKeys[i]!;
+  }
+
+  add(inc: Incident): void {
+    const i = this.n++;
+    if (i === this.dayKeys.length) {
+      const grow = (a: Int32Array, size: number) => {
+        const b = new Int32Array(size);
+        b.set(a);
+        return b;
+      };
+      this.dayKeys = grow(this.dayKeys, i * 2);
+      this.place = grow(this.place, i * 2);
+      this.source = grow(this.source, i * 2);
+      this.figs = grow(this.figs, i * 2 * STRIDE);
+      this.partyStart = grow(this.partyStart, i * 2 + 1);
+    }
+    this.ids.push(inc.id);
+    this.dayKeys[i] = dayKey(inc.date.date);
+    this.place[i] = numberOf(this.placeNumber, this.placeIds, inc.placeId);
+    this.source[i] = numberOf(this.sourceNumber, this.sourceIds, inc.sourceId);
+    IncidentFigures.write(this.figs, i * STRIDE, inc, this.focusActorId);
+    if (this.partyCount + inc.casualties.length + 1 > this.parties.length) {
+      const bigger = new Int32Array(this.parties.length * 2 + inc.casualties.length + 1);
+      bigger.set(this.parties);
+      this.parties = bigger;
+    }
+    const parties = this.parties;
+    const first = this.partyCount;
+    let count = first;
+    if (inc.perpetratorId) parties[count++] = numberOf(this.actorNumber, this.actorIds, inc.perpetratorId);
+    for (const c of inc.casualties) {
+      if (!c.actorId) continue;
+      const a = numberOf(this.actorNumber, this.actorIds, c.actorId);
+      let dup = false;
+      for (let k = first; k < count; k++) if (parties[k] === a) dup = true;
+      if (!dup) parties[count++] = a;
+    }
+    this.partyCount = count;
+    this.partyStart[i + 1] = count;
+  }
+
+  /**
+   * The columns newest first (then by id); `ids`, the incident ids by position; and `order`: for each
+   * position, the index at which its incident was added.
+   */
+  finish(): { columns: IncidentColumns; ids: string[]; order: Int32Array } {
+    const n = this.n;
+    const ids = this.ids;
+    const day0 = this.dayKeys.subarray(0, n);
+    const order = newestFirstOrder((i) => ids[i]!, day0);
+    const dayKeys = new Int32Array(n);
+    const place = new Int32Array(n);
+    const source = new Int32Array(n);
+    const figs = new Int32Array(n * STRIDE);
+    const partyStart = new Int32Array(n + 1);
+    const parties = new Int32Array(this.partyCount);
+    const sortedIds = new Array<string>(n);
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const o = order[i]!;
+      sortedIds[i] = ids[o]!;
+      dayKeys[i] = day0[o]!;
+      place[i] = this.place[o]!;
+      source[i] = this.source[o]!;
+      figs.set(this.figs.subarray(o * STRIDE, (o + 1) * STRIDE), i * STRIDE);
+      for (let k = this.partyStart[o]!; k < this.partyStart[o + 1]!; k++) parties[count++] = this.parties[k]!;
+      partyStart[i + 1] = count;
+    }
+    return {
+      columns: {
+        dayKeys,
+        place,
+        placeIds: this.placeIds,
+        partyStart,
+        parties,
+        actorIds: this.actorIds,
+        source,
+        sourceIds: this.sourceIds,
+        figs,
+      },
+      ids: sortedIds,
+      order,
+    };
+  }
+}
+
+function numberOf(numbers: Map<string, number>, ids: string[], id: string): number {
+  let k = numbers.get(id);
+  if (k === undefined) {
+    numbers.set(id, (k = ids.length));
+    ids.push(id);
+  }
+  return k;
+}
+
+/**
+ * Positions in newest-first order (then by id) of the incidents with these days: a counting sort on
+ * the day, then ids sorted within each day. O(n) plus small per-day sorts, where one comparison sort
+ * over a million records would take seconds.
+ */
+function newestFirstOrder(idAt: (i: number) => string, keys: Int32Array): Int32Array {
+  const n = keys.length;
   const order = new Int32Array(n);
   if (n === 0) return order;
   const all = keys.slice().sort();
@@ -496,12 +568,12 @@ function newestFirstOrder(incidents: readonly Incident[], keys: Int32Array): Int
   for (let d = 0; d < distinct.length; d++) start[d + 1]! += start[d]!;
   const next = start.slice(0, distinct.length);
   for (let i = 0; i < n; i++) order[next[ranks[i]!]!++] = i;
-  const byId = (a: number, b: number) => (incidents[a]!.id < incidents[b]!.id ? -1 : incidents[a]!.id > incidents[b]!.id ? 1 : 0);
+  const byId = (a: number, b: number) => (idAt(a) < idAt(b) ? -1 : idAt(a) > idAt(b) ? 1 : 0);
   for (let d = 0; d < distinct.length; d++) {
     const lo = start[d]!;
     const hi = start[d + 1]!;
     let inOrder = true;
-    for (let k = lo + 1; k < hi && inOrder; k++) if (incidents[order[k - 1]!]!.id > incidents[order[k]!]!.id) inOrder = false;
+    for (let k = lo + 1; k < hi && inOrder; k++) if (idAt(order[k - 1]!) > idAt(order[k]!)) inOrder = false;
     if (!inOrder) order.subarray(lo, hi).sort(byId);
   }
   return order;

@@ -11,7 +11,7 @@ import os from 'node:os';
 import { Dataset } from '../../../src/core/dataset.ts';
 import { DEFAULT_DATA_DIR } from '../../../src/data/load-dataset.ts';
 import { openRecordsSnapshot, writeRecordsSnapshot } from '../../../src/data/records-snapshot.ts';
-import { loadRawDataset } from '../../../src/data/load-dataset.ts';
+import { loadDatasetFrom, loadRawDataset } from '../../../src/data/load-dataset.ts';
 import { readDataDir, type RawFiles } from '../../../src/data/read-data-dir.ts';
 import { validateRecords } from '../../../src/data/validate-records.ts';
 import type { RawDataset } from '../../../src/schema/index.ts';
@@ -45,6 +45,32 @@ const canon = (x: unknown) =>
   JSON.stringify(x, (_k, v: unknown) =>
     Array.isArray(v) && v.length && typeof v[0] === 'object' && v[0] && 'placeId' in v[0] ? [...v].sort((a, b) => (a.placeId < b.placeId ? -1 : 1)) : v,
   );
+
+if (which === 'cold') {
+  // A fresh process starting on a data folder it has no snapshot of (the first start after a data
+  // change): read, check, validate, index and snapshot, as loadDataset does; then the same query mix.
+  const [, dataDir = '', snapshotDir = ''] = process.argv.slice(2);
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const { dataset: ds, snapshot } = loadDatasetFrom(dataDir, { snapshotDir });
+  f.load_ms = Math.round(performance.now() - t0);
+  const c = process.cpuUsage(c0);
+  f.load_cpu_ms = Math.round((c.user + c.system) / 1000);
+  f.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1000);
+  gc();
+  f.rss_mb = Math.round(process.memoryUsage().rss / 1e6);
+  f.incidents = ds.incidents.incidents.length;
+  f.records_on_disk = snapshot ? 1 : 0;
+  const engine = oursEngine(ds);
+  const mix = queryMix(ds);
+  for (const kind of QUERY_KINDS) {
+    const t = timeKind(engine, mix.variants[kind], 3000, 3000);
+    f[`${kind}.p50_ms`] = t.p50;
+    f[`${kind}.p99_ms`] = t.p99;
+  }
+  console.log(JSON.stringify({ figures: f, notes }));
+  process.exit(0);
+}
 
 if (which === 'open') {
   // A fresh process opening the binary snapshot: start-up, memory and our latencies with records on disk.
