@@ -46,9 +46,9 @@ export class ReferenceCheck {
     field: string,
     target: 'sources' | 'places' | 'actors' | 'incidents' | 'statistics',
     value: string | null | undefined,
-    exists: (id: string) => boolean = (v) => this.ids[target as 'sources'].has(v),
+    exists?: (id: string) => boolean,
   ): void {
-    if (value == null || exists(value)) return;
+    if (value == null || (exists ? exists(value) : this.ids[target as 'sources'].has(value))) return;
     issues.push({ file: this.fileOf(kind, id), recordId: id, field, message: `refers to ${RECORD_KINDS[target].noun} "${value}", which does not exist` });
   }
 
