@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { commandByName } from '../commands/index.ts';
 import { replyTo, type CommandContext, type RawOptions } from '../commands/kit/command.ts';
 import { coverageSpans } from '../src/core/coverage.ts';
-import { Dataset } from '../src/core/dataset.ts';
+import type { Dataset } from '../src/core/dataset.ts';
 import { DEFAULT_DATA_DIR } from '../src/data/load-dataset.ts';
 import { shippedDataset } from '../testkit/shipped-dataset.ts';
 import { readDataDir } from '../src/data/read-data-dir.ts';
