@@ -13,12 +13,14 @@ import { addDays, localNoon, unixSeconds } from '../../src/core/local-time.ts';
 import type { DigestWindow } from '../../src/core/digest/window.ts';
 import { weekday } from '../../src/core/calendar-day.ts';
 import { perDataset } from '../../src/core/per-dataset.ts';
-import { countedLabel, defaultActorId } from '../../src/core/focus.ts';
+import { actorOfFilter, countedLabel } from '../../src/core/focus.ts';
 import { countriesOf, fullyCovered, newestDataDay, partlyCovered, uncoveredParts } from '../../src/core/coverage.ts';
 
 export interface DigestFilter {
   /** Only this place and everything inside it; null: everything. */
   placeId: string | null;
+  /** Whose incidents: null or absent = the dataset's focus actor, 'any' = all recorded violence, else an actor id. */
+  actor?: string | null;
 }
 
 export interface DigestSummary {
@@ -68,7 +70,7 @@ export function composeDigestWithSummary(
   const { day } = window;
   const placeId = filter.placeId;
   // The digest counts what the dataset is about: incidents involving its focus actor (all, when it declares none).
-  const actorId = defaultActorId(ds);
+  const actorId = actorOfFilter(ds, filter.actor);
   const q = (from: string, to: string, limit = 0) => queryIncidents(ds, { placeId, from, to, actorId }, { offset: 0, limit });
   const sourceIds = new Set<string>();
 

@@ -285,7 +285,7 @@ export class DigestRunner {
     recordedAt: number = this.recordDataset(ds),
   ): ComposedDelivery & { payload: ReturnType<typeof composeDigest> } {
     const window = windowFor(this.o.store, sub, localDate, recordedAt, at);
-    const payload = composeDigest(ds, window, { placeId: sub.placeId }, sub.timeZone);
+    const payload = composeDigest(ds, window, { placeId: sub.placeId, actor: sub.actorId }, sub.timeZone);
     const nonce = digestNonce(sub.guildId, localDate);
     const body = withMarker({
       ...(payload.content ? { content: payload.content } : {}),

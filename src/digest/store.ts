@@ -10,6 +10,7 @@ const toSub = (r: Row): Subscription => ({
   time: r.time as string,
   timeZone: r.time_zone as string,
   placeId: (r.place_id as string | null) ?? null,
+  actorId: (r.actor_id as string | null) ?? null,
   enabled: r.enabled === 1,
   activeSince: r.active_since as number,
   disabledReason: (r.disabled_reason as string | null) ?? null,
@@ -51,6 +52,8 @@ export interface SubscriptionInput {
   time: string;
   timeZone: string;
   placeId: string | null;
+  /** The actor filter (see Subscription.actorId); absent: the default. */
+  actorId?: string | null;
   updatedBy?: string | null;
 }
 
@@ -112,10 +115,10 @@ export class DigestStore {
       enabledSubs: p('SELECT * FROM digest_subscriptions WHERE enabled = 1'),
       countSubs: p('SELECT COUNT(*) AS n FROM digest_subscriptions WHERE enabled = 1'),
       upsertSub: p(`
-        INSERT INTO digest_subscriptions (guild_id, channel_id, time, time_zone, place_id, enabled, active_since, created_at, updated_at, updated_by)
-        VALUES (@guildId, @channelId, @time, @timeZone, @placeId, 1, @now, @now, @now, @updatedBy)
+        INSERT INTO digest_subscriptions (guild_id, channel_id, time, time_zone, place_id, actor_id, enabled, active_since, created_at, updated_at, updated_by)
+        VALUES (@guildId, @channelId, @time, @timeZone, @placeId, @actorId, 1, @now, @now, @now, @updatedBy)
         ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, time = excluded.time, time_zone = excluded.time_zone,
-          place_id = excluded.place_id, enabled = 1, active_since = excluded.active_since, disabled_reason = NULL, disabled_at = NULL,
+          place_id = excluded.place_id, actor_id = excluded.actor_id, enabled = 1, active_since = excluded.active_since, disabled_reason = NULL, disabled_at = NULL,
           updated_at = excluded.updated_at, updated_by = excluded.updated_by`),
       disableSub: p('UPDATE digest_subscriptions SET enabled = 0, disabled_reason = ?, disabled_at = ?, updated_at = ? WHERE guild_id = ? AND enabled = 1'),
       deliveriesFrom: p('SELECT guild_id, local_date, status, attempts, owner, claimed_at, next_attempt_at FROM digest_deliveries WHERE local_date >= ?'),
@@ -179,7 +182,7 @@ export class DigestStore {
 
   /** Creates or replaces the server's subscription and turns it on. */
   setSubscription(input: SubscriptionInput, now: number): Subscription {
-    this.s.upsertSub.run({ ...input, updatedBy: input.updatedBy ?? null, now });
+    this.s.upsertSub.run({ ...input, actorId: input.actorId ?? null, updatedBy: input.updatedBy ?? null, now });
     return this.getSubscription(input.guildId)!;
   }
 
