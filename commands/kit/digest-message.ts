@@ -6,7 +6,7 @@ import type { GroupTotals } from '../../src/core/incident-index.ts';
 import { queryIncidents } from '../../src/core/query-incidents.ts';
 import { CASUALTY_GROUPS, type Incident, type Quote } from '../../src/schema/index.ts';
 import { day as shortDay, formatDateSpec, GROUP_LABEL, plural, quotedText, totalInjured, totalKilled, truncate } from '../../src/core/format.ts';
-import { incidentListEntry } from './incident-list.ts';
+import { eventSourceIds, incidentListEntry } from './incident-list.ts';
 import { makeReply, type ReplyPayload } from './payload.ts';
 import { attributionFor } from './source-line.ts';
 import { addDays, localNoon, unixSeconds } from '../../src/core/local-time.ts';
@@ -93,6 +93,7 @@ export function composeDigestWithSummary(
   for (const id of window.recordedIds) {
     const inc = ds.incident(id);
     if (!inc || inc.date.date >= day) continue; // not (or no longer) in the dataset; or today's/the day's own
+    if (ds.incidents.countedAs(id)?.id !== id) continue; // another report of an event already counted (sameEventAs)
     if (gapFrom && inc.date.date >= gapFrom) continue; // already counted with the uncovered days
     if (inPlace && !inPlace.has(inc.placeId)) continue;
     if (actorId !== null && inc.perpetratorId !== actorId && !inc.casualties.some((c) => c.actorId === actorId)) continue;
@@ -125,7 +126,7 @@ export function composeDigestWithSummary(
     );
     for (const inc of dayPage.incidents) {
       lines.push(incidentListEntry(ds, inc));
-      sourceIds.add(inc.sourceId);
+      for (const id of eventSourceIds(ds, inc)) sourceIds.add(id);
     }
     if (dayPage.total > dayPage.incidents.length)
       lines.push(`… and ${dayPage.total - dayPage.incidents.length} more: \`/attacks from:${day} to:${day}${placeId ? ` place:${placeId}` : ''}\``);
@@ -133,7 +134,7 @@ export function composeDigestWithSummary(
       lines.push('', `**Reported late** — occurred earlier, first recorded since the last digest: ${plural(lateCount, 'incident')}.`);
       for (const inc of lateShown) {
         lines.push(incidentListEntry(ds, inc));
-        sourceIds.add(inc.sourceId);
+        for (const id of eventSourceIds(ds, inc)) sourceIds.add(id);
       }
       if (lateCount > lateShown.length) lines.push(`… and ${lateCount - lateShown.length} more.`);
     }
