@@ -5,7 +5,7 @@ import type { Dataset } from '../../src/core/dataset.ts';
 import type { GroupTotals } from '../../src/core/incident-index.ts';
 import { queryIncidents } from '../../src/core/query-incidents.ts';
 import { CASUALTY_GROUPS, type Incident, type Quote } from '../../src/schema/index.ts';
-import { day as shortDay, formatDateSpec, GROUP_LABEL, plural, quotedText, totalInjured, totalKilled, truncate } from '../../src/core/format.ts';
+import { day as shortDay, formatDateSpec, shortDate, GROUP_LABEL, plural, quotedText, totalInjured, totalKilled, truncate } from '../../src/core/format.ts';
 import { eventSourceIds, incidentListEntry } from './incident-list.ts';
 import { makeReply, type ReplyPayload } from './payload.ts';
 import { attributionFor } from './source-line.ts';
@@ -82,10 +82,21 @@ export function composeDigestWithSummary(
   let gapCount = 0;
   const gapFrom = window.previousDay ? addDays(window.previousDay, 1) : null;
   const gapTo = addDays(day, -1);
+  // The first days of the late reports, oldest and newest: "3 incidents from 28–30 Nov 2019".
+  let lateFrom: string | null = null;
+  let lateTo: string | null = null;
+  const widen = (d: string) => {
+    if (lateFrom === null || d < lateFrom) lateFrom = d;
+    if (lateTo === null || d > lateTo) lateTo = d;
+  };
   if (gapFrom && gapFrom <= gapTo) {
     const gap = q(gapFrom, gapTo, DIGEST_LIST_LIMITS.late);
     gapCount = gap.total;
     for (const inc of gap.incidents) late.set(inc.id, inc);
+    if (gap.total) {
+      widen(gap.incidents[0]!.date.date);
+      widen(queryIncidents(ds, { placeId, from: gapFrom, to: gapTo, actorId }, { offset: gap.total - 1, limit: 1 }).incidents[0]!.date.date);
+    }
   }
   const inPlace = placeId && window.recordedIds.length ? placesWithin(ds, placeId) : null;
   let recordedLate = 0;
@@ -99,6 +110,7 @@ export function composeDigestWithSummary(
     if (actorId !== null && inc.perpetratorId !== actorId && !inc.casualties.some((c) => c.actorId === actorId)) continue;
     recordedLate++;
     recorded.push(inc);
+    widen(inc.date.date);
   }
   recorded.sort(newestFirst);
   for (const inc of recorded.slice(0, DIGEST_LIST_LIMITS.late)) late.set(inc.id, inc);
@@ -131,7 +143,8 @@ export function composeDigestWithSummary(
     if (dayPage.total > dayPage.incidents.length)
       lines.push(`… and ${dayPage.total - dayPage.incidents.length} more: \`/attacks from:${day} to:${day}${placeId ? ` place:${placeId}` : ''}\``);
     if (lateCount > 0) {
-      lines.push('', `**Reported late** — occurred earlier, first recorded since the last digest: ${plural(lateCount, 'incident')}.`);
+      const span = lateFrom && lateTo ? ` from ${shortDate({ date: lateFrom, end: lateTo, precision: 'range' })}` : '';
+      lines.push('', `**Reported late**: ${plural(lateCount, 'incident')}${span} first recorded since the last digest (they occurred earlier).`);
       for (const inc of lateShown) {
         lines.push(incidentListEntry(ds, inc));
         for (const id of eventSourceIds(ds, inc)) sourceIds.add(id);
