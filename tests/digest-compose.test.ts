@@ -130,6 +130,7 @@ describe('composeDigest', () => {
     expect(summary).toMatchObject({ dayCount: 1, lateCount: 1 });
     const late = d.slice(d.indexOf('**Reported late**'));
     expect(idsIn(late)).toEqual(['daraa-security-post-2019-07-28']);
+    expect(late).toMatch(/^\*\*Reported late\*\*: 1 incident from 28 Jul 2019 first recorded since the last digest \(they occurred earlier\)\./);
     expect(idsIn(d)).toEqual(['diyala-police-2019-08-22', 'daraa-security-post-2019-07-28']); // each once
   });
 
@@ -138,6 +139,9 @@ describe('composeDigest', () => {
     const { payload, summary } = composeDigestWithSummary(ds, w, { placeId: null }, 'UTC');
     expect(summary.lateCount).toBe(1);
     expect(idsIn(payload.embeds![0]!.description)).toEqual(['diyala-police-2019-08-22', 'homs-army-2019-08-18']);
+    expect(payload.embeds![0]!.description).toContain(
+      '**Reported late**: 1 incident from 18 Aug 2019 dated on days no digest covered (they occurred earlier).',
+    );
   });
 
   it('keeps to the place filter', () => {

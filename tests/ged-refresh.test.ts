@@ -120,6 +120,11 @@ describe('npm run import:ged -- <url> --refresh, then the digest', () => {
     expect(out.stdout).toContain(`2 revisions appended to ${join(dir, GED_REVISIONS_FILE)}`);
 
     const after = loadDataset(dir, { snapshot: false }); // still valid: every record, place and actor
+    // credit follows the figures: the UCDP source names both releases merged into its records
+    const ucdp = after.sources.get('ucdp-ged-191')!;
+    expect(ucdp.title).toBe('UCDP Georeferenced Event Dataset (GED) 19.1 updated from fixture release A and fixture release B, Iraq and Syria');
+    expect(ucdp.attribution).toMatch(/^Data: UCDP Georeferenced Event Dataset \(GED\) 19\.1 updated from fixture release A and fixture release B, CC BY 4\.0;/);
+    expect(ucdp.notes.filter((n) => n.startsWith('Refreshed from the release'))).toHaveLength(2);
     expect(after.incident('ged-900003')).toEqual(before.incident('ged-900003')); // kept as it was
     expect(after.incident('ged-900002')!.fatalityEstimate).toEqual({ low: 6, best: 6, high: 6 });
     expect(queryIncidents(after, { placeId: 'diyala-province', from: '2019-11-20', to: '2019-11-30' }).total).toBe(6);

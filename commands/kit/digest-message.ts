@@ -144,7 +144,9 @@ export function composeDigestWithSummary(
       lines.push(`… and ${dayPage.total - dayPage.incidents.length} more: \`/attacks from:${day} to:${day}${placeId ? ` place:${placeId}` : ''}\``);
     if (lateCount > 0) {
       const span = lateFrom && lateTo ? ` from ${shortDate({ date: lateFrom, end: lateTo, precision: 'range' })}` : '';
-      lines.push('', `**Reported late**: ${plural(lateCount, 'incident')}${span} first recorded since the last digest (they occurred earlier).`);
+      // Why they are late: first recorded since the last digest, or dated on days no digest covered.
+      const why = [recordedLate > 0 && 'first recorded since the last digest', gapCount > 0 && 'dated on days no digest covered'].filter(Boolean).join(' or ');
+      lines.push('', `**Reported late**: ${plural(lateCount, 'incident')}${span} ${why} (they occurred earlier).`);
       for (const inc of lateShown) {
         lines.push(incidentListEntry(ds, inc));
         for (const id of eventSourceIds(ds, inc)) sourceIds.add(id);

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { writeManifest } from '../data/manifest.ts';
 import { Gazetteer } from '../core/gazetteer.ts';
-import type { Actor, Incident, Place } from '../schema/index.ts';
+import type { Actor, Incident, Place, Source } from '../schema/index.ts';
+import { GED_SOURCE, gedSourceWithRelease } from './ged-source.ts';
 import { refreshGedIncidents, type RefreshCounts, type Revision } from './ged-refresh.ts';
 import { importGed, type ImportSummary } from './import-ged.ts';
 import { GED_FILES, readExisting, writeGedOutput, type WriteReport } from './write-ged.ts';
@@ -45,7 +46,9 @@ export async function refreshGedData(
   const places = unionById(readJson<Place>(join(dataDir, GED_FILES.places)), result.places);
   const actors = unionById(readJson<Actor>(join(dataDir, GED_FILES.actors)), result.actors);
   const gaz = new Gazetteer([...existingPlaces, ...places]);
-  const files = writeGedOutput(dataDir, { ...result, incidents: merged.incidents, places, actors }, (inc) => gaz.country(inc.placeId)?.id ?? 'unknown');
+  // Credit follows the figures: the source record names every release merged into its records.
+  const source = gedSourceWithRelease(readJson<Source>(join(dataDir, GED_FILES.sources))[0] ?? GED_SOURCE, opts.release, opts.now.toISOString().slice(0, 10));
+  const files = writeGedOutput(dataDir, { ...result, incidents: merged.incidents, places, actors }, (inc) => gaz.country(inc.placeId)?.id ?? 'unknown', source);
   if (merged.revisions.length) {
     mkdirSync(join(dataDir, 'revisions'), { recursive: true });
     appendFileSync(join(dataDir, GED_REVISIONS_FILE), merged.revisions.map((r) => `${JSON.stringify(r)}\n`).join(''));
