@@ -103,7 +103,7 @@ describe('npm run import:ged -- <url> --refresh, then the digest', () => {
     // The digest's first-seen table, filled when the bot first saw the data (a baseline), as it runs.
     const store = new DigestStore(openDatabase({ memory: true }));
     const t0 = Date.parse('2019-11-27T00:00:00Z');
-    store.recordSeen(before.incidents.ids(), t0);
+    await store.recordSeen(before.incidents.ids(), t0);
 
     const out = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
       execFile(
@@ -139,8 +139,8 @@ describe('npm run import:ged -- <url> --refresh, then the digest', () => {
 
     // The bot sees the new ids (hot reload); the next digest (2 Dec, compiled on the 3rd) lists them as late reports.
     const t1 = Date.parse('2019-12-03T04:00:00Z');
-    store.recordSeen(after.incidents.ids(), t1);
-    const recordedIds = store.seenLog().between(t0, t1);
+    await store.recordSeen(after.incidents.ids(), t1);
+    const recordedIds = (await store.seenLog()).between(t0, t1);
     expect([...recordedIds].sort()).toEqual(['ged-900004', 'ged-900005', 'ged-900006']);
     const window = { day: '2019-12-02', previousDay: '2019-12-01', recordedIds, at: new Date(t1) };
     const { payload, summary } = composeDigestWithSummary(after, window, { placeId: null }, 'UTC');

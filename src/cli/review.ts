@@ -49,7 +49,7 @@ export function setPath(record: unknown, path: string, raw: string): unknown {
   return copy;
 }
 
-function main(argv: string[]): void {
+async function main(argv: string[]): Promise<void> {
   const options = { set: { type: 'string', multiple: true }, as: { type: 'string' }, 'same-event': { type: 'string' } } as const;
   let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof options }>>;
   try {
@@ -108,7 +108,7 @@ function main(argv: string[]): void {
         const record = (edited ?? d.record) as { id: string };
         const config = loadAppConfigOrExit();
         const ds = loadDataset(config.datasetDir ?? DEFAULT_DATA_DIR);
-        const published = new Map(store.publishedDataset().incidents.map((i) => [i.id, i] as const));
+        const published = new Map((await store.publishedDataset()).incidents.map((i) => [i.id, i] as const));
         const problem = sameEventProblem({ get: (id) => ds.incident(id) ?? published.get(id) }, record.id, target);
         if (problem) fail(`Not approved: ${problem}.`);
         edited = { ...record, sameEventAs: target };
@@ -131,4 +131,4 @@ function main(argv: string[]): void {
   }
 }
 
-main(process.argv.slice(2));
+await main(process.argv.slice(2));
