@@ -156,6 +156,16 @@ describe('same event in the handlers', () => {
     expect(r.embeds![0]!.footer!.text).toContain('Fixture wire report (test data)');
   });
 
+  it('/chart and /map count it once and credit both sources', async () => {
+    for (const name of ['chart', 'map']) {
+      const r = await run(name, { place: 'diyala' });
+      const alt = r.files![0]!.description!;
+      const before = await replyTo(commandByName.get(name)!, { place: 'diyala' }, { ...ctx, dataset: () => seed });
+      expect(alt, name).toBe(before.files![0]!.description);
+      expect(r.embeds![0]!.footer!.text, name).toContain('Fixture wire report (test data)');
+    }
+  });
+
   it('/incident shows the link from both sides and credits both sources', async () => {
     const primary = await run('incident', { id: PRIMARY });
     expect(field(primary, /^Also reported by$/)).toContain('`wire-diyala-2019-08-22` · 22 Aug 2019 · Diyala, Iraq · Fixture wire report');
