@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { cpSync, createReadStream, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +77,22 @@ describe('refreshGedIncidents (by UCDP id)', () => {
     const again = refreshGedIncidents(r.incidents, b.incidents, { release: 'fixture release B', recordedAt: '2019-12-03T10:00:00.000Z', earlier: r.revisions });
     expect(again.counts).toEqual({ added: 0, updated: 0, unchanged: 5, removedFromRelease: 1 });
     expect(again.revisions).toEqual([]);
+  });
+});
+
+describe('a later release format', () => {
+  it('takes dates written with a time of day, and leaves out (and counts) rows of other countries', async () => {
+    const [header, ...lines] = readFileSync(RELEASE_B, 'utf8').trim().split('\n');
+    const withTime = lines.map((l) => l.replaceAll('"2019-11-28","2019-11-28"', '"2019-11-28 00:00:00.000","2019-11-28 00:00:00.000"'));
+    const yemen = lines[0]!.replace('"900001"', '"900099"').replaceAll('"Iraq"', '"Yemen (North Yemen)"');
+    const csv = [header, ...withTime, yemen].join('\n');
+    expect(csv).toContain('"2019-11-28 00:00:00.000"');
+    const r = await importGed(Readable.from([csv]), {
+      existingPlaces: readExisting<Place>(DATA, 'places'),
+      existingActors: readExisting<Actor>(DATA, 'actors'),
+    });
+    expect(r.summary).toMatchObject({ read: 6, imported: 5, otherCountries: 1, skipped: {} });
+    expect(r.incidents.find((i) => i.id === 'ged-900004')!.date).toEqual({ date: '2019-11-28', precision: 'exact' });
   });
 });
 

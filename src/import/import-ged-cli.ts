@@ -63,7 +63,7 @@ async function main(): Promise<number> {
     const c = r.counts;
     console.log(
       [
-        `Refreshed the UCDP GED records in ${outDir} from ${release} (${r.summary.read} rows read):`,
+        `Refreshed the UCDP GED records in ${outDir} from ${release} (${r.summary.read} rows read${r.summary.otherCountries ? `, ${r.summary.otherCountries} of other countries left out` : ''}):`,
         `  ${c.added} added, ${c.updated} updated, ${c.unchanged} unchanged, ${c.removedFromRelease} no longer in this release (kept, not deleted).`,
         `  ${r.revisions} revision${r.revisions === 1 ? '' : 's'} appended to ${join(outDir, GED_REVISIONS_FILE)}.`,
         ...(Object.keys(r.summary.skipped).length
@@ -118,6 +118,7 @@ async function main(): Promise<number> {
         .join(', ') || 'none'
     }).`,
     ...(args.values['only-actor'] ? [`Left out ${s.filtered} rows without the side "${args.values['only-actor']}".`] : []),
+    ...(s.otherCountries ? [`Left out ${s.otherCountries} rows of other countries than Iraq and Syria.`] : []),
     `Skipped ${Object.values(s.skipped).reduce((a, b) => a + b, 0)} rows${Object.keys(s.skipped).length ? ':' : '.'}`,
     ...Object.entries(s.skipped).map(([why, n]) => `  ${n} × ${why}`),
     ...(Object.keys(s.notes).length ? ['Imported with notes:', ...Object.entries(s.notes).map(([why, n]) => `  ${n} × ${why}`)] : []),
