@@ -14,6 +14,7 @@ import { watchDataset, type DatasetWatcher } from './data/watch-dataset.ts';
 import { runAsk } from './cli/ask.ts';
 import { runConsole } from './cli/console.ts';
 import { createConsoleServices } from './digest/console-services.ts';
+import { ReviewStore } from './review/review-store.ts';
 import type { Bot } from './discord/bot.ts';
 import type { Logger } from './discord/logger.ts';
 
@@ -22,20 +23,21 @@ import type { Logger } from './discord/logger.ts';
  * and `ask` answer without it, and start faster.
  */
 async function discordSide() {
-  const [bot, logger, sharding, deploy, digest, alerts, crash, startup, metrics, ops, instrument] = await Promise.all([
+  const [bot, logger, sharding, deploy, digest, alerts, review, crash, startup, metrics, ops, instrument] = await Promise.all([
     import('./discord/bot.ts'),
     import('./discord/logger.ts'),
     import('./discord/sharding.ts'),
     import('./discord/deploy-commands.ts'),
     import('./digest/discord-plugin.ts'),
     import('./alerts/discord-plugin.ts'),
+    import('./review/discord-plugin.ts'),
     import('./crash-guard.ts'),
     import('./discord/startup-report.ts'),
     import('./ops/metrics.ts'),
     import('./ops/ops-plugin.ts'),
     import('./ops/instrument-commands.ts'),
   ]);
-  return { ...bot, ...logger, ...sharding, ...deploy, ...digest, ...alerts, ...crash, ...startup, ...metrics, ...ops, ...instrument };
+  return { ...bot, ...logger, ...sharding, ...deploy, ...digest, ...alerts, ...review, ...crash, ...startup, ...metrics, ...ops, ...instrument };
 }
 
 type OnlineConfig = AppConfig & { discord: BotConfig };
@@ -91,6 +93,7 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     createBot,
     createDigestPlugin,
     createAlertsPlugin,
+    createReviewPlugin,
     flushLogger,
     installCrashGuard,
     PluginSetupError,
@@ -124,6 +127,22 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     stateDir: config.stateDir,
     ...(metrics ? { runner: { onOutcome: (outcome) => metrics.digests.inc({ outcome }) } } : {}),
   });
+  const alerts = createAlertsPlugin({ digest, dataset, ...(config.discord.alertsPerHour ? { maxPerHour: config.discord.alertsPerHour } : {}) });
+  // The review channel (REVIEW_CHANNEL_ID and REVIEWER_ROLE_ID): drafts posted with Approve / Edit / Reject;
+  // its store is the digest's database. The publishing step connects `review.onPublished` and calls
+  // `review.onDraftsQueued()` when it queues drafts.
+  const review = config.discord.review
+    ? createReviewPlugin({
+        store: () => {
+          const db = digest.db();
+          if (!db) throw new Error('the digest plugin must be listed before the review plugin (the review queue is in its database)');
+          return new ReviewStore(db);
+        },
+        dataset,
+        channelId: config.discord.review.channelId,
+        reviewerRoleId: config.discord.review.reviewerRoleId,
+      })
+    : null;
   const bot = createBot({
     config: config.discord,
     logger,
@@ -133,7 +152,8 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
       digest,
       // Alerts: /alerts, and a runner posting newly published incidents; after the digest, whose database,
       // REST manager and invalid-request count it shares.
-      createAlertsPlugin({ digest, dataset, ...(config.discord.alertsPerHour ? { maxPerHour: config.discord.alertsPerHour } : {}) }),
+      alerts,
+      ...(review ? [review] : []),
       { name: 'dataset-watcher', onStop: () => data.close() },
       // The invite link at ready, and a warning when the registered commands differ from these.
       createStartupReportPlugin({ permissions: [...DIGEST_PERMISSIONS], definitions: commands.map((c) => c.definition as unknown as Record<string, unknown>) }),
