@@ -131,7 +131,7 @@ describe('/digest', () => {
       c,
     );
     expect(r.content).toContain('covering Iraq · incidents involving Kurdish security forces');
-    expect(storeOf(c).getSubscription(GUILD)).toMatchObject({ placeId: 'iraq', actorId: 'kurdish-security-forces' });
+    expect(await storeOf(c).getSubscription(GUILD)).toMatchObject({ placeId: 'iraq', actorId: 'kurdish-security-forces' });
     const st = await digest.handle({ subcommand: 'status' }, c);
     expect(st.content).toContain('**Filter:** Iraq · incidents involving Kurdish security forces');
     // the preview (no place or actor given) takes the stored filter: of the seed's Iraqi attacks, only the one on Kurdish forces
@@ -142,7 +142,7 @@ describe('/digest', () => {
     expect(filtered.embeds![0]!.description).toMatch(/^No source covers \*\*Thursday 22 August 2019\*\* .* in Iraq yet/); // the seed has no systematic source
     // actor:any widens to all recorded violence; no actor is the default (the focus actor)
     await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '08:00', timezone: 'Asia/Baghdad', actor: 'any' }, c);
-    expect(storeOf(c).getSubscription(GUILD)).toMatchObject({ placeId: null, actorId: 'any' });
+    expect(await storeOf(c).getSubscription(GUILD)).toMatchObject({ placeId: null, actorId: 'any' });
     expect((await digest.handle({ subcommand: 'status' }, c)).content).toContain('**Filter:** everywhere · all recorded violence');
     await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '08:00', timezone: 'Asia/Baghdad' }, c);
     expect((await digest.handle({ subcommand: 'status' }, c)).content).toContain(
@@ -153,14 +153,14 @@ describe('/digest', () => {
   it('an unknown place or actor is refused in plain words and changes nothing', async () => {
     const c = track(ctx('2019-08-22T12:00:00Z'));
     await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '08:00', timezone: 'Asia/Baghdad', place: 'syria', actor: 'IS' }, c);
-    const before = storeOf(c).getSubscription(GUILD);
+    const before = await storeOf(c).getSubscription(GUILD);
     await expect(
       digest.handle({ subcommand: 'set', channel: CHANNEL, time: '09:00', timezone: 'UTC', place: 'iraq', actor: 'Zorblax Brigade' }, c),
     ).rejects.toThrow(/^I don't know the actor "Zorblax Brigade"/);
     await expect(digest.handle({ subcommand: 'set', channel: CHANNEL, time: '09:00', timezone: 'UTC', place: 'atlantis', actor: 'IS' }, c)).rejects.toThrow(
       /^I don't know the place "atlantis"/,
     );
-    expect(storeOf(c).getSubscription(GUILD)).toEqual(before);
+    expect(await storeOf(c).getSubscription(GUILD)).toEqual(before);
     expect(before).toMatchObject({ placeId: 'syria', actorId: 'islamic-state', time: '08:00' });
   });
 
