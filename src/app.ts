@@ -14,7 +14,10 @@ import { watchDataset, type DatasetWatcher } from './data/watch-dataset.ts';
 import { runAsk } from './cli/ask.ts';
 import { runConsole } from './cli/console.ts';
 import { createConsoleServices } from './digest/console-services.ts';
-import { ReviewStore } from './review/review-store.ts';
+import { closeStoreBackend, openStoreBackend, pingStoreBackend, type StoreBackend } from './storage/backend.ts';
+import { SchemaTooNewError } from './storage/db.ts';
+import { StoreError } from './storage/postgres.ts';
+import { reviewStoreOn } from './review/open-review-store.ts';
 import type { Bot } from './discord/bot.ts';
 import type { Logger } from './discord/logger.ts';
 
@@ -118,25 +121,29 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     process.exit(1);
   }
   const dataset: () => Dataset = data.current;
+  // PostgreSQL (DATABASE_URL) is opened here, before anything else needs it: unreachable, or migrated by a
+  // newer version, it stops the bot with one line (exit 2). SQLite is opened by the digest plugin in STATE_DIR.
+  const backend = config.databaseUrl ? await openPostgresOrExit(config, logger, flushLogger) : null;
   // Metrics are counted only when something serves them (HTTP_PORT).
   const metrics = config.httpPort !== null ? createBotMetrics() : null;
   // The daily digest: /digest's storage and permission check, and the scheduler that posts (only for
   // guilds on this process's shards). Its database lives in the state folder.
   const digest = createDigestPlugin({
     dataset,
-    stateDir: config.stateDir,
+    ...(backend ? { backend } : { stateDir: config.stateDir }),
     ...(metrics ? { runner: { onOutcome: (outcome) => metrics.digests.inc({ outcome }) } } : {}),
   });
   const alerts = createAlertsPlugin({ digest, dataset, ...(config.discord.alertsPerHour ? { maxPerHour: config.discord.alertsPerHour } : {}) });
   // The review channel (REVIEW_CHANNEL_ID and REVIEWER_ROLE_ID): drafts posted with Approve / Edit / Reject;
-  // its store is the digest's database. The publishing step connects `review.onPublished` and calls
+  // its store is on the digest's backend. The publishing step connects `review.onPublished` and calls
   // `review.onDraftsQueued()` when it queues drafts.
   const review = config.discord.review
     ? createReviewPlugin({
         store: () => {
-          const db = digest.db();
-          if (!db) throw new Error('the digest plugin must be listed before the review plugin (the review queue is in its database)');
-          return new ReviewStore(db);
+          const backend = digest.backend();
+          if (!backend) throw new Error('the digest plugin must be listed before the review plugin (the review queue is in its database)');
+          // SQLite in the state folder, or PostgreSQL (DATABASE_URL) shared by every process: a draft is decided once either way.
+          return reviewStoreOn(backend);
         },
         dataset,
         channelId: config.discord.review.channelId,
@@ -155,6 +162,8 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
       alerts,
       ...(review ? [review] : []),
       { name: 'dataset-watcher', onStop: () => data.close() },
+      // Last: the services above stop first, then the database they share is closed.
+      ...(backend ? [{ name: 'database', onStop: () => closeStoreBackend(backend) }] : []),
       // The invite link at ready, and a warning when the registered commands differ from these.
       createStartupReportPlugin({ permissions: [...DIGEST_PERMISSIONS], definitions: commands.map((c) => c.definition as unknown as Record<string, unknown>) }),
       ...(metrics && config.httpPort !== null
@@ -162,9 +171,7 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
             createOpsPlugin({
               port: config.httpPort,
               metrics,
-              stores: [
-                { name: 'state database', check: () => (digest.store()?.db.prepare('SELECT 1').get() ? { ok: true } : { ok: false, detail: 'not open' }) },
-              ],
+              stores: [{ name: 'state database', check: () => pingStoreBackend(digest.backend()) }],
             }),
           ]
         : []),
@@ -205,6 +212,21 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     process.exit(1);
   }
   return bot;
+}
+
+/**
+ * Connects to PostgreSQL and applies pending migrations; when it cannot be reached, or a newer version of
+ * the bot migrated it, logs one line naming DATABASE_URL without its password and exits with code 2.
+ */
+async function openPostgresOrExit(config: OnlineConfig, logger: Logger, flush: (l: Logger) => Promise<void>): Promise<StoreBackend> {
+  try {
+    return await openStoreBackend({ databaseUrl: config.databaseUrl, stateDir: config.stateDir });
+  } catch (err) {
+    if (!(err instanceof StoreError || err instanceof SchemaTooNewError)) throw err;
+    logger.fatal(err.message);
+    await flush(logger);
+    process.exit(2);
+  }
 }
 
 /** SHARD_COUNT > 1: discord.js's ShardingManager, one child process per shard, respawned with backoff. */

@@ -4,7 +4,7 @@ import { digest } from '../commands/digest/index.ts';
 import { dueDigests } from '../src/core/digest/due.ts';
 import { createConsoleServices } from '../src/digest/console-services.ts';
 import type { ChannelCheckResult } from '../commands/kit/services.ts';
-import type { DigestStore } from '../src/digest/store.ts';
+import type { SqliteDigestStore } from '../src/digest/sqlite-digest-store.ts';
 import { seedDataset } from '../testkit/seed-dataset.ts';
 
 const GUILD = '111111111111111111';
@@ -25,7 +25,7 @@ function ctx(now: string, check?: (g: string, c: string) => ChannelCheckResult, 
   return c;
 }
 /** The SQLite store behind a context (the handlers see it only as DigestServices). */
-const stores = new WeakMap<CommandContext, DigestStore>();
+const stores = new WeakMap<CommandContext, SqliteDigestStore>();
 const storeOf = (c: CommandContext) => stores.get(c)!;
 const closers: (() => void)[] = [];
 afterEach(() => closers.splice(0).forEach((c) => c()));
@@ -48,7 +48,7 @@ describe('/digest', () => {
     const r = await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '08:00', timezone: 'Asia/Baghdad' }, c);
     expect(r.flags).toBe(64);
     expect(r.content).toContain('lacks Embed Links');
-    expect(storeOf(c).getSubscription(GUILD)).toBeNull();
+    expect(await storeOf(c).getSubscription(GUILD)).toBeNull();
   });
 
   it('set, status, off and set again', async () => {
@@ -65,10 +65,16 @@ describe('/digest', () => {
     expect(off.content).toContain('is off');
     const st2 = await digest.handle({ subcommand: 'status' }, c);
     expect(st2.content).toMatch(/\*\*State:\*\* off — Turned off with \/digest off/);
-    const sub = storeOf(c).getSubscription(GUILD)!;
+    const sub = (await storeOf(c).getSubscription(GUILD))!;
     expect(sub).toMatchObject({ enabled: false, time: '08:00', placeId: 'syria' });
     await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '09:15', timezone: 'Europe/London' }, c);
-    expect(storeOf(c).getSubscription(GUILD)).toMatchObject({ enabled: true, time: '09:15', timeZone: 'Europe/London', placeId: null, disabledReason: null });
+    expect(await storeOf(c).getSubscription(GUILD)).toMatchObject({
+      enabled: true,
+      time: '09:15',
+      timeZone: 'Europe/London',
+      placeId: null,
+      disabledReason: null,
+    });
   });
 
   it("set after a failure today (permissions fixed): today's digest goes out after all, to the channel now set", async () => {
@@ -76,8 +82,8 @@ describe('/digest', () => {
     await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '08:00', timezone: 'Asia/Baghdad' }, c);
     const store = storeOf(c);
     const compose = () => ({ body: '{}', nonce: 'n', digestDay: '2019-08-22', recordedUntil: 0 });
-    store.claim({ guildId: GUILD, localDate: '2019-08-23' }, 'p', Date.parse('2019-08-23T05:00:00Z'), 60_000, compose);
-    store.markEnded(
+    await store.claim({ guildId: GUILD, localDate: '2019-08-23' }, 'p', Date.parse('2019-08-23T05:00:00Z'), 60_000, compose);
+    await store.markEnded(
       GUILD,
       '2019-08-23',
       'failed',
@@ -85,12 +91,16 @@ describe('/digest', () => {
       Date.parse('2019-08-23T05:00:00Z'),
       'Turned off: the bot lacks permissions',
     );
-    expect(store.getSubscription(GUILD)!.enabled).toBe(false);
+    expect((await store.getSubscription(GUILD))!.enabled).toBe(false);
     const other = '444444444444444444';
     const r = await digest.handle({ subcommand: 'set', channel: other, time: '08:00', timezone: 'Asia/Baghdad' }, c);
     expect(r.content).toContain("Today's digest, which had failed, goes out within a minute.");
-    expect(store.getDelivery(GUILD, '2019-08-23')).toMatchObject({ status: 'retry', channelId: other, nextAttemptAt: Date.parse('2019-08-23T06:00:00Z') });
-    const due = dueDigests(store.enabledSubscriptions(), new Date('2019-08-23T06:00:00Z'), store.deliveriesFrom('2019-08-22'), {
+    expect(await store.getDelivery(GUILD, '2019-08-23')).toMatchObject({
+      status: 'retry',
+      channelId: other,
+      nextAttemptAt: Date.parse('2019-08-23T06:00:00Z'),
+    });
+    const due = dueDigests(await store.enabledSubscriptions(), new Date('2019-08-23T06:00:00Z'), await store.deliveriesFrom('2019-08-22'), {
       owner: 'x',
       staleAfterMs: 60_000,
     });
@@ -110,8 +120,56 @@ describe('/digest', () => {
     expect(r.embeds![0]!.description).toContain('diyala-police-2019-08-22');
     expect(r.allowed_mentions).toEqual({ parse: [] });
     const store = storeOf(c);
-    expect(store.lastDelivery('-')).toBeNull();
+    expect(await store.lastDelivery('-')).toBeNull();
     expect(Object.keys(c.services!)).toEqual(['digest', 'alerts']);
+  });
+
+  it('set keeps a place and an actor filter, status shows both, preview uses them', async () => {
+    const c = track(ctx('2019-08-23T06:00:00Z'));
+    const r = await digest.handle(
+      { subcommand: 'set', channel: CHANNEL, time: '08:00', timezone: 'Asia/Baghdad', place: 'iraq', actor: 'Kurdish security forces' },
+      c,
+    );
+    expect(r.content).toContain('covering Iraq · incidents involving Kurdish security forces');
+    expect(await storeOf(c).getSubscription(GUILD)).toMatchObject({ placeId: 'iraq', actorId: 'kurdish-security-forces' });
+    const st = await digest.handle({ subcommand: 'status' }, c);
+    expect(st.content).toContain('**Filter:** Iraq · incidents involving Kurdish security forces');
+    // the preview (no place or actor given) takes the stored filter: of the seed's Iraqi attacks, only the one on Kurdish forces
+    const p = await digest.handle({ subcommand: 'preview' }, track(ctx('2019-08-23T06:00:00Z')));
+    expect(p.embeds![0]!.description).toContain('diyala-police-2019-08-22'); // another context: no filter stored
+    const filtered = await digest.handle({ subcommand: 'preview' }, c);
+    expect(filtered.embeds![0]!.description).not.toContain('diyala-police-2019-08-22');
+    expect(filtered.embeds![0]!.description).toMatch(/^No source covers \*\*Thursday 22 August 2019\*\* .* in Iraq yet/); // the seed has no systematic source
+    // actor:any widens to all recorded violence; no actor is the default (the focus actor)
+    await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '08:00', timezone: 'Asia/Baghdad', actor: 'any' }, c);
+    expect(await storeOf(c).getSubscription(GUILD)).toMatchObject({ placeId: null, actorId: 'any' });
+    expect((await digest.handle({ subcommand: 'status' }, c)).content).toContain('**Filter:** everywhere · all recorded violence');
+    await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '08:00', timezone: 'Asia/Baghdad' }, c);
+    expect((await digest.handle({ subcommand: 'status' }, c)).content).toContain(
+      '**Filter:** everywhere · incidents involving the Islamic State (the default)',
+    );
+  });
+
+  it('an unknown place or actor is refused in plain words and changes nothing', async () => {
+    const c = track(ctx('2019-08-22T12:00:00Z'));
+    await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '08:00', timezone: 'Asia/Baghdad', place: 'syria', actor: 'IS' }, c);
+    const before = await storeOf(c).getSubscription(GUILD);
+    await expect(
+      digest.handle({ subcommand: 'set', channel: CHANNEL, time: '09:00', timezone: 'UTC', place: 'iraq', actor: 'Zorblax Brigade' }, c),
+    ).rejects.toThrow(/^I don't know the actor "Zorblax Brigade"/);
+    await expect(digest.handle({ subcommand: 'set', channel: CHANNEL, time: '09:00', timezone: 'UTC', place: 'atlantis', actor: 'IS' }, c)).rejects.toThrow(
+      /^I don't know the place "atlantis"/,
+    );
+    expect(await storeOf(c).getSubscription(GUILD)).toEqual(before);
+    expect(before).toMatchObject({ placeId: 'syria', actorId: 'islamic-state', time: '08:00' });
+  });
+
+  it('autocompletes actors and places like the other commands', async () => {
+    const c = track(ctx('2019-08-22T12:00:00Z'));
+    const actors = await digest.autocomplete!({ name: 'actor', value: 'kurd' }, {}, c);
+    expect(actors.map((x) => x.value)).toContain('kurdish-security-forces');
+    const places = await digest.autocomplete!({ name: 'place', value: 'diya' }, {}, c);
+    expect(places[0]!.value).toBe('diyala-province');
   });
 
   it('autocompletes IANA zones', async () => {

@@ -62,6 +62,8 @@ describe('a large NDJSON dataset streamed into its records snapshot', () => {
     const { context: _c, ...withoutContext } = incs[1]!;
     const lines = incs.map((i) => JSON.stringify(i));
     lines[1] = JSON.stringify(withoutContext, null, 1).replace(/\n/g, ' ');
+    // A second report of an event whose primary comes later in the file: counted once.
+    lines[3] = JSON.stringify({ ...incs[3], sameEventAs: incs[7]!.id });
     const dir = dataDir(lines);
     const memory = loadDatasetFrom(dir, { snapshot: false }).dataset;
     const { load, snapshotDir } = streamed(dir);
@@ -95,7 +97,7 @@ describe('a large NDJSON dataset streamed into its records snapshot', () => {
         ...incs.slice(3).map(line),
         line(incs[5]!),
       ],
-      'missing places and actors, derived dates (one pointing ahead), the focus actor in another group': [
+      'missing places and actors, derived dates (one pointing ahead), the focus actor in another group, same-event links to itself and in a chain': [
         line({ ...incs[0]!, placeId: 'atlantis', perpetratorId: 'nobody' }),
         line({ ...incs[1]!, date: { date: '2001-01-01', precision: 'derived', derivedFrom: { ref: incs[3]!.id, offsetDays: 1, phrase: 'the day after' } } }),
         line({
@@ -103,7 +105,10 @@ describe('a large NDJSON dataset streamed into its records snapshot', () => {
           date: { date: '2001-01-01', precision: 'derived', derivedFrom: { ref: 'no-such-incident', offsetDays: 1, phrase: 'a day later' } },
         }),
         line({ ...incs[3]!, casualties: [{ group: 'civilians', actorId: 'islamic-state', label: 'IS', killed: 1, injured: null, note: null }] }),
-        ...incs.slice(4).map(line),
+        line({ ...incs[4]!, sameEventAs: incs[4]!.id }),
+        line({ ...incs[5]!, sameEventAs: incs[6]!.id }),
+        line({ ...incs[6]!, sameEventAs: incs[8]!.id }),
+        ...incs.slice(7).map(line),
       ],
     };
     for (const [what, lines] of Object.entries(broken)) {

@@ -8,13 +8,24 @@ import type { DatasetIssue } from './dataset-issue.ts';
  */
 export function checkReferences(ds: RawDataset, fileOf: (kind: RecordKind, id: string) => string): DatasetIssue[] {
   const incidents = new Map(ds.incidents.map((r) => [r.id, r] as const));
-  const check = new ReferenceCheck(ds, fileOf, (id) => incidents.get(id)?.date.date);
+  const check = new ReferenceCheck(ds, fileOf, (id) => {
+    const r = incidents.get(id);
+    return r && { id: r.id, day: r.date.date, sameEventAs: r.sameEventAs };
+  });
   return [
     ...check.beforeIncidents(),
     ...ds.incidents.flatMap((inc) => check.incident(inc)),
     ...check.afterIncidents(ds.statistics, ds.quotes),
     ...ds.incidents.flatMap((inc) => check.focusGroups(inc)),
   ];
+}
+
+/** What the rules across incidents need of another incident. */
+export interface IncidentRef {
+  id: string;
+  /** Its (first) day, ISO. */
+  day: string;
+  sameEventAs: string | undefined;
 }
 
 /**
@@ -26,11 +37,11 @@ export function checkReferences(ds: RawDataset, fileOf: (kind: RecordKind, id: s
 export class ReferenceCheck {
   private readonly ids: Record<'sources' | 'places' | 'actors', Set<string>>;
 
-  /** `incidentDay`: the day of an incident by id (undefined when there is none), for derived dates. */
+  /** `incidentAt`: an incident by id (undefined when there is none), for derived dates and same-event links. */
   constructor(
     private readonly ds: Pick<RawDataset, 'sources' | 'places' | 'actors' | 'info'>,
     private readonly fileOf: (kind: RecordKind, id: string) => string,
-    private readonly incidentDay: (id: string) => string | undefined,
+    private readonly incidentAt: (id: string) => IncidentRef | undefined,
   ) {
     this.ids = {
       sources: new Set(ds.sources.map((r) => r.id)),
@@ -81,16 +92,27 @@ export class ReferenceCheck {
     return issues;
   }
 
-  /** One incident's references and derived date. */
+  /** One incident's references, same-event link and derived date. */
   incident(inc: Incident): DatasetIssue[] {
     const issues: DatasetIssue[] = [];
     this.ref(issues, 'incidents', inc.id, 'sourceId', 'sources', inc.sourceId);
     this.ref(issues, 'incidents', inc.id, 'placeId', 'places', inc.placeId);
     this.ref(issues, 'incidents', inc.id, 'perpetratorId', 'actors', inc.perpetratorId);
     inc.casualties.forEach((c, i) => this.ref(issues, 'incidents', inc.id, `casualties[${i}].actorId`, 'actors', c.actorId));
+    if (inc.sameEventAs !== undefined) {
+      const primary = this.incidentAt(inc.sameEventAs);
+      const issue = (message: string) => issues.push({ file: this.fileOf('incidents', inc.id), recordId: inc.id, field: 'sameEventAs', message });
+      // One level only: the event is counted once, under a primary that is itself counted.
+      if (inc.sameEventAs === inc.id) issue('points at the record itself');
+      else if (!primary) this.ref(issues, 'incidents', inc.id, 'sameEventAs', 'incidents', inc.sameEventAs, () => false);
+      else if (primary.sameEventAs !== undefined)
+        issue(
+          `points at "${primary.id}", which itself points at "${primary.sameEventAs}": link every record of an event to the one primary record (no chains or cycles)`,
+        );
+    }
     const d = inc.date.derivedFrom;
     if (d) {
-      const baseDay = this.incidentDay(d.ref);
+      const baseDay = this.incidentAt(d.ref)?.day;
       if (baseDay === undefined) this.ref(issues, 'incidents', inc.id, 'date.derivedFrom.ref', 'incidents', d.ref, () => false);
       else {
         const expected = addDays(baseDay, d.offsetDays);
@@ -168,4 +190,20 @@ export class ReferenceCheck {
     });
     return issues;
   }
+}
+
+/**
+ * Why `record` may not be linked to `targetId` as the same event in the dataset `incidents` (a missing
+ * target, the record itself, or a target that is itself linked: name its primary instead); null when it may.
+ */
+export function sameEventProblem(
+  incidents: { get(id: string): { id: string; sameEventAs?: string | undefined } | undefined },
+  recordId: string,
+  targetId: string,
+): string | null {
+  if (targetId === recordId) return 'a record cannot be the same event as itself';
+  const target = incidents.get(targetId);
+  if (!target) return `there is no incident "${targetId}"`;
+  if (target.sameEventAs !== undefined) return `"${targetId}" is itself linked to "${target.sameEventAs}": link to "${target.sameEventAs}" instead (no chains)`;
+  return null;
 }

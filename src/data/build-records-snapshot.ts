@@ -29,10 +29,13 @@ export function buildRecordsSnapshot(dataDir: string, path: string): void {
 
   const columns = new IncidentColumnsBuilder(focusActorId);
   const incidents = validators.incidents as KindValidator<Incident>;
-  /** Row in the snapshot (= index in `columns`) of each incident id: built only if a date derives from another. */
+  /** Row in the snapshot (= index in `columns`) of each incident id: built only if a record points at another. */
   let rowOf: Map<string, number> | null = null;
   let check: ReferenceCheck | null = null;
-  /** Each incident's reference problems in order; an incident whose date derives from another waits for all of them. */
+  /**
+   * Each incident's reference problems in order; an incident whose date derives from another, or that
+   * is the same event as another, waits for all of them (the other may come later).
+   */
   const incidentChecks: (DatasetIssue | Incident)[] = [];
   const focusIssues: DatasetIssue[] = [];
   const writer = new RecordsSnapshotWriter(path);
@@ -55,7 +58,7 @@ export function buildRecordsSnapshot(dataDir: string, path: string): void {
           for (let i = 0; i < columns.length; i++) rowOf.set(columns.idAt(i), i);
         }
         const row = rowOf.get(id);
-        return row === undefined ? undefined : isoOfDayKey(columns.dayKeyAt(row));
+        return row === undefined ? undefined : { id, day: isoOfDayKey(columns.dayKeyAt(row)), sameEventAs: columns.sameEventAt(row) };
       });
       const refs = check;
       readDataFile(
@@ -66,7 +69,7 @@ export function buildRecordsSnapshot(dataDir: string, path: string): void {
           columns.add(inc);
           // The line itself when validation added nothing (no default filled in): no second serialisation.
           writer.add(line !== null && sameKeys(rec.value, inc) ? line : JSON.stringify(inc));
-          if (inc.date.derivedFrom) incidentChecks.push(inc);
+          if (inc.date.derivedFrom || inc.sameEventAs !== undefined) incidentChecks.push(inc);
           else for (const issue of refs.incident(inc)) incidentChecks.push(issue);
           focusIssues.push(...refs.focusGroups(inc));
         },

@@ -65,6 +65,7 @@ export class RecordsSnapshotWriter {
       meta.run('header', JSON.stringify(header));
       const typed = { ...columns, rows };
       for (const name of TYPED_COLUMNS) meta.run(name, bytesOf(typed[name]));
+      if (columns.sameEvent) meta.run('sameEvent', bytesOf(columns.sameEvent));
       meta.run('ids', Buffer.from(ids.join('\n'), 'utf8'));
       this.db.exec('COMMIT');
     } finally {
@@ -157,6 +158,8 @@ export function openRecordsSnapshot(path: string): Dataset {
       figs: blob('figs'),
       ids: h.n ? String(ids).split('\n') : [],
     };
+    // Present only when some record links to another (sameEventAs).
+    if (value.get('sameEvent') !== undefined) columns.sameEvent = blob('sameEvent');
     const rows = blob('rows');
     const json = db.prepare<[number], string>('SELECT json FROM records WHERE row = ?').pluck();
     const records = lazyArray(h.n, (i) => JSON.parse(json.get(rows[i]!)!) as Incident);
