@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { commandByName, commands } from '../commands/index.ts';
 import type { CommandContext } from '../commands/kit/command.ts';
-import { loadAppConfigOrExit, type AppConfig, type BotConfig } from './config.ts';
+import { loadAppConfigOrExit, ownShardIds, type AppConfig, type BotConfig } from './config.ts';
 import type { Dataset } from './core/dataset.ts';
 import { DatasetError } from './core/dataset-issue.ts';
 import { DEFAULT_DATA_DIR, loadDataset } from './data/load-dataset.ts';
@@ -85,7 +85,7 @@ function warnOffline(config: AppConfig): void {
 
 // ------------------------------------------------------------------------------ Discord
 
-/** One bot client in this process: the whole bot when unsharded, or one ShardingManager child. */
+/** One bot client in this process: the whole bot, this machine's one shard, or one ShardingManager child. */
 async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingManager: boolean): Promise<Bot> {
   const {
     createBot,
@@ -149,8 +149,9 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
           ]
         : []),
     ],
-    // Unsharded: exactly shard 0 of 1. In a ShardingManager child discord.js reads SHARDS/SHARD_COUNT itself.
-    ...(inShardingManager ? {} : { shards: [0], shardCount: 1 }),
+    // This machine's one shard (shard 0 of 1 when unsharded). In a ShardingManager child discord.js reads
+    // SHARDS/SHARD_COUNT itself.
+    ...(inShardingManager ? {} : { shards: ownShardIds(config.discord), shardCount: config.discord.shardCount }),
   });
   installCrashGuard({ logger, activity: () => bot.activity() });
   let shuttingDown = false;
@@ -187,13 +188,13 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
   return bot;
 }
 
-/** SHARD_COUNT > 1: discord.js's ShardingManager, one child process per shard, respawned with backoff. */
+/** Several shards on this machine: discord.js's ShardingManager, one child process per shard, respawned with backoff. */
 async function runShardingManager(config: OnlineConfig, logger: Logger): Promise<void> {
   const { buildShardingManager, flushLogger, installCrashGuard, respawnWithBackoff } = await discordSide();
   const manager = buildShardingManager(config.discord);
   const shardCount = config.discord.shardCount;
   manager.on('shardCreate', (shard) => {
-    logger.info({ shardId: shard.id, totalShards: shardCount }, 'shard process started');
+    logger.info({ shardId: shard.id, totalShards: shardCount, shardIds: manager.shardList }, 'shard process started');
     shard.on('death', () => logger.warn({ shardId: shard.id }, 'shard process exited'));
   });
   respawnWithBackoff(manager, { logger });
@@ -237,7 +238,8 @@ export async function start(): Promise<void> {
   }
   const online = config as OnlineConfig;
   const logger = await loggerFor(online);
-  if (online.discord.shardCount > 1) await runShardingManager(online, logger);
+  // SHARD_IDS splits the shards between machines: each runs only its own.
+  if (ownShardIds(online.discord).length > 1) await runShardingManager(online, logger);
   else await startBotProcess(online, logger, false);
 }
 
