@@ -28,6 +28,7 @@ export const E2E_TESTS = [
   'tests/import-ged.test.ts',
   'tests/invite-and-drift.test.ts',
   'tests/logger-format.test.ts',
+  'tests/coordination-store.test.ts',
   'tests/postgres-store.test.ts',
   'tests/review-cli.test.ts',
   'tests/review-store.test.ts',
