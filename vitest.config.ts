@@ -30,6 +30,7 @@ export const E2E_TESTS = [
   'tests/logger-format.test.ts',
   'tests/coordination-store.test.ts',
   'tests/postgres-store.test.ts',
+  'tests/rest-global-limit.test.ts',
   'tests/review-cli.test.ts',
   'tests/review-store.test.ts',
   'tests/scale-query.test.ts',

@@ -22,20 +22,43 @@ import type { Logger } from './discord/logger.ts';
  * and `ask` answer without it, and start faster.
  */
 async function discordSide() {
-  const [bot, logger, sharding, deploy, digest, alerts, crash, startup, metrics, ops, instrument] = await Promise.all([
-    import('./discord/bot.ts'),
-    import('./discord/logger.ts'),
-    import('./discord/sharding.ts'),
-    import('./discord/deploy-commands.ts'),
-    import('./digest/discord-plugin.ts'),
-    import('./alerts/discord-plugin.ts'),
-    import('./crash-guard.ts'),
-    import('./discord/startup-report.ts'),
-    import('./ops/metrics.ts'),
-    import('./ops/ops-plugin.ts'),
-    import('./ops/instrument-commands.ts'),
-  ]);
-  return { ...bot, ...logger, ...sharding, ...deploy, ...digest, ...alerts, ...crash, ...startup, ...metrics, ...ops, ...instrument };
+  const [bot, logger, sharding, deploy, digest, alerts, crash, startup, metrics, ops, instrument, cluster, restLimit, feedStore, feedPoll, db] =
+    await Promise.all([
+      import('./discord/bot.ts'),
+      import('./discord/logger.ts'),
+      import('./discord/sharding.ts'),
+      import('./discord/deploy-commands.ts'),
+      import('./digest/discord-plugin.ts'),
+      import('./alerts/discord-plugin.ts'),
+      import('./crash-guard.ts'),
+      import('./discord/startup-report.ts'),
+      import('./ops/metrics.ts'),
+      import('./ops/ops-plugin.ts'),
+      import('./ops/instrument-commands.ts'),
+      import('./cluster/index.ts'),
+      import('./discord/rest-rate-limit.ts'),
+      import('./feeds/feed-store.ts'),
+      import('./feeds/poll-in-bot.ts'),
+      import('./storage/db.ts'),
+    ]);
+  return {
+    ...bot,
+    ...logger,
+    ...sharding,
+    ...deploy,
+    ...digest,
+    ...alerts,
+    ...crash,
+    ...startup,
+    ...metrics,
+    ...ops,
+    ...instrument,
+    ...cluster,
+    ...restLimit,
+    ...feedStore,
+    ...feedPoll,
+    ...db,
+  };
 }
 
 type OnlineConfig = AppConfig & { discord: BotConfig };
@@ -99,6 +122,12 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     createBotMetrics,
     createOpsPlugin,
     instrumentCommands,
+    openDatabase,
+    coordinationOn,
+    createClusterPlugin,
+    globallyLimitedRequests,
+    FeedStore,
+    pollFeedsOnce,
   } = await discordSide();
   // Hot reload: edits to the data are validated and swapped in; an invalid change keeps the last good
   // dataset. One watcher per process, shared by the handlers and the digest, so a reload reaches both.
@@ -117,16 +146,44 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
   const dataset: () => Dataset = data.current;
   // Metrics are counted only when something serves them (HTTP_PORT).
   const metrics = config.httpPort !== null ? createBotMetrics() : null;
-  // The daily digest: /digest's storage and permission check, and the scheduler that posts (only for
-  // guilds on this process's shards). Its database lives in the state folder.
+  // Coordination with the bot's other processes (shard processes on this machine, or other machines):
+  // leases and the shared REST rate bucket, on a handle of its own to the shared database.
+  const coordinationDb = openDatabase({ stateDir: config.stateDir });
+  const coordination = coordinationOn({ kind: 'sqlite', db: coordinationDb });
+  let coordinationOpen = true;
+  const cluster = createClusterPlugin({
+    coordination,
+    logger: logger.child({ component: 'cluster' }),
+    jobs: [
+      // The news feeds in FEEDS_FILE, polled by one process at a time.
+      {
+        name: 'feed-poll',
+        everyMs: 60_000,
+        run: (signal) =>
+          pollFeedsOnce({ feedsFile: config.feedsFile, store: new FeedStore(coordinationDb), logger: logger.child({ component: 'feeds' }), signal }),
+      },
+    ],
+    close: () => {
+      coordinationOpen = false;
+      coordinationDb.close();
+    },
+  });
+  // The daily digest: /digest's storage and permission check, and the scheduler that posts for guilds on
+  // this process's shards, and on shards whose process died (the cluster's shard leases). Its database
+  // lives in the state folder.
   const digest = createDigestPlugin({
     dataset,
     stateDir: config.stateDir,
-    ...(metrics ? { runner: { onOutcome: (outcome) => metrics.digests.inc({ outcome }) } } : {}),
+    runner: { holdsGuild: cluster.holdsGuild, ...(metrics ? { onOutcome: (outcome) => metrics.digests.inc({ outcome }) } : {}) },
   });
   const bot = createBot({
     config: config.discord,
     logger,
+    // The bot token's global limit (50 requests/s) holds across every process: each request that counts
+    // toward it takes a token from the shared bucket first (the digest's REST manager copies these options).
+    clientOptions: {
+      rest: { makeRequest: globallyLimitedRequests((signal) => (coordinationOpen ? coordination.globalRest.take(signal) : Promise.resolve())) },
+    },
     commands: metrics ? instrumentCommands(commands, metrics) : commands,
     dataset,
     plugins: [
@@ -148,6 +205,8 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
             }),
           ]
         : []),
+      // Last: it stops after the others (their last requests still take tokens), releasing its leases.
+      cluster,
     ],
     // This machine's one shard (shard 0 of 1 when unsharded). In a ShardingManager child discord.js reads
     // SHARDS/SHARD_COUNT itself.
