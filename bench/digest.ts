@@ -17,7 +17,8 @@ import { digest } from '../commands/digest/index.ts';
 import { loadDataset } from '../src/data/load-dataset.ts';
 import { createDigestPlugin } from '../src/digest/discord-plugin.ts';
 import { DigestRunner, incidentIds } from '../src/digest/runner.ts';
-import { DigestStore } from '../src/digest/store.ts';
+import { SqliteDigestStore } from '../src/digest/sqlite-digest-store.ts';
+import type { Subscription } from '../src/core/digest/types.ts';
 import { createBot } from '../src/discord/bot.ts';
 import { createLogger } from '../src/discord/logger.ts';
 import { openDatabase } from '../src/storage/db.ts';
@@ -81,13 +82,13 @@ async function main(): Promise<void> {
   // ---------------------------------------------------------------- 1. compose
   {
     const db = openDatabase({ memory: true });
-    const store = new DigestStore(db);
+    const store = new SqliteDigestStore(db);
     const at = Date.parse('2019-06-15T00:00:00Z');
-    store.recordSeen(incidentIds(ds), at - 86_400_000); // baseline
-    const subs: ReturnType<typeof store.setSubscription>[] = [];
+    await store.recordSeen(incidentIds(ds), at - 86_400_000); // baseline
+    const subs: Subscription[] = [];
     for (let i = 0; i < SUBS; i++) {
       subs.push(
-        store.setSubscription(
+        await store.setSubscription(
           {
             guildId: String(100000000000000000n + BigInt(i)),
             channelId: String(200000000000000000n + BigInt(i)),
@@ -100,14 +101,14 @@ async function main(): Promise<void> {
       );
     }
     const runner = new DigestRunner({ store, dataset: () => ds, sender: silentSender });
-    const pass = () => {
+    const pass = async () => {
       const s = performance.now();
       let bytes = 0;
-      for (const sub of subs) bytes += runner.composeFor(sub, '2019-06-15', at, ds, at).body.length; // the dataset as recorded at `at`
+      for (const sub of subs) bytes += (await runner.composeFor(sub, '2019-06-15', at, ds, at)).body.length; // the dataset as recorded at `at`
       return { ms: performance.now() - s, bytes };
     };
-    const cold = pass();
-    const warm = pass();
+    const cold = await pass();
+    const warm = await pass();
     console.log(`compose: ${SUBS} digests over ${ds.raw.incidents.length} incidents (data loaded in ${loadMs.toFixed(0)} ms)`);
     console.log(`  cold: ${cold.ms.toFixed(0)} ms in all, ${((cold.ms / SUBS) * 1000).toFixed(0)} µs per digest`);
     console.log(
@@ -151,12 +152,11 @@ async function main(): Promise<void> {
     });
     await bot.start();
     const store = plugin.store()!;
-    guilds.forEach((g, i) =>
-      store.setSubscription(
+    for (const [i, g] of guilds.entries())
+      await store.setSubscription(
         { guildId: g.id, channelId: g.channels[0]!.id, time: '08:00', timeZone: 'UTC', placeId: places[i % places.length] ?? null },
         Date.parse('2019-06-14T00:00:00Z'),
-      ),
-    );
+      );
     let paused = 0;
     bot.client.rest.on('rateLimited', () => paused++);
     const start = performance.now();

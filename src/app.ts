@@ -14,6 +14,7 @@ import { watchDataset, type DatasetWatcher } from './data/watch-dataset.ts';
 import { runAsk } from './cli/ask.ts';
 import { runConsole } from './cli/console.ts';
 import { createConsoleServices } from './digest/console-services.ts';
+import { pingStoreBackend } from './storage/backend.ts';
 import type { Bot } from './discord/bot.ts';
 import type { Logger } from './discord/logger.ts';
 
@@ -200,7 +201,7 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
               port: config.httpPort,
               metrics,
               stores: [
-                { name: 'state database', check: () => (digest.store()?.db.prepare('SELECT 1').get() ? { ok: true } : { ok: false, detail: 'not open' }) },
+                { name: 'state database', check: () => pingStoreBackend(digest.backend()) },
               ],
             }),
           ]

@@ -13,6 +13,16 @@ const snowflake = (what: string, required = '') =>
 const unsetIfEmpty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalText = z.preprocess(unsetIfEmpty, z.string().optional());
 
+/** postgres:// or postgresql:// with a host. */
+function isPostgresUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'postgres:' || u.protocol === 'postgresql:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -70,6 +80,17 @@ const EnvSchema = z.object({
   INCIDENT_BOT_SNAPSHOT: z.preprocess(unsetIfEmpty, z.enum(['on', 'off'], { error: 'must be on or off' }).default('on')),
   /** The news feeds the bot follows (a JSON file the operator edits or changes with `npm run feeds`). */
   FEEDS_FILE: optionalText,
+  /**
+   * PostgreSQL for everything the bot keeps (several processes or machines share it); unset: SQLite in
+   * STATE_DIR. The message never echoes the value: it holds the database password.
+   */
+  DATABASE_URL: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .refine(isPostgresUrl, { error: 'must be a PostgreSQL URL such as postgres://user:password@host:5432/dbname (the value is not shown: it may hold a password)' })
+      .optional(),
+  ),
   /** GET /healthz and /metrics on this port; unset: no HTTP server. */
   HTTP_PORT: z.preprocess(
     unsetIfEmpty,
@@ -149,6 +170,8 @@ export interface AppConfig {
   feedsFile: string;
   /** HTTP_PORT: /healthz and /metrics; null: off. */
   httpPort: number | null;
+  /** DATABASE_URL: PostgreSQL for the bot's state; null: SQLite in stateDir. Holds a password: never log it (redactUrl). */
+  databaseUrl: string | null;
   logLevel: LogLevel;
   /** Accepted but deprecated settings, for the caller to log once it has a logger. */
   warnings: string[];
@@ -218,6 +241,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     snapshots: e.INCIDENT_BOT_SNAPSHOT === 'on',
     feedsFile: resolve(e.FEEDS_FILE ?? './feeds.json'),
     httpPort: e.HTTP_PORT ?? null,
+    databaseUrl: e.DATABASE_URL ?? null,
     logLevel: e.LOG_LEVEL,
     warnings,
   };

@@ -40,7 +40,7 @@ const run = async (options: RawOptions, c = ctx()) => (await replyTo(alerts, opt
 describe('/alerts', () => {
   it('a misspelt place is read as /attacks reads it', async () => {
     expect(await run({ subcommand: 'set', channel: CHANNEL, place: 'diyalla' })).toContain('Diyala');
-    expect(services.alerts.store.forGuild(GUILD)).toMatchObject([{ placeId: 'diyala-province' }]);
+    expect(await services.alerts.store.forGuild(GUILD)).toMatchObject([{ placeId: 'diyala-province' }]);
   });
 
   it('set stores the filter with the place resolved and only the chosen role; status shows it; off turns it off', async () => {
@@ -49,7 +49,7 @@ describe('/alerts', () => {
     expect(reply).toContain('Diyala');
     expect(reply).toContain(`mentioning <@&${ROLE}> (only that role)`);
     expect(checked).toEqual([CHANNEL]);
-    expect(services.alerts.store.forGuild(GUILD)).toEqual([
+    expect(await services.alerts.store.forGuild(GUILD)).toEqual([
       { guildId: GUILD, channelId: CHANNEL, placeId: 'diyala-province', minCasualties: 3, roleId: ROLE, enabled: true, disabledReason: null },
     ]);
 
@@ -59,13 +59,13 @@ describe('/alerts', () => {
     expect(status).toMatch(/— on$/m);
 
     expect(await run({ subcommand: 'off', channel: `<#${CHANNEL}>` })).toContain(`Alerts in <#${CHANNEL}> are off`);
-    expect(services.alerts.store.enabled()).toEqual([]);
+    expect(await services.alerts.store.enabled()).toEqual([]);
     expect(await run({ subcommand: 'status' })).toContain('off: Turned off with /alerts off by <@900000000000000009>');
     expect(await run({ subcommand: 'off', channel: CHANNEL })).toContain('already off');
 
     // set again turns it back on, as an update
     expect(await run({ subcommand: 'set', channel: CHANNEL })).toContain('Updated');
-    expect(services.alerts.store.enabled()).toMatchObject([{ placeId: null, minCasualties: 0, roleId: null }]);
+    expect(await services.alerts.store.enabled()).toMatchObject([{ placeId: null, minCasualties: 0, roleId: null }]);
   });
 
   it('replies privately', async () => {
@@ -78,7 +78,7 @@ describe('/alerts', () => {
       await expect(replyTo(alerts, { subcommand: 'set', channel: CHANNEL }, ctx(perms))).rejects.toThrow(/needs the Manage Server permission/);
       await expect(replyTo(alerts, { subcommand: 'off', channel: CHANNEL }, ctx(perms))).rejects.toThrow(/needs the Manage Server permission/);
     }
-    expect(services.alerts.store.all()).toEqual([]);
+    expect(await services.alerts.store.all()).toEqual([]);
     expect(checked).toEqual([]);
     expect(await run({ subcommand: 'status' }, ctx('0'))).toContain('No alerts are set up in this server');
     // Administrator (8) implies Manage Server
@@ -88,7 +88,7 @@ describe('/alerts', () => {
   it('an unknown place gets "did you mean" and changes nothing', async () => {
     const reply = await run({ subcommand: 'set', channel: CHANNEL, place: 'atlantis' });
     expect(reply).toMatch(/^I don't know the place "atlantis"\. Did you mean \*\*/);
-    expect(services.alerts.store.all()).toEqual([]);
+    expect(await services.alerts.store.all()).toEqual([]);
   });
 
   it('a channel the bot cannot post in is refused with the reason, and nothing changes', async () => {
@@ -96,7 +96,7 @@ describe('/alerts', () => {
     channelAnswer = { ok: false, problem: 'it is not a text, announcement, thread or forum channel' };
     const reply = await run({ subcommand: 'set', channel: CHANNEL, place: 'syria', role: ROLE });
     expect(reply).toBe(`I can't post alerts in <#${CHANNEL}>: it is not a text, announcement, thread or forum channel. Nothing was changed.`);
-    expect(services.alerts.store.forGuild(GUILD)).toMatchObject([{ placeId: 'iraq', roleId: null, enabled: true }]);
+    expect(await services.alerts.store.forGuild(GUILD)).toMatchObject([{ placeId: 'iraq', roleId: null, enabled: true }]);
   });
 
   it('never mentions @everyone, refuses bad numbers, and wants a server', async () => {
@@ -105,9 +105,9 @@ describe('/alerts', () => {
     await expect(replyTo(alerts, { subcommand: 'set', channel: 'general' }, ctx())).rejects.toThrow(/Pick a channel/);
     const noGuild = { ...ctx(), invocation: { guildId: null, channelId: null, userId: null } };
     await expect(replyTo(alerts, { subcommand: 'set', channel: CHANNEL }, noGuild)).rejects.toThrow(/run \/alerts in a server/);
-    expect(services.alerts.store.all()).toEqual([]);
+    expect(await services.alerts.store.all()).toEqual([]);
     // the console (no server) lists every server's alerts in its store
-    services.alerts.store.set({ guildId: GUILD, channelId: CHANNEL, placeId: null, minCasualties: 0, roleId: null }, null, 0);
+    await services.alerts.store.set({ guildId: GUILD, channelId: CHANNEL, placeId: null, minCasualties: 0, roleId: null }, null, 0);
     expect(await run({ subcommand: 'status' }, noGuild)).toContain(`**Alerts in this store (all servers)**`);
   });
 

@@ -92,11 +92,11 @@ describe('alerts end to end through the local Discord server', () => {
     expect(await command(server, 'alerts', g.id, { subcommand: 'set', channel: g.category, place: 'iraq' })).toContain(
       'it is not a text, announcement, thread or forum channel. Nothing was changed.',
     );
-    expect(alertsPlugin.store()!.all()).toEqual([]);
+    expect(await alertsPlugin.store()!.all()).toEqual([]);
 
     const reply = await command(server, 'alerts', g.id, { subcommand: 'set', channel: g.text, place: 'iraq', role: g.role });
     expect(reply).toContain(`Set up: each newly published incident is posted to <#${g.text}>`);
-    expect(alertsPlugin.store()!.enabled()).toMatchObject([{ channelId: g.text, placeId: 'iraq', roleId: g.role }]);
+    expect(await alertsPlugin.store()!.enabled()).toMatchObject([{ channelId: g.text, placeId: 'iraq', roleId: g.role }]);
 
     const diyala = ds.incidents.get('diyala-police-2019-08-22')!;
     const daraa = ds.incidents.get('daraa-security-post-2019-07-28')!; // in Syria: filtered out
@@ -139,7 +139,7 @@ describe('alerts end to end through the local Discord server', () => {
     expect(message.allowed_mentions).toEqual({ parse: [] });
     expect(JSON.stringify(message.embeds)).toContain('diyala-police-2019-08-22');
     expect(server.requestsTo('POST', `/channels/${g.forum}/messages`)).toHaveLength(0);
-    expect(digestPlugin.store()!.lastDelivery(g.id)).toMatchObject({ status: 'sent', messageId: (server.forumPosts[0]!.message as { id: string }).id });
+    expect(await digestPlugin.store()!.lastDelivery(g.id)).toMatchObject({ status: 'sent', messageId: (server.forumPosts[0]!.message as { id: string }).id });
 
     expect(await command(server, 'alerts', g.id, { subcommand: 'set', channel: g.forum })).toContain('Set up');
     expect(await alertsPlugin.onPublished([ds.incidents.get('diyala-police-2019-08-22')!])).toBe(1);
@@ -155,7 +155,7 @@ describe('alerts end to end through the local Discord server', () => {
     expect(await command(server, 'alerts', g.id, { subcommand: 'set', channel: g.closedThread })).toContain(
       'the bot lacks Send Messages In Threads there. Nothing was changed.',
     );
-    expect(alertsPlugin.store()!.all()).toEqual([]);
+    expect(await alertsPlugin.store()!.all()).toEqual([]);
     expect(await command(server, 'alerts', g.id, { subcommand: 'set', channel: g.thread, place: 'diyala' })).toContain('Set up');
     expect(await alertsPlugin.onPublished([ds.incidents.get('diyala-police-2019-08-22')!])).toBe(1);
     const posts = server.requestsTo('POST', `/channels/${g.thread}/messages`);

@@ -73,7 +73,7 @@ describe('time zones as Intl knows them', () => {
     const c = digestCtx();
     const r = await digest.handle({ subcommand: 'set', channel: '222222222222222222', time: '08:00', timezone: typed }, c);
     expect(r.content).toContain(`every day at 08:00 (${zone})`);
-    expect(c.services!.digest!.store.getSubscription('111111111111111111')!.timeZone).toBe(zone);
+    expect((await c.services!.digest!.store.getSubscription('111111111111111111'))!.timeZone).toBe(zone);
   });
 
   it('still refuses a name that is no zone, and an offset', async () => {

@@ -4,7 +4,7 @@ import { digest } from '../commands/digest/index.ts';
 import { dueDigests } from '../src/core/digest/due.ts';
 import { createConsoleServices } from '../src/digest/console-services.ts';
 import type { ChannelCheckResult } from '../commands/kit/services.ts';
-import type { DigestStore } from '../src/digest/store.ts';
+import type { SqliteDigestStore } from '../src/digest/sqlite-digest-store.ts';
 import { seedDataset } from '../testkit/seed-dataset.ts';
 
 const GUILD = '111111111111111111';
@@ -25,7 +25,7 @@ function ctx(now: string, check?: (g: string, c: string) => ChannelCheckResult, 
   return c;
 }
 /** The SQLite store behind a context (the handlers see it only as DigestServices). */
-const stores = new WeakMap<CommandContext, DigestStore>();
+const stores = new WeakMap<CommandContext, SqliteDigestStore>();
 const storeOf = (c: CommandContext) => stores.get(c)!;
 const closers: (() => void)[] = [];
 afterEach(() => closers.splice(0).forEach((c) => c()));
@@ -48,7 +48,7 @@ describe('/digest', () => {
     const r = await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '08:00', timezone: 'Asia/Baghdad' }, c);
     expect(r.flags).toBe(64);
     expect(r.content).toContain('lacks Embed Links');
-    expect(storeOf(c).getSubscription(GUILD)).toBeNull();
+    expect(await storeOf(c).getSubscription(GUILD)).toBeNull();
   });
 
   it('set, status, off and set again', async () => {
@@ -65,10 +65,10 @@ describe('/digest', () => {
     expect(off.content).toContain('is off');
     const st2 = await digest.handle({ subcommand: 'status' }, c);
     expect(st2.content).toMatch(/\*\*State:\*\* off — Turned off with \/digest off/);
-    const sub = storeOf(c).getSubscription(GUILD)!;
+    const sub = (await storeOf(c).getSubscription(GUILD))!;
     expect(sub).toMatchObject({ enabled: false, time: '08:00', placeId: 'syria' });
     await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '09:15', timezone: 'Europe/London' }, c);
-    expect(storeOf(c).getSubscription(GUILD)).toMatchObject({ enabled: true, time: '09:15', timeZone: 'Europe/London', placeId: null, disabledReason: null });
+    expect(await storeOf(c).getSubscription(GUILD)).toMatchObject({ enabled: true, time: '09:15', timeZone: 'Europe/London', placeId: null, disabledReason: null });
   });
 
   it("set after a failure today (permissions fixed): today's digest goes out after all, to the channel now set", async () => {
@@ -76,8 +76,8 @@ describe('/digest', () => {
     await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '08:00', timezone: 'Asia/Baghdad' }, c);
     const store = storeOf(c);
     const compose = () => ({ body: '{}', nonce: 'n', digestDay: '2019-08-22', recordedUntil: 0 });
-    store.claim({ guildId: GUILD, localDate: '2019-08-23' }, 'p', Date.parse('2019-08-23T05:00:00Z'), 60_000, compose);
-    store.markEnded(
+    await store.claim({ guildId: GUILD, localDate: '2019-08-23' }, 'p', Date.parse('2019-08-23T05:00:00Z'), 60_000, compose);
+    await store.markEnded(
       GUILD,
       '2019-08-23',
       'failed',
@@ -85,12 +85,12 @@ describe('/digest', () => {
       Date.parse('2019-08-23T05:00:00Z'),
       'Turned off: the bot lacks permissions',
     );
-    expect(store.getSubscription(GUILD)!.enabled).toBe(false);
+    expect((await store.getSubscription(GUILD))!.enabled).toBe(false);
     const other = '444444444444444444';
     const r = await digest.handle({ subcommand: 'set', channel: other, time: '08:00', timezone: 'Asia/Baghdad' }, c);
     expect(r.content).toContain("Today's digest, which had failed, goes out within a minute.");
-    expect(store.getDelivery(GUILD, '2019-08-23')).toMatchObject({ status: 'retry', channelId: other, nextAttemptAt: Date.parse('2019-08-23T06:00:00Z') });
-    const due = dueDigests(store.enabledSubscriptions(), new Date('2019-08-23T06:00:00Z'), store.deliveriesFrom('2019-08-22'), {
+    expect(await store.getDelivery(GUILD, '2019-08-23')).toMatchObject({ status: 'retry', channelId: other, nextAttemptAt: Date.parse('2019-08-23T06:00:00Z') });
+    const due = dueDigests((await store.enabledSubscriptions()), new Date('2019-08-23T06:00:00Z'), (await store.deliveriesFrom('2019-08-22')), {
       owner: 'x',
       staleAfterMs: 60_000,
     });
@@ -110,7 +110,7 @@ describe('/digest', () => {
     expect(r.embeds![0]!.description).toContain('diyala-police-2019-08-22');
     expect(r.allowed_mentions).toEqual({ parse: [] });
     const store = storeOf(c);
-    expect(store.lastDelivery('-')).toBeNull();
+    expect(await store.lastDelivery('-')).toBeNull();
     expect(Object.keys(c.services!)).toEqual(['digest', 'alerts']);
   });
 

@@ -6,7 +6,7 @@ import { Dataset } from '../src/core/dataset.ts';
 import { openRecordsSnapshot, writeRecordsSnapshot } from '../src/data/records-snapshot.ts';
 import { DigestRunner, digestNonce, incidentIds, type DigestRunnerOptions } from '../src/digest/runner.ts';
 import type { DigestMessageBody, DigestSender } from '../src/digest/sender.ts';
-import { DigestStore } from '../src/digest/store.ts';
+import { SqliteDigestStore } from '../src/digest/sqlite-digest-store.ts';
 import { openDatabase, type Db } from '../src/storage/db.ts';
 import type { Incident } from '../src/schema/index.ts';
 import { seedDataset } from '../testkit/seed-dataset.ts';
@@ -75,7 +75,7 @@ class Clock {
 
 function setup(opts: { dir?: string; clock?: Clock; sender?: FakeSender; dataset?: () => Dataset; runner?: Partial<DigestRunnerOptions> } = {}) {
   const { db, dir } = tempDb(opts.dir);
-  const store = new DigestStore(db);
+  const store = new SqliteDigestStore(db);
   const clock = opts.clock ?? new Clock(Date.parse('2019-08-22T12:00:00Z'));
   const sender = opts.sender ?? new FakeSender();
   const ds = seedDataset();
@@ -92,8 +92,8 @@ function setup(opts: { dir?: string; clock?: Clock; sender?: FakeSender; dataset
   return { db, dir, store, clock, sender, runner };
 }
 
-const subscribe = (
-  store: DigestStore,
+const subscribe = async (
+  store: SqliteDigestStore,
   guildId: string,
   at: number,
   extra: Partial<{ time: string; timeZone: string; channelId: string; placeId: string | null }> = {},
@@ -112,19 +112,19 @@ const subscribe = (
 describe('digest delivery', () => {
   it('records the delivery before sending, marks it sent with the message id, and never sends it twice', async () => {
     const { store, clock, sender, runner } = setup();
-    subscribe(store, 'g1', clock.t);
+    await subscribe(store, 'g1', clock.t);
     clock.set('2019-08-23T04:59:00Z');
     expect((await runner.tick()).due).toBe(0);
     clock.set('2019-08-23T05:00:00Z'); // 08:00 in Baghdad
     let seenRowDuringSend: string | undefined;
     const send = sender.send.bind(sender);
     sender.send = async (c, b) => {
-      seenRowDuringSend = store.getDelivery('g1', '2019-08-23')?.status;
+      seenRowDuringSend = (await store.getDelivery('g1', '2019-08-23'))?.status;
       return send(c, b);
     };
     expect((await runner.tick()).outcomes.sent).toBe(1);
     expect(seenRowDuringSend).toBe('sending');
-    const d = store.getDelivery('g1', '2019-08-23')!;
+    const d = (await store.getDelivery('g1', '2019-08-23'))!;
     expect(d).toMatchObject({ status: 'sent', attempts: 1, messageId: sender.posted[0]!.id, digestDay: '2019-08-22', lastError: null });
     expect(sender.posted[0]!.body).toMatchObject({ nonce: digestNonce('g1', '2019-08-23'), enforce_nonce: true, allowed_mentions: { parse: [] } });
     expect(sender.posted[0]!.body.nonce.length).toBeLessThanOrEqual(25);
@@ -140,8 +140,8 @@ describe('digest delivery', () => {
 
   it("catches up today's digest after a restart, and a restarted process does not resend a sent one", async () => {
     const first = setup();
-    subscribe(first.store, 'g1', first.clock.t);
-    subscribe(first.store, 'g2', first.clock.t, { time: '23:00' });
+    await subscribe(first.store, 'g1', first.clock.t);
+    await subscribe(first.store, 'g2', first.clock.t, { time: '23:00' });
     first.clock.set('2019-08-23T05:00:00Z');
     await first.runner.tick();
     await first.runner.stop();
@@ -156,14 +156,14 @@ describe('digest delivery', () => {
 
   it('retries 5xx and timeouts with backoff, then leaves it for a later tick; nothing lost or doubled', async () => {
     const { store, clock, sender, runner } = setup({ runner: { nextAttempt: { baseMs: 60_000, maxMs: 600_000, maxAttemptsPerDay: 10 } } });
-    subscribe(store, 'g1', clock.t);
+    await subscribe(store, 'g1', clock.t);
     clock.set('2019-08-23T05:00:00Z');
     const e500 = apiError(500, 0, 'Internal Server Error');
     const timeout = Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
     sender.failures.push(e500, timeout, e500, e500);
     expect((await runner.tick()).outcomes['retry-later']).toBe(1);
     expect(sender.requests).toHaveLength(3);
-    const d = store.getDelivery('g1', '2019-08-23')!;
+    const d = (await store.getDelivery('g1', '2019-08-23'))!;
     expect(d).toMatchObject({ status: 'retry', attempts: 3, nextAttemptAt: clock.t + 60_000 });
     expect(d.lastError).toContain('500');
     clock.advance(30_000);
@@ -173,7 +173,7 @@ describe('digest delivery', () => {
     expect(sender.requests).toHaveLength(5);
     expect(new Set(sender.requests.map((r) => JSON.stringify(r.body))).size).toBe(1); // every attempt sends the same body
     expect(sender.posted).toHaveLength(1);
-    expect(store.getDelivery('g1', '2019-08-23')).toMatchObject({ status: 'sent', attempts: 5 });
+    expect(await store.getDelivery('g1', '2019-08-23')).toMatchObject({ status: 'sent', attempts: 5 });
   });
 
   it.each([
@@ -182,20 +182,20 @@ describe('digest delivery', () => {
     [404, 10003, 'Unknown Channel', /10003/],
   ])('turns the subscription off at once on %i/%i and records why', async (status, code, message, why) => {
     const { store, clock, sender, runner } = setup();
-    subscribe(store, 'g1', clock.t);
+    await subscribe(store, 'g1', clock.t);
     clock.set('2019-08-23T05:00:00Z');
     sender.failures.push(apiError(status, code, message));
     expect((await runner.tick()).outcomes.disabled).toBe(1);
     expect(sender.requests).toHaveLength(1);
-    const sub = store.getSubscription('g1')!;
+    const sub = (await store.getSubscription('g1'))!;
     expect(sub.enabled).toBe(false);
     expect(sub.disabledReason).toMatch(why);
-    expect(store.getDelivery('g1', '2019-08-23')).toMatchObject({ status: 'failed' });
+    expect(await store.getDelivery('g1', '2019-08-23')).toMatchObject({ status: 'failed' });
     clock.set('2019-08-24T05:00:00Z');
     await runner.tick();
     expect(sender.requests).toHaveLength(1);
     // /digest set turns it back on
-    subscribe(store, 'g1', Date.parse('2019-08-24T06:00:00Z'));
+    await subscribe(store, 'g1', Date.parse('2019-08-24T06:00:00Z'));
     clock.set('2019-08-25T05:00:00Z');
     await runner.tick();
     expect(sender.posted).toHaveLength(1);
@@ -203,11 +203,11 @@ describe('digest delivery', () => {
 
   it('stops for the day on a body Discord rejects, keeping the subscription', async () => {
     const { store, clock, sender, runner } = setup();
-    subscribe(store, 'g1', clock.t);
+    await subscribe(store, 'g1', clock.t);
     clock.set('2019-08-23T05:00:00Z');
     sender.failures.push(apiError(400, 50035, 'Invalid Form Body'));
     expect((await runner.tick()).outcomes.failed).toBe(1);
-    expect(store.getSubscription('g1')!.enabled).toBe(true);
+    expect((await store.getSubscription('g1'))!.enabled).toBe(true);
     clock.advance(3600_000);
     await runner.tick();
     expect(sender.requests).toHaveLength(1);
@@ -216,7 +216,7 @@ describe('digest delivery', () => {
   it('a process killed mid-request is recovered with the same nonce, so Discord posts it once', async () => {
     const sender = new FakeSender();
     const a = setup({ sender, runner: { owner: 'a' } });
-    for (const g of ['g1', 'g2', 'g3']) subscribe(a.store, g, a.clock.t);
+    for (const g of ['g1', 'g2', 'g3']) await subscribe(a.store, g, a.clock.t);
     a.clock.set('2019-08-23T05:00:00Z');
     let release!: () => void;
     sender.hold = new Promise((r) => (release = r));
@@ -229,7 +229,7 @@ describe('digest delivery', () => {
     sender.hold = null;
     // Discord received (and posted) all three; the killed process recorded none as sent
     expect(sender.posted).toHaveLength(3);
-    expect(['g1', 'g2', 'g3'].map((g) => a.store.getDelivery(g, '2019-08-23')!.status)).toEqual(['sending', 'sending', 'sending']);
+    expect(await Promise.all(['g1', 'g2', 'g3'].map(async (g) => (await a.store.getDelivery(g, '2019-08-23'))!.status))).toEqual(['sending', 'sending', 'sending']);
     const clock = new Clock(Date.parse('2019-08-23T05:00:30Z'));
     const b = setup({ dir: a.dir, clock, sender, runner: { owner: 'b' } });
     expect((await b.runner.tick()).due).toBe(0); // a's attempts are trusted for a minute
@@ -237,13 +237,13 @@ describe('digest delivery', () => {
     expect((await b.runner.tick()).outcomes.sent).toBe(3);
     expect(sender.posted).toHaveLength(3); // deduplicated by nonce
     expect(sender.requests).toHaveLength(6);
-    for (const g of ['g1', 'g2', 'g3']) expect(b.store.getDelivery(g, '2019-08-23')).toMatchObject({ status: 'sent', attempts: 2 });
+    for (const g of ['g1', 'g2', 'g3']) expect(await b.store.getDelivery(g, '2019-08-23')).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
   it('does not resend an attempt of a dead process older than the nonce window: never a second copy', async () => {
     const sender = new FakeSender();
     const a = setup({ sender, runner: { owner: 'a' } });
-    subscribe(a.store, 'g1', a.clock.t);
+    await subscribe(a.store, 'g1', a.clock.t);
     a.clock.set('2019-08-23T05:00:00Z');
     let release!: () => void;
     sender.hold = new Promise((r) => (release = r));
@@ -256,15 +256,15 @@ describe('digest delivery', () => {
     const b = setup({ dir: a.dir, clock: new Clock(Date.parse('2019-08-23T05:30:00Z')), sender, runner: { owner: 'b' } });
     expect((await b.runner.tick()).outcomes.unknown).toBe(1);
     expect(sender.requests).toHaveLength(1);
-    expect(b.store.getDelivery('g1', '2019-08-23')).toMatchObject({ status: 'unknown' });
-    expect(b.store.getDelivery('g1', '2019-08-23')!.lastError).toMatch(/stopped while/);
+    expect(await b.store.getDelivery('g1', '2019-08-23')).toMatchObject({ status: 'unknown' });
+    expect((await b.store.getDelivery('g1', '2019-08-23'))!.lastError).toMatch(/stopped while/);
   });
 
   it('with shards, only the process holding the guild sends', async () => {
     const sender = new FakeSender();
     const a = setup({ sender, runner: { holdsGuild: (g) => g === 'g1' } });
-    subscribe(a.store, 'g1', a.clock.t);
-    subscribe(a.store, 'g2', a.clock.t);
+    await subscribe(a.store, 'g1', a.clock.t);
+    await subscribe(a.store, 'g2', a.clock.t);
     const b = setup({ dir: a.dir, sender, clock: a.clock, runner: { holdsGuild: (g) => g === 'g2' } });
     a.clock.set('2019-08-23T05:00:00Z');
     await Promise.all([a.runner.tick(), b.runner.tick(), a.runner.tick()]);
@@ -275,9 +275,9 @@ describe('digest delivery', () => {
     const seed = seedDataset();
     let current = seed;
     const { store, clock, sender, runner } = setup({ dataset: () => current });
-    runner.recordDataset();
-    expect(store.seenLog().size).toBe(0); // all baseline
-    subscribe(store, 'g1', clock.t, { timeZone: 'UTC' });
+    await runner.recordDataset();
+    expect((await store.seenLog()).size).toBe(0); // all baseline
+    await subscribe(store, 'g1', clock.t, { timeZone: 'UTC' });
     const base = seed.raw.incidents[0]!;
     const mk = (id: string, date: string): Incident => ({ ...base, id, date: { date, precision: 'exact' } });
     const days = ['2019-08-23', '2019-08-24', '2019-08-25', '2019-08-26', '2019-08-27', '2019-08-28'];
@@ -305,30 +305,30 @@ describe('digest delivery', () => {
   });
   it("a 23:50 digest that failed just before midnight is still sent after it, as that day's digest, and the next day's follows", async () => {
     const { store, clock, sender, runner } = setup();
-    subscribe(store, 'g1', clock.t, { time: '23:50', timeZone: 'America/New_York' });
+    await subscribe(store, 'g1', clock.t, { time: '23:50', timeZone: 'America/New_York' });
     clock.set('2019-08-23T03:58:00Z'); // 23:58 EDT on 22 August (the bot was busy until then)
     sender.failures.push(...Array.from({ length: 3 }, () => apiError(503, 0, 'Service Unavailable')));
     expect((await runner.tick()).outcomes['retry-later']).toBe(1);
     clock.set('2019-08-23T04:00:30Z'); // 00:00:30 on 23 August
     expect((await runner.tick()).outcomes.sent).toBe(1);
-    expect(store.getDelivery('g1', '2019-08-22')).toMatchObject({ status: 'sent', digestDay: '2019-08-21' });
-    expect(store.getDelivery('g1', '2019-08-23')).toBeNull();
+    expect(await store.getDelivery('g1', '2019-08-22')).toMatchObject({ status: 'sent', digestDay: '2019-08-21' });
+    expect(await store.getDelivery('g1', '2019-08-23')).toBeNull();
     clock.set('2019-08-24T03:50:00Z');
     expect((await runner.tick()).outcomes.sent).toBe(1);
-    expect(store.getDelivery('g1', '2019-08-23')).toMatchObject({ status: 'sent', digestDay: '2019-08-22' });
+    expect(await store.getDelivery('g1', '2019-08-23')).toMatchObject({ status: 'sent', digestDay: '2019-08-22' });
     expect(sender.posted).toHaveLength(2);
   });
 
   it('a 23:50 digest the bot was down for (23:45 to 00:05) is sent at 00:05, once', async () => {
     const { store, clock, sender, runner } = setup();
-    subscribe(store, 'g1', clock.t, { time: '23:50', timeZone: 'America/New_York' });
+    await subscribe(store, 'g1', clock.t, { time: '23:50', timeZone: 'America/New_York' });
     clock.set('2019-08-23T03:45:00Z');
     await runner.tick();
     clock.set('2019-08-23T04:05:00Z');
     expect((await runner.tick()).outcomes.sent).toBe(1);
     clock.advance(60_000);
     expect((await runner.tick()).due).toBe(0);
-    expect(store.getDelivery('g1', '2019-08-22')).toMatchObject({ status: 'sent', digestDay: '2019-08-21' });
+    expect(await store.getDelivery('g1', '2019-08-22')).toMatchObject({ status: 'sent', digestDay: '2019-08-21' });
     expect(sender.posted).toHaveLength(1);
   });
 
@@ -336,13 +336,13 @@ describe('digest delivery', () => {
     const sender = new FakeSender();
     let mono = 0;
     const a = setup({ sender, runner: { owner: 'a', monotonic: { now: () => mono, origin: 'boot-1' } } });
-    subscribe(a.store, 'g1', a.clock.t);
-    subscribe(a.store, 'g2', a.clock.t);
+    await subscribe(a.store, 'g1', a.clock.t);
+    await subscribe(a.store, 'g2', a.clock.t);
     a.clock.set('2019-08-23T05:00:00Z');
     const e502 = apiError(502, 0, 'Bad Gateway');
     sender.failures.push(e502, e502, e502, e502, e502, e502); // both: no clear answer, perhaps posted
     expect((await a.runner.tick()).outcomes['retry-later']).toBe(2);
-    expect(a.store.getDelivery('g1', '2019-08-23')).toMatchObject({ maybePosted: true, firstAttemptMono: 0, monoOrigin: 'boot-1' });
+    expect(await a.store.getDelivery('g1', '2019-08-23')).toMatchObject({ maybePosted: true, firstAttemptMono: 0, monoOrigin: 'boot-1' });
     // 61 minutes pass; the wall clock is set back an hour: it says one minute.
     mono += 61 * 60_000;
     a.clock.set('2019-08-23T05:01:00Z');
@@ -351,7 +351,7 @@ describe('digest delivery', () => {
     expect((await b.runner.tick()).outcomes.unknown).toBe(2); // no marker lookup in this fake: unknown, but never resent
     expect(sender.requests).toHaveLength(6);
     // Another machine (no comparable monotonic clock) whose wall clock is behind the first request: too late too.
-    subscribe(a.store, 'g3', Date.parse('2019-08-22T12:00:00Z'));
+    await subscribe(a.store, 'g3', Date.parse('2019-08-22T12:00:00Z'));
     a.clock.set('2019-08-23T05:10:00Z');
     sender.failures.push(e502, e502, e502);
     expect((await a.runner.tick()).outcomes['retry-later']).toBe(1);
@@ -365,7 +365,7 @@ describe('digest delivery', () => {
   it("never resends after Discord's nonce window when a request got no clear answer (a timeout that did post)", async () => {
     const { store, clock, sender, runner } = setup({ runner: { nextAttempt: { baseMs: 60_000, maxMs: 30 * 60_000, maxAttemptsPerDay: 24 } } });
     sender.now = () => clock.t;
-    subscribe(store, 'g1', clock.t);
+    await subscribe(store, 'g1', clock.t);
     clock.set('2019-08-23T05:00:00Z');
     const timeout = Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
     const e502 = apiError(502, 0, 'Bad Gateway');
@@ -374,7 +374,7 @@ describe('digest delivery', () => {
     // every minute for an hour: retries stay inside the 5 minutes from the first request, then it stops
     for (let m = 0; m < 60; m++, clock.advance(60_000)) await runner.tick();
     expect(sender.posted).toHaveLength(1);
-    const d = store.getDelivery('g1', '2019-08-23')!;
+    const d = (await store.getDelivery('g1', '2019-08-23'))!;
     expect(d.status).toBe('unknown');
     expect(d.lastError).toMatch(/may have been posted/);
     expect(d.firstAttemptAt).toBe(Date.parse('2019-08-23T05:00:00Z'));
@@ -384,7 +384,7 @@ describe('digest delivery', () => {
   it('backs off 1, 2, 4 minutes between rounds of a clear failure (429), and keeps retrying past the nonce window', async () => {
     const { store, clock, sender, runner } = setup({ runner: { nextAttempt: { baseMs: 60_000, maxMs: 30 * 60_000, maxAttemptsPerDay: 24 } } });
     sender.now = () => clock.t;
-    subscribe(store, 'g1', clock.t);
+    await subscribe(store, 'g1', clock.t);
     clock.set('2019-08-23T05:00:00Z');
     const e429 = Object.assign(apiError(429, 0, 'You are being rate limited.'), { rawError: { retry_after: 0.001 } });
     sender.failures.push(...Array.from({ length: 9 }, () => e429));
@@ -392,7 +392,7 @@ describe('digest delivery', () => {
     for (let round = 0; round < 3; round++) {
       const before = clock.t;
       expect((await runner.tick()).outcomes['retry-later']).toBe(1);
-      const d = store.getDelivery('g1', '2019-08-23')!;
+      const d = (await store.getDelivery('g1', '2019-08-23'))!;
       waits.push((d.nextAttemptAt! - before) / 60_000);
       clock.t = d.nextAttemptAt!;
     }
@@ -418,7 +418,7 @@ describe('digest delivery', () => {
       },
     });
     other = setup({ dir: a.dir, sender, clock, runner: { owner: 'b' } });
-    subscribe(a.store, 'g1', clock.t);
+    await subscribe(a.store, 'g1', clock.t);
     clock.set('2019-08-23T05:00:00Z');
     const send = sender.send.bind(sender);
     let calls = 0;
@@ -432,34 +432,34 @@ describe('digest delivery', () => {
     expect((await a.runner.tick()).outcomes.sent).toBe(1);
     expect(otherReport).toMatchObject({ due: 0 });
     expect(calls).toBe(2);
-    expect(a.store.getDelivery('g1', '2019-08-23')).toMatchObject({ status: 'sent', owner: 'a', attempts: 2 });
+    expect(await a.store.getDelivery('g1', '2019-08-23')).toMatchObject({ status: 'sent', owner: 'a', attempts: 2 });
   });
 
   it('a retry goes to the channel /digest set moved the subscription to, unless an earlier request may have posted it', async () => {
     const { store, clock, sender, runner } = setup({ runner: { concurrency: 1 } });
-    subscribe(store, 'g1', clock.t, { channelId: 'old1' });
-    subscribe(store, 'g2', clock.t, { channelId: 'old2' });
+    await subscribe(store, 'g1', clock.t, { channelId: 'old1' });
+    await subscribe(store, 'g2', clock.t, { channelId: 'old2' });
     clock.set('2019-08-23T05:00:00Z');
     const e429 = Object.assign(apiError(429, 0, 'rate limited'), { rawError: { retry_after: 0.001 } });
     const e500 = apiError(500, 0, 'Internal Server Error');
     sender.failures.push(e429, e429, e429, e500, e500, e500); // g1: clearly not posted; g2: perhaps posted
     await runner.tick();
-    expect([store.getDelivery('g1', '2019-08-23')!.status, store.getDelivery('g2', '2019-08-23')!.status]).toEqual(['retry', 'retry']);
-    store.setSubscription({ guildId: 'g1', channelId: 'new1', time: '08:00', timeZone: 'Asia/Baghdad', placeId: null }, clock.t);
-    store.setSubscription({ guildId: 'g2', channelId: 'new2', time: '08:00', timeZone: 'Asia/Baghdad', placeId: null }, clock.t);
+    expect([(await store.getDelivery('g1', '2019-08-23'))!.status, (await store.getDelivery('g2', '2019-08-23'))!.status]).toEqual(['retry', 'retry']);
+    await store.setSubscription({ guildId: 'g1', channelId: 'new1', time: '08:00', timeZone: 'Asia/Baghdad', placeId: null }, clock.t);
+    await store.setSubscription({ guildId: 'g2', channelId: 'new2', time: '08:00', timeZone: 'Asia/Baghdad', placeId: null }, clock.t);
     clock.advance(60_000);
     expect((await runner.tick()).outcomes.sent).toBe(2);
     expect(sender.posted.map((p) => p.channelId).sort()).toEqual(['new1', 'old2']);
-    expect(store.getDelivery('g1', '2019-08-23')!.channelId).toBe('new1');
+    expect((await store.getDelivery('g1', '2019-08-23'))!.channelId).toBe('new1');
   });
 
   it('a hot reload during a fan-out never lists an incident twice: each digest is composed from the dataset it recorded', async () => {
     const seed = seedDataset();
     let current = seed;
     const { store, clock, sender, runner } = setup({ dataset: () => current, runner: { concurrency: 1 } });
-    runner.recordDataset();
-    subscribe(store, 'g1', clock.t, { timeZone: 'UTC' });
-    subscribe(store, 'g2', clock.t, { timeZone: 'UTC' });
+    await runner.recordDataset();
+    await subscribe(store, 'g1', clock.t, { timeZone: 'UTC' });
+    await subscribe(store, 'g2', clock.t, { timeZone: 'UTC' });
     const base = seed.raw.incidents[0]!;
     const added: Incident = { ...base, id: 'reloaded-2019-08-22', date: { date: '2019-08-22', precision: 'exact' } };
     const send = sender.send.bind(sender);
@@ -481,14 +481,14 @@ describe('digest delivery', () => {
     }
   });
 
-  it('records the incident ids of an on-disk snapshot from the index, reading no record', () => {
+  it('records the incident ids of an on-disk snapshot from the index, reading no record', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'digest-snap-'));
     dirs.push(dir);
     writeRecordsSnapshot(seedDataset(), join(dir, 'seed.snap'));
     const { ds: snap, reads: recordsReadFromDisk } = countingRecords(openRecordsSnapshot(join(dir, 'seed.snap')));
     const { store, runner } = setup({ dataset: () => snap });
-    expect(store.getMeta('seen_baseline_at')).toBeNull();
-    runner.recordDataset();
+    expect(await store.getMeta('seen_baseline_at')).toBeNull();
+    await runner.recordDataset();
     expect(recordsReadFromDisk()).toBe(0);
     expect([...incidentIds(snap)].sort()).toEqual(
       seedDataset()

@@ -155,7 +155,7 @@ describe('digest end to end through the local Discord server', () => {
     const { plugin } = await boot(server, db, clock);
     const reply = await command(server, g.id, { subcommand: 'set', channel: g.channels[1]!.id, time: '08:00', timezone: 'UTC' });
     expect(reply).toContain('lacks Embed Links');
-    expect(plugin.store()!.getSubscription(g.id)).toBeNull();
+    expect(await plugin.store()!.getSubscription(g.id)).toBeNull();
   });
 
   it('500, 429, 403 and 404: nothing lost, nothing doubled, the blocked ones turned off with the reason in /digest status', async () => {
@@ -179,7 +179,7 @@ describe('digest end to end through the local Discord server', () => {
     expect(posts(server, ch[1]!).map((p) => p.status)).toEqual([429, 200]);
     expect(posts(server, ch[0]!).map((p) => p.status)).toEqual([500, 200]);
     expect(posts(server, ch[4]!)).toHaveLength(8);
-    expect(plugin.store()!.getDelivery(gs[4]!.id, '2019-08-23')).toMatchObject({ status: 'retry', attempts: 2 });
+    expect(await plugin.store()!.getDelivery(gs[4]!.id, '2019-08-23')).toMatchObject({ status: 'retry', attempts: 2 });
 
     clock.set('2019-08-23T07:01:01Z');
     expect((await plugin.runner()!.tick()).outcomes.sent).toBe(1);
@@ -238,8 +238,9 @@ describe('digest end to end through the local Discord server', () => {
     await first.plugin.runner()!.kill();
     await tick;
     await first.bot.stop();
-    const inDoubt = gs.filter((g) => store.getDelivery(g.id, '2019-08-23')?.status === 'sending');
-    const claimed = gs.filter((g) => store.getDelivery(g.id, '2019-08-23') !== null);
+    const rows = new Map(await Promise.all(gs.map(async (g) => [g, await store.getDelivery(g.id, '2019-08-23')] as const)));
+    const inDoubt = gs.filter((g) => rows.get(g)?.status === 'sending');
+    const claimed = gs.filter((g) => rows.get(g) !== null);
     expect(inDoubt.length).toBeGreaterThan(0);
     expect(claimed.length).toBeLessThan(20);
     const reachedDiscord = inDoubt.filter((g) => created(server, g.channels[1]!.id) === 1).length;
@@ -248,14 +249,14 @@ describe('digest end to end through the local Discord server', () => {
     const second = await boot(server, reopen(), clock, slow);
     // the dead process's attempts are trusted for a minute; the rest go out now
     expect((await second.plugin.runner()!.tick()).outcomes).toMatchObject({ sent: 20 - claimed.length });
-    expect(inDoubt.map((g) => second.plugin.store()!.getDelivery(g.id, '2019-08-23')!.status)).toEqual(inDoubt.map(() => 'sending'));
+    expect(await Promise.all(inDoubt.map(async (g) => (await second.plugin.store()!.getDelivery(g.id, '2019-08-23'))!.status))).toEqual(inDoubt.map(() => 'sending'));
     clock.set('2019-08-23T08:01:30Z');
     expect((await second.plugin.runner()!.tick()).outcomes).toMatchObject({ sent: inDoubt.length });
     for (const g of gs) expect(created(server, g.channels[1]!.id)).toBe(1);
     // the local server honours enforce_nonce like Discord: the resends of those that had reached it were answered with the first message
     const ok = gs.reduce((n, g) => n + posts(server, g.channels[1]!.id).filter((p) => p.status === 200).length, 0);
     expect(ok - 20).toBe(reachedDiscord);
-    for (const g of gs) expect(second.plugin.store()!.getDelivery(g.id, '2019-08-23')?.status).toBe('sent');
+    for (const g of gs) expect((await second.plugin.store()!.getDelivery(g.id, '2019-08-23'))?.status).toBe('sent');
     expect(server.invalidRequests()).toEqual([]);
   });
 

@@ -145,7 +145,7 @@ describe('digest hardening, end to end', () => {
     await tick;
     await a.bot.stop();
     expect(created(server, news(g))).toHaveLength(1);
-    expect(a.plugin.store()!.getDelivery(g.id, '2019-08-23')!.status).toBe('sending');
+    expect((await a.plugin.store()!.getDelivery(g.id, '2019-08-23'))!.status).toBe('sending');
 
     // Process B recovers it 4½ minutes later, inside the 5-minute window; its POST gets a 429 Retry-After 40.
     clocks.advance(4.5 * MIN);
@@ -161,7 +161,7 @@ describe('digest hardening, end to end', () => {
     expect(posts(server, news(g)).map((r) => r.status)).toEqual([200, 429]);
     const reads = () => server.requests.filter((r) => r.method === 'GET' && r.route === `/channels/${news(g)}/messages`);
     expect(reads()).toHaveLength(0);
-    const d = b.plugin.store()!.getDelivery(g.id, '2019-08-23')!;
+    const d = (await b.plugin.store()!.getDelivery(g.id, '2019-08-23'))!;
     expect(d).toMatchObject({ status: 'retry', maybePosted: true });
     expect(d.nextAttemptAt! - clocks.wall().getTime()).toBeGreaterThan(40_000 - 5_000);
     // Then, the window over, the channel is read instead of resending: the copy is there.
@@ -170,7 +170,7 @@ describe('digest hardening, end to end', () => {
     expect(reads()).toHaveLength(1);
     expect(posts(server, news(g))).toHaveLength(2);
     expect(created(server, news(g))).toHaveLength(1);
-    expect(b.plugin.store()!.getDelivery(g.id, '2019-08-23')).toMatchObject({ status: 'sent', messageId: created(server, news(g))[0]!.id });
+    expect(await b.plugin.store()!.getDelivery(g.id, '2019-08-23')).toMatchObject({ status: 'sent', messageId: created(server, news(g))[0]!.id });
     clocks.advance(MIN);
     await b.plugin.runner()!.tick();
     expect(posts(server, news(g))).toHaveLength(2);
@@ -196,7 +196,7 @@ describe('digest hardening, end to end', () => {
     // Aborted at its deadline: perhaps posted, so no resend now; a later tick, after the window, reads the channel.
     expect(first.outcomes['retry-later']).toBe(1);
     expect(posts(server, news(g))).toHaveLength(1);
-    expect(a.plugin.store()!.getDelivery(g.id, '2019-08-23')).toMatchObject({ status: 'retry', maybePosted: true });
+    expect(await a.plugin.store()!.getDelivery(g.id, '2019-08-23')).toMatchObject({ status: 'retry', maybePosted: true });
     clocks.advance(2 * MIN);
     expect((await a.plugin.runner()!.tick()).outcomes.sent).toBe(1);
     expect(posts(server, news(g))).toHaveLength(1);
@@ -231,7 +231,7 @@ describe('digest hardening, end to end', () => {
     expect(created(server, news(later))).toHaveLength(1);
     expect(created(server, news(fine))).toHaveLength(1);
     // The 429 was not waited out: left to a tick an hour later.
-    const d = a.plugin.store()!.getDelivery(limited.id, '2019-08-23')!;
+    const d = (await a.plugin.store()!.getDelivery(limited.id, '2019-08-23'))!;
     expect(d).toMatchObject({ status: 'retry', maybePosted: false });
     expect(d.nextAttemptAt! - Date.parse('2019-08-23T08:00:00Z')).toBeGreaterThanOrEqual(3600_000);
 
@@ -240,7 +240,7 @@ describe('digest hardening, end to end', () => {
     await within(3_000, a.bot.stop(), 'stop');
     expect(performance.now() - t0).toBeLessThan(3_000);
     expect((await first).outcomes).toMatchObject({ sent: 1, 'retry-later': 1, interrupted: 1 });
-    expect(a.plugin.store()!.getDelivery(slow.id, '2019-08-23')).toMatchObject({ status: 'retry', maybePosted: true });
+    expect(await a.plugin.store()!.getDelivery(slow.id, '2019-08-23')).toMatchObject({ status: 'retry', maybePosted: true });
     release();
 
     // The next process resends it with the same nonce inside the window: Discord keeps one.
@@ -283,15 +283,15 @@ describe('digest hardening, end to end', () => {
     const store = a.plugin.store()!;
     // Posted by the first request: found in the channel, recorded as sent, never posted again.
     expect(created(server, news(postedAnyway))).toHaveLength(1);
-    expect(store.getDelivery(postedAnyway.id, '2019-08-23')).toMatchObject({ status: 'sent', messageId: created(server, news(postedAnyway))[0]!.id });
+    expect(await store.getDelivery(postedAnyway.id, '2019-08-23')).toMatchObject({ status: 'sent', messageId: created(server, news(postedAnyway))[0]!.id });
     // Never posted: absent from the channel after the window, so sent again, once.
     expect(created(server, news(neverPosted))).toHaveLength(1);
-    expect(store.getDelivery(neverPosted.id, '2019-08-23')).toMatchObject({ status: 'sent', messageId: created(server, news(neverPosted))[0]!.id });
+    expect(await store.getDelivery(neverPosted.id, '2019-08-23')).toMatchObject({ status: 'sent', messageId: created(server, news(neverPosted))[0]!.id });
     // A channel that cannot be read: unknown, not resent, and the subscription stays on.
     expect(created(server, news(unreadable))).toHaveLength(1);
-    expect(store.getDelivery(unreadable.id, '2019-08-23')).toMatchObject({ status: 'unknown' });
-    expect(store.getDelivery(unreadable.id, '2019-08-23')!.lastError).toMatch(/cannot be read to check .*50001/);
-    expect(store.getSubscription(unreadable.id)!.enabled).toBe(true);
+    expect(await store.getDelivery(unreadable.id, '2019-08-23')).toMatchObject({ status: 'unknown' });
+    expect((await store.getDelivery(unreadable.id, '2019-08-23'))!.lastError).toMatch(/cannot be read to check .*50001/);
+    expect((await store.getSubscription(unreadable.id))!.enabled).toBe(true);
     // No POST ever reached Discord after the window of the first one but the one resend.
     const okPosts = gs.map((g) => posts(server, news(g)).filter((r) => r.status === 200).length);
     expect(okPosts).toEqual([0, 1, 0]);
@@ -310,7 +310,7 @@ describe('digest hardening, end to end', () => {
     server.injectResponse(postTo(news(g)), { status: 502, times: 7 }); // discord.js's own retries (4 a send) and ours (2)
     clocks.set('2019-08-23T08:00:00Z');
     expect((await a.plugin.runner()!.tick()).outcomes['retry-later']).toBe(1);
-    const d = a.plugin.store()!.getDelivery(g.id, '2019-08-23')!;
+    const d = (await a.plugin.store()!.getDelivery(g.id, '2019-08-23'))!;
     expect(d).toMatchObject({ status: 'retry', maybePosted: true });
     expect(d.nextAttemptAt! - Date.parse('2019-08-23T08:01:00Z')).toBeLessThan(5_000);
     await a.bot.stop();
@@ -324,7 +324,7 @@ describe('digest hardening, end to end', () => {
     // A resend now would be outside Discord's window (61 minutes by its clock): it would post a second copy.
     expect(posts(server, news(g)).filter((r) => r.status === 200)).toHaveLength(0);
     expect(created(server, news(g))).toHaveLength(1);
-    expect(b.plugin.store()!.getDelivery(g.id, '2019-08-23')).toMatchObject({ status: 'sent', messageId: created(server, news(g))[0]!.id });
+    expect(await b.plugin.store()!.getDelivery(g.id, '2019-08-23')).toMatchObject({ status: 'sent', messageId: created(server, news(g))[0]!.id });
   });
 
   it('point 11: counts 401/403/429 answers in a sliding 10 minutes: warns, pauses digests at the threshold, resumes when the window has cleared', async () => {
@@ -351,7 +351,7 @@ describe('digest hardening, end to end', () => {
     clocks.set('2019-08-23T08:09:59Z');
     expect((await a.plugin.runner()!.tick()).outcomes.paused).toBe(1);
     expect(posts(server, news(waiting))).toHaveLength(0);
-    expect(a.plugin.store()!.getDelivery(waiting.id, '2019-08-23')).toBeNull(); // nothing recorded while paused
+    expect(await a.plugin.store()!.getDelivery(waiting.id, '2019-08-23')).toBeNull(); // nothing recorded while paused
 
     clocks.set('2019-08-23T08:10:01Z'); // the five have left the window
     expect((await a.plugin.runner()!.tick()).outcomes.sent).toBe(1);

@@ -78,6 +78,7 @@ describe('loadAppConfig: every setting, one schema', () => {
       snapshots: true,
       feedsFile: resolve('./feeds.json'),
       httpPort: null,
+      databaseUrl: null,
       logLevel: 'info',
       warnings: [],
     });
@@ -276,6 +277,29 @@ describe('HTTP_PORT', () => {
     for (const bad of ['0', '70000', 'http', '80.5']) {
       expect(() => loadAppConfig({ HTTP_PORT: bad })).toThrow(ConfigError);
       expect(() => loadAppConfig({ HTTP_PORT: bad })).toThrow(/HTTP_PORT must be a port number/);
+    }
+  });
+});
+
+describe('DATABASE_URL', () => {
+  test('is null unless set; a postgres:// or postgresql:// URL is kept as given', () => {
+    expect(loadAppConfig({}).databaseUrl).toBeNull();
+    expect(loadAppConfig({ DATABASE_URL: '' }).databaseUrl).toBeNull();
+    expect(loadAppConfig({ DATABASE_URL: 'postgres://bot:pw@db:5432/bot' }).databaseUrl).toBe('postgres://bot:pw@db:5432/bot');
+    expect(loadAppConfig({ DATABASE_URL: 'postgresql://bot@localhost/bot' }).databaseUrl).toBe('postgresql://bot@localhost/bot');
+  });
+
+  test('anything else is refused naming the variable, and the message never shows the value (it holds a password)', () => {
+    for (const bad of ['mysql://bot:hunter2@db/bot', 'hunter2', 'postgres://', 'http://bot:hunter2@db/bot']) {
+      let err: unknown;
+      try {
+        loadAppConfig({ DATABASE_URL: bad });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as Error).message).toMatch(/DATABASE_URL must be a PostgreSQL URL such as postgres:\/\/user:password@host:5432\/dbname/);
+      expect((err as Error).message).not.toContain('hunter2');
     }
   });
 });

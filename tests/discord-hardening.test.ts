@@ -55,14 +55,14 @@ describe('configuration actions check the member at run time', () => {
     const r = await answer(server.chatInput('digest', set, { guildId, memberPermissions: NOBODY }));
     expect(r.data?.flags).toBe(64);
     expect(r.data?.content).toContain('needs the Manage Server permission');
-    expect(plugin.store()!.getSubscription(guildId)).toBeNull();
+    expect(await plugin.store()!.getSubscription(guildId)).toBeNull();
 
     expect((await answer(server.chatInput('digest', set, { guildId, memberPermissions: MANAGE_SERVER }))).data?.content).toContain(
       'Set up: the daily digest goes to',
     );
     const off = await answer(server.chatInput('digest', { subcommand: 'off' }, { guildId, memberPermissions: NOBODY }));
     expect(off.data?.content).toContain('needs the Manage Server permission');
-    expect(plugin.store()!.getSubscription(guildId)).toMatchObject({ enabled: true, channelId: news });
+    expect(await plugin.store()!.getSubscription(guildId)).toMatchObject({ enabled: true, channelId: news });
     // Reading the settings changes nothing: anyone the command is open to may.
     const status = await answer(server.chatInput('digest', { subcommand: 'status' }, { guildId, memberPermissions: NOBODY }));
     expect(status.data?.content).toContain('**State:** on');
@@ -74,7 +74,7 @@ describe('configuration actions check the member at run time', () => {
       expect(r.data?.flags).toBe(64);
       expect(r.data?.content).toBe('This button is not one this bot can answer (an old or altered button): nothing was done.');
     }
-    expect(plugin.store()!.getSubscription(guildId)).toMatchObject({ enabled: true, time: '08:00' });
+    expect(await plugin.store()!.getSubscription(guildId)).toMatchObject({ enabled: true, time: '08:00' });
   });
 
   it('a page button carrying an option its command does not take is refused', async () => {

@@ -11,15 +11,15 @@ export const off = defineSubcommand({
   options: {
     channel: option.channel({ description: 'The channel whose alerts stop' }),
   },
-  handle(o, ctx) {
+  async handle(o, ctx) {
     const guildId = alertGuildOf(ctx);
     const channelId = channelIdOrThrow(o.channel);
     const { store } = getAlertServices(ctx);
-    const sub = store.forGuild(guildId).find((s) => s.channelId === channelId);
+    const sub = (await store.forGuild(guildId)).find((s) => s.channelId === channelId);
     if (!sub) return ephemeralText(`<#${channelId}> has no alerts. \`/alerts status\` lists the channels that do.`);
     if (!sub.enabled) return ephemeralText(`Alerts in <#${channelId}> are already off (${sub.disabledReason ?? 'turned off'}).`);
     const by = ctx.invocation?.userId ? ` by <@${ctx.invocation.userId}>` : '';
-    store.disable(guildId, channelId, `Turned off with /alerts off${by}`, ctx.now().getTime());
+    await store.disable(guildId, channelId, `Turned off with /alerts off${by}`, ctx.now().getTime());
     return ephemeralText(`Alerts in <#${channelId}> are off; alerts still waiting for it are not sent. \`/alerts set\` turns them back on.`);
   },
 });

@@ -26,9 +26,9 @@ export const set = defineSubcommand({
     const { store, checkChannel, maxPerHour } = getAlertServices(ctx);
     const check = await checkChannel(guildId, channelId);
     if (!check.ok) return ephemeralText(`I can't post alerts in <#${channelId}>: ${check.problem}. Nothing was changed.`);
-    const existed = store.forGuild(guildId).some((s) => s.channelId === channelId);
+    const existed = (await store.forGuild(guildId)).some((s) => s.channelId === channelId);
     const sub = { guildId, channelId, placeId, minCasualties: o.min_casualties ?? 0, roleId };
-    store.set(sub, ctx.invocation?.userId ?? null, ctx.now().getTime());
+    await store.set(sub, ctx.invocation?.userId ?? null, ctx.now().getTime());
     const placeLabel = placeId ? ctx.dataset().gazetteer.label(placeId) : 'everywhere';
     return alertSetReply({ existed, channelId, filter: describeAlertFilter(sub, placeLabel), maxPerHour });
   },

@@ -15,20 +15,20 @@ export const preview = defineSubcommand({
     timezone: option.text({ description: "Zone to preview in (default: the server's digest zone, else UTC)", autocomplete: true, max: 64 }),
     place: digestPlaceOption("Only incidents in this place (default: the server's digest filter)"),
   },
-  handle(o, ctx) {
+  async handle(o, ctx) {
     const svc = findDigestServices(ctx);
     const guildId = ctx.invocation?.guildId ?? null;
-    const stored = guildId && svc ? svc.store.getSubscription(guildId) : null;
+    const stored = guildId && svc ? await svc.store.getSubscription(guildId) : null;
     const now = ctx.now();
     const timeZone = o.timezone ? zoneOrThrow(o.timezone) : (stored?.timeZone ?? 'UTC');
     const placeId = o.place ? resolvePlaceOption(ctx.dataset(), o.place) : (stored?.placeId ?? null);
     const today = localDate(now, timeZone);
     let window: DigestWindow;
-    if (svc && stored) window = windowFor(svc.store, stored, today, now.getTime());
+    if (svc && stored) window = await windowFor(svc.store, stored, today, now.getTime());
     else {
       // No subscription (the console, or a server without one): as if the last digest ran 24 hours ago.
       const since = now.getTime() - 86_400_000;
-      window = { day: addDays(today, -1), previousDay: addDays(today, -2), recordedIds: svc ? svc.store.seenLog().between(since, now.getTime()) : [], at: now };
+      window = { day: addDays(today, -1), previousDay: addDays(today, -2), recordedIds: svc ? (await svc.store.seenLog()).between(since, now.getTime()) : [], at: now };
     }
     return previewReply(composeDigest(ctx.dataset(), window, { placeId }, timeZone), today, timeZone, stored !== null);
   },

@@ -32,13 +32,13 @@ export const set = defineSubcommand({
     const check = await checkChannel(guildId, channelId);
     if (!check.ok) return ephemeralText(`I can't post the digest in <#${channelId}>: ${check.problem}. Nothing was changed.`);
     const time = formatClock(minutes);
-    const existed = store.getSubscription(guildId) !== null;
+    const existed = (await store.getSubscription(guildId)) !== null;
     const now = ctx.now();
-    const sub = store.setSubscription({ guildId, channelId, time, timeZone, placeId, updatedBy: ctx.invocation?.userId ?? null }, now.getTime());
+    const sub = await store.setSubscription({ guildId, channelId, time, timeZone, placeId, updatedBy: ctx.invocation?.userId ?? null }, now.getTime());
     const today = localDate(now, timeZone);
     // Today's digest failed (never posted, e.g. missing permissions now fixed): it goes out at the next tick.
-    const reopened = store.reopenFailed(guildId, today, channelId, now.getTime());
-    const todayRow = store.getDelivery(guildId, today);
+    const reopened = await store.reopenFailed(guildId, today, channelId, now.getTime());
+    const todayRow = await store.getDelivery(guildId, today);
     const next = reopened ? now : nextRun(sub, now, todayRow !== null && todayRow.status !== 'retry');
     const placeLabel = placeId ? ctx.dataset().gazetteer.label(placeId) : 'everywhere';
     return setReply({ existed, channelId, time, timeZone, placeLabel, reopened, next });

@@ -9,11 +9,11 @@ export const status = defineSubcommand({
   name: 'status',
   description: 'Channel, time, zone, filter, last delivery and next run',
   options: {},
-  handle(_o, ctx) {
+  async handle(_o, ctx) {
     const { store } = getDigestServices(ctx);
     const guildId = guildOf(ctx);
-    const sub = store.getSubscription(guildId);
-    const last = store.lastDelivery(guildId);
+    const sub = await store.getSubscription(guildId);
+    const last = await store.lastDelivery(guildId);
     if (!sub) return statusReply(null, last, null, '');
     const now = ctx.now();
     const todayDone = last?.localDate === localDate(now, sub.timeZone) && last.status !== 'retry';

@@ -28,11 +28,11 @@ export interface AlertSubscriptionView {
 
 /** The alert subscriptions /alerts changes; the AlertStore implements it. */
 export interface AlertStoreView {
-  set(s: Omit<AlertSubscriptionView, 'enabled' | 'disabledReason'>, by: string | null, now: number): void;
-  forGuild(guildId: string): AlertSubscriptionView[];
+  set(s: Omit<AlertSubscriptionView, 'enabled' | 'disabledReason'>, by: string | null, now: number): Promise<void>;
+  forGuild(guildId: string): Promise<AlertSubscriptionView[]>;
   /** Every server's (the console, which runs outside any server). */
-  all(): AlertSubscriptionView[];
-  disable(guildId: string, channelId: string, reason: string, now: number): void;
+  all(): Promise<AlertSubscriptionView[]>;
+  disable(guildId: string, channelId: string, reason: string, now: number): Promise<void>;
 }
 
 /** What /alerts needs beyond the dataset: the subscriptions, a channel check, and the hourly cap it applies. */

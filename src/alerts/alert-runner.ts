@@ -66,12 +66,12 @@ export class AlertRunner {
   }
 
   /** Queues the alerts that newly published incidents call for; returns how many were queued. */
-  onPublished(incidents: readonly Incident[]): number {
+  async onPublished(incidents: readonly Incident[]): Promise<number> {
     const ds = this.o.dataset();
     const now = this.o.clock();
     let queued = 0;
-    for (const sub of this.o.store.enabled()) {
-      for (const inc of incidents) if (alertMatches(sub, inc, ds.gazetteer) && this.o.store.enqueue(sub.guildId, sub.channelId, inc.id, now)) queued++;
+    for (const sub of await this.o.store.enabled()) {
+      for (const inc of incidents) if (alertMatches(sub, inc, ds.gazetteer) && (await this.o.store.enqueue(sub.guildId, sub.channelId, inc.id, now))) queued++;
     }
     return queued;
   }
@@ -79,8 +79,8 @@ export class AlertRunner {
   /** Sends what is due, within each channel's hourly cap. */
   async tick(): Promise<Record<AlertOutcome, number>> {
     const counts: Record<AlertOutcome, number> = { sent: 0, deferred: 0, 'retry-later': 0, disabled: 0, failed: 0, unknown: 0, skipped: 0, paused: 0 };
-    const subs = new Map(this.o.store.enabled().map((s) => [`${s.guildId}/${s.channelId}`, s]));
-    const due = this.o.store.due(this.o.clock()).filter((d) => this.o.holdsGuild(d.guildId));
+    const subs = new Map((await this.o.store.enabled()).map((s) => [`${s.guildId}/${s.channelId}`, s]));
+    const due = (await this.o.store.due(this.o.clock())).filter((d) => this.o.holdsGuild(d.guildId));
     if (due.length && this.o.invalidRequests?.paused()) {
       // Discord is close to banning the token for invalid requests: the alerts wait, queued, like the digest.
       this.o.logger.warn(
@@ -100,28 +100,28 @@ export class AlertRunner {
   private async deliver(channelId: string, incidentId: string, attempts: number, roleId: string | null, subscribed: boolean): Promise<AlertOutcome> {
     const { store, logger } = this.o;
     const now = this.o.clock();
-    const d = store.get(channelId, incidentId)!;
+    const d = (await store.get(channelId, incidentId))!;
     if (!subscribed) {
-      store.markEnded(channelId, incidentId, 'failed', 'the channel no longer has alerts');
+      await store.markEnded(channelId, incidentId, 'failed', 'the channel no longer has alerts');
       return 'skipped';
     }
     const inc = this.o.dataset().incidents.get(incidentId);
     if (!inc) {
-      store.markEnded(channelId, incidentId, 'failed', 'the incident is no longer in the dataset');
+      await store.markEnded(channelId, incidentId, 'failed', 'the incident is no longer in the dataset');
       return 'skipped';
     }
-    const hour = store.sentSince(channelId, now - 3600_000);
+    const hour = await store.sentSince(channelId, now - 3600_000);
     if (hour.count >= this.o.maxPerHour && d.attempts === 0) {
       const at = (hour.oldest ?? now) + 3600_000 + 1;
-      store.defer(channelId, incidentId, at, `hourly cap of ${this.o.maxPerHour} reached; waits until ${new Date(at).toISOString()}`);
+      await store.defer(channelId, incidentId, at, `hourly cap of ${this.o.maxPerHour} reached; waits until ${new Date(at).toISOString()}`);
       return 'deferred';
     }
     if (d.maybePosted && d.firstAttemptAt !== null && now - d.firstAttemptAt > this.o.nonceWindowMs) {
-      store.markEnded(channelId, incidentId, 'unknown', 'an earlier attempt may have posted it and the nonce window has passed; not resent');
+      await store.markEnded(channelId, incidentId, 'unknown', 'an earlier attempt may have posted it and the nonce window has passed; not resent');
       logger.warn({ channelId, incidentId }, 'alert outcome unknown; not resent, to never post twice');
       return 'unknown';
     }
-    if (!store.claim(channelId, incidentId, attempts, now)) return 'skipped';
+    if (!(await store.claim(channelId, incidentId, attempts, now))) return 'skipped';
     const ds = this.o.dataset();
     const body: AlertMessageBody = {
       content: `${roleId ? `<@&${roleId}> ` : ''}New incident: ${inc.summary}`.slice(0, 2000),
@@ -138,23 +138,23 @@ export class AlertRunner {
     const timer = setTimeout(() => deadline.abort(new SendAbortedError('deadline')), Math.max(0, remainingMs()));
     try {
       const msg = await this.o.sender.send(channelId, body, { signal: deadline.signal, remainingMs, postTitle: `Alert — ${inc.summary}` });
-      store.markSent(channelId, incidentId, msg.id, this.o.clock());
+      await store.markSent(channelId, incidentId, msg.id, this.o.clock());
       logger.info({ channelId, incidentId, messageId: msg.id }, 'alert sent');
       return 'sent';
     } catch (err) {
       const f = classifySendError(err);
       if (f.kind === 'disable') {
-        store.disable(d.guildId, channelId, f.reason, this.o.clock());
-        store.markEnded(channelId, incidentId, 'failed', f.message);
+        await store.disable(d.guildId, channelId, f.reason, this.o.clock());
+        await store.markEnded(channelId, incidentId, 'failed', f.message);
         logger.warn({ channelId, reason: f.reason }, 'alerts turned off for the channel');
         return 'disabled';
       }
       if (f.kind === 'fail') {
-        store.markEnded(channelId, incidentId, 'failed', f.message);
+        await store.markEnded(channelId, incidentId, 'failed', f.message);
         return 'failed';
       }
       const wait = f.retryAfterMs ?? Math.min(60_000 * 2 ** attempts, 30 * 60_000);
-      store.markRetry(channelId, incidentId, f.message, this.o.clock() + wait, f.unclear);
+      await store.markRetry(channelId, incidentId, f.message, this.o.clock() + wait, f.unclear);
       return 'retry-later';
     } finally {
       clearTimeout(timer);

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import type { AlertSubscriptionView } from '../../commands/kit/services.ts';
-import type { Db } from '../storage/db.ts';
+import type { AlertStoreView, AlertSubscriptionView } from '../../commands/kit/services.ts';
 
 /** One channel's alert filter: the shape /alerts reads and writes (declared once, in the commands' kit). */
 export type AlertSubscription = AlertSubscriptionView;
@@ -20,7 +18,43 @@ export interface AlertDelivery {
   maybePosted: boolean;
 }
 
-type SubRow = {
+/** A claimed attempt that never finishes (its process died) is open again after this long: the claim's lease. */
+export const ALERT_CLAIM_LEASE_MS = 120_000;
+
+/**
+ * Alert subscriptions and the alert ledger: one row per (channel, incident), inserted before anything is
+ * sent, so an incident is alerted once per channel however many processes or restarts see it. One async
+ * interface, two implementations (`SqliteAlertStore`, `PgAlertStore`), one test suite for both
+ * (tests/alerts.test.ts).
+ */
+export interface AlertStore extends AlertStoreView {
+  set(s: Omit<AlertSubscription, 'enabled' | 'disabledReason'>, by: string | null, now: number): Promise<void>;
+  remove(guildId: string, channelId: string): Promise<boolean>;
+  forGuild(guildId: string): Promise<AlertSubscription[]>;
+  /** Every server's subscriptions, on or off (the operator's console). */
+  all(): Promise<AlertSubscription[]>;
+  enabled(): Promise<AlertSubscription[]>;
+  disable(guildId: string, channelId: string, reason: string, now: number): Promise<void>;
+  /** Queues the alert unless this channel has it already; true when newly queued. */
+  enqueue(guildId: string, channelId: string, incidentId: string, now: number): Promise<boolean>;
+  /** Alerts waiting to be sent whose time has come (queued, or claimed by a process whose lease ran out), oldest first. */
+  due(now: number): Promise<AlertDelivery[]>;
+  get(channelId: string, incidentId: string): Promise<AlertDelivery | null>;
+  /**
+   * Takes the alert for one attempt (a conditional update on the attempt count, with a lease of
+   * ALERT_CLAIM_LEASE_MS); false when another process took it meanwhile or it is no longer open.
+   */
+  claim(channelId: string, incidentId: string, expectedAttempts: number, now: number): Promise<boolean>;
+  markSent(channelId: string, incidentId: string, messageId: string, now: number): Promise<void>;
+  markRetry(channelId: string, incidentId: string, error: string, at: number, unclear: boolean): Promise<void>;
+  /** Deferred by the hourly cap: not an attempt, so the attempt count stays as it was. */
+  defer(channelId: string, incidentId: string, at: number, why: string): Promise<void>;
+  markEnded(channelId: string, incidentId: string, status: 'failed' | 'unknown', error: string): Promise<void>;
+  /** Alerts sent to a channel since `since` (ms): the hourly cap counts these. */
+  sentSince(channelId: string, since: number): Promise<{ count: number; oldest: number | null }>;
+}
+
+export type AlertSubRow = {
   guild_id: string;
   channel_id: string;
   place_id: string | null;
@@ -29,7 +63,7 @@ type SubRow = {
   enabled: number;
   disabled_reason: string | null;
 };
-type DelRow = {
+export type AlertDeliveryRow = {
   channel_id: string;
   incident_id: string;
   guild_id: string;
@@ -43,7 +77,7 @@ type DelRow = {
   maybe_posted: number;
 };
 
-const toSub = (r: SubRow): AlertSubscription => ({
+export const toAlertSubscription = (r: AlertSubRow): AlertSubscription => ({
   guildId: r.guild_id,
   channelId: r.channel_id,
   placeId: r.place_id,
@@ -52,7 +86,7 @@ const toSub = (r: SubRow): AlertSubscription => ({
   enabled: r.enabled === 1,
   disabledReason: r.disabled_reason,
 });
-const toDel = (r: DelRow): AlertDelivery => ({
+export const toAlertDelivery = (r: AlertDeliveryRow): AlertDelivery => ({
   channelId: r.channel_id,
   incidentId: r.incident_id,
   guildId: r.guild_id,
@@ -65,118 +99,3 @@ const toDel = (r: DelRow): AlertDelivery => ({
   lastError: r.last_error,
   maybePosted: r.maybe_posted === 1,
 });
-
-/**
- * Alert subscriptions and the alert ledger: one row per (channel, incident), inserted before anything is
- * sent, so an incident is alerted once per channel however many processes or restarts see it.
- */
-export class AlertStore {
-  constructor(readonly db: Db) {}
-
-  set(s: Omit<AlertSubscription, 'enabled' | 'disabledReason'>, by: string | null, now: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO alert_subscriptions (guild_id, channel_id, place_id, min_casualties, role_id, enabled, disabled_reason, created_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, 1, NULL, ?, ?, ?)
-         ON CONFLICT (guild_id, channel_id) DO UPDATE SET place_id = excluded.place_id, min_casualties = excluded.min_casualties,
-           role_id = excluded.role_id, enabled = 1, disabled_reason = NULL, updated_at = excluded.updated_at`,
-      )
-      .run(s.guildId, s.channelId, s.placeId, s.minCasualties, s.roleId, by, now, now);
-  }
-
-  remove(guildId: string, channelId: string): boolean {
-    return this.db.prepare('DELETE FROM alert_subscriptions WHERE guild_id = ? AND channel_id = ?').run(guildId, channelId).changes > 0;
-  }
-
-  forGuild(guildId: string): AlertSubscription[] {
-    return (this.db.prepare('SELECT * FROM alert_subscriptions WHERE guild_id = ? ORDER BY channel_id').all(guildId) as SubRow[]).map(toSub);
-  }
-
-  /** Every server's subscriptions, on or off (the operator's console). */
-  all(): AlertSubscription[] {
-    return (this.db.prepare('SELECT * FROM alert_subscriptions ORDER BY guild_id, channel_id').all() as SubRow[]).map(toSub);
-  }
-
-  enabled(): AlertSubscription[] {
-    return (this.db.prepare('SELECT * FROM alert_subscriptions WHERE enabled = 1 ORDER BY guild_id, channel_id').all() as SubRow[]).map(toSub);
-  }
-
-  disable(guildId: string, channelId: string, reason: string, now: number): void {
-    this.db
-      .prepare('UPDATE alert_subscriptions SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE guild_id = ? AND channel_id = ?')
-      .run(reason, now, guildId, channelId);
-  }
-
-  /** Queues the alert unless this channel has it already; true when newly queued. */
-  enqueue(guildId: string, channelId: string, incidentId: string, now: number): boolean {
-    return (
-      this.db
-        .prepare(
-          `INSERT INTO alert_deliveries (channel_id, incident_id, guild_id, status, nonce, queued_at) VALUES (?, ?, ?, 'queued', ?, ?) ON CONFLICT DO NOTHING`,
-        )
-        .run(channelId, incidentId, guildId, randomBytes(9).toString('base64url'), now).changes > 0
-    );
-  }
-
-  /** Alerts waiting to be sent whose time has come, oldest first. */
-  due(now: number): AlertDelivery[] {
-    return (
-      this.db
-        .prepare("SELECT * FROM alert_deliveries WHERE status IN ('queued', 'sending') AND next_attempt_at <= ? ORDER BY queued_at, rowid")
-        .all(now) as DelRow[]
-    ).map(toDel);
-  }
-
-  get(channelId: string, incidentId: string): AlertDelivery | null {
-    const r = this.db.prepare('SELECT * FROM alert_deliveries WHERE channel_id = ? AND incident_id = ?').get(channelId, incidentId) as DelRow | undefined;
-    return r ? toDel(r) : null;
-  }
-
-  /** Takes the alert for one attempt; false when another process took it meanwhile or it is no longer open. */
-  claim(channelId: string, incidentId: string, expectedAttempts: number, now: number): boolean {
-    return (
-      this.db
-        .prepare(
-          `UPDATE alert_deliveries SET status = 'sending', attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?), next_attempt_at = ?
-           WHERE channel_id = ? AND incident_id = ? AND status IN ('queued', 'sending') AND attempts = ?`,
-        )
-        // A claimed attempt that never finishes (the process died) is open again after two minutes.
-        .run(now, now + 120_000, channelId, incidentId, expectedAttempts).changes > 0
-    );
-  }
-
-  markSent(channelId: string, incidentId: string, messageId: string, now: number): void {
-    this.db
-      .prepare("UPDATE alert_deliveries SET status = 'sent', message_id = ?, sent_at = ?, last_error = NULL WHERE channel_id = ? AND incident_id = ?")
-      .run(messageId, now, channelId, incidentId);
-  }
-
-  markRetry(channelId: string, incidentId: string, error: string, at: number, unclear: boolean): void {
-    this.db
-      .prepare(
-        "UPDATE alert_deliveries SET status = 'queued', next_attempt_at = ?, last_error = ?, maybe_posted = MAX(maybe_posted, ?) WHERE channel_id = ? AND incident_id = ?",
-      )
-      .run(at, error, unclear ? 1 : 0, channelId, incidentId);
-  }
-
-  /** Deferred by the hourly cap: not an attempt, so the attempt count stays as it was. */
-  defer(channelId: string, incidentId: string, at: number, why: string): void {
-    this.db
-      .prepare("UPDATE alert_deliveries SET next_attempt_at = ?, last_error = ? WHERE channel_id = ? AND incident_id = ? AND status = 'queued'")
-      .run(at, why, channelId, incidentId);
-  }
-
-  markEnded(channelId: string, incidentId: string, status: 'failed' | 'unknown', error: string): void {
-    this.db
-      .prepare('UPDATE alert_deliveries SET status = ?, last_error = ? WHERE channel_id = ? AND incident_id = ?')
-      .run(status, error, channelId, incidentId);
-  }
-
-  /** Alerts sent to a channel since `since` (ms): the hourly cap counts these. */
-  sentSince(channelId: string, since: number): { count: number; oldest: number | null } {
-    const r = this.db
-      .prepare("SELECT COUNT(*) AS n, MIN(sent_at) AS oldest FROM alert_deliveries WHERE channel_id = ? AND status = 'sent' AND sent_at > ?")
-      .get(channelId, since) as { n: number; oldest: number | null };
-    return { count: r.n, oldest: r.oldest };
-  }
-}

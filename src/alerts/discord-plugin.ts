@@ -8,7 +8,8 @@ import { isForumChannel, ownsGuild } from '../discord/channels.ts';
 import { discordChannelCheck, type DigestPlugin } from '../digest/discord-plugin.ts';
 import type { Incident } from '../schema/index.ts';
 import { AlertRunner, DEFAULT_ALERTS_PER_HOUR, restAlertSender, type AlertOutcome, type AlertRunnerOptions } from './alert-runner.ts';
-import { AlertStore } from './alert-store.ts';
+import type { AlertStore } from './alert-store.ts';
+import { alertStoreOn } from './open-store.ts';
 
 export interface AlertsPluginOptions {
   /** The digest plugin, listed before this one: alerts share its database, its REST manager and its invalid-request count. */
@@ -60,14 +61,14 @@ export function createAlertsPlugin(opts: AlertsPluginOptions): AlertsPlugin {
     tick,
     async onPublished(incidents) {
       if (!runner) return 0;
-      const queued = runner.onPublished(incidents);
+      const queued = await runner.onPublished(incidents);
       if (queued) await tick();
       return queued;
     },
     services(bot: Bot) {
-      const db = opts.digest.db();
-      if (!db) throw new Error('the digest plugin must be listed before the alerts plugin (alerts use its database)');
-      store = new AlertStore(db);
+      const backend = opts.digest.backend();
+      if (!backend) throw new Error('the digest plugin must be listed before the alerts plugin (alerts use its database)');
+      store = alertStoreOn(backend);
       dataset = opts.dataset ?? (() => sharedDatasetWatcher(bot.logger).current());
       return { alerts: { store, checkChannel: (g: string, c: string) => discordChannelCheck(bot.client, g, c), maxPerHour } };
     },

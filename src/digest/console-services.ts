@@ -1,8 +1,8 @@
 import { openDatabase } from '../storage/db.ts';
 import type { AlertServices, ChannelPermissionChecker, DigestServices } from '../../commands/kit/services.ts';
-import { AlertStore } from '../alerts/alert-store.ts';
+import { SqliteAlertStore } from '../alerts/sqlite-alert-store.ts';
 import { DEFAULT_ALERTS_PER_HOUR } from '../alerts/alert-runner.ts';
-import { DigestStore } from './store.ts';
+import { SqliteDigestStore } from './sqlite-digest-store.ts';
 
 export interface ConsoleServicesOptions {
   /** Keep subscriptions in this state folder's database (e.g. STATE_DIR); default: in memory, gone on exit. */
@@ -17,14 +17,14 @@ export interface ConsoleServicesOptions {
  * UTC and no filter unless `timezone:` / `place:` are given.
  */
 export function createConsoleServices(opts: ConsoleServicesOptions = {}): {
-  digest: DigestServices & { store: DigestStore };
-  alerts: AlertServices & { store: AlertStore };
+  digest: DigestServices & { store: SqliteDigestStore };
+  alerts: AlertServices & { store: SqliteAlertStore };
 } {
   const db = opts.stateDir ? openDatabase({ stateDir: opts.stateDir }) : openDatabase({ memory: true });
   const checkChannel = opts.checkChannel ?? (async () => ({ ok: true }) as const);
   return {
-    digest: { store: new DigestStore(db), checkChannel },
+    digest: { store: new SqliteDigestStore(db), checkChannel },
     // Alerts are only stored here (`/alerts status` works offline); the Discord runtime posts them.
-    alerts: { store: new AlertStore(db), checkChannel, maxPerHour: DEFAULT_ALERTS_PER_HOUR },
+    alerts: { store: new SqliteAlertStore(db), checkChannel, maxPerHour: DEFAULT_ALERTS_PER_HOUR },
   };
 }

@@ -2,13 +2,15 @@ import { PermissionFlagsBits, type Client, type REST, type ResponseLike } from '
 import type { Dataset } from '../core/dataset.ts';
 import type { Bot, BotPlugin } from '../discord/bot.ts';
 import { checkChannel, isForumChannel, ownsGuild } from '../discord/channels.ts';
-import { openDatabase, type Db } from '../storage/db.ts';
+import type { Db } from '../storage/db.ts';
+import { closeStoreBackend, openStoreBackend, type StoreBackend } from '../storage/backend.ts';
 import { InvalidRequestCounter, type InvalidRequestOptions } from './invalid-requests.ts';
 import { systemMonotonicClock, type MonotonicClock } from './monotonic.ts';
 import { DigestRunner, type DigestRunnerOptions } from './runner.ts';
 import { createDigestRest, restSender } from './sender.ts';
 import type { ChannelCheckResult } from '../../commands/kit/services.ts';
-import { DigestStore } from './store.ts';
+import { digestStoreOn } from './open-store.ts';
+import type { DigestStore } from './store.ts';
 
 /** The digest posts embeds without files: it needs no Attach Files. */
 export const DIGEST_PERMISSIONS = [PermissionFlagsBits.ViewChannel, PermissionFlagsBits.SendMessages, PermissionFlagsBits.EmbedLinks] as const;
@@ -33,7 +35,12 @@ export function shareOfGlobalLimit(client: Client): { limit: number; windowMs: n
 export interface DigestPluginOptions {
   /** The dataset getter the handlers use too (the process's hot-reloading dataset), so a reload reaches both. */
   dataset: () => Dataset;
-  /** An open database (tests, benchmarks), or the state folder to open it in (with migrations). */
+  /**
+   * Where the state is: an open backend (src/app.ts opens it once: SQLite, or PostgreSQL with DATABASE_URL),
+   * an open SQLite database (tests, benchmarks), or the state folder to open SQLite in (with migrations).
+   * The plugin closes only what it opened itself.
+   */
+  backend?: StoreBackend;
   db?: Db;
   stateDir?: string;
   clock?: () => Date;
@@ -54,8 +61,8 @@ export interface DigestPlugin extends BotPlugin {
   invalidRequests(): InvalidRequestCounter | null;
   /** The digest's REST manager (rate-limit waits bounded by each send's deadline), once the client is ready: alerts send through it too. */
   rest(): REST | null;
-  /** The database the digest opened (alerts keep their tables in it). */
-  db(): Db | null;
+  /** The backend the digest uses (alerts keep their tables in it too). */
+  backend(): StoreBackend | null;
 }
 
 /**
@@ -65,7 +72,7 @@ export interface DigestPlugin extends BotPlugin {
  * under way a grace period to finish and be recorded, then leaves them to a later tick.
  */
 export function createDigestPlugin(opts: DigestPluginOptions): DigestPlugin {
-  let db: Db | null = null;
+  let backend: StoreBackend | null = null;
   let store: DigestStore | null = null;
   let runner: DigestRunner | null = null;
   const dataset = opts.dataset;
@@ -77,11 +84,12 @@ export function createDigestPlugin(opts: DigestPluginOptions): DigestPlugin {
     store: () => store,
     invalidRequests: () => invalid,
     rest: () => digestRest,
-    db: () => db,
-    services(bot: Bot) {
-      if (!opts.db && !opts.stateDir) throw new Error('the digest needs a database or a state folder');
-      db = opts.db ?? openDatabase({ stateDir: opts.stateDir! });
-      store = new DigestStore(db);
+    backend: () => backend,
+    async services(bot: Bot) {
+      if (!opts.backend && !opts.db && !opts.stateDir) throw new Error('the digest needs a database or a state folder');
+      backend =
+        opts.backend ?? (opts.db ? { kind: 'sqlite', db: opts.db } : await openStoreBackend({ databaseUrl: null, stateDir: opts.stateDir! }));
+      store = digestStoreOn(backend);
       return { digest: { store, checkChannel: (g: string, c: string) => discordChannelCheck(bot.client, g, c) } };
     },
     onReady(client: Client<true>, bot: Bot) {
@@ -116,13 +124,13 @@ export function createDigestPlugin(opts: DigestPluginOptions): DigestPlugin {
         ...opts.runner,
       });
       if (opts.cron !== null) runner.start(opts.cron ?? '* * * * *');
-      else runner.recordDataset();
+      else void runner.recordDataset().catch((err: unknown) => logger.error({ err }, 'could not record the first-seen incidents'));
     },
     async onStop() {
       await runner?.stop();
       digestRest?.clearHashSweeper();
       digestRest?.clearHandlerSweeper();
-      if (!opts.db) db?.close();
+      if (!opts.db && !opts.backend && backend) await closeStoreBackend(backend);
     },
   };
 }

@@ -4,12 +4,13 @@ import type { Dataset } from '../core/dataset.ts';
 import { composeDigest } from '../../commands/kit/digest-message.ts';
 import { dueDigests, earliestLocalDay, type DueItem } from '../core/digest/due.ts';
 import { deliveryKey, type Delivery, type Subscription } from '../core/digest/types.ts';
-import { windowFor } from '../core/digest/window.ts';
+import { windowAfter, windowFor } from '../core/digest/window.ts';
 import type { InvalidRequestCounter } from './invalid-requests.ts';
 import { systemMonotonicClock, type MonotonicClock } from './monotonic.ts';
 import { SlidingWindowLimiter } from './rate-limit.ts';
 import { classifySendError, SendAbortedError, type DigestMessageBody, type DigestSender, type SendFailure } from './sender.ts';
 import type { ComposedDelivery, DigestStore, MonoReading } from './store.ts';
+import type { SeenLogView } from '../core/digest/store-view.ts';
 
 /** The subset of a pino logger the digest uses. */
 export interface DigestLogger {
@@ -117,7 +118,7 @@ export class DigestRunner {
   private stopping = false;
   private killed = false;
   private lastSeenDataset: Dataset | null = null;
-  private lastSeenAt = 0;
+  private lastSeenAt: Promise<number> = Promise.resolve(0);
 
   constructor(opts: DigestRunnerOptions) {
     this.owner = opts.owner ?? `pid${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -199,18 +200,24 @@ export class DigestRunner {
    * Returns when this process recorded that dataset: every incident it holds was first seen by then,
    * so a digest composed from it covers what was recorded up to that instant, no later.
    */
-  recordDataset(ds: Dataset = this.o.dataset()): number {
+  recordDataset(ds: Dataset = this.o.dataset()): Promise<number> {
     if (ds === this.lastSeenDataset) return this.lastSeenAt;
     const at = this.o.clock().getTime();
-    const r = this.o.store.recordSeen(incidentIds(ds), at);
     this.lastSeenDataset = ds;
-    this.lastSeenAt = at;
-    if (r.added)
-      this.o.logger.info(
-        { added: r.added, baseline: r.baseline },
-        r.baseline ? 'incidents recorded as the baseline (not late reports)' : 'new incidents first seen',
-      );
-    return at;
+    // Shared by every caller until it settles; a failure (the database unreachable) is tried again by the next caller.
+    const recorded = this.o.store.recordSeen(incidentIds(ds), at).then((r) => {
+      if (r.added)
+        this.o.logger.info(
+          { added: r.added, baseline: r.baseline },
+          r.baseline ? 'incidents recorded as the baseline (not late reports)' : 'new incidents first seen',
+        );
+      return at;
+    });
+    recorded.catch(() => {
+      if (this.lastSeenAt === recorded) this.lastSeenDataset = null;
+    });
+    this.lastSeenAt = recorded;
+    return recorded;
   }
 
   /**
@@ -229,12 +236,12 @@ export class DigestRunner {
     const t0 = performance.now();
     const outcomes: Record<DeliveryOutcome, number> = { sent: 0, 'retry-later': 0, failed: 0, disabled: 0, unknown: 0, skipped: 0, interrupted: 0, paused: 0 };
     if (this.stopping) return { due: 0, outcomes, ms: 0 };
-    this.recordDataset();
+    await this.recordDataset();
     const now = this.o.clock();
     const holds = this.o.holdsGuild;
-    const subs = this.o.store.enabledSubscriptions().filter((s) => !holds || holds(s.guildId));
+    const subs = (await this.o.store.enabledSubscriptions()).filter((s) => !holds || holds(s.guildId));
     const key = (d: DueItem) => deliveryKey(d.guildId, d.localDate);
-    const due = dueDigests(subs, now, this.o.store.deliveriesFrom(earliestLocalDay(now)), { owner: this.owner, staleAfterMs: this.o.staleAfterMs }).filter(
+    const due = dueDigests(subs, now, await this.o.store.deliveriesFrom(earliestLocalDay(now)), { owner: this.owner, staleAfterMs: this.o.staleAfterMs }).filter(
       (d) => !this.inFlight.has(key(d)),
     );
     if (due.length) this.o.logger.info({ due: due.length }, 'digests due');
@@ -277,14 +284,24 @@ export class DigestRunner {
    * reports are taken up to then and no later, so an incident of a newer dataset (a hot reload meanwhile,
    * or another process's) is left to the next digest instead of being skipped by this one.
    */
-  composeFor(
+  async composeFor(
     sub: Subscription,
     localDate: string,
     at: number,
     ds: Dataset = this.o.dataset(),
-    recordedAt: number = this.recordDataset(ds),
+    recordedAt?: number,
+  ): Promise<ComposedDelivery & { payload: ReturnType<typeof composeDigest> }> {
+    const window = await windowFor(this.o.store, sub, localDate, recordedAt ?? (await this.recordDataset(ds)), at);
+    return this.composeIn(window, sub, localDate, ds);
+  }
+
+  /** The message for a window (see windowFor): no storage read, so it can run inside a claim. */
+  private composeIn(
+    window: ReturnType<typeof windowAfter>,
+    sub: Subscription,
+    localDate: string,
+    ds: Dataset,
   ): ComposedDelivery & { payload: ReturnType<typeof composeDigest> } {
-    const window = windowFor(this.o.store, sub, localDate, recordedAt, at);
     const payload = composeDigest(ds, window, { placeId: sub.placeId }, sub.timeZone);
     const nonce = digestNonce(sub.guildId, localDate);
     const body = withMarker({
@@ -319,8 +336,16 @@ export class DigestRunner {
     const now = () => this.o.clock().getTime();
     // One dataset for the whole delivery: recorded as first seen before the claim, composed from the same.
     const ds = this.o.dataset();
-    const recordedAt = this.recordDataset(ds);
-    const claim = store.claim(item, this.owner, now(), this.o.staleAfterMs, (sub) => this.composeFor(sub, localDate, now(), ds, recordedAt), this.monoNow());
+    const recordedAt = await this.recordDataset(ds);
+    const seen: SeenLogView = await store.seenLog();
+    const claim = await store.claim(
+      item,
+      this.owner,
+      now(),
+      this.o.staleAfterMs,
+      (sub, prev) => this.composeIn(windowAfter(prev, seen, sub, localDate, recordedAt, now()), sub, localDate, ds),
+      this.monoNow(),
+    );
     if (!claim) return 'skipped';
     const d: Delivery = claim.delivery;
     const log = { guildId, localDate, channelId: d.channelId, attempt: d.attempts, kind: claim.kind };
@@ -332,25 +357,25 @@ export class DigestRunner {
     const remainingMs = () => usableMs - this.elapsedSince(windowStart);
     let maybePosted = claim.kind === 'recover' || d.maybePosted;
     let attempts = d.attempts;
-    const interrupted = (): DeliveryOutcome => {
+    const interrupted = async (): Promise<DeliveryOutcome> => {
       if (this.killed) return 'interrupted'; // a killed process records nothing
-      store.markRetry(guildId, localDate, 'interrupted: the bot was stopping', maybePosted, now(), now());
+      await store.markRetry(guildId, localDate, 'interrupted: the bot was stopping', maybePosted, now(), now());
       logger.info(log, 'digest send interrupted by stop; left to a later tick');
       return 'interrupted';
     };
-    const giveUpUnknown = (msg: string, extra: object = {}): DeliveryOutcome => {
-      store.markEnded(guildId, localDate, 'unknown', msg, now());
+    const giveUpUnknown = async (msg: string, extra: object = {}): Promise<DeliveryOutcome> => {
+      await store.markEnded(guildId, localDate, 'unknown', msg, now());
       logger.warn({ ...log, ...extra }, 'digest outcome unknown; not resent, to never post twice');
       return 'unknown';
     };
-    const leaveForLater = (f: Pick<SendFailure & { kind: 'transient' }, 'message' | 'retryAfterMs'>, round: number): DeliveryOutcome => {
+    const leaveForLater = async (f: Pick<SendFailure & { kind: 'transient' }, 'message' | 'retryAfterMs'>, round: number): Promise<DeliveryOutcome> => {
       const { baseMs, maxMs } = this.o.nextAttempt;
       // Doubles per round of `retry.requests` requests left for a later tick: 1, 2, 4, … minutes, capped.
       let wait = Math.max(f.retryAfterMs ?? 0, Math.min(maxMs, baseMs * 2 ** round));
       // A copy may be out there and the next try would come after the window: it will look in the
       // channel first, once Discord's window is surely over.
       if (maybePosted && remainingMs() - wait <= 0) wait = Math.max(wait, remainingMs() + this.o.nonceMarginMs);
-      store.markRetry(guildId, localDate, f.message, maybePosted, now() + wait, now());
+      await store.markRetry(guildId, localDate, f.message, maybePosted, now() + wait, now());
       logger.warn({ ...log, error: f.message, retryInMs: wait }, 'digest left for a later tick');
       return 'retry-later';
     };
@@ -361,7 +386,7 @@ export class DigestRunner {
      */
     const lookInChannel = async (why: string): Promise<DeliveryOutcome | null> => {
       const marker = digestMarker(d.nonce);
-      if (!sender.find || !d.body.includes(marker)) return giveUpUnknown(`${why}; it may have been posted.`);
+      if (!sender.find || !d.body.includes(marker)) return await giveUpUnknown(`${why}; it may have been posted.`);
       const since = Math.min(windowStart.wall, now() - this.elapsedSince(windowStart)) - LOOKBACK_MS;
       try {
         // Bounded like a send: a long rate limit or a hanging answer leaves it to a later tick.
@@ -371,24 +396,24 @@ export class DigestRunner {
         const found = await sender.find(d.channelId, marker, since, { signal, remainingMs: () => until - performance.now() });
         if (this.killed) return 'interrupted';
         if (found) {
-          store.markSent(guildId, localDate, found.id, now());
+          await store.markSent(guildId, localDate, found.id, now());
           logger.info({ ...log, messageId: found.id }, 'digest found in the channel after an unclear send: recorded as sent, not resent');
           return 'sent';
         }
         windowStart = { wall: now(), mono: this.o.monotonic.now(), origin: this.o.monotonic.origin };
-        store.restartWindow(guildId, localDate, windowStart.wall, this.monoNow());
+        await store.restartWindow(guildId, localDate, windowStart.wall, this.monoNow());
         maybePosted = false;
         logger.info(log, 'digest not in the channel after an unclear send: sending it again');
         return null;
       } catch (err) {
         if (this.killed) return 'interrupted';
-        if (err instanceof SendAbortedError) return interrupted();
+        if (err instanceof SendAbortedError) return await interrupted();
         const f = classifySendError(err);
         if (f.kind !== 'transient')
-          return giveUpUnknown(`${why}, and the channel cannot be read to check (${f.message}); it may have been posted.`, { error: f.message });
+          return await giveUpUnknown(`${why}, and the channel cannot be read to check (${f.message}); it may have been posted.`, { error: f.message });
         if (attempts >= this.o.nextAttempt.maxAttemptsPerDay)
-          return giveUpUnknown(`${why}, and reading the channel kept failing (${f.message}); it may have been posted.`, { error: f.message });
-        return leaveForLater(
+          return await giveUpUnknown(`${why}, and reading the channel kept failing (${f.message}); it may have been posted.`, { error: f.message });
+        return await leaveForLater(
           { message: `reading the channel to check for a copy: ${f.message}`, retryAfterMs: f.retryAfterMs },
           Math.floor((attempts - 1) / this.o.retry.requests),
         );
@@ -406,7 +431,7 @@ export class DigestRunner {
     const body = JSON.parse(d.body) as DigestMessageBody;
     for (let i = 0; ; i++) {
       if (this.killed) return 'interrupted';
-      if (stopSignal.aborted) return interrupted();
+      if (stopSignal.aborted) return await interrupted();
       let f: SendFailure;
       const pausedFor = this.o.invalidRequests?.paused() ? this.o.invalidRequests.pausedForMs() : 0;
       if (pausedFor > 0) {
@@ -421,7 +446,7 @@ export class DigestRunner {
         try {
           await untilAborted(this.limiter.take(), stopSignal);
         } catch {
-          return this.killed ? 'interrupted' : interrupted();
+          return this.killed ? 'interrupted' : await interrupted();
         }
         if (this.killed) return 'interrupted';
         // Checked again right before the request: waits (limiter, backoff) may have used the window up.
@@ -432,7 +457,7 @@ export class DigestRunner {
           } else {
             // Nothing can have been posted yet: this request opens the window.
             windowStart = { wall: now(), mono: this.o.monotonic.now(), origin: this.o.monotonic.origin };
-            store.restartWindow(guildId, localDate, windowStart.wall, this.monoNow());
+            await store.restartWindow(guildId, localDate, windowStart.wall, this.monoNow());
           }
         }
         const deadline = new AbortController();
@@ -444,7 +469,7 @@ export class DigestRunner {
           const waitBudget = () => Math.min(remainingMs(), this.o.staleAfterMs / 2);
           const { id } = await sender.send(d.channelId, body, { signal: deadline.signal, remainingMs: waitBudget, postTitle: digestPostTitle(localDate) });
           if (this.killed) return 'interrupted'; // a killed process never gets to record it
-          store.markSent(guildId, localDate, id, now());
+          await store.markSent(guildId, localDate, id, now());
           logger.info({ ...log, messageId: id }, 'digest sent');
           return 'sent';
         } catch (err) {
@@ -452,7 +477,7 @@ export class DigestRunner {
           f = classifySendError(err);
           if (err instanceof SendAbortedError && err.reason === 'stop') {
             maybePosted = true;
-            return interrupted();
+            return await interrupted();
           }
         } finally {
           clearTimeout(timer);
@@ -460,12 +485,12 @@ export class DigestRunner {
         }
       }
       if (f.kind === 'disable') {
-        store.markEnded(guildId, localDate, 'failed', f.message, now(), `Turned off: ${f.reason}. Fix it and run /digest set again.`);
+        await store.markEnded(guildId, localDate, 'failed', f.message, now(), `Turned off: ${f.reason}. Fix it and run /digest set again.`);
         logger.warn({ ...log, error: f.message }, 'digest subscription turned off');
         return 'disabled';
       }
       if (f.kind === 'fail') {
-        store.markEnded(guildId, localDate, 'failed', f.message, now());
+        await store.markEnded(guildId, localDate, 'failed', f.message, now());
         logger.error({ ...log, error: f.message }, 'digest rejected by Discord; not retried today');
         return 'failed';
       }
@@ -480,17 +505,17 @@ export class DigestRunner {
             const r = await lookInChannel(`No clear answer from Discord after ${attempts} attempts (${f.message})`);
             if (r) return r;
           }
-          store.markEnded(guildId, localDate, 'failed', `gave up after ${attempts} attempts: ${f.message}`, now());
+          await store.markEnded(guildId, localDate, 'failed', `gave up after ${attempts} attempts: ${f.message}`, now());
           logger.error({ ...log, error: f.message }, 'digest given up for today');
           return 'failed';
         }
-        return leaveForLater(f, Math.floor((attempts - 1) / this.o.retry.requests));
+        return await leaveForLater(f, Math.floor((attempts - 1) / this.o.retry.requests));
       }
-      store.bumpAttempt(guildId, localDate, f.message, maybePosted, now());
+      await store.bumpAttempt(guildId, localDate, f.message, maybePosted, now());
       try {
         await untilAborted(this.o.sleep(delay), stopSignal);
       } catch {
-        return this.killed ? 'interrupted' : interrupted();
+        return this.killed ? 'interrupted' : await interrupted();
       }
     }
   }

@@ -16,20 +16,21 @@ export interface SeenLogView {
 }
 
 /**
- * What /digest and the digest window read and change in the digest's storage (src/digest/store.ts
- * implements it on SQLite); the commands see this, not the storage.
+ * What /digest and the digest window read and change in the digest's storage (src/digest/store.ts's
+ * DigestStore, on SQLite or PostgreSQL); the commands see this, not the storage. Async: the store may be
+ * a database server.
  */
 export interface DigestStoreView {
-  getSubscription(guildId: string): Subscription | null;
+  getSubscription(guildId: string): Promise<Subscription | null>;
   /** Creates or replaces the server's subscription and turns it on. */
-  setSubscription(input: SubscriptionInput, now: number): Subscription;
+  setSubscription(input: SubscriptionInput, now: number): Promise<Subscription>;
   /** Turns it off and says why; the record stays so `/digest set` can turn it back on. */
-  disable(guildId: string, reason: string, now: number): boolean;
-  getDelivery(guildId: string, localDate: string): Delivery | null;
-  lastDelivery(guildId: string): Delivery | null;
+  disable(guildId: string, reason: string, now: number): Promise<boolean>;
+  getDelivery(guildId: string, localDate: string): Promise<Delivery | null>;
+  lastDelivery(guildId: string): Promise<Delivery | null>;
   /** The latest digest actually sent before a local day (for the late-report window). */
-  lastSentBefore(guildId: string, localDate: string): Delivery | null;
+  lastSentBefore(guildId: string, localDate: string): Promise<Delivery | null>;
   /** Today's failed digest goes out again (to `channelId`) at the next tick; false when there was none. */
-  reopenFailed(guildId: string, localDate: string, channelId: string, now: number): boolean;
-  seenLog(): SeenLogView;
+  reopenFailed(guildId: string, localDate: string, channelId: string, now: number): Promise<boolean>;
+  seenLog(): Promise<SeenLogView>;
 }

@@ -1,6 +1,6 @@
 import { addDays } from '../local-time.ts';
-import type { DigestStoreView } from './store-view.ts';
-import type { Subscription } from './types.ts';
+import type { DigestStoreView, SeenLogView } from './store-view.ts';
+import type { Delivery, Subscription } from './types.ts';
 
 /** Which incidents one digest covers. */
 export interface DigestWindow {
@@ -24,20 +24,32 @@ export interface DigestWindow {
  * `recordedAt` — later ones are not in that dataset, and go to the next digest. `recordedUntil` never
  * goes back behind the previous digest's, so no incident is listed twice.
  */
-export function windowFor(
+export async function windowFor(
   store: Pick<DigestStoreView, 'lastSentBefore' | 'seenLog'>,
   sub: Pick<Subscription, 'guildId' | 'activeSince'>,
   localDate: string,
   recordedAt: number,
   at: number = recordedAt,
+): Promise<DigestWindow & { recordedUntil: number }> {
+  const prev = await store.lastSentBefore(sub.guildId, localDate);
+  return windowAfter(prev, await store.seenLog(), sub, localDate, recordedAt, at);
+}
+
+/** windowFor, given the last digest sent before that day (`prev`) and the first-seen log: no storage read. */
+export function windowAfter(
+  prev: Pick<Delivery, 'recordedUntil' | 'digestDay'> | null,
+  seen: SeenLogView,
+  sub: Pick<Subscription, 'activeSince'>,
+  localDate: string,
+  recordedAt: number,
+  at: number = recordedAt,
 ): DigestWindow & { recordedUntil: number } {
-  const prev = store.lastSentBefore(sub.guildId, localDate);
   const since = prev ? prev.recordedUntil : sub.activeSince;
   const until = Math.max(since, recordedAt);
   return {
     day: addDays(localDate, -1),
     previousDay: prev?.digestDay ?? null,
-    recordedIds: store.seenLog().between(since, until),
+    recordedIds: seen.between(since, until),
     at: new Date(at),
     recordedUntil: until,
   };
