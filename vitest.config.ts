@@ -29,6 +29,7 @@ export const E2E_TESTS = [
   'tests/invite-and-drift.test.ts',
   'tests/logger-format.test.ts',
   'tests/coordination-store.test.ts',
+  'tests/multi-process.test.ts',
   'tests/postgres-store.test.ts',
   'tests/rest-global-limit.test.ts',
   'tests/review-cli.test.ts',

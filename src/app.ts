@@ -14,7 +14,8 @@ import { watchDataset, type DatasetWatcher } from './data/watch-dataset.ts';
 import { runAsk } from './cli/ask.ts';
 import { runConsole } from './cli/console.ts';
 import { createConsoleServices } from './digest/console-services.ts';
-import { pingStoreBackend } from './storage/backend.ts';
+import { closeStoreBackend, openStoreBackend, pingStoreBackend, type StoreBackend } from './storage/backend.ts';
+import { StoreError } from './storage/postgres.ts';
 import type { Bot } from './discord/bot.ts';
 import type { Logger } from './discord/logger.ts';
 
@@ -58,7 +59,6 @@ async function discordSide() {
     ...restLimit,
     ...feedStore,
     ...feedPoll,
-    ...db,
   };
 }
 
@@ -123,7 +123,6 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     createBotMetrics,
     createOpsPlugin,
     instrumentCommands,
-    openDatabase,
     coordinationOn,
     createClusterPlugin,
     globallyLimitedRequests,
@@ -147,34 +146,50 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
   const dataset: () => Dataset = data.current;
   // Metrics are counted only when something serves them (HTTP_PORT).
   const metrics = config.httpPort !== null ? createBotMetrics() : null;
-  // Coordination with the bot's other processes (shard processes on this machine, or other machines):
-  // leases and the shared REST rate bucket, on a handle of its own to the shared database.
-  const coordinationDb = openDatabase({ stateDir: config.stateDir });
-  const coordination = coordinationOn({ kind: 'sqlite', db: coordinationDb });
-  let coordinationOpen = true;
+  // The bot's state, opened once for every service: PostgreSQL with DATABASE_URL (shared by every process
+  // and machine), else SQLite in the state folder (shared by this machine's processes).
+  let backend: StoreBackend;
+  try {
+    backend = await openStoreBackend({ databaseUrl: config.databaseUrl, stateDir: config.stateDir });
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    logger.fatal(err.message);
+    await flushLogger(logger);
+    process.exit(2);
+  }
+  const stateBackend = backend;
+  // Coordination with the bot's other processes: leases (shards, one-at-a-time jobs) and the shared REST
+  // rate bucket, in the same database.
+  const coordination = coordinationOn(stateBackend);
+  let backendOpen = true;
   const cluster = createClusterPlugin({
     coordination,
     logger: logger.child({ component: 'cluster' }),
     jobs: [
-      // The news feeds in FEEDS_FILE, polled by one process at a time.
-      {
-        name: 'feed-poll',
-        everyMs: 60_000,
-        run: (signal) =>
-          pollFeedsOnce({ feedsFile: config.feedsFile, store: new FeedStore(coordinationDb), logger: logger.child({ component: 'feeds' }), signal }),
-      },
+      // The news feeds in FEEDS_FILE, polled by one process at a time. (SQLite only until the feed store
+      // runs on PostgreSQL too.)
+      ...(stateBackend.kind === 'sqlite'
+        ? [
+            {
+              name: 'feed-poll',
+              everyMs: 60_000,
+              run: (signal: AbortSignal) =>
+                pollFeedsOnce({ feedsFile: config.feedsFile, store: new FeedStore(stateBackend.db), logger: logger.child({ component: 'feeds' }), signal }),
+            },
+          ]
+        : []),
     ],
-    close: () => {
-      coordinationOpen = false;
-      coordinationDb.close();
+    // Last to stop: closes the state database after every service has finished with it.
+    close: async () => {
+      backendOpen = false;
+      await closeStoreBackend(stateBackend);
     },
   });
   // The daily digest: /digest's storage and permission check, and the scheduler that posts for guilds on
-  // this process's shards, and on shards whose process died (the cluster's shard leases). Its database
-  // lives in the state folder.
+  // this process's shards, and on shards whose process died (the cluster's shard leases).
   const digest = createDigestPlugin({
     dataset,
-    stateDir: config.stateDir,
+    backend: stateBackend,
     runner: { holdsGuild: cluster.holdsGuild, ...(metrics ? { onOutcome: (outcome) => metrics.digests.inc({ outcome }) } : {}) },
   });
   const bot = createBot({
@@ -183,7 +198,7 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     // The bot token's global limit (50 requests/s) holds across every process: each request that counts
     // toward it takes a token from the shared bucket first (the digest's REST manager copies these options).
     clientOptions: {
-      rest: { makeRequest: globallyLimitedRequests((signal) => (coordinationOpen ? coordination.globalRest.take(signal) : Promise.resolve())) },
+      rest: { makeRequest: globallyLimitedRequests((signal) => (backendOpen ? coordination.globalRest.take(signal) : Promise.resolve())) },
     },
     commands: metrics ? instrumentCommands(commands, metrics) : commands,
     dataset,

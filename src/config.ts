@@ -88,7 +88,9 @@ const EnvSchema = z.object({
     unsetIfEmpty,
     z
       .string()
-      .refine(isPostgresUrl, { error: 'must be a PostgreSQL URL such as postgres://user:password@host:5432/dbname (the value is not shown: it may hold a password)' })
+      .refine(isPostgresUrl, {
+        error: 'must be a PostgreSQL URL such as postgres://user:password@host:5432/dbname (the value is not shown: it may hold a password)',
+      })
       .optional(),
   ),
   /** GET /healthz and /metrics on this port; unset: no HTTP server. */
@@ -102,6 +104,9 @@ const EnvSchema = z.object({
       .optional(),
   ),
 });
+
+/** Every environment variable the configuration reads (for checks of deployment files against it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
 
 /**
  * `0-3`, `0,2`, `0-1,4`: shard numbers and inclusive ranges, separated by commas. Returns the ids sorted
