@@ -125,7 +125,7 @@ describe('several processes over one PostgreSQL', () => {
     const b = startBot(env('1'));
     running.push(a, b);
     const ready = (p: BotProcess) =>
-      until('the bot to be ready', () => p.lines().some((l) => l.msg === 'ready'), 90_000).catch((err: Error) => {
+      until('the bot to be ready', () => p.lines().some((l) => l.msg === 'ready'), 150_000).catch((err: Error) => {
         throw new Error(
           `${err.message}\n${p
             .lines()
