@@ -152,10 +152,12 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
   try {
     backend = await openStoreBackend({ databaseUrl: config.databaseUrl, stateDir: config.stateDir });
   } catch (err) {
-    if (!(err instanceof StoreError)) throw err;
-    logger.fatal(err.message);
+    // DATABASE_URL unreachable or migrated by a newer release: a configuration to fix (exit 2). Anything
+    // else (an unwritable STATE_DIR): named, before any login (exit 1).
+    if (err instanceof StoreError) logger.fatal(err.message);
+    else logger.fatal({ err, stateDir: config.stateDir }, 'could not open the state database');
     await flushLogger(logger);
-    process.exit(2);
+    process.exit(err instanceof StoreError ? 2 : 1);
   }
   const stateBackend = backend;
   // Coordination with the bot's other processes: leases (shards, one-at-a-time jobs) and the shared REST
@@ -215,9 +217,7 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
             createOpsPlugin({
               port: config.httpPort,
               metrics,
-              stores: [
-                { name: 'state database', check: () => pingStoreBackend(digest.backend()) },
-              ],
+              stores: [{ name: 'state database', check: () => pingStoreBackend(digest.backend()) }],
             }),
           ]
         : []),

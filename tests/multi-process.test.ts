@@ -112,6 +112,21 @@ describe('several processes over one PostgreSQL', () => {
     expect(bot.stderr()).toContain('SHARD_IDS names shard 2, but SHARD_COUNT is 2');
   }, 30_000);
 
+  test('an unreachable DATABASE_URL stops the process before logging in, naming it without its password (exit 2)', async () => {
+    const unreachable = databaseUrl.replace(/:(\d+)\//, ':1/');
+    const bot = startBot({
+      DISCORD_TOKEN: server.token,
+      DISCORD_APPLICATION_ID: server.applicationId,
+      DISCORD_API_URL: server.apiUrl,
+      DATABASE_URL: unreachable,
+    });
+    expect(await bot.exit).toBe(2);
+    const fatal = bot.lines().find((l) => l.level === 60);
+    expect(fatal?.msg).toMatch(/^could not connect to the database at DATABASE_URL=postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/multi_process: ECONNREFUSED/);
+    expect(bot.lines().map((l) => l.msg)).not.toContain('logging in');
+    expect(JSON.stringify(bot.lines()) + bot.stderr()).not.toContain(new URL(databaseUrl).password);
+  }, 30_000);
+
   test('kill -9 one of two processes mid fan-out: every server gets exactly one digest, within the global limit; restarted, it sends nothing more', async () => {
     const env = (shardIds: string) => ({
       DISCORD_TOKEN: server.token,

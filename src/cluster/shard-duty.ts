@@ -35,6 +35,7 @@ export class ShardDuty {
   private stopped = false;
   private readonly warned = new Set<number>();
   private refreshing: Promise<void> | null = null;
+  private startedAt = 0;
 
   constructor(private readonly o: ShardDutyOptions) {
     this.ttlMs = o.ttlMs ?? 15_000;
@@ -44,6 +45,7 @@ export class ShardDuty {
   /** Takes its shards' leases now and keeps them renewed. Resolves after the first refresh. */
   async start(): Promise<void> {
     if (this.timer || this.stopped) return;
+    this.startedAt = performance.now();
     this.timer = setInterval(() => void this.refresh(), Math.max(50, Math.floor(this.ttlMs / 3)));
     this.timer.unref();
     await this.refresh();
@@ -82,7 +84,10 @@ export class ShardDuty {
       }
       const live = new Set((await leases.live('shard:')).map((l) => l.name));
       const orphans = new Set<number>();
-      for (let shard = 0; shard < shardCount; shard++) if (!this.own.has(shard) && !live.has(shardLeaseName(shard, shardCount))) orphans.add(shard);
+      // Not in the first ttl after this process started: the other processes (a ShardingManager's children
+      // start one after another, machines restart together) get that long to take their shards.
+      if (performance.now() - this.startedAt >= this.ttlMs)
+        for (let shard = 0; shard < shardCount; shard++) if (!this.own.has(shard) && !live.has(shardLeaseName(shard, shardCount))) orphans.add(shard);
       const gained = [...orphans].filter((s) => !this.orphans.has(s));
       const returned = [...this.orphans].filter((s) => !orphans.has(s));
       if (gained.length) logger.warn({ shards: gained, shardCount }, "no live process runs these shards: this one does their guilds' scheduled work meanwhile");
