@@ -33,6 +33,7 @@ export const E2E_TESTS = [
   'tests/postgres-store.test.ts',
   'tests/rest-global-limit.test.ts',
   'tests/review-cli.test.ts',
+  'tests/review-discord-e2e.test.ts',
   'tests/review-store.test.ts',
   'tests/scale-query.test.ts',
   'tests/source-coverage.test.ts',

@@ -16,6 +16,7 @@ import { runConsole } from './cli/console.ts';
 import { createConsoleServices } from './digest/console-services.ts';
 import { closeStoreBackend, openStoreBackend, pingStoreBackend, type StoreBackend } from './storage/backend.ts';
 import { StoreError } from './storage/postgres.ts';
+import { ReviewStore } from './review/review-store.ts';
 import type { Bot } from './discord/bot.ts';
 import type { Logger } from './discord/logger.ts';
 
@@ -24,7 +25,7 @@ import type { Logger } from './discord/logger.ts';
  * and `ask` answer without it, and start faster.
  */
 async function discordSide() {
-  const [bot, logger, sharding, deploy, digest, alerts, crash, startup, metrics, ops, instrument, cluster, restLimit, feedStore, feedPoll, db] =
+  const [bot, logger, sharding, deploy, digest, alerts, review, crash, startup, metrics, ops, instrument, cluster, restLimit, feedStore, feedPoll] =
     await Promise.all([
       import('./discord/bot.ts'),
       import('./discord/logger.ts'),
@@ -32,6 +33,7 @@ async function discordSide() {
       import('./discord/deploy-commands.ts'),
       import('./digest/discord-plugin.ts'),
       import('./alerts/discord-plugin.ts'),
+      import('./review/discord-plugin.ts'),
       import('./crash-guard.ts'),
       import('./discord/startup-report.ts'),
       import('./ops/metrics.ts'),
@@ -41,7 +43,6 @@ async function discordSide() {
       import('./discord/rest-rate-limit.ts'),
       import('./feeds/feed-store.ts'),
       import('./feeds/poll-in-bot.ts'),
-      import('./storage/db.ts'),
     ]);
   return {
     ...bot,
@@ -50,6 +51,7 @@ async function discordSide() {
     ...deploy,
     ...digest,
     ...alerts,
+    ...review,
     ...crash,
     ...startup,
     ...metrics,
@@ -115,6 +117,7 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     createBot,
     createDigestPlugin,
     createAlertsPlugin,
+    createReviewPlugin,
     flushLogger,
     installCrashGuard,
     PluginSetupError,
@@ -194,6 +197,22 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     backend: stateBackend,
     runner: { holdsGuild: cluster.holdsGuild, ...(metrics ? { onOutcome: (outcome) => metrics.digests.inc({ outcome }) } : {}) },
   });
+  const alerts = createAlertsPlugin({ digest, dataset, ...(config.discord.alertsPerHour ? { maxPerHour: config.discord.alertsPerHour } : {}) });
+  // The review channel (REVIEW_CHANNEL_ID and REVIEWER_ROLE_ID): drafts posted with Approve / Edit / Reject;
+  // its store is in the state database. The publishing step connects `review.onPublished` and calls
+  // `review.onDraftsQueued()` when it queues drafts.
+  const review = config.discord.review
+    ? createReviewPlugin({
+        store: () => {
+          // SQLite only until the review queue's PostgreSQL store lands (pg-services).
+          if (stateBackend.kind !== 'sqlite') throw new Error('the review channel needs the SQLite state for now (DATABASE_URL unset)');
+          return new ReviewStore(stateBackend.db);
+        },
+        dataset,
+        channelId: config.discord.review.channelId,
+        reviewerRoleId: config.discord.review.reviewerRoleId,
+      })
+    : null;
   const bot = createBot({
     config: config.discord,
     logger,
@@ -208,7 +227,8 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
       digest,
       // Alerts: /alerts, and a runner posting newly published incidents; after the digest, whose database,
       // REST manager and invalid-request count it shares.
-      createAlertsPlugin({ digest, dataset, ...(config.discord.alertsPerHour ? { maxPerHour: config.discord.alertsPerHour } : {}) }),
+      alerts,
+      ...(review ? [review] : []),
       { name: 'dataset-watcher', onStop: () => data.close() },
       // The invite link at ready, and a warning when the registered commands differ from these.
       createStartupReportPlugin({ permissions: [...DIGEST_PERMISSIONS], definitions: commands.map((c) => c.definition as unknown as Record<string, unknown>) }),

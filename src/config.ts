@@ -70,6 +70,9 @@ const EnvSchema = z.object({
       .max(1000)
       .optional(),
   ),
+  /** The channel where drafts wait for review, and the role whose members may decide them: both or neither. */
+  REVIEW_CHANNEL_ID: z.preprocess(unsetIfEmpty, snowflake('channel').optional()),
+  REVIEWER_ROLE_ID: z.preprocess(unsetIfEmpty, snowflake('role').optional()),
   LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(LOG_LEVELS).default('info')),
   /** The dataset's folder (read only). */
   DATASET_DIR: optionalText,
@@ -159,7 +162,14 @@ export interface BotConfig {
   shardIds?: number[];
   /** At most this many alerts a channel in any hour (ALERTS_PER_HOUR, default 10); the rest wait their turn. */
   alertsPerHour?: number;
+  /** The review channel and the reviewer role (REVIEW_CHANNEL_ID, REVIEWER_ROLE_ID); absent: drafts are reviewed with `npm run review` only. */
+  review?: ReviewConfig;
   logLevel: LogLevel;
+}
+
+export interface ReviewConfig {
+  channelId: string;
+  reviewerRoleId: string;
 }
 
 export interface AppConfig {
@@ -194,6 +204,12 @@ type Env = Record<string, string | undefined>;
 function parse<S extends z.ZodType>(schema: S, env: Env): z.output<S> {
   const parsed = schema.safeParse(env);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'} ${i.message}`));
+  const data = parsed.data as { REVIEW_CHANNEL_ID?: string; REVIEWER_ROLE_ID?: string };
+  // A review channel nobody may act in, or a role with no channel, is a half-done setting: say which half is missing.
+  if (data.REVIEW_CHANNEL_ID !== undefined && data.REVIEWER_ROLE_ID === undefined)
+    throw new ConfigError(['REVIEWER_ROLE_ID is required with REVIEW_CHANNEL_ID (the role whose members may approve, edit or reject drafts)']);
+  if (data.REVIEWER_ROLE_ID !== undefined && data.REVIEW_CHANNEL_ID === undefined)
+    throw new ConfigError(['REVIEW_CHANNEL_ID is required with REVIEWER_ROLE_ID (the channel where drafts are posted for review)']);
   return parsed.data;
 }
 
@@ -206,6 +222,7 @@ function botConfigOf(e: z.output<typeof OnlineEnvSchema>): BotConfig {
     shardCount: e.SHARD_COUNT,
     ...(e.SHARD_IDS ? { shardIds: e.SHARD_IDS } : {}),
     ...(e.ALERTS_PER_HOUR !== undefined ? { alertsPerHour: e.ALERTS_PER_HOUR } : {}),
+    ...(e.REVIEW_CHANNEL_ID && e.REVIEWER_ROLE_ID ? { review: { channelId: e.REVIEW_CHANNEL_ID, reviewerRoleId: e.REVIEWER_ROLE_ID } } : {}),
     logLevel: e.LOG_LEVEL,
   };
 }

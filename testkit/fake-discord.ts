@@ -50,6 +50,8 @@ export interface FakeGuild {
   channels: FakeChannel[];
   /** The @everyone role's permissions (a bitfield string). */
   everyonePermissions?: string;
+  /** Roles beside @everyone (e.g. a reviewer role), sent in GUILD_CREATE. */
+  roles?: { id: string; name: string }[];
 }
 
 export interface FakeDiscordOptions {
@@ -137,6 +139,10 @@ interface InteractionState {
   acknowledged: boolean;
   expired: boolean;
   original: Record<string, unknown> | null;
+  /** A component or modal interaction on a message the bot posted: type 6/7 callbacks and @original edits change that message. */
+  message: { channelId: string; id: string } | null;
+  /** The modal a type 9 callback opened. */
+  modal: Record<string, unknown> | null;
 }
 
 export interface SentInteraction {
@@ -160,6 +166,10 @@ export interface InteractionPlace {
   guildId?: string;
   channelId?: string;
   memberPermissions?: string;
+  /** Who invokes it (default 123456789012345678, "analyst"), and the roles Discord sends with the member. */
+  userId?: string;
+  username?: string;
+  memberRoles?: string[];
 }
 
 export class FakeDiscord {
@@ -375,10 +385,10 @@ export class FakeDiscord {
   // ------------------------------------------------------------ interactions
 
   /** A guild member invoking things, as it appears in interaction payloads. */
-  member(userId: string = '123456789012345678') {
+  member(userId: string = '123456789012345678', username = 'analyst', roles: string[] = []) {
     return {
-      user: { id: userId, username: 'analyst', discriminator: '0', global_name: 'Analyst', avatar: null },
-      roles: [],
+      user: { id: userId, username, discriminator: '0', global_name: username.charAt(0).toUpperCase() + username.slice(1), avatar: null },
+      roles,
       permissions: '2248473465835073',
       joined_at: '2024-01-01T00:00:00.000000+00:00',
       deaf: false,
@@ -425,6 +435,25 @@ export class FakeDiscord {
     return this.sendInteraction({ type: 3, data: { custom_id: customId, component_type: 2 }, message }, where);
   }
 
+  /**
+   * Submits a modal (type 5) the bot opened with a type 9 callback: `values` by text input custom id, in
+   * action rows as Discord sends them. With `message`, the modal was opened from a button on that message.
+   */
+  modalSubmit(customId: string, values: Record<string, string>, where: InteractionPlace & { message?: Record<string, unknown> } = {}): SentInteraction {
+    const components = Object.entries(values).map(([id, value]) => ({ type: 1, components: [{ type: 4, custom_id: id, value }] }));
+    return this.sendInteraction({ type: 5, data: { custom_id: customId, components }, ...(where.message ? { message: where.message } : {}) }, where);
+  }
+
+  /** The modal a type 9 callback opened for this interaction, as the bot sent it. */
+  modalOf(interactionId: string): Record<string, unknown> | null {
+    return this.interactions.get(interactionId)?.modal ?? null;
+  }
+
+  /** A message the bot posted in a channel (POST /channels/{id}/messages), as Discord holds it now (after edits). */
+  channelMessage(channelId: string, messageId: string): Record<string, unknown> | null {
+    return this.channelMessages.get(channelId)?.find((m) => m.id === messageId) ?? null;
+  }
+
   /** Sends any INTERACTION_CREATE; fills in the fields discord.js needs (else it drops the interaction). */
   sendInteraction(partial: Record<string, unknown>, where: InteractionPlace = {}): SentInteraction {
     const guild = where.guildId ? this.guild(where.guildId) : this.guilds[0]!;
@@ -440,7 +469,10 @@ export class FakeDiscord {
       guild_id: guild.id,
       channel_id: channel.id,
       channel: this.channelObject(guild, channel),
-      member: where.memberPermissions !== undefined ? { ...this.member(), permissions: where.memberPermissions } : this.member(),
+      member: {
+        ...this.member(where.userId, where.username, where.memberRoles),
+        ...(where.memberPermissions !== undefined ? { permissions: where.memberPermissions } : {}),
+      },
       app_permissions: '2248473465835073',
       locale: 'en-US',
       guild_locale: 'en-US',
@@ -450,7 +482,19 @@ export class FakeDiscord {
       attachment_size_limit: 10_485_760,
       ...partial,
     };
-    this.interactions.set(id, { id, token, guildId: guild.id, channelId: channel.id, acknowledged: false, expired: false, original: null });
+    const on = partial.message as { id?: string; channel_id?: string } | undefined;
+    const posted = on?.id && on.channel_id && this.channelMessage(on.channel_id, on.id) ? { channelId: on.channel_id, id: on.id } : null;
+    this.interactions.set(id, {
+      id,
+      token,
+      guildId: guild.id,
+      channelId: channel.id,
+      acknowledged: false,
+      expired: false,
+      original: null,
+      message: posted,
+      modal: null,
+    });
     const session = this.sessionForGuild(guild.id);
     if (!session) throw new Error(`no ready gateway session for guild ${guild.id}`);
     this.dispatch(session, 'INTERACTION_CREATE', payload);
@@ -623,6 +667,17 @@ export class FakeDiscord {
       default_message_notifications: 0,
       explicit_content_filter: 0,
       roles: [
+        ...(g.roles ?? []).map((r, n) => ({
+          id: r.id,
+          name: r.name,
+          color: 0,
+          hoist: false,
+          position: n + 1,
+          permissions: '0',
+          managed: false,
+          mentionable: false,
+          flags: 0,
+        })),
         {
           id: g.id,
           name: '@everyone',
@@ -870,7 +925,12 @@ export class FakeDiscord {
       if (i.acknowledged) return [400, { message: 'Interaction has already been acknowledged.', code: 40060 }];
       i.acknowledged = true;
       const body = r.body as { type: number; data?: Record<string, unknown> };
-      if (body.type === 4 || body.type === 5 || body.type === 7) {
+      if (body.type === 9) i.modal = body.data ?? {};
+      else if ((body.type === 6 || body.type === 7) && i.message) {
+        // As Discord: an update callback changes the message the component is on.
+        if (body.type === 7) this.editChannelMessage(i.message.channelId, i.message.id, body.data ?? {});
+        i.original = this.channelMessage(i.message.channelId, i.message.id);
+      } else if (body.type === 4 || body.type === 5 || body.type === 7) {
         i.original = this.message(i.channelId, body.type === 5 ? { content: '', flags: ((body.data?.flags as number) ?? 0) | 128 } : (body.data ?? {}), {
           interaction: i,
           files: r.files,
@@ -899,6 +959,10 @@ export class FakeDiscord {
       if (x[3]) {
         if (!i.original) return [404, { message: 'Unknown Message', code: 10008 }];
         if (m === 'GET') return [200, i.original];
+        if (m === 'PATCH' && i.message) {
+          i.original = this.editChannelMessage(i.message.channelId, i.message.id, r.body as Record<string, unknown>);
+          return [200, i.original];
+        }
         if (m === 'PATCH') {
           const data = r.body as Record<string, unknown>;
           const flags = (((i.original.flags as number) ?? 0) & ~128) | 0;
@@ -939,6 +1003,10 @@ export class FakeDiscord {
       list.push(msg);
       this.channelMessages.set(x[1]!, list);
       return [200, msg];
+    }
+    if ((x = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(p)) && m === 'PATCH') {
+      if (!this.channelMessage(x[1]!, x[2]!)) return [404, { message: 'Unknown Message', code: 10008 }];
+      return [200, this.editChannelMessage(x[1]!, x[2]!, r.body as Record<string, unknown>)];
     }
     if ((x = /^\/channels\/(\d+)\/threads$/.exec(p)) && m === 'POST') {
       // A forum post: a new thread in the forum whose first message is the one given (as Discord does, a
@@ -994,6 +1062,22 @@ export class FakeDiscord {
       return x[2] === this.botUser.id ? [200, { ...this.member(this.botUser.id), user: this.botUser }] : [404, { message: 'Unknown Member', code: 10007 }];
     }
     return [404, { message: '404: Not Found', code: 0 }];
+  }
+
+  /** Edits a posted message in place: the fields given replace the old ones (as a PATCH does), id and timestamp kept. */
+  private editChannelMessage(channelId: string, messageId: string, data: Record<string, unknown>): Record<string, unknown> {
+    const list = this.channelMessages.get(channelId)!;
+    const at = list.findIndex((msg) => msg.id === messageId);
+    const old = list[at]!;
+    const edited = {
+      ...old,
+      ...(data.content !== undefined ? { content: data.content } : {}),
+      ...(data.embeds !== undefined ? { embeds: data.embeds } : {}),
+      ...(data.components !== undefined ? { components: data.components } : {}),
+      edited_timestamp: new Date(this.now()).toISOString(),
+    };
+    list[at] = edited;
+    return edited;
   }
 
   /** A message object as Discord returns it, built from what the bot sent. */

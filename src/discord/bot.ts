@@ -5,7 +5,7 @@ import type { Dataset } from '../core/dataset.ts';
 import { loadDataset } from '../data/load-dataset.ts';
 import type { BotConfig } from '../config.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { createInteractionRouter } from './router.ts';
+import { createInteractionRouter, type ComponentHandler } from './router.ts';
 
 /**
  * Something that runs beside the command handlers in the bot process (the daily digest, for instance):
@@ -20,6 +20,8 @@ export interface BotPlugin {
   onReady?(client: Client<true>, bot: Bot): void | Promise<void>;
   /** Before the client is destroyed. */
   onStop?(bot: Bot): void | Promise<void>;
+  /** Buttons and modals the plugin answers itself (custom ids starting with its prefix), e.g. the review channel's. */
+  components?: ComponentHandler;
 }
 
 /** A plugin's services() failed before login (e.g. the digest cannot open its database in STATE_DIR). */
@@ -124,6 +126,7 @@ export function createBot(options: BotOptions): Bot {
     commands: options.commands,
     context: { dataset: getDataset, now: options.now ?? (() => new Date()), services },
     logger,
+    components: plugins.flatMap((p) => (p.components ? [p.components] : [])),
     ...(options.autoDeferMs !== undefined ? { autoDeferMs: options.autoDeferMs } : {}),
   });
 

@@ -6,6 +6,7 @@ import {
   type ChatInputCommandInteraction,
   type CommandInteractionOption,
   type Interaction,
+  type ModalSubmitInteraction,
 } from 'discord.js';
 import type { CommandContext, CommandModule, Invocation, RawOptions } from '../../commands/kit/command.ts';
 import { echo } from '../../commands/kit/echo.ts';
@@ -40,7 +41,18 @@ export interface RouterOptions {
    * moment (a cold cache, a busy host) never loses the interaction to Discord's 3-second limit. Default 2000.
    */
   autoDeferMs?: number;
+  /** Buttons and modal submissions a service answers itself (the review channel's), by custom-id prefix. */
+  components?: readonly ComponentHandler[];
 }
+
+/** A service's buttons and modals: every button or modal submission whose custom id starts with `prefix`. */
+export interface ComponentHandler {
+  prefix: string;
+  /** Answers the interaction itself; a throw is reported to the user like a handler's. */
+  handle(interaction: ButtonInteraction | ModalSubmitInteraction): Promise<void>;
+}
+
+type Answerable = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction;
 
 /** Options as a handler expects them: name -> value, a subcommand's name under `subcommand`. */
 export function flattenOptions(data: readonly CommandInteractionOption[]): RawOptions {
@@ -92,7 +104,7 @@ export function createInteractionRouter(options: RouterOptions): (interaction: I
   const ctxFor = (i: Interaction): CommandContext => ({ ...options.context, invocation: invocationOf(i) });
 
   /** Sends `payload` as the answer to a command interaction, whatever state it is in. */
-  async function answer(i: ChatInputCommandInteraction | ButtonInteraction, payload: ReplyPayload, mode: 'reply' | 'update'): Promise<void> {
+  async function answer(i: Answerable, payload: ReplyPayload, mode: 'reply' | 'update'): Promise<void> {
     if (i.deferred && !i.replied) {
       // Ephemerality is fixed when deferring: an ephemeral answer (a user error) to a public deferral goes in
       // an ephemeral follow-up; a command's "thinking…" placeholder is removed, a paged message is left as it was.
@@ -127,7 +139,7 @@ export function createInteractionRouter(options: RouterOptions): (interaction: I
     }
   }
 
-  async function fail(i: ChatInputCommandInteraction | ButtonInteraction | AutocompleteInteraction, err: unknown, what: string): Promise<void> {
+  async function fail(i: Answerable | AutocompleteInteraction, err: unknown, what: string): Promise<void> {
     if (isGoneInteractionError(err)) {
       log.warn({ interactionId: i.id, what, code: (err as { code?: unknown }).code, err }, 'interaction expired or already acknowledged; nothing sent');
       return;
@@ -191,6 +203,8 @@ export function createInteractionRouter(options: RouterOptions): (interaction: I
     await answer(i, payload, 'update');
   }
 
+  const componentHandler = (customId: string) => options.components?.find((c) => customId.startsWith(c.prefix));
+
   return async (interaction: Interaction): Promise<void> => {
     const started = performance.now();
     let what = 'interaction';
@@ -201,6 +215,11 @@ export function createInteractionRouter(options: RouterOptions): (interaction: I
       } else if (interaction.isAutocomplete()) {
         what = `autocomplete /${interaction.commandName}`;
         await onAutocomplete(interaction).catch((e: unknown) => fail(interaction, e, what));
+      } else if ((interaction.isButton() || interaction.isModalSubmit()) && componentHandler(interaction.customId)) {
+        what = `${interaction.isButton() ? 'button' : 'modal'} ${interaction.customId.slice(0, 40)}`;
+        await componentHandler(interaction.customId)!
+          .handle(interaction)
+          .catch((e: unknown) => fail(interaction, e, what));
       } else if (interaction.isButton()) {
         what = `button ${interaction.customId.slice(0, 40)}`;
         await onButton(interaction).catch((e: unknown) => fail(interaction, e, what));
