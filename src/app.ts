@@ -132,6 +132,21 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     FeedStore,
     pollFeedsOnce,
   } = await discordSide();
+  // The bot's state, opened first (a database that cannot be reached stops the start at once), once for
+  // every service: PostgreSQL with DATABASE_URL (shared by every process and machine), else SQLite in the
+  // state folder (shared by this machine's processes).
+  let backend: StoreBackend;
+  try {
+    backend = await openStoreBackend({ databaseUrl: config.databaseUrl, stateDir: config.stateDir });
+  } catch (err) {
+    // DATABASE_URL unreachable or migrated by a newer release: a configuration to fix (exit 2). Anything
+    // else (an unwritable STATE_DIR): named, before any login (exit 1).
+    if (err instanceof StoreError) logger.fatal(err.message);
+    else logger.fatal({ err, stateDir: config.stateDir }, 'could not open the state database');
+    await flushLogger(logger);
+    process.exit(err instanceof StoreError ? 2 : 1);
+  }
+  const stateBackend = backend;
   // Hot reload: edits to the data are validated and swapped in; an invalid change keeps the last good
   // dataset. One watcher per process, shared by the handlers and the digest, so a reload reaches both.
   let data: DatasetWatcher;
@@ -149,20 +164,6 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
   const dataset: () => Dataset = data.current;
   // Metrics are counted only when something serves them (HTTP_PORT).
   const metrics = config.httpPort !== null ? createBotMetrics() : null;
-  // The bot's state, opened once for every service: PostgreSQL with DATABASE_URL (shared by every process
-  // and machine), else SQLite in the state folder (shared by this machine's processes).
-  let backend: StoreBackend;
-  try {
-    backend = await openStoreBackend({ databaseUrl: config.databaseUrl, stateDir: config.stateDir });
-  } catch (err) {
-    // DATABASE_URL unreachable or migrated by a newer release: a configuration to fix (exit 2). Anything
-    // else (an unwritable STATE_DIR): named, before any login (exit 1).
-    if (err instanceof StoreError) logger.fatal(err.message);
-    else logger.fatal({ err, stateDir: config.stateDir }, 'could not open the state database');
-    await flushLogger(logger);
-    process.exit(err instanceof StoreError ? 2 : 1);
-  }
-  const stateBackend = backend;
   // Coordination with the bot's other processes: leases (shards, one-at-a-time jobs) and the shared REST
   // rate bucket, in the same database.
   const coordination = coordinationOn(stateBackend);

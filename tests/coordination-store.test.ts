@@ -161,6 +161,17 @@ describe.each(backends)('the shared rate bucket on $name', (backend) => {
   });
 });
 
+describe('BucketLimiter when the database does not answer', () => {
+  it('lets requests through at half the shared rate instead of failing them', async () => {
+    const shape = { name: 'down', perSecond: 40, burst: 4 };
+    const waits: number[] = [];
+    const limiter = new BucketLimiter({ shape, tryTake: () => Promise.reject(new Error('connection terminated')) }, async (ms) => void waits.push(ms));
+    await limiter.take();
+    await limiter.take();
+    expect(waits).toEqual([50, 50]);
+  });
+});
+
 describe('SQLite bucket arithmetic (injected clock)', () => {
   it('refills at its rate, never above the burst', async () => {
     let now = 1_000_000;

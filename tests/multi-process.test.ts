@@ -125,7 +125,7 @@ describe('several processes over one PostgreSQL', () => {
     expect(fatal?.msg).toMatch(/^could not connect to the database at DATABASE_URL=postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/multi_process: ECONNREFUSED/);
     expect(bot.lines().map((l) => l.msg)).not.toContain('logging in');
     expect(JSON.stringify(bot.lines()) + bot.stderr()).not.toContain(new URL(databaseUrl).password);
-  }, 30_000);
+  }, 60_000);
 
   test('kill -9 one of two processes mid fan-out: every server gets exactly one digest, within the global limit; restarted, it sends nothing more', async () => {
     const env = (shardIds: string) => ({

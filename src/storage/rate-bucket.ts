@@ -72,7 +72,15 @@ export class BucketLimiter {
     const next = this.chain.then(async () => {
       for (;;) {
         signal?.throwIfAborted();
-        const wait = await this.bucket.tryTake();
+        let wait: number;
+        try {
+          wait = await this.bucket.tryTake();
+        } catch {
+          // The database does not answer: pace this process alone at half the shared rate rather than fail
+          // the request (a request that failed for no HTTP reason would look as if it might have been sent).
+          await this.sleep(Math.ceil(2000 / this.bucket.shape.perSecond), signal);
+          return;
+        }
         if (wait === 0) return;
         await this.sleep(wait, signal);
       }
