@@ -15,8 +15,9 @@ import { runAsk } from './cli/ask.ts';
 import { runConsole } from './cli/console.ts';
 import { createConsoleServices } from './digest/console-services.ts';
 import { closeStoreBackend, openStoreBackend, pingStoreBackend, type StoreBackend } from './storage/backend.ts';
+import { SchemaTooNewError } from './storage/db.ts';
 import { StoreError } from './storage/postgres.ts';
-import { ReviewStore } from './review/review-store.ts';
+import { reviewStoreOn } from './review/open-review-store.ts';
 import type { Bot } from './discord/bot.ts';
 import type { Logger } from './discord/logger.ts';
 
@@ -41,7 +42,7 @@ async function discordSide() {
       import('./ops/instrument-commands.ts'),
       import('./cluster/index.ts'),
       import('./discord/rest-rate-limit.ts'),
-      import('./feeds/feed-store.ts'),
+      import('./feeds/open-feed-store.ts'),
       import('./feeds/poll-in-bot.ts'),
     ]);
   return {
@@ -129,7 +130,7 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     coordinationOn,
     createClusterPlugin,
     globallyLimitedRequests,
-    FeedStore,
+    feedStoreOn,
     pollFeedsOnce,
   } = await discordSide();
   // The bot's state, opened first (a database that cannot be reached stops the start at once), once for
@@ -139,12 +140,13 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
   try {
     backend = await openStoreBackend({ databaseUrl: config.databaseUrl, stateDir: config.stateDir });
   } catch (err) {
-    // DATABASE_URL unreachable or migrated by a newer release: a configuration to fix (exit 2). Anything
-    // else (an unwritable STATE_DIR): named, before any login (exit 1).
-    if (err instanceof StoreError) logger.fatal(err.message);
+    // DATABASE_URL unreachable, or a database migrated by a newer release: a configuration to fix (exit 2).
+    // Anything else (an unwritable STATE_DIR): named, before any login (exit 1).
+    const refused = err instanceof StoreError || err instanceof SchemaTooNewError;
+    if (refused) logger.fatal(err.message);
     else logger.fatal({ err, stateDir: config.stateDir }, 'could not open the state database');
     await flushLogger(logger);
-    process.exit(err instanceof StoreError ? 2 : 1);
+    process.exit(refused ? 2 : 1);
   }
   const stateBackend = backend;
   // Hot reload: edits to the data are validated and swapped in; an invalid change keeps the last good
@@ -172,18 +174,13 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     coordination,
     logger: logger.child({ component: 'cluster' }),
     jobs: [
-      // The news feeds in FEEDS_FILE, polled by one process at a time. (SQLite only until the feed store
-      // runs on PostgreSQL too.)
-      ...(stateBackend.kind === 'sqlite'
-        ? [
-            {
-              name: 'feed-poll',
-              everyMs: 60_000,
-              run: (signal: AbortSignal) =>
-                pollFeedsOnce({ feedsFile: config.feedsFile, store: new FeedStore(stateBackend.db), logger: logger.child({ component: 'feeds' }), signal }),
-            },
-          ]
-        : []),
+      // The news feeds in FEEDS_FILE, polled by one process at a time.
+      {
+        name: 'feed-poll',
+        everyMs: 60_000,
+        run: (signal: AbortSignal) =>
+          pollFeedsOnce({ feedsFile: config.feedsFile, store: feedStoreOn(stateBackend), logger: logger.child({ component: 'feeds' }), signal }),
+      },
     ],
     // Last to stop: closes the state database after every service has finished with it.
     close: async () => {
@@ -200,14 +197,13 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
   });
   const alerts = createAlertsPlugin({ digest, dataset, ...(config.discord.alertsPerHour ? { maxPerHour: config.discord.alertsPerHour } : {}) });
   // The review channel (REVIEW_CHANNEL_ID and REVIEWER_ROLE_ID): drafts posted with Approve / Edit / Reject;
-  // its store is in the state database. The publishing step connects `review.onPublished` and calls
+  // its store is on the state backend. The publishing step connects `review.onPublished` and calls
   // `review.onDraftsQueued()` when it queues drafts.
   const review = config.discord.review
     ? createReviewPlugin({
         store: () => {
-          // SQLite only until the review queue's PostgreSQL store lands (pg-services).
-          if (stateBackend.kind !== 'sqlite') throw new Error('the review channel needs the SQLite state for now (DATABASE_URL unset)');
-          return new ReviewStore(stateBackend.db);
+          // SQLite in the state folder, or PostgreSQL (DATABASE_URL) shared by every process: a draft is decided once either way.
+          return reviewStoreOn(stateBackend);
         },
         dataset,
         channelId: config.discord.review.channelId,

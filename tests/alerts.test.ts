@@ -2,12 +2,15 @@ import { REST } from 'discord.js';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AlertRunner, restAlertSender } from '../src/alerts/alert-runner.ts';
-import type { AlertStore } from '../src/alerts/alert-store.ts';
+import { ALERT_CLAIM_LEASE_MS, type AlertStore } from '../src/alerts/alert-store.ts';
 import { PgAlertStore } from '../src/alerts/pg-alert-store.ts';
 import { SqliteAlertStore } from '../src/alerts/sqlite-alert-store.ts';
 import type { Dataset } from '../src/core/dataset.ts';
 import { attributionFor } from '../commands/kit/source-line.ts';
 import type { Incident } from '../src/schema/index.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type pg from 'pg';
 import { openDatabase } from '../src/storage/db.ts';
 import { PG_MIGRATIONS } from '../src/storage/pg-schema/index.ts';
@@ -35,8 +38,22 @@ afterAll(async () => {
   await pgServer?.stop();
 });
 
-const backends: { name: string; open(): Promise<AlertStore> }[] = [
-  { name: 'SQLite', open: async () => new SqliteAlertStore(openDatabase({ memory: true })) },
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** `open`: a fresh store; `openShared`: two stores on one fresh database, as two processes have. */
+const backends: { name: string; open(): Promise<AlertStore>; openShared(): Promise<[AlertStore, AlertStore]> }[] = [
+  {
+    name: 'SQLite',
+    open: async () => new SqliteAlertStore(openDatabase({ memory: true })),
+    async openShared() {
+      const dir = mkdtempSync(join(tmpdir(), 'alerts-shared-'));
+      dirs.push(dir);
+      return [new SqliteAlertStore(openDatabase({ stateDir: dir })), new SqliteAlertStore(openDatabase({ stateDir: dir }))];
+    },
+  },
   {
     name: 'PostgreSQL',
     async open() {
@@ -44,10 +61,66 @@ const backends: { name: string; open(): Promise<AlertStore> }[] = [
       pools.push(pool);
       return new PgAlertStore(pool);
     },
+    async openShared() {
+      const url = await pgServer.createDatabase(`alerts_${++databases}`);
+      const [a, b] = [await openPostgres(url, PG_MIGRATIONS), await openPostgres(url, PG_MIGRATIONS)];
+      pools.push(a, b);
+      return [new PgAlertStore(a), new PgAlertStore(b)];
+    },
   },
 ];
 
 describe.each(backends)('alert store: $name', (backend) => {
+  it('the ledger across two processes: queued once per (channel, incident), claimed by one, taken over only after its lease', async () => {
+    const [a, b] = await backend.openShared();
+    const t = 1_000_000;
+    const queued = await Promise.all([a.enqueue('g', 'c1', 'i1', t), b.enqueue('g', 'c1', 'i1', t), b.enqueue('g', 'c2', 'i1', t)]);
+    expect(queued.filter(Boolean)).toHaveLength(2);
+    expect((await a.due(t)).map((d) => [d.channelId, d.incidentId, d.status, d.attempts])).toEqual([
+      ['c1', 'i1', 'queued', 0],
+      ['c2', 'i1', 'queued', 0],
+    ]);
+    const claims = await Promise.all([a.claim('c1', 'i1', 0, t), b.claim('c1', 'i1', 0, t)]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    const owner = claims[0] ? a : b;
+    const other = claims[0] ? b : a;
+    // Claimed: not due for anyone until its lease (ALERT_CLAIM_LEASE_MS) runs out, as if its process died.
+    expect((await other.due(t + ALERT_CLAIM_LEASE_MS - 1)).map((d) => d.channelId)).toEqual(['c2']);
+    const stale = (await other.due(t + ALERT_CLAIM_LEASE_MS)).find((d) => d.channelId === 'c1')!;
+    expect(stale).toMatchObject({ status: 'sending', attempts: 1, firstAttemptAt: t });
+    expect(await other.claim('c1', 'i1', stale.attempts, t + ALERT_CLAIM_LEASE_MS)).toBe(true);
+    expect(await owner.claim('c1', 'i1', 0, t + ALERT_CLAIM_LEASE_MS)).toBe(false); // its old attempt count no longer matches
+    await other.markSent('c1', 'i1', 'm1', t + ALERT_CLAIM_LEASE_MS + 5);
+    expect(await owner.get('c1', 'i1')).toMatchObject({ status: 'sent', messageId: 'm1', attempts: 2, lastError: null });
+    expect(await owner.claim('c1', 'i1', 2, t + 10 * ALERT_CLAIM_LEASE_MS)).toBe(false); // sent: never again
+    expect(await owner.sentSince('c1', t)).toEqual({ count: 1, oldest: t + ALERT_CLAIM_LEASE_MS + 5 });
+    expect(await owner.sentSince('c2', t)).toEqual({ count: 0, oldest: null });
+    // The hourly cap defers without counting an attempt; a retry keeps "may have been posted" once set.
+    await a.defer('c2', 'i1', t + 50, 'cap');
+    expect(await b.get('c2', 'i1')).toMatchObject({ status: 'queued', attempts: 0, nextAttemptAt: t + 50, lastError: 'cap' });
+    expect(await b.claim('c2', 'i1', 0, t + 50)).toBe(true);
+    await b.markRetry('c2', 'i1', '502', t + 100, true);
+    await b.markRetry('c2', 'i1', '503', t + 200, false);
+    expect(await a.get('c2', 'i1')).toMatchObject({ status: 'queued', maybePosted: true, lastError: '503', nextAttemptAt: t + 200 });
+    await a.markEnded('c2', 'i1', 'unknown', 'window passed');
+    expect(await a.due(t + 10 * ALERT_CLAIM_LEASE_MS)).toEqual([]);
+    // Subscriptions: set twice is one row; off keeps the filter; remove deletes it.
+    await a.set({ guildId: 'g', channelId: 'c1', placeId: 'iraq', minCasualties: 3, roleId: null }, 'u', t);
+    await b.set({ guildId: 'g', channelId: 'c1', placeId: null, minCasualties: 5, roleId: 'r' }, 'u', t + 1);
+    await b.set({ guildId: 'h', channelId: 'c3', placeId: null, minCasualties: 0, roleId: null }, 'u', t + 1);
+    await a.disable('h', 'c3', 'Missing Access', t + 2);
+    expect(await a.forGuild('g')).toEqual([
+      { guildId: 'g', channelId: 'c1', placeId: null, minCasualties: 5, roleId: 'r', enabled: true, disabledReason: null },
+    ]);
+    expect((await b.enabled()).map((s) => s.channelId)).toEqual(['c1']);
+    expect((await b.all()).map((s) => [s.channelId, s.enabled, s.disabledReason])).toEqual([
+      ['c1', true, null],
+      ['c3', false, 'Missing Access'],
+    ]);
+    expect(await a.remove('h', 'c3')).toBe(true);
+    expect(await a.remove('h', 'c3')).toBe(false);
+  });
+
   let server: FakeDiscord;
   let rest: REST;
   let ds: Dataset;
@@ -182,7 +255,14 @@ describe.each(backends)('alert store: $name', (backend) => {
           times: 1,
         },
       );
-      const r = new AlertRunner({ store, dataset: () => ds, sender: restAlertSender(digestRest), compose, logger: pino({ level: 'silent' }), clock: () => now });
+      const r = new AlertRunner({
+        store,
+        dataset: () => ds,
+        sender: restAlertSender(digestRest),
+        compose,
+        logger: pino({ level: 'silent' }),
+        clock: () => now,
+      });
       await r.onPublished([incident('homs-army-2019-08-18')]);
       const t0 = performance.now();
       expect(await r.tick()).toMatchObject({ 'retry-later': 1, sent: 0 });

@@ -68,7 +68,13 @@ describe('/digest', () => {
     const sub = (await storeOf(c).getSubscription(GUILD))!;
     expect(sub).toMatchObject({ enabled: false, time: '08:00', placeId: 'syria' });
     await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '09:15', timezone: 'Europe/London' }, c);
-    expect(await storeOf(c).getSubscription(GUILD)).toMatchObject({ enabled: true, time: '09:15', timeZone: 'Europe/London', placeId: null, disabledReason: null });
+    expect(await storeOf(c).getSubscription(GUILD)).toMatchObject({
+      enabled: true,
+      time: '09:15',
+      timeZone: 'Europe/London',
+      placeId: null,
+      disabledReason: null,
+    });
   });
 
   it("set after a failure today (permissions fixed): today's digest goes out after all, to the channel now set", async () => {
@@ -89,8 +95,12 @@ describe('/digest', () => {
     const other = '444444444444444444';
     const r = await digest.handle({ subcommand: 'set', channel: other, time: '08:00', timezone: 'Asia/Baghdad' }, c);
     expect(r.content).toContain("Today's digest, which had failed, goes out within a minute.");
-    expect(await store.getDelivery(GUILD, '2019-08-23')).toMatchObject({ status: 'retry', channelId: other, nextAttemptAt: Date.parse('2019-08-23T06:00:00Z') });
-    const due = dueDigests((await store.enabledSubscriptions()), new Date('2019-08-23T06:00:00Z'), (await store.deliveriesFrom('2019-08-22')), {
+    expect(await store.getDelivery(GUILD, '2019-08-23')).toMatchObject({
+      status: 'retry',
+      channelId: other,
+      nextAttemptAt: Date.parse('2019-08-23T06:00:00Z'),
+    });
+    const due = dueDigests(await store.enabledSubscriptions(), new Date('2019-08-23T06:00:00Z'), await store.deliveriesFrom('2019-08-22'), {
       owner: 'x',
       staleAfterMs: 60_000,
     });

@@ -1,14 +1,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Dataset } from '../src/core/dataset.ts';
 import { openRecordsSnapshot, writeRecordsSnapshot } from '../src/data/records-snapshot.ts';
 import { DigestRunner, digestNonce, incidentIds, type DigestRunnerOptions } from '../src/digest/runner.ts';
 import type { DigestMessageBody, DigestSender } from '../src/digest/sender.ts';
+import { PgDigestStore } from '../src/digest/pg-digest-store.ts';
 import { SqliteDigestStore } from '../src/digest/sqlite-digest-store.ts';
+import type { DigestStore } from '../src/digest/store.ts';
 import { openDatabase, type Db } from '../src/storage/db.ts';
+import { PG_MIGRATIONS } from '../src/storage/pg-schema/index.ts';
+import { openPostgres } from '../src/storage/postgres.ts';
 import type { Incident } from '../src/schema/index.ts';
+import { startTestPostgres, type TestPostgres } from '../testkit/postgres.ts';
 import { seedDataset } from '../testkit/seed-dataset.ts';
 
 const dirs: string[] = [];
@@ -18,13 +24,59 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function tempDb(dir?: string): { db: Db; dir: string } {
-  const d = dir ?? mkdtempSync(join(tmpdir(), 'digest-test-'));
-  if (!dir) dirs.push(d);
-  const db = openDatabase({ stateDir: d });
-  dbs.push(db);
-  return { db, dir: d };
+// The same suite on both backends: SQLite files, and PostgreSQL databases on a server started once for the file.
+let server: TestPostgres | null = null;
+let databases = 0;
+const pools: pg.Pool[] = [];
+beforeAll(async () => {
+  server = await startTestPostgres();
+}, 120_000);
+afterAll(async () => {
+  await server?.stop();
+});
+afterEach(async () => {
+  for (const p of pools.splice(0)) await p.end();
+});
+
+interface Backend {
+  name: string;
+  /** A new, empty place for the state (a folder, a database), which several "processes" may open. */
+  fresh(): Promise<string>;
+  open(at: string): Promise<{ store: DigestStore; sql(query: string): Promise<Record<string, unknown>[]> }>;
 }
+const backends: Backend[] = [
+  {
+    name: 'SQLite',
+    fresh: async () => {
+      const d = mkdtempSync(join(tmpdir(), 'digest-test-'));
+      dirs.push(d);
+      return d;
+    },
+    async open(dir) {
+      const db = openDatabase({ stateDir: dir });
+      dbs.push(db);
+      return {
+        store: new SqliteDigestStore(db),
+        async sql(q) {
+          if (q.startsWith('SELECT')) return db.prepare(q).all() as Record<string, unknown>[];
+          db.prepare(q).run();
+          return [];
+        },
+      };
+    },
+  },
+  {
+    name: 'PostgreSQL',
+    fresh: () => server!.createDatabase(`delivery_${++databases}`),
+    async open(url) {
+      const pool = await openPostgres(url, PG_MIGRATIONS);
+      pools.push(pool);
+      return { store: new PgDigestStore(pool), sql: async (q) => (await pool.query(q)).rows as Record<string, unknown>[] };
+    },
+  },
+];
+/** The backend of the suite running now (set by describe.each's beforeAll). */
+let backend: Backend = backends[0]!;
 
 const apiError = (status: number, code: number, message: string) => Object.assign(new Error(message), { status, code, name: 'DiscordAPIError' });
 
@@ -73,9 +125,9 @@ class Clock {
   }
 }
 
-function setup(opts: { dir?: string; clock?: Clock; sender?: FakeSender; dataset?: () => Dataset; runner?: Partial<DigestRunnerOptions> } = {}) {
-  const { db, dir } = tempDb(opts.dir);
-  const store = new SqliteDigestStore(db);
+async function setup(opts: { at?: string; clock?: Clock; sender?: FakeSender; dataset?: () => Dataset; runner?: Partial<DigestRunnerOptions> } = {}) {
+  const at = opts.at ?? (await backend.fresh());
+  const { store, sql } = await backend.open(at);
   const clock = opts.clock ?? new Clock(Date.parse('2019-08-22T12:00:00Z'));
   const sender = opts.sender ?? new FakeSender();
   const ds = seedDataset();
@@ -89,11 +141,11 @@ function setup(opts: { dir?: string; clock?: Clock; sender?: FakeSender; dataset
     rateLimit: { limit: 1000, windowMs: 1000 },
     ...opts.runner,
   });
-  return { db, dir, store, clock, sender, runner };
+  return { at, sql, store, clock, sender, runner };
 }
 
 const subscribe = async (
-  store: SqliteDigestStore,
+  store: DigestStore,
   guildId: string,
   at: number,
   extra: Partial<{ time: string; timeZone: string; channelId: string; placeId: string | null }> = {},
@@ -109,9 +161,13 @@ const subscribe = async (
     at,
   );
 
-describe('digest delivery', () => {
+describe.each(backends)('digest delivery on $name', (b) => {
+  beforeAll(() => {
+    backend = b;
+  });
+
   it('records the delivery before sending, marks it sent with the message id, and never sends it twice', async () => {
-    const { store, clock, sender, runner } = setup();
+    const { store, clock, sender, runner } = await setup();
     await subscribe(store, 'g1', clock.t);
     clock.set('2019-08-23T04:59:00Z');
     expect((await runner.tick()).due).toBe(0);
@@ -139,7 +195,7 @@ describe('digest delivery', () => {
   });
 
   it("catches up today's digest after a restart, and a restarted process does not resend a sent one", async () => {
-    const first = setup();
+    const first = await setup();
     await subscribe(first.store, 'g1', first.clock.t);
     await subscribe(first.store, 'g2', first.clock.t, { time: '23:00' });
     first.clock.set('2019-08-23T05:00:00Z');
@@ -148,14 +204,14 @@ describe('digest delivery', () => {
     expect(first.sender.posted).toHaveLength(1);
     // "restart" at 23:30 Baghdad time: g2 (23:00) was due meanwhile, g1 was sent
     const clock = new Clock(Date.parse('2019-08-23T20:30:00Z'));
-    const again = setup({ dir: first.dir, clock });
+    const again = await setup({ at: first.at, clock });
     const r = await again.runner.tick();
     expect(r.outcomes.sent).toBe(1);
     expect(again.sender.posted.map((p) => p.channelId)).toEqual(['cg2']);
   });
 
   it('retries 5xx and timeouts with backoff, then leaves it for a later tick; nothing lost or doubled', async () => {
-    const { store, clock, sender, runner } = setup({ runner: { nextAttempt: { baseMs: 60_000, maxMs: 600_000, maxAttemptsPerDay: 10 } } });
+    const { store, clock, sender, runner } = await setup({ runner: { nextAttempt: { baseMs: 60_000, maxMs: 600_000, maxAttemptsPerDay: 10 } } });
     await subscribe(store, 'g1', clock.t);
     clock.set('2019-08-23T05:00:00Z');
     const e500 = apiError(500, 0, 'Internal Server Error');
@@ -181,7 +237,7 @@ describe('digest delivery', () => {
     [403, 50001, 'Missing Access', /50001/],
     [404, 10003, 'Unknown Channel', /10003/],
   ])('turns the subscription off at once on %i/%i and records why', async (status, code, message, why) => {
-    const { store, clock, sender, runner } = setup();
+    const { store, clock, sender, runner } = await setup();
     await subscribe(store, 'g1', clock.t);
     clock.set('2019-08-23T05:00:00Z');
     sender.failures.push(apiError(status, code, message));
@@ -202,7 +258,7 @@ describe('digest delivery', () => {
   });
 
   it('stops for the day on a body Discord rejects, keeping the subscription', async () => {
-    const { store, clock, sender, runner } = setup();
+    const { store, clock, sender, runner } = await setup();
     await subscribe(store, 'g1', clock.t);
     clock.set('2019-08-23T05:00:00Z');
     sender.failures.push(apiError(400, 50035, 'Invalid Form Body'));
@@ -215,13 +271,13 @@ describe('digest delivery', () => {
 
   it('a process killed mid-request is recovered with the same nonce, so Discord posts it once', async () => {
     const sender = new FakeSender();
-    const a = setup({ sender, runner: { owner: 'a' } });
+    const a = await setup({ sender, runner: { owner: 'a' } });
     for (const g of ['g1', 'g2', 'g3']) await subscribe(a.store, g, a.clock.t);
     a.clock.set('2019-08-23T05:00:00Z');
     let release!: () => void;
     sender.hold = new Promise((r) => (release = r));
     const tick = a.runner.tick();
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(sender.requests).toHaveLength(3), { timeout: 10_000, interval: 5 }); // all three requests are out
     const killed = a.runner.kill();
     release(); // the requests under way now arrive, as they did before the kill
     await killed;
@@ -229,9 +285,13 @@ describe('digest delivery', () => {
     sender.hold = null;
     // Discord received (and posted) all three; the killed process recorded none as sent
     expect(sender.posted).toHaveLength(3);
-    expect(await Promise.all(['g1', 'g2', 'g3'].map(async (g) => (await a.store.getDelivery(g, '2019-08-23'))!.status))).toEqual(['sending', 'sending', 'sending']);
+    expect(await Promise.all(['g1', 'g2', 'g3'].map(async (g) => (await a.store.getDelivery(g, '2019-08-23'))!.status))).toEqual([
+      'sending',
+      'sending',
+      'sending',
+    ]);
     const clock = new Clock(Date.parse('2019-08-23T05:00:30Z'));
-    const b = setup({ dir: a.dir, clock, sender, runner: { owner: 'b' } });
+    const b = await setup({ at: a.at, clock, sender, runner: { owner: 'b' } });
     expect((await b.runner.tick()).due).toBe(0); // a's attempts are trusted for a minute
     clock.set('2019-08-23T05:01:00Z');
     expect((await b.runner.tick()).outcomes.sent).toBe(3);
@@ -242,18 +302,18 @@ describe('digest delivery', () => {
 
   it('does not resend an attempt of a dead process older than the nonce window: never a second copy', async () => {
     const sender = new FakeSender();
-    const a = setup({ sender, runner: { owner: 'a' } });
+    const a = await setup({ sender, runner: { owner: 'a' } });
     await subscribe(a.store, 'g1', a.clock.t);
     a.clock.set('2019-08-23T05:00:00Z');
     let release!: () => void;
     sender.hold = new Promise((r) => (release = r));
     const tick = a.runner.tick();
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(sender.requests).toHaveLength(1), { timeout: 10_000, interval: 5 }); // the request is out
     const killed = a.runner.kill();
     release();
     await Promise.all([killed, tick]);
     sender.hold = null;
-    const b = setup({ dir: a.dir, clock: new Clock(Date.parse('2019-08-23T05:30:00Z')), sender, runner: { owner: 'b' } });
+    const b = await setup({ at: a.at, clock: new Clock(Date.parse('2019-08-23T05:30:00Z')), sender, runner: { owner: 'b' } });
     expect((await b.runner.tick()).outcomes.unknown).toBe(1);
     expect(sender.requests).toHaveLength(1);
     expect(await b.store.getDelivery('g1', '2019-08-23')).toMatchObject({ status: 'unknown' });
@@ -262,10 +322,10 @@ describe('digest delivery', () => {
 
   it('with shards, only the process holding the guild sends', async () => {
     const sender = new FakeSender();
-    const a = setup({ sender, runner: { holdsGuild: (g) => g === 'g1' } });
+    const a = await setup({ sender, runner: { holdsGuild: (g) => g === 'g1' } });
     await subscribe(a.store, 'g1', a.clock.t);
     await subscribe(a.store, 'g2', a.clock.t);
-    const b = setup({ dir: a.dir, sender, clock: a.clock, runner: { holdsGuild: (g) => g === 'g2' } });
+    const b = await setup({ at: a.at, sender, clock: a.clock, runner: { holdsGuild: (g) => g === 'g2' } });
     a.clock.set('2019-08-23T05:00:00Z');
     await Promise.all([a.runner.tick(), b.runner.tick(), a.runner.tick()]);
     expect(sender.posted.map((p) => p.channelId).sort()).toEqual(['cg1', 'cg2']);
@@ -274,7 +334,7 @@ describe('digest delivery', () => {
   it('first run records existing incidents as a baseline, so the first digest has no flood of late reports; later additions are late reports exactly once', async () => {
     const seed = seedDataset();
     let current = seed;
-    const { store, clock, sender, runner } = setup({ dataset: () => current });
+    const { store, clock, sender, runner } = await setup({ dataset: () => current });
     await runner.recordDataset();
     expect((await store.seenLog()).size).toBe(0); // all baseline
     await subscribe(store, 'g1', clock.t, { timeZone: 'UTC' });
@@ -304,7 +364,7 @@ describe('digest delivery', () => {
     expect(new Set(all).size).toBe(all.length);
   });
   it("a 23:50 digest that failed just before midnight is still sent after it, as that day's digest, and the next day's follows", async () => {
-    const { store, clock, sender, runner } = setup();
+    const { store, clock, sender, runner } = await setup();
     await subscribe(store, 'g1', clock.t, { time: '23:50', timeZone: 'America/New_York' });
     clock.set('2019-08-23T03:58:00Z'); // 23:58 EDT on 22 August (the bot was busy until then)
     sender.failures.push(...Array.from({ length: 3 }, () => apiError(503, 0, 'Service Unavailable')));
@@ -320,7 +380,7 @@ describe('digest delivery', () => {
   });
 
   it('a 23:50 digest the bot was down for (23:45 to 00:05) is sent at 00:05, once', async () => {
-    const { store, clock, sender, runner } = setup();
+    const { store, clock, sender, runner } = await setup();
     await subscribe(store, 'g1', clock.t, { time: '23:50', timeZone: 'America/New_York' });
     clock.set('2019-08-23T03:45:00Z');
     await runner.tick();
@@ -335,7 +395,7 @@ describe('digest delivery', () => {
   it('elapsed time decides the window: a clock set back is caught by the monotonic clock, and without a comparable one a time before the first request counts as too late', async () => {
     const sender = new FakeSender();
     let mono = 0;
-    const a = setup({ sender, runner: { owner: 'a', monotonic: { now: () => mono, origin: 'boot-1' } } });
+    const a = await setup({ sender, runner: { owner: 'a', monotonic: { now: () => mono, origin: 'boot-1' } } });
     await subscribe(a.store, 'g1', a.clock.t);
     await subscribe(a.store, 'g2', a.clock.t);
     a.clock.set('2019-08-23T05:00:00Z');
@@ -346,8 +406,8 @@ describe('digest delivery', () => {
     // 61 minutes pass; the wall clock is set back an hour: it says one minute.
     mono += 61 * 60_000;
     a.clock.set('2019-08-23T05:01:00Z');
-    const b = setup({ dir: a.dir, clock: a.clock, sender, runner: { owner: 'b', monotonic: { now: () => mono, origin: 'boot-1' } } });
-    const c = setup({ dir: a.dir, clock: a.clock, sender, runner: { owner: 'c', monotonic: { now: () => 0, origin: 'boot-2' } } });
+    const b = await setup({ at: a.at, clock: a.clock, sender, runner: { owner: 'b', monotonic: { now: () => mono, origin: 'boot-1' } } });
+    const c = await setup({ at: a.at, clock: a.clock, sender, runner: { owner: 'c', monotonic: { now: () => 0, origin: 'boot-2' } } });
     expect((await b.runner.tick()).outcomes.unknown).toBe(2); // no marker lookup in this fake: unknown, but never resent
     expect(sender.requests).toHaveLength(6);
     // Another machine (no comparable monotonic clock) whose wall clock is behind the first request: too late too.
@@ -356,14 +416,14 @@ describe('digest delivery', () => {
     sender.failures.push(e502, e502, e502);
     expect((await a.runner.tick()).outcomes['retry-later']).toBe(1);
     a.clock.set('2019-08-23T05:05:00Z'); // after the digest's time, before its first request
-    c.store.db.prepare("UPDATE digest_deliveries SET next_attempt_at = 0 WHERE guild_id = 'g3'").run();
+    await c.sql("UPDATE digest_deliveries SET next_attempt_at = 0 WHERE guild_id = 'g3'");
     expect((await c.runner.tick()).outcomes.unknown).toBe(1);
     expect(sender.requests).toHaveLength(9);
     expect(sender.posted).toHaveLength(0);
   });
 
   it("never resends after Discord's nonce window when a request got no clear answer (a timeout that did post)", async () => {
-    const { store, clock, sender, runner } = setup({ runner: { nextAttempt: { baseMs: 60_000, maxMs: 30 * 60_000, maxAttemptsPerDay: 24 } } });
+    const { store, clock, sender, runner } = await setup({ runner: { nextAttempt: { baseMs: 60_000, maxMs: 30 * 60_000, maxAttemptsPerDay: 24 } } });
     sender.now = () => clock.t;
     await subscribe(store, 'g1', clock.t);
     clock.set('2019-08-23T05:00:00Z');
@@ -382,7 +442,7 @@ describe('digest delivery', () => {
   });
 
   it('backs off 1, 2, 4 minutes between rounds of a clear failure (429), and keeps retrying past the nonce window', async () => {
-    const { store, clock, sender, runner } = setup({ runner: { nextAttempt: { baseMs: 60_000, maxMs: 30 * 60_000, maxAttemptsPerDay: 24 } } });
+    const { store, clock, sender, runner } = await setup({ runner: { nextAttempt: { baseMs: 60_000, maxMs: 30 * 60_000, maxAttemptsPerDay: 24 } } });
     sender.now = () => clock.t;
     await subscribe(store, 'g1', clock.t);
     clock.set('2019-08-23T05:00:00Z');
@@ -405,9 +465,9 @@ describe('digest delivery', () => {
   it('an attempt still retrying renews its claim, so another process does not take it over as stale', async () => {
     const sender = new FakeSender();
     const clock = new Clock(Date.parse('2019-08-22T12:00:00Z'));
-    let other!: ReturnType<typeof setup>;
+    let other!: Awaited<ReturnType<typeof setup>>;
     let otherReport: Awaited<ReturnType<DigestRunner['tick']>> | null = null;
-    const a = setup({
+    const a = await setup({
       sender,
       clock,
       runner: {
@@ -417,7 +477,7 @@ describe('digest delivery', () => {
         },
       },
     });
-    other = setup({ dir: a.dir, sender, clock, runner: { owner: 'b' } });
+    other = await setup({ at: a.at, sender, clock, runner: { owner: 'b' } });
     await subscribe(a.store, 'g1', clock.t);
     clock.set('2019-08-23T05:00:00Z');
     const send = sender.send.bind(sender);
@@ -436,7 +496,7 @@ describe('digest delivery', () => {
   });
 
   it('a retry goes to the channel /digest set moved the subscription to, unless an earlier request may have posted it', async () => {
-    const { store, clock, sender, runner } = setup({ runner: { concurrency: 1 } });
+    const { store, clock, sender, runner } = await setup({ runner: { concurrency: 1 } });
     await subscribe(store, 'g1', clock.t, { channelId: 'old1' });
     await subscribe(store, 'g2', clock.t, { channelId: 'old2' });
     clock.set('2019-08-23T05:00:00Z');
@@ -456,7 +516,7 @@ describe('digest delivery', () => {
   it('a hot reload during a fan-out never lists an incident twice: each digest is composed from the dataset it recorded', async () => {
     const seed = seedDataset();
     let current = seed;
-    const { store, clock, sender, runner } = setup({ dataset: () => current, runner: { concurrency: 1 } });
+    const { store, clock, sender, runner } = await setup({ dataset: () => current, runner: { concurrency: 1 } });
     await runner.recordDataset();
     await subscribe(store, 'g1', clock.t, { timeZone: 'UTC' });
     await subscribe(store, 'g2', clock.t, { timeZone: 'UTC' });
@@ -486,7 +546,7 @@ describe('digest delivery', () => {
     dirs.push(dir);
     writeRecordsSnapshot(seedDataset(), join(dir, 'seed.snap'));
     const { ds: snap, reads: recordsReadFromDisk } = countingRecords(openRecordsSnapshot(join(dir, 'seed.snap')));
-    const { store, runner } = setup({ dataset: () => snap });
+    const { store, runner, sql } = await setup({ dataset: () => snap });
     expect(await store.getMeta('seen_baseline_at')).toBeNull();
     await runner.recordDataset();
     expect(recordsReadFromDisk()).toBe(0);
@@ -495,7 +555,7 @@ describe('digest delivery', () => {
         .raw.incidents.map((i) => i.id)
         .sort(),
     );
-    expect((store.db.prepare('SELECT COUNT(*) AS n FROM incident_first_seen').get() as { n: number }).n).toBe(seedDataset().raw.incidents.length);
+    expect(((await sql('SELECT COUNT(*) AS n FROM incident_first_seen'))[0] as { n: number }).n).toBe(seedDataset().raw.incidents.length);
   });
 });
 

@@ -249,7 +249,9 @@ describe('digest end to end through the local Discord server', () => {
     const second = await boot(server, reopen(), clock, slow);
     // the dead process's attempts are trusted for a minute; the rest go out now
     expect((await second.plugin.runner()!.tick()).outcomes).toMatchObject({ sent: 20 - claimed.length });
-    expect(await Promise.all(inDoubt.map(async (g) => (await second.plugin.store()!.getDelivery(g.id, '2019-08-23'))!.status))).toEqual(inDoubt.map(() => 'sending'));
+    expect(await Promise.all(inDoubt.map(async (g) => (await second.plugin.store()!.getDelivery(g.id, '2019-08-23'))!.status))).toEqual(
+      inDoubt.map(() => 'sending'),
+    );
     clock.set('2019-08-23T08:01:30Z');
     expect((await second.plugin.runner()!.tick()).outcomes).toMatchObject({ sent: inDoubt.length });
     for (const g of gs) expect(created(server, g.channels[1]!.id)).toBe(1);

@@ -99,7 +99,6 @@ describe('digest storage (SQLite)', () => {
     expect(new Set(results.filter((r) => r.startsWith('inner:')))).toEqual(new Set(['inner:SQLITE_BUSY']));
   });
 
-
   it("node-cron's missed-execution warning goes through the logger at debug level, not to the console", async () => {
     const store = new SqliteDigestStore(open(tmp()));
     const ds = seedDataset();
@@ -284,7 +283,12 @@ describe.each(backends)('digest storage: the same rules on $name', (backend) => 
     // maybe_posted was set by the bump: the same channel (only it deduplicates by nonce), the same window
     expect(retry).toMatchObject({ kind: 'retry', delivery: { channelId: 'c', firstAttemptAt: 1000, attempts: 4 } });
     await store.restartWindow('g', key.localDate, 210_000, { at: 9, origin: 'boot-a' });
-    expect(await store.getDelivery('g', key.localDate)).toMatchObject({ maybePosted: false, firstAttemptAt: 210_000, firstAttemptMono: 9, monoOrigin: 'boot-a' });
+    expect(await store.getDelivery('g', key.localDate)).toMatchObject({
+      maybePosted: false,
+      firstAttemptAt: 210_000,
+      firstAttemptMono: 9,
+      monoOrigin: 'boot-a',
+    });
     await store.markRetry('g', key.localDate, '503', false, 220_000, 211_000);
     const moved = await store.claim(key, 'b', 220_000, 60_000, () => composed('x'), { at: 11, origin: 'boot-b' });
     expect(moved).toMatchObject({ kind: 'retry', delivery: { channelId: 'c2', firstAttemptAt: 220_000, firstAttemptMono: 11, monoOrigin: 'boot-b' } });

@@ -3,13 +3,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FeedConfig } from '../src/feeds/feed-config.ts';
 import { FeedPoller } from '../src/feeds/feed-poller.ts';
-import { FeedStore } from '../src/feeds/feed-store.ts';
+import type { FeedStore, NewArticle } from '../src/feeds/feed-store.ts';
+import { feedStoreOn } from '../src/feeds/open-feed-store.ts';
 import { FEED_LIMITS } from '../src/feeds/fetch-limited.ts';
 import { HostPacer, type PacerClock } from '../src/feeds/host-pacer.ts';
-import { openDatabase } from '../src/storage/db.ts';
+import { BACKEND_KINDS, testBackends, type BackendKind } from '../testkit/state-backends.ts';
 
 /** Invented reports in our own words. */
 const ARTICLE_A = `<html><head><title>Bomb hits market in Baqubah</title></head><body><nav>Home | World</nav><article><h1>Bomb hits market in Baqubah</h1>
@@ -53,7 +54,12 @@ afterEach(async () => {
   await new Promise((r) => server.close(r));
 });
 
-function setup(opts: { now?: () => number; pauseAfter?: number; timeoutMs?: number; maxBytes?: number } = {}) {
+// The feed store's tests run against both backends: SQLite, and one PostgreSQL server for this file (a fresh database per store).
+const backends = testBackends();
+afterAll(() => backends.close(), 60_000);
+const newStore = async (kind: BackendKind): Promise<FeedStore> => feedStoreOn(await backends.open(kind));
+
+async function setup(kind: BackendKind, opts: { now?: () => number; pauseAfter?: number; timeoutMs?: number; maxBytes?: number } = {}) {
   const lines: Record<string, unknown>[] = [];
   const logger = pino(
     { level: 'debug' },
@@ -64,7 +70,7 @@ function setup(opts: { now?: () => number; pauseAfter?: number; timeoutMs?: numb
       },
     }),
   );
-  const store = new FeedStore(openDatabase({ memory: true }));
+  const store = await newStore(kind);
   const poller = new FeedPoller({
     store,
     logger,
@@ -83,7 +89,7 @@ const serve =
   (_req, res) =>
     res.writeHead(200, { 'content-type': type, ...headers }).end(body);
 
-describe('feed polling over real HTTP', () => {
+describe.each(BACKEND_KINDS)('feed polling over real HTTP (store: %s)', (kind) => {
   it('takes each new article once, as its main text, and asks again with a conditional GET', async () => {
     const etag = '"v1"';
     routes.set('/feed.xml', (req, res) => {
@@ -97,20 +103,20 @@ describe('feed polling over real HTTP', () => {
     });
     routes.set('/a', serve(ARTICLE_A, 'text/html; charset=utf-8'));
     routes.set('/b', serve(ARTICLE_B, 'text/html'));
-    const { store, poller } = setup();
+    const { store, poller } = await setup(kind);
     const first = await poller.pollFeed(feed('/feed.xml'));
     expect(first).toMatchObject({ outcome: 'ok', entries: 2, duplicates: 0, articleFailures: 0 });
-    const articles = store.articles();
+    const articles = await store.articles();
     expect(articles.map((a) => a.title)).toEqual(['Bomb hits market in Baqubah', 'Checkpoint attacked near Kirkuk']);
     expect(articles[0]!.text).toContain('killing three civilians and wounding seven others');
     expect(articles[0]!.text).not.toContain('Home | World');
-    expect(store.state(feed('/feed.xml').url)).toMatchObject({ etag, failures: 0, pausedReason: null });
+    expect(await store.state(feed('/feed.xml').url)).toMatchObject({ etag, failures: 0, pausedReason: null });
 
     const second = await poller.pollFeed(feed('/feed.xml'));
     expect(second.outcome).toBe('not-modified');
     expect(hits.filter((h) => h.path === '/feed.xml').at(-1)!.headers['if-none-match']).toBe(etag);
     expect(hits.filter((h) => h.path === '/a')).toHaveLength(1);
-    expect(store.articles()).toHaveLength(2);
+    expect(await store.articles()).toHaveLength(2);
   });
 
   it('takes an article served under two URLs once (by the hash of its text), and a redirect to a known URL once', async () => {
@@ -129,10 +135,10 @@ describe('feed polling over real HTTP', () => {
     // The same words with other markup and spacing.
     routes.set('/amp/story-1', serve(ARTICLE_A.replace('<article>', '<article class="amp">').replaceAll('\n', '\n\n'), 'text/html'));
     routes.set('/short/1', (_req, res) => res.writeHead(301, { location: '/story?id=1' }).end());
-    const { store, poller, lines } = setup();
+    const { store, poller, lines } = await setup(kind);
     const r = await poller.pollFeed(feed('/feed.xml'));
     expect(r).toMatchObject({ outcome: 'ok', entries: 3, duplicates: 2 });
-    expect(store.articles()).toHaveLength(1);
+    expect(await store.articles()).toHaveLength(1);
     const dupLogs = lines.filter((l) => l.msg === 'article already taken');
     expect(dupLogs.map((l) => l.by).sort()).toEqual(['text', 'url']);
   });
@@ -184,12 +190,12 @@ describe('feed polling over real HTTP', () => {
   for (const [name, arrange, reason, limits] of badCases) {
     it(`records ${name} as a failed poll with its reason and leaves the queue as it was`, async () => {
       arrange();
-      const { store, poller, lines } = setup(limits);
+      const { store, poller, lines } = await setup(kind, limits);
       const r = await poller.pollFeed(feed('/feed.xml'));
       expect(r.outcome).toBe('failed');
       expect(r.outcome === 'failed' && r.reason).toMatch(reason);
-      expect(store.articles()).toEqual([]);
-      const s = store.state(feed('/feed.xml').url);
+      expect(await store.articles()).toEqual([]);
+      const s = await store.state(feed('/feed.xml').url);
       expect(s.failures).toBe(1);
       expect(s.lastError).toMatch(reason);
       expect(lines.some((l) => l.msg === 'feed poll failed' && typeof l.reason === 'string' && reason.test(l.reason))).toBe(true);
@@ -199,13 +205,13 @@ describe('feed polling over real HTTP', () => {
   it('waits longer after each failure and pauses the feed with its reason after five', async () => {
     routes.set('/feed.xml', (_q, s) => s.writeHead(500, { 'content-type': 'text/plain' }).end('boom'));
     let now = Date.parse('2026-12-01T09:00:00Z');
-    const { store, poller } = setup({ now: () => now });
+    const { store, poller } = await setup(kind, { now: () => now });
     const f = feed('/feed.xml', 10);
     const waits: number[] = [];
     for (let i = 0; i < 5; i++) {
       const r = await poller.pollDue([f]);
       expect(r).toHaveLength(1);
-      const s = store.state(f.url);
+      const s = await store.state(f.url);
       waits.push(s.nextPollAt - now);
       // Not due before its time: a pass in between polls nothing.
       expect(await poller.pollDue([f])).toEqual([]);
@@ -213,12 +219,12 @@ describe('feed polling over real HTTP', () => {
     }
     // 10 minutes doubled with each failure (random() = 0.5: no jitter either way).
     expect(waits).toEqual([20, 40, 80, 160, 320].map((m) => m * 60_000));
-    const paused = store.state(f.url);
+    const paused = await store.state(f.url);
     expect(paused.pausedReason).toMatch(/^5 failed polls in a row; last: http-status: .*HTTP 500/);
     expect(await poller.pollDue([f])).toEqual([]);
     expect((await poller.pollFeed(f)).outcome).toBe('paused');
     expect(hits.filter((h) => h.path === '/feed.xml')).toHaveLength(5);
-    store.resume(f.url);
+    await store.resume(f.url);
     routes.set('/feed.xml', serve(rss([]), 'application/rss+xml'));
     expect((await poller.pollDue([f]))[0]!.outcome).toBe('ok');
   });
@@ -260,15 +266,110 @@ describe('per-host pacing', () => {
     expect(log.at(-1)).toBe(`c2 starts at ${before + 1000}`);
   });
 
-  it('keeps a real poll of one host to one request per interval', async () => {
+  it.each(BACKEND_KINDS)('keeps a real poll of one host to one request per interval (store: %s)', async (kind) => {
     routes.set('/feed.xml', serve(rss([1, 2, 3].map((n) => ({ guid: `g${n}`, link: `${base}/s${n}`, title: `Story ${n}` }))), 'application/rss+xml'));
     for (const n of [1, 2, 3]) routes.set(`/s${n}`, serve(ARTICLE_A.replace('three civilians', `${n + 2} civilians`), 'text/html'));
-    const store = new FeedStore(openDatabase({ memory: true }));
+    const store = await newStore(kind);
     const poller = new FeedPoller({ store, logger: pino({ level: 'silent' }), pacer: new HostPacer(150) });
     await poller.pollFeed(feed('/feed.xml'));
     const times = hits.map((h) => h.at);
     expect(times).toHaveLength(4);
     // Measured where the requests arrive: counted from the previous response, the gap holds there too.
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(150);
+  });
+});
+
+describe.each(BACKEND_KINDS)('the feed store (%s)', (kind) => {
+  const article = (over: Partial<NewArticle> = {}): NewArticle => ({
+    feedUrl: 'http://wire.test/feed.xml',
+    guid: 'g-1',
+    url: 'http://wire.test/story-1',
+    entryUrl: 'http://wire.test/story-1',
+    title: 'Bomb hits market in Baqubah',
+    publishedAt: '2026-12-01T08:00:00.000Z',
+    textHash: 'hash-1',
+    text: 'A roadside bomb exploded near a market.',
+    fetchedAt: 1_764_576_000_000,
+    ...over,
+  });
+
+  it('keeps an article once: by guid in its feed, then by URL, then by the hash of its text', async () => {
+    const store = await newStore(kind);
+    const first = await store.addArticle(article());
+    expect(first).toEqual({ added: true, id: expect.any(Number) });
+    const id = first.added ? first.id : -1;
+    expect(await store.addArticle(article({ url: 'http://wire.test/other', textHash: 'other' }))).toEqual({ added: false, duplicateOf: id, by: 'guid' });
+    expect(await store.addArticle(article({ guid: 'g-2', textHash: 'other' }))).toEqual({ added: false, duplicateOf: id, by: 'url' });
+    expect(await store.addArticle(article({ guid: 'g-2', url: 'http://wire.test/amp/1' }))).toEqual({ added: false, duplicateOf: id, by: 'text' });
+    // The same guid in another feed is another article.
+    const other = await store.addArticle(article({ feedUrl: 'http://other.test/rss', url: 'http://other.test/1', textHash: 'hash-2' }));
+    expect(other.added).toBe(true);
+    // A single article URL (no feed, no guid).
+    expect((await store.addArticle(article({ feedUrl: null, guid: null, url: 'http://x.test/a', entryUrl: 'http://x.test/a', textHash: 'h3' }))).added).toBe(
+      true,
+    );
+    const stored = await store.articles();
+    expect(stored).toHaveLength(3);
+    expect(stored[0]).toEqual({ ...article(), id, status: 'new' });
+    expect(await store.knowsEntry('http://wire.test/feed.xml', 'g-1', 'http://elsewhere.test/')).toBe(true);
+    expect(await store.knowsEntry(null, null, 'http://wire.test/story-1')).toBe(true);
+    expect(await store.knowsEntry('http://wire.test/feed.xml', 'g-9', 'http://wire.test/story-9')).toBe(false);
+    await store.setArticleStatus(id, 'drafted');
+    expect((await store.articles('drafted')).map((a) => a.id)).toEqual([id]);
+    expect(await store.articles('new')).toHaveLength(2);
+  });
+
+  it('stores an article once when it is added twice at the same moment', async () => {
+    const store = await newStore(kind);
+    const outcomes = await Promise.all(Array.from({ length: 6 }, () => store.addArticle(article())));
+    expect(outcomes.filter((o) => o.added)).toHaveLength(1);
+    expect(await store.articles()).toHaveLength(1);
+  });
+
+  it('counts failures in a row, pauses with the reason, and a good poll or resume clears them; a 304 keeps the validators', async () => {
+    const store = await newStore(kind);
+    const url = 'http://wire.test/feed.xml';
+    expect(await store.state(url)).toEqual({
+      feedUrl: url,
+      etag: null,
+      lastModified: null,
+      failures: 0,
+      nextPollAt: 0,
+      lastPolledAt: null,
+      lastOkAt: null,
+      lastError: null,
+      pausedReason: null,
+    });
+    await store.recordSuccess(url, { etag: '"v1"', lastModified: 'Tue, 01 Dec 2026 08:00:00 GMT' }, 1000, 2000);
+    await store.recordSuccess(url, null, 3000, 4000);
+    expect(await store.state(url)).toMatchObject({ etag: '"v1"', lastModified: 'Tue, 01 Dec 2026 08:00:00 GMT', lastOkAt: 3000, nextPollAt: 4000 });
+    expect(await store.recordFailure(url, 'timeout: no answer', 5000, 6000, 2)).toMatchObject({
+      failures: 1,
+      pausedReason: null,
+      lastError: 'timeout: no answer',
+    });
+    expect(await store.recordFailure(url, 'http-status: HTTP 500', 7000, 8000, 2)).toEqual({
+      feedUrl: url,
+      etag: '"v1"',
+      lastModified: 'Tue, 01 Dec 2026 08:00:00 GMT',
+      failures: 2,
+      nextPollAt: 8000,
+      lastPolledAt: 7000,
+      lastOkAt: 3000,
+      lastError: 'http-status: HTTP 500',
+      pausedReason: '2 failed polls in a row; last: http-status: HTTP 500',
+    });
+    await store.resume(url);
+    expect(await store.state(url)).toMatchObject({ failures: 0, pausedReason: null, nextPollAt: 0 });
+    // A feed failing at its first poll, paused at once (pauseAfter 1).
+    expect(await store.recordFailure('http://b.test/rss', 'network: refused', 1, 2, 1)).toMatchObject({
+      failures: 1,
+      pausedReason: '1 failed polls in a row; last: network: refused',
+    });
+    await store.recordSuccess('http://b.test/rss', { etag: null, lastModified: null }, 10, 20);
+    expect(await store.state('http://b.test/rss')).toMatchObject({ failures: 0, lastError: null, pausedReason: null, lastOkAt: 10 });
+    expect((await store.states()).map((s) => s.feedUrl)).toEqual(['http://b.test/rss', url]);
+    await store.forget(url);
+    expect((await store.states()).map((s) => s.feedUrl)).toEqual(['http://b.test/rss']);
   });
 });

@@ -26,6 +26,16 @@ describe('PostgreSQL store (a real server the tests start, as an unprivileged us
     await c.end();
   });
 
+  it('applies a step of a lower version range added after a higher one was applied (each area has its own range)', async () => {
+    const url = await server.createDatabase('ranges');
+    const V30: PgMigration = { version: 30, description: 'another area', up: 'CREATE TABLE u (id INTEGER PRIMARY KEY)' };
+    await (await openPostgres(url, [V1, V30])).end();
+    const later = await openPostgres(url, [V1, V2, V30]);
+    expect((await later.query('SELECT version FROM schema_migrations ORDER BY version')).rows).toEqual([{ version: 1 }, { version: 2 }, { version: 30 }]);
+    await later.query("INSERT INTO t (id, v, w) VALUES (1, 'x', 'y')");
+    await later.end();
+  });
+
   it('refuses a database migrated by a newer version, naming both versions, and changes nothing', async () => {
     const url = await server.createDatabase('newer');
     const newer = await openPostgres(url, [V1, V2]);

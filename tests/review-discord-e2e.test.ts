@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createReviewPlugin, type ReviewPlugin } from '../src/review/discord-plugin.ts';
-import { ReviewStore, type Draft } from '../src/review/review-store.ts';
+import type { Draft } from '../src/review/review-store.ts';
+import { SqliteReviewStore } from '../src/review/sqlite-review-store.ts';
 import { openDatabase, type Db } from '../src/storage/db.ts';
 import { FakeDiscord, snowflake, type FakeGuild, type RecordedRequest } from '../testkit/fake-discord.ts';
 import { startBot } from '../testkit/harness.ts';
@@ -21,7 +22,7 @@ afterEach(async () => {
 
 const ds = seedDataset();
 /** The review queue on a database (every call awaited: the store is becoming asynchronous). */
-const openQueue = (db: Db) => new ReviewStore(db);
+const openQueue = (db: Db) => new SqliteReviewStore(db);
 const T0 = Date.parse('2026-12-03T09:00:00Z');
 
 type Embed = { title: string; url?: string; description: string; fields: { name: string; value: string }[] };

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { FeedPoller } from '../../src/feeds/feed-poller.ts';
-import { FeedStore } from '../../src/feeds/feed-store.ts';
+import { SqliteFeedStore } from '../../src/feeds/sqlite-feed-store.ts';
 import { openDatabase } from '../../src/storage/db.ts';
 import { table, type Suite } from '../suite.ts';
 
@@ -46,7 +46,7 @@ const suite: Suite = async () => {
     servers.push(server);
     urls.push(`${base}/feed.xml`);
   }
-  const store = new FeedStore(openDatabase({ memory: true }));
+  const store = new SqliteFeedStore(openDatabase({ memory: true }));
   const poller = new FeedPoller({ store, logger: pino({ level: 'silent' }) });
   const rss0 = process.memoryUsage().rss;
   const started = performance.now();
@@ -55,7 +55,7 @@ const suite: Suite = async () => {
   const results = await poller.pollDue(urls.map((url) => ({ url, intervalMinutes: 15 })));
   const ms = performance.now() - started;
   clearInterval(sampler);
-  const queued = store.articles().length;
+  const queued = (await store.articles()).length;
   let maxPerSecond = 0;
   let minGap = Infinity;
   for (const times of arrivals.values()) {

@@ -28,7 +28,12 @@ export const preview = defineSubcommand({
     else {
       // No subscription (the console, or a server without one): as if the last digest ran 24 hours ago.
       const since = now.getTime() - 86_400_000;
-      window = { day: addDays(today, -1), previousDay: addDays(today, -2), recordedIds: svc ? (await svc.store.seenLog()).between(since, now.getTime()) : [], at: now };
+      window = {
+        day: addDays(today, -1),
+        previousDay: addDays(today, -2),
+        recordedIds: svc ? (await svc.store.seenLog()).between(since, now.getTime()) : [],
+        at: now,
+      };
     }
     return previewReply(composeDigest(ctx.dataset(), window, { placeId }, timeZone), today, timeZone, stored !== null);
   },

@@ -1,16 +1,18 @@
 /**
  * `npm run feeds -- add <url> [--name N] [--interval MIN] | list | remove <url> | resume <url> | poll [--all] [--json]`
- * The feeds the bot follows (FEEDS_FILE, default ./feeds.json) and their state (the bot's database in the
- * state folder). `poll` polls the due feeds once (every feed with --all) and queues their new articles.
+ * The feeds the bot follows (FEEDS_FILE, default ./feeds.json) and their state (PostgreSQL with DATABASE_URL,
+ * else the bot's database in the state folder). `poll` polls the due feeds once (every feed with --all) and queues their new articles.
  */
 import './exit-on-closed-pipe.ts';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { loadAppConfigOrExit } from '../config.ts';
+import { loadAppConfigOrExit, type AppConfig } from '../config.ts';
 import { FeedsFileError, FeedSchema, readFeedsFile, writeFeedsFile, type FeedsFile } from '../feeds/feed-config.ts';
 import { FeedPoller } from '../feeds/feed-poller.ts';
-import { FeedStore } from '../feeds/feed-store.ts';
-import { openDatabase } from '../storage/db.ts';
+import type { FeedStore } from '../feeds/feed-store.ts';
+import { feedStoreOn } from '../feeds/open-feed-store.ts';
+import { closeStoreBackend, type StoreBackend } from '../storage/backend.ts';
+import { openStateOrExit, reportStoreFailure } from './open-state.ts';
 
 const USAGE = 'usage: npm run feeds -- add <url> [--name N] [--interval MINUTES] | list | remove <url> | resume <url> | poll [--all] [--json]';
 
@@ -37,20 +39,37 @@ async function main(argv: string[]): Promise<void> {
     if (err instanceof FeedsFileError) fail(err.message);
     throw err;
   }
-  const store = () => new FeedStore(openDatabase({ stateDir: config.stateDir }));
+  // Opened only by the verbs that need it (PostgreSQL with DATABASE_URL, else SQLite in the state folder).
+  let backend: StoreBackend | undefined;
+  const store = async (): Promise<FeedStore> => feedStoreOn((backend ??= await openStateOrExit(config)));
+  try {
+    await run(verb, arg, parsed.values, { file, path, config }, store);
+  } catch (err) {
+    reportStoreFailure(err);
+  } finally {
+    if (backend) await closeStoreBackend(backend);
+  }
+}
 
+async function run(
+  verb: string | undefined,
+  arg: string | undefined,
+  values: { name?: string; interval?: string; all?: boolean; json?: boolean },
+  { file, path, config }: { file: FeedsFile; path: string; config: AppConfig },
+  store: () => Promise<FeedStore>,
+): Promise<void> {
   switch (verb) {
     case 'add': {
       if (!arg) fail(`add needs a feed URL\n${USAGE}`);
       const feed = FeedSchema.safeParse({
         url: arg,
-        ...(parsed.values.name ? { name: parsed.values.name } : {}),
-        ...(parsed.values.interval ? { intervalMinutes: Number(parsed.values.interval) } : {}),
+        ...(values.name ? { name: values.name } : {}),
+        ...(values.interval ? { intervalMinutes: Number(values.interval) } : {}),
       });
       if (!feed.success) fail(`Not added: ${feed.error.issues.map((i) => `${i.path.join('.') || 'url'} ${i.message}`).join('; ')}`);
       if (file.feeds.some((f) => f.url === feed.data.url)) {
         // Adding a feed again also resumes it if it was paused.
-        store().resume(feed.data.url);
+        await (await store()).resume(feed.data.url);
         process.stdout.write(`Already following ${feed.data.url}; resumed if it was paused.\n`);
         return;
       }
@@ -62,13 +81,13 @@ async function main(argv: string[]): Promise<void> {
       if (!arg) fail(`remove needs a feed URL\n${USAGE}`);
       if (!file.feeds.some((f) => f.url === arg)) fail(`Not following ${arg}; \`npm run feeds -- list\` shows the feeds.`);
       writeFeedsFile({ ...file, feeds: file.feeds.filter((f) => f.url !== arg) }, path);
-      store().forget(arg);
+      await (await store()).forget(arg);
       process.stdout.write(`No longer following ${arg}. Articles already taken from it stay in the queue.\n`);
       return;
     }
     case 'resume': {
       if (!arg || !file.feeds.some((f) => f.url === arg)) fail(`Not following ${arg ?? '(no URL given)'}.`);
-      store().resume(arg);
+      await (await store()).resume(arg);
       process.stdout.write(`Resumed ${arg}: it is polled at the next pass.\n`);
       return;
     }
@@ -77,9 +96,9 @@ async function main(argv: string[]): Promise<void> {
         process.stdout.write(`No feeds yet (${path}). Add one: npm run feeds -- add https://example.org/feed.xml\n`);
         return;
       }
-      const s = store();
+      const s = await store();
       for (const f of file.feeds) {
-        const st = s.state(f.url);
+        const st = await s.state(f.url);
         const status = st.pausedReason
           ? `PAUSED: ${st.pausedReason}`
           : st.lastError
@@ -92,7 +111,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'poll': {
-      const s = store();
+      const s = await store();
       const poller = new FeedPoller({
         store: s,
         logger: pino(
@@ -100,13 +119,13 @@ async function main(argv: string[]): Promise<void> {
           pino.destination(2),
         ) /* this command's output is its answer: progress lines only from warn, unless asked for more */,
       });
-      const results = await poller.pollDue(file.feeds, { force: parsed.values.all ?? false });
+      const results = await poller.pollDue(file.feeds, { force: values.all ?? false });
       const articles = [];
       for (const url of file.articles) {
-        if (s.knowsEntry(null, null, url)) continue;
+        if (await s.knowsEntry(null, null, url)) continue;
         articles.push({ url, result: await poller.takeArticle(null, null, url, null, null) });
       }
-      if (parsed.values.json) {
+      if (values.json) {
         process.stdout.write(`${JSON.stringify({ feeds: results, articles })}\n`);
         return;
       }

@@ -1,14 +1,17 @@
 /**
  * `npm run review -- list | show <id> | approve <id> [--set path=value …] | reject <id>  [--as NAME]`
- * The review queue in a terminal: the same decisions as the Discord review channel, decided once.
+ * The review queue in a terminal (PostgreSQL with DATABASE_URL, else the state folder's database): the same
+ * decisions as the Discord review channel, decided once.
  * `--set casualties.0.killed=4` edits a field before approving (the edited record must still be valid).
  */
 import './exit-on-closed-pipe.ts';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadAppConfigOrExit } from '../config.ts';
-import { ReviewStore, type Draft } from '../review/review-store.ts';
-import { openDatabase } from '../storage/db.ts';
+import { reviewStoreOn } from '../review/open-review-store.ts';
+import type { Draft, ReviewStore } from '../review/review-store.ts';
+import { closeStoreBackend } from '../storage/backend.ts';
+import { openStateOrExit, reportStoreFailure } from './open-state.ts';
 
 const USAGE = 'usage: npm run review -- list | show <id> | approve <id> [--set path=value ...] | reject <id>  [--as NAME]';
 
@@ -44,7 +47,7 @@ export function setPath(record: unknown, path: string, raw: string): unknown {
   return copy;
 }
 
-function main(argv: string[]): void {
+async function main(argv: string[]): Promise<void> {
   const options = { set: { type: 'string', multiple: true }, as: { type: 'string' } } as const;
   let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof options }>>;
   try {
@@ -53,24 +56,34 @@ function main(argv: string[]): void {
     fail(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
   }
   const [verb, idText] = parsed.positionals;
-  const store = new ReviewStore(openDatabase({ stateDir: loadAppConfigOrExit().stateDir }));
-  const reviewer = parsed.values.as ?? `${userInfo().username} (console)`;
+  const backend = await openStateOrExit(loadAppConfigOrExit());
+  try {
+    await run(verb, idText, parsed.values, reviewStoreOn(backend));
+  } catch (err) {
+    reportStoreFailure(err);
+  } finally {
+    await closeStoreBackend(backend);
+  }
+}
+
+async function run(verb: string | undefined, idText: string | undefined, values: { set?: string[]; as?: string }, store: ReviewStore): Promise<void> {
+  const reviewer = values.as ?? `${userInfo().username} (console)`;
   const id = Number(idText);
-  const needId = () => {
+  const needId = async () => {
     if (!idText || !Number.isInteger(id) || id < 1) fail(`${verb} needs a draft number (see \`npm run review -- list\`)`);
-    const d = store.draft(id);
+    const d = await store.draft(id);
     if (!d) fail(`No draft #${id}.`);
     return d;
   };
   switch (verb) {
     case 'list': {
-      const pending = store.pending();
+      const pending = await store.pending();
       if (pending.length === 0) process.stdout.write('No drafts waiting for review.\n');
       for (const d of pending) process.stdout.write(`${summary(d)}\n`);
       return;
     }
     case 'show': {
-      const d = needId();
+      const d = await needId();
       process.stdout.write(
         `${summary(d)}\nstatus: ${d.status}${d.decidedBy ? ` (by ${d.decidedBy} on ${new Date(d.decidedAt!).toISOString()})` : ''}\nsource: ${d.bundle.source.title}${d.bundle.source.url ? ` <${d.bundle.source.url}>` : ''}\n`,
       );
@@ -81,11 +94,11 @@ function main(argv: string[]): void {
     }
     case 'approve':
     case 'reject': {
-      const d = needId();
+      const d = await needId();
       let edited: unknown;
-      if (verb === 'approve' && parsed.values.set?.length) {
+      if (verb === 'approve' && values.set?.length) {
         edited = d.record;
-        for (const s of parsed.values.set) {
+        for (const s of values.set) {
           const eq = s.indexOf('=');
           if (eq < 1) fail(`--set takes path=value, not "${s}"`);
           try {
@@ -95,7 +108,7 @@ function main(argv: string[]): void {
           }
         }
       }
-      const r = store.decide(
+      const r = await store.decide(
         d.id,
         verb === 'approve' ? { decision: 'approve', ...(edited !== undefined ? { editedRecord: edited } : {}) } : { decision: 'reject' },
         reviewer,
@@ -113,4 +126,4 @@ function main(argv: string[]): void {
   }
 }
 
-main(process.argv.slice(2));
+await main(process.argv.slice(2));

@@ -87,8 +87,7 @@ export function createDigestPlugin(opts: DigestPluginOptions): DigestPlugin {
     backend: () => backend,
     async services(bot: Bot) {
       if (!opts.backend && !opts.db && !opts.stateDir) throw new Error('the digest needs a database or a state folder');
-      backend =
-        opts.backend ?? (opts.db ? { kind: 'sqlite', db: opts.db } : await openStoreBackend({ databaseUrl: null, stateDir: opts.stateDir! }));
+      backend = opts.backend ?? (opts.db ? { kind: 'sqlite', db: opts.db } : await openStoreBackend({ databaseUrl: null, stateDir: opts.stateDir! }));
       store = digestStoreOn(backend);
       return { digest: { store, checkChannel: (g: string, c: string) => discordChannelCheck(bot.client, g, c) } };
     },

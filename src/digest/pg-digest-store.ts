@@ -288,10 +288,10 @@ async function subscriptionOf(db: Queryable, guildId: string): Promise<Subscript
 }
 
 async function lastSentBefore(db: Queryable, guildId: string, localDate: string): Promise<Delivery | null> {
-  const r = await db.query(
-    "SELECT * FROM digest_deliveries WHERE guild_id = $1 AND status = 'sent' AND local_date < $2 ORDER BY local_date DESC LIMIT 1",
-    [guildId, localDate],
-  );
+  const r = await db.query("SELECT * FROM digest_deliveries WHERE guild_id = $1 AND status = 'sent' AND local_date < $2 ORDER BY local_date DESC LIMIT 1", [
+    guildId,
+    localDate,
+  ]);
   return r.rows[0] ? toDelivery(r.rows[0] as Row) : null;
 }
 

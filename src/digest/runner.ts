@@ -3,7 +3,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Dataset } from '../core/dataset.ts';
 import { composeDigest } from '../../commands/kit/digest-message.ts';
 import { dueDigests, earliestLocalDay, type DueItem } from '../core/digest/due.ts';
-import { deliveryKey, type Delivery, type Subscription } from '../core/digest/types.ts';
+import { deliveryKey, type Delivery, type DeliveryState, type Subscription } from '../core/digest/types.ts';
 import { windowAfter, windowFor } from '../core/digest/window.ts';
 import type { InvalidRequestCounter } from './invalid-requests.ts';
 import { systemMonotonicClock, type MonotonicClock } from './monotonic.ts';
@@ -117,6 +117,13 @@ export class DigestRunner {
   private readonly inFlight = new Map<string, AbortController>();
   private stopping = false;
   private killed = false;
+  /**
+   * Deliveries whose attempt crashed in this process after it may have claimed them (the database
+   * unreachable past its retries): a 'sending' row of ours that nobody works on. Once stale it is taken
+   * over under another name (the due-logic never takes over this process's own rows).
+   */
+  private readonly orphaned = new Set<string>();
+  private recoveries = 0;
   private lastSeenDataset: Dataset | null = null;
   private lastSeenAt: Promise<number> = Promise.resolve(0);
 
@@ -241,9 +248,12 @@ export class DigestRunner {
     const holds = this.o.holdsGuild;
     const subs = (await this.o.store.enabledSubscriptions()).filter((s) => !holds || holds(s.guildId));
     const key = (d: DueItem) => deliveryKey(d.guildId, d.localDate);
-    const due = dueDigests(subs, now, await this.o.store.deliveriesFrom(earliestLocalDay(now)), { owner: this.owner, staleAfterMs: this.o.staleAfterMs }).filter(
-      (d) => !this.inFlight.has(key(d)),
-    );
+    const deliveries = await this.o.store.deliveriesFrom(earliestLocalDay(now));
+    const due: RunItem[] = dueDigests(subs, now, deliveries, {
+      owner: this.owner,
+      staleAfterMs: this.o.staleAfterMs,
+    }).filter((d) => !this.inFlight.has(key(d)));
+    if (this.orphaned.size) due.push(...this.staleOrphans(deliveries, new Set(subs.map((s) => s.guildId)), now.getTime()));
     if (due.length) this.o.logger.info({ due: due.length }, 'digests due');
     if (due.length && this.o.invalidRequests?.paused()) {
       this.o.logger.warn(
@@ -263,7 +273,8 @@ export class DigestRunner {
         try {
           outcome = await this.deliver(item, abort.signal);
         } catch (err) {
-          this.o.logger.error({ err, guildId: item.guildId, localDate: item.localDate }, 'digest delivery crashed');
+          this.o.logger.error({ err, guildId: item.guildId, localDate: item.localDate }, 'digest delivery crashed; taken up again once its claim is stale');
+          this.orphaned.add(key(item));
           outcome = 'failed';
         } finally {
           this.inFlight.delete(key(item));
@@ -330,7 +341,30 @@ export class DigestRunner {
     return Math.max(wall, mono);
   }
 
-  private async deliver(item: DueItem, stopSignal: AbortSignal): Promise<DeliveryOutcome> {
+  /** This process's crashed attempts whose claim is stale by now, to be taken over under a new name. */
+  private staleOrphans(deliveries: readonly DeliveryState[], subscribed: ReadonlySet<string>, now: number): RunItem[] {
+    const out: RunItem[] = [];
+    const byKey = new Map(deliveries.map((d) => [deliveryKey(d.guildId, d.localDate), d]));
+    for (const k of this.orphaned) {
+      const d = byKey.get(k);
+      if (this.inFlight.has(k)) continue;
+      if (d?.status !== 'sending' || d.owner !== this.owner) {
+        this.orphaned.delete(k); // finished, or taken over by another process
+        continue;
+      }
+      if (subscribed.has(d.guildId) && now - d.claimedAt >= this.o.staleAfterMs)
+        out.push({
+          guildId: d.guildId,
+          localDate: d.localDate,
+          scheduledAt: new Date(d.claimedAt),
+          kind: 'recover',
+          claimAs: `${this.owner}~${++this.recoveries}`,
+        });
+    }
+    return out;
+  }
+
+  private async deliver(item: RunItem, stopSignal: AbortSignal): Promise<DeliveryOutcome> {
     const { store, logger, sender } = this.o;
     const { guildId, localDate } = item;
     const now = () => this.o.clock().getTime();
@@ -340,7 +374,7 @@ export class DigestRunner {
     const seen: SeenLogView = await store.seenLog();
     const claim = await store.claim(
       item,
-      this.owner,
+      item.claimAs ?? this.owner,
       now(),
       this.o.staleAfterMs,
       (sub, prev) => this.composeIn(windowAfter(prev, seen, sub, localDate, recordedAt, now()), sub, localDate, ds),
@@ -520,6 +554,9 @@ export class DigestRunner {
     }
   }
 }
+
+/** A delivery to attempt; `claimAs`: the owner name to claim it under (a crashed attempt of this process's own). */
+type RunItem = DueItem & { claimAs?: string };
 
 /** Rejects when the signal aborts; else settles as `p` does. */
 function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {

@@ -5,6 +5,7 @@ import type { FeedStore } from './feed-store.ts';
 import { ARTICLE_LIMITS, FEED_LIMITS, FetchProblem, fetchLimited, type FetchLimits } from './fetch-limited.ts';
 import { HostPacer } from './host-pacer.ts';
 import { FeedParseError, parseFeedEntries } from './parse-feed.ts';
+import { StoreError } from '../storage/postgres.ts';
 
 /** How one feed's poll ended: the named outcomes an operator sees in logs, `feeds list` and metrics. */
 export type PollOutcome =
@@ -65,9 +66,11 @@ export class FeedPoller {
   /** Polls every feed that is due (all of them with `force`), a few at a time. */
   async pollDue(feeds: readonly FeedConfig[], opts: { force?: boolean } = {}): Promise<PollOutcome[]> {
     const now = this.o.now();
+    // One read of every state (a round trip to PostgreSQL), not one per feed.
+    const states = new Map((await this.o.store.states()).map((s) => [s.feedUrl, s]));
     const due = feeds.filter((f) => {
-      const s = this.o.store.state(f.url);
-      return opts.force || (s.pausedReason === null && s.nextPollAt <= now);
+      const s = states.get(f.url);
+      return opts.force || s === undefined || (s.pausedReason === null && s.nextPollAt <= now);
     });
     const results: PollOutcome[] = [];
     let next = 0;
@@ -83,12 +86,12 @@ export class FeedPoller {
 
   async pollFeed(feed: FeedConfig): Promise<PollOutcome> {
     const { store, logger } = this.o;
-    const state = store.state(feed.url);
+    const state = await store.state(feed.url);
     if (state.pausedReason !== null) return { feedUrl: feed.url, outcome: 'paused', reason: state.pausedReason };
     try {
       const res = await this.o.pacer.run(feed.url, () => fetchLimited(feed.url, this.o.feedLimits, state, this.o.fetchImpl));
       if (res.kind === 'not-modified') {
-        store.recordSuccess(feed.url, null, this.o.now(), this.nextPoll(this.o.now(), feed, 0));
+        await store.recordSuccess(feed.url, null, this.o.now(), this.nextPoll(this.o.now(), feed, 0));
         logger.debug({ feed: feed.url }, 'feed not modified');
         return { feedUrl: feed.url, outcome: 'not-modified' };
       }
@@ -98,16 +101,18 @@ export class FeedPoller {
       let duplicates = 0;
       let articleFailures = 0;
       for (const entry of entries) {
-        if (store.knowsEntry(feed.url, entry.guid, entry.url)) continue;
+        if (await store.knowsEntry(feed.url, entry.guid, entry.url)) continue;
         const outcome = await this.takeArticle(feed.url, entry.guid, entry.url, entry.title, entry.published);
         if (outcome === 'failed') articleFailures++;
         else if (outcome === 'duplicate') duplicates++;
         else added.push(outcome);
       }
-      store.recordSuccess(feed.url, { etag: res.etag, lastModified: res.lastModified }, this.o.now(), this.nextPoll(this.o.now(), feed, 0));
+      await store.recordSuccess(feed.url, { etag: res.etag, lastModified: res.lastModified }, this.o.now(), this.nextPoll(this.o.now(), feed, 0));
       logger.info({ feed: feed.url, entries: entries.length, added: added.length, duplicates, articleFailures }, 'feed polled');
       return { feedUrl: feed.url, outcome: 'ok', entries: entries.length, added, duplicates, articleFailures };
     } catch (err) {
+      // The database not answering (after its retries) is no fault of the feed: the pass stops, nothing is counted against it.
+      if (err instanceof StoreError) throw err;
       const reason =
         err instanceof FetchProblem
           ? `${err.reason}: ${err.message}`
@@ -115,7 +120,7 @@ export class FeedPoller {
             ? `malformed: ${err.message}`
             : `error: ${err instanceof Error ? err.message : String(err)}`;
       const now = this.o.now();
-      const s = store.recordFailure(feed.url, reason, now, this.nextPoll(now, feed, state.failures + 1), this.o.pauseAfter);
+      const s = await store.recordFailure(feed.url, reason, now, this.nextPoll(now, feed, state.failures + 1), this.o.pauseAfter);
       const pausedNow = s.pausedReason !== null;
       logger.warn({ feed: feed.url, reason, failures: s.failures, paused: pausedNow }, pausedNow ? 'feed paused after repeated failures' : 'feed poll failed');
       return { feedUrl: feed.url, outcome: 'failed', reason, pausedNow };
@@ -139,7 +144,7 @@ export class FeedPoller {
         logger.warn({ feed: feedUrl, url: entryUrl }, 'article has no readable text; skipped');
         return 'failed';
       }
-      const outcome = store.addArticle({
+      const outcome = await store.addArticle({
         feedUrl,
         guid,
         url: res.url,
@@ -157,6 +162,7 @@ export class FeedPoller {
       await this.o.onArticle?.(outcome.id);
       return outcome.id;
     } catch (err) {
+      if (err instanceof StoreError) throw err;
       const reason = err instanceof FetchProblem ? `${err.reason}: ${err.message}` : String(err);
       logger.warn({ feed: feedUrl, url: entryUrl, reason }, 'article could not be read; it is tried again at the next poll');
       return 'failed';

@@ -1,5 +1,8 @@
-import type { Db } from '../storage/db.ts';
-
+/**
+ * The feeds' store: each feed's polling state and the articles taken from feeds, each once. One
+ * interface, two implementations: SQLite in the state folder (`SqliteFeedStore`) and PostgreSQL when
+ * DATABASE_URL is set (`PgFeedStore`); `feedStoreOn(backend)` picks the one for the backend.
+ */
 export interface FeedState {
   feedUrl: string;
   etag: string | null;
@@ -32,154 +35,37 @@ export interface StoredArticle extends NewArticle {
 /** Why an article was not added: it is already there under this guid, this URL, or the same text. */
 export type AddArticleOutcome = { added: true; id: number } | { added: false; duplicateOf: number; by: 'guid' | 'url' | 'text' };
 
-type StateRow = {
-  feed_url: string;
-  etag: string | null;
-  last_modified: string | null;
-  failures: number;
-  next_poll_at: number;
-  last_polled_at: number | null;
-  last_ok_at: number | null;
-  last_error: string | null;
-  paused_reason: string | null;
-};
-
-type ArticleRow = {
-  id: number;
-  feed_url: string | null;
-  guid: string | null;
-  url: string;
-  entry_url: string;
-  title: string | null;
-  published_at: string | null;
-  text_hash: string;
-  text: string;
-  fetched_at: number;
-  status: StoredArticle['status'];
-};
-
-const toState = (r: StateRow): FeedState => ({
-  feedUrl: r.feed_url,
-  etag: r.etag,
-  lastModified: r.last_modified,
-  failures: r.failures,
-  nextPollAt: r.next_poll_at,
-  lastPolledAt: r.last_polled_at,
-  lastOkAt: r.last_ok_at,
-  lastError: r.last_error,
-  pausedReason: r.paused_reason,
-});
-
-const toArticle = (r: ArticleRow): StoredArticle => ({
-  id: r.id,
-  feedUrl: r.feed_url,
-  guid: r.guid,
-  url: r.url,
-  entryUrl: r.entry_url,
-  title: r.title,
-  publishedAt: r.published_at,
-  textHash: r.text_hash,
-  text: r.text,
-  fetchedAt: r.fetched_at,
-  status: r.status,
-});
-
-/** Each feed's polling state and the articles taken from feeds, in the bot's database (migration 3). */
-export class FeedStore {
-  constructor(private readonly db: Db) {}
-
-  state(feedUrl: string): FeedState {
-    const r = this.db.prepare('SELECT * FROM feed_state WHERE feed_url = ?').get(feedUrl) as StateRow | undefined;
-    return r
-      ? toState(r)
-      : { feedUrl, etag: null, lastModified: null, failures: 0, nextPollAt: 0, lastPolledAt: null, lastOkAt: null, lastError: null, pausedReason: null };
-  }
-
-  states(): FeedState[] {
-    return (this.db.prepare('SELECT * FROM feed_state ORDER BY feed_url').all() as StateRow[]).map(toState);
-  }
-
-  private upsert(s: FeedState): void {
-    this.db
-      .prepare(
-        `INSERT INTO feed_state (feed_url, etag, last_modified, failures, next_poll_at, last_polled_at, last_ok_at, last_error, paused_reason)
-         VALUES (@feedUrl, @etag, @lastModified, @failures, @nextPollAt, @lastPolledAt, @lastOkAt, @lastError, @pausedReason)
-         ON CONFLICT (feed_url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, failures = excluded.failures,
-           next_poll_at = excluded.next_poll_at, last_polled_at = excluded.last_polled_at, last_ok_at = excluded.last_ok_at,
-           last_error = excluded.last_error, paused_reason = excluded.paused_reason`,
-      )
-      .run(s);
-  }
-
-  recordSuccess(feedUrl: string, v: { etag: string | null; lastModified: string | null } | null, now: number, nextPollAt: number): void {
-    const s = this.state(feedUrl);
-    this.upsert({ ...s, ...(v ?? {}), failures: 0, nextPollAt, lastPolledAt: now, lastOkAt: now, lastError: null, pausedReason: null });
-  }
-
-  recordFailure(feedUrl: string, error: string, now: number, nextPollAt: number, pauseAfter: number): FeedState {
-    const s = this.state(feedUrl);
-    const failures = s.failures + 1;
-    const next: FeedState = {
-      ...s,
-      failures,
-      nextPollAt,
-      lastPolledAt: now,
-      lastError: error,
-      pausedReason: failures >= pauseAfter ? `${failures} failed polls in a row; last: ${error}` : null,
-    };
-    this.upsert(next);
-    return next;
-  }
-
+export interface FeedStore {
+  /** The feed's state; a feed never polled has the initial one (due now, no failures). */
+  state(feedUrl: string): Promise<FeedState>;
+  states(): Promise<FeedState[]>;
+  /** A good poll: failures and pause cleared; `validators` null (a 304) keeps the stored ETag and Last-Modified. */
+  recordSuccess(feedUrl: string, validators: { etag: string | null; lastModified: string | null } | null, now: number, nextPollAt: number): Promise<void>;
+  /** A failed poll: one more failure in a row, paused with its reason once there are `pauseAfter`. */
+  recordFailure(feedUrl: string, error: string, now: number, nextPollAt: number, pauseAfter: number): Promise<FeedState>;
   /** Polls a paused feed again at the next pass. */
-  resume(feedUrl: string): void {
-    this.db.prepare('UPDATE feed_state SET paused_reason = NULL, failures = 0, next_poll_at = 0 WHERE feed_url = ?').run(feedUrl);
-  }
-
-  forget(feedUrl: string): void {
-    this.db.prepare('DELETE FROM feed_state WHERE feed_url = ?').run(feedUrl);
-  }
-
+  resume(feedUrl: string): Promise<void>;
+  forget(feedUrl: string): Promise<void>;
   /** Whether this entry of this feed was taken already (by guid, or by the URL the feed lists). */
-  knowsEntry(feedUrl: string | null, guid: string | null, entryUrl: string): boolean {
-    const byGuid =
-      guid !== null && feedUrl !== null && this.db.prepare('SELECT 1 FROM feed_articles WHERE feed_url = ? AND guid = ?').get(feedUrl, guid) !== undefined;
-    return byGuid || this.db.prepare('SELECT 1 FROM feed_articles WHERE entry_url = ? OR url = ?').get(entryUrl, entryUrl) !== undefined;
-  }
-
-  /** Adds the article unless it is already there (same guid in the feed, same URL, or the same text). */
-  addArticle(a: NewArticle): AddArticleOutcome {
-    return this.db
-      .transaction((): AddArticleOutcome => {
-        const dup = (sql: string, ...args: unknown[]) => (this.db.prepare(sql).get(...args) as { id: number } | undefined)?.id;
-        let id: number | undefined;
-        if (
-          a.guid !== null &&
-          a.feedUrl !== null &&
-          (id = dup('SELECT id FROM feed_articles WHERE feed_url = ? AND guid = ?', a.feedUrl, a.guid)) !== undefined
-        )
-          return { added: false, duplicateOf: id, by: 'guid' };
-        if ((id = dup('SELECT id FROM feed_articles WHERE url = ?', a.url)) !== undefined) return { added: false, duplicateOf: id, by: 'url' };
-        if ((id = dup('SELECT id FROM feed_articles WHERE text_hash = ?', a.textHash)) !== undefined) return { added: false, duplicateOf: id, by: 'text' };
-        const r = this.db
-          .prepare(
-            `INSERT INTO feed_articles (feed_url, guid, url, entry_url, title, published_at, text_hash, text, fetched_at)
-           VALUES (@feedUrl, @guid, @url, @entryUrl, @title, @publishedAt, @textHash, @text, @fetchedAt)`,
-          )
-          .run(a);
-        return { added: true, id: Number(r.lastInsertRowid) };
-      })
-      .immediate();
-  }
-
-  articles(status?: StoredArticle['status']): StoredArticle[] {
-    const rows = status
-      ? (this.db.prepare('SELECT * FROM feed_articles WHERE status = ? ORDER BY id').all(status) as ArticleRow[])
-      : (this.db.prepare('SELECT * FROM feed_articles ORDER BY id').all() as ArticleRow[]);
-    return rows.map(toArticle);
-  }
-
-  setArticleStatus(id: number, status: StoredArticle['status']): void {
-    this.db.prepare('UPDATE feed_articles SET status = ? WHERE id = ?').run(status, id);
-  }
+  knowsEntry(feedUrl: string | null, guid: string | null, entryUrl: string): Promise<boolean>;
+  /** Adds the article unless it is already there (same guid in the feed, same URL, or the same text), also when two processes add it at once. */
+  addArticle(a: NewArticle): Promise<AddArticleOutcome>;
+  articles(status?: StoredArticle['status']): Promise<StoredArticle[]>;
+  setArticleStatus(id: number, status: StoredArticle['status']): Promise<void>;
 }
+
+export const initialFeedState = (feedUrl: string): FeedState => ({
+  feedUrl,
+  etag: null,
+  lastModified: null,
+  failures: 0,
+  nextPollAt: 0,
+  lastPolledAt: null,
+  lastOkAt: null,
+  lastError: null,
+  pausedReason: null,
+});
+
+/** The reason a feed is paused after `failures` failed polls in a row, or null while it is not. */
+export const pauseReason = (failures: number, pauseAfter: number, lastError: string): string | null =>
+  failures >= pauseAfter ? `${failures} failed polls in a row; last: ${lastError}` : null;

@@ -22,7 +22,7 @@ import type { Decision, DecideOutcome, Draft } from './review-store.ts';
 
 type Awaitable<T> = T | Promise<T>;
 
-/** What the review channel needs of the review queue: ReviewStore today (synchronous), its PostgreSQL twin later (async). Every call is awaited. */
+/** What the review channel needs of the review queue: a ReviewStore (SQLite or PostgreSQL). Every call is awaited. */
 export interface ReviewQueue {
   draft(id: number): Awaitable<Draft | null>;
   unposted(): Awaitable<Draft[]>;
