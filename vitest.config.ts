@@ -15,6 +15,7 @@ export const E2E_TESTS = [
   'tests/data-reload.test.ts',
   'tests/digest-delivery.test.ts',
   'tests/digest-e2e.test.ts',
+  'tests/ged-refresh.test.ts',
   'tests/digest-hardening.test.ts',
   'tests/digest-storage.test.ts',
   'tests/digest-watch-dataset.test.ts',

@@ -57,6 +57,17 @@ export function checkReferences(ds: RawDataset, fileOf: (kind: RecordKind, id: s
     ref('incidents', inc.id, 'placeId', 'places', inc.placeId);
     ref('incidents', inc.id, 'perpetratorId', 'actors', inc.perpetratorId);
     inc.casualties.forEach((c, i) => ref('incidents', inc.id, `casualties[${i}].actorId`, 'actors', c.actorId));
+    if (inc.sameEventAs !== undefined) {
+      const primary = ids.incidents.get(inc.sameEventAs);
+      const issue = (message: string) => issues.push({ file: fileOf('incidents', inc.id), recordId: inc.id, field: 'sameEventAs', message });
+      // One level only: the event is counted once, under a primary that is itself counted.
+      if (inc.sameEventAs === inc.id) issue('points at the record itself');
+      else if (!primary) ref('incidents', inc.id, 'sameEventAs', 'incidents', inc.sameEventAs);
+      else if (primary.sameEventAs !== undefined)
+        issue(
+          `points at "${primary.id}", which itself points at "${primary.sameEventAs}": link every record of an event to the one primary record (no chains or cycles)`,
+        );
+    }
     const d = inc.date.derivedFrom;
     if (d) {
       const base = ids.incidents.get(d.ref);
@@ -122,4 +133,20 @@ export function checkReferences(ds: RawDataset, fileOf: (kind: RecordKind, id: s
       });
   }
   return issues;
+}
+
+/**
+ * Why `record` may not be linked to `targetId` as the same event in the dataset `incidents` (a missing
+ * target, the record itself, or a target that is itself linked: name its primary instead); null when it may.
+ */
+export function sameEventProblem(
+  incidents: { get(id: string): { id: string; sameEventAs?: string | undefined } | undefined },
+  recordId: string,
+  targetId: string,
+): string | null {
+  if (targetId === recordId) return 'a record cannot be the same event as itself';
+  const target = incidents.get(targetId);
+  if (!target) return `there is no incident "${targetId}"`;
+  if (target.sameEventAs !== undefined) return `"${targetId}" is itself linked to "${target.sameEventAs}": link to "${target.sameEventAs}" instead (no chains)`;
+  return null;
 }

@@ -206,6 +206,11 @@ export class IncidentIndex {
   readonly focusActorId: string | null;
   /** Built on the first lookup by id: start-up does not pay for a million-entry map nobody asked for. */
   private positionById: Map<string, number> | null = null;
+  /**
+   * Same-event links: for each primary's position, the positions of the records that point at it
+   * (`sameEventAs`), ascending. Those records are not counted: no list but their source's holds them.
+   */
+  private readonly linked = new Map<number, number[]>();
 
   /** The flat columns the lists were built from (a snapshot stores them so a load can skip the records). */
   readonly columns: IncidentColumns;
@@ -227,9 +232,20 @@ export class IncidentIndex {
     }
     this.columns = cols;
     const n = this.incidents.length;
-    const { dayKeys, place, placeIds, partyStart, parties, actorIds, figs, source, sourceIds } = cols;
+    const { dayKeys, place, placeIds, partyStart, parties, actorIds, figs, source, sourceIds, sameEvent } = cols;
     this.dayKeys = dayKeys;
     this.figures = new IncidentFigures(figs);
+    // A record of an event another record already counts (sameEventAs) is left out of every list that
+    // counts: the event is counted once, with its primary's figures.
+    const counted = (pos: number) => !sameEvent || sameEvent[pos]! < 0;
+    if (sameEvent)
+      for (let pos = 0; pos < n; pos++) {
+        const p = sameEvent[pos]!;
+        if (p < 0) continue;
+        const l = this.linked.get(p);
+        if (l) l.push(pos);
+        else this.linked.set(p, [pos]);
+      }
 
     // Lists: one per place at any level of a lineage, then one per actor.
     const listKeys: string[] = [];
@@ -257,6 +273,7 @@ export class IncidentIndex {
     };
     const lengths = new Int32Array(listKeys.length);
     for (let pos = 0; pos < n; pos++) {
+      if (!counted(pos)) continue;
       const ls = lineageLists[place[pos]!]!;
       const focus = involvesFocus(pos);
       for (let k = 0; k < ls.length; k++) {
@@ -268,6 +285,7 @@ export class IncidentIndex {
     const arrays = listKeys.map((_, l) => new Int32Array(lengths[l]!));
     const fill = new Int32Array(listKeys.length);
     for (let pos = 0; pos < n; pos++) {
+      if (!counted(pos)) continue;
       const ls = lineageLists[place[pos]!]!;
       const focus = involvesFocus(pos);
       for (let k = 0; k < ls.length; k++) {
@@ -279,21 +297,30 @@ export class IncidentIndex {
         arrays[l]![fill[l]!++] = pos;
       }
     }
-    const allPositions = new Int32Array(n);
+    let allPositions = new Int32Array(n);
     for (let i = 0; i < n; i++) allPositions[i] = i;
+    if (sameEvent) allPositions = allPositions.filter(counted);
     this.all = new PostingList(allPositions, this.dayKeys, this.figures);
     listKeys.forEach((key, l) => {
       const pl = new PostingList(arrays[l]!, this.dayKeys, this.figures);
       (key.startsWith('p:') ? this.byPlace : key.startsWith('f:') ? this.byFocusPlace : this.byActor).set(key.slice(2), pl);
     });
     // One list per source: a handful of sources, so a counting pass and a filling pass over one column.
+    // A source's list holds the events it reports as counted: its own counted records, and the primary
+    // of each of its linked records (so every source behind a counted event is credited).
     const perSource = new Int32Array(sourceIds.length);
-    for (let pos = 0; pos < n; pos++) perSource[source[pos]!]!++;
-    const sourceLists = sourceIds.map((_, s) => new Int32Array(perSource[s]!));
+    for (let pos = 0; pos < n; pos++) if (counted(pos)) perSource[source[pos]!]!++;
+    let sourceLists = sourceIds.map((_, s) => new Int32Array(perSource[s]!));
     perSource.fill(0);
     for (let pos = 0; pos < n; pos++) {
+      if (!counted(pos)) continue;
       const s = source[pos]!;
       sourceLists[s]![perSource[s]!++] = pos;
+    }
+    if (this.linked.size) {
+      const extra = sourceIds.map(() => [] as number[]);
+      for (const [primary, secondaries] of this.linked) for (const pos of secondaries) extra[source[pos]!]!.push(primary);
+      sourceLists = sourceLists.map((list, s) => (extra[s]!.length ? Int32Array.from(new Set([...list, ...extra[s]!])).sort() : list));
     }
     sourceIds.forEach((id, s) => this.bySource.set(id, new PostingList(sourceLists[s]!, this.dayKeys, this.figures)));
   }
@@ -353,6 +380,34 @@ export class IncidentIndex {
     return this.positions().get(id);
   }
 
+  /** Whether the record at a position is counted (not another record's duplicate, see `sameEventAs`). */
+  isCounted(pos: number): boolean {
+    const se = this.columns.sameEvent;
+    return !se || se[pos]! < 0;
+  }
+
+  /**
+   * The records of the same event that point at this one (its other reports, from other sources), oldest
+   * link first; empty for a record nobody links to.
+   */
+  alsoReported(id: string): Incident[] {
+    const pos = this.linked.size ? this.positionOf(id) : undefined;
+    return pos === undefined ? [] : (this.linked.get(pos)?.map((p) => this.incidents[p]!) ?? []);
+  }
+
+  /** Positions of the records linked to the record at a position (empty when none): no record is read. */
+  linkedPositions(pos: number): readonly number[] {
+    return this.linked.get(pos) ?? [];
+  }
+
+  /** The record an incident is counted under: itself, or the primary its `sameEventAs` names. */
+  countedAs(id: string): Incident | undefined {
+    const pos = this.positionOf(id);
+    if (pos === undefined) return undefined;
+    const p = this.columns.sameEvent?.[pos] ?? -1;
+    return this.incidents[p >= 0 ? p : pos];
+  }
+
   forPlace(placeId: string): PostingList | undefined {
     return this.byPlace.get(placeId);
   }
@@ -404,6 +459,11 @@ export interface IncidentColumns {
   sourceIds: string[];
   /** STRIDE figures per incident (see IncidentFigures). */
   figs: Int32Array;
+  /**
+   * Per position, the position of the record it is the same event as (`sameEventAs`), or -1; absent
+   * when no record links to another.
+   */
+  sameEvent?: Int32Array;
   /** Ids by position, when the records themselves are not in memory. */
   ids?: readonly string[];
 }
@@ -431,6 +491,7 @@ function buildColumns(incidents: readonly Incident[], focusActorId: string | nul
   const source = new Int32Array(n);
   const sourceNumber = new Map<string, number>();
   const sourceIds: string[] = [];
+  const links: { pos: number; target: string }[] = [];
   const actorOf = (id: string) => {
     let a = actorNumber.get(id);
     if (a === undefined) {
@@ -457,6 +518,7 @@ function buildColumns(incidents: readonly Incident[], focusActorId: string | nul
     }
     source[i] = s;
     IncidentFigures.write(figs, i * STRIDE, inc, focusActorId);
+    if (inc.sameEventAs !== undefined) links.push({ pos: i, target: inc.sameEventAs });
     if (partyCount + inc.casualties.length + 1 > parties.length) {
       const bigger = new Int32Array(parties.length * 2 + inc.casualties.length + 1);
       bigger.set(parties);
@@ -473,7 +535,26 @@ function buildColumns(incidents: readonly Incident[], focusActorId: string | nul
     }
     partyStart[i + 1] = partyCount;
   }
-  return { sorted, columns: { dayKeys, place, placeIds, partyStart, parties: parties.slice(0, partyCount), actorIds, source, sourceIds, figs } };
+  const columns: IncidentColumns = { dayKeys, place, placeIds, partyStart, parties: parties.slice(0, partyCount), actorIds, source, sourceIds, figs };
+  if (links.length) columns.sameEvent = sameEventColumn(sorted, links);
+  return { sorted, columns };
+}
+
+/**
+ * The sameEvent column from the links found. A link whose target is missing, is the record itself or
+ * is itself linked (which validation refuses) is ignored: that record then counts on its own.
+ */
+function sameEventColumn(sorted: readonly Incident[], links: readonly { pos: number; target: string }[]): Int32Array {
+  const targets = new Map<string, number>(links.map((l) => [l.target, -1]));
+  sorted.forEach((inc, pos) => {
+    if (targets.has(inc.id)) targets.set(inc.id, inc.sameEventAs === undefined ? pos : -1);
+  });
+  const col = new Int32Array(sorted.length).fill(-1);
+  for (const l of links) {
+    const p = targets.get(l.target)!;
+    if (p !== l.pos) col[l.pos] = p;
+  }
+  return col;
 }
 
 /**

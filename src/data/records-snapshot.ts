@@ -43,6 +43,7 @@ export function writeRecordsSnapshot(ds: Dataset, path: string): void {
     db.transaction(() => {
       meta.run('header', JSON.stringify(header));
       for (const name of TYPED_COLUMNS) meta.run(name, bytesOf(cols[name]));
+      if (cols.sameEvent) meta.run('sameEvent', bytesOf(cols.sameEvent));
       meta.run('ids', Buffer.from(ds.incidents.ids().join('\n'), 'utf8'));
       for (let i = 0; i < incs.length; i++) record.run(i, JSON.stringify(incs[i]));
     })();
@@ -114,6 +115,8 @@ export function openRecordsSnapshot(path: string): Dataset {
       figs: blob('figs'),
       ids: h.n ? String(ids).split('\n') : [],
     };
+    // Present only when some record links to another (sameEventAs).
+    if (value.get('sameEvent') !== undefined) columns.sameEvent = blob('sameEvent');
     const json = db.prepare<[number], string>('SELECT json FROM records WHERE pos = ?').pluck();
     const records = lazyArray(h.n, (i) => JSON.parse(json.get(i)!) as Incident);
     return new Dataset({ ...h.rest, incidents: records as Incident[] }, columns);

@@ -184,6 +184,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE digest_deliveries ADD COLUMN mono_origin TEXT;
     `,
   },
+  // --- same-event-ged (issue 13): the digest's actor filter. One column; mirrored by the PostgreSQL store. ---
+  {
+    version: 7,
+    description: 'digest subscriptions: an actor filter beside the place filter',
+    up: `
+      -- NULL: the dataset's focus actor (the default, as /attacks); 'any': all recorded violence; else an actor id.
+      ALTER TABLE digest_subscriptions ADD COLUMN actor_id TEXT;
+    `,
+  },
   {
     version: 10,
     description: 'coordination between processes: leases (work one process does at a time) and the shared REST rate bucket',
