@@ -7,7 +7,7 @@
  * `npm run lint:deps` checks them; every rule is an error.
  */
 const KIT = '^(commands/kit|src/command|src/replies|src/render)/';
-const SERVICES = 'digest|alerts|feeds|review|ops';
+const SERVICES = 'digest|alerts|feeds|review|ops|cluster';
 const TRANSPORTS_AND_SERVICES = `^src/(discord|cli|${SERVICES})/`;
 
 /** @type {import('dependency-cruiser').IConfiguration} */

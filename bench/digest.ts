@@ -22,7 +22,7 @@ import type { Subscription } from '../src/core/digest/types.ts';
 import { createBot } from '../src/discord/bot.ts';
 import { createLogger } from '../src/discord/logger.ts';
 import { openDatabase } from '../src/storage/db.ts';
-import { FakeDiscord, snowflake, type FakeGuild, type InjectedResponse } from '../testkit/fake-discord.ts';
+import { FakeDiscord, snowflake, type FakeGuild } from '../testkit/fake-discord.ts';
 
 if (!isMainThread) {
   await serveDiscord(workerData as { guilds: FakeGuild[]; limit: number });
@@ -30,36 +30,18 @@ if (!isMainThread) {
   await main();
 }
 
-/** The local Discord server, on the worker thread, enforcing the global limit by arrival time. */
+/** The local Discord server, on the worker thread, enforcing the global limit by arrival time (testkit/fake-discord.ts). */
 async function serveDiscord({ guilds, limit }: { guilds: FakeGuild[]; limit: number }): Promise<void> {
-  const server = await new FakeDiscord({ guilds, validateBodies: false }).start();
-  const arrivals: number[] = [];
+  const server = await new FakeDiscord({ guilds, validateBodies: false, globalRateLimit: limit }).start();
   const okAt: number[] = [];
-  let tooMany = 0;
-  const limited: InjectedResponse = { status: 429, times: Number.MAX_SAFE_INTEGER };
-  server.injectResponse((r) => {
-    if (!/^\/channels\/\d+\/messages$/.test(r.route) || r.method !== 'POST') return false;
-    const now = performance.now();
-    while (arrivals.length && arrivals[0]! <= now - 1000) arrivals.shift();
-    if (arrivals.length < limit) {
-      arrivals.push(now);
-      okAt.push(now);
-      return false;
-    }
-    const retryAfter = Math.max(0.001, (arrivals[0]! + 1000 - now) / 1000);
-    limited.body = { message: 'You are being rate limited.', retry_after: retryAfter, global: true };
-    limited.headers = { 'retry-after': retryAfter.toFixed(3), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' };
-    tooMany++;
-    return true;
-  }, limited);
+  server.onRequest((r) => {
+    if (r.method === 'POST' && /^\/channels\/\d+\/messages$/.test(r.route) && r.status === 200) okAt.push(performance.now());
+  });
   parentPort!.postMessage({ token: server.token, applicationId: server.applicationId, apiUrl: server.apiUrl });
   parentPort!.on('message', async (msg) => {
     if (msg === 'report') {
-      let maxInOneSecond = 0;
-      for (let i = 0, j = 0; i < okAt.length; i++) {
-        while (okAt[i]! - okAt[j]! >= 1000) j++;
-        maxInOneSecond = Math.max(maxInOneSecond, i - j + 1);
-      }
+      const maxInOneSecond = server.mostInOneSecond();
+      const tooMany = server.globalRateLimited;
       const messages = [...server.channelMessages.values()].reduce((n, l) => n + l.length, 0);
       parentPort!.postMessage({ ok: okAt.length, tooMany, first: okAt[0] ?? 0, last: okAt.at(-1) ?? 0, maxInOneSecond, messages });
     } else if (msg === 'stop') {

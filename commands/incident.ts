@@ -23,7 +23,12 @@ export const incident = defineCommand({
           (close.length ? ` Close matches: ${close.map((c) => `\`${c.value}\``).join(', ')}.` : ' Use /attacks to find incident ids.'),
       );
     }
-    return incidentReply(ds, inc, findRelatedIncidents(ds, inc));
+    // The event's other records: the primary it is counted under, or the reports linked to it (sameEventAs).
+    const primary = ds.incidents.countedAs(inc.id);
+    const sameEvent = primary && primary.id !== inc.id ? { primary, also: [] } : { primary: null, also: ds.incidents.alsoReported(inc.id) };
+    const linked = new Set([primary?.id, ...sameEvent.also.map((r) => r.id)]);
+    const related = findRelatedIncidents(ds, inc).filter((r) => !linked.has(r.id));
+    return incidentReply(ds, inc, related, sameEvent);
   },
   autocomplete(focused, _o, ctx) {
     return incidentChoices(ctx.dataset(), focused.value);

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { commandByName, commands } from '../commands/index.ts';
 import type { CommandContext } from '../commands/kit/command.ts';
-import { loadAppConfigOrExit, type AppConfig, type BotConfig } from './config.ts';
+import { loadAppConfigOrExit, ownShardIds, type AppConfig, type BotConfig } from './config.ts';
 import type { Dataset } from './core/dataset.ts';
 import { DatasetError } from './core/dataset-issue.ts';
 import { DEFAULT_DATA_DIR, loadDataset } from './data/load-dataset.ts';
@@ -26,7 +26,27 @@ import type { Logger } from './discord/logger.ts';
  * and `ask` answer without it, and start faster.
  */
 async function discordSide() {
-  const [bot, logger, sharding, deploy, digest, alerts, review, crash, startup, metrics, ops, instrument, publishLoop, living, feedConfig] = await Promise.all([
+  const [
+    bot,
+    logger,
+    sharding,
+    deploy,
+    digest,
+    alerts,
+    review,
+    crash,
+    startup,
+    metrics,
+    ops,
+    instrument,
+    cluster,
+    restLimit,
+    feedStore,
+    feedPoll,
+    publishLoop,
+    living,
+    feedConfig,
+  ] = await Promise.all([
     import('./discord/bot.ts'),
     import('./discord/logger.ts'),
     import('./discord/sharding.ts'),
@@ -39,6 +59,10 @@ async function discordSide() {
     import('./ops/metrics.ts'),
     import('./ops/ops-plugin.ts'),
     import('./ops/instrument-commands.ts'),
+    import('./cluster/index.ts'),
+    import('./discord/rest-rate-limit.ts'),
+    import('./feeds/open-feed-store.ts'),
+    import('./feeds/poll-in-bot.ts'),
     import('./review/publish-plugin.ts'),
     import('./data/living-dataset.ts'),
     import('./feeds/feed-config.ts'),
@@ -56,6 +80,10 @@ async function discordSide() {
     ...metrics,
     ...ops,
     ...instrument,
+    ...cluster,
+    ...restLimit,
+    ...feedStore,
+    ...feedPoll,
     ...publishLoop,
     ...living,
     ...feedConfig,
@@ -109,7 +137,7 @@ function warnOffline(config: AppConfig): void {
 
 // ------------------------------------------------------------------------------ Discord
 
-/** One bot client in this process: the whole bot when unsharded, or one ShardingManager child. */
+/** One bot client in this process: the whole bot, this machine's one shard, or one ShardingManager child. */
 async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingManager: boolean): Promise<Bot> {
   const {
     createBot,
@@ -124,12 +152,31 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     createBotMetrics,
     createOpsPlugin,
     instrumentCommands,
+    coordinationOn,
+    createClusterPlugin,
+    globallyLimitedRequests,
     createPublishLoopPlugin,
     livingDataset,
     readFeedsFile,
     FeedsFileError,
     ALERTED_UNTIL_KEY,
   } = await discordSide();
+  // The bot's state, opened first (a database that cannot be reached stops the start at once), once for
+  // every service: PostgreSQL with DATABASE_URL (shared by every process and machine), else SQLite in the
+  // state folder (shared by this machine's processes).
+  let backend: StoreBackend;
+  try {
+    backend = await openStoreBackend({ databaseUrl: config.databaseUrl, stateDir: config.stateDir });
+  } catch (err) {
+    // DATABASE_URL unreachable, or a database migrated by a newer release: a configuration to fix (exit 2).
+    // Anything else (an unwritable STATE_DIR): named, before any login (exit 1).
+    const refused = err instanceof StoreError || err instanceof SchemaTooNewError;
+    if (refused) logger.fatal(err.message);
+    else logger.fatal({ err, stateDir: config.stateDir }, 'could not open the state database');
+    await flushLogger(logger);
+    process.exit(refused ? 2 : 1);
+  }
+  const stateBackend = backend;
   // Hot reload: edits to the data are validated and swapped in; an invalid change keeps the last good
   // dataset. One watcher per process, shared by the handlers and the digest, so a reload reaches both.
   let data: DatasetWatcher;
@@ -144,9 +191,6 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     await flushLogger(logger);
     process.exit(1);
   }
-  // PostgreSQL (DATABASE_URL) is opened here, before anything else needs it: unreachable, or migrated by a
-  // newer version, it stops the bot with one line (exit 2). SQLite is opened by the digest plugin in STATE_DIR.
-  const backend = config.databaseUrl ? await openPostgresOrExit(config, logger, flushLogger) : null;
   // The feeds file is validated at boot (a bad entry stops the bot, naming it), then read at each pass.
   try {
     readFeedsFile(config.feedsFile);
@@ -167,25 +211,38 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
   const dataset: () => Dataset = living.current;
   // Metrics are counted only when something serves them (HTTP_PORT).
   const metrics = config.httpPort !== null ? createBotMetrics() : null;
-  // The daily digest: /digest's storage and permission check, and the scheduler that posts (only for
-  // guilds on this process's shards). Its database lives in the state folder.
+  // Coordination with the bot's other processes: leases (shards, one-at-a-time jobs) and the shared REST
+  // rate bucket, in the same database.
+  const coordination = coordinationOn(stateBackend);
+  let backendOpen = true;
+  const cluster = createClusterPlugin({
+    coordination,
+    logger: logger.child({ component: 'cluster' }),
+    jobs: [
+      // The news feeds in FEEDS_FILE, polled by one process at a time; each new article drafted for review.
+      { name: 'feed-poll', everyMs: 60_000, run: async () => void (await publishLoop.pollOnce()) },
+    ],
+    // Last to stop: closes the state database after every service has finished with it.
+    close: async () => {
+      backendOpen = false;
+      await closeStoreBackend(stateBackend);
+    },
+  });
+  // The daily digest: /digest's storage and permission check, and the scheduler that posts for guilds on
+  // this process's shards, and on shards whose process died (the cluster's shard leases).
   const digest = createDigestPlugin({
     dataset,
-    ...(backend ? { backend } : { stateDir: config.stateDir }),
-    ...(metrics ? { runner: { onOutcome: (outcome) => metrics.digests.inc({ outcome }) } } : {}),
+    backend: stateBackend,
+    runner: { holdsGuild: cluster.holdsGuild, ...(metrics ? { onOutcome: (outcome) => metrics.digests.inc({ outcome }) } : {}) },
   });
-  // Alerts: /alerts, and a runner posting newly published incidents; after the digest, whose database,
-  // REST manager and invalid-request count it shares.
   const alerts = createAlertsPlugin({ digest, dataset, ...(config.discord.alertsPerHour ? { maxPerHour: config.discord.alertsPerHour } : {}) });
   // The review channel (REVIEW_CHANNEL_ID and REVIEWER_ROLE_ID): drafts posted with Approve / Edit / Reject;
-  // its store is on the digest's backend.
+  // its store is on the state backend.
   const review = config.discord.review
     ? createReviewPlugin({
         store: () => {
-          const backend = digest.backend();
-          if (!backend) throw new Error('the digest plugin must be listed before the review plugin (the review queue is in its database)');
           // SQLite in the state folder, or PostgreSQL (DATABASE_URL) shared by every process: a draft is decided once either way.
-          return reviewStoreOn(backend);
+          return reviewStoreOn(stateBackend);
         },
         dataset,
         channelId: config.discord.review.channelId,
@@ -193,28 +250,35 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
       })
     : null;
   // Feeds → drafts → review → published: after the digest (its database) and alerts (told of each publication).
-  // New drafts are posted to the review channel at once; an approval there is swapped in at once.
+  // New drafts are posted to the review channel at once; an approval there is swapped in at once. The
+  // cluster's 'feed-poll' job runs its passes (one process at a time).
   const publishLoop = createPublishLoopPlugin({
     digest,
     alerts,
     living,
     feeds: () => readFeedsFile(config.feedsFile),
+    pollCron: null,
     ...(review ? { onDrafted: () => review.onDraftsQueued() } : {}),
   });
   review?.onPublished(async () => void (await publishLoop.published()));
   const bot = createBot({
     config: config.discord,
     logger,
+    // The bot token's global limit (50 requests/s) holds across every process: each request that counts
+    // toward it takes a token from the shared bucket first (the digest's REST manager copies these options).
+    clientOptions: {
+      rest: { makeRequest: globallyLimitedRequests((signal) => (backendOpen ? coordination.globalRest.take(signal) : Promise.resolve())) },
+    },
     commands: metrics ? instrumentCommands(commands, metrics) : commands,
     dataset,
     plugins: [
       digest,
+      // Alerts: /alerts, and a runner posting newly published incidents; after the digest, whose database,
+      // REST manager and invalid-request count it shares.
       alerts,
       ...(review ? [review] : []),
       publishLoop,
       { name: 'dataset-watcher', onStop: () => data.close() },
-      // Last: the services above stop first, then the database they share is closed.
-      ...(backend ? [{ name: 'database', onStop: () => closeStoreBackend(backend) }] : []),
       // The invite link at ready, and a warning when the registered commands differ from these.
       createStartupReportPlugin({ permissions: [...DIGEST_PERMISSIONS], definitions: commands.map((c) => c.definition as unknown as Record<string, unknown>) }),
       ...(metrics && config.httpPort !== null
@@ -226,9 +290,12 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
             }),
           ]
         : []),
+      // Last: it stops after the others (their last requests still take tokens), releasing its leases.
+      cluster,
     ],
-    // Unsharded: exactly shard 0 of 1. In a ShardingManager child discord.js reads SHARDS/SHARD_COUNT itself.
-    ...(inShardingManager ? {} : { shards: [0], shardCount: 1 }),
+    // This machine's one shard (shard 0 of 1 when unsharded). In a ShardingManager child discord.js reads
+    // SHARDS/SHARD_COUNT itself.
+    ...(inShardingManager ? {} : { shards: ownShardIds(config.discord), shardCount: config.discord.shardCount }),
   });
   installCrashGuard({ logger, activity: () => bot.activity() });
   let shuttingDown = false;
@@ -265,28 +332,13 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
   return bot;
 }
 
-/**
- * Connects to PostgreSQL and applies pending migrations; when it cannot be reached, or a newer version of
- * the bot migrated it, logs one line naming DATABASE_URL without its password and exits with code 2.
- */
-async function openPostgresOrExit(config: OnlineConfig, logger: Logger, flush: (l: Logger) => Promise<void>): Promise<StoreBackend> {
-  try {
-    return await openStoreBackend({ databaseUrl: config.databaseUrl, stateDir: config.stateDir });
-  } catch (err) {
-    if (!(err instanceof StoreError || err instanceof SchemaTooNewError)) throw err;
-    logger.fatal(err.message);
-    await flush(logger);
-    process.exit(2);
-  }
-}
-
-/** SHARD_COUNT > 1: discord.js's ShardingManager, one child process per shard, respawned with backoff. */
+/** Several shards on this machine: discord.js's ShardingManager, one child process per shard, respawned with backoff. */
 async function runShardingManager(config: OnlineConfig, logger: Logger): Promise<void> {
   const { buildShardingManager, flushLogger, installCrashGuard, respawnWithBackoff } = await discordSide();
   const manager = buildShardingManager(config.discord);
   const shardCount = config.discord.shardCount;
   manager.on('shardCreate', (shard) => {
-    logger.info({ shardId: shard.id, totalShards: shardCount }, 'shard process started');
+    logger.info({ shardId: shard.id, totalShards: shardCount, shardIds: manager.shardList }, 'shard process started');
     shard.on('death', () => logger.warn({ shardId: shard.id }, 'shard process exited'));
   });
   respawnWithBackoff(manager, { logger });
@@ -330,7 +382,8 @@ export async function start(): Promise<void> {
   }
   const online = config as OnlineConfig;
   const logger = await loggerFor(online);
-  if (online.discord.shardCount > 1) await runShardingManager(online, logger);
+  // SHARD_IDS splits the shards between machines: each runs only its own.
+  if (ownShardIds(online.discord).length > 1) await runShardingManager(online, logger);
   else await startBotProcess(online, logger, false);
 }
 

@@ -46,6 +46,21 @@ const EnvSchema = z.object({
       .max(1024)
       .default(1),
   ),
+  /** This machine's shards, e.g. `0-3` or `0,2`; unset: all of them (checked against SHARD_COUNT below). */
+  SHARD_IDS: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .transform((text, ctx) => {
+        const ids = parseShardIds(text);
+        if (typeof ids === 'string') {
+          ctx.addIssue({ code: 'custom', message: ids });
+          return z.NEVER;
+        }
+        return ids;
+      })
+      .optional(),
+  ),
   ALERTS_PER_HOUR: z.preprocess(
     unsetIfEmpty,
     z.coerce
@@ -93,8 +108,42 @@ const EnvSchema = z.object({
   ),
 });
 
+/** Every environment variable the configuration reads (for checks of deployment files against it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
+/**
+ * `0-3`, `0,2`, `0-1,4`: shard numbers and inclusive ranges, separated by commas. Returns the ids sorted
+ * without repeats, or what is wrong in words.
+ */
+export function parseShardIds(text: string): number[] | string {
+  const ids = new Set<number>();
+  for (const part of text.split(',').map((p) => p.trim())) {
+    const m = /^(\d{1,4})(?:\s*-\s*(\d{1,4}))?$/.exec(part);
+    if (!m) return `must list shard numbers or ranges, such as 0-3 or 0,2 (got "${text}")`;
+    const from = Number(m[1]);
+    const to = m[2] === undefined ? from : Number(m[2]);
+    if (to < from) return `has a range that runs backwards: "${part}" (write ${to}-${from})`;
+    for (let i = from; i <= to; i++) ids.add(i);
+  }
+  return [...ids].sort((a, b) => a - b);
+}
+
+/** SHARD_IDS must name shards that exist (below SHARD_COUNT). */
+function checkShardIds<S extends z.ZodType<{ SHARD_COUNT: number; SHARD_IDS?: number[] | undefined }>>(schema: S) {
+  return schema.superRefine((e, ctx) => {
+    const beyond = (e.SHARD_IDS ?? []).filter((id) => id >= e.SHARD_COUNT);
+    if (beyond.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SHARD_IDS'],
+        message: `names shard ${beyond.join(', ')}, but SHARD_COUNT is ${e.SHARD_COUNT} (shards 0-${e.SHARD_COUNT - 1})`,
+      });
+  });
+}
+
 /** The settings of a run without Discord (the offline console, `ask`): no token or application id needed. */
-const OfflineEnvSchema = EnvSchema.omit({ DISCORD_TOKEN: true, DISCORD_APPLICATION_ID: true });
+const OfflineEnvSchema = checkShardIds(EnvSchema.omit({ DISCORD_TOKEN: true, DISCORD_APPLICATION_ID: true }));
+const OnlineEnvSchema = checkShardIds(EnvSchema);
 
 /** What the Discord runtime needs. */
 export interface BotConfig {
@@ -104,8 +153,13 @@ export interface BotConfig {
   guildId?: string;
   /** REST base of a Discord-compatible server (discord.js `rest.api`), e.g. http://127.0.0.1:3000/api. */
   apiUrl?: string;
-  /** Shards in total; more than 1 runs discord.js's ShardingManager. */
+  /** Shards in total (SHARD_COUNT), over every machine. */
   shardCount: number;
+  /**
+   * This machine's shards (SHARD_IDS), sorted; unset: all of them. One runs in this process, several run
+   * under discord.js's ShardingManager, one child process each.
+   */
+  shardIds?: number[];
   /** At most this many alerts a channel in any hour (ALERTS_PER_HOUR, default 10); the rest wait their turn. */
   alertsPerHour?: number;
   /** The review channel and the reviewer role (REVIEW_CHANNEL_ID, REVIEWER_ROLE_ID); absent: drafts are reviewed with `npm run review` only. */
@@ -159,22 +213,28 @@ function parse<S extends z.ZodType>(schema: S, env: Env): z.output<S> {
   return parsed.data;
 }
 
-function botConfigOf(e: z.output<typeof EnvSchema>): BotConfig {
+function botConfigOf(e: z.output<typeof OnlineEnvSchema>): BotConfig {
   return {
     token: e.DISCORD_TOKEN,
     applicationId: e.DISCORD_APPLICATION_ID,
     ...(e.DISCORD_GUILD_ID ? { guildId: e.DISCORD_GUILD_ID } : {}),
     ...(e.DISCORD_API_URL ? { apiUrl: e.DISCORD_API_URL } : {}),
     shardCount: e.SHARD_COUNT,
+    ...(e.SHARD_IDS ? { shardIds: e.SHARD_IDS } : {}),
     ...(e.ALERTS_PER_HOUR !== undefined ? { alertsPerHour: e.ALERTS_PER_HOUR } : {}),
     ...(e.REVIEW_CHANNEL_ID && e.REVIEWER_ROLE_ID ? { review: { channelId: e.REVIEW_CHANNEL_ID, reviewerRoleId: e.REVIEWER_ROLE_ID } } : {}),
     logLevel: e.LOG_LEVEL,
   };
 }
 
+/** This machine's shards: SHARD_IDS, or every shard of SHARD_COUNT. */
+export function ownShardIds(config: Pick<BotConfig, 'shardCount' | 'shardIds'>): number[] {
+  return config.shardIds ?? Array.from({ length: config.shardCount }, (_, i) => i);
+}
+
 /** The Discord runtime's settings; throws ConfigError naming every bad or missing variable. */
 export function loadConfig(env: Env = process.env): BotConfig {
-  return botConfigOf(parse(EnvSchema, env));
+  return botConfigOf(parse(OnlineEnvSchema, env));
 }
 
 /**
@@ -183,7 +243,7 @@ export function loadConfig(env: Env = process.env): BotConfig {
  */
 export function loadAppConfig(env: Env = process.env): AppConfig {
   const online = unsetIfEmpty(env.DISCORD_TOKEN) !== undefined;
-  const e = online ? parse(EnvSchema, env) : parse(OfflineEnvSchema, env);
+  const e = online ? parse(OnlineEnvSchema, env) : parse(OfflineEnvSchema, env);
   const warnings: string[] = [];
   let stateDir = e.STATE_DIR;
   if (e.DATA_DIR !== undefined) {
@@ -197,7 +257,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     }
   }
   return {
-    discord: online ? botConfigOf(e as z.output<typeof EnvSchema>) : null,
+    discord: online ? botConfigOf(e as z.output<typeof OnlineEnvSchema>) : null,
     datasetDir: e.DATASET_DIR === undefined ? undefined : resolve(e.DATASET_DIR),
     stateDir: resolve(stateDir ?? './var'),
     snapshots: e.INCIDENT_BOT_SNAPSHOT === 'on',

@@ -74,6 +74,12 @@ export interface FakeDiscordOptions {
   now?: () => number;
   /** How long a nonce is remembered with enforce_nonce (Discord: "the past few minutes"). Default 5 minutes. */
   nonceWindowMs?: number;
+  /**
+   * The bot token's global limit, as Discord enforces it: at most this many requests in any 1-second
+   * window (by arrival; interaction callbacks and webhooks are exempt), the excess answered with a global
+   * 429. Default 50; null: not enforced (still counted: `mostInOneSecond()`).
+   */
+  globalRateLimit?: number | null;
 }
 
 export interface RecordedRequest {
@@ -200,6 +206,11 @@ export class FakeDiscord {
   private readonly holds: { matcher: RequestMatcher; until: Promise<unknown>; remaining: number }[] = [];
   private readonly now: () => number;
   private readonly nonceWindowMs: number;
+  private readonly globalRateLimit: number | null;
+  /** Arrival times (ms, performance.now) of the requests that count toward the global limit and were let through. */
+  private readonly globalArrivals: number[] = [];
+  /** Requests answered with a global 429 (over the limit in their second). */
+  globalRateLimited = 0;
 
   constructor(options: FakeDiscordOptions = {}) {
     this.token = options.token ?? 'fake-token.for-tests-only.xyz';
@@ -216,6 +227,46 @@ export class FakeDiscord {
     };
     this.now = options.now ?? Date.now;
     this.nonceWindowMs = options.nonceWindowMs ?? 5 * 60_000;
+    this.globalRateLimit = options.globalRateLimit === undefined ? 50 : options.globalRateLimit;
+  }
+
+  /** The most requests counting toward the global limit that arrived (and were let through) in any 1-second window. */
+  mostInOneSecond(): number {
+    const a = this.globalArrivals;
+    let most = 0;
+    for (let i = 0, j = 0; i < a.length; i++) {
+      while (a[i]! - a[j]! >= 1000) j++;
+      most = Math.max(most, i - j + 1);
+    }
+    return most;
+  }
+
+  /** Whether a request counts toward the global limit (Discord exempts interaction callbacks and webhooks). */
+  private countsGlobally(r: RecordedRequest): boolean {
+    return r.decodedPath.startsWith('/api/v10/') && !/^\/(interactions|webhooks)\//.test(r.route);
+  }
+
+  /** A global 429 for a request over the limit in its second, else null (and the request is counted). */
+  private overGlobalLimit(r: RecordedRequest): { retryAfter: number } | null {
+    if (!this.countsGlobally(r)) return null;
+    const t = performance.now();
+    const limit = this.globalRateLimit;
+    if (limit !== null) {
+      // Those in the last second: a binary search, as arrivals are in order.
+      let lo = 0;
+      let hi = this.globalArrivals.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (this.globalArrivals[mid]! <= t - 1000) lo = mid + 1;
+        else hi = mid;
+      }
+      if (this.globalArrivals.length - lo >= limit) {
+        this.globalRateLimited++;
+        return { retryAfter: Math.max(0.001, (this.globalArrivals[this.globalArrivals.length - limit]! + 1000 - t) / 1000) };
+      }
+    }
+    this.globalArrivals.push(t);
+    return null;
   }
 
   /** REST base to give discord.js as `rest.api` (DISCORD_API_URL). */
@@ -756,8 +807,13 @@ export class FakeDiscord {
     let status: number;
     let responseBody: unknown;
     let headers: Record<string, string> = this.rateLimitHeaders(route);
-    const injected = this.injected.find((i) => i.remaining > 0 && matches(i.matcher, record));
-    if (injected) {
+    const over = this.overGlobalLimit(record);
+    const injected = over ? undefined : this.injected.find((i) => i.remaining > 0 && matches(i.matcher, record));
+    if (over) {
+      status = 429;
+      responseBody = { message: 'You are being rate limited.', retry_after: over.retryAfter, global: true };
+      headers = { ...headers, 'retry-after': over.retryAfter.toFixed(3), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' };
+    } else if (injected) {
       injected.remaining -= 1;
       if (injected.response.afterEffect) this.route(record);
       status = injected.response.status;

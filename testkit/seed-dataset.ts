@@ -1,6 +1,5 @@
 import { Dataset } from '../src/core/dataset.ts';
-import { DEFAULT_DATA_DIR } from '../src/data/load-dataset.ts';
-import { loadRawDataset } from '../src/data/load-dataset.ts';
+import { shippedRecords } from './shipped-dataset.ts';
 import type { CommandContext } from '../commands/kit/command.ts';
 
 export const SEED_SOURCE = 'is-comeback-2019';
@@ -13,7 +12,7 @@ let cached: Dataset | null = null;
  */
 export function seedDataset(): Dataset {
   if (cached) return cached;
-  const raw = loadRawDataset(DEFAULT_DATA_DIR);
+  const raw = shippedRecords();
   cached = new Dataset({
     ...raw,
     incidents: raw.incidents.filter((r) => r.sourceId === SEED_SOURCE),

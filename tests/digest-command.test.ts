@@ -124,6 +124,54 @@ describe('/digest', () => {
     expect(Object.keys(c.services!)).toEqual(['digest', 'alerts']);
   });
 
+  it('set keeps a place and an actor filter, status shows both, preview uses them', async () => {
+    const c = track(ctx('2019-08-23T06:00:00Z'));
+    const r = await digest.handle(
+      { subcommand: 'set', channel: CHANNEL, time: '08:00', timezone: 'Asia/Baghdad', place: 'iraq', actor: 'Kurdish security forces' },
+      c,
+    );
+    expect(r.content).toContain('covering Iraq · incidents involving Kurdish security forces');
+    expect(await storeOf(c).getSubscription(GUILD)).toMatchObject({ placeId: 'iraq', actorId: 'kurdish-security-forces' });
+    const st = await digest.handle({ subcommand: 'status' }, c);
+    expect(st.content).toContain('**Filter:** Iraq · incidents involving Kurdish security forces');
+    // the preview (no place or actor given) takes the stored filter: of the seed's Iraqi attacks, only the one on Kurdish forces
+    const p = await digest.handle({ subcommand: 'preview' }, track(ctx('2019-08-23T06:00:00Z')));
+    expect(p.embeds![0]!.description).toContain('diyala-police-2019-08-22'); // another context: no filter stored
+    const filtered = await digest.handle({ subcommand: 'preview' }, c);
+    expect(filtered.embeds![0]!.description).not.toContain('diyala-police-2019-08-22');
+    expect(filtered.embeds![0]!.description).toMatch(/^No source covers \*\*Thursday 22 August 2019\*\* .* in Iraq yet/); // the seed has no systematic source
+    // actor:any widens to all recorded violence; no actor is the default (the focus actor)
+    await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '08:00', timezone: 'Asia/Baghdad', actor: 'any' }, c);
+    expect(await storeOf(c).getSubscription(GUILD)).toMatchObject({ placeId: null, actorId: 'any' });
+    expect((await digest.handle({ subcommand: 'status' }, c)).content).toContain('**Filter:** everywhere · all recorded violence');
+    await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '08:00', timezone: 'Asia/Baghdad' }, c);
+    expect((await digest.handle({ subcommand: 'status' }, c)).content).toContain(
+      '**Filter:** everywhere · incidents involving the Islamic State (the default)',
+    );
+  });
+
+  it('an unknown place or actor is refused in plain words and changes nothing', async () => {
+    const c = track(ctx('2019-08-22T12:00:00Z'));
+    await digest.handle({ subcommand: 'set', channel: CHANNEL, time: '08:00', timezone: 'Asia/Baghdad', place: 'syria', actor: 'IS' }, c);
+    const before = await storeOf(c).getSubscription(GUILD);
+    await expect(
+      digest.handle({ subcommand: 'set', channel: CHANNEL, time: '09:00', timezone: 'UTC', place: 'iraq', actor: 'Zorblax Brigade' }, c),
+    ).rejects.toThrow(/^I don't know the actor "Zorblax Brigade"/);
+    await expect(digest.handle({ subcommand: 'set', channel: CHANNEL, time: '09:00', timezone: 'UTC', place: 'atlantis', actor: 'IS' }, c)).rejects.toThrow(
+      /^I don't know the place "atlantis"/,
+    );
+    expect(await storeOf(c).getSubscription(GUILD)).toEqual(before);
+    expect(before).toMatchObject({ placeId: 'syria', actorId: 'islamic-state', time: '08:00' });
+  });
+
+  it('autocompletes actors and places like the other commands', async () => {
+    const c = track(ctx('2019-08-22T12:00:00Z'));
+    const actors = await digest.autocomplete!({ name: 'actor', value: 'kurd' }, {}, c);
+    expect(actors.map((x) => x.value)).toContain('kurdish-security-forces');
+    const places = await digest.autocomplete!({ name: 'place', value: 'diya' }, {}, c);
+    expect(places[0]!.value).toBe('diyala-province');
+  });
+
   it('autocompletes IANA zones', async () => {
     const c = track(ctx('2019-08-22T12:00:00Z'));
     const r = await digest.autocomplete!({ name: 'timezone', value: 'bagh' }, {}, c);

@@ -130,6 +130,7 @@ describe('composeDigest', () => {
     expect(summary).toMatchObject({ dayCount: 1, lateCount: 1 });
     const late = d.slice(d.indexOf('**Reported late**'));
     expect(idsIn(late)).toEqual(['daraa-security-post-2019-07-28']);
+    expect(late).toMatch(/^\*\*Reported late\*\*: 1 incident from 28 Jul 2019 first recorded since the last digest \(they occurred earlier\)\./);
     expect(idsIn(d)).toEqual(['diyala-police-2019-08-22', 'daraa-security-post-2019-07-28']); // each once
   });
 
@@ -138,6 +139,9 @@ describe('composeDigest', () => {
     const { payload, summary } = composeDigestWithSummary(ds, w, { placeId: null }, 'UTC');
     expect(summary.lateCount).toBe(1);
     expect(idsIn(payload.embeds![0]!.description)).toEqual(['diyala-police-2019-08-22', 'homs-army-2019-08-18']);
+    expect(payload.embeds![0]!.description).toContain(
+      '**Reported late**: 1 incident from 18 Aug 2019 dated on days no digest covered (they occurred earlier).',
+    );
   });
 
   it('keeps to the place filter', () => {
@@ -148,6 +152,23 @@ describe('composeDigest', () => {
     expect(idsIn(e.description)).toEqual(['homs-army-2019-08-18', 'daraa-security-post-2019-07-28']);
     const countries = e.fields!.find((f) => f.name.startsWith('By country'))!.value;
     expect(countries).not.toContain('Iraq');
+  });
+
+  it('keeps to the actor filter, with or without a place, and says what it counts', () => {
+    const w = win('2019-08-22', { previousDay: '2019-07-01' });
+    const army = composeDigest(ds, w, { placeId: null, actor: 'syrian-army' }, 'UTC').embeds![0]!;
+    expect(idsIn(army.description)).toEqual(['homs-army-2019-08-18', 'daraa-security-post-2019-07-28']);
+    expect(army.description).toContain('Reported late');
+    const kurds = composeDigest(ds, w, { placeId: 'iraq', actor: 'kurdish-security-forces' }, 'UTC').embeds![0]!;
+    expect(kurds.description).toMatch(/^\*\*Thursday 22 August 2019\*\* \(<t:\d+:D>\) in Iraq: 0 incidents involving Kurdish security forces\./);
+    expect(idsIn(kurds.description)).toEqual(['sulaymaniyah-security-post-2019-07-31']);
+    // late reports keep to the actor too (the recorded ids include an attack on other forces)
+    const rec = win('2019-08-22', { recordedIds: ['sulaymaniyah-security-post-2019-07-31', 'daraa-security-post-2019-07-28'] });
+    const kurdsLate = composeDigest(ds, rec, { placeId: null, actor: 'kurdish-security-forces' }, 'UTC').embeds![0]!;
+    expect(idsIn(kurdsLate.description)).toEqual(['sulaymaniyah-security-post-2019-07-31']);
+    // the default (absent or null) is the focus actor; 'any' is all recorded violence
+    expect(composeDigest(ds, w, { placeId: null }, 'UTC')).toEqual(composeDigest(ds, w, { placeId: null, actor: null }, 'UTC'));
+    expect(composeDigest(ds, w, { placeId: null, actor: 'any' }, 'UTC').embeds![0]!.description).toContain('(all recorded violence)');
   });
 
   it("stays inside Discord's embed limits on a day with hundreds of incidents", () => {

@@ -14,6 +14,7 @@ function sub(time: string, timeZone: string, extra: Partial<Subscription> = {}):
     time,
     timeZone,
     placeId: null,
+    actorId: null,
     enabled: true,
     activeSince: Date.parse('2026-01-01T00:00:00Z'),
     disabledReason: null,

@@ -234,7 +234,7 @@ describe('npm start', () => {
     expect(bot.stdout() + bot.stderr()).not.toContain(wrong);
   }, 30_000);
 
-  test('a plugin that cannot be set up (STATE_DIR not a directory) is named in the log line, not reported as a login failure', async () => {
+  test('a state folder that cannot be opened (STATE_DIR not a directory) is named in the log line, not reported as a login failure', async () => {
     const file = join(STATE_DIR, 'a-file-not-a-folder');
     writeFileSync(file, '');
     const bot = run('src/main.ts', {
@@ -248,10 +248,10 @@ describe('npm start', () => {
       .stdout()
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { level: number; msg: string; plugin?: string; err?: { message?: string } });
+      .map((l) => JSON.parse(l) as { level: number; msg: string; stateDir?: string; err?: { message?: string } });
     const fatal = lines.find((l) => l.level === 60);
-    expect(fatal?.msg).toBe('could not set up the digest plugin');
-    expect(fatal?.plugin).toBe('digest');
+    expect(fatal?.msg).toBe('could not open the state database');
+    expect(fatal?.stateDir).toBe(join(file, 'var'));
     expect(fatal?.err?.message).toMatch(/ENOTDIR/);
     // It stopped before logging in: nothing about a login, no attempt at one.
     expect(lines.map((l) => l.msg)).not.toContain('logging in');

@@ -5,13 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/core/dataset.ts';
-import { loadDataset } from '../src/data/load-dataset.ts';
+import { shippedDataset } from '../testkit/shipped-dataset.ts';
 import { type Extraction, extractArticle } from '../src/extract/extract-article.ts';
 import { extractionData } from '../src/extract/link.ts';
 
 let ds: Dataset;
 beforeAll(() => {
-  ds = loadDataset();
+  ds = shippedDataset();
 });
 const extract = (text: string, published: string): Extraction => extractArticle({ text, published }, extractionData(ds));
 const only = (x: Extraction) => {

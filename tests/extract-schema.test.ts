@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/core/dataset.ts';
-import { loadDataset } from '../src/data/load-dataset.ts';
+import { shippedDataset } from '../testkit/shipped-dataset.ts';
 import { extractArticle } from '../src/extract/extract-article.ts';
 import { extractionData } from '../src/extract/link.ts';
 import { Actor, DraftIncident, DraftPlace, Incident, Quote, Source, Statistic } from '../src/schema/index.ts';
@@ -21,7 +21,7 @@ const articles = [
 
 let ds: Dataset;
 beforeAll(() => {
-  ds = loadDataset();
+  ds = shippedDataset();
 });
 
 describe('schema validity of every draft', () => {

@@ -5,8 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { commandByName } from '../commands/index.ts';
 import { replyTo, type CommandContext, type RawOptions } from '../commands/kit/command.ts';
 import { coverageSpans } from '../src/core/coverage.ts';
-import { Dataset } from '../src/core/dataset.ts';
-import { DEFAULT_DATA_DIR, loadRawDataset } from '../src/data/load-dataset.ts';
+import type { Dataset } from '../src/core/dataset.ts';
+import { DEFAULT_DATA_DIR } from '../src/data/load-dataset.ts';
+import { shippedDataset } from '../testkit/shipped-dataset.ts';
 import { readDataDir } from '../src/data/read-data-dir.ts';
 import { validateRecords } from '../src/data/validate-records.ts';
 import { composeDigest } from '../commands/kit/digest-message.ts';
@@ -27,7 +28,7 @@ let ctx: CommandContext;
 const UCDP = 'ucdp-ged-191';
 const ARTICLE = 'is-comeback-2019';
 beforeAll(() => {
-  ds = new Dataset(loadRawDataset(DEFAULT_DATA_DIR));
+  ds = shippedDataset();
   ctx = { dataset: () => ds, now: () => new Date('2026-12-03T06:00:00Z'), invocation: { guildId: null, channelId: null, userId: null }, services: {} };
 });
 

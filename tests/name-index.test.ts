@@ -1,9 +1,9 @@
 import Fuse from 'fuse.js';
 import { describe, expect, it } from 'vitest';
-import { loadDataset } from '../src/data/load-dataset.ts';
+import { shippedDataset } from '../testkit/shipped-dataset.ts';
 import { normalizeName } from '../src/core/normalize-name.ts';
 
-const ds = loadDataset();
+const ds = shippedDataset();
 
 describe('fuzzy place suggestions over the shipped gazetteer', () => {
   const TYPOS = [

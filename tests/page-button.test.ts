@@ -3,7 +3,7 @@ import { attacks } from '../commands/attacks.ts';
 import { commandByName } from '../commands/index.ts';
 import { pageButtonId, pageButtons, parsePageButtonId, resolveHashedIds } from '../commands/kit/page-button.ts';
 import { quote } from '../commands/quote.ts';
-import { loadDataset } from '../src/data/load-dataset.ts';
+import { shippedDataset } from '../testkit/shipped-dataset.ts';
 import { UserError } from '../src/core/user-error.ts';
 import { seedContext } from '../testkit/seed-dataset.ts';
 
@@ -59,7 +59,7 @@ describe('page buttons are accepted only for what they can stand for', () => {
   });
 
   it('an id too long for the custom id travels as a hash the dataset resolves, so even the longest place ids keep their buttons', () => {
-    const ds = loadDataset();
+    const ds = shippedDataset();
     const longest = [...ds.gazetteer.all()]
       .map((p) => p.id)
       .sort((a, b) => b.length - a.length)

@@ -3,7 +3,7 @@ import { commandByName } from '../commands/index.ts';
 import { type CommandContext, type RawOptions, replyTo } from '../commands/kit/command.ts';
 import { parsePageButtonId } from '../commands/kit/page-button.ts';
 import { runCommandLine } from '../src/cli/run-command.ts';
-import { loadDataset } from '../src/data/load-dataset.ts';
+import { shippedDataset } from '../testkit/shipped-dataset.ts';
 import type { ReplyPayload } from '../commands/kit/payload.ts';
 import { seedContext } from '../testkit/seed-dataset.ts';
 
@@ -144,7 +144,7 @@ describe('places as English-language news spells them', () => {
 });
 
 describe('over the whole dataset', () => {
-  const full = loadDataset();
+  const full = shippedDataset();
   const fullCtx: CommandContext = { ...ctx, dataset: () => full };
 
   it('offers the city beside the province for "raqqa"', async () => {

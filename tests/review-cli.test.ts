@@ -100,3 +100,32 @@ describe('npm run review with a database it cannot reach', () => {
     expect(r.out).toBe('');
   });
 });
+
+describe('npm run review -- approve --same-event', () => {
+  it('links the incident to an existing record, refusing a missing or linked one', { timeout: 120_000 }, async () => {
+    const { env, store } = await stateFor('sqlite');
+    const add = async (id: string, duplicateOf: string | null) =>
+      await store.addDraft({
+        articleId: null,
+        kind: 'incident',
+        record: { ...INCIDENT, id },
+        bundle: { source: SOURCE, places: [], actors: [] },
+        duplicateOf,
+        now: 2,
+      });
+    const missing = await add('baqubah-market-2026-12-02', 'ged-999999999');
+    const refused = await run(env, 'src/cli/review.ts', 'approve', String(missing.id), '--same-event', 'duplicate');
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('Not approved: there is no incident "ged-999999999".');
+    expect((await store.draft(missing.id))!.status).toBe('pending');
+    // a shipped GED record (its id from data/incidents/ucdp-ged-iraq.ndjson)
+    const linked = await add('baqubah-market-2026-12-03', 'ged-176092');
+    const ok = await run(env, 'src/cli/review.ts', 'approve', String(linked.id), '--same-event', 'duplicate', '--as', 'tester');
+    expect(ok).toMatchObject({ code: 0 });
+    expect((await store.publishedDataset()).incidents.find((i) => i.id === 'baqubah-market-2026-12-03')!.sameEventAs).toBe('ged-176092');
+    // a chain is refused: name the primary instead
+    const chained = await add('baqubah-market-2026-12-04', null);
+    const chain = await run(env, 'src/cli/review.ts', 'approve', String(chained.id), '--same-event', 'baqubah-market-2026-12-03');
+    expect(chain.err).toContain('is itself linked to "ged-176092": link to "ged-176092" instead');
+  });
+});

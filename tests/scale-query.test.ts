@@ -254,7 +254,10 @@ describe('the binary snapshot (records read on demand)', () => {
     expect(written).toHaveLength(1);
     // Mark a record in the snapshot only: the next load shows it, so it read the records from there.
     const db = new Database(join(snaps, written[0]!));
-    db.prepare("UPDATE records SET json = json_set(json, '$.summary', ?) WHERE pos = 0").run('read from the snapshot');
+    db.prepare("UPDATE records SET json = json_set(json, '$.summary', ?) WHERE json_extract(json, '$.id') = ?").run(
+      'read from the snapshot',
+      first.incidents.incidents[0]!.id,
+    );
     db.close();
     const second = loadDataset(dir, opts);
     expect(first.incidents.incidents[0]!.summary).not.toBe('read from the snapshot'); // validated and indexed

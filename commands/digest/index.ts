@@ -1,5 +1,5 @@
 import { ApplicationIntegrationType, InteractionContextType, PermissionFlagsBits } from 'discord-api-types/v10';
-import { placeChoices } from '../kit/choices.ts';
+import { actorChoices, placeChoices } from '../kit/choices.ts';
 import { defineCommandGroup } from '../kit/command.ts';
 import { timeZoneChoices } from '../kit/digest-input.ts';
 import { off } from './off.ts';
@@ -13,6 +13,7 @@ export const digest = defineCommandGroup({
   examples: [
     '/digest set channel:#news time:08:00 timezone:Asia/Baghdad',
     '/digest set channel:#news time:07:30 timezone:Europe/London place:syria',
+    '/digest set channel:#news time:08:00 timezone:Asia/Baghdad place:diyala actor:IS',
     '/digest status',
     '/digest preview',
     '/digest off',
@@ -27,6 +28,7 @@ export const digest = defineCommandGroup({
   subcommands: [set, status, preview, off],
   autocomplete(focused, _options, ctx) {
     if (focused.name === 'place') return placeChoices(ctx.dataset(), focused.value);
+    if (focused.name === 'actor') return actorChoices(ctx.dataset(), focused.value);
     if (focused.name === 'timezone') return timeZoneChoices(focused.value);
     return [];
   },

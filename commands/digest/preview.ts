@@ -2,7 +2,7 @@ import { windowFor, type DigestWindow } from '../../src/core/digest/window.ts';
 import { addDays, localDate } from '../../src/core/local-time.ts';
 import { defineSubcommand } from '../kit/command.ts';
 import { composeDigest } from '../kit/digest-message.ts';
-import { digestPlaceOption, zoneOrThrow } from '../kit/digest-input.ts';
+import { digestActorFilter, digestActorOption, digestPlaceOption, zoneOrThrow } from '../kit/digest-input.ts';
 import { option } from '../kit/options.ts';
 import { previewReply } from '../kit/replies/digest.ts';
 import { resolvePlaceOption } from '../kit/resolve-option.ts';
@@ -14,6 +14,7 @@ export const preview = defineSubcommand({
   options: {
     timezone: option.text({ description: "Zone to preview in (default: the server's digest zone, else UTC)", autocomplete: true, max: 64 }),
     place: digestPlaceOption("Only incidents in this place (default: the server's digest filter)"),
+    actor: digestActorOption("Only incidents involving this actor (default: the server's digest filter, else the focus actor)"),
   },
   async handle(o, ctx) {
     const svc = findDigestServices(ctx);
@@ -22,6 +23,7 @@ export const preview = defineSubcommand({
     const now = ctx.now();
     const timeZone = o.timezone ? zoneOrThrow(o.timezone) : (stored?.timeZone ?? 'UTC');
     const placeId = o.place ? resolvePlaceOption(ctx.dataset(), o.place) : (stored?.placeId ?? null);
+    const actor = o.actor ? digestActorFilter(ctx.dataset(), o.actor) : (stored?.actorId ?? null);
     const today = localDate(now, timeZone);
     let window: DigestWindow;
     if (svc && stored) window = await windowFor(svc.store, stored, today, now.getTime());
@@ -35,6 +37,6 @@ export const preview = defineSubcommand({
         at: now,
       };
     }
-    return previewReply(composeDigest(ctx.dataset(), window, { placeId }, timeZone), today, timeZone, stored !== null);
+    return previewReply(composeDigest(ctx.dataset(), window, { placeId, actor }, timeZone), today, timeZone, stored !== null);
   },
 });

@@ -1,7 +1,7 @@
 import { nextRun } from '../../src/core/digest/due.ts';
 import { localDate } from '../../src/core/local-time.ts';
 import { defineSubcommand } from '../kit/command.ts';
-import { guildOf } from '../kit/digest-input.ts';
+import { digestFilterLabel, guildOf } from '../kit/digest-input.ts';
 import { statusReply } from '../kit/replies/digest.ts';
 import { getDigestServices } from '../kit/services.ts';
 
@@ -17,7 +17,6 @@ export const status = defineSubcommand({
     if (!sub) return statusReply(null, last, null, '');
     const now = ctx.now();
     const todayDone = last?.localDate === localDate(now, sub.timeZone) && last.status !== 'retry';
-    const place = sub.placeId ? ctx.dataset().gazetteer.label(sub.placeId) : 'everywhere';
-    return statusReply(sub, last, nextRun(sub, now, todayDone), place);
+    return statusReply(sub, last, nextRun(sub, now, todayDone), digestFilterLabel(ctx.dataset(), sub.placeId, sub.actorId));
   },
 });

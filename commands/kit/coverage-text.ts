@@ -2,13 +2,20 @@ import { coverageSpans, systematicSpans, uncoveredParts } from '../../src/core/c
 import type { Dataset } from '../../src/core/dataset.ts';
 import { queryIncidents } from '../../src/core/query-incidents.ts';
 import { day, plural } from '../../src/core/format.ts';
+import { perDataset } from '../../src/core/per-dataset.ts';
 
-/** "UCDP Georeferenced Event Dataset (GED) 19.1" for a dataset (its title up to the first comma); "the article" for an article. */
+/**
+ * "UCDP Georeferenced Event Dataset (GED) 19.1" for a dataset (its title up to the first comma); "the
+ * article" for the only article, its title in quotes when the dataset has several (published reports).
+ */
 export function sourceShortName(ds: Dataset, sourceId: string): string {
   const s = ds.sources.get(sourceId);
   if (!s) return sourceId;
-  return s.kind === 'article' ? 'the article' : s.kind === 'report' ? `the report “${s.title}”` : s.title.split(', ')[0]!;
+  if (s.kind === 'article') return articleCount(ds) === 1 ? 'the article' : `“${s.title}”`;
+  return s.kind === 'report' ? `the report “${s.title}”` : s.title.split(', ')[0]!;
 }
+
+const articleCount = perDataset((ds) => [...ds.sources.values()].filter((s) => s.kind === 'article').length);
 
 /** "UCDP … 19.1 covers 1 Jan 2016 – 30 Nov 2019"; several spans joined with ";"; null when no systematic source covers the country. */
 export function systematicCoverageText(ds: Dataset, countryId: string): string | null {

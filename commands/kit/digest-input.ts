@@ -1,9 +1,12 @@
+import type { Dataset } from '../../src/core/dataset.ts';
+import { ANY_ACTOR, actorOfFilter, countedLabel, isAnyActor } from '../../src/core/focus.ts';
 import { allTimeZones, canonicalTimeZone } from '../../src/core/local-time.ts';
 import { UserError } from '../../src/core/user-error.ts';
 import type { AutocompleteChoice, CommandContext } from './context.ts';
 import { DISCORD_LIMITS } from './discord-limits.ts';
 import { echo } from './echo.ts';
 import { option } from './options.ts';
+import { resolveActorOption } from './resolve-option.ts';
 
 /** The server a /digest subcommand acts on. */
 export function guildOf(ctx: CommandContext): string {
@@ -26,6 +29,22 @@ export function zoneOrThrow(tz: string): string {
 }
 
 export const digestPlaceOption = (description: string) => option.text({ description, autocomplete: true });
+export const digestActorOption = (description: string) => option.text({ description, autocomplete: true });
+
+/**
+ * The stored form of an actor option: 'any' (all recorded violence) or an actor id. An unknown name
+ * throws NotFoundError ("did you mean") before anything is changed.
+ */
+export function digestActorFilter(ds: Dataset, typed: string): string {
+  return isAnyActor(typed) ? ANY_ACTOR : resolveActorOption(ds, typed);
+}
+
+/** "Diyala, Iraq · incidents involving the Islamic State (the default)": a subscription's filter in words. */
+export function digestFilterLabel(ds: Dataset, placeId: string | null, actorFilter: string | null): string {
+  const place = placeId ? ds.gazetteer.label(placeId) : 'everywhere';
+  const what = countedLabel(ds, actorOfFilter(ds, actorFilter));
+  return `${place} · ${what.charAt(0).toLowerCase()}${what.slice(1)}${actorFilter === null ? ' (the default)' : ''}`;
+}
 
 /** Zones matching what is typed: names starting with it (or a part after a slash), then names containing it. */
 export function timeZoneChoices(typed: string): AutocompleteChoice[] {

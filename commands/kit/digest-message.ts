@@ -5,20 +5,22 @@ import type { Dataset } from '../../src/core/dataset.ts';
 import type { GroupTotals } from '../../src/core/incident-index.ts';
 import { queryIncidents } from '../../src/core/query-incidents.ts';
 import { CASUALTY_GROUPS, type Incident, type Quote } from '../../src/schema/index.ts';
-import { day as shortDay, formatDateSpec, GROUP_LABEL, plural, quotedText, totalInjured, totalKilled, truncate } from '../../src/core/format.ts';
-import { incidentListEntry } from './incident-list.ts';
+import { day as shortDay, formatDateSpec, shortDate, GROUP_LABEL, plural, quotedText, totalInjured, totalKilled, truncate } from '../../src/core/format.ts';
+import { eventSourceIds, incidentListEntry } from './incident-list.ts';
 import { makeReply, type ReplyPayload } from './payload.ts';
 import { attributionFor } from './source-line.ts';
 import { addDays, localNoon, unixSeconds } from '../../src/core/local-time.ts';
 import type { DigestWindow } from '../../src/core/digest/window.ts';
 import { weekday } from '../../src/core/calendar-day.ts';
 import { perDataset } from '../../src/core/per-dataset.ts';
-import { countedLabel, defaultActorId } from '../../src/core/focus.ts';
+import { actorOfFilter, countedLabel } from '../../src/core/focus.ts';
 import { countriesOf, fullyCovered, newestDataDay, partlyCovered, uncoveredParts } from '../../src/core/coverage.ts';
 
 export interface DigestFilter {
   /** Only this place and everything inside it; null: everything. */
   placeId: string | null;
+  /** Whose incidents: null or absent = the dataset's focus actor, 'any' = all recorded violence, else an actor id. */
+  actor?: string | null;
 }
 
 export interface DigestSummary {
@@ -68,7 +70,7 @@ export function composeDigestWithSummary(
   const { day } = window;
   const placeId = filter.placeId;
   // The digest counts what the dataset is about: incidents involving its focus actor (all, when it declares none).
-  const actorId = defaultActorId(ds);
+  const actorId = actorOfFilter(ds, filter.actor);
   const q = (from: string, to: string, limit = 0) => queryIncidents(ds, { placeId, from, to, actorId }, { offset: 0, limit });
   const sourceIds = new Set<string>();
 
@@ -80,10 +82,21 @@ export function composeDigestWithSummary(
   let gapCount = 0;
   const gapFrom = window.previousDay ? addDays(window.previousDay, 1) : null;
   const gapTo = addDays(day, -1);
+  // The first days of the late reports, oldest and newest: "3 incidents from 28–30 Nov 2019".
+  let lateFrom: string | null = null;
+  let lateTo: string | null = null;
+  const widen = (d: string) => {
+    if (lateFrom === null || d < lateFrom) lateFrom = d;
+    if (lateTo === null || d > lateTo) lateTo = d;
+  };
   if (gapFrom && gapFrom <= gapTo) {
     const gap = q(gapFrom, gapTo, DIGEST_LIST_LIMITS.late);
     gapCount = gap.total;
     for (const inc of gap.incidents) late.set(inc.id, inc);
+    if (gap.total) {
+      widen(gap.incidents[0]!.date.date);
+      widen(queryIncidents(ds, { placeId, from: gapFrom, to: gapTo, actorId }, { offset: gap.total - 1, limit: 1 }).incidents[0]!.date.date);
+    }
   }
   const inPlace = placeId && window.recordedIds.length ? placesWithin(ds, placeId) : null;
   let recordedLate = 0;
@@ -91,11 +104,13 @@ export function composeDigestWithSummary(
   for (const id of window.recordedIds) {
     const inc = ds.incident(id);
     if (!inc || inc.date.date >= day) continue; // not (or no longer) in the dataset; or today's/the day's own
+    if (ds.incidents.countedAs(id)?.id !== id) continue; // another report of an event already counted (sameEventAs)
     if (gapFrom && inc.date.date >= gapFrom) continue; // already counted with the uncovered days
     if (inPlace && !inPlace.has(inc.placeId)) continue;
     if (actorId !== null && inc.perpetratorId !== actorId && !inc.casualties.some((c) => c.actorId === actorId)) continue;
     recordedLate++;
     recorded.push(inc);
+    widen(inc.date.date);
   }
   recorded.sort(newestFirst);
   for (const inc of recorded.slice(0, DIGEST_LIST_LIMITS.late)) late.set(inc.id, inc);
@@ -123,15 +138,18 @@ export function composeDigestWithSummary(
     );
     for (const inc of dayPage.incidents) {
       lines.push(incidentListEntry(ds, inc));
-      sourceIds.add(inc.sourceId);
+      for (const id of eventSourceIds(ds, inc)) sourceIds.add(id);
     }
     if (dayPage.total > dayPage.incidents.length)
       lines.push(`… and ${dayPage.total - dayPage.incidents.length} more: \`/attacks from:${day} to:${day}${placeId ? ` place:${placeId}` : ''}\``);
     if (lateCount > 0) {
-      lines.push('', `**Reported late** — occurred earlier, first recorded since the last digest: ${plural(lateCount, 'incident')}.`);
+      const span = lateFrom && lateTo ? ` from ${shortDate({ date: lateFrom, end: lateTo, precision: 'range' })}` : '';
+      // Why they are late: first recorded since the last digest, or dated on days no digest covered.
+      const why = [recordedLate > 0 && 'first recorded since the last digest', gapCount > 0 && 'dated on days no digest covered'].filter(Boolean).join(' or ');
+      lines.push('', `**Reported late**: ${plural(lateCount, 'incident')}${span} ${why} (they occurred earlier).`);
       for (const inc of lateShown) {
         lines.push(incidentListEntry(ds, inc));
-        sourceIds.add(inc.sourceId);
+        for (const id of eventSourceIds(ds, inc)) sourceIds.add(id);
       }
       if (lateCount > lateShown.length) lines.push(`… and ${lateCount - lateShown.length} more.`);
     }

@@ -3,17 +3,22 @@
  * The review queue in a terminal (PostgreSQL with DATABASE_URL, else the state folder's database): the same
  * decisions as the Discord review channel, decided once.
  * `--set casualties.0.killed=4` edits a field before approving (the edited record must still be valid).
+ * `--same-event <incident id>` (or `--same-event duplicate`: the draft's possible duplicate) publishes
+ * an incident as another report of an existing record's event: counted once, under that record.
  */
 import './exit-on-closed-pipe.ts';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadAppConfigOrExit } from '../config.ts';
+import { sameEventProblem } from '../core/check-references.ts';
+import { DEFAULT_DATA_DIR, loadDataset } from '../data/load-dataset.ts';
 import { reviewStoreOn } from '../review/open-review-store.ts';
 import type { Draft, ReviewStore } from '../review/review-store.ts';
 import { closeStoreBackend } from '../storage/backend.ts';
 import { openStateOrExit, reportStoreFailure } from './open-state.ts';
 
-const USAGE = 'usage: npm run review -- list | show <id> | approve <id> [--set path=value ...] | reject <id>  [--as NAME]';
+const USAGE =
+  'usage: npm run review -- list | show <id> | approve <id> [--set path=value ...] [--same-event <incident id> | duplicate] | reject <id>  [--as NAME]';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -48,7 +53,7 @@ export function setPath(record: unknown, path: string, raw: string): unknown {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const options = { set: { type: 'string', multiple: true }, as: { type: 'string' } } as const;
+  const options = { set: { type: 'string', multiple: true }, as: { type: 'string' }, 'same-event': { type: 'string' } } as const;
   let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof options }>>;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options });
@@ -66,7 +71,12 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-async function run(verb: string | undefined, idText: string | undefined, values: { set?: string[]; as?: string }, store: ReviewStore): Promise<void> {
+async function run(
+  verb: string | undefined,
+  idText: string | undefined,
+  values: { set?: string[]; as?: string; 'same-event'?: string },
+  store: ReviewStore,
+): Promise<void> {
   const reviewer = values.as ?? `${userInfo().username} (console)`;
   const id = Number(idText);
   const needId = async () => {
@@ -107,6 +117,19 @@ async function run(verb: string | undefined, idText: string | undefined, values:
             fail(`Not changed: ${err instanceof Error ? err.message : String(err)}`);
           }
         }
+      }
+      const sameAs = values['same-event'];
+      if (verb === 'approve' && sameAs !== undefined) {
+        if (d.kind !== 'incident') fail(`--same-event links incidents; #${d.id} is a ${d.kind}.`);
+        const target = sameAs === 'duplicate' ? d.duplicateOf : sameAs;
+        if (!target) fail(`#${d.id} has no possible duplicate; name the incident: --same-event <incident id>.`);
+        const record = (edited ?? d.record) as { id: string };
+        const config = loadAppConfigOrExit();
+        const ds = loadDataset(config.datasetDir ?? DEFAULT_DATA_DIR);
+        const published = new Map((await store.publishedDataset()).incidents.map((i) => [i.id, i] as const));
+        const problem = sameEventProblem({ get: (id) => ds.incident(id) ?? published.get(id) }, record.id, target);
+        if (problem) fail(`Not approved: ${problem}.`);
+        edited = { ...record, sameEventAs: target };
       }
       const r = await store.decide(
         d.id,

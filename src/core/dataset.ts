@@ -1,4 +1,4 @@
-import type { Actor, DatasetInfo, Incident, Quote, RawDataset, RecordReview, Source, Statistic } from '../schema/index.ts';
+import type { Actor, DatasetInfo, Incident, Place, PlaceName, Quote, RawDataset, RecordReview, Source, Statistic } from '../schema/index.ts';
 import { Gazetteer } from './gazetteer.ts';
 import { IncidentIndex, type IncidentColumns } from './incident-index.ts';
 import { NameIndex } from './name-index.ts';
@@ -30,7 +30,7 @@ export class Dataset {
   ) {
     this.sources = new Map(raw.sources.map((s) => [s.id, s]));
     this.actors = new Map(raw.actors.map((a) => [a.id, a]));
-    this.gazetteer = new Gazetteer(raw.places, raw['place-names'] ?? []);
+    this.gazetteer = gazetteerOf(raw.places, raw['place-names'] ?? NO_NAMES);
     this.incidents = new IncidentIndex(raw.incidents, this.gazetteer, prebuilt, raw.info?.focus.actorId ?? null);
     this.reviews = new Map(reviews.map((r) => [`${r.kind}:${r.id}`, r]));
     this.statistics = raw.statistics;
@@ -73,6 +73,21 @@ export class Dataset {
   incident(id: string): Incident | undefined {
     return this.incidents.get(id);
   }
+}
+
+const NO_NAMES: readonly PlaceName[] = [];
+/**
+ * Gazetteers by the (never changed) arrays they were built from. A dataset built again with other
+ * incidents but the same places — a record added to the running dataset, a variant of the seed data
+ * in a test — shares the gazetteer, the costliest part of indexing a few thousand places and names.
+ */
+const gazetteers = new WeakMap<readonly Place[], WeakMap<readonly PlaceName[], Gazetteer>>();
+function gazetteerOf(places: readonly Place[], names: readonly PlaceName[]): Gazetteer {
+  let byNames = gazetteers.get(places);
+  if (!byNames) gazetteers.set(places, (byNames = new WeakMap()));
+  let g = byNames.get(names);
+  if (!g) byNames.set(names, (g = new Gazetteer(places, names)));
+  return g;
 }
 
 /** A role is also searchable without its country prefix: "US Secretary of State" -> "Secretary of State". */

@@ -31,3 +31,12 @@ export function actorOptionFor(ds: Dataset, actorId: string | null): string | un
   if (actorId === defaultActorId(ds)) return undefined;
   return actorId ?? ANY_ACTOR;
 }
+
+/**
+ * The actor a stored filter counts (a digest subscription's): null is the default (the focus actor),
+ * 'any' every actor (null as a query's actor id), anything else that actor.
+ */
+export function actorOfFilter(ds: Dataset, filter: string | null | undefined): string | null {
+  if (filter == null) return defaultActorId(ds);
+  return isAnyActor(filter) ? null : filter;
+}

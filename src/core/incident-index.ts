@@ -206,6 +206,11 @@ export class IncidentIndex {
   readonly focusActorId: string | null;
   /** Built on the first lookup by id: start-up does not pay for a million-entry map nobody asked for. */
   private positionById: Map<string, number> | null = null;
+  /**
+   * Same-event links: for each primary's position, the positions of the records that point at it
+   * (`sameEventAs`), ascending. Those records are not counted: no list but their source's holds them.
+   */
+  private readonly linked = new Map<number, number[]>();
 
   /** The flat columns the lists were built from (a snapshot stores them so a load can skip the records). */
   readonly columns: IncidentColumns;
@@ -227,9 +232,20 @@ export class IncidentIndex {
     }
     this.columns = cols;
     const n = this.incidents.length;
-    const { dayKeys, place, placeIds, partyStart, parties, actorIds, figs, source, sourceIds } = cols;
+    const { dayKeys, place, placeIds, partyStart, parties, actorIds, figs, source, sourceIds, sameEvent } = cols;
     this.dayKeys = dayKeys;
     this.figures = new IncidentFigures(figs);
+    // A record of an event another record already counts (sameEventAs) is left out of every list that
+    // counts: the event is counted once, with its primary's figures.
+    const counted = (pos: number) => !sameEvent || sameEvent[pos]! < 0;
+    if (sameEvent)
+      for (let pos = 0; pos < n; pos++) {
+        const p = sameEvent[pos]!;
+        if (p < 0) continue;
+        const l = this.linked.get(p);
+        if (l) l.push(pos);
+        else this.linked.set(p, [pos]);
+      }
 
     // Lists: one per place at any level of a lineage, then one per actor.
     const listKeys: string[] = [];
@@ -257,6 +273,7 @@ export class IncidentIndex {
     };
     const lengths = new Int32Array(listKeys.length);
     for (let pos = 0; pos < n; pos++) {
+      if (!counted(pos)) continue;
       const ls = lineageLists[place[pos]!]!;
       const focus = involvesFocus(pos);
       for (let k = 0; k < ls.length; k++) {
@@ -268,6 +285,7 @@ export class IncidentIndex {
     const arrays = listKeys.map((_, l) => new Int32Array(lengths[l]!));
     const fill = new Int32Array(listKeys.length);
     for (let pos = 0; pos < n; pos++) {
+      if (!counted(pos)) continue;
       const ls = lineageLists[place[pos]!]!;
       const focus = involvesFocus(pos);
       for (let k = 0; k < ls.length; k++) {
@@ -279,21 +297,30 @@ export class IncidentIndex {
         arrays[l]![fill[l]!++] = pos;
       }
     }
-    const allPositions = new Int32Array(n);
+    let allPositions = new Int32Array(n);
     for (let i = 0; i < n; i++) allPositions[i] = i;
+    if (sameEvent) allPositions = allPositions.filter(counted);
     this.all = new PostingList(allPositions, this.dayKeys, this.figures);
     listKeys.forEach((key, l) => {
       const pl = new PostingList(arrays[l]!, this.dayKeys, this.figures);
       (key.startsWith('p:') ? this.byPlace : key.startsWith('f:') ? this.byFocusPlace : this.byActor).set(key.slice(2), pl);
     });
     // One list per source: a handful of sources, so a counting pass and a filling pass over one column.
+    // A source's list holds the events it reports as counted: its own counted records, and the primary
+    // of each of its linked records (so every source behind a counted event is credited).
     const perSource = new Int32Array(sourceIds.length);
-    for (let pos = 0; pos < n; pos++) perSource[source[pos]!]!++;
-    const sourceLists = sourceIds.map((_, s) => new Int32Array(perSource[s]!));
+    for (let pos = 0; pos < n; pos++) if (counted(pos)) perSource[source[pos]!]!++;
+    let sourceLists = sourceIds.map((_, s) => new Int32Array(perSource[s]!));
     perSource.fill(0);
     for (let pos = 0; pos < n; pos++) {
+      if (!counted(pos)) continue;
       const s = source[pos]!;
       sourceLists[s]![perSource[s]!++] = pos;
+    }
+    if (this.linked.size) {
+      const extra = sourceIds.map(() => [] as number[]);
+      for (const [primary, secondaries] of this.linked) for (const pos of secondaries) extra[source[pos]!]!.push(primary);
+      sourceLists = sourceLists.map((list, s) => (extra[s]!.length ? Int32Array.from(new Set([...list, ...extra[s]!])).sort() : list));
     }
     sourceIds.forEach((id, s) => this.bySource.set(id, new PostingList(sourceLists[s]!, this.dayKeys, this.figures)));
   }
@@ -353,6 +380,34 @@ export class IncidentIndex {
     return this.positions().get(id);
   }
 
+  /** Whether the record at a position is counted (not another record's duplicate, see `sameEventAs`). */
+  isCounted(pos: number): boolean {
+    const se = this.columns.sameEvent;
+    return !se || se[pos]! < 0;
+  }
+
+  /**
+   * The records of the same event that point at this one (its other reports, from other sources), oldest
+   * link first; empty for a record nobody links to.
+   */
+  alsoReported(id: string): Incident[] {
+    const pos = this.linked.size ? this.positionOf(id) : undefined;
+    return pos === undefined ? [] : (this.linked.get(pos)?.map((p) => this.incidents[p]!) ?? []);
+  }
+
+  /** Positions of the records linked to the record at a position (empty when none): no record is read. */
+  linkedPositions(pos: number): readonly number[] {
+    return this.linked.get(pos) ?? [];
+  }
+
+  /** The record an incident is counted under: itself, or the primary its `sameEventAs` names. */
+  countedAs(id: string): Incident | undefined {
+    const pos = this.positionOf(id);
+    if (pos === undefined) return undefined;
+    const p = this.columns.sameEvent?.[pos] ?? -1;
+    return this.incidents[p >= 0 ? p : pos];
+  }
+
   forPlace(placeId: string): PostingList | undefined {
     return this.byPlace.get(placeId);
   }
@@ -404,85 +459,187 @@ export interface IncidentColumns {
   sourceIds: string[];
   /** STRIDE figures per incident (see IncidentFigures). */
   figs: Int32Array;
+  /**
+   * Per position, the position of the record it is the same event as (`sameEventAs`), or -1; absent
+   * when no record links to another.
+   */
+  sameEvent?: Int32Array;
   /** Ids by position, when the records themselves are not in memory. */
   ids?: readonly string[];
 }
 
 /** Sorts the records newest first and reads each once into columns. */
 function buildColumns(incidents: readonly Incident[], focusActorId: string | null): { sorted: Incident[]; columns: IncidentColumns } {
-  const n = incidents.length;
-  // Order first (it needs only the days), then one pass over the records in that order into flat
-  // columns: day, place, parties, figures. That pass is the only one that touches the records;
-  // everything after works on typed arrays, which is what keeps a million fast.
-  const day0 = new Int32Array(n);
-  for (let i = 0; i < n; i++) day0[i] = dayKey(incidents[i]!.date.date);
-  const order = newestFirstOrder(incidents, day0);
-  const sorted = new Array<Incident>(n);
-  const dayKeys = new Int32Array(n);
-  const place = new Int32Array(n);
-  const figs = new Int32Array(n * STRIDE);
-  const partyStart = new Int32Array(n + 1);
-  let parties = new Int32Array(Math.max(16, Math.ceil(n * 2.5)));
-  let partyCount = 0;
-  const placeNumber = new Map<string, number>();
-  const placeIds: string[] = [];
-  const actorNumber = new Map<string, number>();
-  const actorIds: string[] = [];
-  const source = new Int32Array(n);
-  const sourceNumber = new Map<string, number>();
-  const sourceIds: string[] = [];
-  const actorOf = (id: string) => {
-    let a = actorNumber.get(id);
-    if (a === undefined) {
-      actorNumber.set(id, (a = actorIds.length));
-      actorIds.push(id);
-    }
-    return a;
-  };
-  for (let i = 0; i < n; i++) {
-    const o = order[i]!;
-    const inc = incidents[o]!;
-    sorted[i] = inc;
-    dayKeys[i] = day0[o]!;
-    let p = placeNumber.get(inc.placeId);
-    if (p === undefined) {
-      placeNumber.set(inc.placeId, (p = placeIds.length));
-      placeIds.push(inc.placeId);
-    }
-    place[i] = p;
-    let s = sourceNumber.get(inc.sourceId);
-    if (s === undefined) {
-      sourceNumber.set(inc.sourceId, (s = sourceIds.length));
-      sourceIds.push(inc.sourceId);
-    }
-    source[i] = s;
-    IncidentFigures.write(figs, i * STRIDE, inc, focusActorId);
-    if (partyCount + inc.casualties.length + 1 > parties.length) {
-      const bigger = new Int32Array(parties.length * 2 + inc.casualties.length + 1);
-      bigger.set(parties);
-      parties = bigger;
-    }
-    const first = partyCount;
-    if (inc.perpetratorId) parties[partyCount++] = actorOf(inc.perpetratorId);
-    for (const c of inc.casualties) {
-      if (!c.actorId) continue;
-      const a = actorOf(c.actorId);
-      let dup = false;
-      for (let k = first; k < partyCount; k++) if (parties[k] === a) dup = true;
-      if (!dup) parties[partyCount++] = a;
-    }
-    partyStart[i + 1] = partyCount;
-  }
-  return { sorted, columns: { dayKeys, place, placeIds, partyStart, parties: parties.slice(0, partyCount), actorIds, source, sourceIds, figs } };
+  const builder = new IncidentColumnsBuilder(focusActorId);
+  for (const inc of incidents) builder.add(inc);
+  const { columns, order } = builder.finish();
+  return { sorted: Array.from(order, (o) => incidents[o]!), columns };
 }
 
 /**
- * Positions of `incidents` in newest-first order (then by id): a counting sort on the day, then ids
- * sorted within each day. O(n) plus small per-day sorts, where one comparison sort over a million
- * records would take seconds.
+ * Reads incidents one at a time, in any order, into flat columns: day, place, source, parties, figures
+ * and id. Only these columns are kept, not the records, so a loader can stream a million records
+ * through it and keep the records themselves elsewhere (see src/data/records-snapshot.ts). `finish`
+ * sorts them newest first.
  */
-function newestFirstOrder(incidents: readonly Incident[], keys: Int32Array): Int32Array {
-  const n = incidents.length;
+export class IncidentColumnsBuilder {
+  private n = 0;
+  private dayKeys = new Int32Array(1024);
+  private place = new Int32Array(1024);
+  private source = new Int32Array(1024);
+  private figs = new Int32Array(1024 * STRIDE);
+  private partyStart = new Int32Array(1025);
+  private parties = new Int32Array(2048);
+  private partyCount = 0;
+  private readonly ids: string[] = [];
+  private readonly placeNumber = new Map<string, number>();
+  private readonly placeIds: string[] = [];
+  private readonly actorNumber = new Map<string, number>();
+  private readonly actorIds: string[] = [];
+  private readonly sourceNumber = new Map<string, number>();
+  private readonly sourceIds: string[] = [];
+  /** The same-event link (sameEventAs) of each incident added with one, by index. */
+  private readonly links = new Map<number, string>();
+
+  constructor(private readonly focusActorId: string | null) {}
+
+  get length(): number {
+    return this.n;
+  }
+
+  /** The id of the incident added at `i`. */
+  idAt(i: number): string {
+    return this.ids[i]!;
+  }
+
+  /** The record the incident added at `i` is the same event as (its sameEventAs), if any. */
+  sameEventAt(i: number): string | undefined {
+    return this.links.get(i);
+  }
+
+  /** The day (YYYYMMDD) of the incident added at `i`. */
+  dayKeyAt(i: number): number {
+    return this.dayKeys[i]!;
+  }
+
+  add(inc: Incident): void {
+    const i = this.n++;
+    if (i === this.dayKeys.length) {
+      const grow = (a: Int32Array, size: number) => {
+        const b = new Int32Array(size);
+        b.set(a);
+        return b;
+      };
+      this.dayKeys = grow(this.dayKeys, i * 2);
+      this.place = grow(this.place, i * 2);
+      this.source = grow(this.source, i * 2);
+      this.figs = grow(this.figs, i * 2 * STRIDE);
+      this.partyStart = grow(this.partyStart, i * 2 + 1);
+    }
+    this.ids.push(inc.id);
+    if (inc.sameEventAs !== undefined) this.links.set(i, inc.sameEventAs);
+    this.dayKeys[i] = dayKey(inc.date.date);
+    this.place[i] = numberOf(this.placeNumber, this.placeIds, inc.placeId);
+    this.source[i] = numberOf(this.sourceNumber, this.sourceIds, inc.sourceId);
+    IncidentFigures.write(this.figs, i * STRIDE, inc, this.focusActorId);
+    if (this.partyCount + inc.casualties.length + 1 > this.parties.length) {
+      const bigger = new Int32Array(this.parties.length * 2 + inc.casualties.length + 1);
+      bigger.set(this.parties);
+      this.parties = bigger;
+    }
+    const parties = this.parties;
+    const first = this.partyCount;
+    let count = first;
+    if (inc.perpetratorId) parties[count++] = numberOf(this.actorNumber, this.actorIds, inc.perpetratorId);
+    for (const c of inc.casualties) {
+      if (!c.actorId) continue;
+      const a = numberOf(this.actorNumber, this.actorIds, c.actorId);
+      let dup = false;
+      for (let k = first; k < count; k++) if (parties[k] === a) dup = true;
+      if (!dup) parties[count++] = a;
+    }
+    this.partyCount = count;
+    this.partyStart[i + 1] = count;
+  }
+
+  /**
+   * The sameEvent column (by position) from the links. A link whose target is missing, is the record
+   * itself or is itself linked (which validation refuses) is ignored: that record then counts on its own.
+   */
+  private sameEventColumn(order: Int32Array): Int32Array {
+    const n = this.n;
+    const posOf = new Int32Array(n);
+    for (let p = 0; p < n; p++) posOf[order[p]!] = p;
+    const targets = new Map<string, number>();
+    for (const target of this.links.values()) targets.set(target, -1);
+    for (let i = 0; i < n; i++) if (targets.has(this.ids[i]!)) targets.set(this.ids[i]!, this.links.has(i) ? -1 : posOf[i]!);
+    const col = new Int32Array(n).fill(-1);
+    for (const [i, target] of this.links) {
+      const p = targets.get(target)!;
+      if (p !== posOf[i]) col[posOf[i]!] = p;
+    }
+    return col;
+  }
+
+  /**
+   * The columns newest first (then by id); `ids`, the incident ids by position; and `order`: for each
+   * position, the index at which its incident was added.
+   */
+  finish(): { columns: IncidentColumns; ids: string[]; order: Int32Array } {
+    const n = this.n;
+    const ids = this.ids;
+    const day0 = this.dayKeys.subarray(0, n);
+    const order = newestFirstOrder((i) => ids[i]!, day0);
+    const dayKeys = new Int32Array(n);
+    const place = new Int32Array(n);
+    const source = new Int32Array(n);
+    const figs = new Int32Array(n * STRIDE);
+    const partyStart = new Int32Array(n + 1);
+    const parties = new Int32Array(this.partyCount);
+    const sortedIds = new Array<string>(n);
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const o = order[i]!;
+      sortedIds[i] = ids[o]!;
+      dayKeys[i] = day0[o]!;
+      place[i] = this.place[o]!;
+      source[i] = this.source[o]!;
+      figs.set(this.figs.subarray(o * STRIDE, (o + 1) * STRIDE), i * STRIDE);
+      for (let k = this.partyStart[o]!; k < this.partyStart[o + 1]!; k++) parties[count++] = this.parties[k]!;
+      partyStart[i + 1] = count;
+    }
+    const columns: IncidentColumns = {
+      dayKeys,
+      place,
+      placeIds: this.placeIds,
+      partyStart,
+      parties,
+      actorIds: this.actorIds,
+      source,
+      sourceIds: this.sourceIds,
+      figs,
+    };
+    if (this.links.size) columns.sameEvent = this.sameEventColumn(order);
+    return { columns, ids: sortedIds, order };
+  }
+}
+
+function numberOf(numbers: Map<string, number>, ids: string[], id: string): number {
+  let k = numbers.get(id);
+  if (k === undefined) {
+    numbers.set(id, (k = ids.length));
+    ids.push(id);
+  }
+  return k;
+}
+
+/**
+ * Positions in newest-first order (then by id) of the incidents with these days: a counting sort on
+ * the day, then ids sorted within each day. O(n) plus small per-day sorts, where one comparison sort
+ * over a million records would take seconds.
+ */
+function newestFirstOrder(idAt: (i: number) => string, keys: Int32Array): Int32Array {
+  const n = keys.length;
   const order = new Int32Array(n);
   if (n === 0) return order;
   const all = keys.slice().sort();
@@ -496,12 +653,12 @@ function newestFirstOrder(incidents: readonly Incident[], keys: Int32Array): Int
   for (let d = 0; d < distinct.length; d++) start[d + 1]! += start[d]!;
   const next = start.slice(0, distinct.length);
   for (let i = 0; i < n; i++) order[next[ranks[i]!]!++] = i;
-  const byId = (a: number, b: number) => (incidents[a]!.id < incidents[b]!.id ? -1 : incidents[a]!.id > incidents[b]!.id ? 1 : 0);
+  const byId = (a: number, b: number) => (idAt(a) < idAt(b) ? -1 : idAt(a) > idAt(b) ? 1 : 0);
   for (let d = 0; d < distinct.length; d++) {
     const lo = start[d]!;
     const hi = start[d + 1]!;
     let inOrder = true;
-    for (let k = lo + 1; k < hi && inOrder; k++) if (incidents[order[k - 1]!]!.id > incidents[order[k]!]!.id) inOrder = false;
+    for (let k = lo + 1; k < hi && inOrder; k++) if (idAt(order[k - 1]!) > idAt(order[k]!)) inOrder = false;
     if (!inOrder) order.subarray(lo, hi).sort(byId);
   }
   return order;

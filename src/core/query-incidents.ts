@@ -42,12 +42,16 @@ export interface IncidentPage {
    * also counted in their group). Zero when the dataset declares no focus actor.
    */
   focusOwn: { killed: number; injured: number };
-  /** Every source whose records are among the matches (not only the page): what the totals draw on. */
+  /**
+   * Every source whose records are among the matches (not only the page): what the totals draw on,
+   * including the sources of records linked to a match as the same event (counted once, under the match).
+   */
   sourceIds: string[];
 }
 
 /**
- * Incidents matching a query, newest first. Starts from the place or actor posting list, narrows it to
+ * Incidents matching a query, newest first. An event reported by several records (`sameEventAs`) is
+ * matched, listed and counted once, as its primary record with the primary's figures. Starts from the place or actor posting list, narrows it to
  * the date range by binary search; with place/actor and dates alone, totals come from per-day prefix
  * sums and only the returned page's records are touched. A second filter (place and actor, or a
  * minimum of casualties) walks posting-list positions and the per-incident figure columns, still
@@ -117,6 +121,8 @@ export function queryIncidents(ds: Dataset, q: IncidentQuery, page: { offset: nu
     total++;
     figs.addTo(acc, pos);
     sourcesSeen[sourceCol[pos]!] = 1;
+    // The other reports of the event (sameEventAs) are credited with it; their figures are not added.
+    for (const other of idx.linkedPositions(pos)) sourcesSeen[sourceCol[other]!] = 1;
   }
   const seenIds = new Set(idx.columns.sourceIds.filter((_, s) => sourcesSeen[s]));
   return {

@@ -5,6 +5,19 @@
  * Takes a name already through normalizeName (lower case, no accents or ‘ ’ ʿ marks).
  */
 export function spellingKey(normalized: string): string {
+  let key = keys.get(normalized);
+  if (key === undefined) {
+    if (keys.size >= MEMO_MAX) keys.clear();
+    keys.set(normalized, (key = keyOf(normalized)));
+  }
+  return key;
+}
+
+/** Keys remembered, up to a bound: the gazetteer asks for the same names' keys many times over. */
+const MEMO_MAX = 100_000;
+const keys = new Map<string, string>();
+
+function keyOf(normalized: string): string {
   return normalized
     .split(' ')
     .filter((w) => w && !ARTICLES.has(w))

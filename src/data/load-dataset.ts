@@ -3,6 +3,8 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync,
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Dataset } from '../core/dataset.ts';
+import { DatasetError } from '../core/dataset-issue.ts';
+import { buildRecordsSnapshot } from './build-records-snapshot.ts';
 import { DATASET_INFO_FILE, type RawDataset } from '../schema/index.ts';
 import { checkManifest, hashDataFiles, type HashedFile } from './manifest.ts';
 import { readDataDir } from './read-data-dir.ts';
@@ -45,7 +47,7 @@ export interface SnapshotPaths {
 }
 
 /** Bump when a snapshot's layout changes. */
-const SNAPSHOT_VERSION = 3;
+const SNAPSHOT_VERSION = 4;
 /** Validation faster than this is not worth a snapshot. */
 const SNAPSHOT_MIN_MS = 100;
 /** Snapshots kept in the cache folder (one per data folder, newest first). */
@@ -69,7 +71,7 @@ export function snapshotCodeFiles(kind: 'json' | 'bin'): readonly string[] {
       .sort()
       .map((f) => src('schema', f));
     const json = [...schema, src('data', 'read-data-dir.ts'), src('data', 'validate-records.ts'), src('core', 'check-references.ts')];
-    codeFiles = { json, bin: [...json, src('core', 'incident-index.ts'), src('data', 'records-snapshot.ts')] };
+    codeFiles = { json, bin: [...json, src('core', 'incident-index.ts'), src('data', 'records-snapshot.ts'), src('data', 'build-records-snapshot.ts')] };
   }
   return codeFiles[kind];
 }
@@ -188,13 +190,31 @@ export function loadDatasetFrom(dataDir: string, opts: LoadOptions = {}): { data
   } catch {
     // none yet, or unreadable: rebuild it below
   }
+  const min = opts.binarySnapshotMin ?? BINARY_SNAPSHOT_MIN;
+  // Many incidents in NDJSON: straight from the files into the snapshot, never all in memory.
+  if (files.reduce((n, f) => n + (f.kind === 'incidents' ? (f.lines ?? 0) : 0), 0) >= min) {
+    let built = false;
+    try {
+      mkdirSync(paths.dir, { recursive: true });
+      buildRecordsSnapshot(dataDir, paths.bin);
+      built = true;
+    } catch (e) {
+      if (e instanceof DatasetError) throw e;
+      // a read-only checkout: validated in memory below
+    }
+    if (built) {
+      pruneSnapshots(paths, paths.bin);
+      return { dataset: openRecordsSnapshot(paths.bin), snapshot: paths.bin };
+    }
+  }
   const dataset = new Dataset(loadRawDataset(dataDir, opts, paths));
-  if (dataset.counts().incidents >= (opts.binarySnapshotMin ?? BINARY_SNAPSHOT_MIN)) {
+  if (dataset.counts().incidents >= min) {
     try {
       mkdirSync(paths.dir, { recursive: true });
       writeRecordsSnapshot(dataset, paths.bin);
       pruneSnapshots(paths, paths.bin);
-      // This process keeps the records it validated; `snapshot` lets another open the same dataset.
+      // Incidents in JSON arrays, read whole anyway: this process keeps the records it validated;
+      // `snapshot` lets another open the same dataset.
       return { dataset, snapshot: paths.bin };
     } catch {
       // a read-only checkout simply validates every time

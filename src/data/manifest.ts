@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatasetError, type DatasetIssue } from '../core/dataset-issue.ts';
 import { listDataFiles, type DataFile } from './read-data-dir.ts';
@@ -27,12 +27,46 @@ export interface DataManifest {
 export interface HashedFile extends DataFile {
   sha256: string;
   bytes: number;
+  /** Non-blank lines of an NDJSON file (its records, if every line parses); null for a JSON file. */
+  lines: number | null;
 }
 
+/** Bytes hashed at a time: a data file of any size is hashed in little memory. */
+const CHUNK = 8 << 20;
+
 export function hashDataFiles(dataDir: string): HashedFile[] {
+  const buf = Buffer.allocUnsafe(CHUNK);
   return listDataFiles(dataDir).map((f) => {
-    const bytes = readFileSync(f.path);
-    return { ...f, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
+    const hash = createHash('sha256');
+    const ndjson = f.rel.endsWith('.ndjson');
+    let bytes = 0;
+    let lines = 0;
+    let content = false; // the line being read has a non-blank byte
+    const fd = openSync(f.path, 'r');
+    try {
+      for (let read = readSync(fd, buf, 0, CHUNK, null); read > 0; read = readSync(fd, buf, 0, CHUNK, null)) {
+        const chunk = buf.subarray(0, read);
+        hash.update(chunk);
+        bytes += read;
+        if (!ndjson) continue;
+        for (let at = 0; at < read; ) {
+          const nl = chunk.indexOf(10, at);
+          const end = nl < 0 ? read : nl;
+          for (let i = at; i < end && !content; i++) {
+            const c = chunk[i]!;
+            if (c !== 32 && c !== 9 && c !== 13) content = true;
+          }
+          if (nl < 0) break;
+          if (content) lines++;
+          content = false;
+          at = nl + 1;
+        }
+      }
+    } finally {
+      closeSync(fd);
+    }
+    if (content) lines++;
+    return { ...f, sha256: hash.digest('hex'), bytes, lines: ndjson ? lines : null };
   });
 }
 

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DATASET_INFO_FILE, RECORD_KINDS, type RecordKind } from '../schema/index.ts';
 import { DatasetError, type DatasetIssue } from '../core/dataset-issue.ts';
@@ -49,46 +49,104 @@ export function readDataDir(dataDir: string): RawFiles {
   const out = {} as RawFiles;
   for (const kind of Object.keys(RECORD_KINDS) as RecordKind[]) out[kind] = [];
   const issues: DatasetIssue[] = [];
-  for (const f of listDataFiles(dataDir)) {
-    const file = relative(process.cwd(), f.path) || f.path;
+  for (const f of listDataFiles(dataDir)) readDataFile(f, (rec) => out[f.kind].push(rec), issues);
+  const info = readDatasetInfo(dataDir, issues);
+  if (info) out.info = info;
+  if (issues.length) throw new DatasetError(issues);
+  return out;
+}
+
+/** How a data file is named in messages: relative to the working folder. */
+const nameOf = (path: string) => relative(process.cwd(), path) || path;
+
+/**
+ * Reads one data file, calling `onRecord` with each record in order (and, for NDJSON, the line's own
+ * text); a file or line that cannot be read or parsed goes to `issues`. NDJSON is read a chunk at a
+ * time, one line decoded at a time: a file of any size (V8 strings stop at ~512 MB) in little memory.
+ */
+export function readDataFile(f: DataFile, onRecord: (rec: LocatedRecord, line: string | null) => void, issues: DatasetIssue[]): void {
+  const file = nameOf(f.path);
+  // Listed but unreadable: removed meanwhile, or a dangling link.
+  const unreadable = (e: unknown) =>
+    issues.push({ file, recordId: null, field: '(file)', message: `cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+  if (f.path.endsWith('.json')) {
     let bytes: Buffer;
     try {
       bytes = readFileSync(f.path);
     } catch (e) {
-      // Listed but unreadable: removed meanwhile, or a dangling link.
-      issues.push({ file, recordId: null, field: '(file)', message: `cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
-      continue;
+      unreadable(e);
+      return;
     }
-    if (f.path.endsWith('.json')) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(bytes.toString('utf8'));
-      } catch (e) {
-        issues.push({ file, recordId: null, field: '(file)', message: `is not valid JSON: ${(e as Error).message}` });
-        continue;
-      }
-      if (!Array.isArray(parsed)) {
-        issues.push({ file, recordId: null, field: '(file)', message: 'must hold a JSON array of records' });
-        continue;
-      }
-      parsed.forEach((value, index) => out[f.kind].push({ file, index, value }));
-      continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(bytes.toString('utf8'));
+    } catch (e) {
+      issues.push({ file, recordId: null, field: '(file)', message: `is not valid JSON: ${(e as Error).message}` });
+      return;
     }
-    // NDJSON line by line from the bytes: a file of any size (V8 strings stop at ~512 MB), one line decoded at a time.
-    let index = 0;
-    for (let start = 0; start < bytes.length; index++) {
-      let end = bytes.indexOf(10, start);
-      if (end < 0) end = bytes.length;
-      const line = bytes.toString('utf8', start, end);
-      start = end + 1;
-      if (!line.trim()) continue;
+    if (!Array.isArray(parsed)) {
+      issues.push({ file, recordId: null, field: '(file)', message: 'must hold a JSON array of records' });
+      return;
+    }
+    parsed.forEach((value, index) => onRecord({ file, index, value }, null));
+    return;
+  }
+  let fd: number;
+  try {
+    fd = openSync(f.path, 'r');
+  } catch (e) {
+    unreadable(e);
+    return;
+  }
+  try {
+    forEachLine(fd, (line, index) => {
+      if (!line.trim()) return;
+      let value: unknown;
       try {
-        out[f.kind].push({ file, index, value: JSON.parse(line) });
+        value = JSON.parse(line);
       } catch (e) {
         issues.push({ file: `${file}:${index + 1}`, recordId: null, field: '(line)', message: `is not valid JSON: ${(e as Error).message}` });
+        return;
       }
-    }
+      onRecord({ file, index, value }, line);
+    });
+  } finally {
+    closeSync(fd);
   }
+}
+
+/** Bytes read at a time from an NDJSON file (a longer line grows the buffer). */
+const CHUNK = 8 << 20;
+
+/** Calls `onLine` with each line of a UTF-8 file, without its newline, and the line's 0-based number. */
+function forEachLine(fd: number, onLine: (line: string, index: number) => void): void {
+  let buf = Buffer.allocUnsafe(CHUNK);
+  let held = 0; // bytes of an unfinished line at the start of buf
+  let index = 0;
+  for (;;) {
+    if (held === buf.length) {
+      const bigger = Buffer.allocUnsafe(buf.length * 2);
+      buf.copy(bigger, 0, 0, held);
+      buf = bigger;
+    }
+    const read = readSync(fd, buf, held, buf.length - held, null);
+    const end = held + read;
+    let start = 0;
+    for (let nl = buf.indexOf(10, held); nl >= 0 && nl < end; nl = buf.indexOf(10, start)) {
+      onLine(buf.toString('utf8', start, nl), index++);
+      start = nl + 1;
+    }
+    if (read === 0) {
+      if (start < end) onLine(buf.toString('utf8', start, end), index);
+      return;
+    }
+    buf.copy(buf, 0, start, end);
+    held = end - start;
+  }
+}
+
+/** data/dataset.json, when there is one (unparseable: an issue). */
+export function readDatasetInfo(dataDir: string, issues: DatasetIssue[]): LocatedRecord | undefined {
   const infoPath = join(dataDir, DATASET_INFO_FILE);
   let infoText: string | null = null;
   try {
@@ -96,14 +154,12 @@ export function readDataDir(dataDir: string): RawFiles {
   } catch {
     // no declaration: every command counts all recorded violence
   }
-  if (infoText !== null) {
-    const file = relative(process.cwd(), infoPath) || infoPath;
-    try {
-      out.info = { file, index: 0, value: JSON.parse(infoText) };
-    } catch (e) {
-      issues.push({ file, recordId: null, field: '(file)', message: `is not valid JSON: ${(e as Error).message}` });
-    }
+  if (infoText === null) return undefined;
+  const file = nameOf(infoPath);
+  try {
+    return { file, index: 0, value: JSON.parse(infoText) };
+  } catch (e) {
+    issues.push({ file, recordId: null, field: '(file)', message: `is not valid JSON: ${(e as Error).message}` });
+    return undefined;
   }
-  if (issues.length) throw new DatasetError(issues);
-  return out;
 }

@@ -6,12 +6,13 @@ import type { Incident, RawDataset } from '../schema/index.ts';
 
 /**
  * Records snapshot for large datasets, in SQLite: the index columns as blobs, the small kinds as one
- * JSON value, and each incident's JSON in a row keyed by its newest-first position. Opening it reads
- * the columns (a few tens of MB for a million incidents) and nothing else: a record is read and parsed
- * when something asks for it, so a million incidents load without a million objects on the heap.
+ * JSON value, and each incident's JSON in a row, in the order the incidents were read; the `rows`
+ * column maps each newest-first position to its row. Opening it reads the columns (a few tens of MB
+ * for a million incidents) and nothing else: a record is read and parsed when something asks for it,
+ * so a million incidents load without a million objects on the heap.
  */
 
-const TYPED_COLUMNS = ['dayKeys', 'place', 'partyStart', 'parties', 'source', 'figs'] as const;
+const TYPED_COLUMNS = ['dayKeys', 'place', 'partyStart', 'parties', 'source', 'figs', 'rows'] as const;
 
 interface Header {
   n: number;
@@ -23,33 +24,76 @@ interface Header {
 
 const bytesOf = (a: Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
+/**
+ * Writes a snapshot one record at a time (each incident's validated JSON, in any order), then the
+ * columns once all are in: a loader can stream records into it without holding them. The file
+ * appears at `path` only when finished (written to a temporary file, then renamed).
+ */
+export class RecordsSnapshotWriter {
+  private readonly tmp: string;
+  private readonly db: Database.Database;
+  private readonly insert: Database.Statement<[number, string]>;
+  private rows = 0;
+
+  constructor(private readonly path: string) {
+    this.tmp = `${path}.${process.pid}.tmp`;
+    rmSync(this.tmp, { force: true });
+    this.db = new Database(this.tmp);
+    // Large pages: the column blobs (tens of MB) are read as a few long chains rather than many short ones.
+    this.db.pragma('page_size = 65536');
+    this.db.pragma('journal_mode = OFF');
+    this.db.pragma('synchronous = OFF');
+    this.db.exec('CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL); CREATE TABLE records (row INTEGER PRIMARY KEY, json TEXT NOT NULL);');
+    this.insert = this.db.prepare('INSERT INTO records (row, json) VALUES (?, ?)');
+    this.db.exec('BEGIN');
+  }
+
+  /** Adds one incident's JSON; returns its row number (0, 1, 2, … in the order added). */
+  add(json: string): number {
+    this.insert.run(this.rows, json);
+    return this.rows++;
+  }
+
+  /**
+   * Writes the columns (newest first, as IncidentIndex keeps them), the ids by position, `rows` (the row
+   * of each position) and the other kinds, then puts the file in place.
+   */
+  finish(columns: IncidentColumns, ids: readonly string[], rows: Int32Array, rest: Omit<RawDataset, 'incidents'>): void {
+    try {
+      const header: Header = { n: ids.length, placeIds: columns.placeIds, actorIds: columns.actorIds, sourceIds: columns.sourceIds, rest };
+      const meta = this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+      meta.run('header', JSON.stringify(header));
+      const typed = { ...columns, rows };
+      for (const name of TYPED_COLUMNS) meta.run(name, bytesOf(typed[name]));
+      if (columns.sameEvent) meta.run('sameEvent', bytesOf(columns.sameEvent));
+      meta.run('ids', Buffer.from(ids.join('\n'), 'utf8'));
+      this.db.exec('COMMIT');
+    } finally {
+      this.db.close();
+    }
+    renameSync(this.tmp, this.path);
+  }
+
+  /** Drops the unfinished file (the records did not validate). */
+  abandon(): void {
+    if (this.db.open) this.db.close();
+    rmSync(this.tmp, { force: true });
+  }
+}
+
 /** Writes `ds` (validated and indexed) to `path`, replacing it atomically. */
 export function writeRecordsSnapshot(ds: Dataset, path: string): void {
-  const cols = ds.incidents.columns;
-  const incs = ds.incidents.incidents;
-  const tmp = `${path}.${process.pid}.tmp`;
-  rmSync(tmp, { force: true });
-  const db = new Database(tmp);
+  const writer = new RecordsSnapshotWriter(path);
   try {
-    // Large pages: the column blobs (tens of MB) are read as a few long chains rather than many short ones.
-    db.pragma('page_size = 65536');
-    db.pragma('journal_mode = OFF');
-    db.pragma('synchronous = OFF');
-    db.exec('CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL); CREATE TABLE records (pos INTEGER PRIMARY KEY, json TEXT NOT NULL);');
+    const incs = ds.incidents.incidents;
+    const rows = new Int32Array(incs.length);
+    for (let i = 0; i < incs.length; i++) rows[i] = writer.add(JSON.stringify(incs[i]));
     const { incidents: _records, ...rest } = ds.raw;
-    const header: Header = { n: incs.length, placeIds: cols.placeIds, actorIds: cols.actorIds, sourceIds: cols.sourceIds, rest };
-    const meta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
-    const record = db.prepare('INSERT INTO records (pos, json) VALUES (?, ?)');
-    db.transaction(() => {
-      meta.run('header', JSON.stringify(header));
-      for (const name of TYPED_COLUMNS) meta.run(name, bytesOf(cols[name]));
-      meta.run('ids', Buffer.from(ds.incidents.ids().join('\n'), 'utf8'));
-      for (let i = 0; i < incs.length; i++) record.run(i, JSON.stringify(incs[i]));
-    })();
-  } finally {
-    db.close();
+    writer.finish(ds.incidents.columns, ds.incidents.ids(), rows, rest);
+  } catch (e) {
+    writer.abandon();
+    throw e;
   }
-  renameSync(tmp, path);
 }
 
 /** An array whose elements are produced on first access (and kept in a bounded cache). */
@@ -114,8 +158,11 @@ export function openRecordsSnapshot(path: string): Dataset {
       figs: blob('figs'),
       ids: h.n ? String(ids).split('\n') : [],
     };
-    const json = db.prepare<[number], string>('SELECT json FROM records WHERE pos = ?').pluck();
-    const records = lazyArray(h.n, (i) => JSON.parse(json.get(i)!) as Incident);
+    // Present only when some record links to another (sameEventAs).
+    if (value.get('sameEvent') !== undefined) columns.sameEvent = blob('sameEvent');
+    const rows = blob('rows');
+    const json = db.prepare<[number], string>('SELECT json FROM records WHERE row = ?').pluck();
+    const records = lazyArray(h.n, (i) => JSON.parse(json.get(rows[i]!)!) as Incident);
     return new Dataset({ ...h.rest, incidents: records as Incident[] }, columns);
   } catch (e) {
     db.close();

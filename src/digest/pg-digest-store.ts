@@ -66,13 +66,13 @@ export class PgDigestStore implements DigestStore {
   async setSubscription(input: SubscriptionInput, now: number): Promise<Subscription> {
     const rows = await this.q(
       'set a subscription',
-      `INSERT INTO digest_subscriptions (guild_id, channel_id, "time", time_zone, place_id, enabled, active_since, created_at, updated_at, updated_by)
-       VALUES ($1, $2, $3, $4, $5, 1, $6, $6, $6, $7)
+      `INSERT INTO digest_subscriptions (guild_id, channel_id, "time", time_zone, place_id, actor_id, enabled, active_since, created_at, updated_at, updated_by)
+       VALUES ($1, $2, $3, $4, $5, $8, 1, $6, $6, $6, $7)
        ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, "time" = excluded."time", time_zone = excluded.time_zone,
-         place_id = excluded.place_id, enabled = 1, active_since = excluded.active_since, disabled_reason = NULL, disabled_at = NULL,
+         place_id = excluded.place_id, actor_id = excluded.actor_id, enabled = 1, active_since = excluded.active_since, disabled_reason = NULL, disabled_at = NULL,
          updated_at = excluded.updated_at, updated_by = excluded.updated_by
        RETURNING *`,
-      [input.guildId, input.channelId, input.time, input.timeZone, input.placeId, now, input.updatedBy ?? null],
+      [input.guildId, input.channelId, input.time, input.timeZone, input.placeId, now, input.updatedBy ?? null, input.actorId ?? null],
     );
     return toSubscription(rows[0]!);
   }

@@ -313,7 +313,7 @@ export class DigestRunner {
     localDate: string,
     ds: Dataset,
   ): ComposedDelivery & { payload: ReturnType<typeof composeDigest> } {
-    const payload = composeDigest(ds, window, { placeId: sub.placeId }, sub.timeZone);
+    const payload = composeDigest(ds, window, { placeId: sub.placeId, actor: sub.actorId }, sub.timeZone);
     const nonce = digestNonce(sub.guildId, localDate);
     const body = withMarker({
       ...(payload.content ? { content: payload.content } : {}),

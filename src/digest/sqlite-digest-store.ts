@@ -32,10 +32,10 @@ export class SqliteDigestStore implements DigestStore {
       enabledSubs: p('SELECT * FROM digest_subscriptions WHERE enabled = 1'),
       countSubs: p('SELECT COUNT(*) AS n FROM digest_subscriptions WHERE enabled = 1'),
       upsertSub: p(`
-        INSERT INTO digest_subscriptions (guild_id, channel_id, time, time_zone, place_id, enabled, active_since, created_at, updated_at, updated_by)
-        VALUES (@guildId, @channelId, @time, @timeZone, @placeId, 1, @now, @now, @now, @updatedBy)
+        INSERT INTO digest_subscriptions (guild_id, channel_id, time, time_zone, place_id, actor_id, enabled, active_since, created_at, updated_at, updated_by)
+        VALUES (@guildId, @channelId, @time, @timeZone, @placeId, @actorId, 1, @now, @now, @now, @updatedBy)
         ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, time = excluded.time, time_zone = excluded.time_zone,
-          place_id = excluded.place_id, enabled = 1, active_since = excluded.active_since, disabled_reason = NULL, disabled_at = NULL,
+          place_id = excluded.place_id, actor_id = excluded.actor_id, enabled = 1, active_since = excluded.active_since, disabled_reason = NULL, disabled_at = NULL,
           updated_at = excluded.updated_at, updated_by = excluded.updated_by`),
       disableSub: p('UPDATE digest_subscriptions SET enabled = 0, disabled_reason = ?, disabled_at = ?, updated_at = ? WHERE guild_id = ? AND enabled = 1'),
       deliveriesFrom: p('SELECT guild_id, local_date, status, attempts, owner, claimed_at, next_attempt_at FROM digest_deliveries WHERE local_date >= ?'),
@@ -102,7 +102,7 @@ export class SqliteDigestStore implements DigestStore {
   }
 
   async setSubscription(input: SubscriptionInput, now: number): Promise<Subscription> {
-    this.s.upsertSub.run({ ...input, updatedBy: input.updatedBy ?? null, now });
+    this.s.upsertSub.run({ ...input, actorId: input.actorId ?? null, updatedBy: input.updatedBy ?? null, now });
     return this.sub(input.guildId)!;
   }
 

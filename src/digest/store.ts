@@ -129,6 +129,7 @@ export const toSubscription = (r: Row): Subscription => ({
   time: r.time as string,
   timeZone: r.time_zone as string,
   placeId: (r.place_id as string | null) ?? null,
+  actorId: (r.actor_id as string | null) ?? null,
   enabled: r.enabled === 1,
   activeSince: r.active_since as number,
   disabledReason: (r.disabled_reason as string | null) ?? null,

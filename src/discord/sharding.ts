@@ -1,19 +1,21 @@
 import { fileURLToPath } from 'node:url';
 import { ShardingManager, type Shard } from 'discord.js';
-import type { BotConfig } from '../config.ts';
+import { ownShardIds, type BotConfig } from '../config.ts';
 import type { Logger } from './logger.ts';
 
 /** The script every shard process runs. */
 export const SHARD_SCRIPT = fileURLToPath(new URL('./shard-process.ts', import.meta.url));
 
 /**
- * discord.js's ShardingManager with one child process per shard. SHARD_COUNT is a number on purpose:
- * 'auto' would ask discord.com for the count directly, ignoring DISCORD_API_URL.
+ * discord.js's ShardingManager with one child process per shard of this machine (SHARD_IDS, default all
+ * of SHARD_COUNT). SHARD_COUNT is a number on purpose: 'auto' would ask discord.com for the count
+ * directly, ignoring DISCORD_API_URL.
  */
 export function buildShardingManager(config: BotConfig, file: string = SHARD_SCRIPT): ShardingManager {
   return new ShardingManager(file, {
     token: config.token,
     totalShards: config.shardCount,
+    shardList: ownShardIds(config),
     mode: 'process',
     respawn: true,
     // The children run TypeScript like the parent does.

@@ -17,6 +17,11 @@ const num = z
   .regex(/^-?\d+(?:\.\d+)?$/, 'must be a number')
   .transform(Number);
 const text = z.string().transform((s) => s.trim().replace(/\s+/g, ' '));
+/** A day; later GED and GED Candidate files write it with a time of day ("2024-01-31 00:00:00.000"), which is dropped. */
+const day = z.preprocess((v) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}[ T]00:00(:00(\.0+)?)?$/.test(v.trim()) ? v.trim().slice(0, 10) : v), IsoDay);
+
+/** The countries the dataset covers: a global release's other rows are left out (and counted), not errors. */
+export const GED_COUNTRIES = ['Iraq', 'Syria'] as const;
 
 export const GedRow = z.object({
   id: z.string().trim().regex(/^\d+$/, 'must be a numeric GED event id'),
@@ -38,11 +43,11 @@ export const GedRow = z.object({
   adm_2: text,
   latitude: num.pipe(z.number().min(-90).max(90)),
   longitude: num.pipe(z.number().min(-180).max(180)),
-  country: z.enum(['Iraq', 'Syria']),
+  country: z.enum(GED_COUNTRIES),
   event_clarity: z.enum(['1', '2']).transform(Number),
   date_prec: z.enum(['1', '2', '3', '4', '5']).transform(Number),
-  date_start: IsoDay,
-  date_end: IsoDay,
+  date_start: day,
+  date_end: day,
   deaths_a: count,
   deaths_b: count,
   deaths_civilians: count,

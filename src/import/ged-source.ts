@@ -7,6 +7,39 @@ const GED_CITATION =
   'Sundberg, Ralph, and Erik Melander (2013) “Introducing the UCDP Georeferenced Event Dataset”, Journal of Peace Research 50(4); ' +
   'Högbladh, Stina (2019) “UCDP GED Codebook version 19.1”, Department of Peace and Conflict Research, Uppsala University.';
 
+/** The note a refresh adds to the source, one per release (read back to name every release merged). */
+const REFRESH_NOTE = /^Refreshed from the release “(.+)” on (\d{4}-\d{2}-\d{2})/;
+
+/** The releases merged into the records by `import:ged --refresh`, oldest first, from the source's notes. */
+export function refreshedReleases(source: Source): string[] {
+  return source.notes.flatMap((n) => REFRESH_NOTE.exec(n)?.[1] ?? []);
+}
+
+/**
+ * The UCDP source record once records from a newer release are merged in: its title, attribution and
+ * figures note name every release behind the records (credit follows the figures), and a note says when
+ * each was merged. The id stays, so records keep pointing at it.
+ */
+export function gedSourceWithRelease(previous: Source, release: string, day: string): Source {
+  const releases = refreshedReleases(previous);
+  const notes = releases.includes(release)
+    ? previous.notes
+    : [
+        ...previous.notes,
+        `Refreshed from the release “${release}” on ${day} (npm run import:ged -- --refresh): events matched by UCDP id, changes kept in data/revisions/ucdp-ged.ndjson.`,
+      ];
+  const all = releases.includes(release) ? releases : [...releases, release];
+  // No comma inside: short names are the title up to its first comma.
+  const names = `19.1 updated from ${all.join(' and ')}`;
+  return {
+    ...GED_SOURCE,
+    title: `UCDP Georeferenced Event Dataset (GED) ${names}, Iraq and Syria`,
+    attribution: `Data: UCDP Georeferenced Event Dataset (GED) ${names}, CC BY 4.0; deaths are UCDP's best estimates. ${GED_CITATION}`,
+    figures: `deaths from UCDP GED ${names} are UCDP's best estimates`,
+    notes,
+  };
+}
+
 export const GED_SOURCE: Source = {
   id: GED_SOURCE_ID,
   kind: 'dataset',

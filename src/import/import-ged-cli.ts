@@ -1,19 +1,25 @@
 /**
- * npm run import:ged -- <ged.csv> [--only-actor IS] [--out data]
+ * npm run import:ged -- <ged.csv | http(s) URL> [--only-actor IS] [--out data] [--refresh [--release NAME]]
  *
  * Streams a UCDP GED 19.1 CSV into our records (validated by the zod schemas) and writes them under
  * the data folder: incidents/ucdp-ged-<country>.ndjson, places/ucdp-ged.json, actors/ucdp-ged.json,
  * sources/ucdp-ged.json, and GED's spellings as aliases of places already in places/gazetteer.json.
  * Re-running on the same file with the same options rewrites nothing (stable ids from GED's `id`).
+ * `--refresh` merges a newer release (GED or GED Candidate) into the earlier import instead of
+ * replacing it: by UCDP id, with revisions, nothing deleted (src/import/refresh-ged-data.ts).
+ * A URL is downloaded first, within a deadline and a size limit.
  */
 import { writeManifest } from '../data/manifest.ts';
 import { createReadStream, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { Gazetteer } from '../core/gazetteer.ts';
 import type { Actor, Place } from '../schema/index.ts';
 import { importGed } from './import-ged.ts';
 import { readExisting, writeGedOutput } from './write-ged.ts';
+import { fetchRelease, isReleaseUrl } from './fetch-release.ts';
+import { GED_REVISIONS_FILE, refreshGedData } from './refresh-ged-data.ts';
 
 const USAGE = 'usage: npm run import:ged -- <ged.csv> [--only-actor IS] [--out data]';
 
@@ -21,7 +27,13 @@ async function main(): Promise<number> {
   const parse = () =>
     parseArgs({
       allowPositionals: true,
-      options: { 'only-actor': { type: 'string' }, out: { type: 'string', default: 'data' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        'only-actor': { type: 'string' },
+        out: { type: 'string', default: 'data' },
+        refresh: { type: 'boolean' },
+        release: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   let args: ReturnType<typeof parse>;
   try {
@@ -34,8 +46,38 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return args.values.help ? 0 : 2;
   }
-  const csv = args.positionals[0]!;
+  const input = args.positionals[0]!;
   const outDir = args.values.out!;
+  let csv = input;
+  if (isReleaseUrl(input)) {
+    try {
+      csv = await fetchRelease(input);
+    } catch (e) {
+      console.error(`import:ged: ${(e as Error).message}`);
+      return 1;
+    }
+  }
+  if (args.values.refresh) {
+    const release = args.values.release ?? basename(input);
+    const r = await refreshGedData(createReadStream(csv), { dataDir: outDir, release, now: new Date(), onlyActor: args.values['only-actor'] ?? null });
+    const c = r.counts;
+    console.log(
+      [
+        `Refreshed the UCDP GED records in ${outDir} from ${release} (${r.summary.read} rows read${r.summary.otherCountries ? `, ${r.summary.otherCountries} of other countries left out` : ''}):`,
+        `  ${c.added} added, ${c.updated} updated, ${c.unchanged} unchanged, ${c.removedFromRelease} no longer in this release (kept, not deleted).`,
+        `  ${r.revisions} revision${r.revisions === 1 ? '' : 's'} appended to ${join(outDir, GED_REVISIONS_FILE)}.`,
+        ...(Object.keys(r.summary.skipped).length
+          ? [
+              `  Skipped: ${Object.entries(r.summary.skipped)
+                .map(([why, n]) => `${n} × ${why}`)
+                .join('; ')}`,
+            ]
+          : []),
+        `  Wrote ${r.files.written.length ? r.files.written.join(', ') : 'nothing'}.`,
+      ].join('\n'),
+    );
+    return 0;
+  }
   const size = statSync(csv).size;
   const existingPlaces = readExisting<Place>(outDir, 'places');
   const existingActors = readExisting<Actor>(outDir, 'actors');
@@ -76,6 +118,7 @@ async function main(): Promise<number> {
         .join(', ') || 'none'
     }).`,
     ...(args.values['only-actor'] ? [`Left out ${s.filtered} rows without the side "${args.values['only-actor']}".`] : []),
+    ...(s.otherCountries ? [`Left out ${s.otherCountries} rows of other countries than Iraq and Syria.`] : []),
     `Skipped ${Object.values(s.skipped).reduce((a, b) => a + b, 0)} rows${Object.keys(s.skipped).length ? ':' : '.'}`,
     ...Object.entries(s.skipped).map(([why, n]) => `  ${n} × ${why}`),
     ...(Object.keys(s.notes).length ? ['Imported with notes:', ...Object.entries(s.notes).map(([why, n]) => `  ${n} × ${why}`)] : []),

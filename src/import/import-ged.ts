@@ -3,7 +3,7 @@ import { parse } from 'csv-parse';
 import { Incident, type Actor, type Casualty, type DateSpec, type LocationPrecision, type Place } from '../schema/index.ts';
 import { casualtyGroupOf, CIVILIANS, GedActors } from './ged-actors.ts';
 import { GedPlaces, type PlaceRef } from './ged-places.ts';
-import { GedRow, REQUIRED_COLUMNS } from './ged-row.ts';
+import { GED_COUNTRIES, GedRow, REQUIRED_COLUMNS } from './ged-row.ts';
 import { GED_SOURCE, GED_SOURCE_ID } from './ged-source.ts';
 
 export interface ImportOptions {
@@ -21,6 +21,8 @@ export interface ImportSummary {
   imported: number;
   /** Rows left out by --only-actor. */
   filtered: number;
+  /** Rows of countries the dataset does not cover (a global release), left out. */
+  otherCountries: number;
   /** Rows that could not be imported, counted by reason. */
   skipped: Record<string, number>;
   /** Rows imported with something worth knowing, counted by note. */
@@ -60,7 +62,7 @@ interface Draft {
  * Incident schema. Output is sorted, so the same file always gives the same records.
  */
 export async function importGed(input: Readable, opts: ImportOptions): Promise<ImportResult> {
-  const summary: ImportSummary = { read: 0, imported: 0, filtered: 0, skipped: {}, notes: {}, byCountry: {} };
+  const summary: ImportSummary = { read: 0, imported: 0, filtered: 0, otherCountries: 0, skipped: {}, notes: {}, byCountry: {} };
   const skip = (reason: string) => (summary.skipped[reason] = (summary.skipped[reason] ?? 0) + 1);
   const note = (what: string) => (summary.notes[what] = (summary.notes[what] ?? 0) + 1);
   const places = new GedPlaces(opts.existingPlaces);
@@ -77,6 +79,10 @@ export async function importGed(input: Readable, opts: ImportOptions): Promise<I
     }
     summary.read++;
     opts.onRow?.(summary.read);
+    if (!(GED_COUNTRIES as readonly string[]).includes(rec.country?.trim() ?? '')) {
+      summary.otherCountries++;
+      continue;
+    }
     const parsed = GedRow.safeParse(rec);
     if (!parsed.success) {
       const iss = parsed.error.issues[0]!;

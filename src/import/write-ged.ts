@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Actor, Incident, Place } from '../schema/index.ts';
+import type { Actor, Incident, Place, Source } from '../schema/index.ts';
 import { GED_SOURCE } from './ged-source.ts';
 import type { ImportResult } from './import-ged.ts';
 
@@ -79,7 +79,7 @@ export interface WriteReport {
  * left out by --only-actor) is removed, since its records point at places and actors that are gone.
  * A CSV without a single row (a header only) is refused before anything is written.
  */
-export function writeGedOutput(dataDir: string, result: ImportResult, countryOf: (inc: Incident) => string): WriteReport {
+export function writeGedOutput(dataDir: string, result: ImportResult, countryOf: (inc: Incident) => string, source: Source = GED_SOURCE): WriteReport {
   if (result.summary.read === 0) throw new Error('the CSV has no event rows (a header only?): nothing written, the data folder keeps its previous import');
   const report: WriteReport = { written: [], unchanged: [], removed: [] };
   const put = (rel: string, content: string) => {
@@ -89,7 +89,7 @@ export function writeGedOutput(dataDir: string, result: ImportResult, countryOf:
     writeFileSync(path, content);
     report.written.push(rel);
   };
-  put(GED_FILES.sources, jsonLines([GED_SOURCE]));
+  put(GED_FILES.sources, jsonLines([source]));
   put(GED_FILES.places, jsonLines(result.places satisfies Place[]));
   put(GED_FILES.actors, jsonLines(result.actors satisfies Actor[]));
   const byCountry = new Map<string, string[]>();

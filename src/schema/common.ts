@@ -7,12 +7,19 @@ export const Id = z
   .max(64);
 
 /** A calendar day, YYYY-MM-DD, that really exists (2019-02-30 is rejected). */
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 export const IsoDay = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be an ISO date YYYY-MM-DD')
+  .regex(ISO_DAY, 'must be an ISO date YYYY-MM-DD')
   .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+    // By arithmetic, not through a Date: a million records' days are checked at a cold start.
+    if (!ISO_DAY.test(s)) return false;
+    const y = +s.slice(0, 4);
+    const m = +s.slice(5, 7);
+    const d = +s.slice(8, 10);
+    const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+    return m >= 1 && m <= 12 && d >= 1 && d <= (m === 2 ? (leap ? 29 : 28) : DAYS_IN_MONTH[m - 1]!);
   }, 'is not a real calendar date');
 export type IsoDay = z.infer<typeof IsoDay>;
 

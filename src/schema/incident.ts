@@ -70,6 +70,13 @@ export const Incident = z.strictObject({
    * (UCDP's event_clarity 2: the source gave only an aggregate). Absent: one identifiable event.
    */
   severalEvents: z.literal(true).optional(),
+  /**
+   * Another record of the same event, from another source (the record this one was found to duplicate,
+   * by a reviewer or the extractor's duplicateOf). The event is counted once, with the figures of the
+   * record pointed at (the primary); this record is shown beside it ("also reported by …") and its
+   * source credited. The primary must exist and must not itself point elsewhere (no chains, no cycles).
+   */
+  sameEventAs: Id.optional(),
   /** One line in our own words. */
   summary: z.string().min(1).max(200),
   /** Background the source gives for this incident. */

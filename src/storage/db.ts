@@ -184,6 +184,32 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE digest_deliveries ADD COLUMN mono_origin TEXT;
     `,
   },
+  // --- same-event-ged (issue 13): the digest's actor filter. One column; mirrored by the PostgreSQL store. ---
+  {
+    version: 7,
+    description: 'digest subscriptions: an actor filter beside the place filter',
+    up: `
+      -- NULL: the dataset's focus actor (the default, as /attacks); 'any': all recorded violence; else an actor id.
+      ALTER TABLE digest_subscriptions ADD COLUMN actor_id TEXT;
+    `,
+  },
+  {
+    version: 10,
+    description: 'coordination between processes: leases (work one process does at a time) and the shared REST rate bucket',
+    up: `
+      CREATE TABLE leases (
+        name        TEXT PRIMARY KEY,               -- what is held, e.g. 'feed-poll' or 'shard:3/8'
+        holder      TEXT NOT NULL,                  -- the process holding it
+        expires_at  INTEGER NOT NULL,               -- ms; free once past (its holder stopped renewing: it died)
+        acquired_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE rate_buckets (
+        name       TEXT PRIMARY KEY,                -- e.g. 'discord-global'
+        tokens     REAL NOT NULL,                   -- requests that may start now
+        updated_at INTEGER NOT NULL                 -- ms; tokens refill from here at the bucket's rate
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** An in-memory database (console, tests), or the file in the state folder (STATE_DIR, default ./var). */

@@ -92,7 +92,10 @@ export function generateIncidents(real: readonly Incident[], count: number, seed
   return out;
 }
 
-/** The shipped places, actors and sources with `count` synthetic incidents instead of the real ones. */
+/**
+ * The shipped places (with the outside gazetteers' names, as the bot loads them), actors and sources
+ * with `count` synthetic incidents instead of the real ones.
+ */
 export function syntheticDataset(shipped: RawDataset, count: number, seed?: number): RawDataset {
   return {
     sources: [...shipped.sources, SYNTHETIC_SOURCE],
@@ -101,5 +104,6 @@ export function syntheticDataset(shipped: RawDataset, count: number, seed?: numb
     incidents: generateIncidents(shipped.incidents, count, seed),
     statistics: [],
     quotes: [],
+    'place-names': shipped['place-names'],
   };
 }

@@ -1,21 +1,24 @@
 /**
  * One dataset of the scale benchmark, in its own process so memory figures are its own:
  *   node --import tsx --expose-gc bench/suites/scale/worker.ts <shipped|N> <sqlite file>
- *   node --import tsx --expose-gc bench/suites/scale/worker.ts open <binary snapshot>   (started by the above)
+ *   node --import tsx --expose-gc bench/suites/scale/worker.ts open <records snapshot>   (started by the above)
+ *   node --import tsx --expose-gc bench/suites/scale/worker.ts cold <data folder> <snapshot folder>   (started by the above)
  * Prints one JSON object (figures and notes) on stdout.
  */
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { Dataset } from '../../../src/core/dataset.ts';
 import { DEFAULT_DATA_DIR } from '../../../src/data/load-dataset.ts';
 import { openRecordsSnapshot, writeRecordsSnapshot } from '../../../src/data/records-snapshot.ts';
-import { loadRawDataset } from '../../../src/data/load-dataset.ts';
+import { loadDatasetFrom, loadRawDataset } from '../../../src/data/load-dataset.ts';
 import { readDataDir, type RawFiles } from '../../../src/data/read-data-dir.ts';
 import { validateRecords } from '../../../src/data/validate-records.ts';
 import type { RawDataset } from '../../../src/schema/index.ts';
 import { oursEngine, scanEngine, sqliteEngine, type Engine } from '../../../testkit/scale/engines.ts';
+import { writeSyntheticDataDir } from '../../../testkit/scale/data-dir.ts';
 import { syntheticDataset } from '../../../testkit/scale/generate.ts';
 import { QUERY_KINDS, queryMix, timeKind } from '../../../testkit/scale/query-mix.ts';
 
@@ -46,6 +49,34 @@ const canon = (x: unknown) =>
     Array.isArray(v) && v.length && typeof v[0] === 'object' && v[0] && 'placeId' in v[0] ? [...v].sort((a, b) => (a.placeId < b.placeId ? -1 : 1)) : v,
   );
 
+if (which === 'cold') {
+  // A fresh process starting on a data folder it has no snapshot of (the first start after a data
+  // change): read, check, validate, index and snapshot, as loadDataset does; then the same query mix.
+  const [, dataDir = '', snapshotDir = ''] = process.argv.slice(2);
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const { dataset: ds, snapshot } = loadDatasetFrom(dataDir, { snapshotDir });
+  f.load_ms = Math.round(performance.now() - t0);
+  const c = process.cpuUsage(c0);
+  f.load_cpu_ms = Math.round((c.user + c.system) / 1000);
+  f.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1000);
+  gc();
+  f.rss_mb = Math.round(process.memoryUsage().rss / 1e6);
+  f.incidents = ds.incidents.incidents.length;
+  f.records_on_disk = snapshot ? 1 : 0;
+  const engine = oursEngine(ds);
+  const mix = queryMix(ds);
+  const answers: string[] = [];
+  for (const kind of QUERY_KINDS) for (const v of mix.variants[kind]) answers.push(canon(v.run(engine)));
+  for (const kind of QUERY_KINDS) {
+    const t = timeKind(engine, mix.variants[kind], 3000, 3000);
+    f[`${kind}.p50_ms`] = t.p50;
+    f[`${kind}.p99_ms`] = t.p99;
+  }
+  console.log(JSON.stringify({ figures: f, answers }));
+  process.exit(0);
+}
+
 if (which === 'open') {
   // A fresh process opening the binary snapshot: start-up, memory and our latencies with records on disk.
   const snap = time('open_ms', () => openRecordsSnapshot(sqlitePath));
@@ -67,6 +98,7 @@ if (which === 'open') {
 }
 
 let raw: RawDataset;
+let coldDir: string | null = null;
 if (which === 'shipped') {
   raw = time('read_validate_ms', () => validateRecords(readDataDir(DEFAULT_DATA_DIR)));
   loadRawDataset(DEFAULT_DATA_DIR); // make sure the snapshot exists
@@ -75,6 +107,9 @@ if (which === 'shipped') {
   const n = Number(which);
   const shipped = loadRawDataset(DEFAULT_DATA_DIR);
   let syn: RawDataset | null = time('generate_ms', () => syntheticDataset(shipped, n));
+  // The same incidents as a data folder on disk, for the cold start below.
+  coldDir = mkdtempSync(join(os.tmpdir(), `incident-bot-cold-${n}-`));
+  writeSyntheticDataDir(coldDir, syn.incidents);
   raw = time('validate_ms', () => validateRecords(filesOf(syn!)));
   syn = null;
 }
@@ -132,6 +167,28 @@ if (which !== 'shipped') {
   for (const kind of QUERY_KINDS) for (const v of mix.variants[kind]) mine.push(canon(v.run(ours)));
   f.snapshot_mismatches = mine.filter((a, i) => a !== child.answers[i]).length;
   rmSync(snapPath, { force: true });
+  // The cold start: a fresh process on the NDJSON folder of the same incidents, with no snapshot yet.
+  const snapshotDir = mkdtempSync(join(os.tmpdir(), 'incident-bot-cold-cache-'));
+  const cold = JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', '--expose-gc', fileURLToPath(import.meta.url), 'cold', coldDir!, snapshotDir], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    })
+      .trim()
+      .split('\n')
+      .pop()!,
+  ) as { figures: Record<string, number>; answers: string[] };
+  for (const [k, v] of Object.entries(cold.figures)) f[`cold.${k}`] = v;
+  f.cold_mismatches = 0;
+  let at = 0;
+  for (const kind of QUERY_KINDS)
+    for (const v of mix.variants[kind])
+      if (mine[at] !== cold.answers[at++]) {
+        f.cold_mismatches++;
+        notes.push(`${kind} "${v.label}": the cold start's answer differs from ours`);
+      }
+  rmSync(coldDir!, { recursive: true, force: true });
+  rmSync(snapshotDir, { recursive: true, force: true });
 }
 
 const big = f.incidents > 200_000;

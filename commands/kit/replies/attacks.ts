@@ -6,9 +6,9 @@ import type { IncidentPage } from '../../../src/core/query-incidents.ts';
 import type { PlacedStatistic } from '../../../src/core/query-statistics.ts';
 import { commandLine } from '../command-line.ts';
 import type { RawOptions } from '../context.ts';
-import { incidentListEntry } from '../incident-list.ts';
+import { eventSourceIds, incidentListEntry } from '../incident-list.ts';
 import { makeReply, type ReplyPayload } from '../payload.ts';
-import { attributionFor, sourcesOf } from '../source-line.ts';
+import { attributionFor } from '../source-line.ts';
 import { statisticsList } from '../statistics-list.ts';
 import { countryCoverageText } from '../coverage-text.ts';
 import { countedLabel } from '../../../src/core/focus.ts';
@@ -67,7 +67,7 @@ export function attacksReply(ds: Dataset, a: AttacksAnswer): ReplyPayload {
   if (coverage) fields.push(coverage);
   if (statText) fields.push({ name: 'Statistics for this area', value: statText });
   // Every source behind any figure shown: the page's records, the totals over all matches, the statistics.
-  const usedSources = [...sourcesOf(result.incidents), ...result.sourceIds, ...stats.map((s) => s.statistic.sourceId)];
+  const usedSources = [...result.incidents.flatMap((i) => eventSourceIds(ds, i)), ...result.sourceIds, ...stats.map((s) => s.statistic.sourceId)];
   return makeReply({
     embeds: [
       {

@@ -25,12 +25,12 @@ function describeDelivery(d: Delivery | null, tz: string): string {
 }
 
 /** /digest status: where, when, what, the last delivery and the next run, only for the asker. */
-export function statusReply(sub: Subscription | null, last: Delivery | null, next: Date | null, placeLabel: string): ReplyPayload {
+export function statusReply(sub: Subscription | null, last: Delivery | null, next: Date | null, filterLabel: string): ReplyPayload {
   if (!sub) return ephemeralText('No daily digest is set up in this server. Start one with `/digest set channel:#news time:08:00 timezone:Asia/Baghdad`.');
   const lines = [
     `**Channel:** <#${sub.channelId}>`,
     `**Time:** ${sub.time} every day, ${sub.timeZone}`,
-    `**Filter:** ${placeLabel}`,
+    `**Filter:** ${filterLabel}`,
     `**State:** ${sub.enabled ? 'on' : `off — ${sub.disabledReason ?? 'turned off'}${sub.disabledAt ? ` (${ts(new Date(sub.disabledAt))})` : ''}`}`,
     `**Last delivery:** ${describeDelivery(last, sub.timeZone)}`,
     `**Next run:** ${next ? `${ts(next)} (${localLabel(next, sub.timeZone)}), ${ts(next, 'R')}` : 'none while it is off — `/digest set` turns it back on'}`,
@@ -43,7 +43,7 @@ export interface SetAnswer {
   channelId: string;
   time: string;
   timeZone: string;
-  placeLabel: string;
+  filterLabel: string;
   /** Today's failed digest was reopened: it goes out at the next tick. */
   reopened: boolean;
   next: Date | null;
@@ -53,7 +53,7 @@ export interface SetAnswer {
 export function setReply(a: SetAnswer): ReplyPayload {
   return makeReply({
     content: [
-      `${a.existed ? 'Updated' : 'Set up'}: the daily digest goes to <#${a.channelId}> every day at ${a.time} (${a.timeZone}), covering ${a.placeLabel}.`,
+      `${a.existed ? 'Updated' : 'Set up'}: the daily digest goes to <#${a.channelId}> every day at ${a.time} (${a.timeZone}), covering ${a.filterLabel}.`,
       a.reopened
         ? "Today's digest, which had failed, goes out within a minute."
         : a.next

@@ -4,7 +4,7 @@ import { day, formatCasualty, formatDateSpec, shortDate, truncate } from '../../
 import type { Incident, LocationPrecision } from '../../../src/schema/index.ts';
 import { DISCORD_LIMITS } from '../discord-limits.ts';
 import { makeReply, type ReplyPayload } from '../payload.ts';
-import { sourceName } from '../source-line.ts';
+import { attributionFor, sourceName } from '../source-line.ts';
 
 const PRECISION_NOTE: Record<LocationPrecision, string> = {
   exact: 'an exact location',
@@ -16,8 +16,20 @@ const PRECISION_NOTE: Record<LocationPrecision, string> = {
   water: 'on the named body of water or in the air (no single spot)',
 };
 
-/** /incident: one incident in full, its source sentences, and records of possibly the same event in other sources. */
-export function incidentReply(ds: Dataset, inc: Incident, related: readonly Incident[]): ReplyPayload {
+/**
+ * The records of one event (`sameEventAs`): the primary this record is counted under (when it is a
+ * linked report), or the reports linked to this record (when it is the primary).
+ */
+export interface SameEvent {
+  primary: Incident | null;
+  also: readonly Incident[];
+}
+
+/**
+ * /incident: one incident in full, its source sentences, the other records of the same event (linked,
+ * counted once) and records of possibly the same event in other sources (not linked).
+ */
+export function incidentReply(ds: Dataset, inc: Incident, related: readonly Incident[], sameEvent: SameEvent = { primary: null, also: [] }): ReplyPayload {
   const source = ds.sources.get(inc.sourceId);
   const place = ds.gazetteer.label(inc.placeId);
   const fields: APIEmbedField[] = [
@@ -53,14 +65,28 @@ export function incidentReply(ds: Dataset, inc: Incident, related: readonly Inci
     value: truncate(inc.evidence.map((e) => `> ${e}`).join('\n'), DISCORD_LIMITS.embedFieldValue),
   });
   fields.push({ name: 'Source', value: truncate(sourceText(ds, inc), DISCORD_LIMITS.embedFieldValue) });
+  const line = (r: Incident) => `\`${r.id}\` · ${shortDate(r.date)} · ${ds.gazetteer.label(r.placeId)} · ${sourceName(ds, r.sourceId)}`;
+  if (sameEvent.primary)
+    fields.push({
+      name: 'Same event as',
+      value: truncate(
+        `${line(sameEvent.primary)}\nOne event, counted once in every total, with that record's figures; this record's figures are not added.`,
+        DISCORD_LIMITS.embedFieldValue,
+      ),
+    });
+  if (sameEvent.also.length)
+    fields.push({
+      name: 'Also reported by',
+      value: truncate(
+        `${sameEvent.also.map(line).join('\n')}\nOne event, counted once in every total, with this record's figures.`,
+        DISCORD_LIMITS.embedFieldValue,
+      ),
+    });
   // Two sources can describe one event; both records are kept, each with its own source, and linked here.
   if (related.length)
     fields.push({
       name: 'Possibly the same event, in another source',
-      value: truncate(
-        related.map((r) => `\`${r.id}\` · ${shortDate(r.date)} · ${ds.gazetteer.label(r.placeId)} · ${sourceName(ds, r.sourceId)}`).join('\n'),
-        DISCORD_LIMITS.embedFieldValue,
-      ),
+      value: truncate(related.map(line).join('\n'), DISCORD_LIMITS.embedFieldValue),
     });
   return makeReply({
     embeds: [
@@ -68,7 +94,10 @@ export function incidentReply(ds: Dataset, inc: Incident, related: readonly Inci
         title: truncate(inc.summary, DISCORD_LIMITS.embedTitle),
         description: `\`${inc.id}\``,
         fields,
-        footer: { text: source?.attribution ?? inc.sourceId },
+        // Every source shown: this record's and those of the other records of the event.
+        footer: {
+          text: attributionFor(ds, [inc.sourceId, ...(sameEvent.primary ? [sameEvent.primary.sourceId] : []), ...sameEvent.also.map((r) => r.sourceId)]),
+        },
       },
     ],
   });

@@ -6,6 +6,8 @@ export interface SubscriptionInput {
   time: string;
   timeZone: string;
   placeId: string | null;
+  /** The actor filter (see Subscription.actorId); absent: the default. */
+  actorId?: string | null;
   updatedBy?: string | null;
 }
 

@@ -7,6 +7,11 @@ export interface Subscription {
   timeZone: string;
   /** Only incidents in this place (and everything inside it); null: all. */
   placeId: string | null;
+  /**
+   * Whose incidents: null counts the dataset's focus actor (the default, as /attacks does), 'any' all
+   * recorded violence (ANY_ACTOR), anything else is an actor id.
+   */
+  actorId: string | null;
   enabled: boolean;
   /** ms: when it was last set or turned on; no digest is scheduled for an instant before this. */
   activeSince: number;

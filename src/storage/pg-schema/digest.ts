@@ -16,6 +16,7 @@ export const DIGEST_PG_MIGRATIONS: readonly PgMigration[] = [
         "time"          TEXT NOT NULL,               -- HH:MM, local to time_zone
         time_zone       TEXT NOT NULL,               -- IANA zone
         place_id        TEXT,                        -- filter; NULL = everything
+        actor_id        TEXT,                        -- filter; NULL = the dataset's focus actor, 'any' = all violence
         enabled         INTEGER NOT NULL DEFAULT 1,
         active_since    BIGINT NOT NULL,             -- ms; no digest is scheduled before this instant
         disabled_reason TEXT,
