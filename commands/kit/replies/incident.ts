@@ -30,7 +30,6 @@ export interface SameEvent {
  * counted once) and records of possibly the same event in other sources (not linked).
  */
 export function incidentReply(ds: Dataset, inc: Incident, related: readonly Incident[], sameEvent: SameEvent = { primary: null, also: [] }): ReplyPayload {
-  const source = ds.sources.get(inc.sourceId);
   const place = ds.gazetteer.label(inc.placeId);
   const fields: APIEmbedField[] = [
     { name: 'Date', value: formatDateSpec(inc.date, ds) + (inc.date.note && inc.date.precision !== 'inferred' ? `\n${inc.date.note}` : ''), inline: true },
