@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDigestWithSummary } from '../commands/kit/digest-message.ts';
 import { queryIncidents } from '../src/core/query-incidents.ts';
@@ -17,6 +17,7 @@ import { GED_REVISIONS_FILE, refreshGedData } from '../src/import/refresh-ged-da
 import { readExisting } from '../src/import/write-ged.ts';
 import type { Actor, Place } from '../src/schema/index.ts';
 import { openDatabase } from '../src/storage/db.ts';
+import { SqliteLeaseStore } from '../src/storage/lease.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'ged');
 const RELEASE_A = join(FIXTURES, 'refresh-release-a.csv');
@@ -122,14 +123,28 @@ describe('npm run import:ged -- <url> --refresh, then the digest', () => {
     const t0 = Date.parse('2019-11-27T00:00:00Z');
     await store.recordSeen(before.incidents.ids(), t0);
 
-    const out = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      execFile(
-        process.execPath,
-        ['--import', 'tsx', 'src/import/import-ged-cli.ts', `${base}/release-b.csv`, '--refresh', '--release', 'fixture release B', '--out', dir],
-        { encoding: 'utf8' },
-        (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      ),
-    );
+    // The state store the refresh takes its lease in (the bot's, in STATE_DIR).
+    const stateDir = mkdtempSync(join(tmpdir(), 'ged-refresh-state-'));
+    const refreshB = () =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
+        execFile(
+          process.execPath,
+          ['--import', 'tsx', 'src/import/import-ged-cli.ts', `${base}/release-b.csv`, '--refresh', '--release', 'fixture release B', '--out', dir],
+          { encoding: 'utf8', env: { ...process.env, STATE_DIR: stateDir, DATABASE_URL: '' } },
+          (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        ),
+      );
+    // Another refresh of the same folder holds the lease: this one is refused and changes nothing.
+    const leaseDb = openDatabase({ stateDir });
+    const leases = new SqliteLeaseStore(leaseDb);
+    expect(await leases.acquire(`ged-refresh:${resolve(dir)}`, 'other-machine:42', 60_000)).toBe(true);
+    const refused = await refreshB();
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^import:ged: another refresh of .* is running \(other-machine:42; its lease runs until \d{4}-.*\); nothing was changed/);
+    expect(loadDataset(dir, { snapshot: false }).incidents.ids()).toEqual(before.incidents.ids());
+    await leases.release(`ged-refresh:${resolve(dir)}`, 'other-machine:42');
+
+    const out = await refreshB();
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('from fixture release B (5 rows read)');
@@ -166,5 +181,8 @@ describe('npm run import:ged -- <url> --refresh, then the digest', () => {
     expect(d).toContain('**Reported late**: 3 incidents from 28–30 Nov 2019 first recorded since the last digest (they occurred earlier).');
     for (const id of ['ged-900004', 'ged-900005', 'ged-900006']) expect(d).toContain(`\`${id}\``);
     expect(d).not.toContain('ged-900002'); // updated, not new: not a late report
+    // The refresh gave its lease back when it finished.
+    expect(await leases.live('ged-refresh:')).toEqual([]);
+    leaseDb.close();
   });
 });

@@ -7,15 +7,22 @@
  * Re-running on the same file with the same options rewrites nothing (stable ids from GED's `id`).
  * `--refresh` merges a newer release (GED or GED Candidate) into the earlier import instead of
  * replacing it: by UCDP id, with revisions, nothing deleted (src/import/refresh-ged-data.ts).
- * A URL is downloaded first, within a deadline and a size limit.
+ * A URL is downloaded first, within a deadline and a size limit. A refresh holds a lease on its data folder in
+ * the bot's state store (SQLite in STATE_DIR, or DATABASE_URL), so two refreshes of one folder never run at once.
  */
 import { writeManifest } from '../data/manifest.ts';
 import { createReadStream, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { hostname } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { Gazetteer } from '../core/gazetteer.ts';
 import type { Actor, Place } from '../schema/index.ts';
+import { loadAppConfigOrExit } from '../config.ts';
+import { closeStoreBackend, openStoreBackend, type StoreBackend } from '../storage/backend.ts';
+import { type LeaseStore, SqliteLeaseStore } from '../storage/lease.ts';
+import { PgLeaseStore } from '../storage/pg-lease.ts';
+import { StoreError } from '../storage/postgres.ts';
 import { importGed } from './import-ged.ts';
 import { readExisting, writeGedOutput } from './write-ged.ts';
 import { fetchRelease, isReleaseUrl } from './fetch-release.ts';
@@ -58,26 +65,73 @@ async function main(): Promise<number> {
     }
   }
   if (args.values.refresh) {
-    const release = args.values.release ?? basename(input);
-    const r = await refreshGedData(createReadStream(csv), { dataDir: outDir, release, now: new Date(), onlyActor: args.values['only-actor'] ?? null });
-    const c = r.counts;
-    console.log(
-      [
-        `Refreshed the UCDP GED records in ${outDir} from ${release} (${r.summary.read} rows read${r.summary.otherCountries ? `, ${r.summary.otherCountries} of other countries left out` : ''}):`,
-        `  ${c.added} added, ${c.updated} updated, ${c.unchanged} unchanged, ${c.removedFromRelease} no longer in this release (kept, not deleted).`,
-        `  ${r.revisions} revision${r.revisions === 1 ? '' : 's'} appended to ${join(outDir, GED_REVISIONS_FILE)}.`,
-        ...(Object.keys(r.summary.skipped).length
-          ? [
-              `  Skipped: ${Object.entries(r.summary.skipped)
-                .map(([why, n]) => `${n} × ${why}`)
-                .join('; ')}`,
-            ]
-          : []),
-        `  Wrote ${r.files.written.length ? r.files.written.join(', ') : 'nothing'}.`,
-      ].join('\n'),
-    );
-    return 0;
+    const config = loadAppConfigOrExit();
+    let backend: StoreBackend;
+    try {
+      backend = await openStoreBackend({ databaseUrl: config.databaseUrl, stateDir: config.stateDir });
+    } catch (e) {
+      console.error(`import:ged: ${e instanceof StoreError ? e.message : `could not open the state store: ${(e as Error).message}`}`);
+      return 2;
+    }
+    try {
+      return await underLease(backend, outDir, () => refresh(input, csv, outDir, args.values));
+    } finally {
+      await closeStoreBackend(backend);
+    }
   }
+  return importNew(csv, outDir, args.values);
+}
+
+/** How long a refresh's lease lasts without renewal: a refresh that died frees its folder after this. */
+const REFRESH_LEASE_MS = 120_000;
+
+/** Runs `work` holding the lease `ged-refresh:<folder>`; exit 1 with who holds it when another refresh does. */
+async function underLease(backend: StoreBackend, outDir: string, work: () => Promise<number>): Promise<number> {
+  const leases: LeaseStore = backend.kind === 'sqlite' ? new SqliteLeaseStore(backend.db) : new PgLeaseStore(backend.pool);
+  const name = `ged-refresh:${resolve(outDir)}`;
+  const holder = `${hostname()}:${process.pid}`;
+  if (!(await leases.acquire(name, holder, REFRESH_LEASE_MS))) {
+    const other = (await leases.live(name)).find((l) => l.name === name);
+    console.error(
+      `import:ged: another refresh of ${outDir} is running${other ? ` (${other.holder}; its lease runs until ${new Date(other.expiresAt).toISOString()})` : ''}; nothing was changed. Try again when it has finished.`,
+    );
+    return 1;
+  }
+  const renew = setInterval(() => void leases.acquire(name, holder, REFRESH_LEASE_MS).catch(() => undefined), REFRESH_LEASE_MS / 4);
+  try {
+    return await work();
+  } finally {
+    clearInterval(renew);
+    await leases.release(name, holder).catch(() => undefined);
+  }
+}
+
+type Values = { release?: string | undefined; 'only-actor'?: string | undefined };
+
+async function refresh(input: string, csv: string, outDir: string, values: Values): Promise<number> {
+  const release = values.release ?? basename(input);
+  const r = await refreshGedData(createReadStream(csv), { dataDir: outDir, release, now: new Date(), onlyActor: values['only-actor'] ?? null });
+  const c = r.counts;
+  console.log(
+    [
+      `Refreshed the UCDP GED records in ${outDir} from ${release} (${r.summary.read} rows read${r.summary.otherCountries ? `, ${r.summary.otherCountries} of other countries left out` : ''}):`,
+      `  ${c.added} added, ${c.updated} updated, ${c.unchanged} unchanged, ${c.removedFromRelease} no longer in this release (kept, not deleted).`,
+      `  ${r.revisions} revision${r.revisions === 1 ? '' : 's'} appended to ${join(outDir, GED_REVISIONS_FILE)}.`,
+      ...(Object.keys(r.summary.skipped).length
+        ? [
+            `  Skipped: ${Object.entries(r.summary.skipped)
+              .map(([why, n]) => `${n} × ${why}`)
+              .join('; ')}`,
+          ]
+        : []),
+      `  Wrote ${r.files.written.length ? r.files.written.join(', ') : 'nothing'}.`,
+    ].join('\n'),
+  );
+  return 0;
+}
+
+/** A first import: writes the records of the file under the data folder. */
+async function importNew(csv: string, outDir: string, values: Values): Promise<number> {
   const size = statSync(csv).size;
   const existingPlaces = readExisting<Place>(outDir, 'places');
   const existingActors = readExisting<Actor>(outDir, 'actors');
@@ -92,7 +146,7 @@ async function main(): Promise<number> {
   bar?.start(size, 0, { rows: 0 });
   const started = performance.now();
   const result = await importGed(stream, {
-    onlyActor: args.values['only-actor'] ?? null,
+    onlyActor: values['only-actor'] ?? null,
     existingPlaces,
     existingActors,
     onRow: (n) => {
@@ -117,7 +171,7 @@ async function main(): Promise<number> {
         .map(([c, n]) => `${c} ${n}`)
         .join(', ') || 'none'
     }).`,
-    ...(args.values['only-actor'] ? [`Left out ${s.filtered} rows without the side "${args.values['only-actor']}".`] : []),
+    ...(values['only-actor'] ? [`Left out ${s.filtered} rows without the side "${values['only-actor']}".`] : []),
     ...(s.otherCountries ? [`Left out ${s.otherCountries} rows of other countries than Iraq and Syria.`] : []),
     `Skipped ${Object.values(s.skipped).reduce((a, b) => a + b, 0)} rows${Object.keys(s.skipped).length ? ':' : '.'}`,
     ...Object.entries(s.skipped).map(([why, n]) => `  ${n} × ${why}`),
