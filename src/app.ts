@@ -217,7 +217,13 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     logger: logger.child({ component: 'cluster' }),
     jobs: [
       // The news feeds in FEEDS_FILE, polled by one process at a time; each new article drafted for review.
-      { name: 'feed-poll', everyMs: 60_000, run: async () => void (await publishLoop.pollOnce()) },
+      {
+        name: 'feed-poll',
+        everyMs: 60_000,
+        run: async () => {
+          for (const { outcome } of await publishLoop.pollOnce()) metrics?.feedPolls.inc({ outcome });
+        },
+      },
     ],
     // Last to stop: closes the state database after every service has finished with it.
     close: async () => {
@@ -232,7 +238,21 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
     backend: stateBackend,
     runner: { holdsGuild: cluster.holdsGuild, ...(metrics ? { onOutcome: (outcome) => metrics.digests.inc({ outcome }) } : {}) },
   });
-  const alerts = createAlertsPlugin({ digest, dataset, ...(config.discord.alertsPerHour ? { maxPerHour: config.discord.alertsPerHour } : {}) });
+  const alerts = createAlertsPlugin({
+    digest,
+    dataset,
+    ...(config.discord.alertsPerHour ? { maxPerHour: config.discord.alertsPerHour } : {}),
+    ...(metrics
+      ? {
+          onPass: (counts) => {
+            for (const [outcome, n] of Object.entries(counts)) if (n > 0) metrics.alerts.inc({ outcome }, n);
+          },
+        }
+      : {}),
+  });
+  // Queue sizes, read from the store at each scrape of /metrics.
+  metrics?.watchQueue('review_pending', async () => (await reviewStoreOn(stateBackend).pending()).length);
+  metrics?.watchQueue('alerts_due', async () => (await alerts.store()?.due(Date.now()))?.length ?? 0);
   // The review channel (REVIEW_CHANNEL_ID and REVIEWER_ROLE_ID): drafts posted with Approve / Edit / Reject;
   // its store is on the state backend.
   const review = config.discord.review

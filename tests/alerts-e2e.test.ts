@@ -49,7 +49,10 @@ function guild(): FakeGuild & { text: string; forum: string; category: string; t
   };
 }
 
-async function boot(g: FakeGuild, clock: { t: number }): Promise<{ server: FakeDiscord; digestPlugin: DigestPlugin; alertsPlugin: AlertsPlugin }> {
+async function boot(
+  g: FakeGuild,
+  clock: { t: number },
+): Promise<{ server: FakeDiscord; digestPlugin: DigestPlugin; alertsPlugin: AlertsPlugin; passes: Record<string, number>[] }> {
   const server = await new FakeDiscord({ guilds: [g] }).start();
   cleanups.push(() => server.stop());
   const dir = mkdtempSync(join(tmpdir(), 'alerts-e2e-'));
@@ -60,12 +63,19 @@ async function boot(g: FakeGuild, clock: { t: number }): Promise<{ server: FakeD
   });
   const now = () => new Date(clock.t);
   const digestPlugin = createDigestPlugin({ db, dataset: () => ds, clock: now, cron: null });
-  const alertsPlugin = createAlertsPlugin({ digest: digestPlugin, dataset: () => ds, cron: null, runner: { clock: () => clock.t } });
+  const passes: Record<string, number>[] = [];
+  const alertsPlugin = createAlertsPlugin({
+    digest: digestPlugin,
+    dataset: () => ds,
+    cron: null,
+    runner: { clock: () => clock.t },
+    onPass: (c) => void passes.push(c),
+  });
   const { bot } = await startBot(server, { commands: [digest, alerts], dataset: () => ds, now, plugins: [digestPlugin, alertsPlugin] });
   cleanups.push(() => bot.stop());
   // onReady runs right after READY: wait until both runners exist
   for (let i = 0; i < 100 && !alertsPlugin.runner(); i++) await new Promise((r) => setTimeout(r, 10));
-  return { server, digestPlugin, alertsPlugin };
+  return { server, digestPlugin, alertsPlugin, passes };
 }
 
 async function command(
@@ -83,7 +93,7 @@ describe('alerts end to end through the local Discord server', () => {
   it('/alerts set by a member with Manage Server; a published incident is posted once, mentioning only the chosen role', async () => {
     const g = guild();
     const clock = { t: Date.parse('2026-12-03T09:00:00Z') };
-    const { server, alertsPlugin } = await boot(g, clock);
+    const { server, alertsPlugin, passes } = await boot(g, clock);
 
     // Refused without Manage Server, and for a category; neither changes anything.
     expect(await command(server, 'alerts', g.id, { subcommand: 'set', channel: g.text, place: 'iraq', role: g.role }, '0')).toContain(
@@ -109,6 +119,8 @@ describe('alerts end to end through the local Discord server', () => {
     expect(body.embeds[0]!.title).toBe(diyala.summary);
     expect(posts[0]!.validation?.errors).toEqual([]);
     expect(posts[0]!.status).toBe(200);
+    // Each pass's outcomes reach the metrics hook: this one sent the alert.
+    expect(passes.at(-1)).toMatchObject({ sent: 1 });
 
     // Published again (another process, a restart): not posted again.
     expect(await alertsPlugin.onPublished([diyala])).toBe(0);

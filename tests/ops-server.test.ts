@@ -76,6 +76,27 @@ describe('the operations server (HTTP_PORT)', () => {
     expect(text).toContain('incident_bot_queue_size{queue="review"} 3');
   });
 
+  it('reads each watched queue from its store at every scrape, and leaves out a queue whose count fails', async () => {
+    const metrics = createBotMetrics({ defaultMetrics: false });
+    server = await startOpsServer({ port: 0, host: '127.0.0.1', registry: metrics.registry, checks: [] });
+    let pending = 4;
+    let broken = false;
+    metrics.watchQueue('review_pending', async () => pending);
+    metrics.watchQueue('alerts_due', async () => {
+      if (broken) throw new Error('database is locked');
+      return 2;
+    });
+    const scrape = async () => (await fetch(`${server!.url}/metrics`)).text();
+    let text = await scrape();
+    expect(text).toContain('incident_bot_queue_size{queue="review_pending"} 4');
+    expect(text).toContain('incident_bot_queue_size{queue="alerts_due"} 2');
+    pending = 1;
+    broken = true;
+    text = await scrape();
+    expect(text).toContain('incident_bot_queue_size{queue="review_pending"} 1');
+    expect(text).not.toContain('queue="alerts_due"');
+  });
+
   it('serves nothing else', async () => {
     const metrics = createBotMetrics({ defaultMetrics: false });
     server = await startOpsServer({ port: 0, host: '127.0.0.1', registry: metrics.registry, checks: [] });

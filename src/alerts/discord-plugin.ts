@@ -19,6 +19,8 @@ export interface AlertsPluginOptions {
   cron?: string | null;
   maxPerHour?: number;
   runner?: Partial<Pick<AlertRunnerOptions, 'clock' | 'nonceWindowMs' | 'nonceMarginMs'>>;
+  /** Told how each pass ended, per outcome (the metrics count them). */
+  onPass?: (counts: Record<AlertOutcome, number>) => void;
 }
 
 export interface AlertsPlugin extends BotPlugin {
@@ -50,7 +52,13 @@ export function createAlertsPlugin(opts: AlertsPluginOptions): AlertsPlugin {
   const tick = async () => {
     if (!runner) return null;
     if (pass) return pass;
-    pass = runner.tick().finally(() => (pass = null));
+    pass = runner
+      .tick()
+      .then((counts) => {
+        opts.onPass?.(counts);
+        return counts;
+      })
+      .finally(() => (pass = null));
     return pass;
   };
 

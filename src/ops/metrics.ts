@@ -14,12 +14,15 @@ export interface BotMetrics {
   readonly digests: Counter<'outcome'>;
   readonly alerts: Counter<'outcome'>;
   readonly feedPolls: Counter<'outcome'>;
-  /** Items waiting: review drafts, due digests. */
+  /** Items waiting: review drafts, alerts due. */
   readonly queueSize: Gauge<'queue'>;
+  /** Counts `queue` at every scrape with `count` (a store query); a count that fails is left out of that scrape. */
+  watchQueue(queue: string, count: () => Promise<number>): void;
 }
 
 export function createBotMetrics(opts: { defaultMetrics?: boolean } = {}): BotMetrics {
   const registry = new Registry();
+  const queues = new Map<string, () => Promise<number>>();
   // Process metrics (memory, event-loop lag, GC) unless a test wants a quiet registry.
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'incident_bot_' });
   return {
@@ -41,6 +44,20 @@ export function createBotMetrics(opts: { defaultMetrics?: boolean } = {}): BotMe
     digests: new Counter({ name: 'incident_bot_digests_total', help: 'Digest deliveries ended, by outcome', labelNames: ['outcome'], registers: [registry] }),
     alerts: new Counter({ name: 'incident_bot_alerts_total', help: 'Alert deliveries ended, by outcome', labelNames: ['outcome'], registers: [registry] }),
     feedPolls: new Counter({ name: 'incident_bot_feed_polls_total', help: 'Feed polls, by outcome', labelNames: ['outcome'], registers: [registry] }),
-    queueSize: new Gauge({ name: 'incident_bot_queue_size', help: 'Items waiting, by queue', labelNames: ['queue'], registers: [registry] }),
+    queueSize: new Gauge({
+      name: 'incident_bot_queue_size',
+      help: 'Items waiting, by queue',
+      labelNames: ['queue'],
+      registers: [registry],
+      // Read when scraped, so the figure is the store's now, whichever process changed it.
+      async collect() {
+        for (const [queue, count] of queues) {
+          const n = await count().catch(() => null);
+          if (n === null) this.remove({ queue });
+          else this.set({ queue }, n);
+        }
+      },
+    }),
+    watchQueue: (queue, count) => void queues.set(queue, count),
   };
 }
