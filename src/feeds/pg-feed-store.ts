@@ -1,61 +1,7 @@
 import type pg from 'pg';
 import { retryOnConnectionLoss } from '../storage/postgres.ts';
+import { type ArticleRow, type StateRow, toArticle, toState } from './feed-rows.ts';
 import { initialFeedState, type AddArticleOutcome, type FeedState, type FeedStore, type NewArticle, type StoredArticle } from './feed-store.ts';
-
-type StateRow = {
-  feed_url: string;
-  etag: string | null;
-  last_modified: string | null;
-  failures: number;
-  next_poll_at: string | number;
-  last_polled_at: string | number | null;
-  last_ok_at: string | number | null;
-  last_error: string | null;
-  paused_reason: string | null;
-};
-
-type ArticleRow = {
-  id: number;
-  feed_url: string | null;
-  guid: string | null;
-  url: string;
-  entry_url: string;
-  title: string | null;
-  published_at: string | null;
-  text_hash: string;
-  text: string;
-  fetched_at: string | number;
-  status: StoredArticle['status'];
-};
-
-// BIGINT: a number from openPostgres's pools (its type parser), a string from pg's default one; either way a number here.
-const ms = (v: string | number | null): number | null => (v === null ? null : Number(v));
-
-const toState = (r: StateRow): FeedState => ({
-  feedUrl: r.feed_url,
-  etag: r.etag,
-  lastModified: r.last_modified,
-  failures: r.failures,
-  nextPollAt: Number(r.next_poll_at),
-  lastPolledAt: ms(r.last_polled_at),
-  lastOkAt: ms(r.last_ok_at),
-  lastError: r.last_error,
-  pausedReason: r.paused_reason,
-});
-
-const toArticle = (r: ArticleRow): StoredArticle => ({
-  id: r.id,
-  feedUrl: r.feed_url,
-  guid: r.guid,
-  url: r.url,
-  entryUrl: r.entry_url,
-  title: r.title,
-  publishedAt: r.published_at,
-  textHash: r.text_hash,
-  text: r.text,
-  fetchedAt: Number(r.fetched_at),
-  status: r.status,
-});
 
 /**
  * The feeds' store in PostgreSQL (migration 20), shared by every process. Each change is one statement,

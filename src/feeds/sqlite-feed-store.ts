@@ -1,57 +1,6 @@
 import type { Db } from '../storage/db.ts';
+import { type ArticleRow, type StateRow, toArticle, toState } from './feed-rows.ts';
 import { initialFeedState, pauseReason, type AddArticleOutcome, type FeedState, type FeedStore, type NewArticle, type StoredArticle } from './feed-store.ts';
-
-type StateRow = {
-  feed_url: string;
-  etag: string | null;
-  last_modified: string | null;
-  failures: number;
-  next_poll_at: number;
-  last_polled_at: number | null;
-  last_ok_at: number | null;
-  last_error: string | null;
-  paused_reason: string | null;
-};
-
-type ArticleRow = {
-  id: number;
-  feed_url: string | null;
-  guid: string | null;
-  url: string;
-  entry_url: string;
-  title: string | null;
-  published_at: string | null;
-  text_hash: string;
-  text: string;
-  fetched_at: number;
-  status: StoredArticle['status'];
-};
-
-const toState = (r: StateRow): FeedState => ({
-  feedUrl: r.feed_url,
-  etag: r.etag,
-  lastModified: r.last_modified,
-  failures: r.failures,
-  nextPollAt: r.next_poll_at,
-  lastPolledAt: r.last_polled_at,
-  lastOkAt: r.last_ok_at,
-  lastError: r.last_error,
-  pausedReason: r.paused_reason,
-});
-
-const toArticle = (r: ArticleRow): StoredArticle => ({
-  id: r.id,
-  feedUrl: r.feed_url,
-  guid: r.guid,
-  url: r.url,
-  entryUrl: r.entry_url,
-  title: r.title,
-  publishedAt: r.published_at,
-  textHash: r.text_hash,
-  text: r.text,
-  fetchedAt: r.fetched_at,
-  status: r.status,
-});
 
 /**
  * The feeds' store in the bot's SQLite database (migration 3). better-sqlite3 is synchronous; the methods
