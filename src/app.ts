@@ -250,17 +250,17 @@ async function startBotProcess(config: OnlineConfig, logger: Logger, inShardingM
         }
       : {}),
   });
+  // The review queue, on the state backend: SQLite in the state folder, or PostgreSQL (DATABASE_URL) shared
+  // by every process; a draft is decided once either way.
+  const reviewStore = reviewStoreOn(stateBackend);
   // Queue sizes, read from the store at each scrape of /metrics.
-  metrics?.watchQueue('review_pending', async () => (await reviewStoreOn(stateBackend).pending()).length);
+  metrics?.watchQueue('review_pending', async () => (await reviewStore.pending()).length);
   metrics?.watchQueue('alerts_due', async () => (await alerts.store()?.due(Date.now()))?.length ?? 0);
   // The review channel (REVIEW_CHANNEL_ID and REVIEWER_ROLE_ID): drafts posted with Approve / Edit / Reject;
   // its store is on the state backend.
   const review = config.discord.review
     ? createReviewPlugin({
-        store: () => {
-          // SQLite in the state folder, or PostgreSQL (DATABASE_URL) shared by every process: a draft is decided once either way.
-          return reviewStoreOn(stateBackend);
-        },
+        store: reviewStore,
         dataset,
         channelId: config.discord.review.channelId,
         reviewerRoleId: config.discord.review.reviewerRoleId,
