@@ -508,3 +508,60 @@ describe('genre habits: Amaq and appositive speakers', () => {
     expect(x.actors.find((a) => a.id === q.speakerId)).toMatchObject({ name: 'Farhad Shami', role: 'spokesman for the SDF' });
   });
 });
+
+// Third round (the issue-12 audit): causes found by articles 31-36, each written before the extractor ran on it.
+describe('genre habits: forces by branch, late claims, report dates, speakers by office', () => {
+  it.each([
+    ['Iraqi special forces killed five IS militants in a raid in Anbar province on Monday.', 'iraqi-security-forces'],
+    ['Iraqi counter-terrorism troops killed four IS militants near Hit on Monday.', 'iraqi-security-forces'],
+    ['US special operations forces killed two IS leaders in a raid in Deir ez-Zor province on Monday.', 'us-forces'],
+  ])('a nationality, a branch and "forces"/"troops" name that state\'s forces: "%s"', (text, forces) => {
+    const inc = only(extract(text, '2024-05-15'));
+    expect(inc.perpetratorId).toBe(forces);
+    expect(inc.perpetratorId).not.toBe('islamic-state');
+  });
+
+  it('"US-backed" or "Iraqi Kurdish" forces are not the US\'s or Iraq\'s forces', () => {
+    const x = extract('Iraqi tribal fighters killed two IS militants near Hit in Anbar province on Monday.', '2024-05-15');
+    expect(only(x).perpetratorId).toBeNull();
+  });
+
+  it('"IS claimed the attack through Amaq" closing the story after the quotes is still that attack\'s claim', () => {
+    const inc = only(
+      extract(
+        'IS militants attacked an army post near Tikrit in Saladin province on Sunday, killing two soldiers.\n\n“We were not expecting them,” a soldier said.\n\nIslamic State claimed the attack through its Amaq news agency.',
+        '2024-05-15',
+      ),
+    );
+    expect(inc).toMatchObject({ perpetratorId: 'islamic-state', claimed: true });
+  });
+
+  it('a figure from "a report published in July" refers to July even when July is long before publication', () => {
+    const [s] = extract(
+      'A United Nations report published in July estimated that the group still had about 2,500 fighters in Syria and Iraq.',
+      '2024-11-20',
+    ).statistics;
+    expect(s).toMatchObject({ kind: 'context', value: 2500, period: { from: { date: '2024-07-01', end: '2024-07-31', precision: 'range' } } });
+  });
+
+  it('"the report said" in an article that names no known report is not a report of the dataset', () => {
+    const x = extract(
+      'A report by United Nations monitors estimated that IS had about 3,000 fighters in Iraq.\n\n“The group has lost territory, not intent,” the report said.',
+      '2024-05-15',
+    );
+    const q = x.quotes.find((y) => y.kind === 'direct')!;
+    expect(q.speakerId).not.toBe('pentagon-ig-report');
+    expect(x.actors.find((a) => a.id === q.speakerId)).toMatchObject({ kind: 'report' });
+  });
+
+  it('"The mayor of the nearby district told reporters that ..." and "The governor of Kirkuk, Rakan al-Jubouri, said that ..." are paraphrases by them', () => {
+    const x = extract(
+      'The mayor of the nearby district told reporters that the shells had been fired from the hills east of the village. The governor of Kirkuk, Rakan al-Jubouri, said that the road would stay closed for a week.',
+      '2024-05-15',
+    );
+    expect(x.quotes.map((q) => [q.kind, x.actors.find((a) => a.id === q.speakerId)?.name, x.actors.find((a) => a.id === q.speakerId)?.role])).toEqual([
+      ['paraphrase', 'Mayor of the nearby district', 'Mayor of the nearby district'],
+      ['paraphrase', 'Rakan al-Jubouri', 'governor of Kirkuk'],
+    ]);
+  });
+});

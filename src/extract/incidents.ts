@@ -67,7 +67,9 @@ export function findIncidents(sentences: readonly Sentence[], skip: ReadonlySet<
       // "a bombing that wounded two guards near Qaim last month": an earlier event, not this one.
       if (!day && f.background) continue;
       if (!day && !place) {
-        if (cur && near && !f.background) attach(cur, f, s, ctx);
+        // "IS claimed the attack through Amaq" often closes the story, after the quotes: it is still this attack's claim.
+        const lateClaim = !!cur && !!f.claimed && f.refersBack;
+        if (cur && (near || lateClaim) && !f.background) attach(cur, f, s, ctx);
         continue;
       }
       if (cur && !f.separate && (!day || day.date === cur.day.date) && (!place || !cur.place || sameArea(place, cur.place, ctx))) {
