@@ -565,3 +565,12 @@ describe('genre habits: forces by branch, late claims, report dates, speakers by
     ]);
   });
 });
+
+describe('genre habits: towns named like English words', () => {
+  it('"west of Hit" is the town of Hit; "Hit by a roadside bomb, ..." is the verb', () => {
+    expect(only(extract('Iraqi troops killed three IS militants in the desert west of Hit in Anbar province on Monday.', '2024-05-15')).placeId).toBe('hit');
+    expect(
+      only(extract('Hit by a roadside bomb, an army truck burned near Ramadi in Anbar province on Monday, killing two soldiers.', '2024-05-15')).placeId,
+    ).toBe('ramadi');
+  });
+});
