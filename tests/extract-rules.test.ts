@@ -574,3 +574,31 @@ describe('genre habits: towns named like English words', () => {
     ).toBe('ramadi');
   });
 });
+
+describe('target, weapons, a month alone, no casualties', () => {
+  it('target and weapons where stated; none where not', () => {
+    const inc = only(
+      extract(
+        'IS militants attacked a police checkpoint with rocket-propelled grenades and machine guns near Tikrit on Sunday, killing two policemen.',
+        '2024-05-15',
+      ),
+    );
+    expect(inc).toMatchObject({ target: 'a police checkpoint', weapons: ['rocket-propelled grenades', 'machine guns'] });
+    const bare = only(extract('Gunmen killed two farmers in Diyala province on Sunday.', '2024-05-15'));
+    expect(bare).toMatchObject({ target: null, weapons: null });
+  });
+
+  it('a month alone is a range up to publication', () => {
+    expect(only(extract('IS militants attacked a village in Diyala province in April, killing four farmers.', '2024-05-15')).date).toMatchObject({
+      date: '2024-04-01',
+      end: '2024-04-30',
+      precision: 'range',
+    });
+  });
+
+  it('"did not cause any casualties" is a note, not a figure of 0', () => {
+    const inc = only(extract('A roadside bomb exploded near an army patrol in Kirkuk province on Sunday but did not cause any casualties.', '2024-05-15'));
+    expect(inc.casualties).toEqual([]);
+    expect(inc.casualtyNote).toContain('did not cause any casualties');
+  });
+});
