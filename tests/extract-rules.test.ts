@@ -602,3 +602,31 @@ describe('target, weapons, a month alone, no casualties', () => {
     expect(inc.casualtyNote).toContain('did not cause any casualties');
   });
 });
+
+describe('genre habits: counter-strikes, claims made on a later day', () => {
+  it('"Russian jets then pounded hideouts in the same area" is another incident; defenders firing back are part of the attack', () => {
+    const x = extract(
+      'IS gunmen ambushed a convoy of Syrian troops near Palmyra in Homs province on Tuesday, killing nine soldiers. Russian jets then pounded hideouts in the same area, killing a dozen militants.',
+      '2024-05-15',
+    );
+    expect(x.incidents.map((i) => [i.perpetratorId, i.placeId, i.date.date, killed(i)])).toEqual([
+      ['islamic-state', 'tadmur-palmyra', '2024-05-14', 9],
+      ['russian-forces', 'tadmur-palmyra', '2024-05-14', 12],
+    ]);
+    const one = extract(
+      'On Sunday, IS militants attacked a police post in Diyala province, leaving two policemen dead. Iraqi policemen also succeeded in killing four IS militants.',
+      '2024-05-15',
+    );
+    expect(killed(only(one))).toBe(6);
+  });
+
+  it('"The group claimed the bombing in a statement on Saturday" is the claim of the bombing told before, not an attack on Saturday', () => {
+    const inc = only(
+      extract(
+        'BAQUBA, Iraq – A suicide bomber from the Islamic State killed twelve people at a funeral in Diyala province on Friday.\n\nThe group claimed the bombing in a statement on Saturday.',
+        '2024-05-15',
+      ),
+    );
+    expect(inc).toMatchObject({ date: { date: '2024-05-10' }, perpetratorId: 'islamic-state', claimed: true });
+  });
+});

@@ -63,16 +63,28 @@ export function findIncidents(sentences: readonly Sentence[], skip: ReadonlySet<
         if (cur && near && (f.figures.length || f.notes.length || f.refersBack) && !place && !f.days.length) attach(cur, f, s, ctx);
         continue;
       }
+      // "The group claimed the bombing in a statement on Saturday": the claim of the attack told before, on the day it
+      // was made, never an attack of its own.
+      if (cur && f.claimed && f.refersBack && !f.figures.length && !f.separate) {
+        const named = place?.placeId && cur.place?.placeId !== place.placeId ? out.find((o) => o.place?.placeId === place.placeId) : undefined;
+        attach(named ?? cur, { ...f, days: [], places: named ? f.places : [] }, s, ctx);
+        continue;
+      }
+      // "Russian jets then pounded hideouts in the same area, killing a dozen militants": another party striking
+      // afterwards, or from the air, is another event; defenders firing back ("Iraqi policemen also succeeded in
+      // killing four IS militants") are part of the attack, as is a clause referring back to it.
+      const otherDoer =
+        !!cur?.perpetratorId && !!f.perpetratorId && f.perpetratorId !== cur.perpetratorId && !f.claimed && !f.refersBack && COUNTER_STRIKE.test(clause);
       let day = dayOf(f, cur, out.length - 1);
       // "a bombing that wounded two guards near Qaim last month": an earlier event, not this one.
       if (!day && f.background) continue;
-      if (!day && !place) {
+      if (!day && !place && !otherDoer) {
         // "IS claimed the attack through Amaq" often closes the story, after the quotes: it is still this attack's claim.
         const lateClaim = !!cur && !!f.claimed && f.refersBack;
         if (cur && (near || lateClaim) && !f.background) attach(cur, f, s, ctx);
         continue;
       }
-      if (cur && !f.separate && (!day || day.date === cur.day.date) && (!place || !cur.place || sameArea(place, cur.place, ctx))) {
+      if (cur && !f.separate && !otherDoer && (!day || day.date === cur.day.date) && (!place || !cur.place || sameArea(place, cur.place, ctx))) {
         // "IS claimed the Hajin attack" after attacks in Hajin and Al-Busayrah: the one in the town it names.
         const named =
           !f.days.length && place?.placeId && cur.place?.placeId !== place.placeId ? out.find((o) => o.place?.placeId === place.placeId) : undefined;
@@ -139,6 +151,9 @@ function dayOf(f: ClauseFacts, cur: IncidentDraft | null, curIndex: number): Day
   if (d.kind === 'month') return { date: d.date, end: d.end!, precision: 'range', note: `The article says only "${d.text}".` };
   return { date: d.date, precision: 'exact' };
 }
+
+const COUNTER_STRIKE =
+  /\b(?:then|later|afterwards|subsequently|in\s+response|in\s+retaliation|jets|warplanes|aircraft|drones?|helicopters?|air\s*strikes?|air\s+raids?)\b/i;
 
 /** "On Tuesday, the ministry said ...": the day is when it spoke. */
 const SPEECH_AFTER = /^\s*,?\s*[^,]{1,60}?\s+(?:said|announced|reported|stated|confirmed)\b/i;
