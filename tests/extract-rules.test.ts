@@ -630,3 +630,29 @@ describe('genre habits: counter-strikes, claims made on a later day', () => {
     expect(inc).toMatchObject({ date: { date: '2024-05-10' }, perpetratorId: 'islamic-state', claimed: true });
   });
 });
+
+describe('genre habits: toll updates, sub-counts in the same sentence', () => {
+  it('"By Wednesday morning the death toll had risen to eight" updates the attack told before; its day is not another attack', () => {
+    const inc = only(
+      extract(
+        'A car bomb exploded at a market in Al-Qaim in Anbar province on Tuesday evening, killing at least five people. By Wednesday morning the death toll had risen to eight, hospital sources said.',
+        '2024-05-15',
+      ),
+    );
+    expect([inc.date.date, killed(inc)]).toEqual(['2024-05-14', 8]);
+  });
+
+  it('"... had killed 96 members of the government forces since the start of the year, among them 12 officers": a count and its sub-count', () => {
+    const [total, sub] = extract(
+      'The Syrian Observatory for Human Rights said on Monday that IS attacks had killed 96 members of the government forces in the Syrian desert since the start of the year, among them 12 officers.',
+      '2024-05-15',
+    ).statistics;
+    expect(total).toMatchObject({
+      value: 96,
+      reporterId: 'sohr',
+      description: 'members of the government forces killed',
+      period: { from: { date: '2024-01-01' } },
+    });
+    expect(sub).toMatchObject({ value: 12, parentId: total!.id, period: total!.period });
+  });
+});

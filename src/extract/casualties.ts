@@ -88,9 +88,12 @@ const RULES: Rule[] = [
     re: new RegExp(`${NUM}\\s+(?:were\\s+)?(killed|dead|wounded|injured)\\b`, 'giu'),
     read: (m) => [{ q: m[1], n: m[2]!, outcome: /wound|injur/i.test(m[3]!) ? 'injured' : 'killed' }],
   },
-  // "the death toll rose to 14"
+  // "the death toll rose to 14", "the toll had risen to eight"
   {
-    re: new RegExp(`\\bdeath\\s+toll\\s+(?:[\\p{L}]+\\s+){0,3}?(?:rose|climbed|reached|stood|increased|jumped)\\s+(?:at\\s+|to\\s+)${NUM}`, 'giu'),
+    re: new RegExp(
+      `\\b(?:death\\s+)?toll\\s+(?:[\\p{L}]+\\s+){0,3}?(?:rose|risen|climbed|reached|stood|increased|jumped|grew|grown)\\s+(?:at\\s+|to\\s+)${NUM}`,
+      'giu',
+    ),
     read: (m) => [{ q: m[1], n: m[2]!, outcome: 'killed' }],
   },
 ];

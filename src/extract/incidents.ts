@@ -60,7 +60,9 @@ export function findIncidents(sentences: readonly Sentence[], skip: ReadonlySet<
           if (!cur.sentences.includes(s)) cur.sentences.push(s);
           continue;
         }
-        if (cur && near && (f.figures.length || f.notes.length || f.refersBack) && !place && !f.days.length) attach(cur, f, s, ctx);
+        // "By Wednesday morning the death toll had risen to eight": the day is when the toll was counted, not another attack.
+        const tollUpdate = /\btoll\b/i.test(clause) && f.figures.length > 0;
+        if (cur && near && (f.figures.length || f.notes.length || f.refersBack) && !place && (!f.days.length || tollUpdate)) attach(cur, f, s, ctx);
         continue;
       }
       // "The group claimed the bombing in a statement on Saturday": the claim of the attack told before, on the day it

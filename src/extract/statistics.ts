@@ -39,7 +39,7 @@ const EVENTS = /\b(?:attacks|incidents|operations|bombings|assassinations|ambush
 const INCIDENT_VERB = /\b(?:attacked|ambushed|exploded|detonated|stormed|struck|killing|wounding|opened\s+fire|blew\s+up)\b/i;
 
 const FIGURE = new RegExp(
-  `(?:(${QUALIFIER_SOURCE})\\s+)?(\\d{1,3}(?:,\\d{3})+|\\d+|${NUMBER_SOURCE})(?![\\p{L}\\p{N}])(?=\\s+((?:[\\p{L}'’-]+)(?:\\s+[\\p{L}'’-]+){0,3}))`,
+  `(?:(${QUALIFIER_SOURCE})\\s+)?(\\d{1,3}(?:,\\d{3})+|\\d+|${NUMBER_SOURCE})(?![\\p{L}\\p{N}])(?=\\s+((?:[\\p{L}'’-]+)(?:\\s+[\\p{L}'’-]+){0,5}))`,
   'giu',
 );
 const RANGE = new RegExp(
@@ -141,6 +141,11 @@ export function findStatistics(
       if (EVENTS.test(d.unit)) drafts.push({ ...d, kind: 'context', outcome: null, group: null, description: `${d.unit}${d.perpetratorId ? ' by IS' : ''}` });
       else drafts.push(d);
       lastCount = drafts.length - 1;
+      // "... had killed 96 members of the government forces since the start of the year, among them 12 officers."
+      const sub = SUB_COUNT.exec(masked);
+      if (sub && drafts[lastCount]!.kind === 'casualty-count')
+        for (const g of figs.filter((x) => x.index > sub.index && x !== f))
+          drafts.push(count(g, s, rep, d.perpetratorId, p, lastCount, outcome, actors, isArticle, `among the ${d.description}`));
       lastReporter = rep ?? lastReporter;
       used.add(s.index);
       continue;
