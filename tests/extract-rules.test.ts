@@ -656,3 +656,33 @@ describe('genre habits: toll updates, sub-counts in the same sentence', () => {
     expect(sub).toMatchObject({ value: 12, parentId: total!.id, period: total!.period });
   });
 });
+
+describe('genre habits: "a third", "earlier this month", "a day after" another event', () => {
+  it('"Two policemen were killed and a third was wounded"; "a third died later" adds one to the dead', () => {
+    const one = only(
+      extract('Two policemen were killed and a third was wounded when gunmen opened fire on their patrol in Tarmiyah on Sunday night.', '2024-05-15'),
+    );
+    expect(one.casualties.map((c) => [c.group, c.killed, c.injured])).toEqual([['security-forces', 2, 1]]);
+    const two = only(
+      extract('Two soldiers were killed and a third died later in hospital after a bomb hit their vehicle near Kirkuk on Sunday.', '2024-05-15'),
+    );
+    expect(killed(two)).toBe(3);
+  });
+
+  it('"earlier this month" is a range from the first of the month to publication', () => {
+    expect(only(extract('IS militants killed a soldier at an outpost in Anbar province earlier this month.', '2024-05-15')).date).toMatchObject({
+      date: '2024-05-01',
+      end: '2024-05-15',
+      precision: 'range',
+    });
+  });
+
+  it('"said on Tuesday that its fighters had killed ..., a day after the cell attacked ..." is not a day after the statement', () => {
+    const x = extract(
+      'The Syrian Democratic Forces said on Tuesday that its fighters had killed three members of an IS cell in a village east of Raqqa, a day after the cell attacked a checkpoint in the same area.',
+      '2024-05-15',
+    );
+    expect(x.incidents.map((i) => i.date.date)).not.toContain('2024-05-15');
+    expect(x.incidents[0]).toMatchObject({ perpetratorId: 'sdf', date: { date: '2024-05-14' } });
+  });
+});

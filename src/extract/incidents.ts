@@ -136,7 +136,9 @@ function dayOf(f: ClauseFacts, cur: IncidentDraft | null, curIndex: number): Day
     (x) =>
       (x.kind === 'day' || x.kind === 'weekday') && (SPEECH_BEFORE.test(f.text.slice(0, x.index)) || SPEECH_AFTER.test(f.text.slice(x.index + x.text.length))),
   );
-  if (f.relative && spoke)
+  // "said on Tuesday ... the previous day" counts from the statement; "said on Tuesday ..., a day after the cell
+  // attacked" counts from that other event, not from the statement.
+  if (f.relative && spoke && !/\b(?:after|before)\s+(?:the|that|this|its|their)\b/i.test(f.relative.phrase))
     return {
       date: addDays(spoke.date, f.relative.offsetDays),
       precision: 'exact',
