@@ -79,7 +79,7 @@ describe('1. what is counted: the focus actor by default', () => {
     const chart = await run('chart', { place: 'iraq', by: 'year' });
     expect(chart.content).toContain(`involving the Islamic State in Iraq by year`);
     expect(chart.content).toContain(`${n(iraq.length)} incidents`);
-    expect(chart.content).toContain('no data (no systematic source covers it, shaded): 2019.');
+    expect(chart.content).toContain('no data (no systematic source covers it, shaded): 2019;');
     const map = await run('map', { place: 'diyala', actor: 'any', from: '2019' });
     expect(embed(map).title).toBe('Incidents in Diyala, Iraq (all recorded violence)');
   });
@@ -138,6 +138,23 @@ describe('2. coverage: a gap is never a trend', () => {
     expect(spec.buckets.find((b) => b.start === '2018-01-01')!.noData).toBeFalsy();
     expect(spec.notes.join(' ')).toContain('Shaded: no data — no systematic source covers that year');
     expect(buildChartSvg(spec).svg).toContain('class="no-data" x=');
+  });
+
+  it('names a chart period covered only in part, as far as the dates asked reach', async () => {
+    const sel = { placeId: 'iraq', from: null, to: null, actorId: 'islamic-state' };
+    const spec = (to: string | null) =>
+      buildChartSpec(ds, { ...sel, to, placeLabel: 'Iraq', step: 'year', groupLabels: GROUP_LABEL }, selectIncidents(ds, { ...sel, to }));
+    // UCDP's Iraq ends 25 Dec 2018: the last six days of 2018 are no one's.
+    const whole = spec(null);
+    expect(whole.buckets.filter((b) => b.uncovered).map((b) => [b.start, b.uncovered])).toEqual([['2018-01-01', [{ from: '2018-12-26', to: '2018-12-31' }]]]);
+    expect(whole.notes.join(' ')).toContain('Partly covered (a bar there may be low for that reason): 2018, no systematic source for 26–31 Dec 2018.');
+    expect(buildChartSvg(whole).partlyCovered).toEqual(['2018']);
+    // Asked only up to a covered day: nothing is missing from what was asked.
+    expect(spec('2018-12-20').buckets.some((b) => b.uncovered)).toBe(false);
+    const chart = await run('chart', { place: 'iraq', by: 'year' });
+    expect(chart.content).toContain('covered only in part (its bar may be low for that reason): 2018.');
+    const syria = await run('chart', { place: 'syria', by: 'year' });
+    expect(syria.content).toContain('covered only in part (its bar may be low for that reason): 2019.'); // UCDP's Syria ends 30 Nov 2019
   });
 
   it('a digest for a day no source covers says so, instead of zeros', () => {

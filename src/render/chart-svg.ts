@@ -12,6 +12,8 @@ export interface ChartBucket {
   incidents: number;
   /** No systematic source covers any day of the period: drawn shaded as "no data", never read as 0. */
   noData?: boolean;
+  /** A period covered in part: the days no systematic source covers (its bar may be low for that reason). */
+  uncovered?: readonly { from: string; to: string }[];
 }
 
 export interface ChartSpec {
@@ -50,6 +52,8 @@ export interface ChartLayout {
   bars: PlacedBar[];
   /** Labels of the periods drawn as "no data" (no systematic source covers them). */
   noData: string[];
+  /** Labels of the periods a systematic source covers only in part. */
+  partlyCovered: string[];
 }
 
 export const CHART_WIDTH = 1000;
@@ -199,5 +203,14 @@ export function buildChartSvg(spec: ChartSpec): ChartLayout {
     `<g class="axis">${axis.join('')}</g>`,
     '</svg>',
   );
-  return { svg: parts.join(''), width: W, height: H, step: spec.step, panels, bars, noData: spec.buckets.filter((b) => b.noData).map((b) => b.label) };
+  return {
+    svg: parts.join(''),
+    width: W,
+    height: H,
+    step: spec.step,
+    panels,
+    bars,
+    noData: spec.buckets.filter((b) => b.noData).map((b) => b.label),
+    partlyCovered: spec.buckets.filter((b) => b.uncovered?.length).map((b) => b.label),
+  };
 }
