@@ -82,6 +82,11 @@ describe('1. what is counted: the focus actor by default', () => {
     expect(chart.content).toContain('no data (no systematic source covers it, shaded): 2019;');
     const map = await run('map', { place: 'diyala', actor: 'any', from: '2019' });
     expect(embed(map).title).toBe('Incidents in Diyala, Iraq (all recorded violence)');
+    const inDiyala = (i: Incident) => ds.gazetteer.lineage(i.placeId).some((p) => p.id === 'diyala-province');
+    const diyalaMine = ds.raw.incidents.filter((i) => inDiyala(i) && involves(i, 'islamic-state'));
+    expect(diyalaMine.length).toBeLessThan(ds.raw.incidents.filter(inDiyala).length); // the default must leave some out
+    const mapMine = await run('map', { place: 'diyala' });
+    expect(mapMine.content).toMatch(new RegExp(`^Map of incidents involving the Islamic State in Diyala, Iraq, .*: ${n(diyalaMine.length)} incidents:`));
   });
 
   it('refuses a focus actor that does not exist, or whose own dead sit in another group', () => {
