@@ -162,6 +162,19 @@ describe('2. coverage: a gap is never a trend', () => {
     expect(syria.content).toContain('covered only in part (its bar may be low for that reason): 2019.'); // UCDP's Syria ends 30 Nov 2019
   });
 
+  it('marks chart periods whose incidents give no injured figure as not stated, not as no one injured', () => {
+    const sel = { placeId: 'iraq', from: null, to: null, actorId: 'islamic-state' };
+    const spec = buildChartSpec(ds, { ...sel, placeLabel: 'Iraq', step: 'year', groupLabels: GROUP_LABEL }, selectIncidents(ds, sel));
+    const svg = buildChartSvg(spec).svg;
+    const marked = [...svg.matchAll(/<rect class="not-stated" [^>]*data-period="([\d-]+)"/g)].map((m) => m[1]);
+    // UCDP GED gives deaths only: every year before 2019 has incidents and no injured figure.
+    const expected = spec.buckets.filter((b) => b.incidents > 0 && !b.noData).map((b) => b.start);
+    expect(expected.length).toBeGreaterThan(10);
+    expect(marked).toEqual(expected);
+    expect(marked).not.toContain('2019-01-01'); // the article gives injured figures there (and it is shaded no data)
+    expect(svg.match(/class="not-stated-label"/g)).toHaveLength(1); // one run of years, labelled once
+  });
+
   it('a digest for a day no source covers says so, instead of zeros', () => {
     const body = JSON.stringify(
       composeDigest(ds, { day: '2026-12-02', previousDay: '2026-12-01', recordedIds: [], at: new Date('2026-12-03T06:00:00Z') }, { placeId: null }, 'UTC'),

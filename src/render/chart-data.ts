@@ -81,7 +81,7 @@ export function bucketIncidents(incidents: readonly Incident[], from: string, to
       throw new UserError(
         `That is more than ${MAX_BARS} ${step}s: too many bars to read. ${step === 'year' ? 'Pick a shorter period.' : `Use by:${step === 'week' ? 'month' : 'year'} or a shorter period.`}`,
       );
-    const b: ChartBucket = { start: s, label: periodName(s, step), killed: zero(), injured: zero(), incidents: 0 };
+    const b: ChartBucket = { start: s, label: periodName(s, step), killed: zero(), injured: zero(), incidents: 0, injuredGiven: 0 };
     buckets.push(b);
     index.set(s, b);
   }
@@ -101,6 +101,7 @@ export function bucketIncidents(incidents: readonly Incident[], from: string, to
     const b = index.get(start);
     if (!b) continue;
     b.incidents++;
+    if (inc.casualties.some((c) => c.injured !== null)) b.injuredGiven!++;
     for (const c of inc.casualties) {
       b.killed[c.group] += c.killed ?? 0;
       b.injured[c.group] += c.injured ?? 0;
