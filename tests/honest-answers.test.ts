@@ -175,6 +175,16 @@ describe('2. coverage: a gap is never a trend', () => {
     expect(svg.match(/class="not-stated-label"/g)).toHaveLength(1); // one run of years, labelled once
   });
 
+  it("the digest counts the focus actor's incidents by default, and all recorded violence with actor:any", () => {
+    const w = { day: '2019-11-26', previousDay: '2019-11-25', recordedIds: [], at: new Date('2019-11-27T06:00:00Z') };
+    const onDay = ds.raw.incidents.filter((i) => i.date.date === '2019-11-26');
+    const mine = onDay.filter((i) => involves(i, 'islamic-state'));
+    expect(mine.length).toBeLessThan(onDay.length); // the default must leave some out
+    const line = (actor?: string) => composeDigest(ds, w, { placeId: null, actor }, 'UTC').embeds![0]!.description!.split('\n')[0];
+    expect(line()).toMatch(new RegExp(`: ${mine.length} incidents? involving the Islamic State\\.$`));
+    expect(line('any')).toMatch(new RegExp(`: ${onDay.length} incidents \\(all recorded violence\\)\\.$`));
+  });
+
   it('a digest for a day no source covers says so, instead of zeros', () => {
     const body = JSON.stringify(
       composeDigest(ds, { day: '2026-12-02', previousDay: '2026-12-01', recordedIds: [], at: new Date('2026-12-03T06:00:00Z') }, { placeId: null }, 'UTC'),
