@@ -28,12 +28,28 @@ function sub(time: string, timeZone: string, extra: Partial<Subscription> = {}):
 const due = (s: Subscription, now: string, deliveries: DeliveryState[] = []) => dueDigests([s], T(now), deliveries, opts);
 
 describe('localTime', () => {
-  it('reads the same day and minute as the formatter\'s parts, across DST and outside four-digit years', () => {
+  it("reads the same day and minute as the formatter's parts, across DST and outside four-digit years", () => {
     const formats = new Map<string, Intl.DateTimeFormat>();
     const parts = (t: number, timeZone: string) => {
       if (!formats.has(timeZone))
-        formats.set(timeZone, new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }));
-      const p = Object.fromEntries(formats.get(timeZone)!.formatToParts(t).map((x) => [x.type, x.value]));
+        formats.set(
+          timeZone,
+          new Intl.DateTimeFormat('en-US', {
+            timeZone,
+            year: 'numeric',
+            month: '2-digit',
+            day: '2-digit',
+            hour: '2-digit',
+            minute: '2-digit',
+            hourCycle: 'h23',
+          }),
+        );
+      const p = Object.fromEntries(
+        formats
+          .get(timeZone)!
+          .formatToParts(t)
+          .map((x) => [x.type, x.value]),
+      );
       return { date: `${p.year}-${p.month}-${p.day}`, minutes: Number(p.hour) * 60 + Number(p.minute) };
     };
     const zones = ['UTC', 'Asia/Baghdad', 'Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu'];
