@@ -63,8 +63,7 @@ function compile(schema: z.ZodType): FastRecordCheck {
     },
   });
   const ajv = new Ajv2020({
-    // Lengths in UTF-16 units and patterns without the u flag, as zod measures and matches them.
-    unicode: false,
+    // Lengths in code points (ajv's default, and zod's), patterns without the u flag as zod's are written.
     unicodeRegExp: false,
     strictNumbers: true,
     allErrors: false,

@@ -71,7 +71,16 @@ export function snapshotCodeFiles(kind: 'json' | 'bin'): readonly string[] {
       .sort()
       .map((f) => src('schema', f));
     const json = [...schema, src('data', 'read-data-dir.ts'), src('data', 'validate-records.ts'), src('core', 'check-references.ts')];
-    codeFiles = { json, bin: [...json, src('data', 'fast-record-check.ts'), src('core', 'incident-index.ts'), src('data', 'records-snapshot.ts'), src('data', 'build-records-snapshot.ts')] };
+    codeFiles = {
+      json,
+      bin: [
+        ...json,
+        src('data', 'fast-record-check.ts'),
+        src('core', 'incident-index.ts'),
+        src('data', 'records-snapshot.ts'),
+        src('data', 'build-records-snapshot.ts'),
+      ],
+    };
   }
   return codeFiles[kind];
 }
