@@ -1,4 +1,4 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { _, Ajv2020, type KeywordCxt } from 'ajv/dist/2020.js';
 import { z } from 'zod';
 
 /**
@@ -75,13 +75,20 @@ function compile(schema: z.ZodType): FastRecordCheck {
   ajv.addKeyword({
     keyword: 'zodChecks',
     schemaType: 'number',
-    errors: false,
-    validate: (at: number, value: unknown) => {
-      try {
-        return extra[at]!(value);
-      } catch {
-        return false; // a refinement that throws on an unexpected shape: zod will say what is wrong
-      }
+    // Generated inline (a plain call on the value), not as a validate function: ajv would build a
+    // context object for every call, which cost more than the checks themselves.
+    code(cxt: KeywordCxt) {
+      const run = extra[cxt.schema as number]!;
+      const fn = cxt.gen.scopeValue('func', {
+        ref: (value: unknown) => {
+          try {
+            return run(value);
+          } catch {
+            return false; // a refinement that throws on an unexpected shape: zod will say what is wrong
+          }
+        },
+      });
+      cxt.fail(_`!${fn}(${cxt.data})`);
     },
   });
   const { $schema: _ignored, ...rest } = json as Record<string, unknown>;
