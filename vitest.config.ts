@@ -9,6 +9,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * A new test file is a unit test unless it is listed here.
  */
 export const E2E_TESTS = [
+  'tests/alerts-e2e.test.ts',
   'tests/alerts.test.ts',
   'tests/cli.test.ts',
   'tests/crash-guard.test.ts',
@@ -34,6 +35,7 @@ export const E2E_TESTS = [
   'tests/logger-format.test.ts',
   'tests/coordination-store.test.ts',
   'tests/multi-process.test.ts',
+  'tests/ops-server.test.ts',
   'tests/postgres-app.test.ts',
   'tests/postgres-store.test.ts',
   'tests/rest-global-limit.test.ts',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dueDigests, nextRun } from '../src/core/digest/due.ts';
-import { localDate, scheduledInstant } from '../src/core/local-time.ts';
+import { localDate, localTime, scheduledInstant } from '../src/core/local-time.ts';
 import type { DeliveryState, Subscription } from '../src/core/digest/types.ts';
 
 const OWNER = 'me';
@@ -26,6 +26,45 @@ function sub(time: string, timeZone: string, extra: Partial<Subscription> = {}):
 }
 
 const due = (s: Subscription, now: string, deliveries: DeliveryState[] = []) => dueDigests([s], T(now), deliveries, opts);
+
+describe('localTime', () => {
+  it("reads the same day and minute as the formatter's parts, across DST and outside four-digit years", () => {
+    const formats = new Map<string, Intl.DateTimeFormat>();
+    const parts = (t: number, timeZone: string) => {
+      if (!formats.has(timeZone))
+        formats.set(
+          timeZone,
+          new Intl.DateTimeFormat('en-US', {
+            timeZone,
+            year: 'numeric',
+            month: '2-digit',
+            day: '2-digit',
+            hour: '2-digit',
+            minute: '2-digit',
+            hourCycle: 'h23',
+          }),
+        );
+      const p = Object.fromEntries(
+        formats
+          .get(timeZone)!
+          .formatToParts(t)
+          .map((x) => [x.type, x.value]),
+      );
+      return { date: `${p.year}-${p.month}-${p.day}`, minutes: Number(p.hour) * 60 + Number(p.minute) };
+    };
+    const zones = ['UTC', 'Asia/Baghdad', 'Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu'];
+    const differ: string[] = [];
+    for (const z of zones) {
+      for (let t = Date.parse('2026-03-07T00:00:00Z'); t < Date.parse('2026-04-07T00:00:00Z'); t += 37 * 60_000) {
+        const [a, b] = [localTime(t, z), parts(t, z)];
+        if (a.date !== b.date || a.minutes !== b.minutes) differ.push(`${z} ${new Date(t).toISOString()}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+      }
+    }
+    expect(differ).toEqual([]);
+    // en-CA's layout has a four-digit year: a later one is read from the parts
+    expect(localTime(Date.parse('+010000-01-01T00:30:00Z'), 'UTC')).toEqual({ date: '10000-01-01', minutes: 30 });
+  });
+});
 
 describe('scheduledInstant', () => {
   it('puts a time the clocks skip at the moment they jump, and a repeated time at its first occurrence', () => {

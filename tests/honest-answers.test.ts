@@ -79,9 +79,14 @@ describe('1. what is counted: the focus actor by default', () => {
     const chart = await run('chart', { place: 'iraq', by: 'year' });
     expect(chart.content).toContain(`involving the Islamic State in Iraq by year`);
     expect(chart.content).toContain(`${n(iraq.length)} incidents`);
-    expect(chart.content).toContain('no data (no systematic source covers it, shaded): 2019.');
+    expect(chart.content).toContain('no data (no systematic source covers it, shaded): 2019;');
     const map = await run('map', { place: 'diyala', actor: 'any', from: '2019' });
     expect(embed(map).title).toBe('Incidents in Diyala, Iraq (all recorded violence)');
+    const inDiyala = (i: Incident) => ds.gazetteer.lineage(i.placeId).some((p) => p.id === 'diyala-province');
+    const diyalaMine = ds.raw.incidents.filter((i) => inDiyala(i) && involves(i, 'islamic-state'));
+    expect(diyalaMine.length).toBeLessThan(ds.raw.incidents.filter(inDiyala).length); // the default must leave some out
+    const mapMine = await run('map', { place: 'diyala' });
+    expect(mapMine.content).toMatch(new RegExp(`^Map of incidents involving the Islamic State in Diyala, Iraq, .*: ${n(diyalaMine.length)} incidents:`));
   });
 
   it('refuses a focus actor that does not exist, or whose own dead sit in another group', () => {
@@ -138,6 +143,46 @@ describe('2. coverage: a gap is never a trend', () => {
     expect(spec.buckets.find((b) => b.start === '2018-01-01')!.noData).toBeFalsy();
     expect(spec.notes.join(' ')).toContain('Shaded: no data — no systematic source covers that year');
     expect(buildChartSvg(spec).svg).toContain('class="no-data" x=');
+  });
+
+  it('names a chart period covered only in part, as far as the dates asked reach', async () => {
+    const sel = { placeId: 'iraq', from: null, to: null, actorId: 'islamic-state' };
+    const spec = (to: string | null) =>
+      buildChartSpec(ds, { ...sel, to, placeLabel: 'Iraq', step: 'year', groupLabels: GROUP_LABEL }, selectIncidents(ds, { ...sel, to }));
+    // UCDP's Iraq ends 25 Dec 2018: the last six days of 2018 are no one's.
+    const whole = spec(null);
+    expect(whole.buckets.filter((b) => b.uncovered).map((b) => [b.start, b.uncovered])).toEqual([['2018-01-01', [{ from: '2018-12-26', to: '2018-12-31' }]]]);
+    expect(whole.notes.join(' ')).toContain('Partly covered (a bar there may be low for that reason): 2018, no systematic source for 26–31 Dec 2018.');
+    expect(buildChartSvg(whole).partlyCovered).toEqual(['2018']);
+    // Asked only up to a covered day: nothing is missing from what was asked.
+    expect(spec('2018-12-20').buckets.some((b) => b.uncovered)).toBe(false);
+    const chart = await run('chart', { place: 'iraq', by: 'year' });
+    expect(chart.content).toContain('covered only in part (its bar may be low for that reason): 2018.');
+    const syria = await run('chart', { place: 'syria', by: 'year' });
+    expect(syria.content).toContain('covered only in part (its bar may be low for that reason): 2019.'); // UCDP's Syria ends 30 Nov 2019
+  });
+
+  it('marks chart periods whose incidents give no injured figure as not stated, not as no one injured', () => {
+    const sel = { placeId: 'iraq', from: null, to: null, actorId: 'islamic-state' };
+    const spec = buildChartSpec(ds, { ...sel, placeLabel: 'Iraq', step: 'year', groupLabels: GROUP_LABEL }, selectIncidents(ds, sel));
+    const svg = buildChartSvg(spec).svg;
+    const marked = [...svg.matchAll(/<rect class="not-stated" [^>]*data-period="([\d-]+)"/g)].map((m) => m[1]);
+    // UCDP GED gives deaths only: every year before 2019 has incidents and no injured figure.
+    const expected = spec.buckets.filter((b) => b.incidents > 0 && !b.noData).map((b) => b.start);
+    expect(expected.length).toBeGreaterThan(10);
+    expect(marked).toEqual(expected);
+    expect(marked).not.toContain('2019-01-01'); // the article gives injured figures there (and it is shaded no data)
+    expect(svg.match(/class="not-stated-label"/g)).toHaveLength(1); // one run of years, labelled once
+  });
+
+  it("the digest counts the focus actor's incidents by default, and all recorded violence with actor:any", () => {
+    const w = { day: '2019-11-26', previousDay: '2019-11-25', recordedIds: [], at: new Date('2019-11-27T06:00:00Z') };
+    const onDay = ds.raw.incidents.filter((i) => i.date.date === '2019-11-26');
+    const mine = onDay.filter((i) => involves(i, 'islamic-state'));
+    expect(mine.length).toBeLessThan(onDay.length); // the default must leave some out
+    const line = (actor?: string) => composeDigest(ds, w, { placeId: null, actor }, 'UTC').embeds![0]!.description!.split('\n')[0];
+    expect(line()).toMatch(new RegExp(`: ${mine.length} incidents? involving the Islamic State\\.$`));
+    expect(line('any')).toMatch(new RegExp(`: ${onDay.length} incidents \\(all recorded violence\\)\\.$`));
   });
 
   it('a digest for a day no source covers says so, instead of zeros', () => {

@@ -1,4 +1,4 @@
-import { killedInjuredPhrase, killedInjuredText } from '../core/format.ts';
+import { day, killedInjuredPhrase, killedInjuredText } from '../core/format.ts';
 import { format, parseISO } from 'date-fns';
 import { addDays, daysBetween, weekday } from '../core/calendar-day.ts';
 import type { Dataset } from '../core/dataset.ts';
@@ -12,6 +12,13 @@ import { uncoveredParts } from '../core/coverage.ts';
 
 function dayBefore(iso: string): string {
   return addDays(iso, -1);
+}
+
+/** "26–31 Dec 2018", "30 Nov 2019", "28 Dec 2015 – 3 Jan 2016". */
+function dayRange(from: string, to: string): string {
+  if (from === to) return day(from);
+  if (from.slice(0, 7) === to.slice(0, 7)) return `${Number(from.slice(8, 10))}–${day(to)}`;
+  return `${day(from)} – ${day(to)}`;
 }
 
 function lastDayOfPeriod(start: string, step: ChartStep): string {
@@ -74,7 +81,7 @@ export function bucketIncidents(incidents: readonly Incident[], from: string, to
       throw new UserError(
         `That is more than ${MAX_BARS} ${step}s: too many bars to read. ${step === 'year' ? 'Pick a shorter period.' : `Use by:${step === 'week' ? 'month' : 'year'} or a shorter period.`}`,
       );
-    const b: ChartBucket = { start: s, label: periodName(s, step), killed: zero(), injured: zero(), incidents: 0 };
+    const b: ChartBucket = { start: s, label: periodName(s, step), killed: zero(), injured: zero(), incidents: 0, injuredGiven: 0 };
     buckets.push(b);
     index.set(s, b);
   }
@@ -94,6 +101,7 @@ export function bucketIncidents(incidents: readonly Incident[], from: string, to
     const b = index.get(start);
     if (!b) continue;
     b.incidents++;
+    if (inc.casualties.some((c) => c.injured !== null)) b.injuredGiven!++;
     for (const c of inc.casualties) {
       b.killed[c.group] += c.killed ?? 0;
       b.injured[c.group] += c.injured ?? 0;
@@ -117,18 +125,26 @@ export function buildChartSpec(ds: Dataset, req: ChartRequest, result: IncidentP
   const to = req.to ?? lastDay;
   const step = req.step ?? autoStep(from, to);
   const { buckets, spanning } = bucketIncidents(incidents, from, to, step);
-  // Coverage: a period no systematic source covers in the place's country is shaded "no data".
+  // Coverage: a period no systematic source covers in the place's country is shaded "no data"; one
+  // covered in part is named, so a low bar at the edge of a source's coverage is not read as a fall.
+  // A period is taken as far as the dates asked reach, else whole.
   const country = ds.gazetteer.country(req.placeId)?.id ?? null;
   let noDataBars = 0;
   let noDataIncidents = 0;
+  const partial: ChartBucket[] = [];
   if (country)
     buckets.forEach((b, i) => {
-      const end = i + 1 < buckets.length ? dayBefore(buckets[i + 1]!.start) : lastDayOfPeriod(b.start, step);
-      const gaps = uncoveredParts(ds, country, b.start, end);
-      if (gaps.length === 1 && gaps[0]!.from === b.start && gaps[0]!.to === end) {
+      const start = req.from && req.from > b.start ? req.from : b.start;
+      const periodEnd = i + 1 < buckets.length ? dayBefore(buckets[i + 1]!.start) : lastDayOfPeriod(b.start, step);
+      const end = req.to && req.to < periodEnd ? req.to : periodEnd;
+      const gaps = uncoveredParts(ds, country, start, end);
+      if (gaps.length === 1 && gaps[0]!.from === start && gaps[0]!.to === end) {
         b.noData = true;
         noDataBars++;
         noDataIncidents += b.incidents;
+      } else if (gaps.length) {
+        b.uncovered = gaps;
+        partial.push(b);
       }
     });
   const noKilled = incidents.filter((i) => !i.casualties.some((c) => c.killed !== null)).length;
@@ -142,6 +158,13 @@ export function buildChartSpec(ds: Dataset, req: ChartRequest, result: IncidentP
   if (noDataBars)
     notes.push(
       `Shaded: no data — no systematic source covers ${noDataBars === 1 ? 'that' : 'those'} ${step}${noDataBars === 1 ? '' : 's'}${noDataIncidents ? ` (the bars there are only the ${thousands(noDataIncidents)} incident${noDataIncidents === 1 ? '' : 's'} an article reports)` : ''}.`,
+    );
+  if (partial.length)
+    notes.push(
+      `Partly covered (a bar there may be low for that reason): ${partial
+        .slice(0, 3)
+        .map((b) => `${b.label}, no systematic source for ${b.uncovered!.map((g) => dayRange(g.from, g.to)).join(' and ')}`)
+        .join('; ')}${partial.length > 3 ? `; and ${partial.length - 3} more` : ''}.`,
     );
   if (spanning.incidents)
     notes.push(

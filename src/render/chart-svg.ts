@@ -12,6 +12,10 @@ export interface ChartBucket {
   incidents: number;
   /** No systematic source covers any day of the period: drawn shaded as "no data", never read as 0. */
   noData?: boolean;
+  /** Incidents in the bar that give an injured figure (absent: not counted). None: "not stated", not 0. */
+  injuredGiven?: number;
+  /** A period covered in part: the days no systematic source covers (its bar may be low for that reason). */
+  uncovered?: readonly { from: string; to: string }[];
 }
 
 export interface ChartSpec {
@@ -50,6 +54,8 @@ export interface ChartLayout {
   bars: PlacedBar[];
   /** Labels of the periods drawn as "no data" (no systematic source covers them). */
   noData: string[];
+  /** Labels of the periods a systematic source covers only in part. */
+  partlyCovered: string[];
 }
 
 export const CHART_WIDTH = 1000;
@@ -133,6 +139,25 @@ export function buildChartSvg(spec: ChartSpec): ChartLayout {
       if (i === 0 || !spec.buckets[i - 1]!.noData)
         body.push(text(plotX + i * slot + 3, py + 14, 'no data', { 'font-size': 12, fill: MUTED, class: 'no-data-label' }));
     });
+    // Periods with incidents of which none gives an injured figure: marked "not stated", so an empty
+    // slot is not read as no one injured (UCDP GED records deaths only).
+    if (metric === 'injured') {
+      const notStated = (b: ChartBucket | undefined) => !!b && !b.noData && b.incidents > 0 && b.injuredGiven === 0;
+      const labels: string[] = [];
+      spec.buckets.forEach((b, i) => {
+        if (!notStated(b)) return;
+        body.push(
+          el(
+            'rect',
+            { class: 'not-stated', x: plotX + i * slot, y: py, width: slot, height: PANEL_H, fill: 'url(#not-stated)', 'data-period': b.start },
+            `<title>${b.label}: injured not stated (no incident there gives an injured figure)</title>`,
+          ),
+        );
+        if (!notStated(spec.buckets[i - 1]))
+          labels.push(text(plotX + i * slot + 3, py + 14, 'not stated', { 'font-size': 12, fill: MUTED, class: 'not-stated-label' }));
+      });
+      body.push(...labels); // after every band, so the next band does not cover a label
+    }
     spec.buckets.forEach((b, i) => {
       let acc = 0;
       const x = plotX + i * slot + (slot - barW) / 2;
@@ -191,7 +216,8 @@ export function buildChartSvg(spec: ChartSpec): ChartLayout {
   }
   parts.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="${FONT_FAMILY}">`,
-    '<defs><pattern id="no-data" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="#F1F1F1"/><line x1="0" y1="0" x2="0" y2="8" stroke="#C8C8C8" stroke-width="3"/></pattern></defs>',
+    '<defs><pattern id="no-data" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="#F1F1F1"/><line x1="0" y1="0" x2="0" y2="8" stroke="#C8C8C8" stroke-width="3"/></pattern>' +
+      '<pattern id="not-stated" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="#FAFAFA"/><circle cx="3" cy="3" r="0.9" fill="#C8C8C8"/></pattern></defs>',
     el('rect', { width: W, height: H, fill: '#FFFFFF' }),
     ...head,
     `<g class="legend">${legend.join('')}</g>`,
@@ -199,5 +225,14 @@ export function buildChartSvg(spec: ChartSpec): ChartLayout {
     `<g class="axis">${axis.join('')}</g>`,
     '</svg>',
   );
-  return { svg: parts.join(''), width: W, height: H, step: spec.step, panels, bars, noData: spec.buckets.filter((b) => b.noData).map((b) => b.label) };
+  return {
+    svg: parts.join(''),
+    width: W,
+    height: H,
+    step: spec.step,
+    panels,
+    bars,
+    noData: spec.buckets.filter((b) => b.noData).map((b) => b.label),
+    partlyCovered: spec.buckets.filter((b) => b.uncovered?.length).map((b) => b.label),
+  };
 }

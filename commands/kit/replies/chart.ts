@@ -25,7 +25,8 @@ export function chartReply(ds: Dataset, subject: PictureSubject, layout: ChartLa
     `Chart of killed and injured${who} in ${label} by ${step}, ${period}: ${countLine(result)}` +
     `${peak ? `; most killed in ${step === 'week' ? 'the week of ' : ''}${peak.label} (${peak.value.toLocaleString('en-US')})` : ''}` +
     // Said in words too (the summary is the picture's alt text): shaded periods are no data, not zero.
-    `${layout.noData.length ? `; no data (no systematic source covers it, shaded): ${noDataText(layout.noData)}` : ''}.`;
+    `${layout.noData.length ? `; no data (no systematic source covers it, shaded): ${noDataText(layout.noData)}` : ''}` +
+    `${layout.partlyCovered.length ? `; covered only in part (its bar may be low for that reason): ${noDataText(layout.partlyCovered)}` : ''}.`;
   return pictureReply(ds, { fileName: 'chart.png', png, title: `Killed and injured in ${label}${who}`, summary, result, boundaries: false });
 }
 
