@@ -18,6 +18,25 @@ interface ZodInternals {
   _zod: { def: { checks?: { _zod: { def: { check: string }; check: (payload: { value: unknown; issues: unknown[] }) => unknown } }[] } };
 }
 
+/**
+ * Zod checks that z.toJSONSchema states (lengths, bounds, number formats, patterns; a string format such
+ * as a URL is handed back to zod below), and refinements, which run as they are.
+ */
+const STATED = new Set([
+  'greater_than',
+  'less_than',
+  'multiple_of',
+  'number_format',
+  'min_length',
+  'max_length',
+  'length_equals',
+  'min_size',
+  'max_size',
+  'size_equals',
+  'string_format',
+  'custom',
+]);
+
 const compiled = new WeakMap<z.ZodType, FastRecordCheck | null>();
 
 /** The fast check for `schema`, or null when it cannot be compiled (then zod alone validates). */
@@ -42,7 +61,10 @@ function compile(schema: z.ZodType): FastRecordCheck {
     unrepresentable: 'throw',
     override: ({ zodSchema, jsonSchema }) => {
       const node = zodSchema as unknown as ZodInternals & z.ZodType;
-      const custom = (node._zod.def.checks ?? []).filter((c) => c._zod.def.check === 'custom');
+      const checks = node._zod.def.checks ?? [];
+      // A check JSON Schema does not state (an overwrite such as .trim() changes the value): no fast check at all.
+      for (const c of checks) if (!STATED.has(c._zod.def.check)) throw new Error(`zod check "${c._zod.def.check}" has no JSON Schema form`);
+      const custom = checks.filter((c) => c._zod.def.check === 'custom');
       const js = jsonSchema as Record<string, unknown>;
       if ('format' in js) {
         // ajv's idea of a format (a URI, an e-mail) is not zod's: ask zod for this value.
