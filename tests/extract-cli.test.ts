@@ -30,6 +30,15 @@ describe('npm run extract', () => {
     expect(out.source.publisher).toBe('Example Wire');
   }, 130_000);
 
+  it('--title and --url go into the source record', () => {
+    const r = extract(
+      ['--json', '--published', '2024-11-04', '--title', 'A given title', '--url', 'https://example.org/a', '-'],
+      'Analysts say the group is weaker.\n',
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).source).toMatchObject({ title: 'A given title', url: 'https://example.org/a' });
+  }, 130_000);
+
   it('answers "No incidents found." with exit 0 when there are none, reading standard input', () => {
     const r = extract(['--published', '2024-11-04', '-'], 'Analysts say the group is weaker than it was.\n');
     expect(r.code).toBe(0);
@@ -69,6 +78,7 @@ describe('npm run extract', () => {
     ['a malformed --published', () => ['--published', '15/05/2024', SEED], undefined, /^--published must be a real date YYYY-MM-DD, not "15\/05\/2024"\.\n$/],
     ['an impossible --published', () => ['--published', '2019-02-30', SEED], undefined, /not "2019-02-30"/],
     ['no file', () => ['--published', '2024-05-15'], undefined, /^usage: /],
+    ['a --url that is not a URL', () => ['--published', '2024-05-15', '--url', 'example', SEED], undefined, /^--url must be a full URL, not "example"\.\n$/],
   ])(
     'exits 2 with one line for %s',
     (_what, args, input, message) => {

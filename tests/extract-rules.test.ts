@@ -508,3 +508,181 @@ describe('genre habits: Amaq and appositive speakers', () => {
     expect(x.actors.find((a) => a.id === q.speakerId)).toMatchObject({ name: 'Farhad Shami', role: 'spokesman for the SDF' });
   });
 });
+
+// Third round (the issue-12 audit): causes found by articles 31-36, each written before the extractor ran on it.
+describe('genre habits: forces by branch, late claims, report dates, speakers by office', () => {
+  it.each([
+    ['Iraqi special forces killed five IS militants in a raid in Anbar province on Monday.', 'iraqi-security-forces'],
+    ['Iraqi counter-terrorism troops killed four IS militants near Hit on Monday.', 'iraqi-security-forces'],
+    ['US special operations forces killed two IS leaders in a raid in Deir ez-Zor province on Monday.', 'us-forces'],
+  ])('a nationality, a branch and "forces"/"troops" name that state\'s forces: "%s"', (text, forces) => {
+    const inc = only(extract(text, '2024-05-15'));
+    expect(inc.perpetratorId).toBe(forces);
+    expect(inc.perpetratorId).not.toBe('islamic-state');
+  });
+
+  it('"US-backed" or "Iraqi Kurdish" forces are not the US\'s or Iraq\'s forces', () => {
+    const x = extract('Iraqi tribal fighters killed two IS militants near Hit in Anbar province on Monday.', '2024-05-15');
+    expect(only(x).perpetratorId).toBeNull();
+  });
+
+  it('"IS claimed the attack through Amaq" closing the story after the quotes is still that attack\'s claim', () => {
+    const inc = only(
+      extract(
+        'IS militants attacked an army post near Tikrit in Saladin province on Sunday, killing two soldiers.\n\n“We were not expecting them,” a soldier said.\n\nIslamic State claimed the attack through its Amaq news agency.',
+        '2024-05-15',
+      ),
+    );
+    expect(inc).toMatchObject({ perpetratorId: 'islamic-state', claimed: true });
+  });
+
+  it('a figure from "a report published in July" refers to July even when July is long before publication', () => {
+    const [s] = extract(
+      'A United Nations report published in July estimated that the group still had about 2,500 fighters in Syria and Iraq.',
+      '2024-11-20',
+    ).statistics;
+    expect(s).toMatchObject({ kind: 'context', value: 2500, period: { from: { date: '2024-07-01', end: '2024-07-31', precision: 'range' } } });
+  });
+
+  it('"the report said" in an article that names no known report is not a report of the dataset', () => {
+    const x = extract(
+      'A report by United Nations monitors estimated that IS had about 3,000 fighters in Iraq.\n\n“The group has lost territory, not intent,” the report said.',
+      '2024-05-15',
+    );
+    const q = x.quotes.find((y) => y.kind === 'direct')!;
+    expect(q.speakerId).not.toBe('pentagon-ig-report');
+    expect(x.actors.find((a) => a.id === q.speakerId)).toMatchObject({ kind: 'report' });
+  });
+
+  it('"The mayor of the nearby district told reporters that ..." and "The governor of Kirkuk, Rakan al-Jubouri, said that ..." are paraphrases by them', () => {
+    const x = extract(
+      'The mayor of the nearby district told reporters that the shells had been fired from the hills east of the village. The governor of Kirkuk, Rakan al-Jubouri, said that the road would stay closed for a week.',
+      '2024-05-15',
+    );
+    expect(x.quotes.map((q) => [q.kind, x.actors.find((a) => a.id === q.speakerId)?.name, x.actors.find((a) => a.id === q.speakerId)?.role])).toEqual([
+      ['paraphrase', 'Mayor of the nearby district', 'Mayor of the nearby district'],
+      ['paraphrase', 'Rakan al-Jubouri', 'governor of Kirkuk'],
+    ]);
+  });
+});
+
+describe('genre habits: towns named like English words', () => {
+  it('"west of Hit" is the town of Hit; "Hit by a roadside bomb, ..." is the verb', () => {
+    expect(only(extract('Iraqi troops killed three IS militants in the desert west of Hit in Anbar province on Monday.', '2024-05-15')).placeId).toBe('hit');
+    expect(
+      only(extract('Hit by a roadside bomb, an army truck burned near Ramadi in Anbar province on Monday, killing two soldiers.', '2024-05-15')).placeId,
+    ).toBe('ramadi');
+  });
+});
+
+describe('target, weapons, a month alone, no casualties', () => {
+  it('target and weapons where stated; none where not', () => {
+    const inc = only(
+      extract(
+        'IS militants attacked a police checkpoint with rocket-propelled grenades and machine guns near Tikrit on Sunday, killing two policemen.',
+        '2024-05-15',
+      ),
+    );
+    expect(inc).toMatchObject({ target: 'a police checkpoint', weapons: ['rocket-propelled grenades', 'machine guns'] });
+    const bare = only(extract('Gunmen killed two farmers in Diyala province on Sunday.', '2024-05-15'));
+    expect(bare).toMatchObject({ target: null, weapons: null });
+  });
+
+  it('a month alone is a range up to publication', () => {
+    expect(only(extract('IS militants attacked a village in Diyala province in April, killing four farmers.', '2024-05-15')).date).toMatchObject({
+      date: '2024-04-01',
+      end: '2024-04-30',
+      precision: 'range',
+    });
+  });
+
+  it('"did not cause any casualties" is a note, not a figure of 0', () => {
+    const inc = only(extract('A roadside bomb exploded near an army patrol in Kirkuk province on Sunday but did not cause any casualties.', '2024-05-15'));
+    expect(inc.casualties).toEqual([]);
+    expect(inc.casualtyNote).toContain('did not cause any casualties');
+  });
+});
+
+describe('genre habits: counter-strikes, claims made on a later day', () => {
+  it('"Russian jets then pounded hideouts in the same area" is another incident; defenders firing back are part of the attack', () => {
+    const x = extract(
+      'IS gunmen ambushed a convoy of Syrian troops near Palmyra in Homs province on Tuesday, killing nine soldiers. Russian jets then pounded hideouts in the same area, killing a dozen militants.',
+      '2024-05-15',
+    );
+    expect(x.incidents.map((i) => [i.perpetratorId, i.placeId, i.date.date, killed(i)])).toEqual([
+      ['islamic-state', 'tadmur-palmyra', '2024-05-14', 9],
+      ['russian-forces', 'tadmur-palmyra', '2024-05-14', 12],
+    ]);
+    const one = extract(
+      'On Sunday, IS militants attacked a police post in Diyala province, leaving two policemen dead. Iraqi policemen also succeeded in killing four IS militants.',
+      '2024-05-15',
+    );
+    expect(killed(only(one))).toBe(6);
+  });
+
+  it('"The group claimed the bombing in a statement on Saturday" is the claim of the bombing told before, not an attack on Saturday', () => {
+    const inc = only(
+      extract(
+        'BAQUBA, Iraq – A suicide bomber from the Islamic State killed twelve people at a funeral in Diyala province on Friday.\n\nThe group claimed the bombing in a statement on Saturday.',
+        '2024-05-15',
+      ),
+    );
+    expect(inc).toMatchObject({ date: { date: '2024-05-10' }, perpetratorId: 'islamic-state', claimed: true });
+  });
+});
+
+describe('genre habits: toll updates, sub-counts in the same sentence', () => {
+  it('"By Wednesday morning the death toll had risen to eight" updates the attack told before; its day is not another attack', () => {
+    const inc = only(
+      extract(
+        'A car bomb exploded at a market in Al-Qaim in Anbar province on Tuesday evening, killing at least five people. By Wednesday morning the death toll had risen to eight, hospital sources said.',
+        '2024-05-15',
+      ),
+    );
+    expect([inc.date.date, killed(inc)]).toEqual(['2024-05-14', 8]);
+  });
+
+  it('"... had killed 96 members of the government forces since the start of the year, among them 12 officers": a count and its sub-count', () => {
+    const [total, sub] = extract(
+      'The Syrian Observatory for Human Rights said on Monday that IS attacks had killed 96 members of the government forces in the Syrian desert since the start of the year, among them 12 officers.',
+      '2024-05-15',
+    ).statistics;
+    expect(total).toMatchObject({
+      value: 96,
+      reporterId: 'sohr',
+      description: 'members of the government forces killed',
+      period: { from: { date: '2024-01-01' } },
+    });
+    expect(sub).toMatchObject({ value: 12, parentId: total!.id, period: total!.period });
+  });
+});
+
+describe('genre habits: "a third", "earlier this month", "a day after" another event', () => {
+  it('"Two policemen were killed and a third was wounded"; "a third died later" adds one to the dead', () => {
+    const one = only(
+      extract('Two policemen were killed and a third was wounded when gunmen opened fire on their patrol in Tarmiyah on Sunday night.', '2024-05-15'),
+    );
+    expect(one.casualties.map((c) => [c.group, c.killed, c.injured])).toEqual([['security-forces', 2, 1]]);
+    const two = only(
+      extract('Two soldiers were killed and a third died later in hospital after a bomb hit their vehicle near Kirkuk on Sunday.', '2024-05-15'),
+    );
+    expect(killed(two)).toBe(3);
+  });
+
+  it('"earlier this month" is a range from the first of the month to publication', () => {
+    expect(only(extract('IS militants killed a soldier at an outpost in Anbar province earlier this month.', '2024-05-15')).date).toMatchObject({
+      date: '2024-05-01',
+      end: '2024-05-15',
+      precision: 'range',
+    });
+  });
+
+  it('"said on Tuesday that its fighters had killed ..., a day after the cell attacked ..." is not a day after the statement', () => {
+    const x = extract(
+      'The Syrian Democratic Forces said on Tuesday that its fighters had killed three members of an IS cell in a village east of Raqqa, a day after the cell attacked a checkpoint in the same area.',
+      '2024-05-15',
+    );
+    expect(x.incidents.map((i) => i.date.date)).not.toContain('2024-05-15');
+    expect(x.incidents[0]).toMatchObject({ perpetratorId: 'sdf', date: { date: '2024-05-14' } });
+  });
+});

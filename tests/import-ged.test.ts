@@ -214,7 +214,14 @@ describe('writing the import', () => {
     const second = execFileSync(process.execPath, ['--import', 'tsx', script, FIXTURE, '--out', dir], { encoding: 'utf8' });
     expect(second).toMatch(/Wrote nothing/);
     expect(snapshot()).toEqual(before);
-    const ds = loadDataset(dir, { snapshot: false });
+    // The import ends by writing the manifest: the folder loads without a warning, and a GED file cut
+    // at a line boundary afterwards (an interrupted copy) is refused by name, not served smaller.
+    const warnings: string[] = [];
+    const ds = loadDataset(dir, { snapshot: false, warn: (w) => warnings.push(w) });
+    expect(warnings).toEqual([]);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { files: Record<string, { records: number }> };
+    const gedFiles = Object.keys(manifest.files).filter((f) => /^incidents\/ucdp-ged-.*\.ndjson$/.test(f));
+    expect(gedFiles.reduce((n, f) => n + manifest.files[f]!.records, 0)).toBe(31);
     expect(ds.incidents.get('ged-125904')).toBeDefined();
     const saladin = queryIncidents(
       ds,
@@ -223,6 +230,12 @@ describe('writing the import', () => {
     );
     expect(saladin.incidents.map((i) => i.sourceId)).toEqual(expect.arrayContaining(['is-comeback-2019', GED_SOURCE_ID]));
     expect(readExisting<Place>(dir, 'places').some((p) => p.id === 'aleppo-governorate')).toBe(false); // GED's own file is not "existing"
+    const cut = join(dir, gedFiles[0]!);
+    const lines = readFileSync(cut, 'utf8').split('\n').filter(Boolean);
+    writeFileSync(cut, `${lines.slice(0, -1).join('\n')}\n`);
+    expect(() => loadDataset(dir, { snapshot: false })).toThrow(
+      new RegExp(`${gedFiles[0]!.split('/')[1]!.replace('.', '\\.')}.*${lines.length - 1} records where the manifest lists ${lines.length}`),
+    );
   });
 });
 

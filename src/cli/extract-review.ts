@@ -37,7 +37,8 @@ export function renderReview(x: Extraction, names: { place: (id: string) => stri
     out.push('  evidence:', ...evidence(q.evidence), '');
   }
   for (const s of x.statistics) {
-    const period = s.period ? ` ${s.period.from.date} to ${s.period.to.date}` : '';
+    // A month is a range: its last day, not its first, ends the period ("published in July": July 1 to 31).
+    const period = s.period ? ` ${s.period.from.date} to ${s.period.to.end ?? s.period.to.date}` : '';
     out.push(
       `STATISTIC ${s.qualifier === 'exact' ? '' : `${s.qualifier} `}${s.value} ${s.description}${period}${s.reporterId ? `, reported by ${actorName(s.reporterId)}` : ''}${s.parentId ? ` (part of ${s.parentId})` : ''}`,
     );

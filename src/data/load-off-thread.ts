@@ -19,7 +19,7 @@ const WORKER = new URL('./load-worker.ts', import.meta.url).href;
 type WorkerReply = { id: number; slice: Incident[] } | WorkerAnswer;
 type WorkerAnswer = { id: number; warnings: string[] } & (
   | { ok: true; snapshot: string }
-  | { ok: true; raw: RawDataset; columns: IncidentColumns }
+  | { ok: true; raw: RawDataset; columns: IncidentColumns; placesKey: string }
   | { ok: false; issues: DatasetIssue[] }
   | { ok: false; message: string }
 );
@@ -35,14 +35,17 @@ interface Pending {
 /**
  * loadDataset in a worker thread: the reading, hashing, zod validation and column building (seconds
  * for a large dataset) run off the event loop, which keeps answering interactions meanwhile. What is
- * left for this thread is taking the transferred columns and building the posting lists from them.
- * One thread, started on first use and kept (it does not keep the process alive) so a reload does not
- * pay its start-up again.
+ * left for this thread is decoding the records a slice per turn of the event loop, taking the
+ * transferred columns and building the posting lists from them; the gazetteer (the costliest index) is
+ * kept from the last load when the places and their names are the same. One thread, started on first use
+ * and kept (it does not keep the process alive) so a reload does not pay its start-up again.
  */
 export class DatasetLoaderThread {
   private worker: Worker | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  /** The places of the last load, and what identifies them: the same arrays share the gazetteer built from them. */
+  private lastPlaces: { key: string; places: RawDataset['places']; names: RawDataset['place-names'] } | null = null;
 
   /** Rejects with a DatasetError when the data is invalid. */
   load(dataDir: string, opts: LoadOptions = {}): Promise<Dataset> {
@@ -90,6 +93,8 @@ export class DatasetLoaderThread {
     if (!p) return;
     if ('slice' in m) {
       for (const r of m.slice) p.records.push(r);
+      // The next slice on a later turn: whatever else is waiting (an interaction) runs first.
+      setImmediate(() => this.worker?.postMessage({ id: m.id, next: true }));
       return;
     }
     this.pending.delete(m.id);
@@ -98,7 +103,11 @@ export class DatasetLoaderThread {
     try {
       if (!m.ok) p.reject('issues' in m ? new DatasetError(m.issues) : new Error(m.message));
       else if ('snapshot' in m) p.resolve(openRecordsSnapshot(m.snapshot));
-      else p.resolve(new Dataset({ ...m.raw, incidents: p.records }, m.columns));
+      else {
+        if (this.lastPlaces?.key !== m.placesKey) this.lastPlaces = { key: m.placesKey, places: m.raw.places, names: m.raw['place-names'] };
+        const { places, names } = this.lastPlaces;
+        p.resolve(new Dataset({ ...m.raw, places, 'place-names': names, incidents: p.records }, m.columns));
+      }
     } catch (err) {
       p.reject(err);
     }

@@ -4,6 +4,7 @@
  * open, or the validated records (newest first) with their index columns, whose buffers are
  * transferred rather than copied.
  */
+import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { DatasetError } from '../core/dataset-issue.ts';
 import { loadDatasetFrom, type LoadOptions } from './load-dataset.ts';
@@ -11,20 +12,47 @@ import { loadDatasetFrom, type LoadOptions } from './load-dataset.ts';
 /** Records per message. */
 const SLICE = 1000;
 
-parentPort!.on('message', ({ id, dataDir, opts }: { id: number; dataDir: string; opts: Omit<LoadOptions, 'warn'> }) => {
+/**
+ * Requests whose records are being handed over, by id: the next slice goes when the main thread asks
+ * for it. Posted all at once, the slices would be decoded in one block: Node delivers every message
+ * already queued on a port in the same turn of the event loop.
+ */
+const handingOver = new Map<number, () => void>();
+
+/** What identifies the places and their names, so that the main thread can keep its gazetteer when they did not change. */
+const placesKey = (raw: { places: unknown; 'place-names'?: unknown }) =>
+  createHash('sha256')
+    .update(JSON.stringify([raw.places, raw['place-names'] ?? null]))
+    .digest('base64url');
+
+type Request = { id: number; dataDir: string; opts: Omit<LoadOptions, 'warn'> } | { id: number; next: true };
+
+parentPort!.on('message', (request: Request) => {
+  if ('next' in request) return handingOver.get(request.id)?.();
+  const { id, dataDir, opts } = request;
   const warnings: string[] = [];
   try {
     const { dataset, snapshot } = loadDatasetFrom(dataDir, { ...opts, warn: (w) => warnings.push(w) });
     if (snapshot) parentPort!.postMessage({ id, ok: true, warnings, snapshot });
     else {
       const cols = dataset.incidents.columns;
-      // The records in slices, each its own message: the main thread decodes one slice per turn of
-      // its event loop instead of all of them in one block.
+      // The records in slices, one at a time: the main thread decodes a slice, and asks for the next
+      // one on a later turn of its event loop, so it is never blocked for the whole hand-over.
       const records = dataset.incidents.incidents;
-      for (let at = 0; at < records.length; at += SLICE) parentPort!.postMessage({ id, slice: records.slice(at, at + SLICE) });
       const raw = { ...dataset.raw, incidents: [] };
       const buffers = [cols.dayKeys, cols.place, cols.partyStart, cols.parties, cols.source, cols.figs].map((a) => a.buffer as ArrayBuffer);
-      parentPort!.postMessage({ id, ok: true, warnings, raw, columns: cols }, [...new Set(buffers)]);
+      const answer = { id, ok: true, warnings, raw, columns: cols, placesKey: placesKey(raw) };
+      let at = 0;
+      const sendNext = () => {
+        if (at < records.length) {
+          parentPort!.postMessage({ id, slice: records.slice(at, (at += SLICE)) });
+          return;
+        }
+        handingOver.delete(id);
+        parentPort!.postMessage(answer, [...new Set(buffers)]);
+      };
+      handingOver.set(id, sendNext);
+      sendNext();
     }
   } catch (err) {
     parentPort!.postMessage(

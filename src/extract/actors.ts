@@ -79,6 +79,19 @@ const GENRE_NAMES: Record<string, string[]> = {
   sohr: ['Syrian Observatory for Human Rights', 'Britain-based Syrian Observatory', 'war monitor'],
 };
 
+/**
+ * "Iraqi special forces", "Iraqi counter-terrorism troops", "Kurdish Peshmerga units": a nationality, up to
+ * two words of kind or branch, and a noun for armed forces name that state's forces, whatever the branch.
+ */
+const NATIONAL_FORCES: [RegExp, string][] = [
+  [/\bIraqi\s+(?:(?:[\p{L}-]+\s+){1,2})(?:forces|troops|soldiers|units|commandos|police|policemen|personnel)\b/giu, 'iraqi-security-forces'],
+  [/\bKurdish\s+(?:(?:[\p{L}-]+\s+){1,2})(?:forces|troops|soldiers|units|commandos|police|policemen|personnel)\b/giu, 'kurdish-security-forces'],
+  [/\b(?:US|U\.S\.|American)\s+(?:(?:[\p{L}-]+\s+){1,2})(?:forces|troops|soldiers|units|commandos|personnel)\b/gu, 'us-forces'],
+  [/\bRussian\s+(?:(?:[\p{L}-]+\s+){1,2})(?:forces|troops|soldiers|units|commandos|personnel)\b/giu, 'russian-forces'],
+];
+/** Words between the nationality and the noun that make it someone else's ("Iraqi Kurdish forces", "US-backed"). */
+const NOT_OWN_FORCES = /\b(?:backed|led|trained|allied|Kurdish|Shiite|Shia|Sunni|tribal|militia|paramilitary|Syrian|Arab|and|or|of|the|with)\b/i;
+
 /** Words that refer back to the group the article is about, when that group is IS. */
 const IS_REFERENCES =
   /\b(?:the\s+(?:jihadist|extremist|militant|terrorist|terror|Sunni\s+extremist)\s+(?:group|organi[sz]ation|network)|the\s+(?:jihadists|militants|extremists|insurgents)|the\s+group)\b/gi;
@@ -141,6 +154,16 @@ export function findActors(text: string, actors: ReadonlyMap<string, Actor>, isA
       if (id) out.push({ actorId: id, text: m[0], index, end, generic: false });
     }
   };
+  // Longest first: "US special forces" is the forces, not "US" the government.
+  for (const [re, id] of NATIONAL_FORCES) {
+    if (!actors.has(id)) continue;
+    for (const m of text.matchAll(re)) {
+      const index = m.index!;
+      const end = index + m[0].length;
+      if (out.some((o) => index < o.end && end > o.index) || NOT_OWN_FORCES.test(m[0].replace(/^\S+\s+/, ''))) continue;
+      out.push({ actorId: id, text: m[0], index, end, generic: false });
+    }
+  }
   take(anyCase);
   take(exactCase);
   if (isArticle && actors.has('islamic-state'))

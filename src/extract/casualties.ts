@@ -37,7 +37,7 @@ type Outcome = 'killed' | 'injured';
 interface Rule {
   re: RegExp;
   /** Which groups hold qualifier, number, noun phrase, and which outcome the match gives. */
-  read: (m: RegExpMatchArray) => { q?: string; n: string; np?: string; outcome: Outcome }[];
+  read: (m: RegExpMatchArray) => { q?: string; n: string; np?: string; outcome: Outcome; add?: boolean }[];
 }
 
 const K = '(?:killed|killing|kills?|shot\\s+dead|shooting\\s+dead|executed|executing|beheaded|beheading|massacred|slain)';
@@ -78,6 +78,11 @@ const RULES: Rule[] = [
     ),
     read: (m) => [{ q: m[1], n: m[2]!, np: m[3], outcome: /wound|injur|hurt/i.test(m[4]!) ? 'injured' : 'killed' }],
   },
+  // "Two policemen were killed and a third was wounded", "... and another was wounded": one more of the group just named.
+  {
+    re: /\b(?:and|while)\s+(?:a\s+(?:second|third|fourth|fifth|sixth)|another)(?:\s+(?:one|man|person))?\s+(?:(?:was|had\s+been|has\s+been)\s+)?(?:also\s+)?(killed|died|slain|wounded|injured|hurt)\b/giu,
+    read: (m) => [{ n: '1', np: 'others', outcome: /wound|injur|hurt/i.test(m[1]!) ? 'injured' : 'killed', add: true }],
+  },
   // "the bodies of four shepherds ... were found": the dead are counted where they are found.
   {
     re: new RegExp(`\\bbod(?:y|ies)\\s+of\\s+${NUM}\\s+${NP}(?=[^.;]{0,80}?\\b(?:found|recovered|discovered|retrieved|pulled\\s+from)\\b)`, 'giu'),
@@ -88,9 +93,12 @@ const RULES: Rule[] = [
     re: new RegExp(`${NUM}\\s+(?:were\\s+)?(killed|dead|wounded|injured)\\b`, 'giu'),
     read: (m) => [{ q: m[1], n: m[2]!, outcome: /wound|injur/i.test(m[3]!) ? 'injured' : 'killed' }],
   },
-  // "the death toll rose to 14"
+  // "the death toll rose to 14", "the toll had risen to eight"
   {
-    re: new RegExp(`\\bdeath\\s+toll\\s+(?:[\\p{L}]+\\s+){0,3}?(?:rose|climbed|reached|stood|increased|jumped)\\s+(?:at\\s+|to\\s+)${NUM}`, 'giu'),
+    re: new RegExp(
+      `\\b(?:death\\s+)?toll\\s+(?:[\\p{L}]+\\s+){0,3}?(?:rose|risen|climbed|reached|stood|increased|jumped|grew|grown)\\s+(?:at\\s+|to\\s+)${NUM}`,
+      'giu',
+    ),
     read: (m) => [{ q: m[1], n: m[2]!, outcome: 'killed' }],
   },
 ];
@@ -126,7 +134,7 @@ export function findCasualties(clause: string, actors: ReadonlyMap<string, Actor
   if (RUNNING_TOTAL.test(clause)) return { figures: [], notes: [] };
   const figures: CasualtyFigure[] = [];
   const taken: [number, number][] = [];
-  const hits: { index: number; q?: string; n: string; np?: string; outcome: Outcome; words: string }[] = [];
+  const hits: { index: number; q?: string; n: string; np?: string; outcome: Outcome; words: string; add?: boolean }[] = [];
   for (const rule of RULES)
     for (const m of clause.matchAll(rule.re)) {
       const a = m.index!;
@@ -186,8 +194,9 @@ export function findCasualties(clause: string, actors: ReadonlyMap<string, Actor
       f = { ...who, killed: null, injured: null, note: null };
       figures.push(f);
     }
-    if (h.outcome === 'killed') f.killed = max(f.killed, value);
-    else f.injured = max(f.injured, value);
+    const combine = (a: number | null) => (h.add && value !== null ? (a ?? 0) + value : max(a, value));
+    if (h.outcome === 'killed') f.killed = combine(f.killed);
+    else f.injured = combine(f.injured);
     if (note) f.note = f.note ? `${f.note} ${note}` : note;
   }
   const notes: string[] = [];

@@ -63,6 +63,11 @@ function parseDays(sentence: string, published: string): DayMention[] {
   for (const r of chrono.parse(sentence, { instant: ref, timezone: 0 })) {
     const s = r.start;
     const text = r.text.trim();
+    // "earlier this month": somewhere between the first of the month and publication.
+    if (/^this\s+month$/i.test(text)) {
+      out.push({ date: `${published.slice(0, 8)}01`, end: published, kind: 'month', text, index: r.index });
+      continue;
+    }
     if (RELATIVE_WORDS.test(text) && !/^(?:last|this)\s+(?:night|morning|evening)$/i.test(text)) {
       // "three years ago", "last year": background when far back; never the day of an incident.
       // "last month", "weeks ago": another time than the news, even when recent.

@@ -42,13 +42,13 @@ export interface EventContext {
 }
 
 const TRIGGER =
-  /\b(?:attacked|attacking|attack\s+(?:on|against)|(?:an?|the|another|second|third)\s+(?:[\p{L}\d-]+\s+){0,3}?(?:attack|ambush|bombing|blast|explosion|raid|assault|airstrike|air\s+strike|strike|suicide\s+bombing|shooting)|ambushed|killed|killing|wounded|wounding|injured|injuring|exploded|detonated|stormed|struck|shot\s+dead|executed|beheaded|blew\s+up|bombed|shelled|opened\s+fire|abducted|kidnapped|clashed|clashes\s+(?:with|between)|died)\b/iu;
+  /\b(?:attacked|attacking|pounded|bombarded|attack\s+(?:on|against)|(?:an?|the|another|second|third)\s+(?:[\p{L}\d-]+\s+){0,3}?(?:attack|ambush|bombing|blast|explosion|raid|assault|airstrike|air\s+strike|strike|suicide\s+bombing|shooting)|ambushed|killed|killing|wounded|wounding|injured|injuring|exploded|detonated|stormed|struck|shot\s+dead|executed|beheaded|blew\s+up|bombed|shelled|opened\s+fire|abducted|kidnapped|clashed|clashes\s+(?:with|between)|died)\b/iu;
 const BACKGROUND_TAIL =
   /,?\s+(?:for\s+the\s+first\s+time\s+since|ever\s+since|since|(?:months|weeks|years|a\s+year|a\s+month)\s+after|in\s+the\s+wake\s+of|more\s+than\s+\w+\s+years\s+after)\b/i;
 const WEAPONS =
   /\b(?:light\s+arms|small\s+arms|(?:car|truck|roadside|motorcycle|suicide|sticky)\s+bombs?|improvised\s+explosive\s+devices?|IEDs?|explosive\s+belts?|suicide\s+vests?|mortars?|rocket-propelled\s+grenades?|rockets?|RPGs?|hand\s+grenades?|grenades?|machine\s+guns?|sniper\s+fire|landmines?|land\s+mines?|drones?|artillery|airstrikes?|air\s+strikes?|assault\s+rifles?|rifles?|knives|explosives?)\b/gi;
 const ACTIVE =
-  /\b(?:attacked|ambushed|killed|stormed|struck|detonated|set\s+off|shot|targeted|raided|executed|beheaded|staged|launched|carried\s+out|opened\s+fire|blew\s+up|bombed|shelled|abducted|kidnapped|succeeded\s+in|fired)\b/i;
+  /\b(?:attacked|ambushed|killed|stormed|struck|detonated|set\s+off|shot|targeted|raided|executed|beheaded|staged|launched|carried\s+out|opened\s+fire|blew\s+up|bombed|shelled|pounded|bombarded|abducted|kidnapped|succeeded\s+in|fired)\b/i;
 const ACTIVE_ALL = new RegExp(ACTIVE.source, 'gi');
 /** "... were killed when IS militants attacked": a subordinate clause starts a new subject. */
 const clauseStart = (clause: string, at: number) => {

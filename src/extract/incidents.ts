@@ -60,17 +60,33 @@ export function findIncidents(sentences: readonly Sentence[], skip: ReadonlySet<
           if (!cur.sentences.includes(s)) cur.sentences.push(s);
           continue;
         }
-        if (cur && near && (f.figures.length || f.notes.length || f.refersBack) && !place && !f.days.length) attach(cur, f, s, ctx);
+        // "By Wednesday morning the death toll had risen to eight": the day is when the toll was counted, not another attack.
+        const tollUpdate = /\btoll\b/i.test(clause) && f.figures.length > 0;
+        if (cur && near && (f.figures.length || f.notes.length || f.refersBack) && !place && (!f.days.length || tollUpdate)) attach(cur, f, s, ctx);
         continue;
       }
+      // "The group claimed the bombing in a statement on Saturday": the claim of the attack told before, on the day it
+      // was made, never an attack of its own.
+      if (cur && f.claimed && f.refersBack && !f.figures.length && !f.separate) {
+        const named = place?.placeId && cur.place?.placeId !== place.placeId ? out.find((o) => o.place?.placeId === place.placeId) : undefined;
+        attach(named ?? cur, { ...f, days: [], places: named ? f.places : [] }, s, ctx);
+        continue;
+      }
+      // "Russian jets then pounded hideouts in the same area, killing a dozen militants": another party striking
+      // afterwards, or from the air, is another event; defenders firing back ("Iraqi policemen also succeeded in
+      // killing four IS militants") are part of the attack, as is a clause referring back to it.
+      const otherDoer =
+        !!cur?.perpetratorId && !!f.perpetratorId && f.perpetratorId !== cur.perpetratorId && !f.claimed && !f.refersBack && COUNTER_STRIKE.test(clause);
       let day = dayOf(f, cur, out.length - 1);
       // "a bombing that wounded two guards near Qaim last month": an earlier event, not this one.
       if (!day && f.background) continue;
-      if (!day && !place) {
-        if (cur && near && !f.background) attach(cur, f, s, ctx);
+      if (!day && !place && !otherDoer) {
+        // "IS claimed the attack through Amaq" often closes the story, after the quotes: it is still this attack's claim.
+        const lateClaim = !!cur && !!f.claimed && f.refersBack;
+        if (cur && (near || lateClaim) && !f.background) attach(cur, f, s, ctx);
         continue;
       }
-      if (cur && !f.separate && (!day || day.date === cur.day.date) && (!place || !cur.place || sameArea(place, cur.place, ctx))) {
+      if (cur && !f.separate && !otherDoer && (!day || day.date === cur.day.date) && (!place || !cur.place || sameArea(place, cur.place, ctx))) {
         // "IS claimed the Hajin attack" after attacks in Hajin and Al-Busayrah: the one in the town it names.
         const named =
           !f.days.length && place?.placeId && cur.place?.placeId !== place.placeId ? out.find((o) => o.place?.placeId === place.placeId) : undefined;
@@ -120,7 +136,9 @@ function dayOf(f: ClauseFacts, cur: IncidentDraft | null, curIndex: number): Day
     (x) =>
       (x.kind === 'day' || x.kind === 'weekday') && (SPEECH_BEFORE.test(f.text.slice(0, x.index)) || SPEECH_AFTER.test(f.text.slice(x.index + x.text.length))),
   );
-  if (f.relative && spoke)
+  // "said on Tuesday ... the previous day" counts from the statement; "said on Tuesday ..., a day after the cell
+  // attacked" counts from that other event, not from the statement.
+  if (f.relative && spoke && !/\b(?:after|before)\s+(?:the|that|this|its|their)\b/i.test(f.relative.phrase))
     return {
       date: addDays(spoke.date, f.relative.offsetDays),
       precision: 'exact',
@@ -137,6 +155,9 @@ function dayOf(f: ClauseFacts, cur: IncidentDraft | null, curIndex: number): Day
   if (d.kind === 'month') return { date: d.date, end: d.end!, precision: 'range', note: `The article says only "${d.text}".` };
   return { date: d.date, precision: 'exact' };
 }
+
+const COUNTER_STRIKE =
+  /\b(?:then|later|afterwards|subsequently|in\s+response|in\s+retaliation|jets|warplanes|aircraft|drones?|helicopters?|air\s*strikes?|air\s+raids?)\b/i;
 
 /** "On Tuesday, the ministry said ...": the day is when it spoke. */
 const SPEECH_AFTER = /^\s*,?\s*[^,]{1,60}?\s+(?:said|announced|reported|stated|confirmed)\b/i;

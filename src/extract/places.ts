@@ -72,7 +72,9 @@ const COMMON_CAPITALISED =
   /^(?:The|In|On|At|Near|From|Outside|Iraqi|Syrian|Kurdish|Turkish|Northern|Southern|Eastern|Western|Central|Greater|Upper|Lower|North|South|East|West|Old|New|Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|When|While|After|Before|Since|And|But|Both|Neighbouring|Neighboring)$/;
 
 /** Words that are capitalised at times but never a place here (names of weekdays, months, actors). */
-const NOT_PLACES = new Set(['is', 'isis', 'isil', 'said', 'has', 'cat', 'hit', 'sur', 'sara', 'arab']);
+const NOT_PLACES = new Set(['is', 'isis', 'isil', 'said', 'has', 'cat', 'sara', 'arab']);
+/** Towns whose names are also English words ("Hit", "Sur"): places only after "in", "near", "west of" .... */
+const PLACES_AFTER_LOCATIVE = new Set(['hit', 'sur']);
 
 /**
  * English news spellings of Arabic and Kurdish names differ from the gazetteer's in regular ways:
@@ -172,7 +174,8 @@ function findNamedPlaces(text: string, g: Gazetteer): PlaceMention[] {
       if (len > 1 && !/^\p{Lu}/u.test(last.word) && !/^(?:province|governorate|district|region|camp|city|town)$/i.test(last.word)) continue;
       const key = normalizeName(raw);
       if (!keys.has(key) && !keys.has(coreName(raw))) continue;
-      if (len === 1 && (NOT_PLACES.has(key) || (raw.length <= 4 && !LOCATIVE_BEFORE.test(text.slice(0, first.index))))) break;
+      if (len === 1 && (NOT_PLACES.has(key) || ((raw.length <= 4 || PLACES_AFTER_LOCATIVE.has(key)) && !LOCATIVE_BEFORE.test(text.slice(0, first.index)))))
+        break;
       const found = resolveName(g, raw);
       if (!found) continue;
       const place = g.get(found.id)!;

@@ -194,7 +194,14 @@ function paraphrase(s: Sentence, actors: ReadonlyMap<string, Actor>, memory: Spe
     const right = masked
       .slice(verb!.index + verb![0].length)
       .replace(/^\s+(?:reporters|journalists|the\s+press|(?:an?|the)\s+(?:news\s+agency|newspaper|broadcaster|television\s+channel))\b/i, '');
-    const cut = left.lastIndexOf(', ');
+    let cut = left.lastIndexOf(', ');
+    // "The governor of Kirkuk, Rakan al-Jubouri, said that ...": the speaker is the whole appositive before the verb.
+    if (cut >= 0 && !left.slice(cut + 2).trim() && !/^\s*[,.]/.test(right)) {
+      const inner = left.slice(0, cut);
+      const c2 = inner.lastIndexOf(', ');
+      const c3 = c2 >= 0 ? inner.lastIndexOf(', ', c2 - 1) : -1;
+      if (c2 >= 0 && inner.slice(c2 + 2).split(/\s+/).length <= 5) cut = c3;
+    }
     if (cut >= 0 && /^\s*(?:[,.]|on\s+\p{Lu}\p{L}+[,.]|$)/u.test(right)) {
       // "..., police said." or "IS militants, an Iraqi official said, used light arms"
       speakerPhrase = left.slice(cut + 2);

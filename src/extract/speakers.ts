@@ -58,11 +58,16 @@ export function resolveSpeaker(phrase: string, actors: ReadonlyMap<string, Actor
   // "IS said in a statement posted online ... “…,” the statement said": the group speaks through it.
   if (/^the\s+(?:statement|message|post)$/i.test(p) && memory.lastStatement) return { actorId: memory.lastStatement };
   const bare = p.replace(/^(?:the|a|an|one)\s+/i, '');
-  const known =
-    actorByName(p, actors) ??
-    actorByName(bare, actors) ??
-    knownSuffix(bare, actors) ??
-    (/^the\s+\p{L}+$/iu.test(p) ? backReference(bare, actors, memory) : null);
+  // "the report", "the ministry": a common noun refers back to one this article named; a dataset alias
+  // ("the report" of the seed's Pentagon report) counts only when this article has named that actor.
+  const commonNoun = /^the\s+\p{Ll}+$/u.test(p);
+  const named = (id: string | null) => (id && (!commonNoun || memory.recent.includes(id)) ? id : null);
+  const known = commonNoun
+    ? (backReference(bare, actors, memory) ?? named(actorByName(p, actors) ?? actorByName(bare, actors)))
+    : (actorByName(p, actors) ??
+      actorByName(bare, actors) ??
+      knownSuffix(bare, actors) ??
+      (/^the\s+\p{L}+$/iu.test(p) ? backReference(bare, actors, memory) : null));
   if (known) return remember({ actorId: known }, actors.get(known)?.kind === 'person', memory);
   const words = bare.split(/\s+/);
   // A named person: capitalised words at the end, a title or role before them ("Iraqi army spokesman Yahya Rasool").
@@ -78,7 +83,9 @@ export function resolveSpeaker(phrase: string, actors: ReadonlyMap<string, Actor
   }
   if (!/^\p{L}/u.test(bare) || /\b(?:that|which|who|when|after|before|because|if)\b/i.test(bare)) return null;
   if (REPORT.test(bare)) return remember(draft(capitalise(bare), 'report', role, memory), false, memory);
-  if (PERSON_NOUN.test(words[words.length - 1]!) || (unnamed && PERSON_NOUN.test(bare))) {
+  // "the mayor of the nearby district", "a spokesman for the governor": the head noun is before "of"/"for".
+  const head = bare.split(/\s+(?:of|for|in|at|from)\s+/)[0]!.split(/\s+/);
+  if (PERSON_NOUN.test(words[words.length - 1]!) || PERSON_NOUN.test(head[head.length - 1]!) || (unnamed && PERSON_NOUN.test(bare))) {
     const name = capitalise(bare);
     return remember(draft(name, 'person', role ?? name, memory, 'Not named by the source.'), true, memory);
   }

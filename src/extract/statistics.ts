@@ -39,7 +39,7 @@ const EVENTS = /\b(?:attacks|incidents|operations|bombings|assassinations|ambush
 const INCIDENT_VERB = /\b(?:attacked|ambushed|exploded|detonated|stormed|struck|killing|wounding|opened\s+fire|blew\s+up)\b/i;
 
 const FIGURE = new RegExp(
-  `(?:(${QUALIFIER_SOURCE})\\s+)?(\\d{1,3}(?:,\\d{3})+|\\d+|${NUMBER_SOURCE})(?![\\p{L}\\p{N}])(?=\\s+((?:[\\p{L}'’-]+)(?:\\s+[\\p{L}'’-]+){0,3}))`,
+  `(?:(${QUALIFIER_SOURCE})\\s+)?(\\d{1,3}(?:,\\d{3})+|\\d+|${NUMBER_SOURCE})(?![\\p{L}\\p{N}])(?=\\s+((?:[\\p{L}'’-]+)(?:\\s+[\\p{L}'’-]+){0,5}))`,
   'giu',
 );
 const RANGE = new RegExp(
@@ -141,6 +141,11 @@ export function findStatistics(
       if (EVENTS.test(d.unit)) drafts.push({ ...d, kind: 'context', outcome: null, group: null, description: `${d.unit}${d.perpetratorId ? ' by IS' : ''}` });
       else drafts.push(d);
       lastCount = drafts.length - 1;
+      // "... had killed 96 members of the government forces since the start of the year, among them 12 officers."
+      const sub = SUB_COUNT.exec(masked);
+      if (sub && drafts[lastCount]!.kind === 'casualty-count')
+        for (const g of figs.filter((x) => x.index > sub.index && x !== f))
+          drafts.push(count(g, s, rep, d.perpetratorId, p, lastCount, outcome, actors, isArticle, `among the ${d.description}`));
       lastReporter = rep ?? lastReporter;
       used.add(s.index);
       continue;
@@ -148,7 +153,7 @@ export function findStatistics(
     if (POPULATION.test(masked) && POPULATION_VERB.test(masked) && !INCIDENT_VERB.test(masked) && !/\b(?:killed|wounded|injured|dead)\b/i.test(masked)) {
       // "Approximately 70,000 internally displaced people, including nearly 50,000 under the age of 18, live in the camp."
       const [main, ...subs] = figs;
-      const at = dates.find((d) => d.kind !== 'background') ?? null;
+      const at = dates.find((d) => d.kind !== 'background') ?? reportDate(masked, dates);
       const first: StatisticDraft = {
         kind: 'context',
         reporterId: reporter,
@@ -210,6 +215,20 @@ function count(
     parent,
     sentence: s,
   };
+}
+
+/**
+ * "A report published in July estimated ...": the report's date is the date its figure refers to, however
+ * long ago (for incidents a date that old is background; for a figure it is the figure's date).
+ */
+function reportDate(text: string, dates: readonly DayMention[]): DayMention | null {
+  const d = dates.find((x) => x.kind === 'background' && /\b(?:published|released|issued|dated|compiled)\s+(?:in\s+|on\s+)?$/i.test(text.slice(0, x.index)));
+  if (!d) return null;
+  // A bare year ("released in 2023") is the whole year; a month keeps its end; a full date is that day.
+  if (d.end) return { ...d, kind: 'month' };
+  if (/^(?:(?:in|of|by|since)\s+)?(?:(?:early|mid|late|mid-)\s*)?(?:19|20)\d{2}$/i.test(d.text.trim()))
+    return { ...d, kind: 'month', end: `${d.date.slice(0, 4)}-12-31` };
+  return { ...d, kind: 'day' };
 }
 
 const unitOf = (words: string) =>
