@@ -152,7 +152,7 @@ for (const kind of QUERY_KINDS)
 f.mismatches = mismatches;
 f.fuzzy_disagreements = fuzzyDisagreements;
 
-// Synthetic sets: the binary snapshot (what loadDataset keeps from 200,000 incidents on), opened by a
+// Synthetic sets: the binary snapshot (what loadDataset keeps from 100,000 incidents on), opened by a
 // fresh process; its answers must be ours.
 if (which !== 'shipped') {
   const snapPath = `${sqlitePath}.snapshot.bin`;
