@@ -1,12 +1,11 @@
 /** Jobs that run in one process at a time, and shards whose process died covered by the others (leases in SQLite). */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LeasedJob } from '../src/cluster/leased-job.ts';
 import { ShardDuty, shardLeaseName, shardOfGuild } from '../src/cluster/shard-duty.ts';
 import { openDatabase } from '../src/storage/db.ts';
 import { SqliteLeaseStore } from '../src/storage/lease.ts';
 import { guildIdForShard } from '../testkit/fake-discord.ts';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const quiet = { info() {}, warn() {}, error() {} };
 
 describe('LeasedJob: one process at a time', () => {
@@ -26,8 +25,7 @@ describe('LeasedJob: one process at a time', () => {
     // b "dies": no stop, no renewal. Until its lease expires, c may not run; then it does.
     const c = job('c');
     expect(await c.tick()).toBe('held-elsewhere');
-    await sleep(200);
-    expect(await c.tick()).toBe('ran');
+    await vi.waitFor(async () => expect(await c.tick()).toBe('ran'), { timeout: 5_000, interval: 50 });
     expect(runs).toEqual(['a', 'a', 'b', 'c']);
   });
 
@@ -49,7 +47,7 @@ describe('LeasedJob: one process at a time', () => {
       },
     });
     const first = j.tick();
-    await sleep(20);
+    await vi.waitFor(() => expect(calls).toBe(1));
     expect(await j.tick()).toBe('running');
     release();
     expect(await first).toBe('ran');
@@ -73,8 +71,8 @@ describe('ShardDuty: the digest covers shards no live process runs', () => {
     await a.start();
     expect(a.holdsGuild(g0)).toBe(true);
     expect(a.holdsGuild(g1)).toBe(false);
-    await sleep(300); // B stopped renewing: its lease expired; A's refreshes (every ttl/3) notice
-    expect(a.holdsGuild(g1)).toBe(true);
+    // B stopped renewing: once its lease expires, A's refreshes (every ttl/3) notice
+    await vi.waitFor(() => expect(a.holdsGuild(g1)).toBe(true), { timeout: 5_000, interval: 20 });
     expect(a.coveredShards()).toEqual([1]);
     // B restarts (a new holder): shard 1 is run again, A hands it back at its next refresh.
     expect(await leases.acquire(shardLeaseName(1, 2), 'proc-b2', 10_000)).toBe(true);

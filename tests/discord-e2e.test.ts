@@ -397,9 +397,9 @@ describe('errors', () => {
 
   test('an expired interaction (10062) is logged as such, not crashed on, and the bot keeps answering', async () => {
     const i = server.chatInput('slow');
-    while (!release) await new Promise((r) => setTimeout(r, 5));
+    await vi.waitFor(() => expect(release).not.toBeNull(), { timeout: 10_000, interval: 5 });
     server.expireInteraction(i.id);
-    release();
+    release!();
     release = null;
     const cb = await i.callback();
     expect(cb.status).toBe(404);
