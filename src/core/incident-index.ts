@@ -103,35 +103,46 @@ export function totalsFromAccumulator(acc: ArrayLike<number>): GroupTotals {
 export class PostingList {
   /** Ascending positions in the global newest-first order, i.e. newest first. */
   readonly positions: Int32Array;
-  /** For each distinct day of the list, in list order, the index just past its last entry. */
-  private readonly dayEnds: Int32Array;
-  /** prefix[j * STRIDE + k]: sum of slot k over the list's first j days. */
-  private readonly prefix: Float64Array;
+  /** Day-grouped prefix sums, built on the first sum asked of this list (see `sumsByDay`). */
+  private byDay: { dayEnds: Int32Array; prefix: Float64Array } | null = null;
 
   constructor(
     positions: Int32Array,
-    dayKeys: Int32Array,
+    private readonly dayKeys: Int32Array,
     private readonly figures: IncidentFigures,
   ) {
     this.positions = positions;
+  }
+
+  /**
+   * For each distinct day of the list, in list order, the index just past its last entry (`dayEnds`),
+   * and prefix[j * STRIDE + k], the sum of slot k over the list's first j days. Built when first needed:
+   * a start-up opening a million incidents has thousands of lists (every place at every level, every
+   * actor and source) and most are never summed, so it pays only for those a query sums.
+   */
+  private sumsByDay(): { dayEnds: Int32Array; prefix: Float64Array } {
+    if (this.byDay) return this.byDay;
+    const { positions, dayKeys } = this;
     let days = 0;
     for (let i = 0; i < positions.length; i++) if (i === 0 || dayKeys[positions[i]!] !== dayKeys[positions[i - 1]!]) days++;
-    this.dayEnds = new Int32Array(days);
-    this.prefix = new Float64Array((days + 1) * STRIDE);
-    const figs = figures.figs;
+    const dayEnds = new Int32Array(days);
+    const prefix = new Float64Array((days + 1) * STRIDE);
+    const figs = this.figures.figs;
     let j = -1;
     for (let i = 0; i < positions.length; i++) {
       const p = positions[i]!;
       if (i === 0 || dayKeys[p] !== dayKeys[positions[i - 1]!]) {
         j++;
         const from = j * STRIDE;
-        for (let k = 0; k < STRIDE; k++) this.prefix[from + STRIDE + k] = this.prefix[from + k]!;
+        for (let k = 0; k < STRIDE; k++) prefix[from + STRIDE + k] = prefix[from + k]!;
       }
-      this.dayEnds[j] = i + 1;
+      dayEnds[j] = i + 1;
       const row = (j + 1) * STRIDE;
       const src = p * STRIDE;
-      for (let k = 0; k < STRIDE; k++) this.prefix[row + k] = this.prefix[row + k]! + figs[src + k]!;
+      for (let k = 0; k < STRIDE; k++) prefix[row + k] = prefix[row + k]! + figs[src + k]!;
     }
+    this.byDay = { dayEnds, prefix };
+    return this.byDay;
   }
 
   get length(): number {
@@ -141,18 +152,19 @@ export class PostingList {
   /** Adds (sign = 1) or subtracts (sign = -1) the sums of every slot over entries [0, i) into acc. */
   private addUpTo(i: number, sign: number, acc: number[]): void {
     if (i <= 0) return;
+    const { dayEnds, prefix } = this.sumsByDay();
     // the day holding entry i - 1: first j with dayEnds[j] > i - 1
-    const j = lowerBound(0, this.dayEnds.length, (m) => this.dayEnds[m]! <= i - 1);
-    if (this.dayEnds[j] === i) {
+    const j = lowerBound(0, dayEnds.length, (m) => dayEnds[m]! <= i - 1);
+    if (dayEnds[j] === i) {
       const row = (j + 1) * STRIDE;
-      for (let k = 0; k < STRIDE; k++) acc[k] = acc[k]! + sign * this.prefix[row + k]!;
+      for (let k = 0; k < STRIDE; k++) acc[k] = acc[k]! + sign * prefix[row + k]!;
       return;
     }
     // i falls inside day j: whole days before it from the prefix, then its own entries one by one
     const row = j * STRIDE;
-    for (let k = 0; k < STRIDE; k++) acc[k] = acc[k]! + sign * this.prefix[row + k]!;
+    for (let k = 0; k < STRIDE; k++) acc[k] = acc[k]! + sign * prefix[row + k]!;
     const figs = this.figures.figs;
-    for (let e = j === 0 ? 0 : this.dayEnds[j - 1]!; e < i; e++) {
+    for (let e = j === 0 ? 0 : dayEnds[j - 1]!; e < i; e++) {
       const src = this.positions[e]! * STRIDE;
       for (let k = 0; k < STRIDE; k++) acc[k] = acc[k]! + sign * figs[src + k]!;
     }
