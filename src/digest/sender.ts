@@ -69,13 +69,17 @@ export type RestLike = Pick<REST, 'post' | 'get'>;
 const sendBudget = new AsyncLocalStorage<() => number>();
 
 /**
- * A REST manager for the digest's own requests: like the bot's (same API, token and options), but a
- * rate-limit wait longer than the send may still take is thrown (RateLimitError) instead of waited out,
- * so a send never waits past its deadline and one channel's long 429 holds nothing up.
+ * A REST manager for the digest's and alerts' own requests: like the bot's (same API, token and options),
+ * but a rate-limit wait longer than the send may still take is thrown (RateLimitError) instead of waited
+ * out, so a send never waits past its deadline and one channel's long 429 holds nothing up. And it never
+ * resends by itself (`retries: 0`): discord.js would resend a request that got a 5xx or timed out, and a
+ * forum post carries no nonce, so a post Discord made before failing would be made twice. The runners
+ * retry instead, with the nonce for a message and after looking in the forum for a post.
  */
 export function createDigestRest(options: Partial<RESTOptions>, token: string): REST {
   return new REST({
     ...options,
+    retries: 0,
     rejectOnRateLimit: (data) => {
       const remaining = sendBudget.getStore();
       return remaining !== undefined && Math.max(data.retryAfter, data.timeToReset) >= remaining();
