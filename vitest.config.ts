@@ -56,7 +56,9 @@ export default defineConfig({
       {
         extends: true,
         // One module graph per worker instead of one per file: the files share the dataset and discord.js imports.
-        test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, ...E2E_TESTS], isolate: false },
+        // Two workers on two cores: each imports the modules once more, but the tests run side by side
+        // (measured: about 15% shorter than one worker, for about 25% more CPU).
+        test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: [...configDefaults.exclude, ...E2E_TESTS], isolate: false, maxWorkers: 2 },
       },
       // One file at a time: the local gateway's heartbeats and the child processes' start-ups must not starve
       // each other on two cores (a missed heartbeat drops the client's session and fails a test for no fault).
