@@ -49,6 +49,21 @@ const canon = (x: unknown) =>
     Array.isArray(v) && v.length && typeof v[0] === 'object' && v[0] && 'placeId' in v[0] ? [...v].sort((a, b) => (a.placeId < b.placeId ? -1 : 1)) : v,
   );
 
+/** A child process's last step: the query mix answered (for the parent's check) and timed on `ds`, printed as JSON. */
+function answerAndTimeThenExit(ds: Dataset): never {
+  const engine = oursEngine(ds);
+  const mix = queryMix(ds);
+  const answers: string[] = [];
+  for (const kind of QUERY_KINDS) for (const v of mix.variants[kind]) answers.push(canon(v.run(engine)));
+  for (const kind of QUERY_KINDS) {
+    const t = timeKind(engine, mix.variants[kind], 3000, 3000);
+    f[`${kind}.p50_ms`] = t.p50;
+    f[`${kind}.p99_ms`] = t.p99;
+  }
+  console.log(JSON.stringify({ figures: f, answers }));
+  process.exit(0);
+}
+
 if (which === 'cold') {
   // A fresh process starting on a data folder it has no snapshot of (the first start after a data
   // change): read, check, validate, index and snapshot, as loadDataset does; then the same query mix.
@@ -64,17 +79,7 @@ if (which === 'cold') {
   f.rss_mb = Math.round(process.memoryUsage().rss / 1e6);
   f.incidents = ds.incidents.incidents.length;
   f.records_on_disk = snapshot ? 1 : 0;
-  const engine = oursEngine(ds);
-  const mix = queryMix(ds);
-  const answers: string[] = [];
-  for (const kind of QUERY_KINDS) for (const v of mix.variants[kind]) answers.push(canon(v.run(engine)));
-  for (const kind of QUERY_KINDS) {
-    const t = timeKind(engine, mix.variants[kind], 3000, 3000);
-    f[`${kind}.p50_ms`] = t.p50;
-    f[`${kind}.p99_ms`] = t.p99;
-  }
-  console.log(JSON.stringify({ figures: f, answers }));
-  process.exit(0);
+  answerAndTimeThenExit(ds);
 }
 
 if (which === 'open') {
@@ -84,17 +89,7 @@ if (which === 'open') {
   const m = process.memoryUsage();
   f.rss_mb = Math.round(m.rss / 1e6);
   f.heap_mb = Math.round(m.heapUsed / 1e6);
-  const engine = oursEngine(snap);
-  const mix = queryMix(snap);
-  const answers: string[] = [];
-  for (const kind of QUERY_KINDS) for (const v of mix.variants[kind]) answers.push(canon(v.run(engine)));
-  for (const kind of QUERY_KINDS) {
-    const t = timeKind(engine, mix.variants[kind], 3000, 3000);
-    f[`${kind}.p50_ms`] = t.p50;
-    f[`${kind}.p99_ms`] = t.p99;
-  }
-  console.log(JSON.stringify({ figures: f, answers }));
-  process.exit(0);
+  answerAndTimeThenExit(snap);
 }
 
 let raw: RawDataset;
